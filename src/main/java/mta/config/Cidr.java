@@ -1,0 +1,75 @@
+package mta.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Cidr - one network in Postfix's notation ({@code 192.0.2.0/24}, {@code [::1]/128}, a bare address).
+ *
+ * <p>Reads only its text; used for {@code mynetworks} and, later, cidr: tables.
+ */
+public record Cidr(byte[] network, int bits) {
+    /** Parses {@code 10.0.0.0/8}, {@code [2001:db8::]/32}, {@code 2001:db8::/32} or one address. */
+    public static Cidr parse(String text) {
+        String t = text.strip();
+        int slash = t.lastIndexOf('/');
+        String addr = slash < 0 ? t : t.substring(0, slash);
+        if (addr.startsWith("[") && addr.endsWith("]")) addr = addr.substring(1, addr.length() - 1);
+        if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || Character.isDigit(addr.charAt(0)))) {
+            throw new ConfigException("bad network address in mynetworks: " + text);
+        }
+        byte[] bytes;
+        try {
+            bytes = InetAddress.getByName(addr).getAddress();  // literal: no DNS for digits or colons
+        } catch (UnknownHostException e) {
+            throw new ConfigException("bad network address: " + text);
+        }
+        int bits = bytes.length * 8;
+        if (slash >= 0) {
+            try {
+                bits = Integer.parseInt(t.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                throw new ConfigException("bad network prefix: " + text);
+            }
+            if (bits < 0 || bits > bytes.length * 8) throw new ConfigException("bad network prefix: " + text);
+        }
+        return new Cidr(mask(bytes, bits), bits);
+    }
+
+    /** True when {@code address} is inside this network. */
+    public boolean contains(InetAddress address) {
+        byte[] a = address.getAddress();
+        if (a.length != network.length) {
+            // An IPv4-mapped IPv6 client (::ffff:a.b.c.d) matches IPv4 networks.
+            if (a.length == 16 && network.length == 4 && isMapped(a)) a = Arrays.copyOfRange(a, 12, 16);
+            else return false;
+        }
+        return Arrays.equals(mask(a, bits), network);
+    }
+
+    private static boolean isMapped(byte[] a) {
+        for (int i = 0; i < 10; i++) if (a[i] != 0) return false;
+        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+    }
+
+    private static byte[] mask(byte[] a, int bits) {
+        byte[] m = a.clone();
+        for (int i = 0; i < m.length; i++) {
+            int keep = Math.max(0, Math.min(8, bits - i * 8));
+            m[i] = (byte) (m[i] & (0xff << (8 - keep)));
+        }
+        return m;
+    }
+
+    /** The network address of {@code a}/{@code bits}, as text. */
+    static String networkOf(InetAddress a, int bits) {
+        try {
+            String s = InetAddress.getByAddress(mask(a.getAddress(), bits)).getHostAddress();
+            return s.toLowerCase(Locale.ROOT).replaceAll("%.*$", "").replace("0:0:0:0:0:0:0:1", "::1");
+        } catch (UnknownHostException e) {
+            return a.getHostAddress();
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package mta.config;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import mta.util.Durations;
+
+/**
+ * Config - the parameters in force: main.cf values over {@link Params} defaults, expanded.
+ *
+ * <p>Reads nothing from disk itself (see {@link ConfigLoader}); holds the raw values of main.cf
+ * and of master.cf {@code -o} overrides, and expands {@code $name}, {@code ${name}},
+ * {@code $(name)}, {@code ${name?value}}, {@code ${name:value}} and {@code ${name?{a}:{b}}} on
+ * demand, with loop detection. Typed getters check each value once against its declaration and
+ * throw {@link ConfigException} with Postfix's wording when it is bad.
+ */
+public final class Config {
+    private final Map<String, String> raw;
+    private final Map<String, String> expanded = new ConcurrentHashMap<>();
+
+    public Config(Map<String, String> raw) {
+        this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+    }
+
+    /** Every parameter at its default, except those given. */
+    public static Config of(Map<String, String> values) {
+        return new Config(values);
+    }
+
+    /** A copy with {@code overrides} on top (master.cf {@code -o name=value}). */
+    public Config with(Map<String, String> overrides) {
+        if (overrides.isEmpty()) return this;
+        Map<String, String> m = new LinkedHashMap<>(raw);
+        m.putAll(overrides);
+        return new Config(m);
+    }
+
+    /** The values set explicitly (main.cf plus overrides), unexpanded. */
+    public Map<String, String> explicit() {
+        return raw;
+    }
+
+    /** True when main.cf (or an override) sets the parameter. */
+    public boolean isSet(String name) {
+        return raw.containsKey(name);
+    }
+
+    /** The unexpanded value: explicit, else the default, else null for an unknown name. */
+    public String rawValue(String name) {
+        String v = raw.get(name);
+        if (v != null) return v;
+        Param p = Params.byName(name);
+        if (p == null) return null;
+        return p.defaultValue() != null ? p.defaultValue() : computedDefault(name);
+    }
+
+    /** The expanded value of any parameter; unknown names expand to the empty string. */
+    public String get(String name) {
+        String v = expanded.get(name);
+        if (v == null) {
+            v = expand(name, new HashSet<>());
+            expanded.put(name, v);
+        }
+        return v;
+    }
+
+    public String str(Param p) {
+        return get(p.name());
+    }
+
+    /** A PATH parameter, or null when it is empty. */
+    public Path path(Param p) {
+        String v = get(p.name()).strip();
+        return v.isEmpty() ? null : Path.of(v).normalize();
+    }
+
+    public int integer(Param p) {
+        long n = number(p, get(p.name()));
+        return (int) n;
+    }
+
+    public long size(Param p) {
+        return number(p, get(p.name()));
+    }
+
+    private long number(Param p, String v) {
+        long n;
+        try {
+            n = Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("bad numerical configuration: " + p.name() + " = " + v);
+        }
+        if (n < p.min() || n > p.max()) {
+            throw new ConfigException("invalid " + p.name() + " parameter value " + n
+                    + " < " + p.min() + " or > " + p.max());
+        }
+        return n;
+    }
+
+    public Duration time(Param p) {
+        String v = get(p.name());
+        Duration d;
+        try {
+            d = Durations.parse(v, p.unit());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid time value: " + p.name() + " = " + v);
+        }
+        if (d.toSeconds() < p.min() || d.toSeconds() > p.max()) {
+            throw new ConfigException("invalid " + p.name() + ": " + v + " (must be between "
+                    + p.min() + "s and " + p.max() + "s)");
+        }
+        return d;
+    }
+
+    public boolean bool(Param p) {
+        String v = get(p.name()).strip().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "yes", "true" -> true;
+            case "no", "false" -> false;
+            default -> throw new ConfigException("bad boolean configuration: " + p.name() + " = " + v);
+        };
+    }
+
+    /** A LIST or TABLES parameter split on commas and white space; {@code { ... }} keeps spaces. */
+    public List<String> list(Param p) {
+        return splitList(get(p.name()));
+    }
+
+    /** Splits a Postfix list value. */
+    public static List<String> splitList(String value) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '{') depth++;
+            if (c == '}' && depth > 0) depth--;
+            if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
+                if (!cur.isEmpty()) out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (!cur.isEmpty()) out.add(cur.toString());
+        return out;
+    }
+
+    /** Checks every declared parameter that is set explicitly; returns "unused parameter" warnings. */
+    public List<String> validate() {
+        List<String> warnings = new ArrayList<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            Param p = Params.byName(e.getKey());
+            if (p == null) {
+                warnings.add("unused parameter: " + e.getKey() + "=" + e.getValue());
+                continue;
+            }
+            check(p);
+        }
+        check(Params.MYHOSTNAME);
+        return warnings;
+    }
+
+    private void check(Param p) {
+        switch (p.type()) {
+            case INT -> integer(p);
+            case SIZE -> size(p);
+            case TIME -> time(p);
+            case BOOL -> bool(p);
+            default -> get(p.name());
+        }
+    }
+
+    // ------------------------------------------------------------------ expansion
+
+    private String expand(String name, Set<String> active) {
+        if (!active.add(name)) {
+            throw new ConfigException("parameter " + name + ": recursion loop in macro expansion");
+        }
+        try {
+            String v = rawValue(name);
+            return v == null ? "" : expandText(v, active);
+        } finally {
+            active.remove(name);
+        }
+    }
+
+    /** Expands {@code $name} references in arbitrary text (for master.cf and table values). */
+    public String expandText(String text) {
+        return expandText(text, new HashSet<>());
+    }
+
+    private String expandText(String text, Set<String> active) {
+        if (text.indexOf('$') < 0) return text;
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '$' || i + 1 >= text.length()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            char n = text.charAt(i + 1);
+            if (n == '$') {
+                out.append('$');
+                i += 2;
+            } else if (n == '{' || n == '(') {
+                char close = n == '{' ? '}' : ')';
+                int end = matching(text, i + 1, n, close);
+                if (end < 0) throw new ConfigException("syntax error in macro expansion: " + text);
+                out.append(expandBraced(text.substring(i + 2, end), active));
+                i = end + 1;
+            } else if (isNameChar(n)) {
+                int j = i + 1;
+                while (j < text.length() && isNameChar(text.charAt(j))) j++;
+                out.append(expand(text.substring(i + 1, j), active));
+                i = j;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    private String expandBraced(String inner, Set<String> active) {
+        int j = 0;
+        while (j < inner.length() && isNameChar(inner.charAt(j))) j++;
+        String name = inner.substring(0, j);
+        if (name.isEmpty()) throw new ConfigException("syntax error in macro expansion: ${" + inner + "}");
+        if (j == inner.length()) return expand(name, active);
+        char op = inner.charAt(j);
+        String rest = inner.substring(j + 1);
+        boolean nonEmpty = !expand(name, active).isEmpty();
+        if (op == '?') {
+            // ${name?value}, ${name?{value}}, ${name?{v1}:{v2}}
+            String[] alt = alternatives(rest);
+            if (alt != null) return expandText(nonEmpty ? alt[0] : alt[1], active);
+            return nonEmpty ? expandText(unbrace(rest), active) : "";
+        }
+        if (op == ':') {
+            return nonEmpty ? "" : expandText(unbrace(rest), active);
+        }
+        throw new ConfigException("syntax error in macro expansion: ${" + inner + "}");
+    }
+
+    /** For {@code {a}:{b}} returns {a, b}; otherwise null. */
+    private static String[] alternatives(String s) {
+        String t = s.strip();
+        if (!t.startsWith("{")) return null;
+        int end = matching(t, 0, '{', '}');
+        if (end < 0) return null;
+        String rest = t.substring(end + 1).strip();
+        if (!rest.startsWith(":")) return null;
+        String second = rest.substring(1).strip();
+        if (!second.startsWith("{") || !second.endsWith("}")) return null;
+        return new String[] {t.substring(1, end), second.substring(1, second.length() - 1)};
+    }
+
+    private static String unbrace(String s) {
+        String t = s.strip();
+        if (t.startsWith("{") && t.endsWith("}") && matching(t, 0, '{', '}') == t.length() - 1) {
+            return t.substring(1, t.length() - 1);
+        }
+        return s;
+    }
+
+    private static int matching(String s, int open, char o, char c) {
+        int depth = 0;
+        for (int k = open; k < s.length(); k++) {
+            if (s.charAt(k) == o) depth++;
+            else if (s.charAt(k) == c && --depth == 0) return k;
+        }
+        return -1;
+    }
+
+    private static boolean isNameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+
+    // ------------------------------------------------------------------ computed defaults
+
+    private String computedDefault(String name) {
+        return switch (name) {
+            case "myhostname" -> {
+                String h = HostInfo.hostName();
+                yield h.indexOf('.') > 0 ? h : h + ".$mydomain";
+            }
+            case "mydomain" -> {
+                String h = raw.containsKey("myhostname") ? expandText(raw.get("myhostname")) : HostInfo.hostName();
+                int dot = h.indexOf('.');
+                yield dot > 0 && dot < h.length() - 1 ? h.substring(dot + 1) : "localdomain";
+            }
+            case "mynetworks" -> String.join(" ", HostInfo.networks(get("mynetworks_style")));
+            default -> "";
+        };
+    }
+
+    /** Facts about this host that defaults are computed from. */
+    static final class HostInfo {
+        private static volatile String hostName;
+
+        static String hostName() {
+            String h = hostName;
+            if (h == null) {
+                try {
+                    h = InetAddress.getLocalHost().getHostName();
+                } catch (UnknownHostException e) {
+                    h = "localhost";
+                }
+                hostName = h.toLowerCase(Locale.ROOT);
+            }
+            return hostName;
+        }
+
+        static List<String> networks(String style) {
+            Set<String> out = new LinkedHashSet<>();
+            try {
+                for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    if (!nif.isUp()) continue;
+                    for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
+                        InetAddress a = ia.getAddress();
+                        if (a instanceof Inet6Address && a.isLinkLocalAddress()) continue;
+                        int bits = a instanceof Inet6Address ? 128 : 32;
+                        if (!style.equals("host")) bits = Math.max(0, ia.getNetworkPrefixLength());
+                        String net = Cidr.networkOf(a, bits);
+                        out.add(a instanceof Inet6Address ? "[" + net + "]/" + bits : net + "/" + bits);
+                    }
+                }
+            } catch (SocketException e) {
+                out.add("127.0.0.0/8");
+            }
+            if (out.isEmpty()) out.add("127.0.0.0/8");
+            return new ArrayList<>(out);
+        }
+    }
+}

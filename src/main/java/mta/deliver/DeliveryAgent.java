@@ -1,0 +1,20 @@
+package mta.deliver;
+
+import java.util.List;
+
+/**
+ * DeliveryAgent - the contract every delivery agent (local, smtp, ...) fulfils.
+ *
+ * <p>The queue manager calls {@link #deliver} on a virtual thread of its own, one call per
+ * delivery attempt. The agent tries every recipient of the request and returns exactly one
+ * {@link DeliveryStatus} per recipient, in any order. It must not throw for ordinary failures
+ * (refused connection, full mailbox): those are DEFERRED or BOUNCED statuses. An exception means
+ * a bug or a broken environment; the queue manager then defers every recipient of the request.
+ * The agent reads the queue file but never changes, moves or deletes it.
+ */
+public interface DeliveryAgent {
+    /** The name under which the agent logs, as {@code postfix/<name>} ("smtp", "local"). */
+    String name();
+
+    List<DeliveryStatus> deliver(DeliveryRequest request) throws Exception;
+}

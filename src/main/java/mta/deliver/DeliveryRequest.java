@@ -1,0 +1,36 @@
+package mta.deliver;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import mta.queue.QueueFile;
+
+/**
+ * DeliveryRequest - what the queue manager asks a delivery agent to do (Postfix DELIVER_REQUEST).
+ *
+ * <p>One message, one next-hop, and the recipients for that next-hop. The agent reads the content
+ * through {@link #forEachLine}; it never moves or changes the queue file: the queue manager applies
+ * the returned statuses.
+ *
+ * @param queueId     the message's queue ID, first in every log line
+ * @param queueFile   the file in {@code active/}
+ * @param transport   the transport name from master.cf ("smtp", "relay", "local")
+ * @param nexthop     where to send: a domain (MX lookup), {@code [host]:port}, or the local host name
+ * @param sender      the envelope sender; empty for the null sender
+ * @param recipients  the recipients to attempt
+ * @param arrival     when the message entered the queue
+ * @param activated   when the queue manager took it into the active queue
+ * @param contentOffset where the content records start
+ * @param contentSize the content size in bytes
+ * @param attributes  named attributes of the message (client, protocol, DSN fields, ...)
+ */
+public record DeliveryRequest(String queueId, Path queueFile, String transport, String nexthop, String sender,
+                              List<QueueFile.Recipient> recipients, Instant arrival, Instant activated,
+                              long contentOffset, long contentSize, java.util.Map<String, String> attributes) {
+
+    /** Feeds each line of the message (headers, blank line, body), without CRLF. */
+    public void forEachLine(QueueFile.LineConsumer consumer) throws IOException {
+        QueueFile.forEachLine(queueFile, contentOffset, consumer);
+    }
+}

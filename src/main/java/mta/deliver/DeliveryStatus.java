@@ -1,0 +1,58 @@
+package mta.deliver;
+
+import mta.queue.QueueFile;
+
+/**
+ * DeliveryStatus - the outcome for one recipient of one delivery attempt.
+ *
+ * <p>Written by a delivery agent, read by the queue manager, which logs it, crosses off the
+ * recipient, defers the message or sends a bounce. {@code dsn} is the RFC 3463 status
+ * ({@code 2.0.0}, {@code 4.4.1}, {@code 5.1.1}); {@code relay} is what the log shows after
+ * {@code relay=} ({@code local}, {@code host[ip]:port}, {@code none}); {@code reason} is the text
+ * in parentheses after the status. {@code connectSeconds} and {@code transferSeconds} are the
+ * third and fourth parts of the log's {@code delays=}.
+ */
+public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay,
+                             String reason, double connectSeconds, double transferSeconds) {
+
+    /** What happened, which decides what the queue manager does next. */
+    public enum Outcome {
+        SENT("sent"), DEFERRED("deferred"), BOUNCED("bounced");
+
+        public final String logWord;
+
+        Outcome(String logWord) {
+            this.logWord = logWord;
+        }
+    }
+
+    public static DeliveryStatus sent(QueueFile.Recipient r, String relay, String reason, double c, double d) {
+        return new DeliveryStatus(r, Outcome.SENT, "2.0.0", relay, reason, c, d);
+    }
+
+    public static DeliveryStatus deferred(QueueFile.Recipient r, String dsn, String relay, String reason) {
+        return new DeliveryStatus(r, Outcome.DEFERRED, dsn, relay, reason, 0, 0);
+    }
+
+    public static DeliveryStatus bounced(QueueFile.Recipient r, String dsn, String relay, String reason) {
+        return new DeliveryStatus(r, Outcome.BOUNCED, dsn, relay, reason, 0, 0);
+    }
+
+    /** The same status for another recipient. */
+    public DeliveryStatus forRecipient(QueueFile.Recipient r) {
+        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds);
+    }
+
+    /** The same status with the DSN code taken from an SMTP reply ("550 5.1.1 ..."), if it has one. */
+    public static String dsnFromReply(int code, String text, String fallback) {
+        if (text != null) {
+            String t = text.strip();
+            int sp = t.indexOf(' ');
+            String first = sp < 0 ? t : t.substring(0, sp);
+            if (first.matches("[245]\\.\\d{1,3}\\.\\d{1,3}") && first.charAt(0) == Character.forDigit(code / 100, 10)) {
+                return first;
+            }
+        }
+        return fallback;
+    }
+}

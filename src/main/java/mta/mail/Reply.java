@@ -1,0 +1,57 @@
+package mta.mail;
+
+/**
+ * Reply - an SMTP reply: code, RFC 3463 enhanced status, and text.
+ *
+ * <p>All reply texts the server sends live here, generic by design: they never name a table, a
+ * file or a setting. {@link #toString()} is the wire form without CRLF.
+ */
+public record Reply(int code, String dsn, String text) {
+    public static final Reply OK_MAIL = new Reply(250, "2.1.0", "Ok");
+    public static final Reply OK_RCPT = new Reply(250, "2.1.5", "Ok");
+    public static final Reply OK = new Reply(250, "2.0.0", "Ok");
+    public static final Reply BYE = new Reply(221, "2.0.0", "Bye");
+    public static final Reply START_DATA = new Reply(354, "", "End data with <CR><LF>.<CR><LF>");
+    public static final Reply NOT_RECOGNIZED = new Reply(500, "5.5.2", "Error: command not recognized");
+    public static final Reply LINE_TOO_LONG = new Reply(500, "5.5.2", "Error: line too long");
+    public static final Reply BAD_SEQUENCE_HELO = new Reply(503, "5.5.1", "Error: send HELO/EHLO first");
+    public static final Reply NESTED_MAIL = new Reply(503, "5.5.1", "Error: nested MAIL command");
+    public static final Reply NEED_MAIL = new Reply(503, "5.5.1", "Error: need MAIL command");
+    public static final Reply NEED_RCPT = new Reply(503, "5.5.1", "Error: need RCPT command");
+    public static final Reply TOO_MANY_RECIPIENTS = new Reply(452, "4.5.3", "Error: too many recipients");
+    public static final Reply TIMEOUT = new Reply(421, "4.4.2", "Error: timeout exceeded");
+    public static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0", "Error: too many errors");
+    public static final Reply SHUTDOWN = new Reply(421, "4.3.2", "Service shutting down");
+    public static final Reply QUEUE_FILE_ERROR = new Reply(451, "4.3.0", "Error: queue file write error");
+    public static final Reply MESSAGE_TOO_BIG = new Reply(552, "5.3.4", "Error: message file too big");
+    public static final Reply BARE_LF = new Reply(550, "5.5.2", "Error: bare <LF> received");
+
+    public static Reply syntax(String what) {
+        return new Reply(501, "5.5.4", "Syntax: " + what);
+    }
+
+    public static Reply badAddress(String what) {
+        return new Reply(501, "5.1.7", "Bad " + what + " address syntax");
+    }
+
+    public static Reply queued(String queueId) {
+        return new Reply(250, "2.0.0", "Ok: queued as " + queueId);
+    }
+
+    public static Reply relayDenied(String rcpt) {
+        return new Reply(554, "5.7.1", "<" + rcpt + ">: Relay access denied");
+    }
+
+    public boolean isPositive() {
+        return code < 400;
+    }
+
+    public boolean isTransient() {
+        return code >= 400 && code < 500;
+    }
+
+    @Override
+    public String toString() {
+        return dsn.isEmpty() ? code + " " + text : code + " " + dsn + " " + text;
+    }
+}

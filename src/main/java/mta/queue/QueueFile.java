@@ -1,0 +1,215 @@
+package mta.queue;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * QueueFile - reads queue files written by {@link QueueFileWriter}, and crosses off recipients.
+ *
+ * <p>Reads the envelope (everything before the MESSAGE record), the content lines, or every
+ * record (postcat). Writes one byte per delivered recipient ({@link #markDone}). A file that does
+ * not end in an END record, or holds an unknown record type, raises {@link Corrupt}: the caller
+ * moves it to {@code corrupt/}.
+ */
+public final class QueueFile {
+    private QueueFile() {}
+
+    /** The file is unreadable as a queue file. */
+    public static final class Corrupt extends IOException {
+        public Corrupt(String message) {
+            super(message);
+        }
+    }
+
+    /** One recipient: its address, the address the client gave (if different), and its record offset. */
+    public record Recipient(String address, String original, long offset, boolean done) {}
+
+    /** The envelope of a queued message. */
+    public record Envelope(long arrivalMillis, String sender, String fullName, Map<String, String> attributes,
+                           List<Recipient> recipients, long contentOffset, long contentSize) {
+        /** Recipients not yet delivered. */
+        public List<Recipient> pending() {
+            return recipients.stream().filter(r -> !r.done()).toList();
+        }
+
+        public String attribute(String name) {
+            return attributes.get(name);
+        }
+    }
+
+    /** Sees each record of a file (postcat). */
+    public interface RecordVisitor {
+        void record(long offset, RecordType type, byte[] data) throws IOException;
+    }
+
+    /** Receives content lines without their CRLF. */
+    public interface LineConsumer {
+        void line(byte[] buf, int len) throws IOException;
+    }
+
+    public static Envelope readEnvelope(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            checkEnd(ch, file);
+            RecordStream in = new RecordStream(Channels.newInputStream(ch));
+            if (in.next() != RecordType.VERSION) throw new Corrupt(file + ": no version record");
+            long arrival = 0;
+            String sender = null;
+            String fullName = "";
+            String original = null;
+            long size = 0;
+            Map<String, String> attrs = new LinkedHashMap<>();
+            List<Recipient> rcpts = new ArrayList<>();
+            while (true) {
+                long off = in.offset;
+                RecordType t = in.next();
+                if (t == null) throw new Corrupt(file + ": unexpected end of file");
+                String s = in.text();
+                switch (t) {
+                    case SIZE -> size = Long.parseLong(s.strip().split("\\s+")[0]);
+                    case TIME -> arrival = Long.parseLong(s.strip());
+                    case FULLNAME -> fullName = s;
+                    case ATTRIBUTE -> {
+                        int eq = s.indexOf('=');
+                        if (eq > 0) attrs.put(s.substring(0, eq), s.substring(eq + 1));
+                    }
+                    case SENDER -> sender = s;
+                    case ORIGINAL_RECIPIENT -> original = s;
+                    case RECIPIENT, DONE -> {
+                        rcpts.add(new Recipient(s, original, off, t == RecordType.DONE));
+                        original = null;
+                    }
+                    case MESSAGE -> {
+                        if (sender == null) throw new Corrupt(file + ": no sender record");
+                        return new Envelope(arrival, sender, fullName, attrs, rcpts, off, size);
+                    }
+                    case END -> throw new Corrupt(file + ": no message content");
+                    default -> throw new Corrupt(file + ": unexpected record type " + t.label + " in envelope");
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new Corrupt(file + ": bad number in envelope");
+        }
+    }
+
+    /** Feeds each content line to {@code consumer}, joining PARTIAL pieces. */
+    public static void forEachLine(Path file, long contentOffset, LineConsumer consumer) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.position(contentOffset);
+            RecordStream in = new RecordStream(Channels.newInputStream(ch));
+            in.offset = contentOffset;
+            if (in.next() != RecordType.MESSAGE) throw new Corrupt(file + ": no message content");
+            byte[] joined = new byte[256];
+            int joinedLen = 0;
+            while (true) {
+                RecordType t = in.next();
+                if (t == null) throw new Corrupt(file + ": unexpected end of file");
+                if (t == RecordType.PARTIAL || t == RecordType.LINE) {
+                    if (joinedLen + in.length > joined.length) {
+                        joined = Arrays.copyOf(joined, Math.max(joined.length * 2, joinedLen + in.length));
+                    }
+                    System.arraycopy(in.data, 0, joined, joinedLen, in.length);
+                    joinedLen += in.length;
+                    if (t == RecordType.LINE) {
+                        consumer.line(joined, joinedLen);
+                        joinedLen = 0;
+                    }
+                } else if (t == RecordType.END_CONTENT) {
+                    return;
+                } else {
+                    throw new Corrupt(file + ": unexpected record type " + t.label + " in content");
+                }
+            }
+        }
+    }
+
+    /** Visits every record, in order (for postcat and checks). */
+    public static void forEachRecord(Path file, RecordVisitor visitor) throws IOException {
+        try (InputStream raw = java.nio.file.Files.newInputStream(file)) {
+            RecordStream in = new RecordStream(raw);
+            while (true) {
+                long off = in.offset;
+                RecordType t = in.next();
+                if (t == null) return;
+                visitor.record(off, t, Arrays.copyOf(in.data, in.length));
+                if (t == RecordType.END) return;
+            }
+        }
+    }
+
+    /** Crosses off the recipient whose record starts at {@code offset}, and forces it to disk. */
+    public static void markDone(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, offset);
+            byte type = one.get(0);
+            if (type != RecordType.RECIPIENT.code && type != RecordType.DONE.code) {
+                throw new Corrupt(file + ": offset " + offset + " is not a recipient record");
+            }
+            ch.write(ByteBuffer.wrap(new byte[] {RecordType.DONE.code}), offset);
+            ch.force(false);
+        }
+    }
+
+    private static void checkEnd(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 2) throw new Corrupt(file + ": file too short");
+        ByteBuffer tail = ByteBuffer.allocate(2);
+        ch.read(tail, size - 2);
+        if (tail.get(0) != RecordType.END.code || tail.get(1) != 0) throw new Corrupt(file + ": no END record");
+    }
+
+    /** Decodes {@code type, length, data} records from a stream, tracking the offset. */
+    static final class RecordStream {
+        private final InputStream in;
+        long offset;
+        byte[] data = new byte[512];
+        int length;
+
+        RecordStream(InputStream in) {
+            this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
+        }
+
+        /** The next record's type, or null at a clean end of file. */
+        RecordType next() throws IOException {
+            int code = in.read();
+            if (code < 0) return null;
+            RecordType t = RecordType.of(code);
+            if (t == null) throw new Corrupt("unknown record type " + code + " at offset " + offset);
+            long len = 0;
+            int shift = 0;
+            int hdr = 1;
+            while (true) {
+                int b = in.read();
+                if (b < 0) throw new Corrupt("truncated record at offset " + offset);
+                hdr++;
+                len |= (long) (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) break;
+                shift += 7;
+                if (shift > 28) throw new Corrupt("bad record length at offset " + offset);
+            }
+            if (len > Integer.MAX_VALUE - 16) throw new Corrupt("bad record length at offset " + offset);
+            length = (int) len;
+            if (data.length < length) data = new byte[Math.max(length, data.length * 2)];
+            int got = in.readNBytes(data, 0, length);
+            if (got < length) throw new Corrupt("truncated record at offset " + offset);
+            offset += hdr + length;
+            return t;
+        }
+
+        String text() {
+            return new String(data, 0, length, StandardCharsets.UTF_8);
+        }
+    }
+}

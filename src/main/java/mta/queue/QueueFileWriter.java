@@ -1,0 +1,179 @@
+package mta.queue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import mta.util.SafeFiles;
+
+/**
+ * QueueFileWriter - writes one queue file: temporary name, records, force, rename into place.
+ *
+ * <p>Writes {@code <queue>/.t*} (invisible to every reader), then on {@link #commit()} the END
+ * record, the final SIZE record, {@code force(true)}, mode 0700, an atomic no-replace rename to
+ * {@code <queue>/<ID>}, and a force of the directory. Only then may the caller say "queued": after
+ * a crash the file is either complete under its ID or an orphaned temporary that no reader sees.
+ */
+public final class QueueFileWriter implements AutoCloseable {
+    /** Queue file format version written in the VERSION record. */
+    public static final String FORMAT_VERSION = "1";
+    private static final AtomicLong SEQ = new AtomicLong();
+    private static final int SIZE_FIELD = 15;
+
+    private final Path dir;
+    private final Path temp;
+    private final FileChannel ch;
+    private final String id;
+    private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+    private long position;
+    private long sizeRecordOffset;
+    private long contentOffset = -1;
+    private long contentSize;
+    private int recipients;
+    private boolean done;
+
+    private QueueFileWriter(Path dir, Path temp, FileChannel ch, String id) {
+        this.dir = dir;
+        this.temp = temp;
+        this.ch = ch;
+        this.id = id;
+    }
+
+    /** Creates a new file in {@code dir}; its ID is known at once (the log's "client=" line needs it). */
+    public static QueueFileWriter create(Path dir, boolean longIds) throws IOException {
+        Instant now = Instant.now();
+        Path temp = dir.resolve(".t" + ProcessHandle.current().pid() + "." + SEQ.incrementAndGet());
+        FileChannel ch = SafeFiles.createNew(temp);
+        try {
+            SafeFiles.setMode(temp, SafeFiles.WRITING);
+            long ino = SafeFiles.inode(temp);
+            if (ino < 0) ino = (System.nanoTime() ^ SEQ.get()) & 0xFFFFFFFL;
+            String id = longIds ? QueueId.longId(now, ino) : QueueId.shortId(now, ino);
+            QueueFileWriter w = new QueueFileWriter(dir, temp, ch, id);
+            w.record(RecordType.VERSION, FORMAT_VERSION);
+            w.sizeRecordOffset = w.position;
+            w.record(RecordType.SIZE, sizeText(0, 0, 0));
+            return w;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    private static String sizeText(long size, long offset, int rcpts) {
+        return String.format(Locale.ROOT, "%" + SIZE_FIELD + "d %" + SIZE_FIELD + "d %" + SIZE_FIELD + "d",
+                size, offset, rcpts);
+    }
+
+    public void record(RecordType type, String data) throws IOException {
+        byte[] b = data.getBytes(StandardCharsets.UTF_8);
+        record(type, b, 0, b.length);
+    }
+
+    public void record(RecordType type, byte[] data, int off, int len) throws IOException {
+        if (type == RecordType.RECIPIENT) recipients++;
+        if (type == RecordType.MESSAGE) contentOffset = position;
+        ensure(1 + 5);
+        buf.put(type.code);
+        int n = len;
+        int hdr = 1;
+        do {
+            int b = n & 0x7f;
+            n >>>= 7;
+            buf.put((byte) (n != 0 ? b | 0x80 : b));
+            hdr++;
+        } while (n != 0);
+        position += hdr;
+        int written = 0;
+        while (written < len) {
+            if (!buf.hasRemaining()) flush();
+            int k = Math.min(buf.remaining(), len - written);
+            buf.put(data, off + written, k);
+            written += k;
+        }
+        position += len;
+    }
+
+    /** Starts the message content; every record after this is a content line. */
+    public void startContent() throws IOException {
+        record(RecordType.MESSAGE, new byte[0], 0, 0);
+    }
+
+    /**
+     * Writes one content line (without its CRLF), split into PARTIAL records of at most
+     * {@code lineLimit} bytes followed by a LINE record, as Postfix splits long lines.
+     */
+    public void contentLine(byte[] line, int off, int len, int lineLimit) throws IOException {
+        contentSize += len + 2;
+        while (len > lineLimit) {
+            record(RecordType.PARTIAL, line, off, lineLimit);
+            off += lineLimit;
+            len -= lineLimit;
+        }
+        record(RecordType.LINE, line, off, len);
+    }
+
+    /** The content size so far: the message as it would travel, with CRLF line ends. */
+    public long contentSize() {
+        return contentSize;
+    }
+
+    private void ensure(int n) throws IOException {
+        if (buf.remaining() < n) flush();
+    }
+
+    private void flush() throws IOException {
+        buf.flip();
+        while (buf.hasRemaining()) ch.write(buf);
+        buf.clear();
+    }
+
+    /** Ends the file, forces it to disk, renames it to its ID and forces the directory. */
+    public Path commit() throws IOException {
+        if (contentOffset < 0) startContent();
+        record(RecordType.END_CONTENT, new byte[0], 0, 0);
+        record(RecordType.END, new byte[0], 0, 0);
+        flush();
+        byte[] size = sizeText(contentSize, contentOffset, recipients).getBytes(StandardCharsets.US_ASCII);
+        ch.write(ByteBuffer.wrap(size), sizeRecordOffset + 2);
+        ch.force(true);
+        ch.close();
+        SafeFiles.setMode(temp, SafeFiles.READY);
+        Path target = dir.resolve(id);
+        SafeFiles.renameNoReplace(temp, target);
+        SafeFiles.forceDirectory(dir);
+        done = true;
+        return target;
+    }
+
+    /** Discards the file. Safe to call after commit (does nothing then). */
+    public void abort() {
+        if (done) return;
+        done = true;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing a file we are about to delete
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // an orphaned temporary file is invisible to readers; postsuper -p removes it
+        }
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+}

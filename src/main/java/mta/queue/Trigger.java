@@ -1,0 +1,22 @@
+package mta.queue;
+
+/**
+ * Trigger - a one-letter wake-up request to a service, as on Postfix's {@code public/} sockets.
+ *
+ * <p>Carries no data: the state is in the queue directories, and the letter says which to look at.
+ */
+@FunctionalInterface
+public interface Trigger {
+    /** New mail in incoming/ (qmgr), or in maildrop/ (pickup). */
+    char WAKEUP = 'W';
+    /** Scan the incoming queue. */
+    char SCAN_INCOMING = 'I';
+    /** Scan the deferred queue. */
+    char SCAN_DEFERRED = 'D';
+    /** Scan all queues, ignoring the retry times (postqueue -f). */
+    char SCAN_ALL = 'A';
+    /** Flush deferred mail now (postqueue -f sends A then F). */
+    char FLUSH = 'F';
+
+    void trigger(char request);
+}

@@ -1,0 +1,113 @@
+package mta.util;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * LineReader - reads CRLF-terminated protocol lines with a length limit.
+ *
+ * <p>Reads bytes from a stream through its own buffer; writes nothing. Each call returns one line
+ * without its terminator, and says how the line ended: CRLF, a bare LF (which SMTP forbids and
+ * which smuggling attacks rely on), end of stream, or cut at the limit. A line longer than the
+ * limit is returned in pieces, each flagged {@link End#TOO_LONG}, so memory stays bounded.
+ */
+public final class LineReader {
+    /** How a line ended. */
+    public enum End { CRLF, BARE_LF, EOF, TOO_LONG }
+
+    private final InputStream in;
+    private final byte[] buf;
+    private int pos;
+    private int limit;
+    private byte[] line = new byte[256];
+    private int lineLength;
+    private End end;
+
+    public LineReader(InputStream in) {
+        this(in, 8192);
+    }
+
+    public LineReader(InputStream in, int bufferSize) {
+        this.in = in;
+        this.buf = new byte[bufferSize];
+    }
+
+    /**
+     * Reads the next line of at most {@code maxLength} bytes.
+     *
+     * @return false at end of stream with nothing read
+     */
+    public boolean next(int maxLength) throws IOException {
+        lineLength = 0;
+        boolean sawCr = false;
+        while (true) {
+            if (pos == limit) {
+                if (!fill()) {
+                    if (sawCr) append((byte) '\r');
+                    end = End.EOF;
+                    return lineLength > 0 || sawCr;
+                }
+            }
+            byte b = buf[pos++];
+            if (b == '\n') {
+                end = sawCr ? End.CRLF : End.BARE_LF;
+                return true;
+            }
+            if (sawCr) {
+                append((byte) '\r');
+                sawCr = false;
+            }
+            if (b == '\r') {
+                sawCr = true;
+                continue;
+            }
+            append(b);
+            if (lineLength >= maxLength) {
+                end = End.TOO_LONG;
+                return true;
+            }
+        }
+    }
+
+    /** True when input is already buffered: the client sent more before reading our reply. */
+    public boolean hasBufferedInput() {
+        return pos < limit;
+    }
+
+    /** Discards everything buffered so far (used when a pipelining violation must not be acted on). */
+    public void discardBuffered() {
+        pos = limit;
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) return false;
+        pos = 0;
+        limit = n;
+        return true;
+    }
+
+    private void append(byte b) {
+        if (lineLength == line.length) line = Arrays.copyOf(line, line.length * 2);
+        line[lineLength++] = b;
+    }
+
+    public End end() {
+        return end;
+    }
+
+    /** The bytes of the current line; valid until the next call. */
+    public byte[] bytes() {
+        return line;
+    }
+
+    public int length() {
+        return lineLength;
+    }
+
+    /** The current line as ISO-8859-1 text (one char per byte, lossless). */
+    public String text() {
+        return new String(line, 0, lineLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+}

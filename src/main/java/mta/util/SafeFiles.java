@@ -1,0 +1,97 @@
+package mta.util;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * SafeFiles - the few file operations the queue's promises rest on.
+ *
+ * <p>Reads and writes nothing of its own: it creates files that must not exist yet, forces them
+ * and their directories to disk, and renames atomically. A rename is the only way a queue file
+ * changes state, so a crash leaves a file either in its old place or in its new one.
+ */
+public final class SafeFiles {
+    private SafeFiles() {}
+
+    /** Mode of a file that is complete and ready for the next stage (Postfix's 0700 mark). */
+    public static final Set<PosixFilePermission> READY = PosixFilePermissions.fromString("rwx------");
+    /** Mode of a file still being written (0600). */
+    public static final Set<PosixFilePermission> WRITING = PosixFilePermissions.fromString("rw-------");
+
+    /** Opens a new file for writing; fails if the name is taken. */
+    public static FileChannel createNew(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+    }
+
+    /** Renames {@code from} to {@code to} atomically, replacing nothing: fails if {@code to} exists. */
+    public static void renameNoReplace(Path from, Path to) throws IOException {
+        // rename(2) would silently replace; a hard link fails when the name exists. Link, then unlink.
+        try {
+            Files.createLink(to, from);
+        } catch (UnsupportedOperationException e) {
+            if (Files.exists(to)) throw new FileAlreadyExistsException(to.toString());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        Files.delete(from);
+    }
+
+    /** Renames atomically; the target directory must be on the same file system. */
+    public static void rename(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("queue directories must share one file system: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forces a directory's entries to disk, so that a rename into it survives power loss. */
+    public static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open directories; the rename is then as durable as it gets.
+            if (!Files.isDirectory(dir)) throw e;
+        }
+    }
+
+    /** Creates a directory (and parents) with mode 0700 if it does not exist. */
+    public static void ensureDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, READY);
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+    }
+
+    /** Sets a POSIX mode, ignoring file systems that have none. */
+    public static void setMode(Path file, Set<PosixFilePermission> mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, mode);
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+    }
+
+    /** The inode number of a file, or -1 where the file system does not say. */
+    public static long inode(Path file) {
+        try {
+            Object ino = Files.getAttribute(file, "unix:ino");
+            return ((Number) ino).longValue();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return -1;
+        }
+    }
+}
