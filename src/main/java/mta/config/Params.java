@@ -94,8 +94,12 @@ public final class Params {
             "The maximal size of a message in bytes, envelope included; 0 means no limit."));
     public static final Param LINE_LENGTH_LIMIT = def(Param.integer("line_length_limit", "2048", 1, INT_MAX,
             "Longer lines are split into pieces of this length when queued."));
+    public static final Param HEADER_SIZE_LIMIT = def(Param.integer("header_size_limit", "102400", 1, INT_MAX,
+            "The maximal amount of memory for one message header; longer headers are cut."));
     public static final Param SMTPD_HARD_ERROR_LIMIT = def(Param.integer("smtpd_hard_error_limit", "${stress?{1}:{20}}", 1, INT_MAX,
             "The number of errors after which the SMTP server disconnects."));
+    public static final Param SMTPD_PEERNAME_LOOKUP = def(Param.bool("smtpd_peername_lookup", "yes",
+            "Look up the client's host name; with no, every client is \"unknown\"."));
     public static final Param DEFAULT_PROCESS_LIMIT = def(Param.integer("default_process_limit", "100", 1, INT_MAX,
             "The default maximal number of processes of a master.cf service; for smtpd, concurrent sessions."));
 
@@ -118,6 +122,8 @@ public final class Params {
     public static final Param DEFAULT_DESTINATION_RECIPIENT_LIMIT = def(Param.integer(
             "default_destination_recipient_limit", "50", 1, INT_MAX,
             "The maximal number of recipients per delivery to one destination."));
+    public static final Param BOUNCE_SIZE_LIMIT = def(Param.integer("bounce_size_limit", "50000", 1, INT_MAX,
+            "How much of an undeliverable message is returned to the sender."));
     public static final Param ENABLE_LONG_QUEUE_IDS = def(Param.bool("enable_long_queue_ids", "no",
             "Use long, non-repeating queue IDs."));
 

@@ -1,0 +1,49 @@
+package mta.cleanup;
+
+import java.io.IOException;
+import mta.config.Config;
+import mta.config.Params;
+import mta.queue.QueueFileWriter;
+import mta.queue.QueueName;
+import mta.queue.Queues;
+import mta.queue.Trigger;
+import mta.rewrite.TrivialRewrite;
+import mta.util.MailLog;
+
+/**
+ * Cleanup - the cleanup service: turns a submission into a complete queue file in incoming/.
+ *
+ * <p>Reads {@code myhostname}, {@code myorigin}, {@code message_size_limit},
+ * {@code line_length_limit}, {@code header_size_limit}, {@code enable_long_queue_ids}. Writes
+ * {@code incoming/<ID>} through {@link QueueFileWriter} and wakes the queue manager. The
+ * per-message work (headers, -t, missing headers) is in {@link CleanupMessage}.
+ */
+public final class Cleanup implements CleanupService {
+    final Queues queues;
+    final MailLog.Channel log;
+    final Trigger qmgr;
+    final TrivialRewrite rewrite;
+    final String myhostname;
+    final long messageSizeLimit;
+    final int lineLengthLimit;
+    final int headerSizeLimit;
+    final boolean longIds;
+
+    public Cleanup(Config config, Queues queues, MailLog log, Trigger qmgr) {
+        this.queues = queues;
+        this.log = log.channel("cleanup");
+        this.qmgr = qmgr;
+        this.rewrite = new TrivialRewrite(config);
+        this.myhostname = config.str(Params.MYHOSTNAME);
+        this.messageSizeLimit = config.size(Params.MESSAGE_SIZE_LIMIT);
+        this.lineLengthLimit = config.integer(Params.LINE_LENGTH_LIMIT);
+        this.headerSizeLimit = config.integer(Params.HEADER_SIZE_LIMIT);
+        this.longIds = config.bool(Params.ENABLE_LONG_QUEUE_IDS);
+    }
+
+    @Override
+    public Transaction open(Source source) throws IOException {
+        QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.INCOMING), longIds);
+        return new CleanupMessage(this, source, w);
+    }
+}

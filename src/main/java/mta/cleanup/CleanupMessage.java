@@ -1,0 +1,252 @@
+package mta.cleanup;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import mta.mail.Address;
+import mta.mail.HeaderAddresses;
+import mta.mail.Reply;
+import mta.queue.QueueFileWriter;
+import mta.queue.RecordType;
+import mta.queue.Trigger;
+
+/**
+ * CleanupMessage - one message inside cleanup: envelope, header fixes, content, commit.
+ *
+ * <p>Keeps the envelope and the header section in memory (the header is bounded by
+ * {@code header_size_limit}), then writes the envelope records, the fixed-up headers and the
+ * streamed body to its {@link QueueFileWriter}. Header fixes: recipients from To/Cc/Bcc for
+ * {@code sendmail -t} (Resent- headers win) with Bcc removed, and missing Message-ID, Date, From
+ * and To added, as Postfix's cleanup does.
+ */
+final class CleanupMessage implements CleanupService.Transaction {
+    private static final DateTimeFormatter RFC5322 =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (z)", Locale.ROOT);
+    private static final DateTimeFormatter MSGID_STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
+
+    private final Cleanup svc;
+    private final CleanupService.Source source;
+    private final QueueFileWriter w;
+
+    private Address sender;
+    private String fullName = "";
+    private long arrival = System.currentTimeMillis();
+    private final List<String> attributes = new ArrayList<>();
+    private final Set<String> recipients = new LinkedHashSet<>();
+    private final List<String[]> recipientRecords = new ArrayList<>();
+
+    private enum Phase { HEADERS, BODY }
+    private Phase phase = Phase.HEADERS;
+    private final List<StringBuilder> headers = new ArrayList<>();
+    private int headerBytes;
+    private boolean headerTruncated;
+    private boolean tooBig;
+    private boolean committed;
+    private String messageId;
+
+    CleanupMessage(Cleanup svc, CleanupService.Source source, QueueFileWriter w) {
+        this.svc = svc;
+        this.source = source;
+        this.w = w;
+    }
+
+    @Override
+    public String queueId() {
+        return w.id();
+    }
+
+    @Override
+    public void sender(Address sender, String fullName) {
+        this.sender = svc.rewrite.canonicalize(sender);
+        this.fullName = fullName == null ? "" : fullName;
+    }
+
+    @Override
+    public void recipient(Address rcpt, String original) {
+        if (phase != Phase.HEADERS || !headers.isEmpty()) {
+            throw new IllegalStateException("recipient after content started");
+        }
+        addRecipient(svc.rewrite.canonicalize(rcpt).toString(), original);
+    }
+
+    private void addRecipient(String rcpt, String original) {
+        // One delivery per address: duplicates are dropped, as Postfix's cleanup does.
+        if (recipients.add(rcpt.toLowerCase(Locale.ROOT))) recipientRecords.add(new String[] {rcpt, original});
+    }
+
+    @Override
+    public void attribute(String name, String value) {
+        attributes.add(name + "=" + value);
+    }
+
+    @Override
+    public void arrivalTime(long epochMillis) {
+        this.arrival = epochMillis;
+    }
+
+    @Override
+    public void line(byte[] buf, int len) throws IOException {
+        if (tooBig) return;
+        if (phase == Phase.BODY) {
+            body(buf, len);
+            return;
+        }
+        String text = new String(buf, 0, len, StandardCharsets.UTF_8);
+        if (!text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t') && !headers.isEmpty()) {
+            addHeaderBytes(len);
+            if (!headerTruncated) headers.get(headers.size() - 1).append("\r\n").append(text);
+            return;
+        }
+        if (isHeader(text)) {
+            addHeaderBytes(len);
+            if (!headerTruncated) headers.add(new StringBuilder(text));
+            return;
+        }
+        // End of the header section: an empty line, or a line that cannot be a header.
+        endHeaders();
+        if (!text.isEmpty()) body(new byte[0], 0); // keep headers and body apart
+        body(buf, len);
+    }
+
+    private void addHeaderBytes(int len) {
+        headerBytes += len + 2;
+        if (headerBytes > svc.headerSizeLimit) headerTruncated = true;
+    }
+
+    private static boolean isHeader(String line) {
+        int colon = line.indexOf(':');
+        if (colon <= 0) return false;
+        for (int i = 0; i < colon; i++) {
+            char c = line.charAt(i);
+            if (c <= ' ' || c > '~') return false;
+        }
+        return true;
+    }
+
+    private void body(byte[] buf, int len) throws IOException {
+        w.contentLine(buf, 0, len, svc.lineLengthLimit);
+        if (svc.messageSizeLimit > 0 && w.contentSize() > svc.messageSizeLimit) tooBig = true;
+    }
+
+    /** Finishes the header: -t recipients, missing headers; writes the envelope and the header. */
+    private void endHeaders() throws IOException {
+        phase = Phase.BODY;
+        if (sender == null) sender = Address.NULL_SENDER;
+        if (source.extractRecipients()) extractRecipients();
+        addMissingHeaders();
+
+        w.record(RecordType.TIME, Long.toString(arrival));
+        if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
+        for (String a : attributes) w.record(RecordType.ATTRIBUTE, a);
+        w.record(RecordType.SENDER, sender.toString());
+        for (String[] r : recipientRecords) {
+            if (r[1] != null && !r[1].equals(r[0])) w.record(RecordType.ORIGINAL_RECIPIENT, r[1]);
+            w.record(RecordType.RECIPIENT, r[0]);
+        }
+        w.startContent();
+        for (StringBuilder h : headers) {
+            for (String physical : h.toString().split("\r\n", -1)) {
+                byte[] b = physical.getBytes(StandardCharsets.UTF_8);
+                w.contentLine(b, 0, b.length, svc.lineLengthLimit);
+            }
+        }
+    }
+
+    private void extractRecipients() {
+        boolean resent = headers.stream().anyMatch(h -> name(h).startsWith("resent-"));
+        List<StringBuilder> keep = new ArrayList<>();
+        for (StringBuilder h : headers) {
+            String n = name(h);
+            boolean isRcptHeader = resent
+                    ? n.equals("resent-to") || n.equals("resent-cc") || n.equals("resent-bcc")
+                    : n.equals("to") || n.equals("cc") || n.equals("bcc");
+            if (isRcptHeader) {
+                for (Address a : HeaderAddresses.parse(value(h))) {
+                    if (!a.isNull()) addRecipient(svc.rewrite.canonicalize(a).toString(), null);
+                }
+            }
+            if (!n.equals("bcc") && !n.equals("resent-bcc")) keep.add(h);
+        }
+        headers.clear();
+        headers.addAll(keep);
+    }
+
+    private void addMissingHeaders() {
+        boolean hasFrom = false, hasDate = false, hasRcpt = false;
+        for (StringBuilder h : headers) {
+            switch (name(h)) {
+                case "from" -> hasFrom = true;
+                case "date" -> hasDate = true;
+                case "message-id" -> messageId = value(h).strip();
+                case "to", "cc", "bcc" -> hasRcpt = true;
+                default -> { }
+            }
+        }
+        ZonedDateTime now = ZonedDateTime.now();
+        if (messageId == null) {
+            messageId = "<" + now.format(MSGID_STAMP) + "." + w.id() + "@" + svc.myhostname + ">";
+            headers.add(new StringBuilder("Message-Id: " + messageId));
+        }
+        if (!hasDate) headers.add(new StringBuilder("Date: " + now.format(RFC5322)));
+        if (!hasFrom) {
+            String addr = sender.isNull() ? "MAILER-DAEMON" : sender.toString();
+            headers.add(new StringBuilder("From: " + (fullName.isEmpty() ? addr : quotePhrase(fullName) + " <" + addr + ">")));
+        }
+        if (!hasRcpt) headers.add(new StringBuilder("To: undisclosed-recipients:;"));
+    }
+
+    private static String quotePhrase(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == ' ' || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0)) {
+                return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            }
+        }
+        return s;
+    }
+
+    private static String name(StringBuilder h) {
+        int colon = h.indexOf(":");
+        return h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static String value(StringBuilder h) {
+        return h.substring(h.indexOf(":") + 1).replace("\r\n", "");
+    }
+
+    @Override
+    public String commit() throws CleanupException {
+        try {
+            if (phase == Phase.HEADERS) endHeaders();
+            if (tooBig) {
+                abort();
+                throw new CleanupException(Reply.MESSAGE_TOO_BIG, "message file too big", null);
+            }
+            if (recipientRecords.isEmpty()) {
+                abort();
+                throw new CleanupException(new Reply(554, "5.5.1", "Error: no valid recipients"),
+                        "no recipients", null);
+            }
+            w.commit();
+            committed = true;
+        } catch (IOException e) {
+            abort();
+            svc.log.warn(w.id() + ": queue file write error: " + e.getMessage());
+            throw new CleanupException(Reply.QUEUE_FILE_ERROR, e.getMessage(), e);
+        }
+        svc.log.info(w.id() + ": message-id=" + messageId);
+        svc.qmgr.trigger(Trigger.WAKEUP);
+        return w.id();
+    }
+
+    @Override
+    public void abort() {
+        if (!committed) w.abort();
+    }
+}

@@ -1,0 +1,58 @@
+package mta.cleanup;
+
+import java.io.IOException;
+import mta.mail.Address;
+
+/**
+ * CleanupService - the one way into the queue: open, give the envelope and content, commit.
+ *
+ * <p>Used by smtpd, pickup, bounce and local (forwarding). The shape follows a transaction:
+ * {@link #open} creates a queue file (its ID is known at once), {@link Transaction#sender},
+ * {@link Transaction#recipient} and then {@link Transaction#line} for every content line, and
+ * finally {@link Transaction#commit} (the file is on disk under its ID, the queue manager is
+ * woken) or {@link Transaction#abort} (nothing is left behind).
+ */
+public interface CleanupService {
+
+    /** Where a message comes from, and what cleanup must do for it. */
+    record Source(String service, boolean extractRecipients) {
+        public static final Source SMTPD = new Source("smtpd", false);
+        public static final Source PICKUP = new Source("pickup", false);
+        public static final Source PICKUP_EXTRACT = new Source("pickup", true);
+        public static final Source BOUNCE = new Source("bounce", false);
+        public static final Source LOCAL = new Source("local", false);
+    }
+
+    Transaction open(Source source) throws IOException;
+
+    /** One message on its way into the incoming queue. */
+    interface Transaction extends AutoCloseable {
+        String queueId();
+
+        /** The envelope sender; {@link Address#NULL_SENDER} for bounces. */
+        void sender(Address sender, String fullName) throws IOException;
+
+        /** One envelope recipient, and the address the client originally gave (or null). */
+        void recipient(Address rcpt, String original) throws IOException;
+
+        /** A named attribute kept with the message (client name, protocol, DSN fields...). */
+        void attribute(String name, String value) throws IOException;
+
+        /** The arrival time, when it is not now (pickup keeps the time of posting). */
+        void arrivalTime(long epochMillis);
+
+        /** One content line without CRLF; headers first, then an empty line, then the body. */
+        void line(byte[] buf, int len) throws IOException;
+
+        /** Commits the message to the incoming queue; returns its queue ID. */
+        String commit() throws CleanupException;
+
+        /** Discards the message. Harmless after commit. */
+        void abort();
+
+        @Override
+        default void close() {
+            abort();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package mta.pickup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import mta.cleanup.CleanupException;
+import mta.cleanup.CleanupService;
+import mta.mail.Address;
+import mta.queue.QueueFile;
+import mta.queue.QueueName;
+import mta.queue.Queues;
+import mta.queue.Trigger;
+import mta.util.MailLog;
+
+/**
+ * Pickup - feeds mail that sendmail left in {@code maildrop/} to cleanup.
+ *
+ * <p>Reads {@code maildrop/<ID>} files (written by {@code sendmail} through postdrop) when woken
+ * through {@code public/pickup}, and every {@code wakeup} seconds of its master.cf entry. Each file
+ * becomes a new message in {@code incoming/} with the posting time kept; the maildrop file is
+ * removed only after cleanup has committed the new one. Logs {@code QID: uid=N from=<sender>}.
+ */
+public final class Pickup implements Trigger {
+    private final Queues queues;
+    private final CleanupService cleanup;
+    private final MailLog.Channel log;
+    private final long wakeupMillis;
+    private final LinkedBlockingQueue<Character> requests = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    public Pickup(Queues queues, CleanupService cleanup, MailLog mailLog, int wakeupSeconds) {
+        this.queues = queues;
+        this.cleanup = cleanup;
+        this.log = mailLog.channel("pickup");
+        this.wakeupMillis = wakeupSeconds > 0 ? wakeupSeconds * 1000L : 60_000L;
+    }
+
+    public void start() {
+        running = true;
+        thread = Thread.ofVirtual().name("pickup").start(this::run);
+        trigger(WAKEUP);
+    }
+
+    @Override
+    public void trigger(char request) {
+        requests.offer(request);
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                requests.poll(wakeupMillis, TimeUnit.MILLISECONDS);
+                requests.clear();
+                if (!running) return;
+                for (String id : queues.list(QueueName.MAILDROP)) pickup(id);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.warn("maildrop scan: " + e);
+            }
+        }
+    }
+
+    private void pickup(String id) {
+        Path file = queues.file(QueueName.MAILDROP, id);
+        try {
+            QueueFile.Envelope env = QueueFile.readEnvelope(file);
+            boolean extract = "yes".equals(env.attribute("extract_recipients"));
+            try (CleanupService.Transaction t = cleanup.open(extract ? CleanupService.Source.PICKUP_EXTRACT
+                    : CleanupService.Source.PICKUP)) {
+                log.info(t.queueId() + ": uid=" + env.attributes().getOrDefault("uid", "0")
+                        + " from=<" + env.sender() + ">");
+                t.arrivalTime(env.arrivalMillis());
+                t.sender(Address.parse(env.sender()), env.fullName());
+                t.attribute("rewrite_context", "local");
+                for (QueueFile.Recipient r : env.recipients()) t.recipient(Address.parse(r.address()), r.address());
+                QueueFile.forEachLine(file, env.contentOffset(), t::line);
+                t.commit();
+            }
+            Files.deleteIfExists(file);
+        } catch (QueueFile.Corrupt e) {
+            log.warn("maildrop file " + id + " is corrupt; moved to corrupt: " + e.getMessage());
+            try {
+                queues.move(id, QueueName.MAILDROP, QueueName.CORRUPT);
+            } catch (IOException ignored) {
+                // it stays in maildrop and is tried again
+            }
+        } catch (CleanupException e) {
+            log.warn(id + ": message rejected by cleanup: " + e.reply() + "; removed");
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // tried again next time
+            }
+        } catch (IOException e) {
+            log.warn(id + ": cannot pick up: " + e.getMessage());
+        }
+    }
+
+    public void stop() {
+        running = false;
+        if (thread != null) thread.interrupt();
+    }
+}

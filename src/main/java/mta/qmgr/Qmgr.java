@@ -1,0 +1,186 @@
+package mta.qmgr;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import mta.bounce.Bounce;
+import mta.config.Config;
+import mta.config.Params;
+import mta.deliver.DeliveryAgent;
+import mta.queue.QueueName;
+import mta.queue.Queues;
+import mta.queue.Trigger;
+import mta.rewrite.TrivialRewrite;
+import mta.util.MailLog;
+
+/**
+ * Qmgr - the queue manager: moves mail into the active queue and hands it to delivery agents.
+ *
+ * <p>Reads {@code incoming/} whenever it is woken ({@link #trigger}), and {@code deferred/} every
+ * {@code queue_run_delay}, taking files whose modification time (their next retry time) has come.
+ * Renames each into {@code active/} and starts a {@link QmgrMessage} for it on a virtual thread,
+ * up to {@code qmgr_message_active_limit} at once. At start-up, files left in {@code active/} by a
+ * crash go back to {@code incoming/}: they are delivered again, never lost.
+ */
+public final class Qmgr implements Trigger {
+    final Queues queues;
+    final MailLog mailLog;
+    final MailLog.Channel log;
+    final TrivialRewrite rewrite;
+    final Map<String, DeliveryAgent> agents;
+    final Bounce bounce;
+    final Duration queueRunDelay;
+    final Duration minBackoff;
+    final Duration maxBackoff;
+    final Duration maxQueueLifetime;
+    final Duration bounceQueueLifetime;
+    final int recipientLimit;
+    final int concurrencyLimit;
+    private final int activeLimit;
+
+    private final LinkedBlockingQueue<Character> requests = new LinkedBlockingQueue<>();
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
+    private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("qmgr-", 1).factory());
+    private volatile boolean running;
+    private Thread loop;
+
+    /**
+     * @param agents delivery agents by master.cf transport name ("local", "smtp", "relay")
+     */
+    public Qmgr(Config config, Queues queues, MailLog mailLog, Map<String, DeliveryAgent> agents, Bounce bounce) {
+        this.queues = queues;
+        this.mailLog = mailLog;
+        this.log = mailLog.channel("qmgr");
+        this.rewrite = new TrivialRewrite(config);
+        this.agents = Map.copyOf(agents);
+        this.bounce = bounce;
+        this.queueRunDelay = config.time(Params.QUEUE_RUN_DELAY);
+        this.minBackoff = config.time(Params.MINIMAL_BACKOFF_TIME);
+        this.maxBackoff = config.time(Params.MAXIMAL_BACKOFF_TIME);
+        this.maxQueueLifetime = config.time(Params.MAXIMAL_QUEUE_LIFETIME);
+        this.bounceQueueLifetime = config.time(Params.BOUNCE_QUEUE_LIFETIME);
+        this.recipientLimit = config.integer(Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT);
+        this.concurrencyLimit = config.integer(Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT);
+        this.activeLimit = config.integer(Params.QMGR_MESSAGE_ACTIVE_LIMIT);
+    }
+
+    /** Recovers the active queue and starts the scan loop. */
+    public void start() throws IOException {
+        for (String id : queues.list(QueueName.ACTIVE)) {
+            if (queues.move(id, QueueName.ACTIVE, QueueName.INCOMING)) {
+                log.info(id + ": requeued from active after restart");
+            }
+        }
+        running = true;
+        loop = Thread.ofPlatform().name("qmgr").start(this::run);
+        trigger(Trigger.SCAN_ALL);
+    }
+
+    @Override
+    public void trigger(char request) {
+        requests.offer(request);
+    }
+
+    private void run() {
+        Instant nextDeferredScan = Instant.now();
+        while (running) {
+            try {
+                long wait = Math.max(0, Duration.between(Instant.now(), nextDeferredScan).toMillis());
+                Character req = requests.poll(wait, TimeUnit.MILLISECONDS);
+                if (!running) return;
+                boolean all = false;
+                boolean deferred = Instant.now().isAfter(nextDeferredScan) || req == null;
+                Set<Character> batch = new HashSet<>();
+                if (req != null) batch.add(req);
+                Character more;
+                while ((more = requests.poll()) != null) batch.add(more);
+                if (batch.contains(Trigger.SCAN_ALL) || batch.contains(Trigger.FLUSH)) {
+                    all = true;
+                    deferred = true;
+                }
+                if (batch.contains(Trigger.SCAN_DEFERRED)) deferred = true;
+                scan(QueueName.INCOMING, false);
+                if (deferred) {
+                    scan(QueueName.DEFERRED, all);
+                    nextDeferredScan = Instant.now().plus(queueRunDelay);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.warn("queue scan: " + e);
+            }
+        }
+    }
+
+    private void scan(QueueName queue, boolean ignoreRetryTime) throws IOException {
+        List<String> ids = queues.list(queue);
+        long now = System.currentTimeMillis();
+        for (String id : ids) {
+            if (active.size() >= activeLimit) return;
+            if (active.contains(id)) continue;
+            if (queue == QueueName.DEFERRED && !ignoreRetryTime) {
+                try {
+                    if (Files.getLastModifiedTime(queues.file(queue, id)).toMillis() > now) continue;
+                } catch (IOException e) {
+                    continue; // gone meanwhile
+                }
+            }
+            if (!queues.move(id, queue, QueueName.ACTIVE)) continue;
+            active.add(id);
+            workers.execute(() -> {
+                try {
+                    new QmgrMessage(this, id).run();
+                } finally {
+                    active.remove(id);
+                }
+            });
+        }
+    }
+
+    /** The concurrency gate of one destination (transport:nexthop). */
+    Semaphore destination(String key) {
+        return destinations.computeIfAbsent(key, k -> new Semaphore(concurrencyLimit));
+    }
+
+    /** Runs a delivery attempt on its own virtual thread. */
+    java.util.concurrent.Future<?> attempt(Runnable r) {
+        return workers.submit(r);
+    }
+
+    /** Sets a deferred file's retry time (its modification time). */
+    static void setRetryTime(Path file, Instant when) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.from(when));
+    }
+
+    /** Number of messages being worked on (for tests and status). */
+    public int activeCount() {
+        return active.size();
+    }
+
+    /** Stops scanning and waits up to {@code graceMillis} for running deliveries. */
+    public void stop(long graceMillis) {
+        running = false;
+        requests.offer('W');
+        if (loop != null) loop.interrupt();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) workers.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

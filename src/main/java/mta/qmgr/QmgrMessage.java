@@ -1,0 +1,241 @@
+package mta.qmgr;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import mta.deliver.DeliveryAgent;
+import mta.deliver.DeliveryRequest;
+import mta.deliver.DeliveryStatus;
+import mta.mail.Address;
+import mta.queue.DeferLog;
+import mta.queue.QueueFile;
+import mta.queue.QueueName;
+import mta.rewrite.Resolved;
+import mta.util.MailLog;
+
+/**
+ * QmgrMessage - one message in the active queue, from envelope to its final rename or removal.
+ *
+ * <p>Reads {@code active/<ID>}; groups the pending recipients by (transport, next-hop) in chunks of
+ * {@code default_destination_recipient_limit}, runs one delivery attempt per chunk on its own
+ * virtual thread (at most {@code default_destination_concurrency_limit} per destination), logs each
+ * recipient's status, and crosses off the delivered and the bounced ones in the file. Then: nothing
+ * pending, the file is removed; else it goes to {@code deferred/} with its retry time as mtime and
+ * the reasons in {@code defer/<ID>}; failures are returned to the sender by bounce. Unreadable files
+ * go to {@code corrupt/}.
+ */
+final class QmgrMessage implements Runnable {
+    private final Qmgr q;
+    private final String id;
+    private final Path file;
+
+    QmgrMessage(Qmgr q, String id) {
+        this.q = q;
+        this.id = id;
+        this.file = q.queues.file(QueueName.ACTIVE, id);
+    }
+
+    @Override
+    public void run() {
+        try {
+            deliver();
+        } catch (QueueFile.Corrupt e) {
+            q.log.warn("saving corrupt file \"" + id + "\" from queue \"active\" to queue \"corrupt\": " + e.getMessage());
+            moveQuietly(QueueName.CORRUPT);
+        } catch (IOException | RuntimeException e) {
+            // Leave the message for a later attempt; never lose it.
+            q.log.warn(id + ": delivery interrupted: " + e);
+            deferAll();
+        }
+    }
+
+    private void deliver() throws IOException {
+        Instant activated = Instant.now();
+        QueueFile.Envelope env = QueueFile.readEnvelope(file);
+        List<QueueFile.Recipient> pending = env.pending();
+        q.log.info(id + ": from=<" + env.sender() + ">, size=" + env.contentSize() + ", nrcpt="
+                + env.recipients().size() + " (queue active)");
+        Instant arrival = Instant.ofEpochMilli(env.arrivalMillis());
+
+        List<DeliveryStatus> results = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> attempts = new ArrayList<>();
+        for (Map.Entry<Resolved, List<QueueFile.Recipient>> group : groups(pending).entrySet()) {
+            Resolved dest = group.getKey();
+            List<QueueFile.Recipient> rcpts = group.getValue();
+            DeliveryAgent agent = q.agents.get(dest.transport());
+            if (agent == null) {
+                for (QueueFile.Recipient r : rcpts) {
+                    DeliveryStatus s = DeliveryStatus.deferred(r, "4.3.0", "none",
+                            "mail transport unavailable");
+                    report(q.log, arrival, activated, Instant.now(), s);
+                    results.add(s);
+                }
+                continue;
+            }
+            for (int i = 0; i < rcpts.size(); i += q.recipientLimit) {
+                List<QueueFile.Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + q.recipientLimit));
+                DeliveryRequest req = new DeliveryRequest(id, file, dest.transport(), dest.nexthop(), env.sender(),
+                        List.copyOf(chunk), arrival, activated, env.contentOffset(), env.contentSize(), env.attributes());
+                attempts.add(q.attempt(() -> results.addAll(attempt(agent, req, dest, env))));
+            }
+        }
+        for (Future<?> f : attempts) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // shutting down: the file stays in active/ and is requeued at start-up
+            } catch (ExecutionException e) {
+                q.log.warn(id + ": delivery attempt failed: " + e.getCause());
+            }
+        }
+        finish(env, arrival, results);
+    }
+
+    /** Groups recipients by where they go; a recipient's address may be rewritten by resolve. */
+    private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending) {
+        Map<String, Resolved> keys = new LinkedHashMap<>();
+        Map<Resolved, List<QueueFile.Recipient>> out = new LinkedHashMap<>();
+        for (QueueFile.Recipient r : pending) {
+            Resolved res = q.rewrite.resolve(Address.parse(r.address()));
+            Resolved key = keys.computeIfAbsent(res.destination(),
+                    k -> new Resolved(res.transport(), res.nexthop(), "", res.destinationClass()));
+            out.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    /** One delivery attempt: wait for a slot at the destination, call the agent, apply the results. */
+    private List<DeliveryStatus> attempt(DeliveryAgent agent, DeliveryRequest req, Resolved dest,
+                                         QueueFile.Envelope env) {
+        Semaphore gate = q.destination(dest.destination());
+        List<DeliveryStatus> statuses;
+        try {
+            gate.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        Instant started = Instant.now();
+        try {
+            statuses = agent.deliver(req);
+        } catch (Exception e) {
+            q.log.warn(id + ": " + agent.name() + " delivery agent failed: " + e);
+            statuses = req.recipients().stream()
+                    .map(r -> DeliveryStatus.deferred(r, "4.3.0", "none", "delivery agent failed")).toList();
+        } finally {
+            gate.release();
+        }
+        MailLog.Channel agentLog = q.mailLog.channel(agent.name());
+        for (DeliveryStatus s : statuses) {
+            report(agentLog, req.arrival(), req.activated(), started, s);
+            if (s.outcome() != DeliveryStatus.Outcome.DEFERRED) {
+                try {
+                    QueueFile.markDone(file, s.recipient().offset());
+                } catch (IOException e) {
+                    q.log.warn(id + ": cannot update queue file: " + e.getMessage());
+                }
+            }
+        }
+        return statuses;
+    }
+
+    /** Logs {@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=.., status=.. (..)}. */
+    private void report(MailLog.Channel channel, Instant arrival, Instant activated, Instant started,
+                        DeliveryStatus s) {
+        Instant now = Instant.now();
+        StringBuilder sb = new StringBuilder();
+        sb.append(id).append(": to=<").append(s.recipient().address()).append('>');
+        String orig = s.recipient().original();
+        if (orig != null && !orig.equals(s.recipient().address())) sb.append(", orig_to=<").append(orig).append('>');
+        sb.append(", relay=").append(s.relay());
+        sb.append(", delay=").append(Delays.format(seconds(arrival, now)));
+        sb.append(", delays=").append(Delays.format(seconds(arrival, activated))).append('/')
+                .append(Delays.format(seconds(activated, started))).append('/')
+                .append(Delays.format(s.connectSeconds())).append('/')
+                .append(Delays.format(s.transferSeconds()));
+        sb.append(", dsn=").append(s.dsn()).append(", status=").append(s.outcome().logWord)
+                .append(" (").append(s.reason()).append(')');
+        channel.info(sb.toString());
+    }
+
+    private static double seconds(Instant a, Instant b) {
+        return Math.max(0, Duration.between(a, b).toNanos() / 1e9);
+    }
+
+    /** After all attempts: bounce the failed, defer or remove the message. */
+    private void finish(QueueFile.Envelope env, Instant arrival, List<DeliveryStatus> results) throws IOException {
+        List<DeferLog.Entry> bounced = new ArrayList<>();
+        List<DeferLog.Entry> deferred = new ArrayList<>();
+        for (DeliveryStatus s : results) {
+            DeferLog.Entry e = new DeferLog.Entry(s.recipient().address(), s.dsn(),
+                    s.outcome() == DeliveryStatus.Outcome.BOUNCED ? "failed" : "delayed", s.reason());
+            if (s.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(e);
+            else if (s.outcome() == DeliveryStatus.Outcome.DEFERRED) deferred.add(e);
+        }
+        Duration age = Duration.between(arrival, Instant.now());
+        Duration lifetime = env.sender().isEmpty() ? q.bounceQueueLifetime : q.maxQueueLifetime;
+        boolean expired = !deferred.isEmpty() && age.compareTo(lifetime) >= 0;
+        if (expired) {
+            q.log.info(id + ": from=<" + env.sender() + ">, status=expired, returned to sender");
+            for (DeferLog.Entry e : deferred) {
+                bounced.add(new DeferLog.Entry(e.recipient(), e.status(), "failed", e.reason()));
+            }
+            for (DeliveryStatus s : results) {
+                if (s.outcome() == DeliveryStatus.Outcome.DEFERRED) QueueFile.markDone(file, s.recipient().offset());
+            }
+            deferred.clear();
+        }
+        if (!bounced.isEmpty()) {
+            try {
+                q.bounce.nonDelivery(id, env, file, bounced);
+            } catch (Exception e) {
+                // The recipients are already crossed off; keep the message so the notice is not lost.
+                q.log.warn(id + ": cannot send non-delivery notification: " + e.getMessage());
+                deferAll();
+                return;
+            }
+        }
+        if (deferred.isEmpty() && QueueFile.readEnvelope(file).pending().isEmpty()) {
+            q.queues.delete(id, QueueName.ACTIVE);
+            q.log.info(id + ": removed");
+            return;
+        }
+        DeferLog.write(q.queues, QueueName.DEFER, id, deferred);
+        defer(age);
+    }
+
+    /** Moves the message to deferred/ with its next retry time: its age, within the backoff bounds. */
+    private void defer(Duration age) throws IOException {
+        Duration wait = age;
+        if (wait.compareTo(q.minBackoff) < 0) wait = q.minBackoff;
+        if (wait.compareTo(q.maxBackoff) > 0) wait = q.maxBackoff;
+        Qmgr.setRetryTime(file, Instant.now().plus(wait));
+        q.queues.move(id, QueueName.ACTIVE, QueueName.DEFERRED);
+    }
+
+    private void deferAll() {
+        try {
+            defer(q.minBackoff);
+        } catch (IOException e) {
+            q.log.warn(id + ": cannot defer: " + e.getMessage());
+        }
+    }
+
+    private void moveQuietly(QueueName to) {
+        try {
+            q.queues.move(id, QueueName.ACTIVE, to);
+        } catch (IOException e) {
+            q.log.warn(id + ": cannot move to " + to.dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package mta.smtpd;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import mta.cleanup.CleanupService;
+import mta.config.Cidr;
+import mta.config.Config;
+import mta.rewrite.TrivialRewrite;
+import mta.util.MailLog;
+
+/**
+ * SmtpdListener - one smtpd listening socket: a platform accept thread, a virtual thread per session.
+ *
+ * <p>Binds the address of a master.cf {@code inet} entry. Before each {@code accept()} it takes a
+ * permit from a semaphore sized by the entry's maxproc ({@code default_process_limit}), so a flood
+ * of connections waits in the kernel's backlog instead of exhausting memory; the permit is
+ * returned when the session ends. {@link #stop} closes the socket and gives sessions a grace period.
+ */
+public final class SmtpdListener {
+    private static final AtomicLong SESSION_SEQ = new AtomicLong();
+
+    private final SmtpdSettings settings;
+    private final MailLog.Channel log;
+    private final CleanupService cleanup;
+    private final SmtpdCheck check;
+    private final ServerSocket server;
+    private final Semaphore permits;
+    private final ExecutorService sessions;
+    private volatile boolean stopping;
+    private Thread acceptThread;
+
+    /**
+     * Binds the socket at once, so a taken port fails start-up with a clear message.
+     *
+     * @param config   main.cf with this service's {@code -o} overrides
+     * @param address  the address and port to bind
+     * @param maxproc  the most concurrent sessions
+     */
+    public SmtpdListener(Config config, InetSocketAddress address, int maxproc, MailLog mailLog,
+                         CleanupService cleanup) throws IOException {
+        this.settings = SmtpdSettings.from(config);
+        this.log = mailLog.channel(settings.syslogName(), "smtpd");
+        this.cleanup = cleanup;
+        this.check = new SmtpdCheck(new TrivialRewrite(config));
+        this.permits = new Semaphore(maxproc);
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        try {
+            server.bind(address, 1024);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("bind " + address.getAddress().getHostAddress() + " port " + address.getPort()
+                    + ": " + e.getMessage(), e);
+        }
+        this.sessions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smtpd-", 1).factory());
+    }
+
+    /** Starts the accept thread. */
+    public void start() {
+        acceptThread = Thread.ofPlatform().name("smtpd-listener-" + server.getLocalPort()).daemon(false)
+                .start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                permits.release();
+                if (stopping) return;
+                log.warn("accept: " + e.getMessage());
+                continue;
+            }
+            try {
+                sessions.execute(() -> {
+                    try {
+                        new SmtpdSession(s, this).run();
+                    } finally {
+                        permits.release();
+                    }
+                });
+            } catch (RuntimeException e) {
+                permits.release();
+                closeQuietly(s);
+            }
+        }
+    }
+
+    /** Stops accepting; sessions get {@code grace} to finish, then their sockets are closed. */
+    public void stop(long graceMillis) {
+        stopping = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        if (acceptThread != null) acceptThread.interrupt();
+        sessions.shutdown();
+        try {
+            if (!sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) sessions.shutdownNow();
+            sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    SmtpdSettings settings() {
+        return settings;
+    }
+
+    MailLog.Channel log() {
+        return log;
+    }
+
+    CleanupService cleanup() {
+        return cleanup;
+    }
+
+    SmtpdCheck check() {
+        return check;
+    }
+
+    /** The client's facts: its host name (when peer name lookup is on) and whether it is trusted. */
+    SmtpdState.Client identify(InetAddress a) {
+        String name = "unknown";
+        if (settings.peernameLookup()) {
+            String n = a.getCanonicalHostName();
+            if (!n.equals(a.getHostAddress())) name = n;
+        }
+        boolean trusted = false;
+        for (Cidr c : settings.mynetworks()) {
+            if (c.contains(a)) {
+                trusted = true;
+                break;
+            }
+        }
+        return new SmtpdState.Client(a, name, trusted);
+    }
+
+    static long nextSessionNumber() {
+        return SESSION_SEQ.incrementAndGet();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    /** True for the "address already in use" failure. */
+    public static boolean isAddressInUse(IOException e) {
+        return e.getCause() instanceof SocketException && String.valueOf(e.getMessage()).contains("in use");
+    }
+}

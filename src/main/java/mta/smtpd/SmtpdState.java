@@ -1,0 +1,88 @@
+package mta.smtpd;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mta.cleanup.CleanupService;
+import mta.mail.Address;
+
+/**
+ * SmtpdState - everything one SMTP session knows (Postfix's SMTPD_STATE).
+ *
+ * <p>Split in two: {@link Client} for the connection (lives as long as the socket) and
+ * {@link Transaction} for one MAIL..DATA exchange, replaced by {@link #resetTransaction()}.
+ */
+final class SmtpdState {
+    /** Facts about the connected client. */
+    static final class Client {
+        final InetAddress address;
+        final String addressText;
+        final String name;
+        final boolean inMynetworks;
+        String helo;
+        String protocol = "SMTP";
+        int errors;
+
+        Client(InetAddress address, String name, boolean inMynetworks) {
+            this.address = address;
+            this.addressText = address.getHostAddress();
+            this.name = name;
+            this.inMynetworks = inMynetworks;
+        }
+
+        /** {@code name[address]}, as every log line shows the client. */
+        String label() {
+            return name + "[" + addressText + "]";
+        }
+    }
+
+    /** One mail transaction. */
+    static final class Transaction {
+        Address sender;
+        final List<Address> recipients = new ArrayList<>();
+        CleanupService.Transaction cleanup;
+
+        /** The queue ID once cleanup is open, else NOQUEUE. */
+        String queueId() {
+            return cleanup == null ? "NOQUEUE" : cleanup.queueId();
+        }
+    }
+
+    final Client client;
+    Transaction tx = new Transaction();
+    /** Per-command counters for the "disconnect from" line: {accepted, total}. */
+    final Map<String, int[]> counts = new LinkedHashMap<>();
+
+    SmtpdState(Client client) {
+        this.client = client;
+    }
+
+    /** Ends the current transaction, discarding an unfinished queue file. */
+    void resetTransaction() {
+        if (tx.cleanup != null) tx.cleanup.abort();
+        tx = new Transaction();
+    }
+
+    void count(String verb, boolean ok) {
+        int[] c = counts.computeIfAbsent(verb, k -> new int[2]);
+        if (ok) c[0]++;
+        c[1]++;
+    }
+
+    /** {@code ehlo=1 mail=1 rcpt=0/1 data=1 quit=1 commands=4/5}. */
+    String countsText() {
+        StringBuilder sb = new StringBuilder();
+        int ok = 0, all = 0;
+        for (Map.Entry<String, int[]> e : counts.entrySet()) {
+            int[] c = e.getValue();
+            sb.append(' ').append(e.getKey()).append('=');
+            sb.append(c[0] == c[1] ? Integer.toString(c[0]) : c[0] + "/" + c[1]);
+            ok += c[0];
+            all += c[1];
+        }
+        sb.append(" commands=").append(ok == all ? Integer.toString(all) : ok + "/" + all);
+        return sb.toString();
+    }
+}
