@@ -70,6 +70,8 @@ public final class Params {
             "The alias tables consulted by local delivery."));
     public static final Param ALIAS_DATABASE = def(Param.tables("alias_database", "hash:/etc/aliases",
             "The alias tables that newaliases builds."));
+    public static final Param DEFAULT_DATABASE_TYPE = def(Param.string("default_database_type", "hash",
+            "The table type postmap and postalias use when a file name has no type: prefix."));
     public static final Param HOME_MAILBOX = def(Param.string("home_mailbox", "",
             "A mailbox path relative to the user's home; a trailing / means Maildir."));
     public static final Param MAIL_SPOOL_DIRECTORY = def(Param.path("mail_spool_directory", "/var/mail",

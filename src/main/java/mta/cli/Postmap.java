@@ -1,0 +1,48 @@
+package mta.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import mta.lookup.PostmapSource;
+
+/**
+ * Postmap - build or query a Postfix lookup table (postmap(1)).
+ *
+ * <pre>
+ * SYNOPSIS
+ *     postmap [-irsvw] [-c config_dir] [-d key] [-q key] [file_type:]file_name ...
+ *
+ * DESCRIPTION
+ *     Without -d, -q or -s, reads each source file (lines "key whitespace value", # comments,
+ *     lines that start with white space continue the previous line) and replaces file_name.db
+ *     atomically. Keys are folded to lower case. file_type is hash, btree or mvstore; without
+ *     it, default_database_type from main.cf is used.
+ *
+ *     -c dir   read main.cf from dir instead of $MAIL_CONFIG or /etc/postfix
+ *     -d key   remove key from each table; "-" reads keys from standard input.
+ *              Exit 0 when something was removed, 1 otherwise.
+ *     -i       incremental: add entries read from standard input to the existing table
+ *     -q key   print the first value found for key; exit 1 (no output) when none.
+ *              "-" reads keys from standard input and prints "key TAB value" for each hit.
+ *              Works with every table type, such as inline:{a=b} and static:x.
+ *     -r       when a key is duplicated, keep the last value quietly
+ *     -s       print every entry as "key TAB value"
+ *     -v       accepted for compatibility
+ *     -w       when a key is duplicated, keep the first value quietly (default: keep the first, warn)
+ * </pre>
+ * Errors print {@code postmap: fatal: ...} and exit 1.
+ */
+public final class Postmap {
+    private Postmap() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return new TableCommand("postmap", PostmapSource::parse, false, in, out, err).run(args);
+    }
+}

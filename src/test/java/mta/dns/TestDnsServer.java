@@ -1,0 +1,226 @@
+package mta.dns;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * TestDnsServer - a tiny authoritative DNS responder on 127.0.0.1 for tests, over UDP and TCP.
+ *
+ * <p>Reads DNS queries from its two sockets; answers from the records a test adds with
+ * {@link #mx}, {@link #a}, {@link #aaaa}, {@link #txt} and {@link #nullMx}. A name with no records
+ * at all gets NXDOMAIN; a name that has records, but none of the type asked, gets an empty
+ * NOERROR answer (NODATA); a name marked with {@link #servfail} gets SERVFAIL. Both sockets share
+ * one random free port. Point a {@link DnsjavaResolver} at {@link #address()}.
+ */
+public final class TestDnsServer implements AutoCloseable {
+    private static final long TTL = 60;
+
+    private final DatagramSocket udp;
+    private final ServerSocket tcp;
+    private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
+    private final Set<Name> failing = ConcurrentHashMap.newKeySet();
+    private final List<String> questions = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    private TestDnsServer(DatagramSocket udp, ServerSocket tcp) {
+        this.udp = udp;
+        this.tcp = tcp;
+        Thread.ofPlatform().daemon().name("test-dns-udp").start(this::serveUdp);
+        Thread.ofPlatform().daemon().name("test-dns-tcp").start(this::serveTcp);
+    }
+
+    /** Starts a server on 127.0.0.1, UDP and TCP on the same free port. */
+    public static TestDnsServer start() throws IOException {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        for (int attempt = 0; ; attempt++) {
+            DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
+            try {
+                ServerSocket tcp = new ServerSocket();
+                tcp.bind(new InetSocketAddress(loopback, udp.getLocalPort()));
+                return new TestDnsServer(udp, tcp);
+            } catch (IOException busy) {
+                udp.close(); // the TCP port of that number is taken; pick another number
+                if (attempt == 20) throw busy;
+            }
+        }
+    }
+
+    /** The port both sockets listen on. */
+    public int port() {
+        return udp.getLocalPort();
+    }
+
+    /** {@code "127.0.0.1:port"}, the form {@link DnsjavaResolver} takes. */
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    /** Every question asked so far, as {@code "name TYPE"} (for example {@code "example.test. MX"}). */
+    public List<String> questions() {
+        return List.copyOf(questions);
+    }
+
+    public TestDnsServer mx(String domain, int preference, String host) {
+        return add(new MXRecord(name(domain), DClass.IN, TTL, preference, name(host)));
+    }
+
+    /** A null MX (RFC 7505): {@code domain MX 0 .}. */
+    public TestDnsServer nullMx(String domain) {
+        return add(new MXRecord(name(domain), DClass.IN, TTL, 0, Name.root));
+    }
+
+    public TestDnsServer a(String host, String ipv4) {
+        return add(new ARecord(name(host), DClass.IN, TTL, literal(ipv4)));
+    }
+
+    public TestDnsServer aaaa(String host, String ipv6) {
+        return add(new AAAARecord(name(host), DClass.IN, TTL, literal(ipv6)));
+    }
+
+    public TestDnsServer txt(String name, String text) {
+        return add(new TXTRecord(name(name), DClass.IN, TTL, text));
+    }
+
+    /** Makes every question about {@code name} fail with SERVFAIL (a temporary error). */
+    public TestDnsServer servfail(String name) {
+        failing.add(name(name));
+        return this;
+    }
+
+    private TestDnsServer add(Record r) {
+        records.computeIfAbsent(r.getName(), n -> new CopyOnWriteArrayList<>()).add(r);
+        return this;
+    }
+
+    private static Name name(String text) {
+        try {
+            return Name.fromString(text, Name.root);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("bad name: " + text);
+        }
+    }
+
+    private static InetAddress literal(String ip) {
+        InetAddress a = IpLiteral.parse(ip);
+        if (a == null) throw new IllegalArgumentException("not an IP address: " + ip);
+        return a;
+    }
+
+    // ------------------------------------------------------------------ answering
+
+    /** The response to one query, or null when the query is unreadable. */
+    byte[] answer(byte[] query, int maxLength) {
+        Message request;
+        try {
+            request = new Message(query);
+        } catch (IOException e) {
+            return null;
+        }
+        Message response = new Message(request.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setFlag(Flags.AA);
+        if (request.getHeader().getFlag(Flags.RD)) response.getHeader().setFlag(Flags.RD);
+        Record question = request.getQuestion();
+        if (question == null) {
+            response.getHeader().setRcode(Rcode.FORMERR);
+            return response.toWire(maxLength);
+        }
+        response.addRecord(question, Section.QUESTION);
+        questions.add(question.getName() + " " + Type.string(question.getType()));
+        List<Record> known = records.get(question.getName());
+        if (failing.contains(question.getName())) {
+            response.getHeader().setRcode(Rcode.SERVFAIL);
+        } else if (known == null) {
+            response.getHeader().setRcode(Rcode.NXDOMAIN);
+        } else {
+            for (Record r : new ArrayList<>(known)) {
+                if (r.getType() == question.getType()) response.addRecord(r, Section.ANSWER);
+            }
+        }
+        return response.toWire(maxLength);
+    }
+
+    private void serveUdp() {
+        byte[] buf = new byte[4096];
+        while (!closed) {
+            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            try {
+                udp.receive(packet);
+                byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                byte[] reply = answer(query, 512);
+                if (reply != null) udp.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
+            } catch (IOException e) {
+                if (closed) return;
+            }
+        }
+    }
+
+    private void serveTcp() {
+        while (!closed) {
+            try {
+                Socket s = tcp.accept();
+                Thread.ofVirtual().name("test-dns-tcp-conn").start(() -> serveTcpConnection(s));
+            } catch (IOException e) {
+                if (closed) return;
+            }
+        }
+    }
+
+    private void serveTcpConnection(Socket s) {
+        try (s; DataInputStream in = new DataInputStream(s.getInputStream());
+             DataOutputStream out = new DataOutputStream(s.getOutputStream())) {
+            s.setSoTimeout(10_000);
+            while (true) {
+                int length = in.readUnsignedShort(); // DNS over TCP: two-byte length, then the message
+                byte[] query = in.readNBytes(length);
+                byte[] reply = answer(query, 65535);
+                if (reply == null) return;
+                out.writeShort(reply.length);
+                out.write(reply);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client closed the connection, or sent garbage: nothing to do
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        udp.close();
+        try {
+            tcp.close();
+        } catch (SocketException ignored) {
+            // already closed
+        } catch (IOException ignored) {
+            // closing a listening socket of a test
+        }
+    }
+}
