@@ -45,6 +45,8 @@ mta_java() {
     echo "${MTA_PROG:-mta}: building $home/target/mta.jar (first use)" >&2
     "$home/mvnw" -q -DskipTests package >&2 || { echo "${MTA_PROG:-mta}: fatal: build failed" >&2; exit 1; }
   fi
+  # Without -c or MAIL_CONFIG, the commands use the repository's own conf/.
+  export MAIL_CONFIG="${MAIL_CONFIG:-$home/conf}"
   local cds=()
   [ -f "$home/target/mta.jsa" ] && cds=(-XX:SharedArchiveFile="$home/target/mta.jsa" -Xshare:auto)
   exec "$jdk/bin/java" ${MTA_JAVA_OPTS:-} "${cds[@]}" -cp "$home/target/mta.jar" -Dmta.home="$home" "$main" "$@"

@@ -1,0 +1,217 @@
+package mta.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.ConfigLoader;
+import mta.config.Params;
+import mta.queue.Queues;
+
+/**
+ * Postfix - the {@code postfix} control command: start, stop and ask about the mail system.
+ *
+ * <pre>
+ * SYNOPSIS
+ *     postfix [-c config_dir] command
+ *
+ * COMMANDS
+ *     start    check the configuration, start the master in the background, and wait until it
+ *              listens; exit 1 with the reason when it cannot start (bad configuration, port in
+ *              use, already running)
+ *     stop     stop the master and wait for it to exit (SIGTERM, then a grace period)
+ *     status   exit 0 when the mail system is running, 1 when it is not
+ *
+ * ENVIRONMENT
+ *     MAIL_CONFIG   the configuration directory, when -c is not given
+ *
+ * FILES
+ *     $queue_directory/pid/master.pid   the master's process ID, locked while it runs
+ *     $queue_directory/pid/master.log   the master's standard error (start-up failures)
+ * </pre>
+ * Messages are written to standard error as {@code postfix/postfix-script: ...}.
+ */
+public final class Postfix {
+    private static final String TAG = "postfix/postfix-script: ";
+    private static final long START_TIMEOUT_MS = 60_000;
+    private static final long STOP_TIMEOUT_MS = 30_000;
+
+    /** JVM options for the master: a small heap that grows with load, and a frugal collector. */
+    private static final List<String> DEFAULT_MASTER_OPTS =
+            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
+
+    private Postfix() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String dashC = null;
+        String command = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-c") && i + 1 < args.length) dashC = args[++i];
+            else if (a.equals("-v") || a.equals("-D")) continue;
+            else if (a.startsWith("-")) return usage(err);
+            else if (command == null) command = a;
+            else return usage(err);
+        }
+        if (command == null) return usage(err);
+        Path dir = ConfigLoader.directory(dashC);
+        Config config;
+        try {
+            config = ConfigLoader.load(dir).config();
+        } catch (ConfigException e) {
+            err.println("postfix: fatal: " + e.getMessage());
+            return 1;
+        }
+        Path queueDir = config.path(Params.QUEUE_DIRECTORY);
+        Path pidFile = queueDir.resolve("pid").resolve("master.pid");
+        return switch (command) {
+            case "start" -> start(dir, config, queueDir, pidFile, err);
+            case "stop" -> stop(pidFile, err);
+            case "status" -> status(pidFile, err);
+            default -> {
+                err.println("postfix: fatal: unknown command: '" + command + "'. Usage: postfix start|stop|status");
+                yield 1;
+            }
+        };
+    }
+
+    private static int usage(PrintStream err) {
+        err.println("postfix: fatal: usage: postfix [-c config_dir] [-Dv] command");
+        return 1;
+    }
+
+    /** The running master's pid, when the pid file is locked by a live process. */
+    static Optional<Long> runningPid(Path pidFile) {
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+        } catch (NoSuchFileException | NumberFormatException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        try (FileChannel ch = FileChannel.open(pidFile, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock != null) {
+                lock.release();
+                return Optional.empty(); // nobody holds it: a stale file from a crash
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+    }
+
+    private static int status(Path pidFile, PrintStream err) {
+        Optional<Long> pid = runningPid(pidFile);
+        if (pid.isPresent()) {
+            err.println(TAG + "the Postfix mail system is running: PID: " + pid.get());
+            return 0;
+        }
+        err.println(TAG + "the Postfix mail system is not running");
+        return 1;
+    }
+
+    private static int start(Path dir, Config config, Path queueDir, Path pidFile, PrintStream err) {
+        if (runningPid(pidFile).isPresent()) {
+            err.println(TAG + "fatal: the Postfix mail system is already running");
+            return 1;
+        }
+        Path logFile = queueDir.resolve("pid").resolve("master.log");
+        Process p;
+        try {
+            new Queues(queueDir).create();
+            Files.deleteIfExists(logFile);
+            err.println(TAG + "starting the Postfix mail system");
+            p = new ProcessBuilder(masterCommand(dir))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            err.println(TAG + "fatal: cannot start the master: " + e.getMessage());
+            return 1;
+        }
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            String log = readQuietly(logFile);
+            if (log.contains("postfix/master: ready")) return 0;
+            if (!p.isAlive()) {
+                for (String line : log.split("\n")) if (line.contains("fatal:")) err.println(line);
+                if (!log.contains("fatal:")) err.println(TAG + "fatal: the master exited with status " + p.exitValue());
+                return 1;
+            }
+            try {
+                p.waitFor(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+        }
+        err.println(TAG + "fatal: the master did not start within " + START_TIMEOUT_MS / 1000 + "s; see " + logFile);
+        p.destroy();
+        return 1;
+    }
+
+    /** The master's command line: the same Java and class path as this command, detached by setsid. */
+    private static List<String> masterCommand(Path dir) {
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        String opts = System.getenv("MTA_MASTER_OPTS");
+        if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
+        else cmd.addAll(DEFAULT_MASTER_OPTS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        String home = System.getProperty("mta.home");
+        if (home != null) cmd.add("-Dmta.home=" + home);
+        cmd.add("mta.master.Master");
+        cmd.add("-c");
+        cmd.add(dir.toString());
+        return cmd;
+    }
+
+    private static String readQuietly(Path f) {
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static int stop(Path pidFile, PrintStream err) {
+        Optional<Long> pid = runningPid(pidFile);
+        if (pid.isEmpty()) {
+            err.println(TAG + "fatal: the Postfix mail system is not running");
+            return 1;
+        }
+        err.println(TAG + "stopping the Postfix mail system");
+        Optional<ProcessHandle> ph = ProcessHandle.of(pid.get());
+        if (ph.isEmpty()) return 0;
+        ph.get().destroy();
+        try {
+            ph.get().onExit().get(STOP_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return 0;
+        } catch (java.util.concurrent.TimeoutException e) {
+            err.println(TAG + "warning: the master did not stop within " + STOP_TIMEOUT_MS / 1000 + "s; killing it");
+            ph.get().destroyForcibly();
+            return 1;
+        } catch (Exception e) {
+            return 1;
+        }
+    }
+}

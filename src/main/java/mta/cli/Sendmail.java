@@ -1,0 +1,222 @@
+package mta.cli;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.ConfigLoader;
+import mta.config.Params;
+import mta.mail.Address;
+import mta.queue.QueueFileWriter;
+import mta.queue.QueueName;
+import mta.queue.Queues;
+import mta.queue.RecordType;
+import mta.queue.Trigger;
+import mta.queue.TriggerClient;
+
+/**
+ * Sendmail - the sendmail(1) compatible mail posting command (with postdrop built in).
+ *
+ * <pre>
+ * SYNOPSIS
+ *     sendmail [options] [recipient ...]
+ *     mailq      (same as sendmail -bp)
+ *
+ * DESCRIPTION
+ *     Reads a message from standard input and leaves it in the maildrop queue, where the pickup
+ *     service finds it; this works while the mail system is stopped (the message is delivered
+ *     when it starts). A line with a single "." ends the message unless -i or -oi is given.
+ *
+ * OPTIONS
+ *     -t          take recipients from To:, Cc: and Bcc: (Resent- headers win); Bcc: is removed
+ *     -i, -oi     a line with a single "." is not the end of the message
+ *     -f sender   the envelope sender (-f '' or -f '<>' for the null sender); also -r
+ *     -F name     the sender's full name, used when the message has no From: header
+ *     -bp         list the queue, as mailq
+ *     -bm         read mail from standard input and post it (the default)
+ *     -C dir      the configuration directory (as -c and MAIL_CONFIG)
+ *     -N, -R, -V, -B, -v, -o*, -h, -L, -m, -U, -X and other historical options are accepted and
+ *     ignored
+ *
+ * EXIT STATUS
+ *     0 posted; 64 (EX_USAGE) bad options or no recipients; 65 (EX_DATAERR) bad input;
+ *     75 (EX_TEMPFAIL) the maildrop queue cannot be written.
+ * </pre>
+ */
+public final class Sendmail {
+    static final int EX_OK = 0;
+    static final int EX_USAGE = 64;
+    static final int EX_DATAERR = 65;
+    static final int EX_TEMPFAIL = 75;
+
+    private Sendmail() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        boolean extract = false;
+        boolean dotEnds = true;
+        String sender = null;
+        String fullName = null;
+        String dashC = null;
+        String mode = "m";
+        List<String> rcpts = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                rcpts.addAll(Arrays.asList(args).subList(i + 1, args.length));
+                break;
+            }
+            if (!a.startsWith("-") || a.length() == 1) {
+                rcpts.add(a);
+                continue;
+            }
+            char opt = a.charAt(1);
+            String rest = a.substring(2);
+            switch (opt) {
+                case 't' -> extract = true;
+                case 'i' -> dotEnds = false;
+                case 'o' -> {
+                    if (rest.equals("i")) dotEnds = false;
+                    else if (rest.startsWith("A") && rest.length() == 1 && i + 1 < args.length) i++;
+                    // other -o options are ignored
+                }
+                case 'f', 'r', 'F', 'C', 'N', 'R', 'V', 'B', 'X', 'L', 'h' -> {
+                    String value = rest;
+                    if (value.isEmpty()) {
+                        if (i + 1 >= args.length) {
+                            err.println("sendmail: fatal: option requires an argument -- '" + opt + "'");
+                            return EX_USAGE;
+                        }
+                        value = args[++i];
+                    }
+                    switch (opt) {
+                        case 'f', 'r' -> sender = value;
+                        case 'F' -> fullName = value;
+                        case 'C' -> dashC = value;
+                        default -> { }
+                    }
+                }
+                case 'b' -> {
+                    if (rest.equals("m") || rest.equals("p")) {
+                        mode = rest;
+                    } else {
+                        err.println("sendmail: fatal: unsupported: -b" + rest);
+                        return EX_USAGE;
+                    }
+                }
+                case 'v', 'n', 'm', 'U', 'G', 'A', 'q' -> { }
+                default -> {
+                    err.println("sendmail: invalid option -- '" + opt + "'");
+                    err.println("sendmail: fatal: usage: sendmail [options]");
+                    return EX_USAGE;
+                }
+            }
+        }
+        Config config;
+        try {
+            config = ConfigLoader.load(ConfigLoader.directory(dashC)).config();
+        } catch (ConfigException e) {
+            err.println("sendmail: fatal: " + e.getMessage());
+            return EX_TEMPFAIL;
+        }
+        Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
+        if (mode.equals("p")) {
+            if (!rcpts.isEmpty()) {
+                err.println("sendmail: fatal: display queue mode requires no recipient");
+                return EX_USAGE;
+            }
+            return Postqueue.list(queues, out, err, false);
+        }
+        String user = System.getProperty("user.name", "root");
+        if (rcpts.isEmpty() && !extract) {
+            err.println("sendmail: fatal: " + user + ": Recipient addresses must be specified on the command line"
+                    + " or via the -t option");
+            return EX_USAGE;
+        }
+        if (sender == null) sender = user;
+        if (sender.equals("<>")) sender = "";
+        if (fullName == null) fullName = "";
+        return post(queues, config, in, err, sender, fullName, rcpts, extract, dotEnds);
+    }
+
+    /** postdrop: writes the message to maildrop/ and wakes pickup. */
+    private static int post(Queues queues, Config config, InputStream in, PrintStream err, String sender,
+                            String fullName, List<String> rcpts, boolean extract, boolean dotEnds) {
+        QueueFileWriter w;
+        try {
+            w = QueueFileWriter.create(queues.dir(QueueName.MAILDROP), config.bool(Params.ENABLE_LONG_QUEUE_IDS));
+        } catch (IOException e) {
+            err.println("sendmail: fatal: cannot create a file in " + queues.dir(QueueName.MAILDROP) + ": " + e.getMessage());
+            return EX_TEMPFAIL;
+        }
+        try {
+            w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
+            if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
+            w.record(RecordType.ATTRIBUTE, "uid=" + uid());
+            if (extract) w.record(RecordType.ATTRIBUTE, "extract_recipients=yes");
+            w.record(RecordType.SENDER, sender);
+            for (String r : rcpts) {
+                for (String one : r.split(",")) {
+                    if (one.isBlank()) continue;
+                    Address a = Address.parse(one.strip());
+                    w.record(RecordType.RECIPIENT, a.toString());
+                }
+            }
+            w.startContent();
+            int limit = config.integer(Params.LINE_LENGTH_LIMIT);
+            copyMessage(in, w, dotEnds, limit);
+            w.commit();
+        } catch (IOException e) {
+            w.abort();
+            err.println("sendmail: fatal: cannot write the message: " + e.getMessage());
+            return EX_TEMPFAIL;
+        }
+        if (!TriggerClient.send(queues, "pickup", Trigger.WAKEUP)) {
+            err.println("postdrop: warning: unable to look up public/pickup: No such file or directory");
+        }
+        return EX_OK;
+    }
+
+    /** Copies standard input line by line: LF or CRLF ends a line; "." alone ends the message unless -i. */
+    private static void copyMessage(InputStream raw, QueueFileWriter w, boolean dotEnds, int limit) throws IOException {
+        InputStream in = new BufferedInputStream(raw, 65536);
+        byte[] line = new byte[1024];
+        int len = 0;
+        int c;
+        boolean any = false;
+        while ((c = in.read()) != -1) {
+            any = true;
+            if (c == '\n') {
+                if (len > 0 && line[len - 1] == '\r') len--;
+                if (dotEnds && len == 1 && line[0] == '.') return;
+                w.contentLine(line, 0, len, limit);
+                len = 0;
+                any = false;
+                continue;
+            }
+            if (len == line.length) line = Arrays.copyOf(line, line.length * 2);
+            line[len++] = (byte) c;
+        }
+        if (any) {
+            if (len > 0 && line[len - 1] == '\r') len--;
+            if (!(dotEnds && len == 1 && line[0] == '.')) w.contentLine(line, 0, len, limit);
+        }
+    }
+
+    private static String uid() {
+        try {
+            Object uid = java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+            return uid.toString();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "0";
+        }
+    }
+}

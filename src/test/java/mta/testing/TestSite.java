@@ -1,0 +1,90 @@
+package mta.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * TestSite - a complete, throw-away configuration directory for one test: main.cf, master.cf, aliases.
+ *
+ * <p>Writes the files under a temporary directory, with the queue, the mail spool and the log
+ * beside them, smtpd on a free loopback port, and short retry times. Tests override any
+ * main.cf parameter with {@link #param}.
+ */
+public final class TestSite {
+    public final Path root;
+    public final Path config;
+    public final Path queue;
+    public final Path spool;
+    public final Path maillog;
+    public final int smtpdPort;
+    private final Map<String, String> params = new LinkedHashMap<>();
+    private String aliases = "postmaster: root\nalice: root\n";
+
+    public TestSite(Path root) throws IOException {
+        this.root = root;
+        this.config = root.resolve("etc");
+        this.queue = root.resolve("spool");
+        this.spool = root.resolve("mail");
+        this.maillog = root.resolve("maillog");
+        this.smtpdPort = freePort();
+        Files.createDirectories(config);
+        params.put("myhostname", "mx.example.test");
+        params.put("mydomain", "example.test");
+        params.put("mydestination", "$myhostname, localhost.$mydomain, localhost, example.test");
+        params.put("mynetworks", "127.0.0.1/32");
+        params.put("queue_directory", queue.toString());
+        params.put("data_directory", root.resolve("data").toString());
+        params.put("maillog_file", maillog.toString());
+        params.put("mail_spool_directory", spool + "/");
+        params.put("alias_maps", "hash:" + config.resolve("aliases"));
+        params.put("alias_database", "hash:" + config.resolve("aliases"));
+        params.put("smtpd_peername_lookup", "no");
+        params.put("minimal_backoff_time", "1s");
+        params.put("maximal_backoff_time", "2s");
+        params.put("queue_run_delay", "1s");
+        params.put("smtp_connect_timeout", "5s");
+    }
+
+    public TestSite param(String name, String value) {
+        params.put(name, value);
+        return this;
+    }
+
+    public TestSite aliases(String text) {
+        this.aliases = text;
+        return this;
+    }
+
+    /** Writes main.cf, master.cf and aliases (and compiles the aliases). */
+    public TestSite write() throws IOException {
+        StringBuilder main = new StringBuilder("# written by TestSite\n");
+        params.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(config.resolve("main.cf"), main, StandardCharsets.UTF_8);
+        Files.writeString(config.resolve("master.cf"), String.join("\n",
+                "127.0.0.1:" + smtpdPort + " inet n - n - - smtpd",
+                "pickup unix n - n 60 1 pickup",
+                "qmgr unix n - n 300 1 qmgr",
+                "smtp unix - - n - - smtp",
+                "relay unix - - n - - smtp",
+                "local unix - n n - - local", ""), StandardCharsets.UTF_8);
+        Files.writeString(config.resolve("aliases"), aliases, StandardCharsets.UTF_8);
+        mta.lookup.TableBuilder.class.getName(); // the aliases are compiled by the caller's newaliases run
+        return this;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The maildir of a local user under the spool. */
+    public Path maildir(String user) {
+        return spool.resolve(user);
+    }
+}

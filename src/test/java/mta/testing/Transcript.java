@@ -1,0 +1,94 @@
+package mta.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Transcript - a test SMTP client whose tests read like a session log: send, then expect.
+ *
+ * <p>Connects over TCP (optionally from a chosen loopback source address, to play a client outside
+ * mynetworks), writes raw lines with CRLF, reads whole (multi-line) replies, and fails the test with
+ * the full reply when it does not start as expected.
+ */
+public final class Transcript implements AutoCloseable {
+    private final Socket socket;
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    private Transcript(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(20_000);
+        this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        this.out = socket.getOutputStream();
+    }
+
+    public static Transcript connect(int port) throws IOException {
+        return new Transcript(new Socket("127.0.0.1", port));
+    }
+
+    /** Connects from {@code sourceAddress} (e.g. 127.0.0.2) to 127.0.0.1:port. */
+    public static Transcript connectFrom(String sourceAddress, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(sourceAddress), 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        return new Transcript(s);
+    }
+
+    /** Sends one line; CRLF is added. */
+    public Transcript send(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return this;
+    }
+
+    /** Sends bytes exactly as given (for bare LF and pipelining tests). */
+    public Transcript sendRaw(String data) throws IOException {
+        out.write(data.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return this;
+    }
+
+    /** Reads one reply (all its lines) and checks that its last line starts with {@code prefix}. */
+    public String expect(String prefix) throws IOException {
+        String reply = reply();
+        String last = reply.substring(reply.lastIndexOf('\n') + 1);
+        if (!last.startsWith(prefix)) fail("expected \"" + prefix + "...\" but the server said:\n" + reply);
+        return reply;
+    }
+
+    /** Reads one reply, all lines joined by \n. */
+    public String reply() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            String l = in.readLine();
+            if (l == null) {
+                if (lines.isEmpty()) fail("connection closed, no reply");
+                break;
+            }
+            lines.add(l);
+            if (l.length() < 4 || l.charAt(3) != '-') break;
+        }
+        return String.join("\n", lines);
+    }
+
+    /** Expects the server to close the connection. */
+    public void expectClosed() throws IOException {
+        assertTrue(in.readLine() == null, "the server should have closed the connection");
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
