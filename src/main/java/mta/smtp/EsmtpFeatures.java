@@ -1,0 +1,39 @@
+package mta.smtp;
+
+import java.util.Locale;
+
+/**
+ * EsmtpFeatures - the service extensions a server announced in its EHLO reply, as far as the
+ * client uses them.
+ *
+ * <p>Read from the EHLO reply lines after the first. {@code sizeLimit} is -1 when the server did
+ * not announce SIZE, 0 when it announced SIZE without a limit.
+ */
+record EsmtpFeatures(boolean pipelining, long sizeLimit, boolean eightBitMime) {
+    /** What a server that only speaks HELO offers. */
+    static final EsmtpFeatures NONE = new EsmtpFeatures(false, -1, false);
+
+    static EsmtpFeatures parse(ServerReply ehloReply) {
+        boolean pipelining = false;
+        boolean eightBit = false;
+        long size = -1;
+        for (int i = 1; i < ehloReply.lines().size(); i++) {
+            String[] words = ehloReply.textOf(i).strip().split("\\s+");
+            switch (words[0].toUpperCase(Locale.ROOT)) {
+                case "PIPELINING" -> pipelining = true;
+                case "8BITMIME" -> eightBit = true;
+                case "SIZE" -> size = words.length > 1 ? parseSize(words[1]) : 0;
+                default -> { } // extensions this client does not use
+            }
+        }
+        return new EsmtpFeatures(pipelining, size, eightBit);
+    }
+
+    private static long parseSize(String s) {
+        try {
+            return Math.max(0, Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

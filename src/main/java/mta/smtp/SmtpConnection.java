@@ -1,0 +1,224 @@
+package mta.smtp;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import mta.util.LineReader;
+
+/**
+ * SmtpConnection - one TCP connection to a remote SMTP server: commands out, replies in.
+ *
+ * <p>Reads replies from the socket, with a time limit per reply, a length limit per line and a
+ * limit on the number of lines; writes commands and message content through a buffer that is
+ * sent on {@link #flush()}. Every failure of the remote side becomes a {@link PeerException}.
+ * Sockets have no write timeout, so while content is sent a watchdog closes the socket when no
+ * write completes for the transfer time limit.
+ */
+final class SmtpConnection implements AutoCloseable {
+    /** Longest reply line kept; the rest of a longer line is skipped. */
+    static final int MAX_REPLY_LINE = 2048;
+    /** Most lines in one reply. */
+    static final int MAX_REPLY_LINES = 100;
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final Socket socket;
+    private final LineReader in;
+    private final ProgressStream progress;
+    private final OutputStream out;
+    private volatile boolean watchdogFired;
+    /** Set once the conversation is out of step or dead; then no QUIT is sent. */
+    private boolean broken;
+
+    private SmtpConnection(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new LineReader(socket.getInputStream());
+        this.progress = new ProgressStream(socket.getOutputStream());
+        this.out = new BufferedOutputStream(progress, 64 * 1024);
+    }
+
+    /** Connects; a plain IOException (refused, timed out, unreachable) means no connection. */
+    static SmtpConnection open(MailHost host, Duration timeout) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(host.socketAddress(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            socket.setTcpNoDelay(true);
+            return new SmtpConnection(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** True after a timeout, lost connection or garbled reply, or after {@link #markBroken()}. */
+    boolean isBroken() {
+        return broken;
+    }
+
+    /** Says the conversation cannot go on (for example, content was cut off halfway). */
+    void markBroken() {
+        broken = true;
+    }
+
+    /** Buffers one command line; {@link #flush()} sends it. */
+    void send(String command) throws PeerException {
+        byte[] b = command.getBytes(StandardCharsets.UTF_8);
+        write(b, 0, b.length);
+        write(CRLF, 0, 2);
+    }
+
+    /** Buffers bytes of the message content (already dot-stuffed by the caller). */
+    void write(byte[] b, int off, int len) throws PeerException {
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw writeFailure(e);
+        }
+    }
+
+    void flush() throws PeerException {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw writeFailure(e);
+        }
+    }
+
+    /**
+     * Sends whatever {@code body} writes, closing the socket if no write completes within
+     * {@code limit} (smtp_data_xfer_timeout measures progress, not the whole transfer).
+     */
+    void withWriteWatchdog(Duration limit, IoAction body) throws IOException {
+        progress.lastProgress = System.nanoTime();
+        Thread watchdog = Thread.ofVirtual().name("smtp-watchdog").start(() -> watch(limit));
+        try {
+            body.run();
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    /** Something that writes and may fail. */
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    private void watch(Duration limit) {
+        long limitNanos = limit.toNanos();
+        try {
+            while (true) {
+                long idle = System.nanoTime() - progress.lastProgress;
+                if (idle >= limitNanos) {
+                    watchdogFired = true;
+                    close();
+                    return;
+                }
+                Thread.sleep(Duration.ofNanos(limitNanos - idle));
+            }
+        } catch (InterruptedException e) {
+            // the transfer finished in time
+        }
+    }
+
+    private PeerException writeFailure(IOException e) {
+        broken = true;
+        if (watchdogFired) return new PeerException(PeerException.Kind.TIMEOUT, "write timed out");
+        return new PeerException(PeerException.Kind.LOST, String.valueOf(e.getMessage()));
+    }
+
+    /**
+     * Reads one reply, waiting at most {@code timeout} for each line. Lines look like
+     * {@code 250-text} (more follow) or {@code 250 text} / {@code 250} (the last).
+     */
+    ServerReply readReply(Duration timeout) throws PeerException {
+        List<String> lines = new ArrayList<>();
+        int code = 0;
+        try {
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            while (true) {
+                String line = readLine();
+                if (line.length() < 3 || !isCode(line) || line.length() > 3 && line.charAt(3) != '-' && line.charAt(3) != ' ') {
+                    throw new PeerException(PeerException.Kind.MALFORMED, "malformed reply: " + printable(line));
+                }
+                int lineCode = Integer.parseInt(line.substring(0, 3));
+                if (lines.isEmpty()) code = lineCode;
+                lines.add(line);
+                if (line.length() == 3 || line.charAt(3) == ' ') return new ServerReply(code, List.copyOf(lines));
+                if (lines.size() >= MAX_REPLY_LINES) {
+                    throw new PeerException(PeerException.Kind.MALFORMED, "reply has more than " + MAX_REPLY_LINES + " lines");
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            broken = true;
+            throw new PeerException(PeerException.Kind.TIMEOUT, "read timed out");
+        } catch (PeerException e) {
+            broken = true;
+            throw e;
+        } catch (IOException e) {
+            broken = true;
+            throw new PeerException(PeerException.Kind.LOST, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** One line, cut at {@link #MAX_REPLY_LINE} bytes (the rest of the line is skipped). */
+    private String readLine() throws IOException {
+        if (!in.next(MAX_REPLY_LINE)) throw new PeerException(PeerException.Kind.LOST, "connection closed");
+        String line = new String(in.bytes(), 0, in.length(), StandardCharsets.UTF_8);
+        while (in.end() == LineReader.End.TOO_LONG) {
+            if (!in.next(MAX_REPLY_LINE)) break;
+        }
+        if (in.end() == LineReader.End.EOF) throw new PeerException(PeerException.Kind.LOST, "connection closed");
+        return line;
+    }
+
+    private static boolean isCode(String line) {
+        char c = line.charAt(0);
+        return c >= '2' && c <= '5' && Character.isDigit(line.charAt(1)) && Character.isDigit(line.charAt(2));
+    }
+
+    private static String printable(String line) {
+        String s = line.length() > 100 ? line.substring(0, 100) + "..." : line;
+        return s.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a connection we are giving up
+        }
+    }
+
+    /** Passes writes through and remembers when the last one completed. */
+    private static final class ProgressStream extends OutputStream {
+        private final OutputStream raw;
+        volatile long lastProgress = System.nanoTime();
+
+        ProgressStream(OutputStream raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            raw.write(b);
+            lastProgress = System.nanoTime();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            raw.write(b, off, len);
+            lastProgress = System.nanoTime();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            raw.flush();
+        }
+    }
+}

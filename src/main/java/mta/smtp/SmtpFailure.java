@@ -1,0 +1,56 @@
+package mta.smtp;
+
+import java.util.List;
+import mta.deliver.DeliveryStatus;
+import mta.deliver.DeliveryStatus.Outcome;
+import mta.queue.QueueFile;
+
+/**
+ * SmtpFailure - a failure that applies to every recipient of a delivery attempt.
+ *
+ * <p>Raised while finding or greeting a server (DNS errors, refused connections, a rejected
+ * greeting); {@link #statuses} turns it into one {@link DeliveryStatus} per recipient. The
+ * reason is already in Postfix's words ({@code connect to mx.example.com[192.0.2.1]:25:
+ * Connection refused}).
+ */
+final class SmtpFailure extends Exception {
+    private final Outcome outcome;
+    private final String dsn;
+    private final String relay;
+    private final String reason;
+
+    SmtpFailure(Outcome outcome, String dsn, String relay, String reason) {
+        super(reason, null, false, false);
+        this.outcome = outcome;
+        this.dsn = dsn;
+        this.relay = relay;
+        this.reason = reason;
+    }
+
+    static SmtpFailure deferred(String dsn, String relay, String reason) {
+        return new SmtpFailure(Outcome.DEFERRED, dsn, relay, reason);
+    }
+
+    static SmtpFailure bounced(String dsn, String relay, String reason) {
+        return new SmtpFailure(Outcome.BOUNCED, dsn, relay, reason);
+    }
+
+    /** A failure of the remote side, bounced for 5xx and deferred otherwise. */
+    static SmtpFailure fromReply(MailHost host, ServerReply reply, String reason) {
+        Outcome o = reply.isPermanent() ? Outcome.BOUNCED : Outcome.DEFERRED;
+        String dsn = reply.isPositive() ? "4.5.0" : reply.dsn(); // a 2xx where none belongs is a protocol error
+        return new SmtpFailure(o, dsn, host.relay(), reason);
+    }
+
+    Outcome outcome() {
+        return outcome;
+    }
+
+    DeliveryStatus status(QueueFile.Recipient r, double connectSeconds, double transferSeconds) {
+        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds);
+    }
+
+    List<DeliveryStatus> statuses(List<QueueFile.Recipient> recipients, double connectSeconds) {
+        return recipients.stream().map(r -> status(r, connectSeconds, 0)).toList();
+    }
+}

@@ -1,0 +1,205 @@
+package mta.smtp;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mta.deliver.DeliveryRequest;
+import mta.deliver.DeliveryStatus;
+import mta.deliver.DeliveryStatus.Outcome;
+import mta.queue.QueueFile;
+
+/**
+ * SmtpTransaction - one mail transaction on a greeted connection: MAIL, RCPT, DATA, content.
+ *
+ * <p>Reads the message content from the queue file through the request, and the server's
+ * replies; writes the commands and the dot-stuffed content. With PIPELINING it sends MAIL, every
+ * RCPT and DATA in one write and then reads the replies in order (RFC 2920). The result is one
+ * status per recipient: a recipient the server refused keeps that refusal, the others share the
+ * fate of the message. Nothing is thrown for the remote side's failures.
+ */
+final class SmtpTransaction {
+    private static final byte[] DOT_CRLF = {'.', '\r', '\n'};
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final SmtpConnection conn;
+    private final MailHost host;
+    private final SmtpTimeouts timeouts;
+    private final EsmtpFeatures features;
+    private final double connectSeconds;
+    private final long start = System.nanoTime();
+    /** The final status of each recipient that has one, in request order. */
+    private final Map<QueueFile.Recipient, DeliveryStatus> done = new LinkedHashMap<>();
+    /** The step in progress, for the wording of a timeout or lost connection. */
+    private SmtpPhase phase = SmtpPhase.MAIL;
+
+    SmtpTransaction(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts, EsmtpFeatures features,
+                    double connectSeconds) {
+        this.conn = conn;
+        this.host = host;
+        this.timeouts = timeouts;
+        this.features = features;
+        this.connectSeconds = connectSeconds;
+    }
+
+    /** Runs the transaction; returns one status per recipient of the request. */
+    List<DeliveryStatus> run(DeliveryRequest request) {
+        List<QueueFile.Recipient> recipients = request.recipients();
+        if (features.sizeLimit() > 0 && request.contentSize() > features.sizeLimit()) {
+            String reason = Reasons.tooBig(host, request.contentSize(), features.sizeLimit());
+            finish(recipients, Outcome.BOUNCED, "5.3.4", reason);
+            return results(recipients);
+        }
+        try {
+            List<QueueFile.Recipient> accepted = envelope(request);
+            if (!accepted.isEmpty()) content(request, accepted);
+        } catch (PeerException e) {
+            SmtpFailure f = SmtpSession.peerFailure(host, phase, e);
+            for (QueueFile.Recipient r : recipients) done.putIfAbsent(r, f.status(r, connectSeconds, elapsed()));
+        } catch (IOException e) {
+            // reading our own queue file failed: the server is not to blame, and the message
+            // cannot be finished on this connection
+            conn.markBroken();
+            String reason = "error reading queue file: " + e.getMessage();
+            for (QueueFile.Recipient r : recipients) done.putIfAbsent(r, status(r, Outcome.DEFERRED, "4.3.0", reason));
+        }
+        return results(recipients);
+    }
+
+    // ------------------------------------------------------------------ envelope
+
+    /** MAIL, RCPT and (if any recipient is accepted) DATA; returns the accepted recipients. */
+    private List<QueueFile.Recipient> envelope(DeliveryRequest request) throws PeerException {
+        List<QueueFile.Recipient> recipients = request.recipients();
+        String mail = "MAIL FROM:<" + request.sender() + ">"
+                + (features.sizeLimit() >= 0 ? " SIZE=" + request.contentSize() : "");
+        return features.pipelining() ? pipelined(mail, recipients) : stepByStep(mail, recipients);
+    }
+
+    private List<QueueFile.Recipient> stepByStep(String mail, List<QueueFile.Recipient> recipients)
+            throws PeerException {
+        ServerReply mailReply = command(SmtpPhase.MAIL, mail);
+        if (!mailReply.isPositive()) {
+            rejectAll(recipients, mailReply, SmtpPhase.MAIL);
+            return List.of();
+        }
+        List<QueueFile.Recipient> accepted = new ArrayList<>();
+        for (QueueFile.Recipient r : recipients) {
+            ServerReply reply = command(SmtpPhase.RCPT, rcpt(r));
+            if (reply.isPositive()) accepted.add(r);
+            else done.put(r, refused(r, reply, SmtpPhase.RCPT));
+        }
+        if (accepted.isEmpty()) return accepted;
+        ServerReply data = command(SmtpPhase.DATA, "DATA");
+        if (data.code() != 354) {
+            rejectAll(accepted, data, SmtpPhase.DATA);
+            return List.of();
+        }
+        return accepted;
+    }
+
+    private List<QueueFile.Recipient> pipelined(String mail, List<QueueFile.Recipient> recipients)
+            throws PeerException {
+        conn.send(mail);
+        for (QueueFile.Recipient r : recipients) conn.send(rcpt(r));
+        conn.send("DATA");
+        conn.flush();
+
+        ServerReply mailReply = read(SmtpPhase.MAIL);
+        List<ServerReply> rcptReplies = new ArrayList<>();
+        for (int i = 0; i < recipients.size(); i++) rcptReplies.add(read(SmtpPhase.RCPT));
+        ServerReply data = read(SmtpPhase.DATA);
+
+        List<QueueFile.Recipient> accepted = new ArrayList<>();
+        if (!mailReply.isPositive()) {
+            rejectAll(recipients, mailReply, SmtpPhase.MAIL);
+        } else {
+            for (int i = 0; i < recipients.size(); i++) {
+                ServerReply reply = rcptReplies.get(i);
+                if (reply.isPositive()) accepted.add(recipients.get(i));
+                else done.put(recipients.get(i), refused(recipients.get(i), reply, SmtpPhase.RCPT));
+            }
+        }
+        if (data.code() == 354 && accepted.isEmpty()) {
+            // the server wants content although no recipient is left: end it with an empty message
+            phase = SmtpPhase.DOT;
+            conn.write(DOT_CRLF, 0, DOT_CRLF.length);
+            conn.flush();
+            read(SmtpPhase.DOT);
+            return List.of();
+        }
+        if (!accepted.isEmpty() && data.code() != 354) {
+            rejectAll(accepted, data, SmtpPhase.DATA);
+            return List.of();
+        }
+        return accepted;
+    }
+
+    private static String rcpt(QueueFile.Recipient r) {
+        return "RCPT TO:<" + r.address() + ">";
+    }
+
+    // ------------------------------------------------------------------ content
+
+    /** Sends the content, dot-stuffed, then the final dot, and applies the final reply. */
+    private void content(DeliveryRequest request, List<QueueFile.Recipient> accepted) throws IOException {
+        phase = SmtpPhase.BODY;
+        conn.withWriteWatchdog(timeouts.dataXfer(), () -> {
+            request.forEachLine((buf, len) -> {
+                if (len > 0 && buf[0] == '.') conn.write(DOT_CRLF, 0, 1); // RFC 5321 4.5.2 transparency
+                conn.write(buf, 0, len);
+                conn.write(CRLF, 0, 2);
+            });
+            phase = SmtpPhase.DOT;
+            conn.write(DOT_CRLF, 0, DOT_CRLF.length);
+            conn.flush();
+        });
+        ServerReply fin = read(SmtpPhase.DOT);
+        for (QueueFile.Recipient r : accepted) {
+            done.put(r, fin.isPositive()
+                    ? status(r, Outcome.SENT, fin.dsn(), fin.text())
+                    : refused(r, fin, SmtpPhase.DOT));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private ServerReply command(SmtpPhase p, String line) throws PeerException {
+        phase = p;
+        conn.send(line);
+        conn.flush();
+        return read(p);
+    }
+
+    private ServerReply read(SmtpPhase p) throws PeerException {
+        phase = p;
+        return conn.readReply(timeouts.of(p));
+    }
+
+    private void rejectAll(List<QueueFile.Recipient> recipients, ServerReply reply, SmtpPhase p) {
+        for (QueueFile.Recipient r : recipients) done.put(r, refused(r, reply, p));
+    }
+
+    private DeliveryStatus refused(QueueFile.Recipient r, ServerReply reply, SmtpPhase p) {
+        return SmtpFailure.fromReply(host, reply, Reasons.said(host, reply, p)).status(r, connectSeconds, elapsed());
+    }
+
+    private void finish(List<QueueFile.Recipient> recipients, Outcome o, String dsn, String reason) {
+        for (QueueFile.Recipient r : recipients) done.put(r, status(r, o, dsn, reason));
+    }
+
+    private DeliveryStatus status(QueueFile.Recipient r, Outcome o, String dsn, String reason) {
+        return new DeliveryStatus(r, o, dsn, host.relay(), reason, connectSeconds, elapsed());
+    }
+
+    private double elapsed() {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private List<DeliveryStatus> results(List<QueueFile.Recipient> recipients) {
+        List<DeliveryStatus> out = new ArrayList<>();
+        for (QueueFile.Recipient r : recipients) out.add(done.get(r));
+        return out;
+    }
+}

@@ -1,0 +1,33 @@
+/**
+ * NAME
+ *   smtp - SMTP client delivery agent
+ *
+ * SUMMARY
+ *   Delivers a queued message to the mail servers of one next-hop over SMTP (RFC 5321).
+ *
+ * DESCRIPTION
+ *   {@link mta.smtp.SmtpAgent} receives a {@link mta.deliver.DeliveryRequest} from the queue
+ *   manager. {@link mta.smtp.SmtpRoute} turns the next-hop ({@code [host]:port}, {@code [host]},
+ *   {@code domain:port}, {@code domain}) into server addresses, through MX and A/AAAA lookups.
+ *   The agent tries them in order until one holds a conversation: {@link mta.smtp.SmtpSession}
+ *   reads the greeting and says EHLO (HELO when EHLO is refused), {@link mta.smtp.SmtpTransaction}
+ *   sends MAIL, RCPT and DATA (pipelined when the server offers PIPELINING) and the dot-stuffed
+ *   content, and {@link mta.smtp.SmtpConnection} carries the bytes with time and length limits.
+ *   The result is one {@link mta.deliver.DeliveryStatus} per recipient, with reasons worded as
+ *   Postfix words them (see {@link mta.smtp.Reasons}). See docs/smtp-client.md.
+ *
+ * READS
+ *   The queue file in active/ (through the request), DNS (through mta.dns.Resolver), SMTP replies.
+ *
+ * WRITES
+ *   SMTP commands and message content to remote servers. Never the queue file.
+ *
+ * CONFIGURATION PARAMETERS
+ *   smtp_helo_name ($myhostname), smtp_connect_timeout (30s), smtp_helo_timeout (300s),
+ *   smtp_mail_timeout (300s), smtp_rcpt_timeout (300s), smtp_data_init_timeout (120s),
+ *   smtp_data_xfer_timeout (180s), smtp_data_done_timeout (600s), smtp_quit_timeout (300s).
+ *
+ * SEE ALSO
+ *   Postfix smtp(8); RFC 5321 (SMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 7505 (null MX).
+ */
+package mta.smtp;
