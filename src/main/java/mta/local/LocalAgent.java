@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
 import mta.cleanup.CleanupException;
@@ -17,6 +19,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.lookup.Aliases;
 import mta.lookup.Table;
+import mta.lookup.TableException;
 import mta.lookup.Tables;
 import mta.mail.Address;
 import mta.queue.QueueFile;
@@ -41,6 +44,8 @@ public final class LocalAgent implements DeliveryAgent {
     private final Set<String> localDomains = new HashSet<>();
     private final CleanupService cleanup;
     private final Passwd passwd;
+    /** Alias tables, opened once; an MVStore table notices a rebuilt file by itself. */
+    private final Map<String, Table> tables = new ConcurrentHashMap<>();
 
     public LocalAgent(Config config, CleanupService cleanup) {
         this(config, cleanup, Path.of("/etc/passwd"));
@@ -73,6 +78,8 @@ public final class LocalAgent implements DeliveryAgent {
                 s = deliverOne(req, r);
             } catch (IOException e) {
                 s = DeliveryStatus.deferred(r, "4.2.0", "local", "cannot update mailbox: " + e.getMessage());
+            } catch (TableException e) {
+                s = DeliveryStatus.deferred(r, "4.3.0", "local", "alias database unavailable");
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             out.add(new DeliveryStatus(r, s.outcome(), s.dsn(), s.relay(), s.reason(), 0, secs));
@@ -128,7 +135,7 @@ public final class LocalAgent implements DeliveryAgent {
 
     private String lookupAlias(String name) {
         for (String spec : aliasMaps) {
-            Table t = Tables.open(spec);
+            Table t = tables.computeIfAbsent(spec, Tables::open);
             String v = t.get(name);
             if (v != null) return v;
         }

@@ -73,8 +73,20 @@ public final class TestSite {
                 "relay unix - - n - - smtp",
                 "local unix - n n - - local", ""), StandardCharsets.UTF_8);
         Files.writeString(config.resolve("aliases"), aliases, StandardCharsets.UTF_8);
-        mta.lookup.TableBuilder.class.getName(); // the aliases are compiled by the caller's newaliases run
+        compileAliases();
         return this;
+    }
+
+    /** Compiles etc/aliases into etc/aliases.db, as newaliases does. */
+    public void compileAliases() throws IOException {
+        Path src = config.resolve("aliases");
+        try (java.io.BufferedReader r = Files.newBufferedReader(src)) {
+            Map<String, String> entries = new LinkedHashMap<>();
+            for (mta.lookup.Source.Entry e : mta.lookup.AliasSource.parse(r, src.toString()).entries()) {
+                entries.putIfAbsent(e.key(), e.value());
+            }
+            mta.lookup.TableBuilder.write(mta.lookup.Tables.dbFile(src.toString()), entries, src);
+        }
     }
 
     public static int freePort() throws IOException {

@@ -1,0 +1,17 @@
+package mta.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+
+/** CliAccess - lets tests in other packages run commands in-process, as a shell would. */
+public final class CliAccess {
+    private CliAccess() {}
+
+    public static int sendmail(String[] args, InputStream in, PrintStream err) {
+        return Sendmail.run(args, in, new PrintStream(java.io.OutputStream.nullOutputStream()), err);
+    }
+
+    public static int postqueue(String[] args, PrintStream out) {
+        return Postqueue.run(args, out, new PrintStream(java.io.OutputStream.nullOutputStream()));
+    }
+}
