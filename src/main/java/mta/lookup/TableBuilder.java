@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Map;
@@ -20,7 +21,8 @@ import org.h2.mvstore.MVStoreException;
  * <p>Writes an H2 MVStore file with one map of key to value (the format {@link MvStoreTable}
  * reads) under a temporary name in the same directory, forces it to disk, then renames it over
  * the old file. Readers therefore see the old table or the new one and never a half-built one;
- * a crash leaves at most a stray {@code .NAME.db.*.tmp} file. The new file gets mode 0644,
+ * a crash leaves at most a stray {@code .NAME.db.*.tmp} file. The new file's time is later
+ * than the old one's, so readers notice the change. The new file gets mode 0644,
  * or, when a source file is given, owner read-write plus the source's group and other read
  * permission, as postmap does.
  */
@@ -45,6 +47,7 @@ public final class TableBuilder {
                 ch.force(true);
             }
             SafeFiles.setMode(tmp, mode(modeFrom));
+            makeNewer(tmp, db);
             SafeFiles.rename(tmp, db);
             tmp = null;
             SafeFiles.forceDirectory(dir);
@@ -60,6 +63,18 @@ public final class TableBuilder {
             MVMap<String, String> map = MvStoreTable.openMap(store);
             map.putAll(entries);
             store.commit();
+        }
+    }
+
+    /**
+     * Readers notice a new table by its file's identity, size and time, so the new file must not
+     * carry the old one's time, even on a file system whose clock is coarse.
+     */
+    private static void makeNewer(Path tmp, Path db) throws IOException {
+        if (!Files.exists(db)) return;
+        FileTime old = Files.getLastModifiedTime(db);
+        if (Files.getLastModifiedTime(tmp).compareTo(old) <= 0) {
+            Files.setLastModifiedTime(tmp, FileTime.from(old.toInstant().plusSeconds(1)));
         }
     }
 

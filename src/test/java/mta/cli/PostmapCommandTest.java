@@ -1,0 +1,184 @@
+package mta.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PostmapCommandTest - postmap's options, output and exit status, positive and negative.
+ */
+class PostmapCommandTest {
+    @TempDir Path dir;
+    Path conf;
+    Path virtual;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        conf = Files.createDirectory(dir.resolve("conf"));
+        Files.writeString(conf.resolve("main.cf"), "default_database_type = btree\n");
+        virtual = dir.resolve("virtual");
+        Files.writeString(virtual, """
+                # virtual aliases
+                Postmaster@Example.COM   root
+                sales@example.com        bob,
+                    carol
+                """);
+    }
+
+    private CommandRun withInput(String stdin, String... args) {
+        return CommandRun.of(Postmap::run, stdin, args);
+    }
+
+    private CommandRun postmap(String... args) {
+        return withInput("", args);
+    }
+
+    @Test
+    void buildsTheDbAndQueriesItCaseInsensitively() {
+        CommandRun build = postmap("hash:" + virtual);
+        assertEquals(new CommandRun(0, "", ""), build);
+        assertTrue(Files.exists(dir.resolve("virtual.db")));
+
+        assertEquals(new CommandRun(0, "root\n", ""), postmap("-q", "postmaster@example.com", "hash:" + virtual));
+        assertEquals(new CommandRun(0, "bob, carol\n", ""), postmap("-q", "SALES@example.com", "hash:" + virtual));
+    }
+
+    @Test
+    void missPrintsNothingAndExitsOne() {
+        postmap("hash:" + virtual);
+        assertEquals(new CommandRun(1, "", ""), postmap("-q", "nobody@example.com", "hash:" + virtual));
+    }
+
+    @Test
+    void fileWithoutTypeUsesDefaultDatabaseTypeFromMainCf() {
+        assertEquals(0, postmap("-c", conf.toString(), virtual.toString()).exit());
+        assertEquals(new CommandRun(0, "root\n", ""),
+                postmap("-c", conf.toString(), "-q", "postmaster@example.com", virtual.toString()));
+        assertEquals(new CommandRun(0, "root\n", ""), postmap("-q", "postmaster@example.com", "btree:" + virtual));
+    }
+
+    @Test
+    void queryKeysFromStandardInput() {
+        postmap("hash:" + virtual);
+        CommandRun r = withInput("nobody\nSales@Example.com\n\npostmaster@example.com\n", "-q", "-", "hash:" + virtual);
+        assertEquals(new CommandRun(0, "Sales@Example.com\tbob, carol\npostmaster@example.com\troot\n", ""), r);
+        assertEquals(1, withInput("nobody\n", "-q", "-", "hash:" + virtual).exit());
+    }
+
+    @Test
+    void dumpListsEveryEntry() {
+        postmap("hash:" + virtual);
+        assertEquals(new CommandRun(0, "postmaster@example.com\troot\nsales@example.com\tbob, carol\n", ""),
+                postmap("-s", "hash:" + virtual));
+    }
+
+    @Test
+    void deleteSaysWhetherTheKeyWasThere() {
+        postmap("hash:" + virtual);
+        assertEquals(new CommandRun(0, "", ""), postmap("-d", "Postmaster@example.com", "hash:" + virtual));
+        assertEquals(new CommandRun(1, "", ""), postmap("-d", "postmaster@example.com", "hash:" + virtual));
+        assertEquals(new CommandRun(0, "sales@example.com\tbob, carol\n", ""), postmap("-s", "hash:" + virtual));
+    }
+
+    @Test
+    void queriesFirstHitAcrossTablesAndInlineTables() {
+        postmap("hash:" + virtual);
+        assertEquals(new CommandRun(0, "x\n", ""),
+                postmap("-q", "postmaster@example.com", "inline:{postmaster@example.com=x}", "hash:" + virtual));
+        assertEquals(new CommandRun(0, "anything\n", ""), postmap("-q", "k", "static:anything"));
+    }
+
+    @Test
+    void rebuildReplacesOldContent() throws Exception {
+        postmap("hash:" + virtual);
+        Files.writeString(virtual, "new@example.com new\n");
+        postmap("hash:" + virtual);
+        assertEquals(new CommandRun(0, "new@example.com\tnew\n", ""), postmap("-s", "hash:" + virtual));
+    }
+
+    @Test
+    void incrementalAddsFromStandardInput() {
+        postmap("hash:" + virtual);
+        assertEquals(0, withInput("extra@example.com e\nPostmaster@example.com ignored\n", "-i", "hash:" + virtual).exit());
+        assertEquals(new CommandRun(0, "root\n", ""), postmap("-q", "postmaster@example.com", "hash:" + virtual));
+        assertEquals(new CommandRun(0, "e\n", ""), postmap("-q", "extra@example.com", "hash:" + virtual));
+    }
+
+    @Test
+    void duplicatesWarnByDefaultAndObeyRAndW() throws Exception {
+        Files.writeString(virtual, "a 1\nA 2\n");
+        CommandRun warn = postmap("hash:" + virtual);
+        assertEquals(new CommandRun(0, "", "postmap: warning: " + virtual + ", line 2: duplicate entry: \"a\"\n"), warn);
+        assertEquals("1\n", postmap("-q", "a", "hash:" + virtual).out());
+
+        assertEquals(new CommandRun(0, "", ""), postmap("-r", "hash:" + virtual));
+        assertEquals("2\n", postmap("-q", "a", "hash:" + virtual).out());
+
+        assertEquals(new CommandRun(0, "", ""), postmap("-w", "hash:" + virtual));
+        assertEquals("1\n", postmap("-q", "a", "hash:" + virtual).out());
+    }
+
+    // ------------------------------------------------------------------ negative
+
+    @Test
+    void missingDatabaseIsFatal() {
+        Path x = dir.resolve("x");
+        assertEquals(new CommandRun(1, "", "postmap: fatal: open database " + x + ".db: No such file or directory\n"),
+                postmap("-q", "a", "hash:" + x));
+    }
+
+    @Test
+    void missingSourceIsFatal() {
+        Path x = dir.resolve("nosuch");
+        assertEquals(new CommandRun(1, "", "postmap: fatal: open " + x + ": No such file or directory\n"),
+                postmap("hash:" + x));
+        assertFalse(Files.exists(dir.resolve("nosuch.db")));
+    }
+
+    @Test
+    void unknownTypeIsFatal() {
+        assertEquals(new CommandRun(1, "", "postmap: fatal: unsupported dictionary type: foo\n"),
+                postmap("-q", "a", "foo:" + virtual));
+        assertEquals(new CommandRun(1, "", "postmap: fatal: unsupported dictionary type: foo\n"),
+                postmap("foo:" + virtual));
+    }
+
+    @Test
+    void inlineCannotBeBuiltOrChanged() {
+        CommandRun build = postmap("inline:{a=b}");
+        assertEquals(1, build.exit());
+        assertTrue(build.err().startsWith("postmap: fatal: "), build.err());
+        CommandRun delete = postmap("-d", "a", "inline:{a=b}");
+        assertEquals(new CommandRun(1, "", "postmap: fatal: inline:{a=b}: table is read-only\n"), delete);
+    }
+
+    @Test
+    void badOptionOrNoFilePrintsUsage() {
+        CommandRun bad = postmap("-Z", "hash:" + virtual);
+        assertEquals(1, bad.exit());
+        assertEquals("", bad.out());
+        assertTrue(bad.err().startsWith("postmap: fatal: usage: postmap "), bad.err());
+        assertEquals(bad.err(), postmap().err());
+        assertEquals(bad.err(), postmap("-q").err());
+    }
+
+    @Test
+    void conflictingModesAreFatal() {
+        assertEquals(new CommandRun(1, "", "postmap: fatal: specify only one of -s -q or -d\n"),
+                postmap("-s", "-q", "a", "hash:" + virtual));
+    }
+
+    @Test
+    void missingMainCfIsFatalWhenTheTypeMustComeFromIt() {
+        Path empty = dir.resolve("empty");
+        CommandRun r = postmap("-c", empty.toString(), virtual.toString());
+        assertEquals(new CommandRun(1, "", "postmap: fatal: open " + empty.resolve("main.cf")
+                + ": No such file or directory\n"), r);
+    }
+}
