@@ -25,6 +25,10 @@ public final class Params {
     private static final long DAY = 86400;
     private static final long INT_MAX = Integer.MAX_VALUE;
 
+    // --- compatibility
+    public static final Param COMPATIBILITY_LEVEL = def(Param.string("compatibility_level", "0",
+            "The release whose default settings apply; Debian ships main.cf with 3.6."));
+
     // --- identity and addresses
     public static final Param MAIL_NAME = def(Param.string("mail_name", "Postfix",
             "The mail system name shown in the SMTP greeting and in bounce messages."));
