@@ -23,7 +23,7 @@ find_jdk() {
     cand=$(dirname "$(dirname "$(readlink -f "$p")")")
     if ok "$cand"; then echo "$cand"; return 0; fi
   fi
-  for cand in /usr/lib/jvm/*; do
+  for cand in "${MTA_JVM_ROOT:-/usr/lib/jvm}"/*; do
     [ -d "$cand" ] || continue
     if ok "$cand"; then
       v=$(java_major "$cand")

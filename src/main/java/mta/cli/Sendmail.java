@@ -152,6 +152,7 @@ public final class Sendmail {
                             String fullName, List<String> rcpts, boolean extract, boolean dotEnds) {
         QueueFileWriter w;
         try {
+            queues.create(); // a fresh installation that has never been started still takes mail
             w = QueueFileWriter.create(queues.dir(QueueName.MAILDROP), config.bool(Params.ENABLE_LONG_QUEUE_IDS));
         } catch (IOException e) {
             err.println("sendmail: fatal: cannot create a file in " + queues.dir(QueueName.MAILDROP) + ": " + e.getMessage());

@@ -1,0 +1,141 @@
+package mta.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mta.testing.TestSite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * BinCommandsIT - the shell commands in bin/ as an administrator runs them: postfix start, status
+ * and stop, sendmail, mailq; start-up failures; the JDK search. Runs after {@code package}, so the
+ * commands use the built jar.
+ */
+class BinCommandsIT {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    private static Result run(Map<String, String> env, String stdin, String... cmd) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(cmd));
+        argv.set(0, Path.of("bin").resolve(cmd[0]).toAbsolutePath().toString());
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("out", ".txt");
+        Path err = Files.createTempFile("err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "command finished: " + argv);
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    private static Result run(String... cmd) throws Exception {
+        return run(Map.of(), null, cmd);
+    }
+
+    @Test
+    void startStatusSendmailMailqStop() throws Exception {
+        TestSite site = new TestSite(tmp).write();
+        String c = site.config.toString();
+        assertEquals(1, run("postfix", "-c", c, "status").code());
+
+        Result start = run("postfix", "-c", c, "start");
+        assertEquals(0, start.code(), start.err());
+        try {
+            Result status = run("postfix", "-c", c, "status");
+            assertEquals(0, status.code());
+            assertTrue(status.err().contains("the Postfix mail system is running: PID: "), status.err());
+            assertTrue(Files.readString(site.queue.resolve("pid/master.pid")).strip().matches("\\d+"));
+
+            Result again = run("postfix", "-c", c, "start");
+            assertEquals(1, again.code());
+            assertTrue(again.err().contains("already running"), again.err());
+
+            Result sent = run(Map.of("MAIL_CONFIG", c), "Subject: from bin\n\nhello\n", "sendmail", "root");
+            assertEquals(0, sent.code(), sent.err());
+            Path newDir = site.maildir("root").resolve("new");
+            WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.count(newDir) == 1, "delivery to root");
+            WalkingSkeletonTest.waitFor(() -> {
+                try {
+                    return run(Map.of("MAIL_CONFIG", c), null, "mailq").out().equals("Mail queue is empty\n");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "mailq says the queue is empty");
+        } finally {
+            Result stop = run("postfix", "-c", c, "stop");
+            assertEquals(0, stop.code(), stop.err());
+        }
+        assertEquals(1, run("postfix", "-c", c, "status").code());
+        assertEquals(1, run("postfix", "-c", c, "stop").code());
+    }
+
+    @Test
+    void startFailsWithTheReasonWhenThePortIsTaken() throws Exception {
+        TestSite site = new TestSite(tmp).write();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), site.smtpdPort));
+            Result r = run("postfix", "-c", site.config.toString(), "start");
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("fatal: bind 127.0.0.1 port " + site.smtpdPort + ": Address already in use"), r.err());
+        }
+        assertEquals(1, run("postfix", "-c", site.config.toString(), "status").code());
+    }
+
+    @Test
+    void startRefusesABadConfiguration() throws Exception {
+        TestSite site = new TestSite(tmp).param("message_size_limit", "lots").write();
+        Result r = run(Map.of("MAIL_CONFIG", site.config.toString()), null, "postfix", "start");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("fatal: bad numerical configuration: message_size_limit = lots"), r.err());
+    }
+
+    @Test
+    void aMissingJavaIsNamed() throws Exception {
+        Path emptyJvms = Files.createDirectory(tmp.resolve("jvm"));
+        Result r = run(Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", "/nonexistent", "MTA_JVM_ROOT", emptyJvms.toString()),
+                null, "postfix", "status");
+        if (r.err().contains("need a Java runtime >= 21")) {
+            assertEquals(1, r.code());
+        } else {
+            // /usr/bin/java is itself >= 21 on this machine: then it must have been used.
+            assertTrue(r.code() == 0 || r.code() == 1, r.err());
+        }
+    }
+
+    @Test
+    void sendmailWorksWhileTheSystemIsDownAndRefusesNoRecipients() throws Exception {
+        TestSite site = new TestSite(tmp).write();
+        Map<String, String> env = Map.of("MAIL_CONFIG", site.config.toString());
+        Result r = run(env, "Subject: queued while down\n\nx\n", "sendmail", "root");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("unable to look up public/pickup"), r.err());
+        Result q = run(env, null, "mailq");
+        assertTrue(q.out().startsWith("-Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------\n"), q.out());
+        assertTrue(q.out().contains("\n                                         root\n"), q.out());
+        Result none = run(env, "x\n", "sendmail");
+        assertEquals(64, none.code());
+        assertTrue(none.err().contains("Recipient addresses must be specified on the command line or via the -t option"),
+                none.err());
+    }
+
+}
