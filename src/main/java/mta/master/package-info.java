@@ -1,0 +1,28 @@
+/**
+ * NAME
+ *   master - the resident process
+ *
+ * SUMMARY
+ *   Reads main.cf and master.cf, starts every service inside one JVM, and stops them.
+ *
+ * DESCRIPTION
+ *   {@link mta.master.Master} is the only class that sees all packages: it builds cleanup, bounce,
+ *   the delivery agents (one per master.cf {@code unix} transport whose command is local or smtp),
+ *   qmgr, pickup, one smtpd listener per {@code inet} address, and the public/pickup and
+ *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}). It locks and writes
+ *   $queue_directory/pid/master.pid; {@code bin/postfix start} runs it in the background.
+ *
+ * READS
+ *   main.cf, master.cf.
+ *
+ * WRITES
+ *   The queue directories (created), pid/master.pid, public/ sockets, the mail log.
+ *
+ * CONFIGURATION PARAMETERS
+ *   queue_directory, data_directory, maillog_file, inet_interfaces (all), inet_protocols (all),
+ *   default_process_limit (100).
+ *
+ * SEE ALSO
+ *   Postfix master(8), master(5), postfix(1).
+ */
+package mta.master;

@@ -1,0 +1,34 @@
+/**
+ * NAME
+ *   qmgr - queue manager
+ *
+ * SUMMARY
+ *   Moves mail through the active queue to the delivery agents, and decides what happens next.
+ *
+ * DESCRIPTION
+ *   {@link mta.qmgr.Qmgr} is woken by cleanup (and by {@code public/qmgr}); it renames files from
+ *   incoming/ (and from deferred/ when their retry time, the file's mtime, has come) into active/
+ *   and runs a {@link mta.qmgr.QmgrMessage} for each on a virtual thread. The message job resolves
+ *   each pending recipient to (transport, next-hop) with trivial-rewrite, groups them (at most
+ *   default_destination_recipient_limit per request), and runs one delivery attempt per group on
+ *   its own virtual thread, at most default_destination_concurrency_limit per destination. The
+ *   agent's statuses are logged ({@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=..,
+ *   status=..}), delivered and bounced recipients are crossed off in the file at once, failures
+ *   go to bounce, and the message is removed (all done) or renamed to deferred/ with its next
+ *   retry time and the reasons in defer/ID. At start-up, active/ is moved back to incoming/.
+ *
+ * READS
+ *   incoming/, deferred/, active/ID.
+ *
+ * WRITES
+ *   Renames between the queues; recipient done marks; defer/ID; the mail log.
+ *
+ * CONFIGURATION PARAMETERS
+ *   queue_run_delay (300s), minimal_backoff_time (300s), maximal_backoff_time (4000s),
+ *   maximal_queue_lifetime (5d), bounce_queue_lifetime (5d), qmgr_message_active_limit (20000),
+ *   default_destination_concurrency_limit (20), default_destination_recipient_limit (50).
+ *
+ * SEE ALSO
+ *   Postfix qmgr(8), trivial-rewrite(8); docs/queue-format.md.
+ */
+package mta.qmgr;

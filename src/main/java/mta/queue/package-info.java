@@ -1,0 +1,28 @@
+/**
+ * NAME
+ *   queue - queue directories and queue files
+ *
+ * SUMMARY
+ *   Where messages wait, and the typed-record file each one is.
+ *
+ * DESCRIPTION
+ *   A message's state is the directory its file is in; it changes only by an atomic rename.
+ *   <pre>
+ *   maildrop/ID   posted by sendmail, waiting for pickup      (pickup -> cleanup -> incoming, then removed)
+ *   incoming/ID   complete, forced to disk, not yet scheduled  (qmgr renames it to active/)
+ *   active/ID     being delivered                             (qmgr: removed, or renamed to deferred/)
+ *   deferred/X/ID waiting for its retry time, the file's mtime (qmgr renames it to active/)
+ *   hold/ID       held by the administrator                   (postsuper -H moves it to deferred/)
+ *   corrupt/ID    unreadable; kept for the administrator
+ *   defer/X/ID    why recipients of ID are delayed (not a queue: a log per message)
+ *   </pre>
+ *   Invariants: (1) a file named by a queue ID is complete: it was written under a temporary
+ *   name ".t*", forced to disk and renamed, so readers never see a partial file; (2) a message is
+ *   in exactly one queue directory; (3) a recipient crossed off (type byte R rewritten to D, then
+ *   forced) is never delivered again; (4) a file that ends without an END record or holds an
+ *   unknown record type is moved to corrupt/, never deleted. See docs/queue-format.md.
+ *
+ * SEE ALSO
+ *   Postfix qmgr(8) and postsuper(1) on the queue names.
+ */
+package mta.queue;
