@@ -1,6 +1,7 @@
 package mta.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -16,6 +17,7 @@ import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
+import mta.lookup.Tables;
 import mta.queue.Queues;
 
 /**
@@ -26,9 +28,10 @@ import mta.queue.Queues;
  *     postfix [-c config_dir] command
  *
  * COMMANDS
- *     start    check the configuration, start the master in the background, and wait until it
- *              listens; exit 1 with the reason when it cannot start (bad configuration, port in
- *              use, already running)
+ *     start    check the configuration, compile alias_database tables that are missing or
+ *              older than their source (as newaliases), start the master in the background,
+ *              and wait until it listens; exit 1 with the reason when it cannot start (bad
+ *              configuration, port in use, already running)
  *     stop     stop the master and wait for it to exit (SIGTERM, then a grace period)
  *     status   exit 0 when the mail system is running, 1 when it is not
  *
@@ -131,6 +134,11 @@ public final class Postfix {
             err.println(TAG + "fatal: the Postfix mail system is already running");
             return 1;
         }
+        if (aliasesNeedBuilding(config)) {
+            // As a packaged install runs newaliases once: local delivery needs the compiled table.
+            int rc = Newaliases.run(new String[] {"-c", dir.toString()}, new PrintStream(OutputStream.nullOutputStream()), err);
+            if (rc != 0) return rc;
+        }
         Path logFile = queueDir.resolve("pid").resolve("master.log");
         Process p;
         try {
@@ -165,6 +173,25 @@ public final class Postfix {
         err.println(TAG + "fatal: the master did not start within " + START_TIMEOUT_MS / 1000 + "s; see " + logFile);
         p.destroy();
         return 1;
+    }
+
+    /** True when an alias_database file table has a source file but no .db, or an older one. */
+    private static boolean aliasesNeedBuilding(Config config) {
+        for (String spec : config.list(Params.ALIAS_DATABASE)) {
+            String type = Tables.type(spec);
+            if (type == null || !Tables.isFileType(type)) continue;
+            Path source = Path.of(Tables.name(spec));
+            Path db = Tables.dbFile(Tables.name(spec));
+            try {
+                if (Files.isRegularFile(source)
+                        && (!Files.exists(db) || Files.getLastModifiedTime(db).compareTo(Files.getLastModifiedTime(source)) < 0)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The master's command line: the same Java and class path as this command, detached by setsid. */
