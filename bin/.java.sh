@@ -43,7 +43,7 @@ mta_java() {
   jdk=$(find_jdk) || { echo "${MTA_PROG:-mta}: fatal: need a Java runtime >= $MTA_MIN_JAVA (set JAVA_HOME, put its java on PATH, or install a JDK under /usr/lib/jvm)" >&2; exit 1; }
   if [ ! -f "$home/target/mta.jar" ]; then
     echo "${MTA_PROG:-mta}: building $home/target/mta.jar (first use)" >&2
-    "$home/mvnw" -q -DskipTests package >&2 || { echo "${MTA_PROG:-mta}: fatal: build failed" >&2; exit 1; }
+    "$home/mvnw" -q -B -DskipTests package >&2 || { echo "${MTA_PROG:-mta}: fatal: build failed" >&2; exit 1; }
   fi
   # Without -c or MAIL_CONFIG, the commands use the repository's own conf/.
   export MAIL_CONFIG="${MAIL_CONFIG:-$home/conf}"
