@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# throughput.sh - accept and end-to-end throughput, as the targets define them:
+# smtp-source (20 sessions, 1 KB messages) into our smtpd, relayed to smtp-sink.
+# Usage: bench/throughput.sh [messages] [sessions]      (needs Debian's postfix package for
+# smtp-source and smtp-sink; the MTA runs from a temporary configuration on ports 12525/12526).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-5000}; s=${2:-20}
+work=$(mktemp -d /tmp/mta-bench.XXXXXX)
+trap 'MAIL_CONFIG=$work/etc "$here/bin/postfix" stop >/dev/null 2>&1 || true; kill $sink 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -p "$work/etc"
+cat > "$work/etc/main.cf" <<EOT
+myhostname = bench.example.test
+mydestination = \$myhostname, localhost
+mynetworks = 127.0.0.0/8
+relayhost = [127.0.0.1]:12526
+queue_directory = $work/spool
+data_directory = $work/data
+maillog_file = $work/maillog
+alias_maps =
+alias_database =
+smtpd_peername_lookup = no
+EOT
+cat > "$work/etc/master.cf" <<EOT
+127.0.0.1:12525 inet n - n - 1000 smtpd
+pickup unix n - n 60 1 pickup
+qmgr unix n - n 300 1 qmgr
+smtp unix - - n - - smtp
+local unix - n n - - local
+EOT
+smtp-sink -c 127.0.0.1:12526 1000 & sink=$!
+MAIL_CONFIG=$work/etc "$here/bin/postfix" start
+pid=$(tr -d ' ' < "$work/spool/pid/master.pid")
+cpu0=$(awk '{print $14+$15}' /proc/$pid/stat)
+t0=$(date +%s.%N)
+smtp-source -s "$s" -l 1024 -m "$n" -f bench@bench.example.test -t sink@remote.example 127.0.0.1:12525
+t1=$(date +%s.%N)
+while [ "$(grep -c 'status=sent' "$work/maillog" || true)" -lt "$n" ]; do sleep 0.2; done
+t2=$(date +%s.%N)
+cpu1=$(awk '{print $14+$15}' /proc/$pid/stat)
+tck=$(getconf CLK_TCK)
+awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$t2" -v c0="$cpu0" -v c1="$cpu1" -v hz="$tck" 'BEGIN {
+  printf "messages=%d accept=%.0f msg/s end-to-end=%.0f msg/s cpu=%.2f ms/msg\n", n, n/(b-a), n/(c-a), (c1-c0)/hz*1000/n }'
