@@ -128,12 +128,11 @@ public final class Config {
     }
 
     public boolean bool(Param p) {
-        String v = get(p.name()).strip().toLowerCase(Locale.ROOT);
-        return switch (v) {
-            case "yes", "true" -> true;
-            case "no", "false" -> false;
-            default -> throw new ConfigException("bad boolean configuration: " + p.name() + " = " + v);
-        };
+        // Postfix knows only "yes" and "no" (any case); the message shows the value as written.
+        String v = get(p.name()).strip();
+        if (v.equalsIgnoreCase("yes")) return true;
+        if (v.equalsIgnoreCase("no")) return false;
+        throw new ConfigException("bad boolean configuration: " + p.name() + " = " + v);
     }
 
     /** A LIST or TABLES parameter split on commas and white space; {@code { ... }} keeps spaces. */

@@ -88,8 +88,8 @@ public record Address(String localPart, String domain) {
         }
         for (int i = 0; i < inner.length(); i++) {
             char c = inner.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '<' || c == '>') return null;
-            if (c == ' ' && !insideQuotes(inner, i)) return null;
+            if (c < 0x20 || c == 0x7f) return null;
+            if ((c == ' ' || c == '<' || c == '>') && !insideQuotes(inner, i)) return null; // quoted-string may hold them
         }
         Address a = parse(inner);
         if (!a.isNull() && (a.localPart.isEmpty() || (a.domain.isEmpty() && inner.endsWith("@")))) return null;

@@ -56,7 +56,8 @@ public final class HeaderAddresses {
     private static void add(List<Address> out, String angle, StringBuilder cur) {
         String a = angle != null ? angle : cur.toString().strip();
         if (angle != null && a.startsWith("@") && a.indexOf(':') > 0) a = a.substring(a.indexOf(':') + 1);
-        if (a.isEmpty() || (angle == null && a.indexOf(' ') >= 0)) return;
+        // without <>, a space outside quotes means a phrase, not an address
+        if (a.isEmpty() || (angle == null && a.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "").indexOf(' ') >= 0)) return;
         out.add(Address.parse(a));
     }
 }

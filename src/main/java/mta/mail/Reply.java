@@ -18,6 +18,7 @@ public record Reply(int code, String dsn, String text) {
     public static final Reply NESTED_MAIL = new Reply(503, "5.5.1", "Error: nested MAIL command");
     public static final Reply NEED_MAIL = new Reply(503, "5.5.1", "Error: need MAIL command");
     public static final Reply NEED_RCPT = new Reply(503, "5.5.1", "Error: need RCPT command");
+    public static final Reply NO_VALID_RECIPIENTS = new Reply(554, "5.5.1", "Error: no valid recipients");
     public static final Reply TOO_MANY_RECIPIENTS = new Reply(452, "4.5.3", "Error: too many recipients");
     public static final Reply TIMEOUT = new Reply(421, "4.4.2", "Error: timeout exceeded");
     public static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0", "Error: too many errors");
@@ -30,8 +31,9 @@ public record Reply(int code, String dsn, String text) {
         return new Reply(501, "5.5.4", "Syntax: " + what);
     }
 
+    /** {@code what} is "sender" (RFC 3463 X.1.7) or "recipient" (X.1.3). */
     public static Reply badAddress(String what) {
-        return new Reply(501, "5.1.7", "Bad " + what + " address syntax");
+        return new Reply(501, what.equals("sender") ? "5.1.7" : "5.1.3", "Bad " + what + " address syntax");
     }
 
     public static Reply queued(String queueId) {

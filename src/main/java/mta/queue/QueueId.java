@@ -14,7 +14,8 @@ import java.util.Locale;
 public final class QueueId {
     private QueueId() {}
 
-    private static final String BASE52 = "0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxy";
+    // 52 characters without vowels; the last, "z", is never a base-51 digit, so it can separate the inode.
+    private static final String BASE52 = "0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz";
 
     public static String shortId(Instant now, long inode) {
         long micros = now.getNano() / 1000;

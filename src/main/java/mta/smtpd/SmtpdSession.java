@@ -45,7 +45,8 @@ final class SmtpdSession implements Runnable {
     @Override
     public void run() {
         String lastCommand = "CONNECT";
-        try (socket) {
+        // Not try-with-resources: the socket must stay open for the timeout reply in the catch below.
+        try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
             socket.setTcpNoDelay(true);
             state = new SmtpdState(listener.identify(socket.getInetAddress()));
@@ -93,6 +94,11 @@ final class SmtpdSession implements Runnable {
         } catch (IOException e) {
             if (state != null) log.info("lost connection after " + lastCommand + " from " + state.client.label());
         } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
             if (state != null) {
                 state.resetTransaction();
                 log.info("disconnect from " + state.client.label() + state.countsText());
@@ -296,16 +302,14 @@ final class SmtpdSession implements Runnable {
 
     /** data_cmd - process DATA command */
     void dataCmd(String arg) throws IOException {
+        if (state.tx.recipients.isEmpty()) {
+            // Inside a transaction whose recipients were all refused this is no protocol error:
+            // a pipelining client sends DATA before it sees the RCPT replies (RFC 2920).
+            fail("data", state.tx.sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS);
+            return;
+        }
         if (!arg.isEmpty()) {
             fail("data", Reply.syntax("DATA"));
-            return;
-        }
-        if (state.tx.sender == null) {
-            fail("data", Reply.NEED_MAIL);
-            return;
-        }
-        if (state.tx.recipients.isEmpty()) {
-            fail("data", Reply.NEED_RCPT);
             return;
         }
         CleanupService.Transaction t = state.tx.cleanup;
@@ -316,6 +320,7 @@ final class SmtpdSession implements Runnable {
         SmtpdData.Result r = SmtpdData.copy(chat.reader(), t, settings);
         Reply reply;
         if (r == SmtpdData.Result.BARE_LF) {
+            t.abort(); // nothing of a message with a bare LF may stay behind, not even a temporary file
             reply = Reply.BARE_LF;
         } else {
             try {
@@ -332,7 +337,7 @@ final class SmtpdSession implements Runnable {
                     + " helo=<" + state.client.helo + ">");
             fail("data", reply);
         }
-        state.tx.cleanup = null; // committed or aborted: nothing to discard
+        state.tx.cleanup = null; // committed or aborted above: nothing left to discard
         state.resetTransaction();
     }
 

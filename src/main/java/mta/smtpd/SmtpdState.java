@@ -2,7 +2,7 @@ package mta.smtpd;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import mta.cleanup.CleanupService;
@@ -53,7 +53,7 @@ final class SmtpdState {
     final Client client;
     Transaction tx = new Transaction();
     /** Per-command counters for the "disconnect from" line: {accepted, total}. */
-    final Map<String, int[]> counts = new LinkedHashMap<>();
+    final Map<String, int[]> counts = new HashMap<>();
 
     SmtpdState(Client client) {
         this.client = client;
@@ -71,13 +71,18 @@ final class SmtpdState {
         c[1]++;
     }
 
-    /** {@code ehlo=1 mail=1 rcpt=0/1 data=1 quit=1 commands=4/5}. */
+    /** {@code ehlo=1 mail=1 rcpt=0/1 data=1 quit=1 commands=4/5}, in command table order, "unknown" last. */
     String countsText() {
         StringBuilder sb = new StringBuilder();
         int ok = 0, all = 0;
-        for (Map.Entry<String, int[]> e : counts.entrySet()) {
-            int[] c = e.getValue();
-            sb.append(' ').append(e.getKey()).append('=');
+        List<String> order = new ArrayList<>();
+        for (SmtpdCommand cmd : SmtpdCommand.values()) order.add(cmd.verb.toLowerCase(java.util.Locale.ROOT));
+        for (String k : counts.keySet()) if (!order.contains(k) && !k.equals("unknown")) order.add(k);
+        order.add("unknown");
+        for (String verb : order) {
+            int[] c = counts.get(verb);
+            if (c == null) continue;
+            sb.append(' ').append(verb).append('=');
             sb.append(c[0] == c[1] ? Integer.toString(c[0]) : c[0] + "/" + c[1]);
             ok += c[0];
             all += c[1];

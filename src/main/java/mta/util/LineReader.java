@@ -23,6 +23,7 @@ public final class LineReader {
     private byte[] line = new byte[256];
     private int lineLength;
     private End end;
+    private boolean carryCr; // a CR read just before a TOO_LONG cut; it starts the next piece
 
     public LineReader(InputStream in) {
         this(in, 8192);
@@ -40,7 +41,8 @@ public final class LineReader {
      */
     public boolean next(int maxLength) throws IOException {
         lineLength = 0;
-        boolean sawCr = false;
+        boolean sawCr = carryCr;
+        carryCr = false;
         while (true) {
             if (pos == limit) {
                 if (!fill()) {
@@ -49,24 +51,34 @@ public final class LineReader {
                     return lineLength > 0 || sawCr;
                 }
             }
-            byte b = buf[pos++];
+            byte b = buf[pos];
             if (b == '\n') {
+                pos++;
                 end = sawCr ? End.CRLF : End.BARE_LF;
                 return true;
             }
+            // The limit is checked before a byte is taken, so a line of exactly maxLength bytes
+            // ends normally and a CR is never split from its LF.
             if (sawCr) {
+                if (lineLength >= maxLength) {
+                    carryCr = true;
+                    end = End.TOO_LONG;
+                    return true;
+                }
                 append((byte) '\r');
                 sawCr = false;
             }
             if (b == '\r') {
+                pos++;
                 sawCr = true;
                 continue;
             }
-            append(b);
             if (lineLength >= maxLength) {
                 end = End.TOO_LONG;
                 return true;
             }
+            pos++;
+            append(b);
         }
     }
 

@@ -108,7 +108,7 @@ class WalkingSkeletonTest {
             t.send("RCPT TO:<victim%remote.example@mx.example.test>").expect("554 5.7.1");
             t.send("RCPT TO:<\"victim@remote.example\"@mx.example.test>").expect("554 5.7.1");
             t.send("RCPT TO:<@mx.example.test:victim@remote.example>").expect("554 5.7.1");
-            t.send("DATA").expect("503 5.5.1 Error: need RCPT command");
+            t.send("DATA").expect("554 5.5.1 Error: no valid recipients");
             t.send("QUIT").expect("221 ");
             assertTrue(m.queues().list(QueueName.INCOMING).isEmpty());
             String log = Files.readString(site.maillog);

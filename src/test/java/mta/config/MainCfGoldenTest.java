@@ -1,0 +1,70 @@
+package mta.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * MainCfGoldenTest - reads each {@code src/test/resources/config/*.in} as a main.cf and compares with its {@code .ref}.
+ *
+ * <p>The output is, for each parameter named in the file (in file order, last definition), the line
+ * {@code name = expanded value} or {@code name: fatal: message} when expansion fails; then the
+ * parse and check warnings as {@code warning: ...}, with the file's directory left out; then a
+ * {@code fatal: ...} line when the whole-file check fails.
+ */
+class MainCfGoldenTest {
+    static Stream<Path> cases() throws Exception {
+        Path dir = Path.of(MainCfGoldenTest.class.getResource("/config").toURI());
+        List<Path> ins;
+        try (Stream<Path> s = Files.list(dir)) {
+            ins = s.filter(p -> p.toString().endsWith(".in")).sorted().toList();
+        }
+        assertTrue(ins.size() >= 4, "golden files missing in " + dir);
+        return ins.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesReference(Path in) throws Exception {
+        String name = in.getFileName().toString();
+        Path ref = in.resolveSibling(name.replaceFirst("\\.in$", ".ref"));
+        if (Boolean.getBoolean("golden.update")) { // regenerate: -Dgolden.update=true, then review the diff
+            Files.writeString(Path.of("src/test/resources/config").resolve(ref.getFileName()), dump(in));
+        }
+        assertEquals(Files.readString(ref, StandardCharsets.UTF_8), dump(in));
+    }
+
+    static String dump(Path in) throws Exception {
+        String dirPrefix = in.getParent().toString() + "/";
+        StringBuilder out = new StringBuilder();
+        MainCf cf;
+        try {
+            cf = MainCf.read(in);
+        } catch (ConfigException e) {
+            return "fatal: " + e.getMessage().replace(dirPrefix, "") + "\n";
+        }
+        Config config = new Config(cf.values());
+        for (String n : cf.values().keySet()) {
+            try {
+                String v = config.get(n);
+                out.append(n).append(" = ").append(v).append('\n');
+            } catch (ConfigException e) {
+                out.append(n).append(": fatal: ").append(e.getMessage()).append('\n');
+            }
+        }
+        for (String w : cf.warnings()) out.append("warning: ").append(w.replace(dirPrefix, "")).append('\n');
+        try {
+            for (String w : config.validate()) out.append("warning: ").append(in.getFileName()).append(": ").append(w).append('\n');
+        } catch (ConfigException e) {
+            out.append("fatal: ").append(e.getMessage()).append('\n');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,100 @@
+package mta.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** LineReaderTest - line ends, limits and buffering of {@link LineReader}. */
+class LineReaderTest {
+    private static LineReader reader(String s, int bufferSize) {
+        return new LineReader(new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1)), bufferSize);
+    }
+
+    /** Every line as "text|END". */
+    private static List<String> all(String s, int max, int bufferSize) throws IOException {
+        LineReader r = reader(s, bufferSize);
+        List<String> out = new ArrayList<>();
+        while (r.next(max)) out.add(r.text() + "|" + r.end());
+        assertFalse(r.next(max), "stays at end of stream");
+        return out;
+    }
+
+    @Test
+    void lineEnds() throws IOException {
+        for (int buf : new int[] {1, 2, 3, 8192}) {
+            assertEquals(List.of("a|CRLF", "b|BARE_LF", "|CRLF", "c|EOF"), all("a\r\nb\n\r\nc", 100, buf), "buffer " + buf);
+            assertEquals(List.of("x\ry|CRLF", "z\r|CRLF", "\r|EOF"), all("x\ry\r\nz\r\r\n\r", 100, buf), "bare CR is data");
+            assertEquals(List.of(), all("", 100, buf));
+            assertEquals(List.of("|BARE_LF", "|BARE_LF"), all("\n\n", 100, buf));
+        }
+    }
+
+    @Test
+    void tooLongLinesComeInPieces() throws IOException {
+        for (int buf : new int[] {1, 4, 8192}) {
+            assertEquals(List.of("abcd|TOO_LONG", "efgh|TOO_LONG", "ij|CRLF", "k|CRLF"),
+                    all("abcdefghij\r\nk\r\n", 4, buf), "buffer " + buf);
+            assertEquals(List.of("abcd|CRLF"), all("abcd\r\n", 4, buf), "exactly the limit is no cut");
+            assertEquals(List.of("abcd|BARE_LF"), all("abcd\n", 4, buf));
+            assertEquals(List.of("abcd|TOO_LONG", "\re|CRLF"), all("abcd\re\r\n", 4, buf), "a cut CR stays data");
+            assertEquals(List.of("abcd|TOO_LONG", "e|EOF"), all("abcde", 4, buf));
+        }
+    }
+
+    @Test
+    void bytesAndLength() throws IOException {
+        LineReader r = reader("h\u00e9llo\r\n", 8192);
+        assertTrue(r.next(100));
+        assertEquals(5, r.length());
+        assertEquals((byte) 0xe9, r.bytes()[1]);
+        assertEquals("h\u00e9llo", r.text());
+    }
+
+    @Test
+    void hasBufferedInputSeesPipelinedCommands() throws IOException {
+        LineReader r = reader("NOOP\r\nNOOP\r\n", 8192);
+        assertTrue(r.next(100));
+        assertTrue(r.hasBufferedInput());
+        assertTrue(r.next(100));
+        assertFalse(r.hasBufferedInput());
+
+        // a stream that delivers one line per read: nothing is buffered after each line
+        InputStream slow = new InputStream() {
+            final byte[] data = "A\r\nB\r\n".getBytes(StandardCharsets.US_ASCII);
+            int pos;
+
+            @Override
+            public int read() {
+                return pos < data.length ? data[pos++] : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos >= data.length) return -1;
+                int n = Math.min(3, Math.min(len, data.length - pos));
+                System.arraycopy(data, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+        LineReader s = new LineReader(slow);
+        assertTrue(s.next(100));
+        assertEquals("A", s.text());
+        assertFalse(s.hasBufferedInput());
+        assertTrue(s.next(100));
+        assertEquals("B", s.text());
+        r = reader("A\r\nB\r\n", 8192);
+        r.next(100);
+        r.discardBuffered();
+        assertFalse(r.hasBufferedInput());
+        assertFalse(r.next(100));
+    }
+}
