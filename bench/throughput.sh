@@ -28,14 +28,20 @@ qmgr unix n - n 300 1 qmgr
 smtp unix - - n - - smtp
 local unix - n n - - local
 EOT
-smtp-sink -c 127.0.0.1:12526 1000 & sink=$!
+sink_user=(); [ "$(id -u)" = 0 ] && sink_user=(-u nobody)
+smtp-sink "${sink_user[@]}" 127.0.0.1:12526 1000 & sink=$!
+sleep 0.3; kill -0 $sink || { echo "smtp-sink did not start" >&2; exit 1; }
 MAIL_CONFIG=$work/etc "$here/bin/postfix" start
 pid=$(tr -d ' ' < "$work/spool/pid/master.pid")
 cpu0=$(awk '{print $14+$15}' /proc/$pid/stat)
 t0=$(date +%s.%N)
 smtp-source -s "$s" -l 1024 -m "$n" -f bench@bench.example.test -t sink@remote.example 127.0.0.1:12525
 t1=$(date +%s.%N)
-while [ "$(grep -c 'status=sent' "$work/maillog" || true)" -lt "$n" ]; do sleep 0.2; done
+deadline=$((SECONDS + 600))
+while [ "$(grep -c "status=sent" "$work/maillog" || true)" -lt "$n" ]; do
+  [ $SECONDS -lt $deadline ] || { echo "not all delivered within 600s" >&2; exit 1; }
+  sleep 0.2
+done
 t2=$(date +%s.%N)
 cpu1=$(awk '{print $14+$15}' /proc/$pid/stat)
 tck=$(getconf CLK_TCK)

@@ -153,6 +153,10 @@ public final class Params {
     public static final Param SMTP_QUIT_TIMEOUT = def(Param.time("smtp_quit_timeout", "300s", 's', 1, 100 * DAY,
             "How long the SMTP client waits for the QUIT reply."));
 
+    // --- master, control and logging (reload, check, syslog)
+
+    // --- end of declarations
+
     /** All parameters, in declaration order. */
     public static Map<String, Param> all() {
         return Collections.unmodifiableMap(ALL);
