@@ -19,6 +19,8 @@ import mta.config.ConfigLoader;
 import mta.config.Params;
 import mta.lookup.Tables;
 import mta.queue.Queues;
+import mta.queue.Trigger;
+import mta.queue.TriggerClient;
 
 /**
  * Postfix - the {@code postfix} control command: start, stop and ask about the mail system.
@@ -33,7 +35,12 @@ import mta.queue.Queues;
  *              and wait until it listens; exit 1 with the reason when it cannot start (bad
  *              configuration, port in use, already running)
  *     stop     stop the master and wait for it to exit (SIGTERM, then a grace period)
+ *     abort    stop the master at once (SIGKILL); queued mail stays safe on disk
+ *     reload   re-read main.cf and master.cf without stopping (SIGHUP)
  *     status   exit 0 when the mail system is running, 1 when it is not
+ *     check    check the configuration, the queue directories and the alias tables; exit 1 on
+ *              an error, 0 otherwise (warnings are printed)
+ *     flush    attempt delivery of every queued message now
  *
  * ENVIRONMENT
  *     MAIL_CONFIG   the configuration directory, when -c is not given
@@ -84,9 +91,14 @@ public final class Postfix {
         return switch (command) {
             case "start" -> start(dir, config, queueDir, pidFile, err);
             case "stop" -> stop(pidFile, err);
+            case "abort" -> abort(pidFile, err);
+            case "reload" -> reload(pidFile, err);
             case "status" -> status(pidFile, err);
+            case "flush" -> flush(queueDir, err);
+            case "check" -> PostfixCheck.run(dir, config, err);
             default -> {
-                err.println("postfix: fatal: unknown command: '" + command + "'. Usage: postfix start|stop|status");
+                err.println("postfix: fatal: unknown command: '" + command
+                        + "'. Usage: postfix start|stop|abort|reload|status|check|flush");
                 yield 1;
             }
         };
@@ -218,6 +230,43 @@ public final class Postfix {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    private static int notRunning(PrintStream err) {
+        err.println(TAG + "fatal: the Postfix mail system is not running");
+        return 1;
+    }
+
+    /** SIGHUP to the master: it re-reads main.cf and master.cf. */
+    private static int reload(Path pidFile, PrintStream err) {
+        Optional<Long> pid = runningPid(pidFile);
+        if (pid.isEmpty()) return notRunning(err);
+        err.println(TAG + "refreshing the Postfix mail system");
+        try {
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid.get())).inheritIO().start();
+            return kill.waitFor() == 0 ? 0 : 1;
+        } catch (IOException e) {
+            err.println(TAG + "fatal: cannot signal the master: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** SIGKILL to the master: no grace period. Queued mail is safe on disk; active mail is retried. */
+    private static int abort(Path pidFile, PrintStream err) {
+        Optional<Long> pid = runningPid(pidFile);
+        if (pid.isEmpty()) return notRunning(err);
+        err.println(TAG + "aborting the Postfix mail system");
+        ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
+        return 0;
+    }
+
+    /** Asks the queue manager to try every deferred message now (as postqueue -f). */
+    private static int flush(Path queueDir, PrintStream err) {
+        if (TriggerClient.send(new Queues(queueDir), "qmgr", Trigger.SCAN_ALL)) return 0;
+        return notRunning(err);
     }
 
     private static int stop(Path pidFile, PrintStream err) {

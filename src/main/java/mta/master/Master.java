@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
 import mta.bounce.Bounce;
 import mta.cleanup.Cleanup;
 import mta.config.Config;
@@ -21,15 +22,11 @@ import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.MasterCf;
 import mta.config.Params;
-import mta.deliver.DeliveryAgent;
 import mta.dns.DnsjavaResolver;
 import mta.dns.Resolver;
-import mta.local.LocalAgent;
 import mta.pickup.Pickup;
 import mta.qmgr.Qmgr;
 import mta.queue.Queues;
-import mta.queue.Trigger;
-import mta.smtp.SmtpAgent;
 import mta.smtpd.SmtpdListener;
 import mta.util.MailLog;
 import mta.util.SafeFiles;
@@ -52,20 +49,29 @@ public final class Master implements AutoCloseable {
         }
     }
 
-    private final Config config;
+    private final Path configDir;
+    private final Options options;
     private final MailLog mailLog;
     private final MailLog.Channel log;
     private final Queues queues;
-    private final List<SmtpdListener> listeners = new ArrayList<>();
-    private final List<TriggerServer> triggers = new ArrayList<>();
     private final FileChannel pidChannel;
     private final FileLock pidLock;
+    private final ReentrantLock reloadLock = new ReentrantLock();
+    private final CleanupSwitch cleanup = new CleanupSwitch();
+    /** smtpd listeners by bound address ("127.0.0.1:2525"). */
+    private final Map<String, SmtpdListener> listeners = new LinkedHashMap<>();
+    private final List<TriggerServer> triggers = new ArrayList<>();
+    private volatile Config config;
+    private Resolver resolver;
     private Qmgr qmgr;
     private Pickup pickup;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private Master(Config config, MailLog mailLog, Queues queues, FileChannel pidChannel, FileLock pidLock) {
+    private Master(Path configDir, Options options, Config config, MailLog mailLog, Queues queues,
+                   FileChannel pidChannel, FileLock pidLock) {
+        this.configDir = configDir;
+        this.options = options;
         this.config = config;
         this.mailLog = mailLog;
         this.log = mailLog.channel("master");
@@ -99,9 +105,9 @@ public final class Master implements AutoCloseable {
             pidChannel.close();
             throw new ConfigException("the mail system is already running (" + pidFile + " is locked)");
         }
-        Master m = new Master(config, mailLog, queues, pidChannel, lock);
+        Master m = new Master(configDir, options, config, mailLog, queues, pidChannel, lock);
         try {
-            m.wire(masterCf, options, configDir);
+            m.startServices(masterCf);
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -109,58 +115,102 @@ public final class Master implements AutoCloseable {
         return m;
     }
 
-    private void wire(MasterCf masterCf, Options options, Path configDir) throws IOException {
-        Trigger[] qmgrRef = new Trigger[1];
-        Trigger wakeQmgr = c -> {
-            if (qmgrRef[0] != null) qmgrRef[0].trigger(c);
-        };
-        Cleanup cleanup = new Cleanup(config, queues, mailLog, wakeQmgr);
-        Resolver resolver = options.resolver() != null ? options.resolver() : new DnsjavaResolver();
-
-        Map<String, DeliveryAgent> agents = new LinkedHashMap<>();
-        int pickupWakeup = 60;
-        List<MasterCf.Service> inet = new ArrayList<>();
-        for (MasterCf.Service s : masterCf.services()) {
-            Config sc = config.with(s.overrides());
-            switch (s.type() + "/" + s.command()) {
-                case "unix/local" -> agents.put(s.name(), new LocalAgent(sc, cleanup));
-                case "unix/smtp", "unix/lmtp" -> agents.put(s.name(), new SmtpAgent(sc, resolver, options.smtpDefaultPort()));
-                case "unix/pickup", "fifo/pickup" -> pickupWakeup = s.wakeup();
-                case "inet/smtpd" -> inet.add(s);
-                default -> { }
-            }
-        }
+    private void startServices(MasterCf masterCf) throws IOException {
+        resolver = options.resolver() != null ? options.resolver() : new DnsjavaResolver();
+        Services.warnUnsupported(masterCf, log);
+        cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
         Bounce bounce = new Bounce(config, cleanup, mailLog);
-        qmgr = new Qmgr(config, queues, mailLog, agents, bounce);
-        qmgrRef[0] = qmgr;
-        pickup = new Pickup(queues, cleanup, mailLog, pickupWakeup);
-
-        int defaultMaxproc = config.integer(Params.DEFAULT_PROCESS_LIMIT);
-        for (MasterCf.Service s : inet) {
-            Config sc = config.with(s.overrides());
-            List<InetSocketAddress> addrs = InetAddresses.resolve(s.name(), sc.list(Params.INET_INTERFACES),
-                    sc.list(Params.INET_PROTOCOLS));
-            int maxproc = s.maxproc() == null ? defaultMaxproc : s.maxproc() == 0 ? Integer.MAX_VALUE : s.maxproc();
-            for (InetSocketAddress a : addrs) {
-                try {
-                    listeners.add(new SmtpdListener(sc, a, maxproc, mailLog, cleanup));
-                } catch (IOException e) {
-                    throw new ConfigException(e.getMessage());
-                }
-            }
+        qmgr = new Qmgr(config, queues, mailLog, transports(masterCf), bounce);
+        int pickupWakeup = 60;
+        for (MasterCf.Service s : masterCf.services()) {
+            if (s.command().equals("pickup")) pickupWakeup = s.wakeup();
         }
+        pickup = new Pickup(queues, cleanup, mailLog, pickupWakeup);
+        updateListeners(masterCf, true);
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("pickup"), pickup, log));
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("qmgr"), qmgr, log));
 
         qmgr.start();
         pickup.start();
-        for (SmtpdListener l : listeners) l.start();
+        for (SmtpdListener l : listeners.values()) l.start();
 
         byte[] pid = String.format("%10d\n", ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
         pidChannel.truncate(0);
         pidChannel.write(ByteBuffer.wrap(pid), 0);
         pidChannel.force(true);
         log.info("daemon started -- version " + version() + ", configuration " + configDir);
+    }
+
+    private Map<String, Qmgr.Transport> transports(MasterCf masterCf) {
+        return Services.transports(masterCf, config, cleanup, resolver, options.smtpDefaultPort(), mailLog, log);
+    }
+
+    /**
+     * Opens, reconfigures and closes smtpd listeners to match master.cf. At start-up a bind failure
+     * is fatal; on reload it is logged and the rest goes on.
+     */
+    private void updateListeners(MasterCf masterCf, boolean startup) {
+        int defaultMaxproc = config.integer(Params.DEFAULT_PROCESS_LIMIT);
+        Map<String, SmtpdListener> wanted = new LinkedHashMap<>();
+        for (MasterCf.Service s : masterCf.services()) {
+            if (!s.type().equals("inet") || !s.command().equals("smtpd")) continue;
+            Config sc = Services.serviceConfig(config, s);
+            List<InetSocketAddress> addrs = InetAddresses.resolve(s.name(), sc.list(Params.INET_INTERFACES),
+                    sc.list(Params.INET_PROTOCOLS));
+            int maxproc = s.maxproc() == null ? defaultMaxproc : s.maxproc() == 0 ? Integer.MAX_VALUE : s.maxproc();
+            for (InetSocketAddress a : addrs) {
+                String key = a.getAddress().getHostAddress() + ":" + a.getPort();
+                SmtpdListener l = listeners.remove(key);
+                if (l != null) {
+                    l.reconfigure(sc);
+                } else {
+                    try {
+                        l = new SmtpdListener(sc, a, maxproc, mailLog, cleanup);
+                        if (!startup) l.start();
+                    } catch (IOException e) {
+                        if (startup) throw new ConfigException(e.getMessage());
+                        log.warn("service " + s.name() + ": " + e.getMessage());
+                        continue;
+                    }
+                }
+                wanted.put(key, l);
+            }
+        }
+        for (SmtpdListener gone : listeners.values()) gone.stop(2000);
+        listeners.clear();
+        listeners.putAll(wanted);
+    }
+
+    /**
+     * postfix reload: re-reads main.cf and master.cf. Queued mail and open sessions are untouched;
+     * new sessions and new deliveries use the new settings; listeners open and close to match
+     * master.cf. A configuration that does not load is refused with a warning, and the old one stays.
+     */
+    public void reload() {
+        reloadLock.lock();
+        try {
+            if (closed) return;
+            ConfigLoader.Loaded loaded;
+            MasterCf masterCf;
+            try {
+                loaded = ConfigLoader.load(configDir);
+                masterCf = MasterCf.read(configDir.resolve("master.cf"));
+            } catch (ConfigException e) {
+                log.warn("reload refused, configuration unchanged: " + e.getMessage());
+                return;
+            }
+            for (String w : loaded.warnings()) log.warn(w);
+            config = loaded.config();
+            Services.warnUnsupported(masterCf, log);
+            cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
+            qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanup, mailLog));
+            updateListeners(masterCf, false);
+            log.info("reload -- version " + version() + ", configuration " + configDir);
+        } catch (RuntimeException e) {
+            log.warn("reload failed: " + e.getMessage());
+        } finally {
+            reloadLock.unlock();
+        }
     }
 
     static String version() {
@@ -170,7 +220,12 @@ public final class Master implements AutoCloseable {
 
     /** The ports smtpd listens on, in master.cf order (tests connect to these). */
     public List<Integer> smtpdPorts() {
-        return listeners.stream().map(SmtpdListener::port).toList();
+        reloadLock.lock();
+        try {
+            return listeners.values().stream().map(SmtpdListener::port).toList();
+        } finally {
+            reloadLock.unlock();
+        }
     }
 
     public Queues queues() {
@@ -196,7 +251,12 @@ public final class Master implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        for (SmtpdListener l : listeners) l.stop(2000);
+        reloadLock.lock();
+        try {
+            for (SmtpdListener l : listeners.values()) l.stop(2000);
+        } finally {
+            reloadLock.unlock();
+        }
         for (TriggerServer t : triggers) {
             try {
                 t.close();
@@ -244,6 +304,7 @@ public final class Master implements AutoCloseable {
             System.exit(1);
             return;
         }
+        Reload.onHangup(m::reload);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             m.log.info("terminating on signal 15");
             m.close();

@@ -18,12 +18,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import mta.bounce.Bounce;
 import mta.config.Config;
-import mta.config.Params;
 import mta.deliver.DeliveryAgent;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
-import mta.rewrite.TrivialRewrite;
 import mta.util.MailLog;
 
 /**
@@ -37,19 +35,8 @@ import mta.util.MailLog;
  */
 public final class Qmgr implements Trigger {
     final Queues queues;
-    final MailLog mailLog;
     final MailLog.Channel log;
-    final TrivialRewrite rewrite;
-    final Map<String, DeliveryAgent> agents;
-    final Bounce bounce;
-    final Duration queueRunDelay;
-    final Duration minBackoff;
-    final Duration maxBackoff;
-    final Duration maxQueueLifetime;
-    final Duration bounceQueueLifetime;
-    final int recipientLimit;
-    final int concurrencyLimit;
-    private final int activeLimit;
+    private volatile QmgrSettings settings;
 
     private final LinkedBlockingQueue<Character> requests = new LinkedBlockingQueue<>();
     private final Set<String> active = ConcurrentHashMap.newKeySet();
@@ -59,23 +46,25 @@ public final class Qmgr implements Trigger {
     private Thread loop;
 
     /**
-     * @param agents delivery agents by master.cf transport name ("local", "smtp", "relay")
+     * @param transports delivery agents by master.cf transport name ("local", "smtp", "relay")
      */
-    public Qmgr(Config config, Queues queues, MailLog mailLog, Map<String, DeliveryAgent> agents, Bounce bounce) {
+    public Qmgr(Config config, Queues queues, MailLog mailLog, Map<String, Transport> transports, Bounce bounce) {
         this.queues = queues;
-        this.mailLog = mailLog;
         this.log = mailLog.channel("qmgr");
-        this.rewrite = new TrivialRewrite(config);
-        this.agents = Map.copyOf(agents);
-        this.bounce = bounce;
-        this.queueRunDelay = config.time(Params.QUEUE_RUN_DELAY);
-        this.minBackoff = config.time(Params.MINIMAL_BACKOFF_TIME);
-        this.maxBackoff = config.time(Params.MAXIMAL_BACKOFF_TIME);
-        this.maxQueueLifetime = config.time(Params.MAXIMAL_QUEUE_LIFETIME);
-        this.bounceQueueLifetime = config.time(Params.BOUNCE_QUEUE_LIFETIME);
-        this.recipientLimit = config.integer(Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT);
-        this.concurrencyLimit = config.integer(Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT);
-        this.activeLimit = config.integer(Params.QMGR_MESSAGE_ACTIVE_LIMIT);
+        this.settings = QmgrSettings.from(config, transports, bounce);
+    }
+
+    /** A master.cf transport: its agent and the log channel its delivery lines go to. */
+    public record Transport(DeliveryAgent agent, MailLog.Channel log) {}
+
+    /** postfix reload: new parameters and transports for messages taken from now on. */
+    public void reconfigure(Config config, Map<String, Transport> transports, Bounce bounce) {
+        this.settings = QmgrSettings.from(config, transports, bounce);
+        trigger(Trigger.SCAN_INCOMING);
+    }
+
+    QmgrSettings settings() {
+        return settings;
     }
 
     /** Recovers the active queue and starts the scan loop. */
@@ -87,7 +76,8 @@ public final class Qmgr implements Trigger {
         }
         running = true;
         loop = Thread.ofPlatform().name("qmgr").start(this::run);
-        trigger(Trigger.SCAN_ALL);
+        trigger(Trigger.SCAN_INCOMING);
+        trigger(Trigger.SCAN_DEFERRED);
     }
 
     @Override
@@ -116,7 +106,7 @@ public final class Qmgr implements Trigger {
                 scan(QueueName.INCOMING, false);
                 if (deferred) {
                     scan(QueueName.DEFERRED, all);
-                    nextDeferredScan = Instant.now().plus(queueRunDelay);
+                    nextDeferredScan = Instant.now().plus(settings.queueRunDelay());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -130,7 +120,7 @@ public final class Qmgr implements Trigger {
         List<String> ids = queues.list(queue);
         long now = System.currentTimeMillis();
         for (String id : ids) {
-            if (active.size() >= activeLimit) return;
+            if (active.size() >= settings.activeLimit()) return;
             if (active.contains(id)) continue;
             if (queue == QueueName.DEFERRED && !ignoreRetryTime) {
                 try {
@@ -153,7 +143,7 @@ public final class Qmgr implements Trigger {
 
     /** The concurrency gate of one destination (transport:nexthop). */
     Semaphore destination(String key) {
-        return destinations.computeIfAbsent(key, k -> new Semaphore(concurrencyLimit));
+        return destinations.computeIfAbsent(key, k -> new Semaphore(settings.concurrencyLimit()));
     }
 
     /** Runs a delivery attempt on its own virtual thread. */

@@ -37,9 +37,11 @@ final class QmgrMessage implements Runnable {
     private final Qmgr q;
     private final String id;
     private final Path file;
+    private final QmgrSettings s;
 
     QmgrMessage(Qmgr q, String id) {
         this.q = q;
+        this.s = q.settings();
         this.id = id;
         this.file = q.queues.file(QueueName.ACTIVE, id);
     }
@@ -71,21 +73,20 @@ final class QmgrMessage implements Runnable {
         for (Map.Entry<Resolved, List<QueueFile.Recipient>> group : groups(pending).entrySet()) {
             Resolved dest = group.getKey();
             List<QueueFile.Recipient> rcpts = group.getValue();
-            DeliveryAgent agent = q.agents.get(dest.transport());
-            if (agent == null) {
+            Qmgr.Transport transport = s.transports().get(dest.transport());
+            if (transport == null) {
                 for (QueueFile.Recipient r : rcpts) {
-                    DeliveryStatus s = DeliveryStatus.deferred(r, "4.3.0", "none",
-                            "mail transport unavailable");
-                    report(q.log, arrival, activated, Instant.now(), s);
-                    results.add(s);
+                    DeliveryStatus st = DeliveryStatus.deferred(r, "4.3.0", "none", "mail transport unavailable");
+                    report(q.log, arrival, activated, Instant.now(), st);
+                    results.add(st);
                 }
                 continue;
             }
-            for (int i = 0; i < rcpts.size(); i += q.recipientLimit) {
-                List<QueueFile.Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + q.recipientLimit));
+            for (int i = 0; i < rcpts.size(); i += s.recipientLimit()) {
+                List<QueueFile.Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + s.recipientLimit()));
                 DeliveryRequest req = new DeliveryRequest(id, file, dest.transport(), dest.nexthop(), env.sender(),
                         List.copyOf(chunk), arrival, activated, env.contentOffset(), env.contentSize(), env.attributes());
-                attempts.add(q.attempt(() -> results.addAll(attempt(agent, req, dest, env))));
+                attempts.add(q.attempt(() -> results.addAll(attempt(transport, req, dest))));
             }
         }
         for (Future<?> f : attempts) {
@@ -106,7 +107,7 @@ final class QmgrMessage implements Runnable {
         Map<String, Resolved> keys = new LinkedHashMap<>();
         Map<Resolved, List<QueueFile.Recipient>> out = new LinkedHashMap<>();
         for (QueueFile.Recipient r : pending) {
-            Resolved res = q.rewrite.resolve(Address.parse(r.address()));
+            Resolved res = s.rewrite().resolve(Address.parse(r.address()));
             Resolved key = keys.computeIfAbsent(res.destination(),
                     k -> new Resolved(res.transport(), res.nexthop(), "", res.destinationClass()));
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
@@ -115,8 +116,8 @@ final class QmgrMessage implements Runnable {
     }
 
     /** One delivery attempt: wait for a slot at the destination, call the agent, apply the results. */
-    private List<DeliveryStatus> attempt(DeliveryAgent agent, DeliveryRequest req, Resolved dest,
-                                         QueueFile.Envelope env) {
+    private List<DeliveryStatus> attempt(Qmgr.Transport transport, DeliveryRequest req, Resolved dest) {
+        DeliveryAgent agent = transport.agent();
         Semaphore gate = q.destination(dest.destination());
         List<DeliveryStatus> statuses;
         try {
@@ -135,12 +136,11 @@ final class QmgrMessage implements Runnable {
         } finally {
             gate.release();
         }
-        MailLog.Channel agentLog = q.mailLog.channel(agent.name());
-        for (DeliveryStatus s : statuses) {
-            report(agentLog, req.arrival(), req.activated(), started, s);
-            if (s.outcome() != DeliveryStatus.Outcome.DEFERRED) {
+        for (DeliveryStatus st : statuses) {
+            report(transport.log(), req.arrival(), req.activated(), started, st);
+            if (st.outcome() != DeliveryStatus.Outcome.DEFERRED) {
                 try {
-                    QueueFile.markDone(file, s.recipient().offset());
+                    QueueFile.markDone(file, st.recipient().offset());
                 } catch (IOException e) {
                     q.log.warn(id + ": cannot update queue file: " + e.getMessage());
                 }
@@ -151,20 +151,20 @@ final class QmgrMessage implements Runnable {
 
     /** Logs {@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=.., status=.. (..)}. */
     private void report(MailLog.Channel channel, Instant arrival, Instant activated, Instant started,
-                        DeliveryStatus s) {
+                        DeliveryStatus st) {
         Instant now = Instant.now();
         StringBuilder sb = new StringBuilder();
-        sb.append(id).append(": to=<").append(s.recipient().address()).append('>');
-        String orig = s.recipient().original();
-        if (orig != null && !orig.equals(s.recipient().address())) sb.append(", orig_to=<").append(orig).append('>');
-        sb.append(", relay=").append(s.relay());
+        sb.append(id).append(": to=<").append(st.recipient().address()).append('>');
+        String orig = st.recipient().original();
+        if (orig != null && !orig.equals(st.recipient().address())) sb.append(", orig_to=<").append(orig).append('>');
+        sb.append(", relay=").append(st.relay());
         sb.append(", delay=").append(Delays.format(seconds(arrival, now)));
         sb.append(", delays=").append(Delays.format(seconds(arrival, activated))).append('/')
                 .append(Delays.format(seconds(activated, started))).append('/')
-                .append(Delays.format(s.connectSeconds())).append('/')
-                .append(Delays.format(s.transferSeconds()));
-        sb.append(", dsn=").append(s.dsn()).append(", status=").append(s.outcome().logWord)
-                .append(" (").append(s.reason()).append(')');
+                .append(Delays.format(st.connectSeconds())).append('/')
+                .append(Delays.format(st.transferSeconds()));
+        sb.append(", dsn=").append(st.dsn()).append(", status=").append(st.outcome().logWord)
+                .append(" (").append(st.reason()).append(')');
         channel.info(sb.toString());
     }
 
@@ -176,28 +176,28 @@ final class QmgrMessage implements Runnable {
     private void finish(QueueFile.Envelope env, Instant arrival, List<DeliveryStatus> results) throws IOException {
         List<DeferLog.Entry> bounced = new ArrayList<>();
         List<DeferLog.Entry> deferred = new ArrayList<>();
-        for (DeliveryStatus s : results) {
-            DeferLog.Entry e = new DeferLog.Entry(s.recipient().address(), s.dsn(),
-                    s.outcome() == DeliveryStatus.Outcome.BOUNCED ? "failed" : "delayed", s.reason());
-            if (s.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(e);
-            else if (s.outcome() == DeliveryStatus.Outcome.DEFERRED) deferred.add(e);
+        for (DeliveryStatus st : results) {
+            DeferLog.Entry e = new DeferLog.Entry(st.recipient().address(), st.dsn(),
+                    st.outcome() == DeliveryStatus.Outcome.BOUNCED ? "failed" : "delayed", st.reason());
+            if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(e);
+            else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) deferred.add(e);
         }
         Duration age = Duration.between(arrival, Instant.now());
-        Duration lifetime = env.sender().isEmpty() ? q.bounceQueueLifetime : q.maxQueueLifetime;
+        Duration lifetime = env.sender().isEmpty() ? s.bounceQueueLifetime() : s.maxQueueLifetime();
         boolean expired = !deferred.isEmpty() && age.compareTo(lifetime) >= 0;
         if (expired) {
             q.log.info(id + ": from=<" + env.sender() + ">, status=expired, returned to sender");
             for (DeferLog.Entry e : deferred) {
                 bounced.add(new DeferLog.Entry(e.recipient(), e.status(), "failed", e.reason()));
             }
-            for (DeliveryStatus s : results) {
-                if (s.outcome() == DeliveryStatus.Outcome.DEFERRED) QueueFile.markDone(file, s.recipient().offset());
+            for (DeliveryStatus st : results) {
+                if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) QueueFile.markDone(file, st.recipient().offset());
             }
             deferred.clear();
         }
         if (!bounced.isEmpty()) {
             try {
-                q.bounce.nonDelivery(id, env, file, bounced);
+                s.bounce().nonDelivery(id, env, file, bounced);
             } catch (Exception e) {
                 // The recipients are already crossed off; keep the message so the notice is not lost.
                 q.log.warn(id + ": cannot send non-delivery notification: " + e.getMessage());
@@ -217,15 +217,15 @@ final class QmgrMessage implements Runnable {
     /** Moves the message to deferred/ with its next retry time: its age, within the backoff bounds. */
     private void defer(Duration age) throws IOException {
         Duration wait = age;
-        if (wait.compareTo(q.minBackoff) < 0) wait = q.minBackoff;
-        if (wait.compareTo(q.maxBackoff) > 0) wait = q.maxBackoff;
+        if (wait.compareTo(s.minBackoff()) < 0) wait = s.minBackoff();
+        if (wait.compareTo(s.maxBackoff()) > 0) wait = s.maxBackoff();
         Qmgr.setRetryTime(file, Instant.now().plus(wait));
         q.queues.move(id, QueueName.ACTIVE, QueueName.DEFERRED);
     }
 
     private void deferAll() {
         try {
-            defer(q.minBackoff);
+            defer(s.minBackoff());
         } catch (IOException e) {
             q.log.warn(id + ": cannot defer: " + e.getMessage());
         }

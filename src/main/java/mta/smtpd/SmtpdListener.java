@@ -5,12 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import mta.cleanup.CleanupService;
 import mta.config.Cidr;
 import mta.config.Config;
@@ -26,12 +24,11 @@ import mta.util.MailLog;
  * returned when the session ends. {@link #stop} closes the socket and gives sessions a grace period.
  */
 public final class SmtpdListener {
-    private static final AtomicLong SESSION_SEQ = new AtomicLong();
-
-    private final SmtpdSettings settings;
-    private final MailLog.Channel log;
+    private volatile SmtpdSettings settings;
+    private volatile MailLog.Channel log;
+    private final MailLog mailLog;
     private final CleanupService cleanup;
-    private final SmtpdCheck check;
+    private volatile SmtpdCheck check;
     private final ServerSocket server;
     private final Semaphore permits;
     private final ExecutorService sessions;
@@ -47,10 +44,9 @@ public final class SmtpdListener {
      */
     public SmtpdListener(Config config, InetSocketAddress address, int maxproc, MailLog mailLog,
                          CleanupService cleanup) throws IOException {
-        this.settings = SmtpdSettings.from(config);
-        this.log = mailLog.channel(settings.syslogName(), "smtpd");
+        this.mailLog = mailLog;
         this.cleanup = cleanup;
-        this.check = new SmtpdCheck(new TrivialRewrite(config));
+        reconfigure(config);
         this.permits = new Semaphore(maxproc);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
@@ -62,6 +58,17 @@ public final class SmtpdListener {
                     + ": " + e.getMessage(), e);
         }
         this.sessions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smtpd-", 1).factory());
+    }
+
+    /**
+     * Takes new settings (postfix reload): sessions that start from now on use them; sessions
+     * already running keep the ones they started with.
+     */
+    public void reconfigure(Config config) {
+        SmtpdSettings s = SmtpdSettings.from(config);
+        this.check = new SmtpdCheck(new TrivialRewrite(config));
+        this.log = mailLog.channel(s.syslogName(), "smtpd");
+        this.settings = s;
     }
 
     /** Starts the accept thread. */
@@ -160,20 +167,11 @@ public final class SmtpdListener {
         return new SmtpdState.Client(a, name, trusted);
     }
 
-    static long nextSessionNumber() {
-        return SESSION_SEQ.incrementAndGet();
-    }
-
     private static void closeQuietly(Socket s) {
         try {
             s.close();
         } catch (IOException ignored) {
             // nothing to do
         }
-    }
-
-    /** True for the "address already in use" failure. */
-    public static boolean isAddressInUse(IOException e) {
-        return e.getCause() instanceof SocketException && String.valueOf(e.getMessage()).contains("in use");
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
     private static final Set<String> ALL = Set.of("util", "config", "mail", "lookup", "dns", "queue", "rewrite",
-            "deliver", "cleanup", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "master", "cli");
+            "deliver", "cleanup", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "master", "cli");
 
     /** package -> the packages it may import (besides itself and util). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -45,6 +45,7 @@ class LayeringTest {
             // Agents see queue types because the delivery contract carries QueueFile.Recipient.
             Map.entry("local", Set.of("deliver", "lookup", "cleanup", "config", "mail", "queue")),
             Map.entry("smtp", Set.of("deliver", "dns", "config", "mail", "queue")),
+            Map.entry("error", Set.of("deliver", "queue", "mail", "config")),
             Map.entry("master", ALL),
             Map.entry("cli", Set.of("config", "queue", "lookup", "mail")));
 
@@ -83,7 +84,7 @@ class LayeringTest {
 
     @Test
     void theDaemonsNeverImportEachOther() {
-        Set<String> daemons = Set.of("smtpd", "pickup", "qmgr", "local", "smtp");
+        Set<String> daemons = Set.of("smtpd", "pickup", "qmgr", "local", "smtp", "error");
         for (String d : daemons) {
             for (String other : daemons) {
                 if (!d.equals(other)) assertTrue(!ALLOWED.get(d).contains(other), d + " may not use " + other);

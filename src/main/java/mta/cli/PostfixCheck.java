@@ -1,0 +1,93 @@
+package mta.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.MasterCf;
+import mta.config.Params;
+import mta.lookup.Tables;
+import mta.queue.QueueName;
+import mta.queue.Queues;
+
+/**
+ * PostfixCheck - {@code postfix check}: is the configuration usable and the queue in order?
+ *
+ * <p>Reads main.cf (already loaded by the caller), master.cf, the queue directory tree and the
+ * alias tables. Creates missing queue directories (as Postfix's check does), then reports:
+ * master.cf errors (fatal), queue directories that others may read or write, alias databases
+ * missing or older than their source, a mail log directory that does not exist. Prints
+ * {@code postfix/postfix-script: warning: ...} lines; exits 1 on an error, 0 otherwise.
+ */
+final class PostfixCheck {
+    private static final String TAG = "postfix/postfix-script: ";
+
+    private PostfixCheck() {}
+
+    static int run(Path configDir, Config config, PrintStream err) {
+        List<String> warnings = new ArrayList<>();
+        try {
+            MasterCf.read(configDir.resolve("master.cf"));
+        } catch (ConfigException e) {
+            err.println(TAG + "fatal: " + e.getMessage());
+            return 1;
+        }
+        Path queueDir = config.path(Params.QUEUE_DIRECTORY);
+        Queues queues = new Queues(queueDir);
+        try {
+            queues.create();
+        } catch (IOException e) {
+            err.println(TAG + "fatal: cannot create the queue directories under " + queueDir + ": " + e.getMessage());
+            return 1;
+        }
+        for (QueueName q : QueueName.values()) checkPrivate(queues.dir(q), warnings);
+        checkPrivate(queueDir.resolve("pid"), warnings);
+        for (String spec : config.list(Params.ALIAS_DATABASE)) checkTable(spec, warnings);
+        for (String spec : config.list(Params.ALIAS_MAPS)) {
+            if (!config.list(Params.ALIAS_DATABASE).contains(spec)) checkTable(spec, warnings);
+        }
+        Path maillog = config.path(Params.MAILLOG_FILE);
+        if (maillog != null && maillog.getParent() != null && !Files.isDirectory(maillog.getParent())) {
+            warnings.add("maillog_file directory does not exist: " + maillog.getParent());
+        }
+        for (String w : warnings) err.println(TAG + "warning: " + w);
+        return 0;
+    }
+
+    private static void checkPrivate(Path dir, List<String> warnings) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+            for (PosixFilePermission p : perms) {
+                if (p.name().startsWith("GROUP_WRITE") || p.name().startsWith("OTHERS")) {
+                    warnings.add("not owner-only: " + dir + " (mode " + java.nio.file.attribute.PosixFilePermissions.toString(perms) + ")");
+                    return;
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            warnings.add("cannot check " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkTable(String spec, List<String> warnings) {
+        String type = Tables.type(spec);
+        if (type == null || !Tables.isFileType(type)) return;
+        Path source = Path.of(Tables.name(spec));
+        Path db = Tables.dbFile(Tables.name(spec));
+        try {
+            if (!Files.exists(db)) {
+                warnings.add("database " + db + " does not exist; run newaliases or postmap");
+            } else if (Files.exists(source)
+                    && Files.getLastModifiedTime(db).compareTo(Files.getLastModifiedTime(source)) < 0) {
+                warnings.add("database " + db + " is older than source file " + source);
+            }
+        } catch (IOException e) {
+            warnings.add("cannot check " + db + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package mta.master;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mta.cleanup.CleanupService;
+import mta.config.Config;
+import mta.config.MasterCf;
+import mta.dns.Resolver;
+import mta.error.DiscardAgent;
+import mta.error.ErrorAgent;
+import mta.local.LocalAgent;
+import mta.qmgr.Qmgr;
+import mta.smtp.SmtpAgent;
+import mta.util.MailLog;
+
+/**
+ * Services - maps master.cf entries to the components inside this JVM.
+ *
+ * <p>Reads the parsed master.cf. A {@code unix} entry whose command is local, smtp, error or
+ * discard becomes a delivery transport under its service name; {@code inet} smtpd entries become
+ * listeners (see {@link Master}); Postfix's other built-in programs are accepted silently because
+ * their job is done in-process; a program this mail system does not have (pipe, spawn, ...) is
+ * logged as a warning and ignored.
+ */
+final class Services {
+    private Services() {}
+
+    /** Postfix programs whose work is done elsewhere in this JVM, or not needed. */
+    private static final Set<String> BUILT_IN = Set.of("pickup", "cleanup", "qmgr", "oqmgr", "tlsmgr",
+            "trivial-rewrite", "bounce", "flush", "proxymap", "showq", "verify", "anvil", "scache",
+            "postlogd", "postscreen", "tlsproxy", "dnsblog", "virtual", "lmtp", "smtpd");
+
+    /** The service's configuration: main.cf, then its -o overrides, with $service_name set. */
+    static Config serviceConfig(Config main, MasterCf.Service s) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("service_name", s.name());
+        o.putAll(s.overrides());
+        return main.with(o);
+    }
+
+    /** The delivery transports of master.cf, by service name. */
+    static Map<String, Qmgr.Transport> transports(MasterCf masterCf, Config main, CleanupService cleanup,
+                                                  Resolver resolver, int smtpDefaultPort, MailLog mailLog,
+                                                  MailLog.Channel log) {
+        Map<String, Qmgr.Transport> out = new LinkedHashMap<>();
+        for (MasterCf.Service s : masterCf.services()) {
+            if (!s.type().equals("unix")) continue;
+            Config c = serviceConfig(main, s);
+            String syslogName = c.get("syslog_name");
+            var agent = switch (s.command()) {
+                case "local" -> new LocalAgent(c, cleanup);
+                case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort);
+                case "error" -> new ErrorAgent(s.name().equals("retry"));
+                case "discard" -> new DiscardAgent();
+                default -> null;
+            };
+            if (agent != null) out.put(s.name(), new Qmgr.Transport(agent, mailLog.channel(syslogName, s.command())));
+        }
+        return out;
+    }
+
+    /** Warns about entries whose program this mail system does not have. */
+    static void warnUnsupported(MasterCf masterCf, MailLog.Channel log) {
+        for (MasterCf.Service s : masterCf.services()) {
+            boolean known = BUILT_IN.contains(s.command())
+                    || List.of("local", "smtp", "error", "discard").contains(s.command());
+            if (!known) {
+                log.warn("master.cf: line " + s.line() + ": service " + s.key() + ": program \"" + s.command()
+                        + "\" is not part of this mail system; service ignored");
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package mta.qmgr;
+
+import java.time.Duration;
+import java.util.Map;
+import mta.bounce.Bounce;
+import mta.config.Config;
+import mta.config.Params;
+import mta.rewrite.TrivialRewrite;
+
+/**
+ * QmgrSettings - what the queue manager works with: parameters, transports and bounce, as one value.
+ *
+ * <p>Read from main.cf once per start or reload; {@link Qmgr} swaps the whole record on
+ * {@code postfix reload}, and each message job takes one snapshot, so a job never mixes old and
+ * new values.
+ */
+record QmgrSettings(TrivialRewrite rewrite, Map<String, Qmgr.Transport> transports, Bounce bounce,
+                    Duration queueRunDelay, Duration minBackoff, Duration maxBackoff, Duration maxQueueLifetime,
+                    Duration bounceQueueLifetime, int recipientLimit, int concurrencyLimit, int activeLimit) {
+
+    static QmgrSettings from(Config config, Map<String, Qmgr.Transport> transports, Bounce bounce) {
+        return new QmgrSettings(new TrivialRewrite(config), Map.copyOf(transports), bounce,
+                config.time(Params.QUEUE_RUN_DELAY), config.time(Params.MINIMAL_BACKOFF_TIME),
+                config.time(Params.MAXIMAL_BACKOFF_TIME), config.time(Params.MAXIMAL_QUEUE_LIFETIME),
+                config.time(Params.BOUNCE_QUEUE_LIFETIME), config.integer(Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT),
+                config.integer(Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT),
+                config.integer(Params.QMGR_MESSAGE_ACTIVE_LIMIT));
+    }
+}
