@@ -138,4 +138,39 @@ class BinCommandsIT {
                 none.err());
     }
 
+
+    @Test
+    void reloadCheckFlushAndAbort() throws Exception {
+        TestSite site = new TestSite(tmp).write();
+        String c = site.config.toString();
+        Result check = run("postfix", "-c", c, "check");
+        assertEquals(0, check.code(), check.err());
+        assertEquals(1, run("postfix", "-c", c, "reload").code());
+        assertEquals(1, run("postfix", "-c", c, "flush").code());
+        assertEquals(0, run("postfix", "-c", c, "start").code());
+        try {
+            Result reload = run("postfix", "-c", c, "reload");
+            assertEquals(0, reload.code(), reload.err());
+            assertTrue(reload.err().contains("refreshing the Postfix mail system"), reload.err());
+            WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.read(site.maillog).contains("postfix/master["), "logged");
+            WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.read(site.maillog).contains(": reload -- version "),
+                    "the reload is logged");
+            assertEquals(0, run("postfix", "-c", c, "flush").code());
+        } finally {
+            Result abort = run("postfix", "-c", c, "abort");
+            assertEquals(0, abort.code(), abort.err());
+        }
+        WalkingSkeletonTest.waitFor(() -> {
+            try {
+                return run("postfix", "-c", c, "status").code() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the master is gone after abort");
+        // A broken master.cf is reported by check.
+        Files.writeString(site.config.resolve("master.cf"), "smtp inet n - n - - smtpd extra\nbad line\n");
+        Result bad = run("postfix", "-c", c, "check");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("fatal:"), bad.err());
+    }
 }

@@ -24,6 +24,7 @@ public final class TestSite {
     public final int smtpdPort;
     private final Map<String, String> params = new LinkedHashMap<>();
     private String aliases = "postmaster: root\nalice: root\n";
+    private String masterCf;
 
     public TestSite(Path root) throws IOException {
         this.root = root;
@@ -55,6 +56,12 @@ public final class TestSite {
         return this;
     }
 
+    /** Replaces the default master.cf; "SMTPD" in the text stands for this site's smtpd address. */
+    public TestSite masterCf(String text) {
+        this.masterCf = text;
+        return this;
+    }
+
     public TestSite aliases(String text) {
         this.aliases = text;
         return this;
@@ -65,13 +72,14 @@ public final class TestSite {
         StringBuilder main = new StringBuilder("# written by TestSite\n");
         params.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
         Files.writeString(config.resolve("main.cf"), main, StandardCharsets.UTF_8);
-        Files.writeString(config.resolve("master.cf"), String.join("\n",
+        String master = masterCf != null ? masterCf.replace("SMTPD", "127.0.0.1:" + smtpdPort) : String.join("\n",
                 "127.0.0.1:" + smtpdPort + " inet n - n - - smtpd",
                 "pickup unix n - n 60 1 pickup",
                 "qmgr unix n - n 300 1 qmgr",
                 "smtp unix - - n - - smtp",
                 "relay unix - - n - - smtp",
-                "local unix - n n - - local", ""), StandardCharsets.UTF_8);
+                "local unix - n n - - local", "");
+        Files.writeString(config.resolve("master.cf"), master, StandardCharsets.UTF_8);
         Files.writeString(config.resolve("aliases"), aliases, StandardCharsets.UTF_8);
         compileAliases();
         return this;

@@ -1,0 +1,105 @@
+package mta.e2e;
+
+import static mta.e2e.WalkingSkeletonTest.read;
+import static mta.e2e.WalkingSkeletonTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import mta.master.Master;
+import mta.testing.TestSite;
+import mta.testing.Transcript;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MailLogTest - the mail log is Postfix's: pflogsumm counts a mixed day's traffic right, and
+ * {@code egrep '(reject|warning|error|fatal|panic):'} finds every problem. Runs on a stock
+ * Postfix master.cf (pipe services are warned about and ignored).
+ */
+class MailLogTest {
+    @TempDir
+    Path tmp;
+
+    private static void send(int port, String from, String rcpt) throws Exception {
+        try (Transcript t = Transcript.connect(port)) {
+            t.expect("220 ");
+            t.send("EHLO client.example.test").expect("250 ");
+            t.send("MAIL FROM:<" + from + ">").expect("250 ");
+            t.send("RCPT TO:<" + rcpt + ">").expect("250 ");
+            t.send("DATA").expect("354 ");
+            t.send("Subject: traffic");
+            t.send("");
+            t.send("body");
+            t.send(".").expect("250 ");
+            t.send("QUIT").expect("221 ");
+        }
+    }
+
+    @Test
+    void pflogsummCountsTheTraffic() throws Exception {
+        String stock = new String(MailLogTest.class.getResourceAsStream("/master/stock-master.cf").readAllBytes(),
+                StandardCharsets.UTF_8);
+        TestSite site = new TestSite(tmp).masterCf(stock).param("relayhost", "[127.0.0.1]:" + TestSite.freePort())
+                .param("minimal_backoff_time", "300s").param("maximal_backoff_time", "300s").write();
+        try (Master m = Master.start(site.config, Master.Options.defaults())) {
+            send(site.smtpdPort, "root@example.test", "root@example.test");      // delivered
+            send(site.smtpdPort, "root@example.test", "alice@example.test");     // delivered via alias
+            send(site.smtpdPort, "root@example.test", "bob@remote.example");     // deferred (relay down)
+            send(site.smtpdPort, "root@example.test", "nosuch@example.test");    // bounced, notice delivered
+            try (Transcript t = Transcript.connectFrom("127.0.0.2", site.smtpdPort)) {
+                t.expect("220 ");
+                t.send("HELO outside").expect("250 ");
+                t.send("MAIL FROM:<x@outside.example>").expect("250 ");
+                t.send("RCPT TO:<victim@remote.example>").expect("554 ");    // rejected
+                t.send("QUIT").expect("221 ");
+            }
+            waitFor(() -> count(read(site.maillog), "status=sent") == 3 && read(site.maillog).contains("status=deferred"),
+                    "three deliveries and one deferral");
+        }
+        String log = read(site.maillog);
+        assertTrue(log.matches("(?s).*postfix/smtp\\[\\d+\\]: [0-9A-F]+: to=<bob@remote.example>.*status=deferred.*"), log);
+
+        List<String> problems = log.lines().filter(l -> Pattern.compile("(reject|warning|error|fatal|panic):").matcher(l).find()).toList();
+        assertTrue(problems.stream().anyMatch(l -> l.contains("NOQUEUE: reject: RCPT from unknown[127.0.0.2]")), log);
+        assertTrue(problems.stream().anyMatch(l -> l.contains("warning: master.cf: line") && l.contains("\"pipe\"")), log);
+
+        Path pflogsumm = Path.of("/usr/sbin/pflogsumm");
+        if (!Files.isExecutable(pflogsumm)) {
+            Assumptions.assumeTrue(System.getenv("CI") == null, "pflogsumm is installed by .ci/run");
+            Assumptions.abort("pflogsumm not installed (apt-get install pflogsumm)");
+        }
+        Process p = new ProcessBuilder(pflogsumm.toString(), site.maillog.toString()).redirectErrorStream(true).start();
+        String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Map<String, Integer> totals = grandTotals(report);
+        assertEquals(4, totals.get("received"), report);    // the bounce notice is not "received"
+        assertEquals(3, totals.get("delivered"), report);
+        assertEquals(1, totals.get("deferred"), report);
+        assertEquals(1, totals.get("bounced"), report);
+        assertEquals(1, totals.get("rejected"), report);
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
+    /** The "Grand Totals" numbers of a pflogsumm report. */
+    static Map<String, Integer> grandTotals(String report) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\s+(\\d+)\\s+(received|delivered|forwarded|deferred|bounced|rejected)\\b").matcher(report);
+        while (m.find()) out.putIfAbsent(m.group(2), Integer.parseInt(m.group(1)));
+        return out;
+    }
+}
