@@ -133,7 +133,7 @@ public final class Qmgr implements Trigger {
             active.add(id);
             workers.execute(() -> {
                 try {
-                    new QmgrMessage(this, id).run();
+                    new QmgrMessage(this, id, queue == QueueName.DEFERRED).run();
                 } finally {
                     active.remove(id);
                 }

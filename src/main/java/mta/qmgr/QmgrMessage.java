@@ -38,9 +38,13 @@ final class QmgrMessage implements Runnable {
     private final String id;
     private final Path file;
     private final QmgrSettings s;
+    /** True when the message came from deferred/: it may have a defer log to remove. */
+    private final boolean wasDeferred;
+    private int pendingAtStart;
 
-    QmgrMessage(Qmgr q, String id) {
+    QmgrMessage(Qmgr q, String id, boolean wasDeferred) {
         this.q = q;
+        this.wasDeferred = wasDeferred;
         this.s = q.settings();
         this.id = id;
         this.file = q.queues.file(QueueName.ACTIVE, id);
@@ -64,6 +68,7 @@ final class QmgrMessage implements Runnable {
         Instant activated = Instant.now();
         QueueFile.Envelope env = QueueFile.readEnvelope(file);
         List<QueueFile.Recipient> pending = env.pending();
+        pendingAtStart = pending.size();
         q.log.info(id + ": from=<" + env.sender() + ">, size=" + env.contentSize() + ", nrcpt="
                 + env.recipients().size() + " (queue active)");
         Instant arrival = Instant.ofEpochMilli(env.arrivalMillis());
@@ -136,16 +141,15 @@ final class QmgrMessage implements Runnable {
         } finally {
             gate.release();
         }
-        for (DeliveryStatus st : statuses) {
-            report(transport.log(), req.arrival(), req.activated(), started, st);
-            if (st.outcome() != DeliveryStatus.Outcome.DEFERRED) {
-                try {
-                    QueueFile.markDone(file, st.recipient().offset());
-                } catch (IOException e) {
-                    q.log.warn(id + ": cannot update queue file: " + e.getMessage());
-                }
-            }
+        long[] done = statuses.stream().filter(st -> st.outcome() != DeliveryStatus.Outcome.DEFERRED)
+                .mapToLong(st -> st.recipient().offset()).toArray();
+        try {
+            // Unforced: a crash right now may repeat these deliveries, but cannot lose mail.
+            QueueFile.markDone(file, done, false);
+        } catch (IOException e) {
+            q.log.warn(id + ": cannot update queue file: " + e.getMessage());
         }
+        for (DeliveryStatus st : statuses) report(transport.log(), req.arrival(), req.activated(), started, st);
         return statuses;
     }
 
@@ -205,8 +209,9 @@ final class QmgrMessage implements Runnable {
                 return;
             }
         }
-        if (deferred.isEmpty() && QueueFile.readEnvelope(file).pending().isEmpty()) {
-            q.queues.delete(id, QueueName.ACTIVE);
+        if (deferred.isEmpty() && results.size() == pendingAtStart) {
+            if (wasDeferred) q.queues.delete(id, QueueName.ACTIVE);
+            else java.nio.file.Files.delete(file);
             q.log.info(id + ": removed");
             return;
         }

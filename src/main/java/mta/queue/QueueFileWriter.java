@@ -29,7 +29,7 @@ public final class QueueFileWriter implements AutoCloseable {
     private final Path temp;
     private final FileChannel ch;
     private final String id;
-    private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+    private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
     private long position;
     private long sizeRecordOffset;
     private long contentOffset = -1;

@@ -29,6 +29,9 @@ public final class MailLog implements AutoCloseable {
     private final String syslogName;
     private final long pid = ProcessHandle.current().pid();
     private final ReentrantLock lock = new ReentrantLock();
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(8192);
+    private boolean flushing;
+    private volatile String[] stampCache;
 
     private MailLog(OutputStream out, String host, String syslogName) {
         this.out = out;
@@ -76,22 +79,68 @@ public final class MailLog implements AutoCloseable {
             LoggerFactory.getLogger(tag).info(text);
             return;
         }
-        String line = LocalDateTime.now().format(STAMP) + " " + host + " " + tag + "[" + pid + "]: " + text + "\n";
+        String line = stamp() + " " + host + " " + tag + "[" + pid + "]: " + text + "\n";
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         lock.lock();
         try {
-            out.write(bytes);
-            out.flush();
-        } catch (IOException e) {
-            LoggerFactory.getLogger(tag).warn("cannot write mail log: {}: {}", e.getMessage(), text);
+            pending.write(bytes, 0, bytes.length);
+            if (flushing) return; // the thread that is writing takes this line along
+            flushing = true;
         } finally {
             lock.unlock();
         }
+        flushPending(tag);
+    }
+
+    /**
+     * Writes what has accumulated, in one write per round, until nothing is left. Lines that
+     * arrive while a write is under way join the next round: under load many lines share one
+     * system call, and an idle log is written at once.
+     */
+    private void flushPending(String tag) {
+        while (true) {
+            byte[] batch;
+            lock.lock();
+            try {
+                if (pending.size() == 0) {
+                    flushing = false;
+                    return;
+                }
+                batch = pending.toByteArray();
+                pending.reset();
+            } finally {
+                lock.unlock();
+            }
+            try {
+                out.write(batch);
+                out.flush();
+            } catch (IOException e) {
+                LoggerFactory.getLogger(tag).warn("cannot write mail log: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** The syslog time stamp, formatted once per second. */
+    private String stamp() {
+        long second = System.currentTimeMillis() / 1000;
+        String[] c = stampCache;
+        if (c != null && Long.parseLong(c[0]) == second) return c[1];
+        String text = LocalDateTime.now().format(STAMP);
+        stampCache = new String[] {Long.toString(second), text};
+        return text;
     }
 
     @Override
     public void close() throws IOException {
-        if (out != null) out.close();
+        if (out == null) return;
+        lock.lock();
+        try {
+            out.write(pending.toByteArray());
+            pending.reset();
+            out.close();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** One service's view of the log: {@code info}, {@code warn}, {@code fatal}, {@code panic}. */
