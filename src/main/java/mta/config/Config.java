@@ -27,14 +27,23 @@ import mta.util.Durations;
  * and of master.cf {@code -o} overrides, and expands {@code $name}, {@code ${name}},
  * {@code $(name)}, {@code ${name?value}}, {@code ${name:value}} and {@code ${name?{a}:{b}}} on
  * demand, with loop detection. Typed getters check each value once against its declaration and
- * throw {@link ConfigException} with Postfix's wording when it is bad.
+ * throw {@link ConfigException} with Postfix's wording when it is bad. {@link #validate()} is the
+ * load-time check: every explicit value, the table types, and a usable {@code myhostname}.
  */
 public final class Config {
     private final Map<String, String> raw;
     private final Map<String, String> expanded = new ConcurrentHashMap<>();
+    /** This host's name for computed defaults; null means ask the operating system. */
+    private final String hostName;
 
     public Config(Map<String, String> raw) {
+        this(raw, null);
+    }
+
+    /** For tests: a configuration on a host called {@code hostName}. */
+    Config(Map<String, String> raw, String hostName) {
         this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+        this.hostName = hostName;
     }
 
     /** Every parameter at its default, except those given. */
@@ -47,7 +56,7 @@ public final class Config {
         if (overrides.isEmpty()) return this;
         Map<String, String> m = new LinkedHashMap<>(raw);
         m.putAll(overrides);
-        return new Config(m);
+        return new Config(m, hostName);
     }
 
     /** The values set explicitly (main.cf plus overrides), unexpanded. */
@@ -160,7 +169,11 @@ public final class Config {
         return out;
     }
 
-    /** Checks every declared parameter that is set explicitly; returns "unused parameter" warnings. */
+    /**
+     * Checks every declared parameter that is set explicitly, the {@code type:} of every table
+     * in a TABLES parameter, and that {@code myhostname} can be determined; throws
+     * ConfigException for the first problem. Returns the "unused parameter" warnings.
+     */
     public List<String> validate() {
         List<String> warnings = new ArrayList<>();
         for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -172,7 +185,31 @@ public final class Config {
             check(p);
         }
         check(Params.MYHOSTNAME);
+        checkMyHostname();
+        for (Param p : Params.all().values()) {
+            if (p.type() == Param.Type.TABLES) TableTypes.check(list(p));
+        }
         return warnings;
+    }
+
+    /**
+     * Refuses a computed {@code myhostname} that is not a domain name. Postfix 3.7 would append
+     * {@code .localdomain} to a host name without a dot and carry on; this system stops instead,
+     * because such a name in HELO and Message-ID is rejected by many receivers. When
+     * {@code mydomain} is set, the name becomes {@code host.$mydomain}, as in Postfix.
+     */
+    private void checkMyHostname() {
+        if (isSet(Params.MYHOSTNAME.name())) return;
+        String host = hostName();
+        if (host.isEmpty()) throw new ConfigException("unable to use my own hostname");
+        if (host.indexOf('.') < 0 && !isSet(Params.MYDOMAIN.name())) {
+            throw new ConfigException("this host's name \"" + host + "\" is not fully qualified:"
+                    + " set myhostname (or mydomain) in main.cf");
+        }
+    }
+
+    private String hostName() {
+        return hostName != null ? hostName : HostInfo.hostName();
     }
 
     private void check(Param p) {
@@ -298,11 +335,11 @@ public final class Config {
     private String computedDefault(String name) {
         return switch (name) {
             case "myhostname" -> {
-                String h = HostInfo.hostName();
+                String h = hostName();
                 yield h.indexOf('.') > 0 ? h : h + ".$mydomain";
             }
             case "mydomain" -> {
-                String h = raw.containsKey("myhostname") ? expandText(raw.get("myhostname")) : HostInfo.hostName();
+                String h = raw.containsKey("myhostname") ? expandText(raw.get("myhostname")) : hostName();
                 int dot = h.indexOf('.');
                 yield dot > 0 && dot < h.length() - 1 ? h.substring(dot + 1) : "localdomain";
             }

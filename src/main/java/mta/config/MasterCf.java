@@ -17,10 +17,15 @@ import java.util.Map;
  * one; {@code #} lines are comments. A repeated {@code service/type} replaces the earlier entry.
  */
 public final class MasterCf {
-    /** One master.cf entry. {@code maxproc} is null for "-" ($default_process_limit). */
+    /**
+     * One master.cf entry. {@code maxproc} is null for "-" ($default_process_limit). {@code fields}
+     * are the words of the logical line as written ({@code { ... }} groups kept whole), for
+     * {@code postconf -M}.
+     */
     public record Service(String name, String type, boolean privateService, boolean unprivileged,
                           boolean chroot, int wakeup, boolean wakeupOnlyAfterUse, Integer maxproc,
-                          String command, List<String> args, Map<String, String> overrides, int line) {
+                          String command, List<String> args, Map<String, String> overrides, int line,
+                          List<String> fields) {
         public String key() {
             return name + "/" + type;
         }
@@ -102,7 +107,7 @@ public final class MasterCf {
             }
         }
         return new Service(name, type, priv, unpriv, chroot, wakeup, onlyAfterUse, maxproc, command,
-                List.copyOf(args), Map.copyOf(overrides), line);
+                List.copyOf(args), Map.copyOf(overrides), line, List.copyOf(f));
     }
 
     /** Splits on white space, keeping {@code { ... }} groups (with their spaces) as one token. */

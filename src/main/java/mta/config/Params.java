@@ -11,25 +11,48 @@ import java.util.Map;
  * and {@code docs/parameters.md} are generated from. No other class holds a default value.
  * A default of {@code null} is computed by {@link Config} from the host ({@code myhostname},
  * {@code mydomain}, {@code mynetworks}), as Postfix computes it.
+ *
+ * <p>Defaults are those of Postfix 3.7 at {@code compatibility_level = 3.6} (what Debian ships),
+ * written as plain values where Postfix writes a {@code ${{$compatibility_level} <level ...}}
+ * expression. Parameters whose doc line ends in {@value #NOT_YET} are declared so that
+ * administrators' main.cf files load without "unused parameter" warnings and {@code postconf}
+ * shows them, but no code acts on them yet. Each {@code section(...)} call starts a group
+ * for {@code docs/parameters.md}; it applies to the declarations that follow it.
  */
 public final class Params {
     private Params() {}
 
     private static final Map<String, Param> ALL = new LinkedHashMap<>();
+    private static final Map<String, String> SECTION_OF = new LinkedHashMap<>();
+    private static String section = "General";
+
+    /** The suffix of the doc line of a parameter that is read but not yet acted on. */
+    public static final String NOT_YET = " (accepted; not yet acted on)";
 
     private static Param def(Param p) {
         if (ALL.putIfAbsent(p.name(), p) != null) throw new IllegalStateException("declared twice: " + p.name());
+        SECTION_OF.put(p.name(), section);
         return p;
+    }
+
+    /** Starts a new group of declarations (a heading in docs/parameters.md). */
+    private static void section(String title) {
+        section = title;
     }
 
     private static final long DAY = 86400;
     private static final long INT_MAX = Integer.MAX_VALUE;
 
     // --- compatibility
-    public static final Param COMPATIBILITY_LEVEL = def(Param.string("compatibility_level", "0",
-            "The release whose default settings apply; Debian ships main.cf with 3.6."));
+    static { section("Compatibility and version"); }
+    public static final Param COMPATIBILITY_LEVEL = def(Param.string("compatibility_level", "3.6",
+            "The release whose defaults apply; this system implements the 3.6 defaults only"
+            + " (Postfix's own default is 0, Debian's main.cf sets 3.6)."));
+    public static final Param MAIL_VERSION = def(Param.string("mail_version", "3.7.11",
+            "The Postfix release whose behaviour this system reproduces; read-only, for scripts."));
 
     // --- identity and addresses
+    static { section("Identity and addresses"); }
     public static final Param MAIL_NAME = def(Param.string("mail_name", "Postfix",
             "The mail system name shown in the SMTP greeting and in bounce messages."));
     public static final Param MYHOSTNAME = def(Param.string("myhostname", null,
@@ -53,11 +76,14 @@ public final class Params {
     public static final Param INET_PROTOCOLS = def(Param.list("inet_protocols", "all",
             "The IP protocols used: all, ipv4, ipv6."));
     public static final Param EMPTY_ADDRESS_RECIPIENT = def(Param.string("empty_address_recipient", "MAILER-DAEMON",
-            "Where undeliverable mail with the null sender goes."));
+            "Where undeliverable mail with the null sender goes." + NOT_YET));
     public static final Param RECIPIENT_DELIMITER = def(Param.string("recipient_delimiter", "",
-            "The separator between a user name and an address extension (user+ext)."));
+            "The separator between a user name and an address extension (user+ext)." + NOT_YET));
+    public static final Param APPEND_DOT_MYDOMAIN = def(Param.bool("append_dot_mydomain", "no",
+            "Complete a host name without a dot in a local address (user@host) with .$mydomain." + NOT_YET));
 
     // --- files and directories
+    static { section("Files and directories"); }
     public static final Param CONFIG_DIRECTORY = def(Param.path("config_directory", "/etc/postfix",
             "Where main.cf and master.cf are; set by -c or MAIL_CONFIG."));
     public static final Param QUEUE_DIRECTORY = def(Param.path("queue_directory", "/var/spool/postfix",
@@ -66,12 +92,37 @@ public final class Params {
             "Where the mail system keeps its own data files."));
     public static final Param MAILLOG_FILE = def(Param.path("maillog_file", "",
             "The file the mail log is written to; empty logs through the diagnostics stream."));
+    public static final Param MAILLOG_FILE_PREFIXES = def(Param.list("maillog_file_prefixes", "/var, /dev/stdout",
+            "The path prefixes that maillog_file must start with." + NOT_YET));
     public static final Param SYSLOG_NAME = def(Param.string("syslog_name", "postfix",
             "The first part of the tag of each mail log line."));
+    public static final Param SYSLOG_FACILITY = def(Param.string("syslog_facility", "mail",
+            "The syslog facility of mail log lines." + NOT_YET));
+    public static final Param COMMAND_DIRECTORY = def(Param.path("command_directory", "/usr/sbin",
+            "Where the administrative commands are installed." + NOT_YET));
+    public static final Param DAEMON_DIRECTORY = def(Param.path("daemon_directory", "/usr/lib/postfix/sbin",
+            "Where the server programs are installed." + NOT_YET));
+    public static final Param META_DIRECTORY = def(Param.path("meta_directory", "/etc/postfix",
+            "Where the files that describe the installation are kept." + NOT_YET));
+    public static final Param SHLIB_DIRECTORY = def(Param.path("shlib_directory", "/usr/lib/postfix",
+            "Where shared libraries and plugins are installed." + NOT_YET));
+    public static final Param SAMPLE_DIRECTORY = def(Param.path("sample_directory", "/etc/postfix",
+            "Where sample configuration files are installed." + NOT_YET));
+    public static final Param README_DIRECTORY = def(Param.path("readme_directory", "/usr/share/doc/postfix",
+            "Where the README files are installed." + NOT_YET));
+    public static final Param HTML_DIRECTORY = def(Param.path("html_directory", "/usr/share/doc/postfix/html",
+            "Where the HTML documentation is installed." + NOT_YET));
+    public static final Param MANPAGE_DIRECTORY = def(Param.path("manpage_directory", "/usr/share/man",
+            "Where the manual pages are installed." + NOT_YET));
+    public static final Param MAIL_OWNER = def(Param.string("mail_owner", "postfix",
+            "The account that owns the queue and runs the daemons." + NOT_YET));
+    public static final Param SETGID_GROUP = def(Param.string("setgid_group", "postdrop",
+            "The group that may write to the maildrop queue through postdrop and postqueue." + NOT_YET));
 
     // --- aliases and local delivery
+    static { section("Aliases and local delivery"); }
     public static final Param ALIAS_MAPS = def(Param.tables("alias_maps", "hash:/etc/aliases",
-            "The alias tables consulted by local delivery."));
+            "The alias tables consulted by local delivery (Debian adds nis:mail.aliases; NIS is not supported)."));
     public static final Param ALIAS_DATABASE = def(Param.tables("alias_database", "hash:/etc/aliases",
             "The alias tables that newaliases builds."));
     public static final Param DEFAULT_DATABASE_TYPE = def(Param.string("default_database_type", "hash",
@@ -88,10 +139,69 @@ public final class Params {
             "The transport for domains in relay_domains."));
     public static final Param HOPCOUNT_LIMIT = def(Param.integer("hopcount_limit", "50", 1, INT_MAX,
             "The maximal number of Received: headers before a message is bounced as looping."));
+    public static final Param LOCAL_RECIPIENT_MAPS = def(Param.tables("local_recipient_maps",
+            "proxy:unix:passwd.byname $alias_maps",
+            "The tables of valid local recipients; the SMTP server rejects others." + NOT_YET));
+    public static final Param MAILBOX_COMMAND = def(Param.string("mailbox_command", "",
+            "A command that delivers to the mailbox instead of the built-in delivery." + NOT_YET));
+    public static final Param MAILBOX_TRANSPORT = def(Param.string("mailbox_transport", "",
+            "A master.cf transport that receives all local mailbox deliveries." + NOT_YET));
+    public static final Param FALLBACK_TRANSPORT = def(Param.string("fallback_transport", "",
+            "A transport for local recipients that have no UNIX account." + NOT_YET));
+    public static final Param LUSER_RELAY = def(Param.string("luser_relay", "",
+            "Where mail for unknown local recipients goes instead of being bounced." + NOT_YET));
+    public static final Param MAILBOX_SIZE_LIMIT = def(Param.size("mailbox_size_limit", "51200000", 0, Long.MAX_VALUE,
+            "The maximal size in bytes of a mailbox or Maildir file; 0 means no limit." + NOT_YET));
+    public static final Param ALLOW_MAIL_TO_COMMANDS = def(Param.list("allow_mail_to_commands", "alias, forward",
+            "Where |command destinations are allowed: alias, forward, include." + NOT_YET));
+    public static final Param ALLOW_MAIL_TO_FILES = def(Param.list("allow_mail_to_files", "alias, forward",
+            "Where /file destinations are allowed: alias, forward, include." + NOT_YET));
+    public static final Param FORWARD_PATH = def(Param.list("forward_path",
+            "$home/.forward${recipient_delimiter}${extension}, $home/.forward",
+            "The .forward files looked for, in order." + NOT_YET));
+    public static final Param BIFF = def(Param.bool("biff", "yes",
+            "Notify the comsat service of new mail." + NOT_YET));
+
+    // --- address rewriting and virtual domains
+    static { section("Address rewriting and virtual domains"); }
+    public static final Param VIRTUAL_MAPS = def(Param.tables("virtual_maps", "",
+            "The old name of virtual_alias_maps." + NOT_YET));
+    public static final Param VIRTUAL_ALIAS_MAPS = def(Param.tables("virtual_alias_maps", "$virtual_maps",
+            "Tables that rewrite recipient addresses to other addresses, for any domain." + NOT_YET));
+    public static final Param VIRTUAL_ALIAS_DOMAINS = def(Param.list("virtual_alias_domains", "$virtual_alias_maps",
+            "Domains whose every address is an alias to be rewritten." + NOT_YET));
+    public static final Param VIRTUAL_MAILBOX_DOMAINS = def(Param.list("virtual_mailbox_domains", "$virtual_mailbox_maps",
+            "Domains whose mailboxes are not UNIX accounts." + NOT_YET));
+    public static final Param VIRTUAL_MAILBOX_MAPS = def(Param.tables("virtual_mailbox_maps", "",
+            "Tables from a virtual address to its mailbox path." + NOT_YET));
+    public static final Param VIRTUAL_MAILBOX_BASE = def(Param.path("virtual_mailbox_base", "",
+            "The directory that virtual mailbox paths are relative to." + NOT_YET));
+    public static final Param TRANSPORT_MAPS = def(Param.tables("transport_maps", "",
+            "Tables from a domain or address to transport:nexthop." + NOT_YET));
+    public static final Param CANONICAL_MAPS = def(Param.tables("canonical_maps", "",
+            "Tables that rewrite sender and recipient addresses in envelope and headers." + NOT_YET));
+    public static final Param SENDER_CANONICAL_MAPS = def(Param.tables("sender_canonical_maps", "",
+            "Tables that rewrite sender addresses only." + NOT_YET));
+    public static final Param RECIPIENT_CANONICAL_MAPS = def(Param.tables("recipient_canonical_maps", "",
+            "Tables that rewrite recipient addresses only." + NOT_YET));
+    public static final Param MASQUERADE_DOMAINS = def(Param.list("masquerade_domains", "",
+            "Domains whose subdomains are hidden in addresses (host.example.com becomes example.com)." + NOT_YET));
+    public static final Param RELAY_RECIPIENT_MAPS = def(Param.tables("relay_recipient_maps", "",
+            "Tables of valid recipients in relay_domains; others are rejected." + NOT_YET));
+
+    // --- content inspection
+    static { section("Content inspection"); }
+    public static final Param HEADER_CHECKS = def(Param.tables("header_checks", "",
+            "Pattern tables applied to each message header line." + NOT_YET));
+    public static final Param BODY_CHECKS = def(Param.tables("body_checks", "",
+            "Pattern tables applied to each message body line." + NOT_YET));
 
     // --- smtpd
+    static { section("SMTP server"); }
     public static final Param SMTPD_BANNER = def(Param.string("smtpd_banner", "$myhostname ESMTP $mail_name",
             "The text after 220 in the SMTP greeting."));
+    public static final Param STRESS = def(Param.string("stress", "",
+            "Set to yes by the master when a service is overloaded; defaults such as smtpd_timeout test it."));
     public static final Param SMTPD_TIMEOUT = def(Param.time("smtpd_timeout", "${stress?{10}:{300}}s", 's', 1, 100 * DAY,
             "How long the SMTP server waits for a client command or data."));
     public static final Param SMTPD_RECIPIENT_LIMIT = def(Param.integer("smtpd_recipient_limit", "1000", 1, INT_MAX,
@@ -104,12 +214,70 @@ public final class Params {
             "The maximal amount of memory for one message header; longer headers are cut."));
     public static final Param SMTPD_HARD_ERROR_LIMIT = def(Param.integer("smtpd_hard_error_limit", "${stress?{1}:{20}}", 1, INT_MAX,
             "The number of errors after which the SMTP server disconnects."));
+    public static final Param SMTPD_SOFT_ERROR_LIMIT = def(Param.integer("smtpd_soft_error_limit", "10", 1, INT_MAX,
+            "The number of errors after which the SMTP server slows down each reply." + NOT_YET));
+    public static final Param SMTPD_ERROR_SLEEP_TIME = def(Param.time("smtpd_error_sleep_time", "1s", 's', 0, 100 * DAY,
+            "How long the SMTP server pauses before an error reply once errors pile up." + NOT_YET));
     public static final Param SMTPD_PEERNAME_LOOKUP = def(Param.bool("smtpd_peername_lookup", "yes",
             "Look up the client's host name; with no, every client is \"unknown\"."));
     public static final Param DEFAULT_PROCESS_LIMIT = def(Param.integer("default_process_limit", "100", 1, INT_MAX,
             "The default maximal number of processes of a master.cf service; for smtpd, concurrent sessions."));
+    public static final Param SMTPD_CLIENT_CONNECTION_COUNT_LIMIT = def(Param.integer(
+            "smtpd_client_connection_count_limit", "50", 0, INT_MAX,
+            "The maximal number of simultaneous connections from one client; 0 means no limit." + NOT_YET));
+    public static final Param SMTPD_CLIENT_CONNECTION_RATE_LIMIT = def(Param.integer(
+            "smtpd_client_connection_rate_limit", "0", 0, INT_MAX,
+            "The maximal number of connections per minute from one client; 0 means no limit." + NOT_YET));
+    public static final Param SMTPUTF8_ENABLE = def(Param.bool("smtputf8_enable", "yes",
+            "Offer SMTPUTF8 and accept UTF-8 addresses and headers." + NOT_YET));
+    public static final Param DISABLE_VRFY_COMMAND = def(Param.bool("disable_vrfy_command", "no",
+            "Refuse the VRFY command, so that addresses cannot be probed." + NOT_YET));
+
+    // --- smtpd access restrictions
+    static { section("SMTP server access restrictions"); }
+    public static final Param SMTPD_HELO_REQUIRED = def(Param.bool("smtpd_helo_required", "no",
+            "Require HELO or EHLO before MAIL FROM." + NOT_YET));
+    public static final Param SMTPD_CLIENT_RESTRICTIONS = def(Param.list("smtpd_client_restrictions", "",
+            "Checks applied to the client's address and name at connection time." + NOT_YET));
+    public static final Param SMTPD_HELO_RESTRICTIONS = def(Param.list("smtpd_helo_restrictions", "",
+            "Checks applied to the HELO or EHLO argument." + NOT_YET));
+    public static final Param SMTPD_SENDER_RESTRICTIONS = def(Param.list("smtpd_sender_restrictions", "",
+            "Checks applied to the MAIL FROM address." + NOT_YET));
+    public static final Param SMTPD_RELAY_RESTRICTIONS = def(Param.list("smtpd_relay_restrictions",
+            "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination",
+            "Relay checks at RCPT TO, applied before smtpd_recipient_restrictions." + NOT_YET));
+    public static final Param SMTPD_RECIPIENT_RESTRICTIONS = def(Param.list("smtpd_recipient_restrictions", "",
+            "Checks applied to each RCPT TO address, after the relay checks." + NOT_YET));
+    public static final Param SMTPD_DATA_RESTRICTIONS = def(Param.list("smtpd_data_restrictions", "",
+            "Checks applied when the client sends DATA." + NOT_YET));
+
+    // --- TLS and SASL
+    static { section("TLS and SASL"); }
+    public static final Param SMTPD_TLS_SECURITY_LEVEL = def(Param.string("smtpd_tls_security_level", "",
+            "TLS in the SMTP server: empty or none, may (offer STARTTLS), encrypt (require it)." + NOT_YET));
+    public static final Param SMTPD_TLS_CERT_FILE = def(Param.path("smtpd_tls_cert_file", "",
+            "The SMTP server's certificate file, in PEM format." + NOT_YET));
+    public static final Param SMTPD_TLS_KEY_FILE = def(Param.path("smtpd_tls_key_file", "$smtpd_tls_cert_file",
+            "The SMTP server's private key file, in PEM format." + NOT_YET));
+    public static final Param SMTPD_TLS_AUTH_ONLY = def(Param.bool("smtpd_tls_auth_only", "no",
+            "Offer AUTH only after STARTTLS." + NOT_YET));
+    public static final Param SMTP_TLS_SECURITY_LEVEL = def(Param.string("smtp_tls_security_level", "",
+            "TLS in the SMTP client: empty or none, may, encrypt, verify, secure." + NOT_YET));
+    public static final Param SMTPD_SASL_AUTH_ENABLE = def(Param.bool("smtpd_sasl_auth_enable", "no",
+            "Offer SMTP AUTH to clients." + NOT_YET));
+    public static final Param SMTPD_SASL_TYPE = def(Param.string("smtpd_sasl_type", "cyrus",
+            "The SASL implementation the SMTP server uses: cyrus or dovecot." + NOT_YET));
+    public static final Param SMTPD_SASL_PATH = def(Param.string("smtpd_sasl_path", "smtpd",
+            "Where the SMTP server finds its SASL service (a name or a socket path)." + NOT_YET));
+    public static final Param SMTPD_SASL_SECURITY_OPTIONS = def(Param.list("smtpd_sasl_security_options", "noanonymous",
+            "Which SASL mechanisms the SMTP server offers, by property." + NOT_YET));
+    public static final Param SMTP_SASL_AUTH_ENABLE = def(Param.bool("smtp_sasl_auth_enable", "no",
+            "Let the SMTP client authenticate to the servers it sends to." + NOT_YET));
+    public static final Param SMTP_SASL_PASSWORD_MAPS = def(Param.tables("smtp_sasl_password_maps", "",
+            "Tables from a next-hop or sender to the user:password the SMTP client sends." + NOT_YET));
 
     // --- queue manager
+    static { section("Queue manager"); }
     public static final Param QUEUE_RUN_DELAY = def(Param.time("queue_run_delay", "300s", 's', 1, 100 * DAY,
             "How often the deferred queue is scanned."));
     public static final Param MINIMAL_BACKOFF_TIME = def(Param.time("minimal_backoff_time", "300s", 's', 1, 100 * DAY,
@@ -120,6 +288,10 @@ public final class Params {
             "How long a message may stay queued before it is returned as undeliverable."));
     public static final Param BOUNCE_QUEUE_LIFETIME = def(Param.time("bounce_queue_lifetime", "5d", 'd', 0, 8640000,
             "The queue lifetime of bounce messages."));
+    public static final Param DELAY_WARNING_TIME = def(Param.time("delay_warning_time", "0h", 'h', 0, 100 * DAY,
+            "After how long the sender is told that a message is still queued; 0 means never." + NOT_YET));
+    public static final Param NOTIFY_CLASSES = def(Param.list("notify_classes", "resource, software",
+            "Which kinds of trouble are reported to the postmaster." + NOT_YET));
     public static final Param QMGR_MESSAGE_ACTIVE_LIMIT = def(Param.integer("qmgr_message_active_limit", "20000", 1, INT_MAX,
             "The maximal number of messages in the active queue."));
     public static final Param DEFAULT_DESTINATION_CONCURRENCY_LIMIT = def(Param.integer(
@@ -134,6 +306,7 @@ public final class Params {
             "Use long, non-repeating queue IDs."));
 
     // --- smtp client
+    static { section("SMTP client"); }
     public static final Param SMTP_HELO_NAME = def(Param.string("smtp_helo_name", "$myhostname",
             "The host name the SMTP client sends in EHLO or HELO."));
     public static final Param SMTP_CONNECT_TIMEOUT = def(Param.time("smtp_connect_timeout", "30s", 's', 0, 100 * DAY,
@@ -153,6 +326,7 @@ public final class Params {
     public static final Param SMTP_QUIT_TIMEOUT = def(Param.time("smtp_quit_timeout", "300s", 's', 1, 100 * DAY,
             "How long the SMTP client waits for the QUIT reply."));
 
+    static { section("Master, control and logging"); }
     // --- master, control and logging (reload, check, syslog)
 
     // --- end of declarations
@@ -165,5 +339,10 @@ public final class Params {
     /** The parameter of that name, or null. */
     public static Param byName(String name) {
         return ALL.get(name);
+    }
+
+    /** The group heading a parameter was declared under, or null for an unknown name. */
+    public static String section(Param p) {
+        return SECTION_OF.get(p.name());
     }
 }

@@ -25,7 +25,7 @@ class PostaliasCommandTest {
     void setUp() throws Exception {
         conf = Files.createDirectory(dir.resolve("conf"));
         aliases = dir.resolve("aliases");
-        Files.writeString(conf.resolve("main.cf"), "alias_database = hash:" + aliases + "\n");
+        Files.writeString(conf.resolve("main.cf"), "myhostname = mx.example.test\nalias_database = hash:" + aliases + "\n");
         Files.writeString(aliases, """
                 # local aliases
                 postmaster: root

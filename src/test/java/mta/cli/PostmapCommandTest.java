@@ -21,7 +21,7 @@ class PostmapCommandTest {
     @BeforeEach
     void setUp() throws Exception {
         conf = Files.createDirectory(dir.resolve("conf"));
-        Files.writeString(conf.resolve("main.cf"), "default_database_type = btree\n");
+        Files.writeString(conf.resolve("main.cf"), "myhostname = mx.example.test\ndefault_database_type = btree\n");
         virtual = dir.resolve("virtual");
         Files.writeString(virtual, """
                 # virtual aliases

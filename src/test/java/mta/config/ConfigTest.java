@@ -92,4 +92,47 @@ class ConfigTest {
         assertEquals("a.example", c.get("myhostname"));
         assertEquals("b.example ESMTP Postfix", o.str(Params.SMTPD_BANNER));
     }
+
+    private static Config onHost(String host, String... kv) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return new Config(m, host);
+    }
+
+    @Test
+    void myhostnameIsComputedFromTheHostName() {
+        assertEquals("mx.example.test", onHost("mx.example.test").get("myhostname"));
+        assertEquals("example.test", onHost("mx.example.test").get("mydomain"));
+        assertEquals("vm.example.org", onHost("vm", "mydomain", "example.org").get("myhostname"));
+        assertEquals("vm.localdomain", onHost("vm").get("myhostname"), "as postconf -d shows it");
+    }
+
+    @Test
+    void unqualifiedHostNameWithoutMyhostnameIsFatal() {
+        ConfigException e = assertThrows(ConfigException.class, () -> onHost("vm").validate());
+        assertEquals("this host's name \"vm\" is not fully qualified: set myhostname (or mydomain) in main.cf",
+                e.getMessage());
+        assertEquals(List.of(), onHost("vm", "myhostname", "mx.example.test").validate());
+        assertEquals(List.of(), onHost("vm", "mydomain", "example.org").validate());
+        assertEquals(List.of(), onHost("mx.example.test").validate());
+    }
+
+    @Test
+    void unsupportedTableTypeIsFatal() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> onHost("mx.example.test", "alias_maps", "hash:/etc/aliases, foo:/x").validate());
+        assertEquals("unsupported dictionary type: foo", e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> onHost("mx.example.test", "transport_maps", "proxy:ldap:/etc/ldap.cf").validate());
+        assertEquals("unsupported dictionary type: ldap", e.getMessage());
+        assertEquals(List.of(), onHost("mx.example.test", "virtual_alias_maps", "inline:{a=b, c=d} regexp:/x",
+                "header_checks", "/etc/postfix/checks").validate());
+    }
+
+    @Test
+    void badBooleanInAcceptedParameterIsFatal() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> onHost("mx.example.test", "smtpd_helo_required", "maybe").validate());
+        assertEquals("bad boolean configuration: smtpd_helo_required = maybe", e.getMessage());
+    }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The output is, for each parameter named in the file (in file order, last definition), the line
  * {@code name = expanded value} or {@code name: fatal: message} when expansion fails; then the
  * parse and check warnings as {@code warning: ...}, with the file's directory left out; then a
- * {@code fatal: ...} line when the whole-file check fails.
+ * {@code fatal: ...} line when the whole-file check fails. The host is called host.example.test.
  */
 class MainCfGoldenTest {
     static Stream<Path> cases() throws Exception {
@@ -50,7 +50,7 @@ class MainCfGoldenTest {
         } catch (ConfigException e) {
             return "fatal: " + e.getMessage().replace(dirPrefix, "") + "\n";
         }
-        Config config = new Config(cf.values());
+        Config config = new Config(cf.values(), "host.example.test"); // the same on every build host
         for (String n : cf.values().keySet()) {
             try {
                 String v = config.get(n);
