@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  *
  * <p>The address is split at its last {@code @}. The extension starts at the first character of
  * the local part that is in {@code recipient_delimiter} (a set of characters); nothing is split when
- * that character would start the local part, nor, when {@code -} is a delimiter, for
+ * that first one starts the local part, nor, when {@code -} is a delimiter, for
  * {@code owner-list} and {@code list-request} (a Postfix compatibility rule).
  */
 public final class AddressLookup {
@@ -148,8 +148,8 @@ public final class AddressLookup {
                 && (lower.startsWith("owner-") || (lower.length() > 8 && lower.endsWith("-request")))) {
             return -1;
         }
-        for (int i = 1; i < local.length(); i++) {
-            if (delimiters.indexOf(local.charAt(i)) >= 0) return i;
+        for (int i = 0; i < local.length(); i++) {
+            if (delimiters.indexOf(local.charAt(i)) >= 0) return i == 0 ? -1 : i;
         }
         return -1;
     }

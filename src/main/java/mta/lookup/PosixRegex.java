@@ -13,7 +13,8 @@ import java.util.Map;
  *       {@code ]} first in the list is literal;
  *   <li>the GNU word anchors {@code \<} and {@code \>} become look-arounds;
  *       {@code \`} and {@code \'} become {@code \A} and {@code \z};
- *   <li>a {@code {} that does not start a valid interval is a literal brace;
+ *   <li>an interval {@code {,m}} becomes {@code {0,m}}; a {@code {} that starts no valid
+ *       interval is an error, as in POSIX, and a lone {@code }} is a literal brace;
  *   <li>{@code $} without the m flag means only the end of the string, so it becomes {@code \z}
  *       (Java's {@code $} would also match before a final newline);
  *   <li>basic syntax (BRE, when the {@code x} flag switches extended syntax off): {@code \( \) \{ \}}
@@ -60,13 +61,7 @@ final class PosixRegex {
                     || (i >= 2 && posix.startsWith("\\(", i - 2)))) {
                 out.append("\\*");
             } else if (c == '{' && extended) {
-                int close = interval(posix, i + 1);
-                if (close < 0) {
-                    out.append("\\{");
-                } else {
-                    out.append(posix, i, close + 1);
-                    i = close;
-                }
+                i = interval(posix, i + 1, out);
             } else if (c == '}' || (!extended && "(){}+?|".indexOf(c) >= 0)) {
                 out.append('\\').append(c);
             } else {
@@ -101,11 +96,19 @@ final class PosixRegex {
         return i;
     }
 
-    /** The index of the {@code }} that closes a valid interval {@code {n}, {n,}, {n,m}} starting at {@code from}, or -1. */
-    private static int interval(String s, int from) {
+    /**
+     * Copies the interval {@code {n}}, {@code {n,}}, {@code {n,m}} or {@code {,m}} whose contents
+     * start at {@code from}; returns the index of its {@code }}.
+     */
+    private static int interval(String s, int from, StringBuilder out) {
         int close = s.indexOf('}', from);
-        if (close < 0) return -1;
-        return s.substring(from, close).matches("\\d+(,\\d*)?") ? close : -1;
+        if (close < 0) throw new IllegalArgumentException("Unmatched \\{");
+        String body = s.substring(from, close);
+        if (!body.matches("\\d*(,\\d*)?") || body.isEmpty() || body.equals(",")) {
+            throw new IllegalArgumentException("Invalid content of \\{\\}");
+        }
+        out.append('{').append(body.startsWith(",") ? "0" + body : body).append('}');
+        return close;
     }
 
     /** Copies the bracket expression opening at {@code open}; returns the index of its {@code ]}. */

@@ -71,7 +71,7 @@ record RegexpPattern(Pattern pattern, boolean negated, String rest) {
 
     private static Pattern compile(String source, String flags, Flavor flavor) {
         boolean caseless = true;
-        boolean extended = true;
+        boolean extended = flavor == Flavor.POSIX; // POSIX: extended syntax; PCRE: ignore white space
         boolean multiline = false;
         boolean dotall = false;
         boolean anchored = false;
@@ -101,8 +101,6 @@ record RegexpPattern(Pattern pattern, boolean negated, String rest) {
             return Pattern.compile(java, javaFlags);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(e.getDescription() + " in \"" + source + "\": skipping this rule");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + " in \"" + source + "\": skipping this rule");
         }
     }
 }

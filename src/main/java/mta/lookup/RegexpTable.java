@@ -67,7 +67,10 @@ final class RegexpTable extends PatternTable<String> {
         String result = p.rest();
         if (result.isEmpty()) rules.warn(line, "no replacement text: using empty string");
         if (p.negated()) {
-            ResultTemplate fixed = template(result, 0);
+            ResultTemplate fixed = template(result, Integer.MAX_VALUE);
+            if (fixed.hasReferences()) {
+                throw new IllegalArgumentException("$number found in negative match replacement text: skipping this rule");
+            }
             return key -> p.appliesTo(key) ? fixed.expand(null) : null;
         }
         ResultTemplate template = template(result, p.pattern().matcher("").groupCount());

@@ -79,6 +79,11 @@ final class ResultTemplate {
         return new ResultTemplate(pieces);
     }
 
+    /** True when the text refers to a group ({@code $1} and so on). */
+    boolean hasReferences() {
+        return pieces.stream().anyMatch(p -> p.group() >= 0);
+    }
+
     /** The result for one match; {@code match} may be null when the template has no references. */
     String expand(MatchResult match) {
         StringBuilder out = new StringBuilder();
