@@ -15,7 +15,9 @@ import mta.lookup.PostmapSource;
  *     Without -d, -q or -s, reads each source file (lines "key whitespace value", # comments,
  *     lines that start with white space continue the previous line) and replaces file_name.db
  *     atomically. Keys are folded to lower case. file_type is hash, btree or mvstore; without
- *     it, default_database_type from main.cf is used.
+ *     it, default_database_type from main.cf is used. texthash, regexp, pcre and cidr tables
+ *     are read from their source directly: they can be queried (-q) but not built, listed or
+ *     changed; lines they skip are reported as warnings when they are queried.
  *
  *     -c dir   read main.cf from dir instead of $MAIL_CONFIG or /etc/postfix
  *     -d key   remove key from each table; "-" reads keys from standard input.
@@ -23,7 +25,8 @@ import mta.lookup.PostmapSource;
  *     -i       incremental: add entries read from standard input to the existing table
  *     -q key   print the first value found for key; exit 1 (no output) when none.
  *              "-" reads keys from standard input and prints "key TAB value" for each hit.
- *              Works with every table type, such as inline:{a=b} and static:x.
+ *              Works with every table type, such as inline:{a=b}, static:x, texthash:/f,
+ *              regexp:/f and cidr:/f.
  *     -r       when a key is duplicated, keep the last value quietly
  *     -s       print every entry as "key TAB value"
  *     -v       accepted for compatibility

@@ -181,7 +181,7 @@ final class TableCommand {
             String type = Tables.type(spec);
             if (!Tables.isFileType(type)) {
                 Tables.open(spec).close(); // names an unknown type as Postfix does
-                throw new Fatal("cannot build a table of type " + type + ": it has no source file");
+                throw new Fatal("unsupported dictionary type: " + type + " does not support bulk-mode creation.");
             }
             String name = Tables.name(spec);
             Path sourceFile = Path.of(name);
@@ -229,23 +229,33 @@ final class TableCommand {
     private int query() {
         List<Table> tables = open();
         try {
+            boolean found = false;
             if (!key.equals("-")) {
                 String value = first(tables, key);
-                if (value == null) return 1;
-                out.println(value);
-                return 0;
-            }
-            boolean found = false;
-            for (String k : stdinKeys()) {
-                String value = first(tables, k);
                 if (value != null) {
-                    out.println(k + "\t" + value);
+                    out.println(value);
                     found = true;
                 }
+            } else {
+                for (String k : stdinKeys()) {
+                    String value = first(tables, k);
+                    if (value != null) {
+                        out.println(k + "\t" + value);
+                        found = true;
+                    }
+                }
             }
+            warnAboutSources(tables);
             return found ? 0 : 1;
         } finally {
             tables.forEach(Table::close);
+        }
+    }
+
+    /** Reports the lines that texthash:, regexp: and cidr: tables skipped, as Postfix does when it opens them. */
+    private void warnAboutSources(List<Table> tables) {
+        for (Table t : tables) {
+            for (String w : t.warnings()) err.println(prog + ": warning: " + w);
         }
     }
 

@@ -25,8 +25,29 @@ public interface Table extends AutoCloseable {
     /** Removes the entry for {@code key}; returns true when there was one. */
     boolean remove(String key);
 
-    /** Every entry, sorted by key; empty for tables that cannot list (static:). */
+    /**
+     * Every entry, sorted by key; empty for static:. Pattern tables (regexp:, cidr:) have no
+     * entries to list and throw {@link UnsupportedOperationException}, as Postfix refuses
+     * {@code postmap -s} for them.
+     */
     List<Map.Entry<String, String>> entries();
+
+    /**
+     * True for tables that match the whole lookup string against patterns (regexp:, pcre:,
+     * cidr:). {@link AddressLookup} sends them only the full address, never the partial keys
+     * {@code user@domain} without extension, {@code user}, {@code @domain} and so on.
+     */
+    default boolean matchesPatterns() {
+        return false;
+    }
+
+    /**
+     * What the table found wrong in its source when it last read it (bad lines it skipped),
+     * each as {@code file, line N: text}; empty for most tables. Lookups continue without the bad lines.
+     */
+    default List<String> warnings() {
+        return List.of();
+    }
 
     /** Releases what the table holds; it must not be used afterwards. */
     @Override

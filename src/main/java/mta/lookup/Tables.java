@@ -13,6 +13,10 @@ import java.util.Set;
  *       MVStore file {@code /path/file.db} built by postmap or postalias ({@link MvStoreTable});
  *   <li>{@code inline:{ key=value, { key2 = value with spaces } }} ({@link InlineTable});
  *   <li>{@code static:text} or {@code static:{text}} ({@link StaticTable});
+ *   <li>{@code texthash:/path/file}: the postmap source file itself, no {@code .db} ({@link TexthashTable});
+ *   <li>{@code regexp:/path/file} (POSIX regular expressions) and {@code pcre:/path/file} (Java's,
+ *       close to PCRE): regexp_table(5) and pcre_table(5) rule files ({@link RegexpTable});
+ *   <li>{@code cidr:/path/file}: cidr_table(5) network rules for IP address keys ({@link CidrTable});
  *   <li>{@code proxy:type:name}: the same as {@code type:name}; there is no proxymap process
  *       here, every service reads the table directly.
  * </ul>
@@ -36,6 +40,10 @@ public final class Tables {
         return switch (type) {
             case "inline" -> new InlineTable(spec, name);
             case "static" -> new StaticTable(spec, name);
+            case "texthash" -> new TexthashTable(spec, Path.of(name));
+            case "regexp" -> new RegexpTable(spec, Path.of(name), RegexpPattern.Flavor.POSIX);
+            case "pcre" -> new RegexpTable(spec, Path.of(name), RegexpPattern.Flavor.PCRE);
+            case "cidr" -> new CidrTable(spec, Path.of(name));
             case "proxy" -> open(name);
             default -> throw new TableException("unsupported dictionary type: " + type);
         };

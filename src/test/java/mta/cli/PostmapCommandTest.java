@@ -124,6 +124,49 @@ class PostmapCommandTest {
         assertEquals("1\n", postmap("-q", "a", "hash:" + virtual).out());
     }
 
+    @Test
+    void queriesRegexpCidrAndTexthashTablesWithoutBuilding() throws Exception {
+        Path regexp = dir.resolve("access.regexp");
+        Files.writeString(regexp, "/^(.*)-outgoing@(.*)$/  550 Use ${1}@${2} instead\n/^postmaster@/ OK\n");
+        assertEquals(new CommandRun(0, "550 Use list@example.com instead\n", ""),
+                postmap("-q", "list-outgoing@example.com", "regexp:" + regexp));
+        assertEquals(new CommandRun(0, "OK\n", ""), postmap("-q", "Postmaster@x", "pcre:" + regexp));
+        assertEquals(new CommandRun(1, "", ""), postmap("-q", "nobody@x", "regexp:" + regexp));
+
+        Path cidr = dir.resolve("client.cidr");
+        Files.writeString(cidr, "192.0.2.0/24 REJECT\n2001:db8::/32 OK\n");
+        assertEquals(new CommandRun(0, "REJECT\n", ""), postmap("-q", "192.0.2.1", "cidr:" + cidr));
+        assertEquals(new CommandRun(0, "2001:db8::1\tOK\n", ""),
+                withInput("198.51.100.1\n2001:db8::1\n", "-q", "-", "cidr:" + cidr));
+
+        assertEquals(new CommandRun(0, "bob, carol\n", ""), postmap("-q", "sales@EXAMPLE.com", "texthash:" + virtual));
+        assertFalse(Files.exists(dir.resolve("virtual.db")));
+    }
+
+    @Test
+    void patternTableWarningsGoToStandardError() throws Exception {
+        Path regexp = dir.resolve("bad.regexp");
+        Files.writeString(regexp, "/^a(/ x\n/^b$/ b\n");
+        CommandRun r = postmap("-q", "b", "regexp:" + regexp);
+        assertEquals(0, r.exit());
+        assertEquals("b\n", r.out());
+        assertEquals("postmap: warning: regexp map " + regexp + ", line 1: Unclosed group in \"^a(\": skipping this rule\n",
+                r.err());
+    }
+
+    @Test
+    void patternAndTexthashTablesCannotBeBuiltListedOrChanged() throws Exception {
+        Path regexp = dir.resolve("r");
+        Files.writeString(regexp, "/a/ b\n");
+        assertEquals(new CommandRun(1, "", "postmap: fatal: unsupported dictionary type: regexp does not support"
+                + " bulk-mode creation.\n"), postmap("regexp:" + regexp));
+        assertEquals(new CommandRun(1, "", "postmap: fatal: table regexp:" + regexp
+                + ": sequence operation is not supported\n"), postmap("-s", "regexp:" + regexp));
+        assertEquals(1, postmap("-d", "sales@example.com", "texthash:" + virtual).exit());
+        assertEquals(new CommandRun(1, "", "postmap: fatal: open " + dir.resolve("none") + ": No such file or directory\n"),
+                postmap("-q", "a", "cidr:" + dir.resolve("none")));
+    }
+
     // ------------------------------------------------------------------ negative
 
     @Test

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +42,26 @@ class TableContractTest {
             return true;
         }
 
+        /** True for pattern tables (regexp:, cidr:), which refuse to list rules as entries. */
+        protected boolean patterns() {
+            return false;
+        }
+
+        /** The key that finds {@code root}. */
+        protected String rootKey() {
+            return "postmaster";
+        }
+
+        /** The key that finds {@code alice, bob}. */
+        protected String listKey() {
+            return "info@example.com";
+        }
+
+        /** Keys that find nothing. */
+        protected List<String> missKeys() {
+            return List.of("nobody", "");
+        }
+
         @BeforeEach
         void open() throws Exception {
             table = create();
@@ -52,19 +74,35 @@ class TableContractTest {
 
         @Test
         void findsAKey() {
-            assertEquals("root", table.get("postmaster"));
-            assertEquals("alice, bob", table.get("info@example.com"));
+            assertEquals("root", table.get(rootKey()));
+            assertEquals("alice, bob", table.get(listKey()));
         }
 
         @Test
         void lookupsIgnoreCase() {
-            assertEquals("root", table.get("PostMaster"));
-            assertEquals("alice, bob", table.get("INFO@Example.COM"));
+            assertEquals("root", table.get(rootKey().toUpperCase(Locale.ROOT)));
+            assertEquals("alice, bob", table.get(listKey().toUpperCase(Locale.ROOT)));
+        }
+
+        @Test
+        void onlyPatternTablesSayTheyMatchPatterns() {
+            assertEquals(patterns(), table.matchesPatterns());
+        }
+
+        @Test
+        void patternTablesRefuseToList() {
+            assumeTrue(patterns());
+            assertThrows(UnsupportedOperationException.class, () -> table.entries());
+        }
+
+        @Test
+        void wellFormedSourcesGiveNoWarnings() {
+            assertEquals(List.of(), table.warnings());
         }
 
         @Test
         void listsEntriesSortedByKey() {
-            assumeTrue(listable());
+            assumeTrue(listable() && !patterns());
             assertEquals(List.of(Map.entry("info@example.com", "alice, bob"), Map.entry("postmaster", "root")),
                     List.copyOf(table.entries()));
         }
@@ -97,20 +135,13 @@ class TableContractTest {
         void readOnlyTablesRefuseChanges() {
             assumeFalse(writable());
             assertThrows(UnsupportedOperationException.class, () -> table.put("a", "b"));
-            assertThrows(UnsupportedOperationException.class, () -> table.remove("postmaster"));
-            assertEquals("root", table.get("postmaster"));
-        }
-
-        /** The misses differ: static: has none. */
-        protected void assertMiss() {
-            assertNull(table.get("nobody"));
-            assertNull(table.get(""));
+            assertThrows(UnsupportedOperationException.class, () -> table.remove(rootKey()));
+            assertEquals("root", table.get(rootKey()));
         }
 
         @Test
         void missReturnsNull() {
-            assumeTrue(listable());
-            assertMiss();
+            for (String key : missKeys()) assertNull(table.get(key), key);
         }
 
     }
@@ -176,6 +207,126 @@ class TableContractTest {
     }
 
     @Nested
+    class Texthash extends Contract {
+        @TempDir Path dir;
+
+        @Override
+        protected Table create() throws Exception {
+            Path file = dir.resolve("virtual");
+            Files.writeString(file, "# texthash: the postmap source itself\nPostMaster root\ninfo@example.com alice,\n  bob\n");
+            return Tables.open("texthash:" + file);
+        }
+
+        @Override
+        protected boolean writable() {
+            return false;
+        }
+
+        @Test
+        void editedFileIsReadAgain() throws Exception {
+            Path file = dir.resolve("virtual");
+            Files.writeString(file, "postmaster admin\nabuse root\n");
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            assertEquals("admin", table.get("postmaster"));
+            assertEquals("root", table.get("Abuse"));
+            assertEquals(2, table.entries().size());
+        }
+
+        @Test
+        void duplicatesAreReported() throws Exception {
+            Path file = dir.resolve("dup");
+            Files.writeString(file, "a 1\nA 2\n");
+            Table t = Tables.open("texthash:" + file);
+            assertEquals("1", t.get("a"));
+            assertEquals(List.of(file + ", line 2: duplicate entry: \"a\""), t.warnings());
+        }
+
+        @Test
+        void missingFileFailsTheLookup() {
+            Path none = dir.resolve("none");
+            TableException e = assertThrows(TableException.class, () -> Tables.open("texthash:" + none).get("a"));
+            assertEquals("open database " + none + ": No such file or directory", e.getMessage());
+        }
+    }
+
+    @Nested
+    class Regexp extends Contract {
+        @TempDir Path dir;
+
+        /** The table's type. */
+        protected String type() {
+            return "regexp";
+        }
+
+        @Override
+        protected Table create() throws Exception {
+            Path file = dir.resolve("virtual." + type());
+            Files.writeString(file, "/^postmaster$/ root\n/^info@example\\.com$/ alice, bob\n");
+            return Tables.open(type() + ":" + file);
+        }
+
+        @Override
+        protected boolean writable() {
+            return false;
+        }
+
+        @Override
+        protected boolean patterns() {
+            return true;
+        }
+
+        @Override
+        protected List<String> missKeys() {
+            return List.of("nobody", "", "postmaster2", "info@example.com.evil");
+        }
+    }
+
+    @Nested
+    class Pcre extends Regexp {
+        @Override
+        protected String type() {
+            return "pcre";
+        }
+    }
+
+    @Nested
+    class Cidr extends Contract {
+        @TempDir Path dir;
+
+        @Override
+        protected Table create() throws Exception {
+            Path file = dir.resolve("client.cidr");
+            Files.writeString(file, "192.0.2.1 root\n2001:db8::/32 alice, bob\n");
+            return Tables.open("cidr:" + file);
+        }
+
+        @Override
+        protected boolean writable() {
+            return false;
+        }
+
+        @Override
+        protected boolean patterns() {
+            return true;
+        }
+
+        @Override
+        protected String rootKey() {
+            return "192.0.2.1";
+        }
+
+        @Override
+        protected String listKey() {
+            return "2001:db8::a:b"; // upper-cased by lookupsIgnoreCase
+        }
+
+        @Override
+        protected List<String> missKeys() {
+            return List.of("192.0.2.2", "2001:db9::1", "", "postmaster", "[192.0.2.1]");
+        }
+    }
+
+    @Nested
     class Static extends Contract {
         @Override
         protected Table create() {
@@ -190,6 +341,11 @@ class TableContractTest {
         @Override
         protected boolean listable() {
             return false;
+        }
+
+        @Override
+        protected List<String> missKeys() {
+            return List.of(); // static: finds every key
         }
 
         @Test

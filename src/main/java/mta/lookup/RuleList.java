@@ -1,0 +1,124 @@
+package mta.lookup;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * RuleList - the rules of a pattern table (regexp:, cidr:) in file order, with nestable if/endif blocks.
+ *
+ * <p>Holds parsed rules only; reads and writes no files. {@link #lookup} walks the rules from the
+ * top and returns the first result; an {@code if} whose condition fails jumps past its
+ * {@code endif}. The {@link Builder} checks the nesting: an {@code endif} without {@code if} is
+ * reported and ignored, and an {@code if} still open at the end of the file is reported and
+ * closed there, as Postfix does.
+ *
+ * @param <K> the lookup key in the form the rules test (a string, or an address for cidr:)
+ */
+final class RuleList<K> {
+    /** A test of the key: the condition of an {@code if}. */
+    interface Condition<K> {
+        boolean test(K key);
+    }
+
+    /** A rule's result for a key, or null when the rule does not match it. */
+    interface Answer<K> {
+        String answer(K key);
+    }
+
+    /** One step: an answer, or a condition whose failure jumps to {@code skipTo}. */
+    private record Step<K>(Answer<K> answer, Condition<K> condition, int skipTo) {}
+
+    private final List<Step<K>> steps;
+
+    private RuleList(List<Step<K>> steps) {
+        this.steps = List.copyOf(steps);
+    }
+
+    /** The first result for {@code key}, or null. */
+    String lookup(K key) {
+        int i = 0;
+        while (i < steps.size()) {
+            Step<K> s = steps.get(i);
+            if (s.condition() != null) {
+                i = s.condition().test(key) ? i + 1 : s.skipTo();
+                continue;
+            }
+            String result = s.answer().answer(key);
+            if (result != null) return result;
+            i++;
+        }
+        return null;
+    }
+
+    /** The number of rules and ifs kept; for tests. */
+    int size() {
+        return steps.size();
+    }
+
+    /** Collects rules while a file is parsed, and the warnings about it. */
+    static final class Builder<K> {
+        private final String where;
+        private final List<String> warnings;
+        private final List<Step<K>> steps = new ArrayList<>();
+        private final Deque<int[]> open = new ArrayDeque<>(); // {step index, line}
+
+        /**
+         * @param where    the start of each warning, such as {@code regexp map /etc/postfix/x}
+         * @param warnings receives the warnings
+         */
+        Builder(String where, List<String> warnings) {
+            this.where = where;
+            this.warnings = warnings;
+        }
+
+        /** Adds a warning about {@code line}. */
+        void warn(int line, String text) {
+            warnings.add(where + ", line " + line + ": " + text);
+        }
+
+        void rule(Answer<K> answer) {
+            steps.add(new Step<>(answer, null, -1));
+        }
+
+        void beginIf(Condition<K> condition, int line) {
+            open.push(new int[] {steps.size(), line});
+            steps.add(new Step<>(null, condition, -1));
+        }
+
+        void endIf(int line) {
+            if (open.isEmpty()) {
+                warn(line, "ignoring ENDIF without matching IF");
+                return;
+            }
+            close(open.pop()[0]);
+        }
+
+        RuleList<K> build() {
+            while (!open.isEmpty()) {
+                int[] unclosed = open.removeLast();
+                warn(unclosed[1], "IF has no matching ENDIF");
+                close(unclosed[0]);
+            }
+            return new RuleList<>(steps);
+        }
+
+        private void close(int index) {
+            steps.set(index, new Step<>(null, steps.get(index).condition(), steps.size()));
+        }
+    }
+
+    /** The text after a leading {@code if} keyword and white space, or null when the line is no IF. */
+    static String afterIf(String line) {
+        if (line.length() > 2 && line.regionMatches(true, 0, "if", 0, 2) && Character.isWhitespace(line.charAt(2))) {
+            return line.substring(3).strip();
+        }
+        return null;
+    }
+
+    /** True for an {@code endif} line. */
+    static boolean isEndif(String line) {
+        return line.strip().equalsIgnoreCase("endif");
+    }
+}
