@@ -3,6 +3,8 @@
 # Sourced, not run (the caller sets MTA_BIN to its own directory). Defines find_jdk, mta_java.
 
 MTA_MIN_JAVA=21
+# The directory of the commands; the callers set it, else it is where this file is.
+[ -n "${MTA_BIN:-}" ] || MTA_BIN=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
 
 # java_major HOME -> prints the feature version of HOME/bin/java (e.g. 25), or nothing.
 java_major() {

@@ -173,4 +173,25 @@ class BinCommandsIT {
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("fatal:"), bad.err());
     }
+
+    @Test
+    void everyCommandInBinRuns() throws Exception {
+        TestSite site = new TestSite(tmp).write();
+        Map<String, String> env = Map.of("MAIL_CONFIG", site.config.toString());
+        assertEquals("mail_name = Postfix\n", run(env, null, "postconf", "-d", "mail_name").out());
+        assertEquals("y\n", run(env, null, "postmap", "-q", "x", "inline:{x=y}").out());
+        assertEquals(0, run(env, null, "newaliases").code());
+        assertEquals("root\n", run(env, null, "postalias", "-q", "postmaster", "hash:" + site.config.resolve("aliases")).out());
+        assertEquals("Mail queue is empty\n", run(env, null, "postqueue", "-p").out());
+        assertEquals("Mail queue is empty\n", run(env, null, "mailq").out());
+        assertEquals(1, run(env, null, "postfix", "status").code());
+        // Through a symbolic link in another directory, as /usr/sbin/sendmail would be.
+        Path link = tmp.resolve("sendmail");
+        Files.createSymbolicLink(link, Path.of("bin/sendmail").toAbsolutePath());
+        Process p = new ProcessBuilder(link.toString(), "-bp").redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(out.contains("Mail queue is empty") || out.contains("-Queue ID-"), out);
+    }
 }
