@@ -26,6 +26,8 @@ import mta.queue.TriggerClient;
  *     postqueue [-c config_dir] -p       (mailq)
  *     postqueue [-c config_dir] -j
  *     postqueue [-c config_dir] -f
+ *     postqueue [-c config_dir] -i queue_id
+ *     postqueue [-c config_dir] -s site
  *
  * DESCRIPTION
  *     -p  lists maildrop, incoming, active, deferred and hold in Postfix's mailq format: one
@@ -33,6 +35,8 @@ import mta.queue.TriggerClient;
  *         then its undelivered recipients with the reason for delay in parentheses.
  *     -j  the same as one JSON object per line.
  *     -f  asks the queue manager to attempt every queued message now.
+ *     -i  makes one deferred message due now; -s makes due every deferred message with a
+ *         recipient in the site's domain; both then wake the queue manager.
  *
  * EXIT STATUS
  *     0 success; 69 (EX_UNAVAILABLE) the mail system is down (-f) or bad usage.
@@ -53,6 +57,7 @@ public final class Postqueue {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String dashC = null;
         Character mode = null;
+        String target = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -61,6 +66,11 @@ public final class Postqueue {
                     dashC = args[++i];
                 }
                 case "-p", "-j", "-f" -> mode = a.charAt(1);
+                case "-i", "-s" -> {
+                    if (i + 1 >= args.length) return usage(err);
+                    mode = a.charAt(1);
+                    target = args[++i];
+                }
                 case "-v" -> { }
                 default -> {
                     return usage(err);
@@ -79,12 +89,45 @@ public final class Postqueue {
         return switch (mode) {
             case 'p' -> list(queues, out, err, false);
             case 'j' -> list(queues, out, err, true);
+            case 'i', 's' -> makeDue(queues, mode, target, err);
             default -> {
                 if (TriggerClient.send(queues, "qmgr", Trigger.SCAN_ALL)) yield 0;
                 err.println("postqueue: fatal: Cannot flush mail queue - mail system is down");
                 yield EX_UNAVAILABLE;
             }
         };
+    }
+
+    /**
+     * -i ID: makes one deferred message due now; -s site: every deferred message with a recipient
+     * in that domain. Then wakes the queue manager.
+     */
+    private static int makeDue(Queues queues, char mode, String target, PrintStream err) {
+        int due = 0;
+        try {
+            for (String id : queues.list(QueueName.DEFERRED)) {
+                java.nio.file.Path file = queues.file(QueueName.DEFERRED, id);
+                boolean match;
+                if (mode == 'i') {
+                    match = id.equals(target);
+                } else {
+                    String suffix = "@" + target.toLowerCase(Locale.ROOT);
+                    match = QueueFile.readEnvelope(file).pending().stream()
+                            .anyMatch(r -> r.address().toLowerCase(Locale.ROOT).endsWith(suffix));
+                }
+                if (match) {
+                    java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now()));
+                    due++;
+                }
+            }
+        } catch (IOException e) {
+            err.println("postqueue: warning: " + e.getMessage());
+        }
+        if (!TriggerClient.send(queues, "qmgr", Trigger.SCAN_DEFERRED)) {
+            err.println("postqueue: fatal: Cannot flush mail queue - mail system is down");
+            return EX_UNAVAILABLE;
+        }
+        return 0;
     }
 
     private static int usage(PrintStream err) {

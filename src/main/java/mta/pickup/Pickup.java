@@ -76,7 +76,8 @@ public final class Pickup implements Trigger {
                 t.arrivalTime(env.arrivalMillis());
                 t.sender(Address.parse(env.sender()), env.fullName());
                 t.attribute("rewrite_context", "local");
-                for (QueueFile.Recipient r : env.recipients()) t.recipient(Address.parse(r.address()), r.address());
+                // Recipients already done (a message requeued by postsuper -r) are not delivered again.
+                for (QueueFile.Recipient r : env.pending()) t.recipient(Address.parse(r.address()), r.address());
                 QueueFile.forEachLine(file, env.contentOffset(), t::line);
                 t.commit();
             }
