@@ -38,10 +38,13 @@ import mta.queue.TriggerClient;
  *     -f sender   the envelope sender (-f '' or -f '<>' for the null sender); also -r
  *     -F name     the sender's full name, used when the message has no From: header
  *     -bp         list the queue, as mailq
+ *     -bi, -I     rebuild the alias database, as newaliases
+ *     -q          attempt delivery of all queued mail (postqueue -f); -qRsite, -qIqueue_id for one
+ *                 site or message; -q30m and the like are accepted and do nothing more
  *     -bm         read mail from standard input and post it (the default)
  *     -C dir      the configuration directory (as -c and MAIL_CONFIG)
  *     -N, -R, -V, -B, -v, -o*, -h, -L, -m, -U, -X and other historical options are accepted and
- *     ignored
+ *     ignored; -qS and -bt are refused
  *
  * EXIT STATUS
  *     0 posted; 64 (EX_USAGE) bad options or no recipients; 65 (EX_DATAERR) bad input;
@@ -68,6 +71,7 @@ public final class Sendmail {
         String dashC = null;
         String mode = "m";
         List<String> rcpts = new ArrayList<>();
+        String queueTarget = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
@@ -105,14 +109,26 @@ public final class Sendmail {
                     }
                 }
                 case 'b' -> {
-                    if (rest.equals("m") || rest.equals("p")) {
+                    if (rest.equals("m") || rest.equals("p") || rest.equals("i")) {
                         mode = rest;
                     } else {
                         err.println("sendmail: fatal: unsupported: -b" + rest);
                         return EX_USAGE;
                     }
                 }
-                case 'v', 'n', 'm', 'U', 'G', 'A', 'q' -> { }
+                case 'q' -> {
+                    // -q: flush the queue; -qRsite / -qIid: one site, one message; -q30m: accepted, no-op
+                    if (rest.isEmpty()) mode = "q";
+                    else if (rest.startsWith("R") || rest.startsWith("I")) {
+                        mode = "q" + rest.charAt(0);
+                        queueTarget = rest.length() > 1 ? rest.substring(1) : (i + 1 < args.length ? args[++i] : "");
+                    } else if (rest.startsWith("S")) {
+                        err.println("sendmail: fatal: -qS is not implemented");
+                        return EX_USAGE;
+                    }
+                }
+                case 'I' -> mode = "i";
+                case 'v', 'n', 'm', 'U', 'G', 'A' -> { }
                 default -> {
                     err.println("sendmail: invalid option -- '" + opt + "'");
                     err.println("sendmail: fatal: usage: sendmail [options]");
@@ -128,6 +144,22 @@ public final class Sendmail {
             return EX_TEMPFAIL;
         }
         Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
+        String dir = ConfigLoader.directory(dashC).toString();
+        switch (mode) {
+            case "q" -> {
+                return Postqueue.run(new String[] {"-c", dir, "-f"}, out, err);
+            }
+            case "qR" -> {
+                return Postqueue.run(new String[] {"-c", dir, "-s", queueTarget}, out, err);
+            }
+            case "qI" -> {
+                return Postqueue.run(new String[] {"-c", dir, "-i", queueTarget}, out, err);
+            }
+            case "i" -> {
+                return Newaliases.run(new String[] {"-c", dir}, out, err);
+            }
+            default -> { }
+        }
         if (mode.equals("p")) {
             if (!rcpts.isEmpty()) {
                 err.println("sendmail: fatal: display queue mode requires no recipient");
