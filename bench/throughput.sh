@@ -36,7 +36,7 @@ MAIL_CONFIG=$work/etc "$here/bin/postfix" start
 pid=$(tr -d ' ' < "$work/spool/pid/master.pid")
 cpu0=$(awk '{print $14+$15}' /proc/$pid/stat); u0=$(awk '{print $14}' /proc/$pid/stat)
 t0=$(date +%s.%N)
-smtp-source -s "$s" -l 1024 -m "$n" -f bench@bench.example.test -t sink@remote.example 127.0.0.1:12525
+smtp-source -s "$s" -l "${BENCH_SIZE:-1024}" -m "$n" -f bench@bench.example.test -t sink@remote.example 127.0.0.1:12525
 t1=$(date +%s.%N)
 deadline=$((SECONDS + 600))
 while [ "$(grep -c "status=sent" "$work/maillog" || true)" -lt "$n" ]; do
