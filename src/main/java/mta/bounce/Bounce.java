@@ -1,129 +1,190 @@
 package mta.bounce;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.config.Params;
 import mta.mail.Address;
-import mta.queue.DeferLog;
 import mta.queue.QueueFile;
 import mta.util.MailLog;
 
 /**
- * Bounce - returns undeliverable mail to its sender as an RFC 3464 delivery status notification.
+ * Bounce - tells the sender (and, by notify_classes, the postmaster) that mail failed or is delayed.
  *
- * <p>Reads the original message (headers and up to {@code bounce_size_limit} bytes of it) from its
- * queue file, and the failed recipients from the caller. Writes a new message with the null
- * sender through {@link CleanupService}, and logs {@code QID: sender non-delivery notification:
- * NEWQID}. Mail from the null sender is never bounced (no bounce loops).
+ * <p>Reads the original message (all of it, or only its headers) from its queue file, and the
+ * recipients to report from the queue manager. Writes new messages through {@link CleanupService},
+ * built by {@link DsnMessage}, and logs one line per notice:
+ * <ul>
+ *   <li>a non-delivery notice to the sender, from the null sender:
+ *       {@code QID: sender non-delivery notification: NEWQID}; with {@code bounce} in notify_classes
+ *       also the headers to bounce_notice_recipient: {@code QID: postmaster non-delivery notification: NEWQID};</li>
+ *   <li>a bounce that itself fails (null sender) goes to 2bounce_notice_recipient when notify_classes
+ *       has {@code 2bounce} or {@code bounce}, sent from double_bounce_sender, else it is discarded;</li>
+ *   <li>a postmaster notice that fails (sender double_bounce_sender) is always discarded: no loops;</li>
+ *   <li>a delay warning to the sender: {@code QID: sender delay notification: NEWQID}; with
+ *       {@code delay} in notify_classes also the headers to delay_notice_recipient.</li>
+ * </ul>
  */
 public final class Bounce {
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (z)", Locale.ROOT);
-
     private final CleanupService cleanup;
     private final MailLog.Channel log;
     private final String myhostname;
+    private final String myorigin;
     private final String mailName;
     private final int sizeLimit;
+    private final Set<String> notify;
+    private final String bounceRecipient;
+    private final String twoBounceRecipient;
+    private final String delayRecipient;
+    private final String doubleBounceSender;
+    private final Duration maxQueueLifetime;
 
     public Bounce(Config config, CleanupService cleanup, MailLog mailLog) {
         this.cleanup = cleanup;
         this.log = mailLog.channel("bounce");
         this.myhostname = config.str(Params.MYHOSTNAME);
+        this.myorigin = config.str(Params.MYORIGIN);
         this.mailName = config.str(Params.MAIL_NAME);
         this.sizeLimit = config.integer(Params.BOUNCE_SIZE_LIMIT);
+        this.notify = config.list(Params.NOTIFY_CLASSES).stream().map(s -> s.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+        this.bounceRecipient = qualify(config.str(Params.BOUNCE_NOTICE_RECIPIENT));
+        this.twoBounceRecipient = qualify(config.str(Params.TWO_BOUNCE_NOTICE_RECIPIENT));
+        this.delayRecipient = qualify(config.str(Params.DELAY_NOTICE_RECIPIENT));
+        this.doubleBounceSender = qualify(config.str(Params.DOUBLE_BOUNCE_SENDER));
+        this.maxQueueLifetime = config.time(Params.MAXIMAL_QUEUE_LIFETIME);
+    }
+
+    private String qualify(String address) {
+        return address.indexOf('@') < 0 ? address + "@" + myorigin : address;
+    }
+
+    /** True for mail that is itself a notice: the null sender or double_bounce_sender. */
+    public boolean isNotice(String sender) {
+        return sender.isEmpty() || sender.equalsIgnoreCase(doubleBounceSender);
     }
 
     /**
-     * Sends a non-delivery notice for {@code failed} recipients of message {@code queueId}.
+     * Reports {@code failed} recipients of message {@code queueId} (see the class comment for who
+     * gets what).
      *
-     * @return the notice's queue ID, or null when none was sent (null sender)
+     * @return the queue ID of the notice to the sender (or to the postmaster for a failed bounce),
+     *         or null when none was sent
      */
-    public String nonDelivery(String queueId, QueueFile.Envelope env, java.nio.file.Path queueFile,
-                              List<DeferLog.Entry> failed) throws IOException, CleanupException {
-        if (env.sender().isEmpty()) {
-            log.info(queueId + ": undeliverable bounce message discarded");
+    public String nonDelivery(String queueId, QueueFile.Envelope env, Path queueFile, List<DsnRecipient> failed)
+            throws IOException, CleanupException {
+        if (env.sender().equalsIgnoreCase(doubleBounceSender)) {
+            log.warn(queueId + ": undeliverable postmaster notification discarded");
             return null;
         }
-        String boundary = queueId + "." + Instant.now().getEpochSecond() + "/" + myhostname;
-        List<String> out = new ArrayList<>();
-        out.add("From: MAILER-DAEMON@" + myhostname + " (Mail Delivery System)");
-        out.add("Subject: Undelivered Mail Returned to Sender");
-        out.add("To: " + env.sender());
-        out.add("Auto-Submitted: auto-replied");
-        out.add("MIME-Version: 1.0");
-        out.add("Content-Type: multipart/report; report-type=delivery-status;");
-        out.add("\tboundary=\"" + boundary + "\"");
-        out.add("Content-Transfer-Encoding: 8bit");
-        out.add("");
-        out.add("This is a MIME-encapsulated message.");
-        out.add("");
-        out.add("--" + boundary);
-        out.add("Content-Description: Notification");
-        out.add("Content-Type: text/plain; charset=us-ascii");
-        out.add("");
-        out.add("This is the mail system at host " + myhostname + ".");
-        out.add("");
-        out.add("I'm sorry to have to inform you that your message could not");
-        out.add("be delivered to one or more recipients. It's attached below.");
-        out.add("");
-        out.add("The addresses and the reasons are listed below. Mail the postmaster");
-        out.add("of this site for help, and include this report.");
-        out.add("");
-        out.add("                   The " + mailName + " program");
-        out.add("");
-        for (DeferLog.Entry e : failed) out.add("<" + e.recipient() + ">: " + e.reason());
-        out.add("");
-        out.add("--" + boundary);
-        out.add("Content-Description: Delivery report");
-        out.add("Content-Type: message/delivery-status");
-        out.add("");
-        out.add("Reporting-MTA: dns; " + myhostname);
-        out.add("X-Postfix-Queue-ID: " + queueId);
-        out.add("X-Postfix-Sender: rfc822; " + env.sender());
-        out.add("Arrival-Date: " + DATE.format(Instant.ofEpochMilli(env.arrivalMillis()).atZone(ZoneId.systemDefault())));
-        for (DeferLog.Entry e : failed) {
-            out.add("");
-            out.add("Final-Recipient: rfc822; " + e.recipient());
-            out.add("Action: " + e.action());
-            out.add("Status: " + e.status());
-            out.add("Diagnostic-Code: X-Postfix; " + e.reason());
-        }
-        out.add("");
-        out.add("--" + boundary);
-        out.add("Content-Description: Undelivered Message");
-        out.add("Content-Type: message/rfc822");
-        out.add("");
-
-        try (CleanupService.Transaction t = cleanup.open(CleanupService.Source.BOUNCE)) {
-            t.sender(Address.NULL_SENDER, "");
-            t.recipient(Address.parse(env.sender()), env.sender());
-            for (String l : out) line(t, l);
-            long[] copied = {0};
-            QueueFile.forEachLine(queueFile, env.contentOffset(), (buf, len) -> {
-                if (copied[0] >= sizeLimit) return;
-                copied[0] += len + 2;
-                t.line(buf, len);
-            });
-            line(t, "");
-            line(t, "--" + boundary + "--");
-            String id = t.commit();
-            log.info(queueId + ": sender non-delivery notification: " + id);
+        if (env.sender().isEmpty()) {
+            if (!notify.contains("2bounce") && !notify.contains("bounce")) {
+                log.info(queueId + ": undeliverable bounce message discarded");
+                return null;
+            }
+            String id = submit(queueId, env, queueFile, failed, doubleBounceSender, twoBounceRecipient,
+                    "Postmaster Copy: Undelivered Mail", postmasterText(), null, DsnMessage.Returned.MESSAGE);
+            log.info(queueId + ": postmaster non-delivery notification: " + id);
             return id;
+        }
+        DsnMessage.Returned returned = env.contentSize() <= sizeLimit
+                ? DsnMessage.Returned.MESSAGE : DsnMessage.Returned.HEADERS;
+        String id = submit(queueId, env, queueFile, failed, "", env.sender(),
+                "Undelivered Mail Returned to Sender", failureText(), null, returned);
+        log.info(queueId + ": sender non-delivery notification: " + id);
+        if (notify.contains("bounce")) {
+            String pm = submit(queueId, env, queueFile, failed, doubleBounceSender, bounceRecipient,
+                    "Postmaster Copy: Undelivered Mail", postmasterText(), null, DsnMessage.Returned.HEADERS);
+            log.info(queueId + ": postmaster non-delivery notification: " + pm);
+        }
+        return id;
+    }
+
+    /**
+     * Warns the sender that {@code delayed} recipients are still being retried.
+     *
+     * @param age how long the message has been queued
+     * @return the notice's queue ID, or null for a notice about a notice (never sent)
+     */
+    public String delayWarning(String queueId, QueueFile.Envelope env, Path queueFile, List<DsnRecipient> delayed,
+                               Duration age) throws IOException, CleanupException {
+        if (isNotice(env.sender())) return null;
+        Instant until = Instant.ofEpochMilli(env.arrivalMillis()).plus(maxQueueLifetime);
+        String id = submit(queueId, env, queueFile, delayed, "", env.sender(),
+                "Delayed Mail (still being retried)", delayText(age), until, DsnMessage.Returned.HEADERS);
+        log.info(queueId + ": sender delay notification: " + id);
+        if (notify.contains("delay")) {
+            String pm = submit(queueId, env, queueFile, delayed, doubleBounceSender, delayRecipient,
+                    "Postmaster Warning: Delayed Mail", delayText(age), until, DsnMessage.Returned.HEADERS);
+            log.info(queueId + ": postmaster delay notification: " + pm);
+        }
+        return id;
+    }
+
+    private String submit(String queueId, QueueFile.Envelope env, Path queueFile, List<DsnRecipient> rcpts,
+                          String sender, String to, String subject, List<String> text, Instant retryUntil,
+                          DsnMessage.Returned returned) throws IOException, CleanupException {
+        DsnMessage m = new DsnMessage(myhostname, queueId, subject, to)
+                .notification(text, rcpts)
+                .status(myhostname, queueId, env, rcpts, retryUntil);
+        try (CleanupService.Transaction t = cleanup.open(CleanupService.Source.BOUNCE)) {
+            t.sender(sender.isEmpty() ? Address.NULL_SENDER : Address.parse(sender), sender);
+            t.recipient(Address.parse(to), to);
+            m.writeTo(t, queueFile, env, returned);
+            return t.commit();
         }
     }
 
-    private static void line(CleanupService.Transaction t, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        t.line(b, b.length);
+    private List<String> failureText() {
+        return List.of(
+                "This is the mail system at host " + myhostname + ".",
+                "",
+                "I'm sorry to have to inform you that your message could not",
+                "be delivered to one or more recipients. It's attached below.",
+                "",
+                "The addresses and the reasons are listed below. Mail the postmaster",
+                "of this site for help, and include this report.",
+                "",
+                "                   The " + mailName + " program");
+    }
+
+    private List<String> postmasterText() {
+        return List.of(
+                "This is the mail system at host " + myhostname + ".",
+                "",
+                "A message could not be delivered to the recipients listed below.",
+                "This copy is for the postmaster; the reasons follow.",
+                "",
+                "                   The " + mailName + " program");
+    }
+
+    private List<String> delayText(Duration age) {
+        return List.of(
+                "This is the mail system at host " + myhostname + ".",
+                "",
+                "This is a warning only; there is no need to send your message again.",
+                "",
+                "Your message has been waiting for delivery for " + words(age) + ".",
+                "The mail system keeps trying until it is " + words(maxQueueLifetime) + " old.",
+                "The recipients still waiting and the latest reasons are listed below.",
+                "",
+                "                   The " + mailName + " program");
+    }
+
+    /** "2 day(s)", "3 hour(s)", "5 minute(s)" or "40 second(s)", rounded down. */
+    static String words(Duration d) {
+        long s = d.toSeconds();
+        if (s >= 86400) return s / 86400 + " day(s)";
+        if (s >= 3600) return s / 3600 + " hour(s)";
+        if (s >= 60) return s / 60 + " minute(s)";
+        return s + " second(s)";
     }
 }

@@ -3,21 +3,29 @@
  *   bounce - delivery status notifications
  *
  * SUMMARY
- *   Returns undeliverable mail to its sender as an RFC 3464 report.
+ *   Returns undeliverable mail to its sender, and warns about delayed mail, as RFC 3464 reports.
  *
  * DESCRIPTION
- *   {@link mta.bounce.Bounce} builds a multipart/report message (a readable notice, the
- *   message/delivery-status part, the returned message up to bounce_size_limit) and queues it
- *   through cleanup with the null sender. Mail from the null sender is never returned.
+ *   {@link mta.bounce.Bounce} decides who is told; {@link mta.bounce.DsnMessage} writes a
+ *   multipart/report message (a readable notice; the message/delivery-status part with
+ *   Reporting-MTA, X-Postfix-Queue-ID, X-Postfix-Sender, Arrival-Date and per recipient
+ *   Final-Recipient, Action, Status, Remote-MTA, Diagnostic-Code from {@link mta.bounce.DsnRecipient};
+ *   the returned message when it fits bounce_size_limit, else its headers) and queues it through
+ *   cleanup. Notices to the sender use the null sender. notify_classes adds postmaster copies:
+ *   bounce (headers of bounced mail), 2bounce (a bounce that failed), delay; these are sent from
+ *   double_bounce_sender, and one of those that fails is discarded: no loops.
  *
  * READS
  *   The original queue file; the failed recipients from the queue manager.
  *
  * WRITES
- *   A new message through cleanup; the mail log ({@code QID: sender non-delivery notification: NEWID}).
+ *   New messages through cleanup; the mail log ({@code QID: sender non-delivery notification: NEWID},
+ *   {@code QID: postmaster non-delivery notification: NEWID}, {@code QID: sender delay notification: NEWID}).
  *
  * CONFIGURATION PARAMETERS
- *   bounce_size_limit (50000), myhostname, mail_name.
+ *   bounce_size_limit (50000), notify_classes (resource, software), bounce_notice_recipient,
+ *   2bounce_notice_recipient, delay_notice_recipient (postmaster), double_bounce_sender
+ *   (double-bounce), maximal_queue_lifetime, myhostname, myorigin, mail_name.
  *
  * SEE ALSO
  *   Postfix bounce(8); RFC 3464, RFC 3463.

@@ -289,14 +289,28 @@ public final class Params {
     public static final Param BOUNCE_QUEUE_LIFETIME = def(Param.time("bounce_queue_lifetime", "5d", 'd', 0, 8640000,
             "The queue lifetime of bounce messages."));
     public static final Param DELAY_WARNING_TIME = def(Param.time("delay_warning_time", "0h", 'h', 0, 100 * DAY,
-            "After how long the sender is told that a message is still queued; 0 means never." + NOT_YET));
+            "After how long the sender is told that a message is still queued; 0 means never."));
     public static final Param NOTIFY_CLASSES = def(Param.list("notify_classes", "resource, software",
-            "Which kinds of trouble are reported to the postmaster." + NOT_YET));
+            "Which kinds of trouble are reported to the postmaster (bounce, 2bounce and delay are implemented)."));
+    public static final Param BOUNCE_NOTICE_RECIPIENT = def(Param.string("bounce_notice_recipient", "postmaster",
+            "Who gets the postmaster copy of a non-delivery notice (notify_classes bounce)."));
+    public static final Param TWO_BOUNCE_NOTICE_RECIPIENT = def(Param.string("2bounce_notice_recipient", "postmaster",
+            "Who gets undeliverable bounces (notify_classes 2bounce)."));
+    public static final Param DELAY_NOTICE_RECIPIENT = def(Param.string("delay_notice_recipient", "postmaster",
+            "Who gets the postmaster copy of a delay notice (notify_classes delay)."));
+    public static final Param DOUBLE_BOUNCE_SENDER = def(Param.string("double_bounce_sender", "double-bounce",
+            "The sender of postmaster notices; mail from it that cannot be delivered is discarded."));
     public static final Param QMGR_MESSAGE_ACTIVE_LIMIT = def(Param.integer("qmgr_message_active_limit", "20000", 1, INT_MAX,
             "The maximal number of messages in the active queue."));
     public static final Param DEFAULT_DESTINATION_CONCURRENCY_LIMIT = def(Param.integer(
             "default_destination_concurrency_limit", "20", 1, INT_MAX,
             "The maximal number of parallel deliveries to one destination."));
+    public static final Param INITIAL_DESTINATION_CONCURRENCY = def(Param.integer(
+            "initial_destination_concurrency", "5", 1, INT_MAX,
+            "How many parallel deliveries a destination starts with (slow start)."));
+    public static final Param DEFAULT_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT = def(Param.integer(
+            "default_destination_concurrency_failed_cohort_limit", "1", 1, INT_MAX,
+            "How many failed delivery attempts in a row mark a destination as dead for a while."));
     public static final Param DEFAULT_DESTINATION_RECIPIENT_LIMIT = def(Param.integer(
             "default_destination_recipient_limit", "50", 1, INT_MAX,
             "The maximal number of recipients per delivery to one destination."));

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import mta.bounce.Bounce;
 import mta.config.Config;
@@ -36,11 +35,13 @@ import mta.util.MailLog;
 public final class Qmgr implements Trigger {
     final Queues queues;
     final MailLog.Channel log;
+    /** Deferrals of a dead destination are logged as by Postfix's retry transport: postfix/error. */
+    final MailLog.Channel retryLog;
     private volatile QmgrSettings settings;
 
     private final LinkedBlockingQueue<Character> requests = new LinkedBlockingQueue<>();
     private final Set<String> active = ConcurrentHashMap.newKeySet();
-    private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
+    private final Map<String, QmgrDestination> destinations = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("qmgr-", 1).factory());
     private volatile boolean running;
     private Thread loop;
@@ -51,6 +52,7 @@ public final class Qmgr implements Trigger {
     public Qmgr(Config config, Queues queues, MailLog mailLog, Map<String, Transport> transports, Bounce bounce) {
         this.queues = queues;
         this.log = mailLog.channel("qmgr");
+        this.retryLog = mailLog.channel("error");
         this.settings = QmgrSettings.from(config, transports, bounce);
     }
 
@@ -141,9 +143,9 @@ public final class Qmgr implements Trigger {
         }
     }
 
-    /** The concurrency gate of one destination (transport:nexthop). */
-    Semaphore destination(String key) {
-        return destinations.computeIfAbsent(key, k -> new Semaphore(settings.concurrencyLimit()));
+    /** The concurrency window of one destination (transport:nexthop). */
+    QmgrDestination destination(String key) {
+        return destinations.computeIfAbsent(key, k -> new QmgrDestination());
     }
 
     /** Runs a delivery attempt on its own virtual thread. */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import mta.bounce.DsnRecipient;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
@@ -120,18 +120,31 @@ final class QmgrMessage implements Runnable {
         return out;
     }
 
-    /** One delivery attempt: wait for a slot at the destination, call the agent, apply the results. */
+    /**
+     * One delivery attempt: wait for a slot at the destination, call the agent, apply the results.
+     * While the destination is dead the agent is not called: every recipient is deferred with
+     * "delivery temporarily suspended" and the destination's last reason, logged as by the retry
+     * (error) agent, as Postfix does.
+     */
     private List<DeliveryStatus> attempt(Qmgr.Transport transport, DeliveryRequest req, Resolved dest) {
         DeliveryAgent agent = transport.agent();
-        Semaphore gate = q.destination(dest.destination());
-        List<DeliveryStatus> statuses;
+        QmgrDestination destination = q.destination(dest.destination());
+        QmgrDestination.Slot slot;
         try {
-            gate.acquire();
+            slot = destination.acquire(s);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();
         }
         Instant started = Instant.now();
+        if (!slot.granted()) {
+            List<DeliveryStatus> suspended = req.recipients().stream()
+                    .map(r -> DeliveryStatus.deferred(r, slot.dsn(), "none",
+                            "delivery temporarily suspended: " + slot.reason())).toList();
+            for (DeliveryStatus st : suspended) report(q.retryLog, req.arrival(), req.activated(), started, st);
+            return suspended;
+        }
+        List<DeliveryStatus> statuses = List.of();
         try {
             statuses = agent.deliver(req);
         } catch (Exception e) {
@@ -139,7 +152,7 @@ final class QmgrMessage implements Runnable {
             statuses = req.recipients().stream()
                     .map(r -> DeliveryStatus.deferred(r, "4.3.0", "none", "delivery agent failed")).toList();
         } finally {
-            gate.release();
+            feedback(destination, statuses);
         }
         long[] done = statuses.stream().filter(st -> st.outcome() != DeliveryStatus.Outcome.DEFERRED)
                 .mapToLong(st -> st.recipient().offset()).toArray();
@@ -151,6 +164,30 @@ final class QmgrMessage implements Runnable {
         }
         for (DeliveryStatus st : statuses) report(transport.log(), req.arrival(), req.activated(), started, st);
         return statuses;
+    }
+
+    /**
+     * Tells the destination how the attempt went. Any recipient sent or bounced: the destination
+     * works. All deferred: the destination failed, unless a server deferred recipients one by one
+     * (a 4xx reply to RCPT TO says nothing about the site) or the agent is local.
+     */
+    private void feedback(QmgrDestination destination, List<DeliveryStatus> statuses) {
+        QmgrDestination.Feedback fb = QmgrDestination.Feedback.NEUTRAL;
+        String dsn = null;
+        String reason = null;
+        if (statuses.stream().anyMatch(st -> st.outcome() != DeliveryStatus.Outcome.DEFERRED)) {
+            fb = QmgrDestination.Feedback.SUCCESS;
+        } else if (!statuses.isEmpty()) {
+            DeliveryStatus first = statuses.get(0);
+            boolean recipientLevel = statuses.stream().anyMatch(st -> st.relay().equals("local")
+                    || st.reason().endsWith("(in reply to RCPT TO command)"));
+            if (!recipientLevel) {
+                fb = QmgrDestination.Feedback.FAILURE;
+                dsn = first.dsn();
+                reason = first.reason();
+            }
+        }
+        destination.release(s, fb, dsn, reason);
     }
 
     /** Logs {@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=.., status=.. (..)}. */
@@ -176,28 +213,31 @@ final class QmgrMessage implements Runnable {
         return Math.max(0, Duration.between(a, b).toNanos() / 1e9);
     }
 
-    /** After all attempts: bounce the failed, defer or remove the message. */
+    /** After all attempts: bounce the failed, warn about delays, defer or remove the message. */
     private void finish(QueueFile.Envelope env, Instant arrival, List<DeliveryStatus> results) throws IOException {
-        List<DeferLog.Entry> bounced = new ArrayList<>();
-        List<DeferLog.Entry> deferred = new ArrayList<>();
+        List<DsnRecipient> bounced = new ArrayList<>();
+        List<DsnRecipient> deferred = new ArrayList<>();
+        List<DeferLog.Entry> deferLog = new ArrayList<>();
         for (DeliveryStatus st : results) {
-            DeferLog.Entry e = new DeferLog.Entry(st.recipient().address(), st.dsn(),
-                    st.outcome() == DeliveryStatus.Outcome.BOUNCED ? "failed" : "delayed", st.reason());
-            if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(e);
-            else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) deferred.add(e);
+            if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(dsnRecipient(st, "failed"));
+            else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
+                deferred.add(dsnRecipient(st, "delayed"));
+                deferLog.add(new DeferLog.Entry(st.recipient().address(), st.dsn(), "delayed", st.reason()));
+            }
         }
         Duration age = Duration.between(arrival, Instant.now());
-        Duration lifetime = env.sender().isEmpty() ? s.bounceQueueLifetime() : s.maxQueueLifetime();
+        Duration lifetime = s.bounce().isNotice(env.sender()) ? s.bounceQueueLifetime() : s.maxQueueLifetime();
         boolean expired = !deferred.isEmpty() && age.compareTo(lifetime) >= 0;
         if (expired) {
             q.log.info(id + ": from=<" + env.sender() + ">, status=expired, returned to sender");
-            for (DeferLog.Entry e : deferred) {
-                bounced.add(new DeferLog.Entry(e.recipient(), e.status(), "failed", e.reason()));
+            for (DsnRecipient r : deferred) {
+                bounced.add(new DsnRecipient(r.address(), r.original(), r.status(), "failed", r.reason(), r.relay()));
             }
             for (DeliveryStatus st : results) {
                 if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) QueueFile.markDone(file, st.recipient().offset());
             }
             deferred.clear();
+            deferLog.clear();
         }
         if (!bounced.isEmpty()) {
             try {
@@ -212,11 +252,31 @@ final class QmgrMessage implements Runnable {
         if (deferred.isEmpty() && results.size() == pendingAtStart) {
             if (wasDeferred) q.queues.delete(id, QueueName.ACTIVE);
             else java.nio.file.Files.delete(file);
+            DelayMarker.clear(q.queues, id);
             q.log.info(id + ": removed");
             return;
         }
-        DeferLog.write(q.queues, QueueName.DEFER, id, deferred);
+        if (!deferred.isEmpty()) warnIfDelayed(env, age, deferred);
+        DeferLog.write(q.queues, QueueName.DEFER, id, deferLog);
         defer(age);
+    }
+
+    /** Sends the one delay warning of this message once it has waited delay_warning_time. */
+    private void warnIfDelayed(QueueFile.Envelope env, Duration age, List<DsnRecipient> deferred) {
+        Duration after = s.delayWarningTime();
+        if (after.isZero() || age.compareTo(after) < 0 || s.bounce().isNotice(env.sender())) return;
+        if (DelayMarker.isSet(q.queues, id, env.arrivalMillis())) return;
+        try {
+            s.bounce().delayWarning(id, env, file, deferred, age);
+            DelayMarker.set(q.queues, id, env.arrivalMillis());
+        } catch (Exception e) {
+            q.log.warn(id + ": cannot send delay notification: " + e.getMessage());
+        }
+    }
+
+    private static DsnRecipient dsnRecipient(DeliveryStatus st, String action) {
+        return new DsnRecipient(st.recipient().address(), st.recipient().original(), st.dsn(), action,
+                st.reason(), st.relay());
     }
 
     /** Moves the message to deferred/ with its next retry time: its age, within the backoff bounds. */

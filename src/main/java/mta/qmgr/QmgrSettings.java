@@ -16,14 +16,18 @@ import mta.rewrite.TrivialRewrite;
  */
 record QmgrSettings(TrivialRewrite rewrite, Map<String, Qmgr.Transport> transports, Bounce bounce,
                     Duration queueRunDelay, Duration minBackoff, Duration maxBackoff, Duration maxQueueLifetime,
-                    Duration bounceQueueLifetime, int recipientLimit, int concurrencyLimit, int activeLimit) {
+                    Duration bounceQueueLifetime, Duration delayWarningTime, int recipientLimit,
+                    int initialConcurrency, int concurrencyLimit, int failedCohortLimit, int activeLimit) {
 
     static QmgrSettings from(Config config, Map<String, Qmgr.Transport> transports, Bounce bounce) {
         return new QmgrSettings(new TrivialRewrite(config), Map.copyOf(transports), bounce,
                 config.time(Params.QUEUE_RUN_DELAY), config.time(Params.MINIMAL_BACKOFF_TIME),
                 config.time(Params.MAXIMAL_BACKOFF_TIME), config.time(Params.MAXIMAL_QUEUE_LIFETIME),
-                config.time(Params.BOUNCE_QUEUE_LIFETIME), config.integer(Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT),
+                config.time(Params.BOUNCE_QUEUE_LIFETIME), config.time(Params.DELAY_WARNING_TIME),
+                config.integer(Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT),
+                config.integer(Params.INITIAL_DESTINATION_CONCURRENCY),
                 config.integer(Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT),
+                config.integer(Params.DEFAULT_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT),
                 config.integer(Params.QMGR_MESSAGE_ACTIVE_LIMIT));
     }
 }

@@ -11,22 +11,33 @@
  *   and runs a {@link mta.qmgr.QmgrMessage} for each on a virtual thread. The message job resolves
  *   each pending recipient to (transport, next-hop) with trivial-rewrite, groups them (at most
  *   default_destination_recipient_limit per request), and runs one delivery attempt per group on
- *   its own virtual thread, at most default_destination_concurrency_limit per destination. The
+ *   its own virtual thread. Each destination (transport:next-hop) has a concurrency window
+ *   ({@link mta.qmgr.QmgrDestination}): it starts at initial_destination_concurrency, grows by one
+ *   per successful attempt up to default_destination_concurrency_limit, and shrinks by one per
+ *   failed attempt; after default_destination_concurrency_failed_cohort_limit failures in a row the
+ *   destination is dead for minimal_backoff_time, and its mail is deferred without calling the
+ *   agent ("delivery temporarily suspended: <last reason>", logged as postfix/error). The
  *   agent's statuses are logged ({@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=..,
  *   status=..}), delivered and bounced recipients are crossed off in the file at once, failures
  *   go to bounce, and the message is removed (all done) or renamed to deferred/ with its next
- *   retry time and the reasons in defer/ID. At start-up, active/ is moved back to incoming/.
+ *   retry time (its age, between minimal_backoff_time and maximal_backoff_time) and the reasons in
+ *   defer/ID. A message older than maximal_queue_lifetime (bounce_queue_lifetime for notices) is
+ *   returned ("status=expired, returned to sender"). Once a message has waited delay_warning_time,
+ *   its sender gets one delay notice, remembered in defer/X/ID.warned ({@link mta.qmgr.DelayMarker}).
+ *   At start-up, active/ is moved back to incoming/.
  *
  * READS
  *   incoming/, deferred/, active/ID.
  *
  * WRITES
- *   Renames between the queues; recipient done marks; defer/ID; the mail log.
+ *   Renames between the queues; recipient done marks; defer/ID; defer/X/ID.warned; the mail log.
  *
  * CONFIGURATION PARAMETERS
  *   queue_run_delay (300s), minimal_backoff_time (300s), maximal_backoff_time (4000s),
  *   maximal_queue_lifetime (5d), bounce_queue_lifetime (5d), qmgr_message_active_limit (20000),
- *   default_destination_concurrency_limit (20), default_destination_recipient_limit (50).
+ *   initial_destination_concurrency (5), default_destination_concurrency_limit (20),
+ *   default_destination_concurrency_failed_cohort_limit (1), default_destination_recipient_limit (50),
+ *   delay_warning_time (0h).
  *
  * SEE ALSO
  *   Postfix qmgr(8), trivial-rewrite(8); docs/queue-format.md.

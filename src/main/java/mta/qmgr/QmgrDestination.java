@@ -1,0 +1,110 @@
+package mta.qmgr;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * QmgrDestination - the concurrency window of one destination (transport:next-hop): slow start,
+ * back-off on failure, and the dead state.
+ *
+ * <p>Reads nothing and writes nothing on disk; it is the queue manager's memory of how a
+ * destination behaved lately (Postfix's {@code qmgr_queue.c} window and throttle). A delivery
+ * attempt first takes a slot ({@link #acquire}) and afterwards reports how it went
+ * ({@link #release}):
+ * <ul>
+ *   <li>The window starts at {@code initial_destination_concurrency} parallel attempts and grows by
+ *       one per successful attempt, up to {@code default_destination_concurrency_limit}.</li>
+ *   <li>A failed attempt (the destination could not be reached or refused the session) shrinks the
+ *       window by one, never below one. After {@code default_destination_concurrency_failed_cohort_limit}
+ *       failures in a row the destination is dead: for {@code minimal_backoff_time} no attempt is
+ *       made, and {@link #acquire} answers "suspended" with the last failure's reason.</li>
+ *   <li>When that time is over the destination starts again at the initial window.</li>
+ * </ul>
+ * Waiting happens on a {@link ReentrantLock} condition, so a waiting virtual thread does not pin
+ * its carrier.
+ */
+final class QmgrDestination {
+    /** What {@link #acquire} gives: a slot, or the reason the destination is suspended. */
+    record Slot(boolean granted, String dsn, String reason) {
+        static final Slot GRANTED = new Slot(true, null, null);
+    }
+
+    /** How an attempt went, as far as the destination's health is concerned. */
+    enum Feedback { SUCCESS, FAILURE, NEUTRAL }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private int window = -1;
+    private int busy;
+    private int failures;
+    private Instant deadUntil;
+    private String lastDsn = "4.4.1";
+    private String lastReason = "";
+
+    /** Waits for a free slot; returns a suspended slot at once while the destination is dead. */
+    Slot acquire(QmgrSettings s) throws InterruptedException {
+        lock.lock();
+        try {
+            if (window < 0) window = Math.min(s.initialConcurrency(), s.concurrencyLimit());
+            while (true) {
+                if (deadUntil != null) {
+                    if (Instant.now().isBefore(deadUntil)) return new Slot(false, lastDsn, lastReason);
+                    revive(s);
+                }
+                if (busy < window) {
+                    busy++;
+                    return Slot.GRANTED;
+                }
+                // Wake up now and then, so a dead period that ends while we wait is noticed.
+                changed.await(500, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the slot back and adjusts the window by how the attempt went. */
+    void release(QmgrSettings s, Feedback feedback, String dsn, String reason) {
+        lock.lock();
+        try {
+            busy--;
+            switch (feedback) {
+                case SUCCESS -> {
+                    failures = 0;
+                    window = Math.min(s.concurrencyLimit(), window + 1);
+                }
+                case FAILURE -> {
+                    failures++;
+                    window = Math.max(1, window - 1);
+                    lastDsn = dsn;
+                    lastReason = reason;
+                    if (failures >= s.failedCohortLimit() && deadUntil == null) {
+                        deadUntil = Instant.now().plus(s.minBackoff());
+                    }
+                }
+                case NEUTRAL -> { }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void revive(QmgrSettings s) {
+        deadUntil = null;
+        failures = 0;
+        window = Math.min(s.initialConcurrency(), s.concurrencyLimit());
+    }
+
+    /** The current window (for tests and status). */
+    int window() {
+        lock.lock();
+        try {
+            return window;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
