@@ -92,7 +92,9 @@ public final class Queues {
     /** Deletes message {@code id} from {@code q} and its defer and bounce logs; false if absent. */
     public boolean delete(String id, QueueName q) throws IOException {
         boolean gone = Files.deleteIfExists(file(q, id));
-        Files.deleteIfExists(file(QueueName.DEFER, id));
+        Path defer = file(QueueName.DEFER, id);
+        Files.deleteIfExists(defer);
+        Files.deleteIfExists(defer.resolveSibling(id + ".warned")); // qmgr's "delay warning sent" mark
         Files.deleteIfExists(file(QueueName.BOUNCE, id));
         return gone;
     }
