@@ -141,7 +141,8 @@ public final class Params {
             "The maximal number of Received: headers before a message is bounced as looping."));
     public static final Param LOCAL_RECIPIENT_MAPS = def(Param.tables("local_recipient_maps",
             "proxy:unix:passwd.byname $alias_maps",
-            "The tables of valid local recipients; the SMTP server rejects others." + NOT_YET));
+            "The tables of valid local recipients (unix:passwd.byname is /etc/passwd); the SMTP server"
+            + " rejects others; empty turns the check off."));
     public static final Param MAILBOX_COMMAND = def(Param.string("mailbox_command", "",
             "A command that delivers to the mailbox instead of the built-in delivery." + NOT_YET));
     public static final Param MAILBOX_TRANSPORT = def(Param.string("mailbox_transport", "",
@@ -236,20 +237,56 @@ public final class Params {
     // --- smtpd access restrictions
     static { section("SMTP server access restrictions"); }
     public static final Param SMTPD_HELO_REQUIRED = def(Param.bool("smtpd_helo_required", "no",
-            "Require HELO or EHLO before MAIL FROM." + NOT_YET));
+            "Require HELO or EHLO before MAIL FROM (503 5.5.1 otherwise)."));
+    public static final Param SMTPD_DELAY_REJECT = def(Param.bool("smtpd_delay_reject", "yes",
+            "Evaluate client, HELO and sender restrictions at RCPT TO and report their rejection there;"
+            + " with no, each list acts at its own command."));
     public static final Param SMTPD_CLIENT_RESTRICTIONS = def(Param.list("smtpd_client_restrictions", "",
-            "Checks applied to the client's address and name at connection time." + NOT_YET));
+            "Access restrictions on the client's address and name (see docs/smtpd-access.md)."));
     public static final Param SMTPD_HELO_RESTRICTIONS = def(Param.list("smtpd_helo_restrictions", "",
-            "Checks applied to the HELO or EHLO argument." + NOT_YET));
+            "Access restrictions on the HELO or EHLO argument."));
     public static final Param SMTPD_SENDER_RESTRICTIONS = def(Param.list("smtpd_sender_restrictions", "",
-            "Checks applied to the MAIL FROM address." + NOT_YET));
+            "Access restrictions on the MAIL FROM address."));
     public static final Param SMTPD_RELAY_RESTRICTIONS = def(Param.list("smtpd_relay_restrictions",
             "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination",
-            "Relay checks at RCPT TO, applied before smtpd_recipient_restrictions." + NOT_YET));
+            "Relay control at RCPT TO, evaluated before smtpd_recipient_restrictions."));
     public static final Param SMTPD_RECIPIENT_RESTRICTIONS = def(Param.list("smtpd_recipient_restrictions", "",
-            "Checks applied to each RCPT TO address, after the relay checks." + NOT_YET));
+            "Access restrictions on each RCPT TO address, after the relay restrictions."));
     public static final Param SMTPD_DATA_RESTRICTIONS = def(Param.list("smtpd_data_restrictions", "",
-            "Checks applied when the client sends DATA." + NOT_YET));
+            "Access restrictions applied when the client sends DATA."));
+    public static final Param SMTPD_END_OF_DATA_RESTRICTIONS = def(Param.list("smtpd_end_of_data_restrictions", "",
+            "Access restrictions applied after the end of the message content, before it is queued."));
+    public static final Param SMTPD_REJECT_UNLISTED_RECIPIENT = def(Param.bool("smtpd_reject_unlisted_recipient", "yes",
+            "Reject unknown local recipients (local_recipient_maps) even without reject_unlisted_recipient."));
+    public static final Param SMTPD_NULL_ACCESS_LOOKUP_KEY = def(Param.string("smtpd_null_access_lookup_key", "<>",
+            "The access table key that stands for the null sender address."));
+    public static final Param PARENT_DOMAIN_MATCHES_SUBDOMAINS = def(Param.list("parent_domain_matches_subdomains",
+            "debug_peer_list,fast_flush_domains,mynetworks,permit_mx_backup_networks,qmqpd_authorized_clients,"
+            + "relay_domains,smtpd_access_maps",
+            "Features where a table entry example.com also matches its subdomains (else write .example.com)."));
+    public static final Param REJECT_CODE = def(Param.integer("reject_code", "554", 400, 599,
+            "The reply code of the reject restriction."));
+    public static final Param DEFER_CODE = def(Param.integer("defer_code", "450", 400, 499,
+            "The reply code of the defer restriction."));
+    public static final Param RELAY_DOMAINS_REJECT_CODE = def(Param.integer("relay_domains_reject_code", "554", 400, 599,
+            "The reply code of reject_unauth_destination."));
+    public static final Param ACCESS_MAP_REJECT_CODE = def(Param.integer("access_map_reject_code", "554", 400, 599,
+            "The reply code of an access table REJECT result."));
+    public static final Param ACCESS_MAP_DEFER_CODE = def(Param.integer("access_map_defer_code", "450", 400, 499,
+            "The reply code of an access table DEFER result."));
+    public static final Param UNKNOWN_ADDRESS_REJECT_CODE = def(Param.integer("unknown_address_reject_code", "450", 400, 599,
+            "The reply code of reject_unknown_sender_domain when the domain has no MX and no address."));
+    public static final Param UNKNOWN_CLIENT_REJECT_CODE = def(Param.integer("unknown_client_reject_code", "450", 400, 599,
+            "The reply code of reject_unknown_client_hostname."));
+    public static final Param UNKNOWN_LOCAL_RECIPIENT_REJECT_CODE = def(Param.integer(
+            "unknown_local_recipient_reject_code", "550", 400, 599,
+            "The reply code for a local recipient that local_recipient_maps does not list."));
+    public static final Param INVALID_HOSTNAME_REJECT_CODE = def(Param.integer("invalid_hostname_reject_code", "501", 400, 599,
+            "The reply code of reject_invalid_helo_hostname."));
+    public static final Param NON_FQDN_REJECT_CODE = def(Param.integer("non_fqdn_reject_code", "504", 400, 599,
+            "The reply code of reject_non_fqdn_helo_hostname, _sender and _recipient."));
+    public static final Param MAPS_RBL_REJECT_CODE = def(Param.integer("maps_rbl_reject_code", "554", 400, 599,
+            "The reply code of reject_rbl_client and reject_rhsbl_sender."));
 
     // --- TLS and SASL
     static { section("TLS and SASL"); }

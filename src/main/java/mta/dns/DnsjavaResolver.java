@@ -18,7 +18,9 @@ import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -102,6 +104,17 @@ public final class DnsjavaResolver implements Resolver {
         if (!out.isEmpty()) return List.copyOf(out);
         if (temporary != null) throw temporary;
         throw DnsException.noData(host, "A");
+    }
+
+    @Override
+    public List<String> names(InetAddress address) throws DnsException {
+        String name = ReverseMap.fromAddress(address).toString();
+        List<String> out = new ArrayList<>();
+        for (Record r : query(name, Type.PTR)) {
+            if (r instanceof PTRRecord ptr) out.add(hostName(ptr.getTarget()));
+        }
+        if (out.isEmpty()) throw DnsException.noData(name, "PTR");
+        return List.copyOf(out);
     }
 
     /** The records of one type; empty when the name exists without such records. */

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Resolver - the DNS questions a mail system asks: the mail exchangers of a domain, and the
- * addresses of a host.
+ * addresses of a host, and the names of an address (reverse DNS).
  *
  * <p>Reads DNS (or whatever an implementation uses); writes nothing. Names are given and returned
  * without a trailing dot. {@link DnsjavaResolver} asks real name servers; tests may also point it
@@ -28,4 +28,12 @@ public interface Resolver {
      *                      when DNS fails
      */
     List<InetAddress> addresses(String host) throws DnsException;
+
+    /**
+     * The host names of {@code address} from its PTR records (reverse DNS), without the trailing
+     * dot; never empty. The SMTP server forward-confirms them with {@link #addresses}.
+     *
+     * @throws DnsException NOT_FOUND when the address has no PTR record, TEMPORARY when DNS fails
+     */
+    List<String> names(InetAddress address) throws DnsException;
 }

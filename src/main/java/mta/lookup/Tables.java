@@ -17,6 +17,7 @@ import java.util.Set;
  *   <li>{@code regexp:/path/file} (POSIX regular expressions) and {@code pcre:/path/file} (Java's,
  *       close to PCRE): regexp_table(5) and pcre_table(5) rule files ({@link RegexpTable});
  *   <li>{@code cidr:/path/file}: cidr_table(5) network rules for IP address keys ({@link CidrTable});
+ *   <li>{@code unix:passwd.byname}: the user names of {@code /etc/passwd} ({@link UnixPasswdTable});
  *   <li>{@code proxy:type:name}: the same as {@code type:name}; there is no proxymap process
  *       here, every service reads the table directly.
  * </ul>
@@ -45,6 +46,10 @@ public final class Tables {
             case "pcre" -> new RegexpTable(spec, Path.of(name), RegexpPattern.Flavor.PCRE);
             case "cidr" -> new CidrTable(spec, Path.of(name));
             case "proxy" -> open(name);
+            case "unix" -> {
+                if (!name.equals("passwd.byname")) throw new TableException("unsupported unix map type: " + name);
+                yield new UnixPasswdTable(spec, Path.of("/etc/passwd"));
+            }
             default -> throw new TableException("unsupported dictionary type: " + type);
         };
     }

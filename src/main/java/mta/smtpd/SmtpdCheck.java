@@ -1,35 +1,327 @@
 package mta.smtpd;
 
+import java.util.List;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.Params;
+import mta.dns.IpLiteral;
+import mta.dns.Resolver;
 import mta.mail.Address;
 import mta.mail.Reply;
 import mta.rewrite.Resolved;
 import mta.rewrite.TrivialRewrite;
+import mta.smtpd.SmtpdRestrictions.Step;
+import mta.smtpd.SmtpdRestrictions.Word;
+import mta.util.MailLog;
 
 /**
- * SmtpdCheck - the access decision for a recipient: may this client send mail there?
+ * SmtpdCheck - evaluates the access restriction lists against a session, as Postfix's smtpd_check.
  *
- * <p>Reads the client's facts from {@link SmtpdState} and the destination class from
- * {@link TrivialRewrite}. For now the policy is Postfix's essential relay rule,
- * {@code permit_mynetworks, reject_unauth_destination}: trusted clients may send anywhere; others
- * only to our own domains and to {@code relay_domains}. Returns null to accept, or the reject reply.
+ * <p>Reads the seven restriction lists ({@code smtpd_client_restrictions} ..
+ * {@code smtpd_end_of_data_restrictions}), {@code smtpd_delay_reject}, {@code mynetworks} (through
+ * the client's facts), the destination classes of {@link TrivialRewrite}, the access tables and
+ * DNS; writes the {@code reject:} and {@code reject_warning:} lines of the mail log. Each stage
+ * method returns null to go on, or the reply that refuses the command, already logged; the session
+ * sends it (check and proceed apart).
+ *
+ * <p>Evaluation: a list runs step by step until a step permits (the list is done) or refuses (the
+ * command is refused); {@code warn_if_reject} turns the next step's refusal into a log line. With
+ * {@code smtpd_delay_reject = yes} the client, HELO and sender lists run at each RCPT TO, before
+ * the relay and recipient lists; with {@code no} each runs at its own command, and a client refused
+ * at connect time gets that refusal as its greeting and {@code 503 5.7.0} for HELO, MAIL, RCPT and
+ * DATA. After the lists, an unknown local recipient is refused ({@code smtpd_reject_unlisted_recipient}).
+ * Mail to {@code postmaster} in our domains is always accepted (RFC 5321 section 4.5.1).
  */
 final class SmtpdCheck {
+    private final SmtpdRestrictions client;
+    private final SmtpdRestrictions helo;
+    private final SmtpdRestrictions sender;
+    private final SmtpdRestrictions relay;
+    private final SmtpdRestrictions recipient;
+    private final SmtpdRestrictions data;
+    private final SmtpdRestrictions endOfData;
+    private final boolean delayReject;
+    private final boolean rejectUnlisted;
+    private final String nullSenderKey;
     private final TrivialRewrite rewrite;
+    private final SmtpdReject codes;
+    private final SmtpdAccess access;
+    private final SmtpdDns dns;
+    private final SmtpdLocalRecipients localRecipients;
+    private final MailLog.Channel log;
 
-    SmtpdCheck(TrivialRewrite rewrite) {
+    /** @throws ConfigException for an unknown word or a list set that would make an open relay */
+    SmtpdCheck(Config c, TrivialRewrite rewrite, Resolver resolver, MailLog.Channel log) {
+        this.client = list(c, Params.SMTPD_CLIENT_RESTRICTIONS);
+        this.helo = list(c, Params.SMTPD_HELO_RESTRICTIONS);
+        this.sender = list(c, Params.SMTPD_SENDER_RESTRICTIONS);
+        this.relay = list(c, Params.SMTPD_RELAY_RESTRICTIONS);
+        this.recipient = list(c, Params.SMTPD_RECIPIENT_RESTRICTIONS);
+        this.data = list(c, Params.SMTPD_DATA_RESTRICTIONS);
+        this.endOfData = list(c, Params.SMTPD_END_OF_DATA_RESTRICTIONS);
+        requireRelayControl(relay, recipient);
+        this.delayReject = c.bool(Params.SMTPD_DELAY_REJECT);
+        this.rejectUnlisted = c.bool(Params.SMTPD_REJECT_UNLISTED_RECIPIENT);
+        this.nullSenderKey = c.str(Params.SMTPD_NULL_ACCESS_LOOKUP_KEY);
         this.rewrite = rewrite;
+        this.codes = new SmtpdReject(c);
+        this.access = new SmtpdAccess(codes, c.list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS).contains("smtpd_access_maps"),
+                c.str(Params.RECIPIENT_DELIMITER));
+        this.dns = new SmtpdDns(resolver);
+        this.localRecipients = new SmtpdLocalRecipients(c, rewrite);
+        this.log = log;
     }
 
-    Reply checkRecipient(SmtpdState.Client client, Address rcpt) {
-        if (client.inMynetworks) return null;                                  // permit_mynetworks
-        String local = rcpt.localPart();
-        if (local.indexOf('@') >= 0 || local.indexOf('%') >= 0 || local.indexOf('!') >= 0) {
-            // Sender-specified routing (user%remote@ours, "user@remote"@ours, remote!user@ours):
-            // never trusted from outside, whatever the domain (allow_untrusted_routing = no).
-            return Reply.relayDenied(rcpt.toString());
+    private static SmtpdRestrictions list(Config c, mta.config.Param p) {
+        return SmtpdRestrictions.parse(p.name(), c.list(p));
+    }
+
+    /** Postfix refuses to start when neither list can refuse a relay attempt; so do we. */
+    private static void requireRelayControl(SmtpdRestrictions relay, SmtpdRestrictions recipient) {
+        for (SmtpdRestrictions l : List.of(relay, recipient)) {
+            for (Word w : List.of(Word.REJECT_UNAUTH_DESTINATION, Word.DEFER_UNAUTH_DESTINATION, Word.REJECT, Word.DEFER)) {
+                if (l.contains(w)) return;
+            }
         }
-        Resolved r = rewrite.resolve(rcpt);
-        if (r.destinationClass() != Resolved.DestinationClass.DEFAULT) return null; // permit_auth_destination
-        return Reply.relayDenied(rcpt.toString());                             // reject_unauth_destination
+        throw new ConfigException("in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at"
+                + " least one working instance of: reject_unauth_destination, defer_unauth_destination, reject, defer");
+    }
+
+    // ------------------------------------------------------------------ stages
+
+    /** At connect time: the client list when rejections are not delayed. */
+    Reply connect(SmtpdState s) {
+        if (delayReject) return null;
+        Reply r = refusal(client, s, null, "CONNECT", null);
+        if (r != null) s.client.accessDenied = r;
+        return r;
+    }
+
+    /** At HELO/EHLO {@code name}: the HELO list when rejections are not delayed. */
+    Reply helo(SmtpdState s, String name) {
+        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        if (delayReject) return null;
+        String saved = s.client.helo;
+        s.client.helo = name;
+        try {
+            return refusal(helo, s, null, "HELO", null);
+        } finally {
+            s.client.helo = saved;
+        }
+    }
+
+    /** At MAIL FROM: the sender list when rejections are not delayed; {@code from} is not yet in the state. */
+    Reply mail(SmtpdState s, Address from) {
+        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        if (delayReject) return null;
+        Address saved = s.tx.sender;
+        s.tx.sender = from;
+        try {
+            return refusal(sender, s, null, "MAIL", null);
+        } finally {
+            s.tx.sender = saved;
+        }
+    }
+
+    /** At RCPT TO: the delayed lists, relay, recipient, then the local recipient table. */
+    Reply rcpt(SmtpdState s, Address rcpt) {
+        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        if (isPostmaster(rcpt)) return null;
+        if (delayReject) {
+            for (SmtpdRestrictions l : List.of(client, helo, sender)) {
+                Reply r = refusal(l, s, rcpt, "RCPT", rcpt);
+                if (r != null) return r;
+            }
+        }
+        for (SmtpdRestrictions l : List.of(relay, recipient)) {
+            Reply r = refusal(l, s, rcpt, "RCPT", rcpt);
+            if (r != null) return r;
+        }
+        if (rejectUnlisted) {
+            SmtpdVerdict v = unlisted(rcpt);
+            if (v.isRefusal()) {
+                logReject("reject", s, "RCPT", v.reply, rcpt);
+                return v.reply;
+            }
+        }
+        return null;
+    }
+
+    /** At DATA. */
+    Reply data(SmtpdState s) {
+        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        return refusal(data, s, null, "DATA", null);
+    }
+
+    /** After the message content, before the queue file is committed. */
+    Reply endOfData(SmtpdState s) {
+        return refusal(endOfData, s, null, "END-OF-MESSAGE", null);
+    }
+
+    // ------------------------------------------------------------------ evaluation
+
+    /** Runs one list; returns the logged refusal, or null when the list permits or ends. */
+    private Reply refusal(SmtpdRestrictions list, SmtpdState s, Address rcpt, String stage, Address logRcpt) {
+        boolean warn = false;
+        for (Step step : list.steps()) {
+            if (step.word() == Word.WARN_IF_REJECT) {
+                warn = true;
+                continue;
+            }
+            SmtpdVerdict v = apply(step, list, s, rcpt);
+            if (v.isRefusal()) {
+                logReject(warn ? "reject_warning" : "reject", s, stage, v.reply, logRcpt);
+                if (!warn) return v.reply;
+                v = SmtpdVerdict.DUNNO;
+            }
+            warn = false;
+            if (v == SmtpdVerdict.PERMIT) return null;
+        }
+        return null;
+    }
+
+    /** One step. Words whose facts are not known yet (no HELO, no sender...) answer DUNNO. */
+    private SmtpdVerdict apply(Step step, SmtpdRestrictions list, SmtpdState s, Address rcpt) {
+        SmtpdState.Client c = s.client;
+        Address from = s.tx.sender;
+        return switch (step.word()) {
+            case WARN_IF_REJECT -> SmtpdVerdict.DUNNO;
+            case PERMIT -> SmtpdVerdict.PERMIT;
+            case REJECT -> SmtpdVerdict.refuse(generic(codes.reject, list, s, rcpt));
+            case DEFER -> SmtpdVerdict.refuse(generic(codes.defer, list, s, rcpt));
+            case PERMIT_MYNETWORKS -> c.inMynetworks ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
+            case PERMIT_SASL_AUTHENTICATED -> SmtpdVerdict.DUNNO; // no SASL yet
+            case PERMIT_AUTH_DESTINATION ->
+                    rcpt != null && authorizedDestination(rcpt) ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
+            case REJECT_UNAUTH_DESTINATION, DEFER_UNAUTH_DESTINATION -> rcpt == null || authorizedDestination(rcpt)
+                    ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(codes.relayDenied(rcpt.toString(), step.word() == Word.DEFER_UNAUTH_DESTINATION));
+            case REJECT_UNLISTED_RECIPIENT -> rcpt == null ? SmtpdVerdict.DUNNO : unlisted(rcpt);
+            case REJECT_NON_FQDN_SENDER -> from == null || from.isNull() || fqdnAddress(from) ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(SmtpdReject.about(codes.nonFqdn, "5.2", from.toString(),
+                            SmtpdReject.What.SENDER, "need fully-qualified address"));
+            case REJECT_NON_FQDN_RECIPIENT -> rcpt == null || fqdnAddress(rcpt) ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(SmtpdReject.about(codes.nonFqdn, "5.2", rcpt.toString(),
+                            SmtpdReject.What.RECIPIENT, "need fully-qualified address"));
+            case REJECT_NON_FQDN_HELO_HOSTNAME -> c.helo == null || SmtpdHostnames.isFqdnOrLiteral(c.helo)
+                    ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(SmtpdReject.about(codes.nonFqdn, "5.2", c.helo, SmtpdReject.What.HELO,
+                            "need fully-qualified hostname"));
+            case REJECT_INVALID_HELO_HOSTNAME -> c.helo == null || SmtpdHostnames.isValid(c.helo) ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(SmtpdReject.about(codes.invalidHostname, "5.2", c.helo, SmtpdReject.What.HELO,
+                            "Invalid name"));
+            case REJECT_UNKNOWN_SENDER_DOMAIN -> unknownSenderDomain(from);
+            case REJECT_UNKNOWN_CLIENT_HOSTNAME -> !c.name.equals("unknown") ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(SmtpdReject.plain(c.nameTemporary ? 450 : codes.unknownClient, "7.25",
+                            "Client host rejected: cannot find your hostname, [" + c.addressText + "]"));
+            case CHECK_CLIENT_ACCESS -> table(step, access.client(step.table(), c.name, c.address), c.label(),
+                    SmtpdReject.What.CLIENT);
+            case CHECK_HELO_ACCESS -> c.helo == null ? SmtpdVerdict.DUNNO
+                    : table(step, access.host(step.table(), c.helo), c.helo, SmtpdReject.What.HELO);
+            case CHECK_SENDER_ACCESS -> from == null ? SmtpdVerdict.DUNNO
+                    : table(step, access.address(step.table(), from.isNull() ? nullSenderKey : from.toString()),
+                            from.toString(), SmtpdReject.What.SENDER);
+            case CHECK_RECIPIENT_ACCESS -> rcpt == null ? SmtpdVerdict.DUNNO
+                    : table(step, access.address(step.table(), rcpt.toString()), rcpt.toString(),
+                            SmtpdReject.What.RECIPIENT);
+            case REJECT_RBL_CLIENT -> !dns.listed(SmtpdDns.reversed(c.address), step.argument()) ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(SmtpdReject.plain(codes.rbl, "7.1", "Service unavailable; Client host ["
+                            + c.addressText + "] blocked using " + SmtpdDns.zoneName(step.argument())));
+            case REJECT_RHSBL_SENDER -> from == null || !from.hasDomain() || IpLiteral.isLiteral(from.domain())
+                    || from.domain().startsWith("[") || !dns.listed(from.domainLower(), step.argument())
+                    ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(SmtpdReject.plain(codes.rbl, "7.1", "Service unavailable; Sender address ["
+                            + from + "] blocked using " + SmtpdDns.zoneName(step.argument())));
+        };
+    }
+
+    /** The reply of a plain {@code reject} or {@code defer}: about what the list is about. */
+    private static Reply generic(int code, SmtpdRestrictions list, SmtpdState s, Address rcpt) {
+        return switch (list.parameter()) {
+            case "smtpd_client_restrictions" -> SmtpdReject.about(code, "7.1", s.client.label(),
+                    SmtpdReject.What.CLIENT, "Access denied");
+            case "smtpd_helo_restrictions" -> SmtpdReject.about(code, "7.1", String.valueOf(s.client.helo),
+                    SmtpdReject.What.HELO, "Access denied");
+            case "smtpd_sender_restrictions" -> SmtpdReject.about(code, "7.1", String.valueOf(s.tx.sender),
+                    SmtpdReject.What.SENDER, "Access denied");
+            case "smtpd_data_restrictions" -> SmtpdReject.about(code, "7.1", "DATA", SmtpdReject.What.DATA,
+                    "Access denied");
+            case "smtpd_end_of_data_restrictions" -> SmtpdReject.about(code, "7.1", "END-OF-MESSAGE",
+                    SmtpdReject.What.END_OF_DATA, "Access denied");
+            default -> SmtpdReject.about(code, "7.1", String.valueOf(rcpt), SmtpdReject.What.RECIPIENT, "Access denied");
+        };
+    }
+
+    private SmtpdVerdict table(Step step, String value, String subject, SmtpdReject.What what) {
+        if (value == null) return SmtpdVerdict.DUNNO;
+        SmtpdVerdict v = access.result(value, subject, what);
+        if (v != null) return v;
+        log.warn(step.argument() + ": unsupported access table result \"" + value + "\" for " + subject);
+        return SmtpdVerdict.refuse(SmtpdReject.configurationError());
+    }
+
+    /**
+     * True when mail to {@code rcpt} stays with us or goes to a domain we relay for: the same
+     * resolution the queue manager will make (so no spelling can pass here and be relayed later),
+     * and no sender-specified routing in the local part ({@code user%remote}, {@code "user@remote"},
+     * {@code remote!user}), whatever the domain.
+     */
+    private boolean authorizedDestination(Address rcpt) {
+        String local = rcpt.localPart();
+        if (local.indexOf('@') >= 0 || local.indexOf('%') >= 0 || local.indexOf('!') >= 0) return false;
+        return rewrite.resolve(rcpt).destinationClass() != Resolved.DestinationClass.DEFAULT;
+    }
+
+    /** {@code postmaster} or {@code postmaster@} one of our domains, in any case. */
+    private boolean isPostmaster(Address rcpt) {
+        return rcpt.localPart().equalsIgnoreCase("postmaster")
+                && rewrite.resolve(rcpt).destinationClass() == Resolved.DestinationClass.LOCAL;
+    }
+
+    private SmtpdVerdict unlisted(Address rcpt) {
+        return switch (localRecipients.status(rcpt)) {
+            case KNOWN -> SmtpdVerdict.DUNNO;
+            case UNKNOWN -> SmtpdVerdict.refuse(SmtpdReject.about(codes.unknownLocal, "1.1", rcpt.toString(),
+                    SmtpdReject.What.RECIPIENT, "User unknown in local recipient table"));
+            case TEMPORARY -> {
+                log.warn("local_recipient_maps: table lookup failed for " + rcpt);
+                yield SmtpdVerdict.refuse(SmtpdReject.temporaryLookupFailure(rcpt.toString(), SmtpdReject.What.RECIPIENT));
+            }
+        };
+    }
+
+    private static boolean fqdnAddress(Address a) {
+        return a.hasDomain() && SmtpdHostnames.isFqdnOrLiteral(a.domain());
+    }
+
+    private SmtpdVerdict unknownSenderDomain(Address from) {
+        if (from == null || from.isNull() || !from.hasDomain() || from.domain().startsWith("[")
+                || rewrite.isLocalDomain(from.domain())) {
+            return SmtpdVerdict.DUNNO;
+        }
+        String s = from.toString();
+        return switch (dns.domainExists(from.domainLower())) {
+            case EXISTS -> SmtpdVerdict.DUNNO;
+            case NOT_FOUND -> SmtpdVerdict.refuse(SmtpdReject.about(codes.unknownAddress, "1.8", s,
+                    SmtpdReject.What.SENDER, "Domain not found"));
+            case TEMPORARY -> SmtpdVerdict.refuse(SmtpdReject.about(450, "1.8", s, SmtpdReject.What.SENDER,
+                    "Domain not found"));
+            case NULL_MX -> SmtpdVerdict.refuse(SmtpdReject.about(550, "7.27", s, SmtpdReject.What.SENDER,
+                    "Domain " + from.domainLower() + " does not accept mail (nullMX)"));
+        };
+    }
+
+    // ------------------------------------------------------------------ logging
+
+    /** {@code QID: reject: RCPT from name[ip]: reply; from=<s> to=<r> proto=ESMTP helo=<h>}. */
+    private void logReject(String kind, SmtpdState s, String stage, Reply reply, Address rcpt) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(s.tx.queueId()).append(": ").append(kind).append(": ").append(stage).append(" from ")
+                .append(s.client.label()).append(": ").append(reply).append(';');
+        if (s.tx.sender != null) sb.append(" from=<").append(s.tx.sender).append('>');
+        if (rcpt != null) sb.append(" to=<").append(rcpt).append('>');
+        sb.append(" proto=").append(s.client.protocol);
+        if (s.client.helo != null) sb.append(" helo=<").append(s.client.helo).append('>');
+        log.info(sb.toString());
     }
 }

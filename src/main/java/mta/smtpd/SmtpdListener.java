@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import mta.cleanup.CleanupService;
 import mta.config.Cidr;
 import mta.config.Config;
+import mta.dns.Resolver;
 import mta.rewrite.TrivialRewrite;
 import mta.util.MailLog;
 
@@ -28,6 +29,7 @@ public final class SmtpdListener {
     private volatile MailLog.Channel log;
     private final MailLog mailLog;
     private final CleanupService cleanup;
+    private final Resolver resolver;
     private volatile SmtpdCheck check;
     private final ServerSocket server;
     private final Semaphore permits;
@@ -41,11 +43,14 @@ public final class SmtpdListener {
      * @param config   main.cf with this service's {@code -o} overrides
      * @param address  the address and port to bind
      * @param maxproc  the most concurrent sessions
+     * @param resolver DNS for client names, sender domains and blocklists
+     * @throws mta.config.ConfigException when a restriction list is wrong
      */
     public SmtpdListener(Config config, InetSocketAddress address, int maxproc, MailLog mailLog,
-                         CleanupService cleanup) throws IOException {
+                         CleanupService cleanup, Resolver resolver) throws IOException {
         this.mailLog = mailLog;
         this.cleanup = cleanup;
+        this.resolver = resolver;
         reconfigure(config);
         this.permits = new Semaphore(maxproc);
         this.server = new ServerSocket();
@@ -63,11 +68,14 @@ public final class SmtpdListener {
     /**
      * Takes new settings (postfix reload): sessions that start from now on use them; sessions
      * already running keep the ones they started with.
+     *
+     * @throws mta.config.ConfigException when a restriction list is wrong (the old settings stay)
      */
     public void reconfigure(Config config) {
         SmtpdSettings s = SmtpdSettings.from(config);
-        this.check = new SmtpdCheck(new TrivialRewrite(config));
-        this.log = mailLog.channel(s.syslogName(), "smtpd");
+        MailLog.Channel channel = mailLog.channel(s.syslogName(), "smtpd");
+        this.check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
+        this.log = channel;
         this.settings = s;
     }
 
@@ -150,13 +158,13 @@ public final class SmtpdListener {
         return check;
     }
 
-    /** The client's facts: its host name (when peer name lookup is on) and whether it is trusted. */
+    /**
+     * The client's facts: its forward-confirmed host name (when peer name lookup is on, else
+     * {@code unknown}) and whether it is in mynetworks.
+     */
     SmtpdState.Client identify(InetAddress a) {
-        String name = "unknown";
-        if (settings.peernameLookup()) {
-            String n = a.getCanonicalHostName();
-            if (!n.equals(a.getHostAddress())) name = n;
-        }
+        SmtpdDns.ClientName name = settings.peernameLookup() ? new SmtpdDns(resolver).clientName(a)
+                : new SmtpdDns.ClientName("unknown", false);
         boolean trusted = false;
         for (Cidr c : settings.mynetworks()) {
             if (c.contains(a)) {
@@ -164,7 +172,9 @@ public final class SmtpdListener {
                 break;
             }
         }
-        return new SmtpdState.Client(a, name, trusted);
+        SmtpdState.Client client = new SmtpdState.Client(a, name.name(), trusted);
+        client.nameTemporary = name.temporary();
+        return client;
     }
 
     private static void closeQuietly(Socket s) {

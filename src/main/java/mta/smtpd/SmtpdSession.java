@@ -57,7 +57,8 @@ final class SmtpdSession implements Runnable {
                 chat.flush();
                 return;
             }
-            chat.reply(new Reply(220, "", settings.banner()));
+            Reply denied = listener.check().connect(state);
+            chat.reply(denied != null ? denied : new Reply(220, "", settings.banner()));
             chat.flush();
             LineReader in = chat.reader();
             while (!quit) {
@@ -155,6 +156,11 @@ final class SmtpdSession implements Runnable {
             fail("helo", Reply.syntax("HELO hostname"));
             return;
         }
+        Reply refused = listener.check().helo(state, arg.split("\\s+")[0]);
+        if (refused != null) {
+            fail("helo", refused);
+            return;
+        }
         state.resetTransaction();
         state.client.helo = arg.split("\\s+")[0];
         state.client.protocol = "SMTP";
@@ -165,6 +171,11 @@ final class SmtpdSession implements Runnable {
     void ehloCmd(String arg) throws IOException {
         if (arg.isEmpty()) {
             fail("ehlo", Reply.syntax("EHLO hostname"));
+            return;
+        }
+        Reply refused = listener.check().helo(state, arg.split("\\s+")[0]);
+        if (refused != null) {
+            fail("ehlo", refused);
             return;
         }
         state.resetTransaction();
@@ -182,7 +193,7 @@ final class SmtpdSession implements Runnable {
 
     /** mail_cmd - process MAIL command */
     void mailCmd(String arg) throws IOException {
-        if (state.client.helo == null) {
+        if (state.client.helo == null && settings.heloRequired()) {
             fail("mail", Reply.BAD_SEQUENCE_HELO);
             return;
         }
@@ -228,6 +239,11 @@ final class SmtpdSession implements Runnable {
                 }
             }
         }
+        Reply refused = listener.check().mail(state, path.address());
+        if (refused != null) {
+            fail("mail", refused);
+            return;
+        }
         state.tx.sender = path.address();
         ok("mail", Reply.OK_MAIL);
     }
@@ -256,9 +272,8 @@ final class SmtpdSession implements Runnable {
             return;
         }
         Address rcpt = path.address();
-        Reply reject = listener.check().checkRecipient(state.client, rcpt);
+        Reply reject = listener.check().rcpt(state, rcpt);
         if (reject != null) {
-            logReject("RCPT", reject, rcpt);
             fail("rcpt", reject);
             return;
         }
@@ -289,17 +304,6 @@ final class SmtpdSession implements Runnable {
         }
     }
 
-    private void logReject(String stage, Reply reply, Address rcpt) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(state.tx.queueId()).append(": reject: ").append(stage).append(" from ")
-                .append(state.client.label()).append(": ").append(reply).append(';');
-        sb.append(" from=<").append(state.tx.sender).append('>');
-        if (rcpt != null) sb.append(" to=<").append(rcpt).append('>');
-        sb.append(" proto=").append(state.client.protocol);
-        sb.append(" helo=<").append(state.client.helo).append('>');
-        log.info(sb.toString());
-    }
-
     /** data_cmd - process DATA command */
     void dataCmd(String arg) throws IOException {
         if (state.tx.recipients.isEmpty()) {
@@ -312,6 +316,11 @@ final class SmtpdSession implements Runnable {
             fail("data", Reply.syntax("DATA"));
             return;
         }
+        Reply refused = listener.check().data(state);
+        if (refused != null) {
+            fail("data", refused);
+            return;
+        }
         CleanupService.Transaction t = state.tx.cleanup;
         t.attribute("log_protocol_name", state.client.protocol);
         chat.reply(Reply.START_DATA);
@@ -322,6 +331,8 @@ final class SmtpdSession implements Runnable {
         if (r == SmtpdData.Result.BARE_LF) {
             t.abort(); // nothing of a message with a bare LF may stay behind, not even a temporary file
             reply = Reply.BARE_LF;
+        } else if ((reply = listener.check().endOfData(state)) != null) {
+            t.abort(); // refused by smtpd_end_of_data_restrictions
         } else {
             try {
                 reply = Reply.queued(t.commit());
@@ -343,7 +354,10 @@ final class SmtpdSession implements Runnable {
 
     private void writeReceived(CleanupService.Transaction t) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("Received: from " + state.client.helo + " (" + state.client.name + " [" + state.client.addressText + "])");
+        String helo = state.client.helo != null ? state.client.helo : state.client.name;
+        String ip = state.client.address instanceof java.net.Inet6Address ? "IPv6:" + state.client.addressText
+                : state.client.addressText;
+        lines.add("Received: from " + helo + " (" + state.client.name + " [" + ip + "])");
         String by = "\tby " + settings.myhostname() + " (" + settings.mailName() + ") with " + state.client.protocol
                 + " id " + t.queueId();
         String date = ZonedDateTime.now().format(RECEIVED_DATE);

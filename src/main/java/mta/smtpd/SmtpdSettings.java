@@ -15,7 +15,7 @@ import mta.config.Params;
  */
 record SmtpdSettings(String syslogName, String myhostname, String banner, String mailName, Duration timeout,
                      int recipientLimit, long messageSizeLimit, int lineLengthLimit, int hardErrorLimit,
-                     boolean peernameLookup, List<Cidr> mynetworks) {
+                     boolean peernameLookup, List<Cidr> mynetworks, boolean heloRequired) {
 
     static SmtpdSettings from(Config c) {
         List<Cidr> nets = new ArrayList<>();
@@ -23,6 +23,7 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
         return new SmtpdSettings(c.str(Params.SYSLOG_NAME), c.str(Params.MYHOSTNAME), c.str(Params.SMTPD_BANNER),
                 c.str(Params.MAIL_NAME), c.time(Params.SMTPD_TIMEOUT), c.integer(Params.SMTPD_RECIPIENT_LIMIT),
                 c.size(Params.MESSAGE_SIZE_LIMIT), c.integer(Params.LINE_LENGTH_LIMIT),
-                c.integer(Params.SMTPD_HARD_ERROR_LIMIT), c.bool(Params.SMTPD_PEERNAME_LOOKUP), List.copyOf(nets));
+                c.integer(Params.SMTPD_HARD_ERROR_LIMIT), c.bool(Params.SMTPD_PEERNAME_LOOKUP), List.copyOf(nets),
+                c.bool(Params.SMTPD_HELO_REQUIRED));
     }
 }

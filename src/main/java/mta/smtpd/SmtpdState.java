@@ -21,6 +21,10 @@ final class SmtpdState {
         final String addressText;
         final String name;
         final boolean inMynetworks;
+        /** True when the name is unknown only because DNS failed for the moment. */
+        boolean nameTemporary;
+        /** With smtpd_delay_reject = no: the refusal of the client restrictions at connect time. */
+        mta.mail.Reply accessDenied;
         String helo;
         String protocol = "SMTP";
         int errors;

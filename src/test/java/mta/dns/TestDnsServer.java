@@ -23,8 +23,10 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
@@ -34,7 +36,7 @@ import org.xbill.DNS.Type;
  * TestDnsServer - a tiny authoritative DNS responder on 127.0.0.1 for tests, over UDP and TCP.
  *
  * <p>Reads DNS queries from its two sockets; answers from the records a test adds with
- * {@link #mx}, {@link #a}, {@link #aaaa}, {@link #txt} and {@link #nullMx}. A name with no records
+ * {@link #mx}, {@link #a}, {@link #aaaa}, {@link #ptr}, {@link #txt} and {@link #nullMx}. A name with no records
  * at all gets NXDOMAIN; a name that has records, but none of the type asked, gets an empty
  * NOERROR answer (NODATA); a name marked with {@link #servfail} gets SERVFAIL. Both sockets share
  * one random free port. Point a {@link DnsjavaResolver} at {@link #address()}.
@@ -102,6 +104,11 @@ public final class TestDnsServer implements AutoCloseable {
 
     public TestDnsServer aaaa(String host, String ipv6) {
         return add(new AAAARecord(name(host), DClass.IN, TTL, literal(ipv6)));
+    }
+
+    /** A PTR record for {@code ip} (IPv4 or IPv6): the reverse name of the address points to {@code host}. */
+    public TestDnsServer ptr(String ip, String host) {
+        return add(new PTRRecord(ReverseMap.fromAddress(literal(ip)), DClass.IN, TTL, name(host)));
     }
 
     public TestDnsServer txt(String name, String text) {

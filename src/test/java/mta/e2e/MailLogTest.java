@@ -50,7 +50,8 @@ class MailLogTest {
         String stock = new String(MailLogTest.class.getResourceAsStream("/master/stock-master.cf").readAllBytes(),
                 StandardCharsets.UTF_8);
         TestSite site = new TestSite(tmp).masterCf(stock).param("relayhost", "[127.0.0.1]:" + TestSite.freePort())
-                .param("minimal_backoff_time", "300s").param("maximal_backoff_time", "300s").write();
+                .param("minimal_backoff_time", "300s").param("maximal_backoff_time", "300s")
+                .param("local_recipient_maps", "").write(); // nosuch@ must reach the bounce path
         try (Master m = Master.start(site.config, Master.Options.defaults())) {
             send(site.smtpdPort, "root@example.test", "root@example.test");      // delivered
             send(site.smtpdPort, "root@example.test", "alice@example.test");     // delivered via alias

@@ -55,6 +55,7 @@ class SmtpdSessionTest {
                 .param("message_size_limit", Long.toString(SIZE_LIMIT))
                 .param("smtpd_recipient_limit", "3")
                 .param("smtpd_hard_error_limit", "10")
+                .param("smtpd_helo_required", "yes")
                 .write();
         m = Master.start(site.config, Master.Options.defaults());
     }

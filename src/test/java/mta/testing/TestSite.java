@@ -38,6 +38,7 @@ public final class TestSite {
         params.put("mydomain", "example.test");
         params.put("mydestination", "$myhostname, localhost.$mydomain, localhost, example.test");
         params.put("mynetworks", "127.0.0.1/32");
+        params.put("smtpd_relay_restrictions", "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination");
         params.put("queue_directory", queue.toString());
         params.put("data_directory", root.resolve("data").toString());
         params.put("maillog_file", maillog.toString());
