@@ -48,6 +48,10 @@ final class CleanupMessage implements CleanupService.Transaction {
     private boolean headerTruncated;
     private boolean tooBig;
     private boolean committed;
+    /** Set by header_checks or body_checks. */
+    private String rejection;
+    private boolean discarded;
+    private boolean held;
     private String messageId;
 
     CleanupMessage(Cleanup svc, CleanupService.Source source, QueueFileWriter w) {
@@ -63,7 +67,7 @@ final class CleanupMessage implements CleanupService.Transaction {
 
     @Override
     public void sender(Address sender, String fullName) {
-        this.sender = svc.rewrite.canonicalize(sender);
+        this.sender = svc.maps.sender(svc.rewrite.canonicalize(sender));
         this.fullName = fullName == null ? "" : fullName;
     }
 
@@ -76,8 +80,19 @@ final class CleanupMessage implements CleanupService.Transaction {
     }
 
     private void addRecipient(String rcpt, String original) {
-        // One delivery per address: duplicates are dropped, as Postfix's cleanup does.
-        if (recipients.add(rcpt.toLowerCase(Locale.ROOT))) recipientRecords.add(new String[] {rcpt, original});
+        List<Address> expanded;
+        try {
+            expanded = svc.maps.recipient(Address.parse(rcpt));
+        } catch (mta.lookup.TableException e) {
+            throw new java.io.UncheckedIOException(new java.io.IOException("address lookup failed: " + e.getMessage()));
+        }
+        for (Address a : expanded) {
+            String r = svc.rewrite.canonicalize(a).toString();
+            // One delivery per address: duplicates are dropped, as Postfix's cleanup does.
+            if (recipients.add(r.toLowerCase(Locale.ROOT))) {
+                recipientRecords.add(new String[] {r, original != null ? original : rcpt});
+            }
+        }
     }
 
     @Override
@@ -130,6 +145,19 @@ final class CleanupMessage implements CleanupService.Transaction {
     }
 
     private void body(byte[] buf, int len) throws IOException {
+        if (svc.checks.hasBodyChecks() && len > 0) {
+            String line = new String(buf, 0, len, StandardCharsets.UTF_8);
+            CleanupChecks.Action a = svc.checks.body(line);
+            if (a != null) {
+                String r = apply(a, "body", line);
+                if (r == null) return;                                   // IGNORE
+                if (!r.equals(line)) {                                   // REPLACE
+                    byte[] b = r.getBytes(StandardCharsets.UTF_8);
+                    w.contentLine(b, 0, b.length, svc.lineLengthLimit);
+                    return;
+                }
+            }
+        }
         w.contentLine(buf, 0, len, svc.lineLengthLimit);
         if (svc.messageSizeLimit > 0 && w.contentSize() > svc.messageSizeLimit) tooBig = true;
     }
@@ -139,6 +167,7 @@ final class CleanupMessage implements CleanupService.Transaction {
         phase = Phase.BODY;
         if (sender == null) sender = Address.NULL_SENDER;
         if (source.extractRecipients()) extractRecipients();
+        if (svc.checks.hasHeaderChecks()) headerChecks();
         addMissingHeaders();
 
         w.record(RecordType.TIME, Long.toString(arrival));
@@ -216,6 +245,81 @@ final class CleanupMessage implements CleanupService.Transaction {
         return h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
     }
 
+    /** Runs header_checks over each logical header, carrying out the actions. */
+    private void headerChecks() {
+        List<StringBuilder> out = new ArrayList<>();
+        for (StringBuilder h : headers) {
+            String text = h.toString().replace("\r\n", "\n");
+            CleanupChecks.Action a = svc.checks.header(text);
+            if (a == null) {
+                out.add(h);
+                continue;
+            }
+            if (a.name().equals("PREPEND")) out.add(new StringBuilder(a.text()));
+            String r = apply(a, "header", text);
+            if (r == null) continue;
+            out.add(r.equals(text) ? h : new StringBuilder(r));
+        }
+        headers.clear();
+        headers.addAll(out);
+    }
+
+    /**
+     * Carries out one header_checks or body_checks action and logs it as Postfix does
+     * ({@code QID: reject: header Subject: x from host[ip]; from=<s> to=<r>: 5.7.1 text}).
+     * Returns the line to keep (possibly replaced), or null to drop it.
+     */
+    private String apply(CleanupChecks.Action a, String where, String line) {
+        String shown = line.replace("\n", " ");
+        String client = attributeValue("log_client_name");
+        String what = where + " " + shown + (client == null ? "" : " from " + client + "[" + attributeValue("log_client_address") + "]")
+                + "; from=<" + (sender == null ? "" : sender) + "> to=<" + (recipientRecords.isEmpty() ? "" : recipientRecords.get(0)[0]) + ">";
+        switch (a.name()) {
+            case "REJECT" -> {
+                if (rejection == null) rejection = a.text().isEmpty() ? "message content rejected" : a.text();
+                svc.log.info(w.id() + ": reject: " + what + ": 5.7.1 " + rejection);
+            }
+            case "DISCARD" -> {
+                discarded = true;
+                svc.log.info(w.id() + ": discard: " + what + ": " + (a.text().isEmpty() ? "" : a.text()));
+            }
+            case "HOLD" -> {
+                held = true;
+                svc.log.info(w.id() + ": hold: " + what + ": " + a.text());
+            }
+            case "WARN" -> svc.log.info(w.id() + ": warning: " + what + ": " + a.text());
+            case "IGNORE" -> {
+                return null;
+            }
+            case "REPLACE" -> {
+                return a.text();
+            }
+            case "REDIRECT" -> {
+                recipientRecords.clear();
+                recipients.clear();
+                recipientRecords.add(new String[] {a.text(), null});
+                svc.log.info(w.id() + ": redirect: " + what + ": " + a.text());
+            }
+            case "PREPEND" -> {
+                if (where.equals("body")) {
+                    try {
+                        byte[] b = a.text().getBytes(StandardCharsets.UTF_8);
+                        w.contentLine(b, 0, b.length, svc.lineLengthLimit);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+            default -> svc.log.warn(w.id() + ": unknown " + where + "_checks action: " + a.name());
+        }
+        return line;
+    }
+
+    private String attributeValue(String name) {
+        for (String a : attributes) if (a.startsWith(name + "=")) return a.substring(name.length() + 1);
+        return null;
+    }
+
     private static String value(StringBuilder h) {
         return h.substring(h.indexOf(":") + 1).replace("\r\n", "");
     }
@@ -228,12 +332,22 @@ final class CleanupMessage implements CleanupService.Transaction {
                 abort();
                 throw new CleanupException(Reply.MESSAGE_TOO_BIG, "message file too big", null);
             }
+            if (rejection != null) {
+                abort();
+                throw new CleanupException(new Reply(550, "5.7.1", rejection), rejection, null);
+            }
+            if (discarded) {
+                abort();
+                svc.log.info(w.id() + ": message discarded by a content check");
+                return w.id();
+            }
             if (recipientRecords.isEmpty()) {
                 abort();
                 throw new CleanupException(new Reply(554, "5.5.1", "Error: no valid recipients"),
                         "no recipients", null);
             }
-            w.commit();
+            if (held) w.commit(svc.queues.dir(mta.queue.QueueName.HOLD));
+            else w.commit();
             committed = true;
         } catch (IOException e) {
             abort();

@@ -140,6 +140,11 @@ public final class QueueFileWriter implements AutoCloseable {
 
     /** Ends the file, forces it to disk, renames it to its ID and forces the directory. */
     public Path commit() throws IOException {
+        return commit(dir);
+    }
+
+    /** As {@link #commit()}, but into another queue directory of the same file system (hold/). */
+    public Path commit(Path targetDir) throws IOException {
         if (contentOffset < 0) startContent();
         record(RecordType.END_CONTENT, new byte[0], 0, 0);
         record(RecordType.END, new byte[0], 0, 0);
@@ -149,9 +154,9 @@ public final class QueueFileWriter implements AutoCloseable {
         ch.force(true);
         ch.close();
         SafeFiles.setMode(temp, SafeFiles.READY);
-        Path target = dir.resolve(id);
+        Path target = targetDir.resolve(id);
         SafeFiles.renameNoReplace(temp, target);
-        SafeFiles.forceDirectory(dir);
+        SafeFiles.forceDirectory(targetDir);
         done = true;
         return target;
     }
