@@ -18,6 +18,7 @@ import mta.rewrite.TrivialRewrite;
  * <p>Reads the tables of {@code local_recipient_maps} (by default {@code unix:passwd.byname} and
  * {@code $alias_maps}) with the search order of {@link AddressLookup#rewrite}: user@domain, then
  * the bare user name, with and without the {@code recipient_delimiter} extension. Writes nothing.
+ * An address with an entry in {@code virtual_alias_maps} is known too, since cleanup rewrites it.
  * Only addresses in {@code mydestination} are checked; an empty parameter turns the check off.
  */
 final class SmtpdLocalRecipients {
@@ -25,6 +26,8 @@ final class SmtpdLocalRecipients {
     enum Status { KNOWN, UNKNOWN, TEMPORARY }
 
     private final List<Table> tables = new ArrayList<>();
+    /** Addresses with a virtual alias are valid recipients too: cleanup rewrites them. */
+    private final List<Table> virtualAliases = new ArrayList<>();
     private final TrivialRewrite rewrite;
     private final AddressLookup lookup;
 
@@ -37,6 +40,13 @@ final class SmtpdLocalRecipients {
                 throw new ConfigException("parameter local_recipient_maps: " + e.getMessage());
             }
         }
+        for (String spec : config.list(Params.VIRTUAL_ALIAS_MAPS)) {
+            try {
+                virtualAliases.add(Tables.open(spec));
+            } catch (TableException e) {
+                throw new ConfigException("parameter virtual_alias_maps: " + e.getMessage());
+            }
+        }
         this.lookup = AddressLookup.rewrite(config.str(Params.RECIPIENT_DELIMITER), rewrite::isLocalDomain);
     }
 
@@ -46,6 +56,7 @@ final class SmtpdLocalRecipients {
         Address a = rewrite.canonicalize(rcpt);
         if (!a.hasDomain() || !rewrite.isLocalDomain(a.domain())) return Status.KNOWN;
         try {
+            if (!virtualAliases.isEmpty() && lookup.find(virtualAliases, a.toString()) != null) return Status.KNOWN;
             return lookup.find(tables, a.toString()) != null ? Status.KNOWN : Status.UNKNOWN;
         } catch (TableException e) {
             return Status.TEMPORARY;

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * WalkingSkeletonTest - one message end to end: SMTP in, queue, out to a GreenMail relayhost or
  * into a local Maildir; refusal of relaying; deferral and retry across a restart; sendmail -t.
  */
-class WalkingSkeletonTest {
+public class WalkingSkeletonTest {
     @TempDir
     Path tmp;
 
@@ -252,7 +252,7 @@ class WalkingSkeletonTest {
         }
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
@@ -277,7 +277,7 @@ class WalkingSkeletonTest {
         }
     }
 
-    static long count(Path dir) {
+    public static long count(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.count();
         } catch (IOException e) {
@@ -286,7 +286,7 @@ class WalkingSkeletonTest {
     }
 
     /** Polls until {@code condition} holds, failing after the deadline. */
-    static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+    public static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
         long end = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) throw new AssertionError("timed out waiting until " + what);
