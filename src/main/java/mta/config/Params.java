@@ -168,7 +168,7 @@ public final class Params {
     public static final Param VIRTUAL_MAPS = def(Param.tables("virtual_maps", "",
             "The old name of virtual_alias_maps." + NOT_YET));
     public static final Param VIRTUAL_ALIAS_MAPS = def(Param.tables("virtual_alias_maps", "$virtual_maps",
-            "Tables that rewrite recipient addresses to other addresses, for any domain." + NOT_YET));
+            "Tables that rewrite recipient addresses to other addresses, for any domain (expanded by cleanup)."));
     public static final Param VIRTUAL_ALIAS_DOMAINS = def(Param.list("virtual_alias_domains", "$virtual_alias_maps",
             "Domains whose every address is an alias to be rewritten." + NOT_YET));
     public static final Param VIRTUAL_MAILBOX_DOMAINS = def(Param.list("virtual_mailbox_domains", "$virtual_mailbox_maps",
@@ -180,22 +180,22 @@ public final class Params {
     public static final Param TRANSPORT_MAPS = def(Param.tables("transport_maps", "",
             "Tables from a domain or address to transport:nexthop." + NOT_YET));
     public static final Param CANONICAL_MAPS = def(Param.tables("canonical_maps", "",
-            "Tables that rewrite sender and recipient addresses in envelope and headers." + NOT_YET));
+            "Tables that rewrite envelope sender and recipient addresses (headers not yet)."));
     public static final Param SENDER_CANONICAL_MAPS = def(Param.tables("sender_canonical_maps", "",
-            "Tables that rewrite sender addresses only." + NOT_YET));
+            "Tables that rewrite the envelope sender only."));
     public static final Param RECIPIENT_CANONICAL_MAPS = def(Param.tables("recipient_canonical_maps", "",
-            "Tables that rewrite recipient addresses only." + NOT_YET));
+            "Tables that rewrite envelope recipients only."));
     public static final Param MASQUERADE_DOMAINS = def(Param.list("masquerade_domains", "",
-            "Domains whose subdomains are hidden in addresses (host.example.com becomes example.com)." + NOT_YET));
+            "Domains whose subdomains are hidden in the envelope sender (host.example.com becomes example.com)."));
     public static final Param RELAY_RECIPIENT_MAPS = def(Param.tables("relay_recipient_maps", "",
             "Tables of valid recipients in relay_domains; others are rejected." + NOT_YET));
 
     // --- content inspection
     static { section("Content inspection"); }
     public static final Param HEADER_CHECKS = def(Param.tables("header_checks", "",
-            "Pattern tables applied to each message header line." + NOT_YET));
+            "Pattern tables applied to each message header (REJECT, DISCARD, HOLD, WARN, IGNORE, PREPEND, REPLACE, REDIRECT)."));
     public static final Param BODY_CHECKS = def(Param.tables("body_checks", "",
-            "Pattern tables applied to each message body line." + NOT_YET));
+            "Pattern tables applied to each message body line."));
 
     // --- smtpd
     static { section("SMTP server"); }
