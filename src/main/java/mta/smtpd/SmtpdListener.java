@@ -21,7 +21,10 @@ import mta.util.MailLog;
  * <p>Binds the address of a master.cf {@code inet} entry. Before each {@code accept()} it takes a
  * permit from a semaphore sized by the entry's maxproc ({@code default_process_limit}), so a flood
  * of connections waits in the kernel's backlog instead of exhausting memory; the permit is
- * returned when the session ends. {@link #stop} closes the socket and gives sessions a grace period.
+ * returned when the session ends: that is the global limit on concurrent sessions. Per client,
+ * {@link Anvil} counts connections for {@code smtpd_client_connection_count_limit} and
+ * {@code smtpd_client_connection_rate_limit}. {@link #stop} closes the socket and gives sessions
+ * a grace period.
  */
 public final class SmtpdListener {
     private volatile SmtpdSettings settings;
@@ -31,6 +34,8 @@ public final class SmtpdListener {
     private volatile SmtpdCheck check;
     private final ServerSocket server;
     private final Semaphore permits;
+    private final Anvil anvil;
+    private final String serviceName;
     private final ExecutorService sessions;
     private volatile boolean stopping;
     private Thread acceptThread;
@@ -44,10 +49,21 @@ public final class SmtpdListener {
      */
     public SmtpdListener(Config config, InetSocketAddress address, int maxproc, MailLog mailLog,
                          CleanupService cleanup) throws IOException {
+        this(config, "smtp", address, maxproc, mailLog, cleanup);
+    }
+
+    /**
+     * As above, naming the master.cf service (its first field) for log lines such as
+     * "Connection rate limit exceeded: ... for service smtp".
+     */
+    public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
+                         CleanupService cleanup) throws IOException {
+        this.serviceName = serviceName;
         this.mailLog = mailLog;
         this.cleanup = cleanup;
         reconfigure(config);
         this.permits = new Semaphore(maxproc);
+        this.anvil = new Anvil(settings.rateTimeUnit());
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         try {
@@ -144,6 +160,14 @@ public final class SmtpdListener {
 
     CleanupService cleanup() {
         return cleanup;
+    }
+
+    Anvil anvil() {
+        return anvil;
+    }
+
+    String serviceName() {
+        return serviceName;
     }
 
     SmtpdCheck check() {
