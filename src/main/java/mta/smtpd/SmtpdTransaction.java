@@ -132,7 +132,13 @@ final class SmtpdTransaction {
         s.chat.flush();
         startContent(t);
         st.inContent = true;
-        SmtpdData.Result r = SmtpdData.copy(s.chat, st, t, s.settings);
+        SmtpdData.Result r;
+        try {
+            r = SmtpdData.copy(s.chat, st, t, s.settings);
+        } catch (IOException e) {
+            st.count("data", false); // the disconnect line shows data=0/1
+            throw e;
+        }
         st.inContent = false;
         finish("data", r == SmtpdData.Result.BARE_LF);
     }
@@ -158,7 +164,12 @@ final class SmtpdTransaction {
         st.inContent = true;
         if (refusal != null) {
             // The chunk is on its way regardless: read it off the wire, then end the transaction.
-            SmtpdBdat.discard(s.chat, st, count);
+            try {
+                SmtpdBdat.discard(s.chat, st, count);
+            } catch (IOException e) {
+                st.count("bdat", false);
+                throw e;
+            }
             st.inContent = false;
             if (!st.tx.recipients.isEmpty()) logReject("BDAT", refusal, null);
             st.resetTransaction();
@@ -169,7 +180,12 @@ final class SmtpdTransaction {
             st.tx.bdat = new SmtpdBdat(st.client.bareNewline == SmtpdSettings.BareNewline.REJECT);
             startContent(st.tx.cleanup);
         }
-        st.tx.bdat.chunk(s.chat, st, count, st.tx.cleanup);
+        try {
+            st.tx.bdat.chunk(s.chat, st, count, st.tx.cleanup);
+        } catch (IOException e) {
+            st.count("bdat", false);
+            throw e;
+        }
         st.inContent = false;
         if (!last) {
             s.ok("bdat", Reply.bdatOk(st.tx.bytes));
