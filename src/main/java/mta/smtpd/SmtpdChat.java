@@ -56,8 +56,15 @@ final class SmtpdChat {
         return in.pollInput() ? in.peekBuffered(100) : null;
     }
 
+    /** Writes one reply; control characters echoed from the client (CR, NUL...) become '?', so a reply is one line. */
     void reply(Reply r) throws IOException {
-        out.write((r + "\r\n").getBytes(StandardCharsets.UTF_8));
+        String text = r.toString();
+        StringBuilder sb = new StringBuilder(text.length() + 2);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        out.write(sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A multi-line reply: {@code 250-first}, ..., {@code 250 last}. */

@@ -332,12 +332,16 @@ final class SmtpdSession implements Runnable {
             fail("vrfy", Reply.VRFY_DISABLED);
             return;
         }
-        String a = arg.startsWith("<") && arg.endsWith(">") ? arg.substring(1, arg.length() - 1) : arg;
-        if (a.isEmpty()) {
+        if (arg.isEmpty()) {
             fail("vrfy", Reply.syntax("VRFY address"));
             return;
         }
-        ok("vrfy", new Reply(252, "2.0.0", a));
+        mta.mail.Address.Path p = mta.mail.Address.parsePath(arg);
+        if (p == null || p.address().isNull() || !p.parameters().isEmpty()) {
+            fail("vrfy", Reply.badAddress("recipient"));
+            return;
+        }
+        ok("vrfy", new Reply(252, "2.0.0", p.address().toString()));
     }
 
     /**
