@@ -293,22 +293,22 @@ final class SmtpdSession implements Runnable {
 
     /** mail_cmd - process MAIL command */
     void mailCmd(String arg) throws IOException {
-        transaction.mail(arg);
+        transaction.mailCmd(arg);
     }
 
     /** rcpt_cmd - process RCPT command */
     void rcptCmd(String arg) throws IOException {
-        transaction.rcpt(arg);
+        transaction.rcptCmd(arg);
     }
 
     /** data_cmd - process DATA command */
     void dataCmd(String arg) throws IOException {
-        transaction.data(arg);
+        transaction.dataCmd(arg);
     }
 
     /** bdat_cmd - process BDAT command (RFC 3030) */
     void bdatCmd(String arg) throws IOException {
-        transaction.bdat(arg);
+        transaction.bdatCmd(arg);
     }
 
     /** rset_cmd - process RSET command */

@@ -35,7 +35,7 @@ final class SmtpdTransaction {
     }
 
     /** MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] */
-    void mail(String arg) throws IOException {
+    void mailCmd(String arg) throws IOException {
         SmtpdState st = state();
         if (st.client.helo == null) {
             s.fail("mail", Reply.BAD_SEQUENCE_HELO);
@@ -67,7 +67,7 @@ final class SmtpdTransaction {
     }
 
     /** RCPT TO:<recipient> [NOTIFY=...] [ORCPT=type;xtext] */
-    void rcpt(String arg) throws IOException {
+    void rcptCmd(String arg) throws IOException {
         SmtpdState st = state();
         if (st.tx.sender == null) {
             s.fail("rcpt", Reply.NEED_MAIL);
@@ -110,7 +110,7 @@ final class SmtpdTransaction {
     }
 
     /** DATA: 354, then dot-stuffed content up to CRLF.CRLF (see {@link SmtpdData}). */
-    void data(String arg) throws IOException {
+    void dataCmd(String arg) throws IOException {
         SmtpdState st = state();
         if (st.tx.bdat != null) {
             s.fail("data", Reply.DATA_AFTER_BDAT);
@@ -144,7 +144,7 @@ final class SmtpdTransaction {
     }
 
     /** BDAT count [LAST]: one chunk of exactly count bytes (RFC 3030); LAST ends the message. */
-    void bdat(String arg) throws IOException {
+    void bdatCmd(String arg) throws IOException {
         SmtpdState st = state();
         String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
         if (w.length < 1 || w.length > 2 || w[0].isEmpty() || w[0].length() > 18
