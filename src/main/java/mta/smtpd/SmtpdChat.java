@@ -51,9 +51,15 @@ final class SmtpdChat {
         return in;
     }
 
-    /** Input the client already sent, unread (at most 100 bytes), or null: the pipelining check. */
-    byte[] earlyInput() throws IOException {
-        return in.pollInput() ? in.peekBuffered(100) : null;
+    /**
+     * Input the client already sent and we have not read as a command yet (at most 100 bytes), or
+     * null: the pipelining check. Bytes in our own buffer came with an earlier read, so the client
+     * sent them before it could see our last reply. With {@code pollSocket} the kernel's buffer is
+     * looked at too; that is only meaningful before the greeting, when no reply has been sent.
+     */
+    byte[] earlyInput(boolean pollSocket) throws IOException {
+        boolean early = pollSocket ? in.pollInput() : in.hasBufferedInput();
+        return early ? in.peekBuffered(100) : null;
     }
 
     /** Writes one reply; control characters echoed from the client (CR, NUL...) become '?', so a reply is one line. */

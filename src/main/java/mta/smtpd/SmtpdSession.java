@@ -34,6 +34,8 @@ final class SmtpdSession implements Runnable {
     private SmtpdTransaction transaction;
     /** Set by QUIT, and by a refusal that ends the session (bare LF with smtpd_forbid_bare_newline = reject). */
     boolean quit;
+    /** The greeting is out: from now on only input we already read counts as improper pipelining. */
+    private boolean greeted;
 
     SmtpdSession(Socket socket, SmtpdListener listener) {
         this.socket = socket;
@@ -66,8 +68,10 @@ final class SmtpdSession implements Runnable {
             counted = !SmtpdSettings.matches(settings.eventLimitExceptions(), state.client.address)
                     && (settings.connectionCountLimit() > 0 || settings.connectionRateLimit() > 0);
             if (counted && !admit()) return;
+            checkPipelining();
             chat.reply(new Reply(220, "", settings.banner()));
             chat.flush();
+            greeted = true;
             commandLoop();
             chat.flush();
         } catch (SocketTimeoutException e) {
@@ -162,14 +166,15 @@ final class SmtpdSession implements Runnable {
     /**
      * Logs input that arrived before the client could have seen our last reply: before the
      * greeting, after a command that ends a pipelining group, or at any point from a client that
-     * did not say EHLO (RFC 2920). Postfix logs this once per session and goes on.
+     * did not say EHLO (RFC 2920). Postfix logs this once per session and goes on. Called before
+     * the greeting and before each command is read.
      */
     void checkPipelining() throws IOException {
         if (state.client.improperPipelining) return;
         SmtpdCommand last = SmtpdCommand.find(state.where);
         boolean mustWait = state.where.equals("CONNECT") || (last != null && last.lastInGroup) || !state.client.esmtp;
         if (!mustWait) return;
-        byte[] early = chat.earlyInput();
+        byte[] early = chat.earlyInput(!greeted);
         if (early == null) return;
         state.client.improperPipelining = true;
         StringBuilder sb = new StringBuilder();
