@@ -75,6 +75,7 @@ final class SmtpdSession implements Runnable {
             commandLoop();
             chat.flush();
         } catch (SocketTimeoutException e) {
+            if (state == null || chat == null) return;
             log.info("timeout after " + state.whereText() + " from " + state.client.label());
             try {
                 chat.reply(withHost(Reply.TIMEOUT));
