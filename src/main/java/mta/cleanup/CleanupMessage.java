@@ -73,13 +73,26 @@ final class CleanupMessage implements CleanupService.Transaction {
 
     @Override
     public void recipient(Address rcpt, String original) {
+        recipient(rcpt, original, null, null);
+    }
+
+    @Override
+    public void recipient(Address rcpt, String original, String dsnNotify, String dsnOrcpt) {
         if (phase != Phase.HEADERS || !headers.isEmpty()) {
             throw new IllegalStateException("recipient after content started");
         }
-        addRecipient(svc.rewrite.canonicalize(rcpt).toString(), original);
+        addRecipient(svc.rewrite.canonicalize(rcpt).toString(), original, dsnNotify, dsnOrcpt);
     }
 
     private void addRecipient(String rcpt, String original) {
+        addRecipient(rcpt, original, null, null);
+    }
+
+    /**
+     * Adds a recipient after canonical mapping and virtual alias expansion. Each entry is
+     * {address, original, notify, orcpt}.
+     */
+    private void addRecipient(String rcpt, String original, String notify, String orcpt) {
         List<Address> expanded;
         try {
             expanded = svc.maps.recipient(Address.parse(rcpt));
@@ -90,7 +103,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             String r = svc.rewrite.canonicalize(a).toString();
             // One delivery per address: duplicates are dropped, as Postfix's cleanup does.
             if (recipients.add(r.toLowerCase(Locale.ROOT))) {
-                recipientRecords.add(new String[] {r, original != null ? original : rcpt});
+                recipientRecords.add(new String[] {r, original != null ? original : rcpt, notify, orcpt});
             }
         }
     }
@@ -176,6 +189,8 @@ final class CleanupMessage implements CleanupService.Transaction {
         w.record(RecordType.SENDER, sender.toString());
         for (String[] r : recipientRecords) {
             if (r[1] != null && !r[1].equals(r[0])) w.record(RecordType.ORIGINAL_RECIPIENT, r[1]);
+            if (r[2] != null) w.record(RecordType.DSN_NOTIFY, r[2]);
+            if (r[3] != null) w.record(RecordType.DSN_ORCPT, r[3]);
             w.record(RecordType.RECIPIENT, r[0]);
         }
         w.startContent();
@@ -297,7 +312,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             case "REDIRECT" -> {
                 recipientRecords.clear();
                 recipients.clear();
-                recipientRecords.add(new String[] {a.text(), null});
+                recipientRecords.add(new String[] {a.text(), null, null, null});
                 svc.log.info(w.id() + ": redirect: " + what + ": " + a.text());
             }
             case "PREPEND" -> {

@@ -35,6 +35,15 @@ public interface CleanupService {
         /** One envelope recipient, and the address the client originally gave (or null). */
         void recipient(Address rcpt, String original) throws IOException;
 
+        /**
+         * One envelope recipient with its RFC 3461 DSN request (either may be null): NOTIFY as
+         * given ({@code NEVER} or e.g. {@code SUCCESS,FAILURE}) and the decoded ORCPT
+         * ({@code rfc822;user@example.com}).
+         */
+        default void recipient(Address rcpt, String original, String dsnNotify, String dsnOrcpt) throws IOException {
+            recipient(rcpt, original);
+        }
+
         /** A named attribute kept with the message (client name, protocol, DSN fields...). */
         void attribute(String name, String value) throws IOException;
 

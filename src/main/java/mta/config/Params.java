@@ -216,23 +216,35 @@ public final class Params {
     public static final Param SMTPD_HARD_ERROR_LIMIT = def(Param.integer("smtpd_hard_error_limit", "${stress?{1}:{20}}", 1, INT_MAX,
             "The number of errors after which the SMTP server disconnects."));
     public static final Param SMTPD_SOFT_ERROR_LIMIT = def(Param.integer("smtpd_soft_error_limit", "10", 1, INT_MAX,
-            "The number of errors after which the SMTP server slows down each reply." + NOT_YET));
+            "The number of errors after which the SMTP server slows down each reply."));
     public static final Param SMTPD_ERROR_SLEEP_TIME = def(Param.time("smtpd_error_sleep_time", "1s", 's', 0, 100 * DAY,
-            "How long the SMTP server pauses before an error reply once errors pile up." + NOT_YET));
+            "How long the SMTP server pauses before an error reply once errors pile up."));
     public static final Param SMTPD_PEERNAME_LOOKUP = def(Param.bool("smtpd_peername_lookup", "yes",
             "Look up the client's host name; with no, every client is \"unknown\"."));
     public static final Param DEFAULT_PROCESS_LIMIT = def(Param.integer("default_process_limit", "100", 1, INT_MAX,
             "The default maximal number of processes of a master.cf service; for smtpd, concurrent sessions."));
     public static final Param SMTPD_CLIENT_CONNECTION_COUNT_LIMIT = def(Param.integer(
             "smtpd_client_connection_count_limit", "50", 0, INT_MAX,
-            "The maximal number of simultaneous connections from one client; 0 means no limit." + NOT_YET));
+            "The maximal number of simultaneous connections from one client; 0 means no limit."));
     public static final Param SMTPD_CLIENT_CONNECTION_RATE_LIMIT = def(Param.integer(
             "smtpd_client_connection_rate_limit", "0", 0, INT_MAX,
-            "The maximal number of connections per minute from one client; 0 means no limit." + NOT_YET));
+            "The maximal number of connections per minute from one client; 0 means no limit."));
+    public static final Param ANVIL_RATE_TIME_UNIT = def(Param.time("anvil_rate_time_unit", "60s", 's', 1, 100 * DAY,
+            "The time window over which per-client connection rates are counted."));
+    public static final Param SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS = def(Param.list("smtpd_client_event_limit_exceptions",
+            "$mynetworks", "Clients (network/mask) exempt from the per-client connection count and rate limits."));
+    public static final Param SMTPD_FORBID_BARE_NEWLINE = def(Param.string("smtpd_forbid_bare_newline", "normalize",
+            "Bare <LF> handling: normalize (a line end, but only CRLF.CRLF ends DATA), reject, or no."));
+    public static final Param SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS = def(Param.list(
+            "smtpd_forbid_bare_newline_exclusions", "$mynetworks",
+            "Clients (network/mask) to which smtpd_forbid_bare_newline does not apply."));
+    public static final Param SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE = def(Param.integer(
+            "smtpd_forbid_bare_newline_reject_code", "550", 400, 599,
+            "The reply code when smtpd_forbid_bare_newline = reject refuses a bare <LF>."));
     public static final Param SMTPUTF8_ENABLE = def(Param.bool("smtputf8_enable", "yes",
-            "Offer SMTPUTF8 and accept UTF-8 addresses and headers." + NOT_YET));
+            "Offer SMTPUTF8 and accept UTF-8 addresses and headers."));
     public static final Param DISABLE_VRFY_COMMAND = def(Param.bool("disable_vrfy_command", "no",
-            "Refuse the VRFY command, so that addresses cannot be probed." + NOT_YET));
+            "Refuse the VRFY command, so that addresses cannot be probed."));
 
     // --- smtpd access restrictions
     static { section("SMTP server access restrictions"); }

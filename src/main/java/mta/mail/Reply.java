@@ -26,6 +26,33 @@ public record Reply(int code, String dsn, String text) {
     public static final Reply QUEUE_FILE_ERROR = new Reply(451, "4.3.0", "Error: queue file write error");
     public static final Reply MESSAGE_TOO_BIG = new Reply(552, "5.3.4", "Error: message file too big");
     public static final Reply BARE_LF = new Reply(550, "5.5.2", "Error: bare <LF> received");
+    public static final Reply BAD_UTF8 = new Reply(500, "5.5.2", "Error: bad UTF-8 syntax");
+    public static final Reply NOT_IMPLEMENTED = new Reply(502, "5.5.1", "Error: command not implemented");
+    public static final Reply VRFY_DISABLED = new Reply(502, "5.5.1", "VRFY command is disabled");
+    public static final Reply SIZE_EXCEEDS_LIMIT = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
+    public static final Reply NEED_SMTPUTF8 = new Reply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+    public static final Reply DATA_AFTER_BDAT = new Reply(503, "5.5.1", "Error: DATA after BDAT");
+    public static final Reply BAD_BDAT = new Reply(501, "5.5.4", "Syntax: BDAT count [LAST]");
+
+    /** {@code 250 2.0.0 Ok: n bytes}: a BDAT chunk other than the last was received. */
+    public static Reply bdatOk(long bytes) {
+        return new Reply(250, "2.0.0", "Ok: " + bytes + " bytes");
+    }
+
+    /** {@code 501 5.5.4 Bad NAME parameter syntax} for a malformed ESMTP parameter value. */
+    public static Reply badParameter(String name) {
+        return new Reply(501, "5.5.4", "Bad " + name + " parameter syntax");
+    }
+
+    /** {@code 555 5.5.4 Unsupported option: X}. */
+    public static Reply unsupportedOption(String option) {
+        return new Reply(555, "5.5.4", "Unsupported option: " + option);
+    }
+
+    /** The connection-limit refusal; the caller prefixes the host name. */
+    public static Reply tooManyConnections(String ip) {
+        return new Reply(421, "4.7.0", "Error: too many connections from " + ip);
+    }
 
     public static Reply syntax(String what) {
         return new Reply(501, "5.5.4", "Syntax: " + what);

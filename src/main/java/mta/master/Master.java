@@ -165,7 +165,7 @@ public final class Master implements AutoCloseable {
                     l.reconfigure(sc);
                 } else {
                     try {
-                        l = new SmtpdListener(sc, a, maxproc, mailLog, cleanup, resolver);
+                        l = new SmtpdListener(sc, s.name(), a, maxproc, mailLog, cleanup, resolver);
                         if (!startup) l.start();
                     } catch (IOException e) {
                         if (startup) throw new ConfigException(e.getMessage());

@@ -33,8 +33,18 @@ public final class QueueFile {
         }
     }
 
-    /** One recipient: its address, the address the client gave (if different), and its record offset. */
-    public record Recipient(String address, String original, long offset, boolean done) {}
+    /**
+     * One recipient: its address, the address the client gave (if different), its record offset,
+     * and its RFC 3461 DSN request: {@code dsnNotify} as the client gave it ({@code NEVER} or a
+     * comma list of {@code SUCCESS}, {@code FAILURE}, {@code DELAY}; null when not given) and
+     * {@code dsnOrcpt}, the decoded ORCPT ({@code rfc822;user@example.com}; null when not given).
+     */
+    public record Recipient(String address, String original, long offset, boolean done, String dsnNotify,
+                            String dsnOrcpt) {
+        public Recipient(String address, String original, long offset, boolean done) {
+            this(address, original, offset, done, null, null);
+        }
+    }
 
     /** The envelope of a queued message. */
     public record Envelope(long arrivalMillis, String sender, String fullName, Map<String, String> attributes,
@@ -68,6 +78,8 @@ public final class QueueFile {
             String sender = null;
             String fullName = "";
             String original = null;
+            String notify = null;
+            String orcpt = null;
             long size = 0;
             Map<String, String> attrs = new LinkedHashMap<>();
             List<Recipient> rcpts = new ArrayList<>();
@@ -86,9 +98,13 @@ public final class QueueFile {
                     }
                     case SENDER -> sender = s;
                     case ORIGINAL_RECIPIENT -> original = s;
+                    case DSN_NOTIFY -> notify = s;
+                    case DSN_ORCPT -> orcpt = s;
                     case RECIPIENT, DONE -> {
-                        rcpts.add(new Recipient(s, original, off, t == RecordType.DONE));
+                        rcpts.add(new Recipient(s, original, off, t == RecordType.DONE, notify, orcpt));
                         original = null;
+                        notify = null;
+                        orcpt = null;
                     }
                     case MESSAGE -> {
                         if (sender == null) throw new Corrupt(file + ": no sender record");

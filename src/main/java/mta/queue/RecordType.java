@@ -5,7 +5,8 @@ package mta.queue;
  *
  * <p>A queue file is a sequence of records {@code type, length, data}; see
  * {@code docs/queue-format.md}. The order is fixed: VERSION, SIZE, then envelope records, then
- * MESSAGE, content, END_CONTENT, END. A recipient is crossed off by rewriting its type byte from
+ * MESSAGE, content, END_CONTENT, END. A recipient's optional ORIGINAL_RECIPIENT, DSN_NOTIFY and
+ * DSN_ORCPT records come just before its RECIPIENT record and belong to it. A recipient is crossed off by rewriting its type byte from
  * {@link #RECIPIENT} to {@link #DONE} in place.
  */
 public enum RecordType {
@@ -16,6 +17,8 @@ public enum RecordType {
     ATTRIBUTE('A', "named_attribute"),
     SENDER('S', "sender"),
     ORIGINAL_RECIPIENT('O', "original_recipient"),
+    DSN_NOTIFY('n', "dsn_notify"),
+    DSN_ORCPT('o', "dsn_orig_rcpt"),
     RECIPIENT('R', "recipient"),
     DONE('D', "done_recipient"),
     MESSAGE('M', "message_content"),

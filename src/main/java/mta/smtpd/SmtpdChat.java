@@ -2,34 +2,75 @@ package mta.smtpd;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import mta.mail.Reply;
 import mta.util.LineReader;
 
 /**
- * SmtpdChat - the session's wire: reads command lines, writes replies, flushes at the right time.
+ * SmtpdChat - the session's wire: reads command lines under a deadline, writes replies, flushes at the right time.
  *
- * <p>Reads through a {@link LineReader}; writes replies into a buffer that is flushed only when the
- * client has nothing more queued up, so a pipelined group of commands gets its replies in one
- * write (RFC 2920), and an unpipelined client gets each reply at once.
+ * <p>Reads through a {@link LineReader}; every line (command or message content) and every raw
+ * BDAT read must arrive within {@code smtpd_timeout}, counted from when the read started, so a
+ * client that trickles one byte a second still times out (Postfix's per-record deadline). Writes
+ * replies into a buffer that is flushed only when the client has nothing more queued up, so a
+ * pipelined group of commands gets its replies in one write (RFC 2920), and an unpipelined
+ * client gets each reply at once.
  */
 final class SmtpdChat {
+    private final Socket socket;
+    private final DeadlineInput raw;
     private final LineReader in;
     private final OutputStream out;
 
-    SmtpdChat(java.io.InputStream in, OutputStream out) {
-        this.in = new LineReader(in);
-        this.out = new BufferedOutputStream(out, 4096);
+    SmtpdChat(Socket socket, Duration timeout) throws IOException {
+        this.socket = socket;
+        this.raw = new DeadlineInput(socket, timeout.toMillis());
+        this.in = new LineReader(raw);
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 4096);
+    }
+
+    /** Reads the next line (at most {@code max} bytes) within a fresh deadline; false at end of stream. */
+    boolean next(int max) throws IOException {
+        raw.arm();
+        return in.next(max);
+    }
+
+    /** Reads raw bytes (BDAT) within a fresh deadline; -1 at end of stream. */
+    int read(byte[] b, int off, int len) throws IOException {
+        raw.arm();
+        return in.read(b, off, len);
     }
 
     LineReader reader() {
         return in;
     }
 
+    /**
+     * Input the client already sent and we have not read as a command yet (at most 100 bytes), or
+     * null: the pipelining check. Bytes in our own buffer came with an earlier read, so the client
+     * sent them before it could see our last reply. With {@code pollSocket} the kernel's buffer is
+     * looked at too; that is only meaningful before the greeting, when no reply has been sent.
+     */
+    byte[] earlyInput(boolean pollSocket) throws IOException {
+        boolean early = pollSocket ? in.pollInput() : in.hasBufferedInput();
+        return early ? in.peekBuffered(100) : null;
+    }
+
+    /** Writes one reply; control characters echoed from the client (CR, NUL...) become '?', so a reply is one line. */
     void reply(Reply r) throws IOException {
-        out.write((r + "\r\n").getBytes(StandardCharsets.UTF_8));
+        String text = r.toString();
+        StringBuilder sb = new StringBuilder(text.length() + 2);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        out.write(sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A multi-line reply: {@code 250-first}, ..., {@code 250 last}. */
@@ -48,5 +89,54 @@ final class SmtpdChat {
 
     void flush() throws IOException {
         out.flush();
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    /**
+     * An input stream whose reads fail with {@link SocketTimeoutException} once the deadline set by
+     * {@link #arm} has passed: each read waits only for the time that is left.
+     */
+    private static final class DeadlineInput extends InputStream {
+        private final Socket socket;
+        private final InputStream in;
+        private final long timeoutMillis;
+        private long deadline;
+
+        DeadlineInput(Socket socket, long timeoutMillis) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.timeoutMillis = timeoutMillis;
+            arm();
+        }
+
+        void arm() {
+            deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        }
+
+        private void setTimeout() throws IOException {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) throw new SocketTimeoutException("deadline passed");
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        }
+
+        @Override
+        public int read() throws IOException {
+            setTimeout();
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            setTimeout();
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
     }
 }

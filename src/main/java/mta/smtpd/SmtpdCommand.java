@@ -7,17 +7,25 @@ import java.util.Locale;
  * SmtpdCommand - the SMTP server's command table: one row per verb, naming its handler.
  *
  * <p>A grep for a verb finds its row and its handler in {@link SmtpdSession} ({@code mailCmd}).
- * {@code lastInGroup} marks commands after which a pipelining client must wait for replies
- * (RFC 2920: EHLO, DATA, QUIT, NOOP...). STARTTLS and AUTH will get rows here.
+ * {@code lastInGroup} marks commands after which a pipelining client must wait for the reply
+ * (RFC 2920 section 3.1: EHLO, DATA, VRFY, NOOP, QUIT...); input that arrives earlier is logged
+ * as improper pipelining. The row order is also the order of the counters in the "disconnect
+ * from" log line, as in Postfix. {@code help} is the usage shown in syntax-error replies.
  */
 enum SmtpdCommand {
     HELO("HELO", SmtpdSession::heloCmd, true, "HELO hostname"),
     EHLO("EHLO", SmtpdSession::ehloCmd, true, "EHLO hostname"),
+    // STARTTLS("STARTTLS", SmtpdSession::starttlsCmd, true, "STARTTLS"),    later: smtpd_tls_security_level
+    // AUTH("AUTH", SmtpdSession::authCmd, false, "AUTH mechanism [initial-response]"),    later: SASL
     MAIL("MAIL", SmtpdSession::mailCmd, false, "MAIL FROM:<address> [parameters]"),
     RCPT("RCPT", SmtpdSession::rcptCmd, false, "RCPT TO:<address> [parameters]"),
     DATA("DATA", SmtpdSession::dataCmd, true, "DATA"),
+    BDAT("BDAT", SmtpdSession::bdatCmd, false, "BDAT count [LAST]"),
     RSET("RSET", SmtpdSession::rsetCmd, false, "RSET"),
     NOOP("NOOP", SmtpdSession::noopCmd, true, "NOOP"),
+    VRFY("VRFY", SmtpdSession::vrfyCmd, true, "VRFY address"),
+    ETRN("ETRN", SmtpdSession::etrnCmd, true, "ETRN domain"),
+    HELP("HELP", SmtpdSession::helpCmd, true, "HELP"),
     QUIT("QUIT", SmtpdSession::quitCmd, true, "QUIT");
 
     /** A handler gets the session and the text after the verb. */

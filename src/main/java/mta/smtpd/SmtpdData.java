@@ -1,54 +1,60 @@
 package mta.smtpd;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 import mta.cleanup.CleanupService;
 import mta.util.LineReader;
 
 /**
  * SmtpdData - copies a message from the DATA stream to cleanup, undoing dot-stuffing.
  *
- * <p>Reads lines until the end-of-data mark, which is only ever {@code CRLF . CRLF}: a "." line
- * ended by a bare LF, or a "." line after a line ended by a bare LF, is content, never the end.
- * That closes the SMTP-smuggling gap. A message that contains a bare LF is read to its real end
- * and then refused ({@code 550 5.5.2}), so it is never queued.
+ * <p>Reads content lines from {@link SmtpdChat} until the end-of-data mark; writes them to the
+ * cleanup transaction and counts their bytes in the session state. What ends the data depends on
+ * {@code smtpd_forbid_bare_newline} (Postfix 3.9) as it applies to the client:
+ * <ul>
+ * <li>{@code normalize} (default): a bare LF ends a content line like CRLF, but only
+ *     CRLF "." CRLF ends the data: a "." line ended by a bare LF, or after a line ended by a bare
+ *     LF, is content. This closes SMTP smuggling: no text inside a message can start a second one.
+ * <li>{@code reject}: the same end rule; a message that holds a bare LF is read to its real end
+ *     and refused, so nothing of it is queued (the session then disconnects).
+ * <li>{@code no}: the pre-3.9 rule; any "." line ends the data, whatever the line ends.
+ * </ul>
+ * A bare CR is always content. Lines longer than 64 KiB are passed on in 64 KiB pieces.
  */
 final class SmtpdData {
     private SmtpdData() {}
 
     enum Result { OK, BARE_LF }
 
-    static Result copy(LineReader in, CleanupService.Transaction t, SmtpdSettings settings) throws IOException {
+    static Result copy(SmtpdChat chat, SmtpdState state, CleanupService.Transaction t, SmtpdSettings settings)
+            throws IOException {
+        SmtpdSettings.BareNewline mode = state.client.bareNewline;
+        LineReader in = chat.reader();
         boolean bareLf = false;
         boolean previousEndedCrlf = true;  // the DATA command line ended with CRLF
         boolean continuation = false;      // the previous piece was cut at the length limit
-        // Content lines are read whole up to 64 KiB (cleanup stores longer ones as line_length_limit pieces);
-        // a longer line is passed on in 64 KiB parts, each ending a line.
         int limit = Math.max(settings.lineLengthLimit(), 65536);
         while (true) {
-            if (!in.next(limit)) throw new java.io.EOFException("end of stream in DATA");
+            if (!chat.next(limit)) throw new EOFException("end of stream in DATA");
             LineReader.End end = in.end();
             byte[] b = in.bytes();
             int len = in.length();
-            if (end == LineReader.End.EOF) throw new java.io.EOFException("end of stream in DATA");
-            if (!continuation && previousEndedCrlf && end == LineReader.End.CRLF && len == 1 && b[0] == '.') {
+            if (end == LineReader.End.EOF) throw new EOFException("end of stream in DATA");
+            boolean dotLine = !continuation && len == 1 && b[0] == '.';
+            if (dotLine && (mode == SmtpdSettings.BareNewline.NO
+                    ? end != LineReader.End.TOO_LONG
+                    : previousEndedCrlf && end == LineReader.End.CRLF)) {
                 return bareLf ? Result.BARE_LF : Result.OK;
             }
-            if (end == LineReader.End.BARE_LF) bareLf = true;
+            state.tx.bytes += len + (end == LineReader.End.TOO_LONG ? 0 : 2);
+            if (end == LineReader.End.BARE_LF && mode == SmtpdSettings.BareNewline.REJECT) bareLf = true;
             if (!bareLf) {
                 int off = (!continuation && len > 0 && b[0] == '.') ? 1 : 0;
-                if (end == LineReader.End.TOO_LONG) {
-                    // Postfix queues an over-long line as several records; we keep it whole, in pieces.
-                    t.line(slice(b, off, len), len - off);
-                } else {
-                    t.line(off == 0 ? b : slice(b, off, len), len - off);
-                }
+                t.line(off == 0 ? b : Arrays.copyOfRange(b, off, len), len - off);
             }
             continuation = end == LineReader.End.TOO_LONG;
             previousEndedCrlf = end == LineReader.End.CRLF;
         }
-    }
-
-    private static byte[] slice(byte[] b, int off, int len) {
-        return java.util.Arrays.copyOfRange(b, off, len);
     }
 }

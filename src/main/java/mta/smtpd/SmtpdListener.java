@@ -22,7 +22,10 @@ import mta.util.MailLog;
  * <p>Binds the address of a master.cf {@code inet} entry. Before each {@code accept()} it takes a
  * permit from a semaphore sized by the entry's maxproc ({@code default_process_limit}), so a flood
  * of connections waits in the kernel's backlog instead of exhausting memory; the permit is
- * returned when the session ends. {@link #stop} closes the socket and gives sessions a grace period.
+ * returned when the session ends: that is the global limit on concurrent sessions. Per client,
+ * {@link Anvil} counts connections for {@code smtpd_client_connection_count_limit} and
+ * {@code smtpd_client_connection_rate_limit}. {@link #stop} closes the socket and gives sessions
+ * a grace period.
  */
 public final class SmtpdListener {
     private volatile SmtpdSettings settings;
@@ -33,6 +36,8 @@ public final class SmtpdListener {
     private volatile SmtpdCheck check;
     private final ServerSocket server;
     private final Semaphore permits;
+    private final Anvil anvil;
+    private final String serviceName;
     private final ExecutorService sessions;
     private volatile boolean stopping;
     private Thread acceptThread;
@@ -40,19 +45,22 @@ public final class SmtpdListener {
     /**
      * Binds the socket at once, so a taken port fails start-up with a clear message.
      *
-     * @param config   main.cf with this service's {@code -o} overrides
+     * @param config      main.cf with this service's {@code -o} overrides
+     * @param serviceName the master.cf service name, for log lines such as "... for service smtp"
      * @param address  the address and port to bind
      * @param maxproc  the most concurrent sessions
      * @param resolver DNS for client names, sender domains and blocklists
      * @throws mta.config.ConfigException when a restriction list is wrong
      */
-    public SmtpdListener(Config config, InetSocketAddress address, int maxproc, MailLog mailLog,
+    public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
                          CleanupService cleanup, Resolver resolver) throws IOException {
+        this.serviceName = serviceName;
         this.mailLog = mailLog;
         this.cleanup = cleanup;
         this.resolver = resolver;
         reconfigure(config);
         this.permits = new Semaphore(maxproc);
+        this.anvil = new Anvil(settings.rateTimeUnit());
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         try {
@@ -152,6 +160,14 @@ public final class SmtpdListener {
 
     CleanupService cleanup() {
         return cleanup;
+    }
+
+    Anvil anvil() {
+        return anvil;
+    }
+
+    String serviceName() {
+        return serviceName;
     }
 
     SmtpdCheck check() {

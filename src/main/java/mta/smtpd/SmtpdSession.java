@@ -1,16 +1,15 @@
 package mta.smtpd;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import mta.cleanup.CleanupException;
-import mta.cleanup.CleanupService;
-import mta.mail.Address;
 import mta.mail.Reply;
 import mta.util.LineReader;
 import mta.util.MailLog;
@@ -18,22 +17,25 @@ import mta.util.MailLog;
 /**
  * SmtpdSession - one SMTP conversation, run on its own virtual thread.
  *
- * <p>Reads commands from the client socket and dispatches them through {@link SmtpdCommand};
- * writes replies through {@link SmtpdChat}. A message goes to {@link CleanupService}: the queue
- * file is opened at the first accepted recipient (logging {@code QID: client=...}) and committed at
- * the end of DATA, before {@code 250 2.0.0 Ok: queued as QID} is sent.
+ * <p>Reads command lines from the client through {@link SmtpdChat}, dispatches them through the
+ * command table {@link SmtpdCommand}, and writes the replies. This class holds the command loop,
+ * the connection limits and the small handlers; the mail transaction (MAIL, RCPT, DATA, BDAT) is
+ * in {@link SmtpdTransaction}. Logs {@code connect from}, {@code improper command pipelining},
+ * {@code lost connection after}, {@code timeout after}, {@code too many errors after} and
+ * {@code disconnect from} with the command counters, in Postfix's words.
  */
 final class SmtpdSession implements Runnable {
-    private static final DateTimeFormatter RECEIVED_DATE =
-            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (z)", Locale.ROOT);
-
     private final Socket socket;
     private final SmtpdListener listener;
-    private final SmtpdSettings settings;
-    private final MailLog.Channel log;
-    private SmtpdChat chat;
-    private SmtpdState state;
-    private boolean quit;
+    final SmtpdSettings settings;
+    final MailLog.Channel log;
+    SmtpdChat chat;
+    SmtpdState state;
+    private SmtpdTransaction transaction;
+    /** Set by QUIT, and by a refusal that ends the session (bare LF with smtpd_forbid_bare_newline = reject). */
+    boolean quit;
+    /** The greeting is out: from now on only input we already read counts as improper pipelining. */
+    private boolean greeted;
 
     SmtpdSession(Socket socket, SmtpdListener listener) {
         this.socket = socket;
@@ -42,50 +44,40 @@ final class SmtpdSession implements Runnable {
         this.log = listener.log();
     }
 
+    SmtpdListener listener() {
+        return listener;
+    }
+
     @Override
     public void run() {
-        String lastCommand = "CONNECT";
+        boolean counted = false;
         // Not try-with-resources: the socket must stay open for the timeout reply in the catch below.
         try {
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
             socket.setTcpNoDelay(true);
             state = new SmtpdState(listener.identify(socket.getInetAddress()));
+            state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions(), state.client.address)
+                    ? SmtpdSettings.BareNewline.NO : settings.bareNewline();
+            transaction = new SmtpdTransaction(this);
             log.info("connect from " + state.client.label());
-            chat = new SmtpdChat(socket.getInputStream(), socket.getOutputStream());
+            chat = new SmtpdChat(socket, settings.timeout());
             if (listener.isStopping()) {
                 chat.reply(withHost(Reply.SHUTDOWN));
                 chat.flush();
                 return;
             }
+            counted = !SmtpdSettings.matches(settings.eventLimitExceptions(), state.client.address)
+                    && (settings.connectionCountLimit() > 0 || settings.connectionRateLimit() > 0);
+            if (counted && !admit()) return;
+            checkPipelining();
             Reply denied = listener.check().connect(state);
             chat.reply(denied != null ? denied : new Reply(220, "", settings.banner()));
             chat.flush();
-            LineReader in = chat.reader();
-            while (!quit) {
-                if (!in.next(settings.lineLengthLimit())) {
-                    log.info("lost connection after " + lastCommand + " from " + state.client.label());
-                    break;
-                }
-                if (in.end() == LineReader.End.TOO_LONG) {
-                    skipRestOfLine(in);
-                    error(Reply.LINE_TOO_LONG);
-                } else {
-                    lastCommand = dispatch(in.text());
-                }
-                if (state.client.errors >= settings.hardErrorLimit()) {
-                    log.info("too many errors after " + lastCommand + " from " + state.client.label());
-                    chat.reply(withHost(Reply.TOO_MANY_ERRORS));
-                    break;
-                }
-                if (listener.isStopping() && !quit) {
-                    chat.reply(withHost(Reply.SHUTDOWN));
-                    break;
-                }
-                chat.flushIfIdle();
-            }
+            greeted = true;
+            commandLoop();
             chat.flush();
         } catch (SocketTimeoutException e) {
-            log.info("timeout after " + lastCommand + " from " + state.client.label());
+            if (state == null || chat == null) return;
+            log.info("timeout after " + state.whereText() + " from " + state.client.label());
             try {
                 chat.reply(withHost(Reply.TIMEOUT));
                 chat.flush();
@@ -93,13 +85,14 @@ final class SmtpdSession implements Runnable {
                 // the client is gone
             }
         } catch (IOException e) {
-            if (state != null) log.info("lost connection after " + lastCommand + " from " + state.client.label());
+            if (state != null) log.info("lost connection after " + state.whereText() + " from " + state.client.label());
         } finally {
             try {
                 socket.close();
             } catch (IOException ignored) {
                 // closing anyway
             }
+            if (counted) listener.anvil().disconnect(state.client.addressText);
             if (state != null) {
                 state.resetTransaction();
                 log.info("disconnect from " + state.client.label() + state.countsText());
@@ -107,44 +100,161 @@ final class SmtpdSession implements Runnable {
         }
     }
 
-    private Reply withHost(Reply r) {
+    /** Applies smtpd_client_connection_count_limit and _rate_limit; false after refusing the client. */
+    private boolean admit() throws IOException {
+        Anvil.Counts c = listener.anvil().connect(state.client.addressText);
+        String what = null;
+        int n = 0;
+        if (settings.connectionCountLimit() > 0 && c.count() > settings.connectionCountLimit()) {
+            what = "concurrency";
+            n = c.count();
+        } else if (settings.connectionRateLimit() > 0 && c.rate() > settings.connectionRateLimit()) {
+            what = "rate";
+            n = c.rate();
+        }
+        if (what == null) return true;
+        log.warn("Connection " + what + " limit exceeded: " + n + " from " + state.client.label()
+                + " for service " + listener.serviceName());
+        chat.reply(withHost(Reply.tooManyConnections(state.client.addressText)));
+        chat.flush();
+        return false;
+    }
+
+    private void commandLoop() throws IOException {
+        LineReader in = chat.reader();
+        while (!quit) {
+            checkPipelining();
+            if (!chat.next(settings.lineLengthLimit())) {
+                log.info("lost connection after " + state.whereText() + " from " + state.client.label());
+                return;
+            }
+            if (in.end() == LineReader.End.TOO_LONG) {
+                skipRestOfLine(in);
+                error(Reply.LINE_TOO_LONG);
+            } else if (in.end() == LineReader.End.BARE_LF && state.client.bareNewline == SmtpdSettings.BareNewline.REJECT) {
+                error(bareLfReply());
+                quit = true;
+            } else {
+                dispatch(in);
+            }
+            if (!quit && state.client.errors >= settings.hardErrorLimit()) {
+                log.info("too many errors after " + state.whereText() + " from " + state.client.label());
+                chat.reply(withHost(Reply.TOO_MANY_ERRORS));
+                return;
+            }
+            if (listener.isStopping() && !quit) {
+                chat.reply(withHost(Reply.SHUTDOWN));
+                return;
+            }
+            chat.flushIfIdle();
+        }
+    }
+
+    Reply bareLfReply() {
+        return new Reply(settings.bareNewlineRejectCode(), settings.bareNewlineRejectCode() < 500 ? "4.5.2" : "5.5.2",
+                "Error: bare <LF> received");
+    }
+
+    Reply withHost(Reply r) {
         return new Reply(r.code(), r.dsn(), settings.myhostname() + " " + r.text());
     }
 
     private void skipRestOfLine(LineReader in) throws IOException {
-        while (in.end() == LineReader.End.TOO_LONG && in.next(settings.lineLengthLimit())) {
+        while (in.end() == LineReader.End.TOO_LONG && chat.next(settings.lineLengthLimit())) {
             // discard
         }
     }
 
-    /** Looks the verb up in the command table and runs its handler; returns the verb for logging. */
-    private String dispatch(String line) throws IOException {
+    /**
+     * Logs input that arrived before the client could have seen our last reply: before the
+     * greeting, after a command that ends a pipelining group, or at any point from a client that
+     * did not say EHLO (RFC 2920). Postfix logs this once per session and goes on. Called before
+     * the greeting and before each command is read.
+     */
+    void checkPipelining() throws IOException {
+        if (state.client.improperPipelining) return;
+        SmtpdCommand last = SmtpdCommand.find(state.where);
+        boolean mustWait = state.where.equals("CONNECT") || (last != null && last.lastInGroup) || !state.client.esmtp;
+        if (!mustWait) return;
+        byte[] early = chat.earlyInput(!greeted);
+        if (early == null) return;
+        state.client.improperPipelining = true;
+        StringBuilder sb = new StringBuilder();
+        for (byte b : early) {
+            if (b == '\r') sb.append("\\r");
+            else if (b == '\n') sb.append("\\n");
+            else if (b >= 32 && b < 127) sb.append((char) b);
+            else sb.append('?');
+        }
+        log.info("improper command pipelining after " + state.where + " from " + state.client.label() + ": " + sb);
+    }
+
+    /** Decodes the line, looks the verb up in the command table and runs its handler. */
+    private void dispatch(LineReader in) throws IOException {
+        String line = decode(in);
+        if (line == null) {
+            state.where = "UNKNOWN";
+            state.count("unknown", false);
+            error(Reply.BAD_UTF8);
+            return;
+        }
         String text = line.strip();
-        int sp = text.indexOf(' ');
+        int sp = indexOfSpace(text);
         String verb = sp < 0 ? text : text.substring(0, sp);
         String arg = sp < 0 ? "" : text.substring(sp + 1).strip();
         SmtpdCommand cmd = SmtpdCommand.find(verb);
         if (cmd == null) {
+            state.where = "UNKNOWN";
             state.count("unknown", false);
             error(Reply.NOT_RECOGNIZED);
-            return "UNKNOWN";
+            return;
         }
+        state.where = cmd.verb;
         cmd.handler.handle(this, arg);
-        return cmd.verb;
     }
 
-    private void ok(String verb, Reply r) throws IOException {
+    private static int indexOfSpace(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) == ' ' || s.charAt(i) == '\t') return i;
+        return -1;
+    }
+
+    /** The line as text: UTF-8 when smtputf8_enable (null when it is not valid UTF-8), else one char per byte. */
+    private String decode(LineReader in) {
+        if (!settings.smtputf8()) return in.text();
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(in.bytes(), 0, in.length())).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    void ok(String verb, Reply r) throws IOException {
         state.count(verb, true);
         chat.reply(r);
     }
 
-    private void fail(String verb, Reply r) throws IOException {
+    void fail(String verb, Reply r) throws IOException {
         state.count(verb, false);
         error(r);
     }
 
-    private void error(Reply r) throws IOException {
+    /**
+     * Sends an error reply and counts it; past smtpd_soft_error_limit each error reply waits
+     * smtpd_error_sleep_time first (cheap on a virtual thread), which slows down probing clients.
+     */
+    void error(Reply r) throws IOException {
         state.client.errors++;
+        if (state.client.errors > settings.softErrorLimit() && !settings.errorSleep().isZero()) {
+            chat.flush();
+            try {
+                Thread.sleep(settings.errorSleep());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
+        }
         chat.reply(r);
     }
 
@@ -164,10 +274,11 @@ final class SmtpdSession implements Runnable {
         state.resetTransaction();
         state.client.helo = arg.split("\\s+")[0];
         state.client.protocol = "SMTP";
+        state.client.esmtp = false;
         ok("helo", new Reply(250, "", settings.myhostname()));
     }
 
-    /** ehlo_cmd - process EHLO command */
+    /** ehlo_cmd - process EHLO command: the reply lists exactly the extensions that work, in Postfix's order. */
     void ehloCmd(String arg) throws IOException {
         if (arg.isEmpty()) {
             fail("ehlo", Reply.syntax("EHLO hostname"));
@@ -181,200 +292,48 @@ final class SmtpdSession implements Runnable {
         state.resetTransaction();
         state.client.helo = arg.split("\\s+")[0];
         state.client.protocol = "ESMTP";
+        state.client.esmtp = true;
         List<String> lines = new ArrayList<>();
         lines.add(settings.myhostname());
         lines.add("PIPELINING");
         lines.add(settings.messageSizeLimit() > 0 ? "SIZE " + settings.messageSizeLimit() : "SIZE");
+        if (!settings.vrfyDisabled()) lines.add("VRFY");
+        // ETRN would follow here, STARTTLS and AUTH after it, once they are implemented.
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("8BITMIME");
+        lines.add("DSN");
+        if (settings.smtputf8()) lines.add("SMTPUTF8");
+        lines.add("CHUNKING");
         state.count("ehlo", true);
         chat.reply(250, lines);
     }
 
     /** mail_cmd - process MAIL command */
     void mailCmd(String arg) throws IOException {
-        if (state.client.helo == null && settings.heloRequired()) {
-            fail("mail", Reply.BAD_SEQUENCE_HELO);
-            return;
-        }
-        if (state.tx.sender != null) {
-            fail("mail", Reply.NESTED_MAIL);
-            return;
-        }
-        if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
-            fail("mail", Reply.syntax("MAIL FROM:<address>"));
-            return;
-        }
-        Address.Path path = Address.parsePath(arg.substring(5));
-        if (path == null) {
-            fail("mail", Reply.badAddress("sender"));
-            return;
-        }
-        for (String p : path.parameters().isEmpty() ? new String[0] : path.parameters().split("\\s+")) {
-            String name = p.contains("=") ? p.substring(0, p.indexOf('=')).toUpperCase(Locale.ROOT) : p.toUpperCase(Locale.ROOT);
-            String value = p.contains("=") ? p.substring(p.indexOf('=') + 1) : "";
-            switch (name) {
-                case "SIZE" -> {
-                    long size;
-                    try {
-                        size = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        fail("mail", Reply.syntax("MAIL FROM:<address> [SIZE=n]"));
-                        return;
-                    }
-                    if (settings.messageSizeLimit() > 0 && size > settings.messageSizeLimit()) {
-                        fail("mail", new Reply(552, "5.3.4", "Message size exceeds fixed limit"));
-                        return;
-                    }
-                }
-                case "BODY" -> {
-                    if (!value.equalsIgnoreCase("7BIT") && !value.equalsIgnoreCase("8BITMIME")) {
-                        fail("mail", new Reply(501, "5.5.4", "Unsupported BODY parameter value"));
-                        return;
-                    }
-                }
-                default -> {
-                    fail("mail", new Reply(555, "5.5.4", "Unsupported option: " + p));
-                    return;
-                }
-            }
-        }
-        Reply refused = listener.check().mail(state, path.address());
-        if (refused != null) {
-            fail("mail", refused);
-            return;
-        }
-        state.tx.sender = path.address();
-        ok("mail", Reply.OK_MAIL);
+        transaction.mailCmd(arg);
     }
 
     /** rcpt_cmd - process RCPT command */
     void rcptCmd(String arg) throws IOException {
-        if (state.tx.sender == null) {
-            fail("rcpt", Reply.NEED_MAIL);
-            return;
-        }
-        if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
-            fail("rcpt", Reply.syntax("RCPT TO:<address>"));
-            return;
-        }
-        Address.Path path = Address.parsePath(arg.substring(3));
-        if (path == null || path.address().isNull()) {
-            fail("rcpt", Reply.badAddress("recipient"));
-            return;
-        }
-        if (!path.parameters().isEmpty()) {
-            fail("rcpt", new Reply(555, "5.5.4", "Unsupported option: " + path.parameters()));
-            return;
-        }
-        if (state.tx.recipients.size() >= settings.recipientLimit()) {
-            fail("rcpt", Reply.TOO_MANY_RECIPIENTS);
-            return;
-        }
-        Address rcpt = path.address();
-        Reply reject = listener.check().rcpt(state, rcpt);
-        if (reject != null) {
-            fail("rcpt", reject);
-            return;
-        }
-        if (state.tx.cleanup == null && !openQueueFile()) {
-            fail("rcpt", Reply.QUEUE_FILE_ERROR);
-            return;
-        }
-        state.tx.recipients.add(rcpt);
-        state.tx.cleanup.recipient(rcpt, rcpt.toString());
-        ok("rcpt", Reply.OK_RCPT);
-    }
-
-    private boolean openQueueFile() {
-        try {
-            CleanupService.Transaction t = listener.cleanup().open(CleanupService.Source.SMTPD);
-            t.sender(state.tx.sender, "");
-            t.attribute("log_client_name", state.client.name);
-            t.attribute("log_client_address", state.client.addressText);
-            t.attribute("log_helo_name", state.client.helo);
-            t.attribute("log_protocol_name", state.client.protocol);
-            t.attribute("rewrite_context", "remote");
-            state.tx.cleanup = t;
-            log.info(t.queueId() + ": client=" + state.client.label());
-            return true;
-        } catch (IOException e) {
-            log.warn("cannot create queue file: " + e.getMessage());
-            return false;
-        }
+        transaction.rcptCmd(arg);
     }
 
     /** data_cmd - process DATA command */
     void dataCmd(String arg) throws IOException {
-        if (state.tx.recipients.isEmpty()) {
-            // Inside a transaction whose recipients were all refused this is no protocol error:
-            // a pipelining client sends DATA before it sees the RCPT replies (RFC 2920).
-            fail("data", state.tx.sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS);
-            return;
-        }
-        if (!arg.isEmpty()) {
-            fail("data", Reply.syntax("DATA"));
-            return;
-        }
-        Reply refused = listener.check().data(state);
-        if (refused != null) {
-            fail("data", refused);
-            return;
-        }
-        CleanupService.Transaction t = state.tx.cleanup;
-        t.attribute("log_protocol_name", state.client.protocol);
-        chat.reply(Reply.START_DATA);
-        chat.flush();
-        writeReceived(t);
-        SmtpdData.Result r = SmtpdData.copy(chat.reader(), t, settings);
-        Reply reply;
-        if (r == SmtpdData.Result.BARE_LF) {
-            t.abort(); // nothing of a message with a bare LF may stay behind, not even a temporary file
-            reply = Reply.BARE_LF;
-        } else if ((reply = listener.check().endOfData(state)) != null) {
-            t.abort(); // refused by smtpd_end_of_data_restrictions
-        } else {
-            try {
-                reply = Reply.queued(t.commit());
-            } catch (CleanupException e) {
-                reply = e.reply();
-            }
-        }
-        if (reply.isPositive()) {
-            ok("data", reply);
-        } else {
-            log.info(state.tx.queueId() + ": reject: DATA from " + state.client.label() + ": " + reply
-                    + "; from=<" + state.tx.sender + "> proto=" + state.client.protocol
-                    + " helo=<" + state.client.helo + ">");
-            fail("data", reply);
-        }
-        state.tx.cleanup = null; // committed or aborted above: nothing left to discard
-        state.resetTransaction();
+        transaction.dataCmd(arg);
     }
 
-    private void writeReceived(CleanupService.Transaction t) throws IOException {
-        List<String> lines = new ArrayList<>();
-        String helo = state.client.helo != null ? state.client.helo : state.client.name;
-        String ip = state.client.address instanceof java.net.Inet6Address ? "IPv6:" + state.client.addressText
-                : state.client.addressText;
-        lines.add("Received: from " + helo + " (" + state.client.name + " [" + ip + "])");
-        String by = "\tby " + settings.myhostname() + " (" + settings.mailName() + ") with " + state.client.protocol
-                + " id " + t.queueId();
-        String date = ZonedDateTime.now().format(RECEIVED_DATE);
-        if (state.tx.recipients.size() == 1) {
-            lines.add(by);
-            lines.add("\tfor <" + state.tx.recipients.get(0) + ">; " + date);
-        } else {
-            lines.add(by + "; " + date);
-        }
-        for (String l : lines) {
-            byte[] b = l.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            t.line(b, b.length);
-        }
+    /** bdat_cmd - process BDAT command (RFC 3030) */
+    void bdatCmd(String arg) throws IOException {
+        transaction.bdatCmd(arg);
     }
 
     /** rset_cmd - process RSET command */
     void rsetCmd(String arg) throws IOException {
+        if (!arg.isEmpty()) {
+            fail("rset", Reply.syntax("RSET"));
+            return;
+        }
         state.resetTransaction();
         ok("rset", Reply.OK);
     }
@@ -382,6 +341,49 @@ final class SmtpdSession implements Runnable {
     /** noop_cmd - process NOOP command */
     void noopCmd(String arg) throws IOException {
         ok("noop", Reply.OK);
+    }
+
+    /** vrfy_cmd - process VRFY command: {@code 252}, an address we neither confirm nor deny. */
+    void vrfyCmd(String arg) throws IOException {
+        if (settings.vrfyDisabled()) {
+            fail("vrfy", Reply.VRFY_DISABLED);
+            return;
+        }
+        if (arg.isEmpty()) {
+            fail("vrfy", Reply.syntax("VRFY address"));
+            return;
+        }
+        mta.mail.Address.Path p = mta.mail.Address.parsePath(arg);
+        if (p == null || p.address().isNull() || !p.parameters().isEmpty()) {
+            fail("vrfy", Reply.badAddress("recipient"));
+            return;
+        }
+        ok("vrfy", new Reply(252, "2.0.0", p.address().toString()));
+    }
+
+    /**
+     * etrn_cmd - process ETRN command. There is no fast flush service (Postfix's flush(8)), so a
+     * well-formed request is answered as Postfix does when it cannot queue the site's mail, and
+     * EHLO does not offer ETRN.
+     */
+    void etrnCmd(String arg) throws IOException {
+        if (state.tx.sender != null) {
+            fail("etrn", new Reply(503, "5.5.1", "Error: MAIL transaction in progress"));
+        } else if (arg.isEmpty()) {
+            fail("etrn", Reply.syntax("ETRN domain"));
+        } else {
+            fail("etrn", new Reply(458, "4.3.0", "Unable to queue messages"));
+        }
+    }
+
+    /** help_cmd - process HELP command: the verbs of the command table. */
+    void helpCmd(String arg) throws IOException {
+        StringBuilder sb = new StringBuilder("Commands:");
+        for (SmtpdCommand c : SmtpdCommand.values()) {
+            if (c == SmtpdCommand.ETRN || (c == SmtpdCommand.VRFY && settings.vrfyDisabled())) continue;
+            sb.append(' ').append(c.verb);
+        }
+        ok("help", new Reply(214, "2.0.0", sb.toString()));
     }
 
     /** quit_cmd - process QUIT command */

@@ -12,7 +12,9 @@ import mta.mail.Address;
  * SmtpdState - everything one SMTP session knows (Postfix's SMTPD_STATE).
  *
  * <p>Split in two: {@link Client} for the connection (lives as long as the socket) and
- * {@link Transaction} for one MAIL..DATA exchange, replaced by {@link #resetTransaction()}.
+ * {@link Transaction} for one MAIL..DATA (or MAIL..BDAT LAST) exchange, replaced by
+ * {@link #resetTransaction()}. {@link #where} names the protocol stage for the
+ * "lost connection after ..." and "timeout after ..." log lines.
  */
 final class SmtpdState {
     /** Facts about the connected client. */
@@ -28,6 +30,12 @@ final class SmtpdState {
         String helo;
         String protocol = "SMTP";
         int errors;
+        /** The client said EHLO: it may pipeline (RFC 2920). */
+        boolean esmtp;
+        /** The client pipelined where it must wait (logged once; reject_unauth_pipelining can use it). */
+        boolean improperPipelining;
+        /** smtpd_forbid_bare_newline as it applies to this client (NO when excluded). */
+        SmtpdSettings.BareNewline bareNewline = SmtpdSettings.BareNewline.NORMALIZE;
 
         Client(InetAddress address, String name, boolean inMynetworks) {
             this.address = address;
@@ -47,6 +55,14 @@ final class SmtpdState {
         Address sender;
         final List<Address> recipients = new ArrayList<>();
         CleanupService.Transaction cleanup;
+        /** MAIL FROM parameters: SMTPUTF8 requested, RFC 3461 RET and ENVID (null when absent). */
+        boolean smtputf8;
+        String dsnRet;
+        String dsnEnvid;
+        /** Content bytes received so far by DATA or BDAT. */
+        long bytes;
+        /** BDAT has started this message's content (DATA is then out of sequence). */
+        SmtpdBdat bdat;
 
         /** The queue ID once cleanup is open, else NOQUEUE. */
         String queueId() {
@@ -56,11 +72,25 @@ final class SmtpdState {
 
     final Client client;
     Transaction tx = new Transaction();
+    /** The protocol stage: CONNECT, a verb, or END-OF-MESSAGE. */
+    String where = "CONNECT";
+    /** True while message content is being read: the stage is then logged with its byte count. */
+    boolean inContent;
     /** Per-command counters for the "disconnect from" line: {accepted, total}. */
     final Map<String, int[]> counts = new HashMap<>();
 
     SmtpdState(Client client) {
         this.client = client;
+    }
+
+    /** The stage for log lines: {@code RCPT}, or {@code DATA (1234 bytes)} while content is read. */
+    String whereText() {
+        return inContent ? where + " (" + tx.bytes + " bytes)" : where;
+    }
+
+    /** The protocol name for this message: ESMTP, or UTF8ESMTP when the client asked for SMTPUTF8. */
+    String protocol() {
+        return tx.smtputf8 ? "UTF8" + client.protocol : client.protocol;
     }
 
     /** Ends the current transaction, discarding an unfinished queue file. */

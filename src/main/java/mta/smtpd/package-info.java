@@ -3,42 +3,61 @@
  *   smtpd - SMTP server
  *
  * SUMMARY
- *   Receives mail over SMTP (RFC 5321) and hands each message to cleanup.
+ *   Receives mail over SMTP (RFC 5321) with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, DSN,
+ *   SMTPUTF8 and CHUNKING, and hands each message to cleanup.
  *
  * DESCRIPTION
  *   {@link mta.smtpd.SmtpdListener} binds one master.cf {@code inet} address; a platform thread
  *   accepts connections (a semaphore of maxproc permits bounds them) and runs each
- *   {@link mta.smtpd.SmtpdSession} on its own virtual thread. The session reads command lines,
- *   looks the verb up in the command table {@link mta.smtpd.SmtpdCommand} and runs its handler
- *   ({@code heloCmd}, {@code mailCmd}, {@code rcptCmd}, {@code dataCmd}, ...). Per-connection and
- *   per-transaction state live in {@link mta.smtpd.SmtpdState}. {@link mta.smtpd.SmtpdCheck}
- *   evaluates the access restriction lists ({@link mta.smtpd.SmtpdRestrictions}, parsed once per
- *   listener configuration) at connect, HELO, MAIL, RCPT, DATA and end of data; with
- *   smtpd_delay_reject the client, HELO and sender lists run at RCPT. Access tables are read by
- *   {@link mta.smtpd.SmtpdAccess}, DNS (client name, sender domain, blocklists) asked by
- *   {@link mta.smtpd.SmtpdDns}, local users by {@link mta.smtpd.SmtpdLocalRecipients}; reply
- *   texts come from {@link mta.smtpd.SmtpdReject}. See docs/smtpd-access.md. At the first accepted recipient
- *   the session opens a cleanup transaction (its queue ID is logged as {@code QID: client=...});
- *   {@link mta.smtpd.SmtpdData} copies the DATA stream to it, recognising only CRLF.CRLF as the
- *   end; the commit forces the queue file to disk before {@code 250 2.0.0 Ok: queued as QID}.
+ *   {@link mta.smtpd.SmtpdSession} on its own virtual thread. {@link mta.smtpd.Anvil} counts each
+ *   client's concurrent connections and its connection rate; a client over a limit gets
+ *   {@code 421 4.7.0} instead of the greeting. The session reads command lines through
+ *   {@link mta.smtpd.SmtpdChat} (every line within {@code smtpd_timeout}; replies batched for
+ *   pipelining clients), looks the verb up in the command table {@link mta.smtpd.SmtpdCommand}
+ *   and runs its handler ({@code heloCmd}, {@code ehloCmd}, {@code mailCmd}, {@code rcptCmd},
+ *   {@code dataCmd}, {@code bdatCmd}, {@code rsetCmd}, {@code noopCmd}, {@code vrfyCmd},
+ *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}). Per-connection and per-transaction state
+ *   live in {@link mta.smtpd.SmtpdState}. The mail transaction is {@link mta.smtpd.SmtpdTransaction}:
+ *   {@link mta.smtpd.SmtpdParams} checks the ESMTP parameters of MAIL and RCPT (SIZE, BODY,
+ *   SMTPUTF8, RET, ENVID, NOTIFY, ORCPT), {@link mta.smtpd.SmtpdCheck} evaluates the access
+ *   restriction lists ({@link mta.smtpd.SmtpdRestrictions}, parsed once per listener
+ *   configuration) at connect, HELO, MAIL, RCPT, DATA and end of data (with smtpd_delay_reject
+ *   the client, HELO and sender lists run at RCPT), reading access tables through
+ *   {@link mta.smtpd.SmtpdAccess}, DNS through {@link mta.smtpd.SmtpdDns} and local users through
+ *   {@link mta.smtpd.SmtpdLocalRecipients} (see docs/smtpd-access.md), and at the first accepted recipient a cleanup transaction is opened (its
+ *   queue ID is logged as {@code QID: client=...}). {@link mta.smtpd.SmtpdData} copies the DATA
+ *   stream (only CRLF.CRLF ends it, per {@code smtpd_forbid_bare_newline}), {@link mta.smtpd.SmtpdBdat}
+ *   the BDAT chunks; the commit forces the queue file to disk before
+ *   {@code 250 2.0.0 Ok: queued as QID}. Errors count towards the soft limit (replies slowed by
+ *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). STARTTLS and AUTH have
+ *   reserved rows in the command table; ETRN is answered but not offered (no fast flush service).
  *
  * READS
  *   The client connection; DNS (PTR, A/AAAA, MX, blocklists); access tables;
  *   local_recipient_maps (/etc/passwd, aliases).
  *
  * WRITES
- *   Replies to the client; queue files through cleanup; the mail log (connect, client=, reject,
- *   disconnect lines).
+ *   Replies to the client; queue files through cleanup (with the DSN records {@code n} and {@code o}
+ *   and the attributes {@code dsn_ret}, {@code dsn_envid}); the mail log: connect, client=,
+ *   reject, improper command pipelining, lost connection after, timeout after, too many errors
+ *   after, connection limit warnings, and disconnect with the command counters.
  *
  * CONFIGURATION PARAMETERS
  *   smtpd_banner ($myhostname ESMTP $mail_name), smtpd_timeout (300s), smtpd_recipient_limit (1000),
- *   smtpd_hard_error_limit (20), message_size_limit (10240000), line_length_limit (2048),
+ *   smtpd_hard_error_limit (20), smtpd_soft_error_limit (10), smtpd_error_sleep_time (1s),
+ *   message_size_limit (10240000), line_length_limit (2048), header_size_limit (102400),
+ *   disable_vrfy_command (no), smtputf8_enable (yes), smtpd_client_connection_count_limit (50),
+ *   smtpd_client_connection_rate_limit (0), anvil_rate_time_unit (60s),
+ *   smtpd_client_event_limit_exceptions ($mynetworks), smtpd_forbid_bare_newline (normalize),
+ *   smtpd_forbid_bare_newline_exclusions ($mynetworks), smtpd_forbid_bare_newline_reject_code (550),
  *   mynetworks, mydestination, relay_domains, smtpd_peername_lookup (yes), default_process_limit (100),
  *   smtpd_client/helo/sender/relay/recipient/data/end_of_data_restrictions, smtpd_delay_reject (yes),
  *   smtpd_helo_required (no), local_recipient_maps, smtpd_reject_unlisted_recipient (yes),
  *   the *_reject_code parameters.
  *
  * SEE ALSO
- *   Postfix smtpd(8), SMTPD_ACCESS_README, access(5); docs/smtpd-access.md; RFC 5321, RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 3463 (status codes).
+ *   Postfix smtpd(8), anvil(8), SMTPD_ACCESS_README, access(5); RFC 5321, RFC 2920 (PIPELINING),
+ *   RFC 1870 (SIZE), RFC 3030 (CHUNKING), RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
+ *   codes); docs/smtpd.md, docs/smtpd-access.md.
  */
 package mta.smtpd;

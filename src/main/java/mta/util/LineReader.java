@@ -87,6 +87,38 @@ public final class LineReader {
         return pos < limit;
     }
 
+    /**
+     * Reads up to {@code len} raw bytes, buffered ones first (BDAT chunks, which have no line
+     * structure); blocks only when nothing is buffered.
+     *
+     * @return the number of bytes read, or -1 at end of stream
+     */
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) return 0;
+        if (carryCr) {
+            carryCr = false;
+            b[off] = '\r';
+            return 1;
+        }
+        if (pos == limit && !fill()) return -1;
+        int n = Math.min(len, limit - pos);
+        System.arraycopy(buf, pos, b, off, n);
+        pos += n;
+        return n;
+    }
+
+    /** Buffers whatever the stream can give without blocking; true when input is then buffered. */
+    public boolean pollInput() throws IOException {
+        if (pos < limit) return true;
+        if (in.available() <= 0) return false;
+        return fill();
+    }
+
+    /** Up to {@code max} buffered bytes, not consumed (for logging what a client sent too early). */
+    public byte[] peekBuffered(int max) {
+        return Arrays.copyOfRange(buf, pos, pos + Math.min(max, limit - pos));
+    }
+
     /** Discards everything buffered so far (used when a pipelining violation must not be acted on). */
     public void discardBuffered() {
         pos = limit;

@@ -59,6 +59,13 @@ public final class Transcript implements AutoCloseable {
         return this;
     }
 
+    /** Sends bytes exactly as given, also those that are not UTF-8 (NUL, binary garbage, bad UTF-8). */
+    public Transcript sendBytes(byte[] data) throws IOException {
+        out.write(data);
+        out.flush();
+        return this;
+    }
+
     /** Reads one reply (all its lines) and checks that its last line starts with {@code prefix}. */
     public String expect(String prefix) throws IOException {
         String reply = reply();

@@ -1,0 +1,85 @@
+package mta.smtpd;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Arrays;
+import mta.cleanup.CleanupService;
+
+/**
+ * SmtpdBdat - reads BDAT chunks (RFC 3030 CHUNKING) and turns their bytes into content lines.
+ *
+ * <p>A chunk is exactly {@code count} raw bytes after the BDAT command line: no dot-stuffing, no
+ * end mark, so nothing inside a chunk can end the message early. One instance lives for one
+ * message's chunks: a line may continue from one chunk into the next, and the last line is
+ * finished at {@code BDAT ... LAST}. Lines end at LF; a CR right before it is dropped. A bare LF
+ * counts as a line end, unless {@code smtpd_forbid_bare_newline = reject} applies, which makes
+ * the message refused at LAST. Lines over 64 KiB are passed on in pieces. Reads through
+ * {@link SmtpdChat}; writes to the cleanup transaction, or nowhere when the chunk is discarded.
+ */
+final class SmtpdBdat {
+    private static final int MAX_PIECE = 65536;
+
+    private byte[] line = new byte[256];
+    private int length;
+    private boolean crPending;
+    private final boolean rejectBareLf;
+    boolean sawBareLf;
+
+    SmtpdBdat(boolean rejectBareLf) {
+        this.rejectBareLf = rejectBareLf;
+    }
+
+    /**
+     * Reads a chunk of {@code count} bytes; passes its lines to {@code t} (null: discard them) and
+     * counts the bytes in {@code state}.
+     */
+    void chunk(SmtpdChat chat, SmtpdState state, long count, CleanupService.Transaction t) throws IOException {
+        byte[] buf = new byte[(int) Math.min(count, 16384)];
+        long left = count;
+        while (left > 0) {
+            int n = chat.read(buf, 0, (int) Math.min(left, buf.length));
+            if (n < 0) throw new EOFException("end of stream in BDAT");
+            left -= n;
+            state.tx.bytes += n;
+            if (t != null) feed(buf, n, t);
+        }
+    }
+
+    /** Skips a chunk without keeping anything (a refused BDAT must still be read off the wire). */
+    static void discard(SmtpdChat chat, SmtpdState state, long count) throws IOException {
+        new SmtpdBdat(false).chunk(chat, state, count, null);
+    }
+
+    private void feed(byte[] b, int n, CleanupService.Transaction t) throws IOException {
+        for (int i = 0; i < n; i++) {
+            byte c = b[i];
+            if (c == '\n') {
+                if (!crPending && rejectBareLf) sawBareLf = true;
+                crPending = false;
+                emit(t);
+                continue;
+            }
+            if (crPending) append((byte) '\r');
+            crPending = c == '\r';
+            if (!crPending) append(c);
+            if (length >= MAX_PIECE) emit(t);
+        }
+    }
+
+    /** Finishes the message: a last line without a line end is still a line. */
+    void finish(CleanupService.Transaction t) throws IOException {
+        if (crPending) append((byte) '\r');
+        crPending = false;
+        if (length > 0) emit(t);
+    }
+
+    private void append(byte c) {
+        if (length == line.length) line = Arrays.copyOf(line, line.length * 2);
+        line[length++] = c;
+    }
+
+    private void emit(CleanupService.Transaction t) throws IOException {
+        if (!sawBareLf) t.line(line, length);
+        length = 0;
+    }
+}

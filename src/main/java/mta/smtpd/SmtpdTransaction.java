@@ -1,0 +1,302 @@
+package mta.smtpd;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import mta.cleanup.CleanupException;
+import mta.cleanup.CleanupService;
+import mta.mail.Address;
+import mta.mail.Reply;
+
+/**
+ * SmtpdTransaction - the mail transaction of a session: MAIL, RCPT, then DATA or BDAT chunks.
+ *
+ * <p>Reads the session's state and settings; writes the envelope and content to a cleanup
+ * transaction, which is opened at the first accepted recipient (logging {@code QID: client=...})
+ * and committed at the end of the content, before {@code 250 2.0.0 Ok: queued as QID} is sent.
+ * Refusals are logged as Postfix does ({@code QID: reject: RCPT from host[ip]: ...}).
+ */
+final class SmtpdTransaction {
+    private static final DateTimeFormatter RECEIVED_DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (z)", Locale.ROOT);
+
+    private final SmtpdSession s;
+
+    SmtpdTransaction(SmtpdSession session) {
+        this.s = session;
+    }
+
+    private SmtpdState state() {
+        return s.state;
+    }
+
+    /** MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] */
+    void mailCmd(String arg) throws IOException {
+        SmtpdState st = state();
+        if (st.client.helo == null && s.settings.heloRequired()) {
+            s.fail("mail", Reply.BAD_SEQUENCE_HELO);
+            return;
+        }
+        if (st.tx.sender != null) {
+            s.fail("mail", Reply.NESTED_MAIL);
+            return;
+        }
+        if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
+            s.fail("mail", Reply.syntax("MAIL FROM:<address>"));
+            return;
+        }
+        Address.Path path = Address.parsePath(arg.substring(5));
+        if (path == null) {
+            s.fail("mail", Reply.badAddress("sender"));
+            return;
+        }
+        SmtpdState.Transaction candidate = new SmtpdState.Transaction();
+        Reply bad = SmtpdParams.mail(path.parameters(), candidate, s.settings);
+        if (bad == null && !candidate.smtputf8 && !isAscii(path.address().toString())) bad = Reply.NEED_SMTPUTF8;
+        if (bad != null) {
+            s.fail("mail", bad);
+            return;
+        }
+        Reply refused = s.listener().check().mail(st, path.address());
+        if (refused != null) {
+            s.fail("mail", refused);
+            return;
+        }
+        candidate.sender = path.address();
+        st.tx = candidate;
+        s.ok("mail", Reply.OK_MAIL);
+    }
+
+    /** RCPT TO:<recipient> [NOTIFY=...] [ORCPT=type;xtext] */
+    void rcptCmd(String arg) throws IOException {
+        SmtpdState st = state();
+        if (st.tx.sender == null) {
+            s.fail("rcpt", Reply.NEED_MAIL);
+            return;
+        }
+        if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
+            s.fail("rcpt", Reply.syntax("RCPT TO:<address>"));
+            return;
+        }
+        Address.Path path = Address.parsePath(arg.substring(3));
+        if (path == null || path.address().isNull()) {
+            s.fail("rcpt", Reply.badAddress("recipient"));
+            return;
+        }
+        SmtpdParams.RcptDsn[] dsn = new SmtpdParams.RcptDsn[1];
+        Reply bad = SmtpdParams.rcpt(path.parameters(), dsn);
+        if (bad == null && !st.tx.smtputf8 && !isAscii(path.address().toString())) bad = Reply.NEED_SMTPUTF8;
+        if (bad != null) {
+            s.fail("rcpt", bad);
+            return;
+        }
+        if (st.tx.recipients.size() >= s.settings.recipientLimit()) {
+            s.fail("rcpt", Reply.TOO_MANY_RECIPIENTS);
+            return;
+        }
+        Address rcpt = path.address();
+        Reply reject = s.listener().check().rcpt(st, rcpt); // logs its own "reject:" line
+        if (reject != null) {
+            s.fail("rcpt", reject);
+            return;
+        }
+        if (st.tx.cleanup == null && !openQueueFile()) {
+            s.fail("rcpt", Reply.QUEUE_FILE_ERROR);
+            return;
+        }
+        st.tx.recipients.add(rcpt);
+        st.tx.cleanup.recipient(rcpt, rcpt.toString(), dsn[0].notifyValue(), dsn[0].orcptValue());
+        s.ok("rcpt", Reply.OK_RCPT);
+    }
+
+    /** DATA: 354, then dot-stuffed content up to CRLF.CRLF (see {@link SmtpdData}). */
+    void dataCmd(String arg) throws IOException {
+        SmtpdState st = state();
+        if (st.tx.bdat != null) {
+            s.fail("data", Reply.DATA_AFTER_BDAT);
+            return;
+        }
+        if (st.tx.recipients.isEmpty()) {
+            // Inside a transaction whose recipients were all refused this is no protocol error:
+            // a pipelining client sends DATA before it sees the RCPT replies (RFC 2920).
+            s.fail("data", st.tx.sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS);
+            return;
+        }
+        if (!arg.isEmpty()) {
+            s.fail("data", Reply.syntax("DATA"));
+            return;
+        }
+        Reply refused = s.listener().check().data(st);
+        if (refused != null) {
+            s.fail("data", refused);
+            return;
+        }
+        CleanupService.Transaction t = st.tx.cleanup;
+        s.checkPipelining(); // content sent before our 354 is improper pipelining
+        s.chat.reply(Reply.START_DATA);
+        s.chat.flush();
+        startContent(t);
+        st.inContent = true;
+        SmtpdData.Result r;
+        try {
+            r = SmtpdData.copy(s.chat, st, t, s.settings);
+        } catch (IOException e) {
+            st.count("data", false); // the disconnect line shows data=0/1
+            throw e;
+        }
+        st.inContent = false;
+        finish("data", r == SmtpdData.Result.BARE_LF);
+    }
+
+    /** BDAT count [LAST]: one chunk of exactly count bytes (RFC 3030); LAST ends the message. */
+    void bdatCmd(String arg) throws IOException {
+        SmtpdState st = state();
+        String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
+        if (w.length < 1 || w.length > 2 || w[0].isEmpty() || w[0].length() > 18
+                || !w[0].chars().allMatch(c -> c >= '0' && c <= '9')
+                || (w.length == 2 && !w[1].equalsIgnoreCase("LAST"))) {
+            s.fail("bdat", Reply.BAD_BDAT); // no count we can trust: nothing to skip
+            return;
+        }
+        long count = Long.parseLong(w[0]);
+        boolean last = w.length == 2;
+        Reply refusal = null;
+        if (st.tx.recipients.isEmpty()) {
+            refusal = st.tx.sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS;
+        } else if (s.settings.messageSizeLimit() > 0 && st.tx.bytes + count > s.settings.messageSizeLimit()) {
+            refusal = Reply.SIZE_EXCEEDS_LIMIT;
+        }
+        st.inContent = true;
+        if (refusal != null) {
+            // The chunk is on its way regardless: read it off the wire, then end the transaction.
+            try {
+                SmtpdBdat.discard(s.chat, st, count);
+            } catch (IOException e) {
+                st.count("bdat", false);
+                throw e;
+            }
+            st.inContent = false;
+            if (!st.tx.recipients.isEmpty()) logReject("BDAT", refusal, null);
+            st.resetTransaction();
+            s.fail("bdat", refusal);
+            return;
+        }
+        if (st.tx.bdat == null) {
+            st.tx.bdat = new SmtpdBdat(st.client.bareNewline == SmtpdSettings.BareNewline.REJECT);
+            startContent(st.tx.cleanup);
+        }
+        try {
+            st.tx.bdat.chunk(s.chat, st, count, st.tx.cleanup);
+        } catch (IOException e) {
+            st.count("bdat", false);
+            throw e;
+        }
+        st.inContent = false;
+        if (!last) {
+            s.ok("bdat", Reply.bdatOk(st.tx.bytes));
+            return;
+        }
+        st.tx.bdat.finish(st.tx.cleanup);
+        finish("bdat", st.tx.bdat.sawBareLf);
+    }
+
+    private void startContent(CleanupService.Transaction t) throws IOException {
+        t.attribute("log_protocol_name", state().protocol());
+        writeReceived(t);
+    }
+
+    /** Commits (or, after a bare LF under "reject", aborts) the message and answers the client. */
+    private void finish(String verb, boolean bareLf) throws IOException {
+        SmtpdState st = state();
+        CleanupService.Transaction t = st.tx.cleanup;
+        Reply reply;
+        if (bareLf) {
+            t.abort(); // nothing of a message with a bare LF may stay behind, not even a temporary file
+            reply = s.bareLfReply();
+        } else if ((reply = s.listener().check().endOfData(st)) != null) {
+            t.abort(); // refused by smtpd_end_of_data_restrictions
+        } else {
+            try {
+                reply = Reply.queued(t.commit());
+            } catch (CleanupException e) {
+                reply = e.reply();
+            }
+        }
+        st.where = "END-OF-MESSAGE";
+        if (reply.isPositive()) {
+            st.client.errors = 0; // a client that delivers mail is not a prober
+            s.ok(verb, reply);
+        } else {
+            logReject(verb.toUpperCase(Locale.ROOT), reply, null);
+            s.fail(verb, reply);
+        }
+        st.tx.cleanup = null; // committed or aborted above: nothing left to discard
+        st.resetTransaction();
+        if (bareLf) s.quit = true; // smtpd_forbid_bare_newline = reject disconnects
+    }
+
+    private boolean openQueueFile() {
+        SmtpdState st = state();
+        try {
+            CleanupService.Transaction t = s.listener().cleanup().open(CleanupService.Source.SMTPD);
+            t.sender(st.tx.sender, "");
+            t.attribute("log_client_name", st.client.name);
+            t.attribute("log_client_address", st.client.addressText);
+            t.attribute("log_helo_name", st.client.helo);
+            t.attribute("log_protocol_name", st.protocol());
+            t.attribute("rewrite_context", "remote");
+            if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
+            if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
+            st.tx.cleanup = t;
+            s.log.info(t.queueId() + ": client=" + st.client.label());
+            return true;
+        } catch (IOException e) {
+            s.log.warn("cannot create queue file: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** {@code QID: reject: RCPT from host[ip]: reply; from=<..> to=<..> proto=.. helo=<..>} */
+    void logReject(String stage, Reply reply, Address rcpt) {
+        SmtpdState st = state();
+        StringBuilder sb = new StringBuilder();
+        sb.append(st.tx.queueId()).append(": reject: ").append(stage).append(" from ")
+                .append(st.client.label()).append(": ").append(reply).append(';');
+        sb.append(" from=<").append(st.tx.sender).append('>');
+        if (rcpt != null) sb.append(" to=<").append(rcpt).append('>');
+        sb.append(" proto=").append(st.client.protocol);
+        sb.append(" helo=<").append(st.client.helo).append('>');
+        s.log.info(sb.toString());
+    }
+
+    private void writeReceived(CleanupService.Transaction t) throws IOException {
+        SmtpdState st = state();
+        List<String> lines = new ArrayList<>();
+        String helo = st.client.helo != null ? st.client.helo : st.client.name;
+        String ip = st.client.address instanceof java.net.Inet6Address ? "IPv6:" + st.client.addressText
+                : st.client.addressText;
+        lines.add("Received: from " + helo + " (" + st.client.name + " [" + ip + "])");
+        String by = "\tby " + s.settings.myhostname() + " (" + s.settings.mailName() + ") with " + st.protocol()
+                + " id " + t.queueId();
+        String date = ZonedDateTime.now().format(RECEIVED_DATE);
+        if (st.tx.recipients.size() == 1) {
+            lines.add(by);
+            lines.add("\tfor <" + st.tx.recipients.get(0) + ">; " + date);
+        } else {
+            lines.add(by + "; " + date);
+        }
+        for (String l : lines) {
+            byte[] b = l.getBytes(StandardCharsets.UTF_8);
+            t.line(b, b.length);
+        }
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
+        return true;
+    }
+}

@@ -1,0 +1,228 @@
+package mta.smtpd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import mta.master.Master;
+import mta.testing.TestSite;
+import mta.testing.Transcript;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SmtpdLimitsTest - per-client connection count and rate (Anvil), the per-line deadline, error sleep, a flood of connections.
+ *
+ * <p>One system, several listeners with {@code -o} overrides so that each limit is tested alone.
+ * Clients other than 127.0.0.1 are outside mynetworks and so not exempt from the client limits.
+ */
+class SmtpdLimitsTest {
+    private static final String HOST = "mx.example.test";
+
+    @TempDir
+    static Path tmp;
+    static TestSite site;
+    static Master m;
+    static SmtpdTestSupport sup;
+    static int countPort;
+    static int ratePort;
+    static int slowPort;
+    static int sleepPort;
+    static int floodPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        countPort = TestSite.freePort();
+        ratePort = TestSite.freePort();
+        slowPort = TestSite.freePort();
+        sleepPort = TestSite.freePort();
+        floodPort = TestSite.freePort();
+        site = new TestSite(tmp)
+                .masterCf(String.join("\n",
+                        "SMTPD inet n - n - - smtpd",
+                        "127.0.0.1:" + countPort + " inet n - n - - smtpd -o smtpd_client_connection_count_limit=2",
+                        "127.0.0.1:" + ratePort + " inet n - n - - smtpd -o smtpd_client_connection_rate_limit=3",
+                        "127.0.0.1:" + slowPort + " inet n - n - - smtpd -o smtpd_timeout=2s",
+                        "127.0.0.1:" + sleepPort + " inet n - n - - smtpd -o smtpd_soft_error_limit=2"
+                                + " -o smtpd_error_sleep_time=1s",
+                        "127.0.0.1:" + floodPort + " inet n - n - 2000 smtpd",
+                        "pickup unix n - n 60 1 pickup",
+                        "qmgr unix n - n 300 1 qmgr",
+                        "local unix - n n - - local", ""))
+                .write();
+        m = Master.start(site.config, Master.Options.defaults());
+        sup = new SmtpdTestSupport(site, m);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (m != null) m.close();
+    }
+
+    @Test
+    void connectionCountLimitPerClient() throws Exception {
+        List<Transcript> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Transcript t = Transcript.connectFrom("127.0.0.50", countPort);
+                t.expect("220 ");
+                open.add(t);
+            }
+            try (Transcript third = Transcript.connectFrom("127.0.0.50", countPort)) {
+                third.expect("421 4.7.0 " + HOST + " Error: too many connections from 127.0.0.50");
+                third.expectClosed();
+            }
+            sup.awaitLog("warning: Connection concurrency limit exceeded: 3 from unknown[127.0.0.50] for service 127.0.0.1:"
+                    + countPort);
+            // Another client is not affected, and mynetworks is exempt.
+            try (Transcript other = Transcript.connectFrom("127.0.0.51", countPort)) {
+                other.expect("220 ");
+            }
+            for (int i = 0; i < 3; i++) open.add(Transcript.connect(countPort));
+            for (Transcript t : open.subList(2, 5)) t.expect("220 ");
+            // When one session ends, its slot is free again.
+            open.get(0).send("QUIT").expect("221 ");
+            open.get(0).expectClosed();
+            long end = System.nanoTime() + SmtpdTestSupport.DEADLINE.toNanos();
+            while (true) {
+                try (Transcript again = Transcript.connectFrom("127.0.0.50", countPort)) {
+                    if (again.reply().startsWith("220 ")) break;
+                }
+                assertTrue(System.nanoTime() < end, "the slot never came back");
+                Thread.sleep(20);
+            }
+        } finally {
+            for (Transcript t : open) t.close();
+        }
+    }
+
+    @Test
+    void connectionRateLimitPerClient() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (Transcript t = Transcript.connectFrom("127.0.0.52", ratePort)) {
+                t.expect("220 ");
+                t.send("QUIT").expect("221 ");
+            }
+        }
+        try (Transcript t = Transcript.connectFrom("127.0.0.52", ratePort)) {
+            t.expect("421 4.7.0 " + HOST + " Error: too many connections from 127.0.0.52");
+            t.expectClosed();
+        }
+        sup.awaitLog("warning: Connection rate limit exceeded: 4 from unknown[127.0.0.52] for service");
+        try (Transcript t = Transcript.connect(ratePort)) { // mynetworks: exempt
+            t.expect("220 ");
+        }
+    }
+
+    @Test
+    void anvilWindowAndCleanup() {
+        long[] now = {0};
+        Anvil a = new Anvil(Duration.ofSeconds(60), () -> now[0]);
+        assertEquals(new Anvil.Counts(1, 1), a.connect("x"));
+        assertEquals(new Anvil.Counts(2, 2), a.connect("x"));
+        a.disconnect("x");
+        a.disconnect("x");
+        now[0] += Duration.ofSeconds(61).toNanos();
+        assertEquals(new Anvil.Counts(1, 1), a.connect("x"), "a new window starts");
+        a.disconnect("x");
+        a.connect("y");
+        now[0] += Duration.ofSeconds(121).toNanos();
+        a.connect("z");
+        assertEquals(2, a.size(), "idle x was dropped; y still has a session");
+    }
+
+    /** A client that sends one byte a second never completes a line: the per-line deadline ends it. */
+    @Test
+    void tricklingClientTimesOutWithoutSlowingOthers() throws Exception {
+        try (Socket slow = new Socket()) {
+            slow.connect(new InetSocketAddress("127.0.0.1", slowPort));
+            slow.setSoTimeout(20_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(slow.getInputStream(), StandardCharsets.UTF_8));
+            assertTrue(in.readLine().startsWith("220 "));
+            OutputStream out = slow.getOutputStream();
+            long start = System.nanoTime();
+            AtomicLong otherReply = new AtomicLong(-1);
+            Thread other = Thread.ofVirtual().start(() -> {
+                try (Transcript t = Transcript.connect(slowPort)) {
+                    long s = System.nanoTime();
+                    t.expect("220 ");
+                    t.send("NOOP").expect("250 ");
+                    otherReply.set(System.nanoTime() - s);
+                } catch (Exception e) {
+                    otherReply.set(Long.MAX_VALUE);
+                }
+            });
+            String line = null;
+            for (int i = 0; i < 40 && line == null; i++) {
+                try {
+                    out.write('N');
+                    out.flush();
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                slow.setSoTimeout(250);
+                try {
+                    line = in.readLine();
+                } catch (java.net.SocketTimeoutException notYet) {
+                    // keep trickling
+                }
+            }
+            long took = System.nanoTime() - start;
+            assertTrue(line != null && line.startsWith("421 4.4.2 " + HOST + " Error: timeout exceeded"), "got " + line);
+            assertTrue(took >= 1_500_000_000L && took < 8_000_000_000L, "timed out after smtpd_timeout: " + took);
+            other.join();
+            assertTrue(otherReply.get() >= 0 && otherReply.get() < 1_000_000_000L, "the other session was served at once");
+        }
+        sup.awaitLog("timeout after CONNECT from unknown[127.0.0.1]");
+    }
+
+    @Test
+    void errorsPastTheSoftLimitAreSlowed() throws Exception {
+        try (Transcript t = Transcript.connect(sleepPort)) {
+            t.expect("220 ");
+            long s = System.nanoTime();
+            t.send("BOGUS").expect("500 ");
+            t.send("BOGUS").expect("500 ");
+            assertTrue(System.nanoTime() - s < 900_000_000L, "no delay up to the soft limit");
+            s = System.nanoTime();
+            t.send("BOGUS").expect("500 ");
+            assertTrue(System.nanoTime() - s >= 900_000_000L, "delayed past the soft limit");
+        }
+    }
+
+    /** 1,000 clients at once: every one is greeted (maxproc 2000 in master.cf). */
+    @Test
+    void thousandConnectionsAreAllGreeted() throws Exception {
+        List<Socket> socks = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1000; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", floodPort), 10_000);
+                s.setSoTimeout(20_000);
+                socks.add(s);
+            }
+            int greeted = 0;
+            for (Socket s : socks) {
+                byte[] b = new byte[4];
+                int n = s.getInputStream().readNBytes(b, 0, 4);
+                if (n == 4 && new String(b, StandardCharsets.US_ASCII).equals("220 ")) greeted++;
+            }
+            assertEquals(1000, greeted);
+            for (Socket s : socks) s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        } finally {
+            for (Socket s : socks) s.close();
+        }
+    }
+}
