@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# compare.sh - our MTA and Debian's Postfix side by side, on the same load and the same machine:
+# smtp-source (20 sessions) into each one's smtpd, relayed to its own smtp-sink; the time per
+# sendmail call; the resident memory at rest. Prints one table with the ratios ours/Postfix.
+#
+# Usage: bench/compare.sh [messages] [size]
+#   messages  per run and per MTA (default 2000)
+#   size      message payload in bytes; default both 1024 and 102400 (one run each)
+# Environment: BENCH_SESSIONS (20), BENCH_WARMUP (200 1 KB messages into each MTA before
+#   measuring, so that our JIT has compiled the hot paths; 0 for none), BENCH_SENDMAIL (50 calls),
+#   BENCH_PORT (12530: ours on +0, its sink +1, Postfix on +10, its sink +11),
+#   BENCH_KEEP=DIR (copy both maillogs there).
+# Needs root, Debian's postfix package (postfix, smtp-source, smtp-sink, sendmail) and the built
+# jar (./mvnw -q -B -DskipTests package). Only 127.0.0.1 is used; everything runs from a
+# temporary directory that is removed on exit, and every wait has a deadline.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-2000}
+if [ -n "${2:-}" ]; then sizes=("$2"); else sizes=(1024 102400); fi
+sessions=${BENCH_SESSIONS:-20}; warmup=${BENCH_WARMUP:-200}; calls=${BENCH_SENDMAIL:-50}
+base=${BENCH_PORT:-12530}
+o_port=$base; o_sink=$((base + 1)); p_port=$((base + 10)); p_sink=$((base + 11))
+hz=$(getconf CLK_TCK)
+
+[ "$(id -u)" = 0 ] || { echo "$0: must run as root (Postfix's master runs as root)" >&2; exit 1; }
+for p in smtp-source smtp-sink /usr/sbin/postfix /usr/sbin/sendmail; do
+  command -v "$p" >/dev/null || { echo "$0: $p not found (Debian's postfix package)" >&2; exit 1; }
+done
+[ -r "$here/target/mta.jar" ] || { echo "$0: build first: ./mvnw -q -B -DskipTests package" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/mta-compare.XXXXXX)
+chmod 755 "$work"
+o=$work/ours; p=$work/postfix
+sinks=()
+cleanup() {
+  set +e
+  MAIL_CONFIG=$o/etc timeout 60 "$here/bin/postfix" stop >/dev/null 2>&1
+  timeout 30 "$here/bench/postfix-instance.sh" stop "$p" >/dev/null 2>&1
+  for s in "${sinks[@]}"; do kill "$s" 2>/dev/null; done
+  if [ -n "${BENCH_KEEP:-}" ]; then
+    mkdir -p "$BENCH_KEEP"; cp "$o/maillog" "$BENCH_KEEP/ours.maillog" 2>/dev/null
+    cp "$p/maillog" "$BENCH_KEEP/postfix.maillog" 2>/dev/null
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() { echo "$0: $*" >&2; exit 1; }
+now() { date +%s.%N; }
+
+# tree PID -> PID and all its descendants.
+tree() {
+  awk -v root="$1" '
+    { s = $0; sub(/.*\) /, "", s); split(s, f, " "); par[$1] = f[2] }
+    END { want[root] = 1; print root; changed = 1
+          while (changed) { changed = 0
+            for (q in par) if (!(q in want) && (par[q] in want)) { want[q] = 1; print q; changed = 1 } } }
+  ' < <(cat /proc/[0-9]*/stat 2>/dev/null || true)
+}
+# cpu_ticks PID -> user+system time of PID and its live descendants, plus that of every child
+# they have already reaped (cutime+cstime): Postfix's daemons that exit during a run are counted.
+# One pass over /proc; repeated until two readings agree, since a daemon that exits between the
+# reading of its own times and its parent's would be missed (the MTAs are idle when it is called,
+# apart from the odd tick of a JVM's housekeeping, hence within one tick).
+cpu_ticks() {
+  local a b d i
+  a=$(cpu_once "$1")
+  for i in $(seq 1 50); do
+    sleep 0.1; b=$(cpu_once "$1")
+    d=$((b - a)); d=${d#-}
+    [ "$d" -le 1 ] && break   # an idle JVM may still tick once
+    a=$b
+  done
+  echo "$b"
+}
+cpu_once() {
+  awk -v root="$1" '
+    { s = $0; sub(/.*\) /, "", s); split(s, f, " "); par[$1] = f[2]; t[$1] = f[12] + f[13] + f[14] + f[15] }
+    END { want[root] = 1; changed = 1
+          while (changed) { changed = 0
+            for (q in par) if (!(q in want) && (par[q] in want)) { want[q] = 1; changed = 1 } }
+          for (q in want) sum += t[q]; print sum + 0 }
+  ' < <(cat /proc/[0-9]*/stat 2>/dev/null || true)
+}
+# mem_kib PID FIELD -> sum of FIELD (Rss or Pss, from smaps_rollup) over PID and its descendants.
+mem_kib() {
+  local t=0 q v
+  for q in $(tree "$1"); do
+    v=$(awk -v k="$2:" '$1 == k { print $2 }' "/proc/$q/smaps_rollup" 2>/dev/null) || continue
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
+}
+sent() { grep -c 'status=sent' "$1" 2>/dev/null || true; }
+# wait_sent MAILLOG COUNT SECONDS -> waits until MAILLOG has COUNT deliveries.
+wait_sent() {
+  local deadline=$((SECONDS + $3))
+  while [ "$(sent "$1")" -lt "$2" ]; do
+    [ $SECONDS -lt "$deadline" ] || die "only $(sent "$1") of $2 delivered within $3s ($1)"
+    sleep 0.1
+  done
+}
+wait_220() {
+  local deadline=$((SECONDS + 30))
+  until printf 'QUIT\r\n' | timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1; head -c3 <&3" 2>/dev/null | grep -q 220; do
+    [ $SECONDS -lt $deadline ] || die "no 220 on 127.0.0.1:$1 within 30s"
+    sleep 0.05
+  done
+}
+start_sink() {
+  smtp-sink -u nobody "127.0.0.1:$1" 1000 & sinks+=($!)
+  sleep 0.3; kill -0 "${sinks[-1]}" 2>/dev/null || die "smtp-sink on $1 did not start"
+}
+
+# --- our MTA, configured as in bench/throughput.sh -------------------------------------------
+mkdir -p "$o/etc"
+cat > "$o/etc/main.cf" <<EOT
+myhostname = bench.example.test
+mydestination = \$myhostname, localhost
+mynetworks = 127.0.0.0/8
+relayhost = [127.0.0.1]:$o_sink
+queue_directory = $o/spool
+data_directory = $o/data
+maillog_file = $o/maillog
+alias_maps =
+alias_database =
+smtpd_peername_lookup = no
+EOT
+cat > "$o/etc/master.cf" <<EOT
+127.0.0.1:$o_port inet n - n - 1000 smtpd
+pickup unix n - n 60 1 pickup
+qmgr unix n - n 300 1 qmgr
+smtp unix - - n - - smtp
+local unix - n n - - local
+EOT
+start_sink "$o_sink"; start_sink "$p_sink"
+MAIL_CONFIG=$o/etc timeout 60 "$here/bin/postfix" start >"$work/ours-start.err" 2>&1 \
+  || { cat "$work/ours-start.err" >&2; die "our MTA did not start"; }
+wait_220 "$o_port"
+o_pid=$(tr -d ' \n' < "$o/spool/pid/master.pid")
+
+# --- Postfix -----------------------------------------------------------------------------------
+timeout 60 "$here/bench/postfix-instance.sh" start "$p" "$p_port" "$p_sink" >"$work/postfix-start.err" 2>&1 \
+  || { cat "$work/postfix-start.err" >&2; die "Postfix did not start"; }
+p_pid=$(tr -d ' \n' < "$p/spool/pid/master.pid")
+
+# Each MTA: name, port, master pid, maillog, MAIL_CONFIG, sendmail command.
+declare -A port=([ours]=$o_port [postfix]=$p_port) pid=([ours]=$o_pid [postfix]=$p_pid)
+declare -A log=([ours]=$o/maillog [postfix]=$p/maillog) cfg=([ours]=$o/etc [postfix]=$p/etc)
+declare -A smail=([ours]=$here/bin/sendmail [postfix]=/usr/sbin/sendmail)
+declare -A R   # results, R[measure,mta]
+
+sleep 3   # both at rest: memory before any mail
+for m in ours postfix; do
+  R[rss0,$m]=$(mem_kib "${pid[$m]}" Rss); R[pss0,$m]=$(mem_kib "${pid[$m]}" Pss)
+  R[procs,$m]=$(tree "${pid[$m]}" | wc -l)
+done
+
+# Sanity: one message through each, end to end.
+for m in ours postfix; do
+  swaks --server "127.0.0.1:${port[$m]}" --from bench@bench.example.test --to sink@remote.example \
+    --silent 2 --timeout 20 >/dev/null || die "$m did not accept a test message"
+  wait_sent "${log[$m]}" 1 30
+done
+
+# load MTA SIZE COUNT -> sets R[accept|e2e|cpu,MTA] (msg/s, msg/s, ms/msg)
+load() {
+  local m=$1 size=$2 count=$3 before c0 c1 t0 t1 t2
+  before=$(sent "${log[$m]}")
+  c0=$(cpu_ticks "${pid[$m]}")
+  t0=$(now)
+  timeout 1200 smtp-source -s "$sessions" -l "$size" -m "$count" -f bench@bench.example.test \
+    -t sink@remote.example "127.0.0.1:${port[$m]}" || die "smtp-source into $m failed"
+  t1=$(now)
+  wait_sent "${log[$m]}" $((before + count)) 1200
+  t2=$(now)
+  c1=$(cpu_ticks "${pid[$m]}")
+  R[accept,$m]=$(awk -v n="$count" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
+  R[e2e,$m]=$(awk -v n="$count" -v a="$t0" -v c="$t2" 'BEGIN { printf "%.0f", n / (c - a) }')
+  R[cpu,$m]=$(awk -v n="$count" -v d=$((c1 - c0)) -v hz="$hz" 'BEGIN { printf "%.2f", d / hz * 1000 / n }')
+}
+
+if [ "$warmup" -gt 0 ]; then
+  for m in ours postfix; do load "$m" 1024 "$warmup"; done
+fi
+rows=()
+for size in "${sizes[@]}"; do
+  kb=$(awk -v s="$size" 'BEGIN { printf (s % 1024 ? "%d B" : "%d KB"), (s % 1024 ? s : s / 1024) }')
+  for m in ours postfix; do
+    load "$m" "$size" "$n"
+    R[accept$size,$m]=${R[accept,$m]}; R[e2e$size,$m]=${R[e2e,$m]}; R[cpu$size,$m]=${R[cpu,$m]}
+    echo "$m, $kb: accept ${R[accept,$m]} msg/s, end to end ${R[e2e,$m]} msg/s, cpu ${R[cpu,$m]} ms/msg" >&2
+  done
+  rows+=("accept $kb (msg/s)|accept$size" "end to end $kb (msg/s)|e2e$size" "CPU per message $kb (ms)|cpu$size")
+done
+
+# sendmail: CALLS sequential calls, each posting one small message; wall time per call.
+msg=$'From: bench@bench.example.test\nTo: sink@remote.example\nSubject: sendmail bench\n\nhello\n'
+for m in ours postfix; do
+  before=$(sent "${log[$m]}")
+  t0=$(now)
+  for _ in $(seq 1 "$calls"); do
+    printf '%s' "$msg" | MAIL_CONFIG=${cfg[$m]} timeout 30 "${smail[$m]}" -f bench@bench.example.test sink@remote.example \
+      || die "$m sendmail failed"
+  done
+  t1=$(now)
+  R[sendmail,$m]=$(awk -v n="$calls" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 / n }')
+  wait_sent "${log[$m]}" $((before + calls)) 120
+done
+
+sleep 5   # at rest again, after the load
+for m in ours postfix; do
+  R[rss1,$m]=$(mem_kib "${pid[$m]}" Rss); R[pss1,$m]=$(mem_kib "${pid[$m]}" Pss)
+  R[procs1,$m]=$(tree "${pid[$m]}" | wc -l)
+done
+for k in rss0 pss0 rss1 pss1; do
+  for m in ours postfix; do R[$k,$m]=$(awk -v k="${R[$k,$m]}" 'BEGIN { printf "%.1f", k / 1024 }'); done
+done
+rows+=("sendmail, per call (ms)|sendmail"
+       "RSS at rest, before load (MiB)|rss0" "PSS at rest, before load (MiB)|pss0"
+       "RSS at rest, after load (MiB)|rss1" "PSS at rest, after load (MiB)|pss1")
+
+echo
+echo "compare.sh: $n messages per run, $sessions sessions, warm-up $warmup, $calls sendmail calls; $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "processes at rest: ours ${R[procs,ours]} (after load ${R[procs1,ours]}), postfix ${R[procs,postfix]} (after load ${R[procs1,postfix]})"
+printf '%-34s %10s %10s %12s\n' measure ours postfix ours/postfix
+for r in "${rows[@]}"; do
+  label=${r%%|*}; k=${r#*|}
+  printf '%-34s %10s %10s %12s\n' "$label" "${R[$k,ours]}" "${R[$k,postfix]}" \
+    "$(awk -v a="${R[$k,ours]}" -v b="${R[$k,postfix]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+done
