@@ -206,7 +206,7 @@ public final class Sendmail {
     }
 
     /** The DSN request of -N, -R and -V (RFC 3461 NOTIFY, RET, ENVID); null fields were not given. */
-    private record Dsn(String notify, String ret, String envid) {}
+    private record Dsn(String notifyEach, String ret, String envid) {}
 
     private static int fatal(PrintStream err, String message) {
         err.println("sendmail: fatal: " + message);
@@ -242,7 +242,7 @@ public final class Sendmail {
                 for (String one : r.split(",")) {
                     if (one.isBlank()) continue;
                     Address a = Address.parse(one.strip());
-                    if (dsn.notify() != null) w.record(RecordType.DSN_NOTIFY, dsn.notify());
+                    if (dsn.notifyEach() != null) w.record(RecordType.DSN_NOTIFY, dsn.notifyEach());
                     w.record(RecordType.RECIPIENT, a.toString());
                 }
             }
