@@ -222,7 +222,9 @@ final class QmgrMessage implements Runnable {
         List<DeferLog.Entry> deferLog = new ArrayList<>();
         for (DeliveryStatus st : results) {
             if (st.outcome() == DeliveryStatus.Outcome.SENT) {
-                delivered.add(dsnRecipient(st, st.relay().equals("local") ? "delivered" : "relayed"));
+                // a next hop that took the DSN request reports success itself
+                String action = st.relay().equals("local") ? "delivered" : "relayed";
+                if (!st.dsnPassedOn()) delivered.add(dsnRecipient(st, action));
             } else if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(dsnRecipient(st, "failed"));
             else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
                 deferred.add(dsnRecipient(st, "delayed"));

@@ -104,6 +104,32 @@ class DsnTest {
     }
 
     @Test
+    void aNextHopThatOffersDsnGetsTheRequestAndReportsSuccessItself() throws Exception {
+        try (ScriptedSmtpServer mx = mx().ehlo("250-dsn.test\n250-PIPELINING\n250 DSN")) {
+            TestSite site = new TestSite(tmp).param("relayhost", mx.nexthop()).write();
+            String id;
+            try (Master m = Master.start(site.config, Master.Options.defaults());
+                 Transcript t = Transcript.connect(site.smtpdPort)) {
+                t.expect("220 ");
+                t.send("EHLO client.example.test").expect("250 ");
+                t.send("MAIL FROM:<" + SENDER + "> RET=FULL ENVID=a+2Bb").expect("250 2.1.0");
+                t.send("RCPT TO:<good@remote.example> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;x+3Dy@remote.example")
+                        .expect("250 2.1.5");
+                t.send("DATA").expect("354 ");
+                t.send("Subject: passed on");
+                t.send("");
+                id = queueId(t.send(".").expect("250 2.0.0"));
+                t.send("QUIT").expect("221 ");
+                waitFor(() -> read(site.maillog).contains(id + ": removed"), "the message is done");
+            }
+            assertTrue(mx.commands().contains("MAIL FROM:<" + SENDER + "> RET=FULL ENVID=a+2Bb"), mx.commands().toString());
+            assertTrue(mx.commands().contains("RCPT TO:<good@remote.example> NOTIFY=SUCCESS,DELAY"
+                    + " ORCPT=rfc822;x+3Dy@remote.example"), mx.commands().toString());
+            assertFalse(read(site.maillog).contains("delivery status notification"), "the next hop reports success");
+        }
+    }
+
+    @Test
     void delayWarningsOnlyForRecipientsThatAskedForThem() throws Exception {
         try (ScriptedSmtpServer mx = mx()) {
             TestSite site = new TestSite(tmp).param("relayhost", mx.nexthop()).param("delay_warning_time", "1s").write();
