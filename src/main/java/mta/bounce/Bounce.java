@@ -30,8 +30,14 @@ import mta.util.MailLog;
  *       has {@code 2bounce} or {@code bounce}, sent from double_bounce_sender, else it is discarded;</li>
  *   <li>a postmaster notice that fails (sender double_bounce_sender) is always discarded: no loops;</li>
  *   <li>a delay warning to the sender: {@code QID: sender delay notification: NEWQID}; with
- *       {@code delay} in notify_classes also the headers to delay_notice_recipient.</li>
+ *       {@code delay} in notify_classes also the headers to delay_notice_recipient;</li>
+ *   <li>a success report to the sender: {@code QID: sender delivery status notification: NEWQID}.</li>
  * </ul>
+ *
+ * <p>Each recipient's RFC 3461 NOTIFY decides whether it is reported at all: failures unless
+ * NOTIFY is given without FAILURE (NEVER included), delays unless NOTIFY is given without DELAY,
+ * success only with NOTIFY=SUCCESS. The message's {@code dsn_ret} (RET) decides how much of the
+ * original is returned, its {@code dsn_envid} (ENVID) is quoted as {@code Original-Envelope-Id}.
  */
 public final class Bounce {
     private final CleanupService cleanup;
@@ -81,6 +87,8 @@ public final class Bounce {
      */
     public String nonDelivery(String queueId, QueueFile.Envelope env, Path queueFile, List<DsnRecipient> failed)
             throws IOException, CleanupException {
+        failed = failed.stream().filter(r -> r.wants().failure()).toList();
+        if (failed.isEmpty()) return null; // NOTIFY=NEVER, or NOTIFY without FAILURE: nobody is told
         if (env.sender().equalsIgnoreCase(doubleBounceSender)) {
             log.warn(queueId + ": undeliverable postmaster notification discarded");
             return null;
@@ -91,18 +99,16 @@ public final class Bounce {
                 return null;
             }
             String id = submit(queueId, env, queueFile, failed, doubleBounceSender, twoBounceRecipient,
-                    "Postmaster Copy: Undelivered Mail", postmasterText(), null, DsnMessage.Returned.MESSAGE);
+                    "Postmaster Copy: Undelivered Mail", postmasterText(), null, DsnMessage.Returned.MESSAGE, true);
             log.info(queueId + ": postmaster non-delivery notification: " + id);
             return id;
         }
-        DsnMessage.Returned returned = env.contentSize() <= sizeLimit
-                ? DsnMessage.Returned.MESSAGE : DsnMessage.Returned.HEADERS;
         String id = submit(queueId, env, queueFile, failed, "", env.sender(),
-                "Undelivered Mail Returned to Sender", failureText(), null, returned);
+                "Undelivered Mail Returned to Sender", failureText(), null, returned(env, true), true);
         log.info(queueId + ": sender non-delivery notification: " + id);
         if (notify.contains("bounce")) {
             String pm = submit(queueId, env, queueFile, failed, doubleBounceSender, bounceRecipient,
-                    "Postmaster Copy: Undelivered Mail", postmasterText(), null, DsnMessage.Returned.HEADERS);
+                    "Postmaster Copy: Undelivered Mail", postmasterText(), null, DsnMessage.Returned.HEADERS, true);
             log.info(queueId + ": postmaster non-delivery notification: " + pm);
         }
         return id;
@@ -117,28 +123,58 @@ public final class Bounce {
     public String delayWarning(String queueId, QueueFile.Envelope env, Path queueFile, List<DsnRecipient> delayed,
                                Duration age) throws IOException, CleanupException {
         if (isNotice(env.sender())) return null;
+        delayed = delayed.stream().filter(r -> r.wants().delay()).toList();
+        if (delayed.isEmpty()) return null; // NOTIFY given without DELAY
         Instant until = Instant.ofEpochMilli(env.arrivalMillis()).plus(maxQueueLifetime);
         String id = submit(queueId, env, queueFile, delayed, "", env.sender(),
-                "Delayed Mail (still being retried)", delayText(age), until, DsnMessage.Returned.HEADERS);
+                "Delayed Mail (still being retried)", delayText(age), until, returned(env, false), true);
         log.info(queueId + ": sender delay notification: " + id);
         if (notify.contains("delay")) {
             String pm = submit(queueId, env, queueFile, delayed, doubleBounceSender, delayRecipient,
-                    "Postmaster Warning: Delayed Mail", delayText(age), until, DsnMessage.Returned.HEADERS);
+                    "Postmaster Warning: Delayed Mail", delayText(age), until, DsnMessage.Returned.HEADERS, true);
             log.info(queueId + ": postmaster delay notification: " + pm);
         }
         return id;
     }
 
+    /**
+     * Tells the sender that {@code delivered} recipients that asked for it (NOTIFY=SUCCESS) have
+     * their mail ({@code Action: delivered} or {@code relayed}, as the queue manager set it).
+     *
+     * @return the report's queue ID, or null when no recipient asked for one
+     */
+    public String success(String queueId, QueueFile.Envelope env, Path queueFile, List<DsnRecipient> delivered)
+            throws IOException, CleanupException {
+        if (isNotice(env.sender())) return null;
+        delivered = delivered.stream().filter(r -> r.wants().success()).toList();
+        if (delivered.isEmpty()) return null;
+        String id = submit(queueId, env, queueFile, delivered, "", env.sender(),
+                "Successful Mail Delivery Report", successText(), null, returned(env, false), false);
+        log.info(queueId + ": sender delivery status notification: " + id);
+        return id;
+    }
+
+    /**
+     * What a notice to the sender returns of the message (RFC 3461 RET): HDRS the headers, FULL
+     * the message when it fits bounce_size_limit; without RET a non-delivery notice returns the
+     * message (within the limit), delay warnings and success reports the headers.
+     */
+    private DsnMessage.Returned returned(QueueFile.Envelope env, boolean failure) {
+        String ret = env.attribute("dsn_ret");
+        boolean full = ret == null ? failure : ret.equalsIgnoreCase("FULL");
+        return full && env.contentSize() <= sizeLimit ? DsnMessage.Returned.MESSAGE : DsnMessage.Returned.HEADERS;
+    }
+
     private String submit(String queueId, QueueFile.Envelope env, Path queueFile, List<DsnRecipient> rcpts,
                           String sender, String to, String subject, List<String> text, Instant retryUntil,
-                          DsnMessage.Returned returned) throws IOException, CleanupException {
+                          DsnMessage.Returned returned, boolean undelivered) throws IOException, CleanupException {
         DsnMessage m = new DsnMessage(myhostname, queueId, subject, to)
                 .notification(text, rcpts)
                 .status(myhostname, queueId, env, rcpts, retryUntil);
         try (CleanupService.Transaction t = cleanup.open(CleanupService.Source.BOUNCE)) {
             t.sender(sender.isEmpty() ? Address.NULL_SENDER : Address.parse(sender), sender);
             t.recipient(Address.parse(to), to);
-            m.writeTo(t, queueFile, env, returned);
+            m.writeTo(t, queueFile, env, returned, undelivered);
             return t.commit();
         }
     }
@@ -152,6 +188,18 @@ public final class Bounce {
                 "",
                 "The addresses and the reasons are listed below. Mail the postmaster",
                 "of this site for help, and include this report.",
+                "",
+                "                   The " + mailName + " program");
+    }
+
+    private List<String> successText() {
+        return List.of(
+                "This is the mail system at host " + myhostname + ".",
+                "",
+                "You asked for a report when your message reached the recipients",
+                "listed below; it has. Mail delivered into a mailbox here needs no",
+                "further report; mail passed on to another system may still bring",
+                "word from there should it fail later.",
                 "",
                 "                   The " + mailName + " program");
     }

@@ -14,7 +14,8 @@ import mta.queue.QueueFile;
 
 /**
  * DsnMessage - the text of one RFC 3464 notice: headers, a readable part, the
- * message/delivery-status part, and the returned message or its headers.
+ * message/delivery-status part (with the sender's ENVID as {@code Original-Envelope-Id} and each
+ * recipient's ORCPT as {@code Original-Recipient}), and the returned message or its headers.
  *
  * <p>Reads the original message's content from its queue file; writes lines into a cleanup
  * transaction that the caller has opened (envelope already set) and commits.
@@ -68,6 +69,8 @@ final class DsnMessage {
         out.add("Content-Description: Delivery report");
         out.add("Content-Type: message/delivery-status");
         out.add("");
+        String envid = env.attribute("dsn_envid");
+        if (envid != null) out.add("Original-Envelope-Id: " + envid);
         out.add("Reporting-MTA: dns; " + myhostname);
         out.add("X-Postfix-Queue-ID: " + queueId);
         out.add("X-Postfix-Sender: rfc822; " + env.sender());
@@ -75,9 +78,8 @@ final class DsnMessage {
         for (DsnRecipient r : recipients) {
             out.add("");
             out.add("Final-Recipient: rfc822; " + r.address());
-            if (r.original() != null && !r.original().equals(r.address())) {
-                out.add("Original-Recipient: rfc822; " + r.original());
-            }
+            String original = r.originalRecipient();
+            if (original != null) out.add("Original-Recipient: " + original);
             out.add("Action: " + r.action());
             out.add("Status: " + r.status());
             if (r.remoteMta() != null) out.add("Remote-MTA: dns; " + r.remoteMta());
@@ -93,11 +95,11 @@ final class DsnMessage {
     }
 
     /** Writes everything to {@code t}: the parts so far, then the original (the third part). */
-    void writeTo(CleanupService.Transaction t, Path queueFile, QueueFile.Envelope env, Returned returned)
-            throws IOException {
+    void writeTo(CleanupService.Transaction t, Path queueFile, QueueFile.Envelope env, Returned returned,
+                 boolean undelivered) throws IOException {
         out.add("--" + boundary);
         if (returned == Returned.MESSAGE) {
-            out.add("Content-Description: Undelivered Message");
+            out.add("Content-Description: " + (undelivered ? "Undelivered Message" : "Message"));
             out.add("Content-Type: message/rfc822");
         } else {
             out.add("Content-Description: Message Headers");

@@ -12,6 +12,7 @@ import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
 import mta.mail.Address;
+import mta.mail.DsnNotify;
 import mta.queue.QueueFileWriter;
 import mta.queue.QueueName;
 import mta.queue.Queues;
@@ -43,11 +44,18 @@ import mta.queue.TriggerClient;
  *                 site or message; -q30m and the like are accepted and do nothing more
  *     -bm         read mail from standard input and post it (the default)
  *     -C dir      the configuration directory (as -c and MAIL_CONFIG)
- *     -N, -R, -V, -B, -v, -o*, -h, -L, -m, -U, -X and other historical options are accepted and
- *     ignored; -qS and -bt are refused
+ *     -N dsn      delivery status notifications for every recipient (RFC 3461 NOTIFY): "never",
+ *                 or a comma list of "failure", "delay", "success". Without -N the sender hears of
+ *                 failures and (after delay_warning_time) of delays
+ *     -R return   how much of the message a notice returns (RFC 3461 RET): "hdrs" the headers,
+ *                 "full" the whole message (within bounce_size_limit)
+ *     -V envid    the envelope ID quoted in notices as Original-Envelope-Id (RFC 3461 ENVID)
+ *     -B, -v, -o*, -h, -L, -m, -U, -X and other historical options are accepted and ignored;
+ *     -qS and -bt are refused
  *
  * EXIT STATUS
- *     0 posted; 64 (EX_USAGE) bad options or no recipients; 65 (EX_DATAERR) bad input;
+ *     0 posted; 64 (EX_USAGE) bad options (a bad -N, -R or -V value included) or no recipients;
+ *     65 (EX_DATAERR) bad input;
  *     75 (EX_TEMPFAIL) the maildrop queue cannot be written.
  * </pre>
  */
@@ -72,6 +80,9 @@ public final class Sendmail {
         String mode = "m";
         List<String> rcpts = new ArrayList<>();
         String queueTarget = null;
+        String dsnNotify = null;
+        String dsnRet = null;
+        String dsnEnvid = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
@@ -105,6 +116,20 @@ public final class Sendmail {
                         case 'f', 'r' -> sender = value;
                         case 'F' -> fullName = value;
                         case 'C' -> dashC = value;
+                        case 'N' -> {
+                            dsnNotify = DsnNotify.normalize(value);
+                            if (dsnNotify == null) return fatal(err, "bad -N option value: " + value);
+                        }
+                        case 'R' -> {
+                            dsnRet = value.toUpperCase(java.util.Locale.ROOT);
+                            if (!dsnRet.equals("HDRS") && !dsnRet.equals("FULL")) {
+                                return fatal(err, "bad -R option value: " + value);
+                            }
+                        }
+                        case 'V' -> {
+                            if (!validEnvid(value)) return fatal(err, "bad -V option value: " + value);
+                            dsnEnvid = value;
+                        }
                         default -> { }
                     }
                 }
@@ -176,12 +201,27 @@ public final class Sendmail {
         if (sender == null) sender = user;
         if (sender.equals("<>")) sender = "";
         if (fullName == null) fullName = "";
-        return post(queues, config, in, err, sender, fullName, rcpts, extract, dotEnds);
+        return post(queues, config, in, err, sender, fullName, rcpts, extract, dotEnds,
+                new Dsn(dsnNotify, dsnRet, dsnEnvid));
+    }
+
+    /** The DSN request of -N, -R and -V (RFC 3461 NOTIFY, RET, ENVID); null fields were not given. */
+    private record Dsn(String notifyEach, String ret, String envid) {}
+
+    private static int fatal(PrintStream err, String message) {
+        err.println("sendmail: fatal: " + message);
+        return EX_USAGE;
+    }
+
+    /** An ENVID (RFC 3461): 1 to 100 printable US-ASCII characters, no spaces. */
+    static boolean validEnvid(String v) {
+        if (v.isEmpty() || v.length() > 100) return false;
+        return v.chars().allMatch(c -> c > 32 && c < 127);
     }
 
     /** postdrop: writes the message to maildrop/ and wakes pickup. */
     private static int post(Queues queues, Config config, InputStream in, PrintStream err, String sender,
-                            String fullName, List<String> rcpts, boolean extract, boolean dotEnds) {
+                            String fullName, List<String> rcpts, boolean extract, boolean dotEnds, Dsn dsn) {
         QueueFileWriter w;
         try {
             queues.create(); // a fresh installation that has never been started still takes mail
@@ -195,11 +235,14 @@ public final class Sendmail {
             if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
             w.record(RecordType.ATTRIBUTE, "uid=" + uid());
             if (extract) w.record(RecordType.ATTRIBUTE, "extract_recipients=yes");
+            if (dsn.ret() != null) w.record(RecordType.ATTRIBUTE, "dsn_ret=" + dsn.ret());
+            if (dsn.envid() != null) w.record(RecordType.ATTRIBUTE, "dsn_envid=" + dsn.envid());
             w.record(RecordType.SENDER, sender);
             for (String r : rcpts) {
                 for (String one : r.split(",")) {
                     if (one.isBlank()) continue;
                     Address a = Address.parse(one.strip());
+                    if (dsn.notifyEach() != null) w.record(RecordType.DSN_NOTIFY, dsn.notifyEach());
                     w.record(RecordType.RECIPIENT, a.toString());
                 }
             }

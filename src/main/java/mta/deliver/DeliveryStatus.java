@@ -10,10 +10,17 @@ import mta.queue.QueueFile;
  * ({@code 2.0.0}, {@code 4.4.1}, {@code 5.1.1}); {@code relay} is what the log shows after
  * {@code relay=} ({@code local}, {@code host[ip]:port}, {@code none}); {@code reason} is the text
  * in parentheses after the status. {@code connectSeconds} and {@code transferSeconds} are the
- * third and fourth parts of the log's {@code delays=}.
+ * third and fourth parts of the log's {@code delays=}. {@code dsnPassedOn} is true when the
+ * recipient's RFC 3461 request went on to a next hop that offers DSN: from there on, success
+ * reports are that system's business, not ours.
  */
 public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay,
-                             String reason, double connectSeconds, double transferSeconds) {
+                             String reason, double connectSeconds, double transferSeconds, boolean dsnPassedOn) {
+
+    public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+                          double connectSeconds, double transferSeconds) {
+        this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, false);
+    }
 
     /** What happened, which decides what the queue manager does next. */
     public enum Outcome {
@@ -40,7 +47,7 @@ public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, Str
 
     /** The same status for another recipient. */
     public DeliveryStatus forRecipient(QueueFile.Recipient r) {
-        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds);
+        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn);
     }
 
     /** The same status with the DSN code taken from an SMTP reply ("550 5.1.1 ..."), if it has one. */

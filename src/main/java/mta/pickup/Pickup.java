@@ -20,9 +20,13 @@ import mta.util.MailLog;
  * <p>Reads {@code maildrop/<ID>} files (written by {@code sendmail} through postdrop) when woken
  * through {@code public/pickup}, and every {@code wakeup} seconds of its master.cf entry. Each file
  * becomes a new message in {@code incoming/} with the posting time kept; the maildrop file is
- * removed only after cleanup has committed the new one. Logs {@code QID: uid=N from=<sender>}.
+ * removed only after cleanup has committed the new one. The DSN request that sendmail -N, -R, -V
+ * stored (each recipient's {@code n} record, the {@code dsn_ret} and {@code dsn_envid} attributes)
+ * goes along. Logs {@code QID: uid=N from=<sender>}.
  */
 public final class Pickup implements Trigger {
+    /** The message's RFC 3461 RET and ENVID (sendmail -R, -V), passed on as they are. */
+    private static final String[] DSN_ATTRIBUTES = {"dsn_ret", "dsn_envid"};
     private final Queues queues;
     private final CleanupService cleanup;
     private final MailLog.Channel log;
@@ -76,8 +80,13 @@ public final class Pickup implements Trigger {
                 t.arrivalTime(env.arrivalMillis());
                 t.sender(Address.parse(env.sender()), env.fullName());
                 t.attribute("rewrite_context", "local");
+                for (String dsn : DSN_ATTRIBUTES) {
+                    if (env.attribute(dsn) != null) t.attribute(dsn, env.attribute(dsn));
+                }
                 // Recipients already done (a message requeued by postsuper -r) are not delivered again.
-                for (QueueFile.Recipient r : env.pending()) t.recipient(Address.parse(r.address()), r.address());
+                for (QueueFile.Recipient r : env.pending()) {
+                    t.recipient(Address.parse(r.address()), r.address(), r.dsnNotify(), r.dsnOrcpt());
+                }
                 QueueFile.forEachLine(file, env.contentOffset(), t::line);
                 t.commit();
             }

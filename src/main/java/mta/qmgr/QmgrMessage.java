@@ -30,8 +30,9 @@ import mta.util.MailLog;
  * virtual thread (at most {@code default_destination_concurrency_limit} per destination), logs each
  * recipient's status, and crosses off the delivered and the bounced ones in the file. Then: nothing
  * pending, the file is removed; else it goes to {@code deferred/} with its retry time as mtime and
- * the reasons in {@code defer/<ID>}; failures are returned to the sender by bounce. Unreadable files
- * go to {@code corrupt/}.
+ * the reasons in {@code defer/<ID>}; failures are returned to the sender by bounce, and so are
+ * delays and successes when the recipient's DSN request asks for them (bounce applies NOTIFY).
+ * Unreadable files go to {@code corrupt/}.
  */
 final class QmgrMessage implements Runnable {
     private final Qmgr q;
@@ -217,9 +218,14 @@ final class QmgrMessage implements Runnable {
     private void finish(QueueFile.Envelope env, Instant arrival, List<DeliveryStatus> results) throws IOException {
         List<DsnRecipient> bounced = new ArrayList<>();
         List<DsnRecipient> deferred = new ArrayList<>();
+        List<DsnRecipient> delivered = new ArrayList<>();
         List<DeferLog.Entry> deferLog = new ArrayList<>();
         for (DeliveryStatus st : results) {
-            if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(dsnRecipient(st, "failed"));
+            if (st.outcome() == DeliveryStatus.Outcome.SENT) {
+                // a next hop that took the DSN request reports success itself
+                String action = st.relay().equals("local") ? "delivered" : "relayed";
+                if (!st.dsnPassedOn()) delivered.add(dsnRecipient(st, action));
+            } else if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(dsnRecipient(st, "failed"));
             else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
                 deferred.add(dsnRecipient(st, "delayed"));
                 deferLog.add(new DeferLog.Entry(st.recipient().address(), st.dsn(), "delayed", st.reason()));
@@ -230,15 +236,14 @@ final class QmgrMessage implements Runnable {
         boolean expired = !deferred.isEmpty() && age.compareTo(lifetime) >= 0;
         if (expired) {
             q.log.info(id + ": from=<" + env.sender() + ">, status=expired, returned to sender");
-            for (DsnRecipient r : deferred) {
-                bounced.add(new DsnRecipient(r.address(), r.original(), r.status(), "failed", r.reason(), r.relay()));
-            }
+            for (DsnRecipient r : deferred) bounced.add(r.withAction("failed"));
             for (DeliveryStatus st : results) {
                 if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) QueueFile.markDone(file, st.recipient().offset());
             }
             deferred.clear();
             deferLog.clear();
         }
+        reportSuccess(env, delivered);
         if (!bounced.isEmpty()) {
             try {
                 s.bounce().nonDelivery(id, env, file, bounced);
@@ -274,9 +279,23 @@ final class QmgrMessage implements Runnable {
         }
     }
 
+    /**
+     * Sends the success report for delivered recipients that asked for one (NOTIFY=SUCCESS). The
+     * mail is delivered: a report that cannot be queued is logged, never retried.
+     */
+    private void reportSuccess(QueueFile.Envelope env, List<DsnRecipient> delivered) {
+        if (delivered.isEmpty()) return;
+        try {
+            s.bounce().success(id, env, file, delivered);
+        } catch (Exception e) {
+            q.log.warn(id + ": cannot send delivery status notification: " + e.getMessage());
+        }
+    }
+
     private static DsnRecipient dsnRecipient(DeliveryStatus st, String action) {
-        return new DsnRecipient(st.recipient().address(), st.recipient().original(), st.dsn(), action,
-                st.reason(), st.relay());
+        QueueFile.Recipient r = st.recipient();
+        return new DsnRecipient(r.address(), r.original(), st.dsn(), action, st.reason(), st.relay(),
+                r.dsnNotify(), r.dsnOrcpt());
     }
 
     /** Moves the message to deferred/ with its next retry time: its age, within the backoff bounds. */

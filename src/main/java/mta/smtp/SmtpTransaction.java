@@ -8,6 +8,7 @@ import java.util.Map;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.mail.Xtext;
 import mta.queue.QueueFile;
 
 /**
@@ -17,7 +18,8 @@ import mta.queue.QueueFile;
  * replies; writes the commands and the dot-stuffed content. With PIPELINING it sends MAIL, every
  * RCPT and DATA in one write and then reads the replies in order (RFC 2920). The result is one
  * status per recipient: a recipient the server refused keeps that refusal, the others share the
- * fate of the message. Nothing is thrown for the remote side's failures.
+ * fate of the message. Nothing is thrown for the remote side's failures. A server that offers DSN
+ * gets the sender's RFC 3461 request: RET and ENVID on MAIL, NOTIFY and ORCPT on RCPT.
  */
 final class SmtpTransaction {
     private static final byte[] DOT_CRLF = {'.', '\r', '\n'};
@@ -73,7 +75,8 @@ final class SmtpTransaction {
     private List<QueueFile.Recipient> envelope(DeliveryRequest request) throws PeerException {
         List<QueueFile.Recipient> recipients = request.recipients();
         String mail = "MAIL FROM:<" + request.sender() + ">"
-                + (features.sizeLimit() >= 0 ? " SIZE=" + request.contentSize() : "");
+                + (features.sizeLimit() >= 0 ? " SIZE=" + request.contentSize() : "")
+                + (features.dsn() ? dsnMail(request) : "");
         return features.pipelining() ? pipelined(mail, recipients) : stepByStep(mail, recipients);
     }
 
@@ -136,8 +139,24 @@ final class SmtpTransaction {
         return accepted;
     }
 
-    private static String rcpt(QueueFile.Recipient r) {
-        return "RCPT TO:<" + r.address() + ">";
+    private String rcpt(QueueFile.Recipient r) {
+        StringBuilder sb = new StringBuilder("RCPT TO:<").append(r.address()).append('>');
+        if (features.dsn()) {
+            if (r.dsnNotify() != null) sb.append(" NOTIFY=").append(r.dsnNotify());
+            if (r.dsnOrcpt() != null) {
+                int semi = r.dsnOrcpt().indexOf(';');
+                String type = semi > 0 ? r.dsnOrcpt().substring(0, semi) : "rfc822";
+                sb.append(" ORCPT=").append(type).append(';').append(Xtext.encode(r.dsnOrcpt().substring(semi + 1)));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The RFC 3461 parameters of MAIL FROM, for a server that offers DSN: RET and ENVID as queued. */
+    private static String dsnMail(DeliveryRequest request) {
+        String ret = request.attributes().get("dsn_ret");
+        String envid = request.attributes().get("dsn_envid");
+        return (ret != null ? " RET=" + ret : "") + (envid != null ? " ENVID=" + Xtext.encode(envid) : "");
     }
 
     // ------------------------------------------------------------------ content
@@ -190,7 +209,8 @@ final class SmtpTransaction {
     }
 
     private DeliveryStatus status(QueueFile.Recipient r, Outcome o, String dsn, String reason) {
-        return new DeliveryStatus(r, o, dsn, host.relay(), reason, connectSeconds, elapsed());
+        boolean passedOn = o == Outcome.SENT && features.dsn();
+        return new DeliveryStatus(r, o, dsn, host.relay(), reason, connectSeconds, elapsed(), passedOn);
     }
 
     private double elapsed() {

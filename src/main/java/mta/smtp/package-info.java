@@ -11,8 +11,8 @@
  *   {@code domain:port}, {@code domain}) into server addresses, through MX and A/AAAA lookups.
  *   The agent tries them in order until one holds a conversation: {@link mta.smtp.SmtpSession}
  *   reads the greeting and says EHLO (HELO when EHLO is refused), {@link mta.smtp.SmtpTransaction}
- *   sends MAIL, RCPT and DATA (pipelined when the server offers PIPELINING) and the dot-stuffed
- *   content, and {@link mta.smtp.SmtpConnection} carries the bytes with time and length limits.
+ *   sends MAIL, RCPT and DATA (pipelined when the server offers PIPELINING; with RET, ENVID,
+ *   NOTIFY and ORCPT when it offers DSN) and the dot-stuffed content, and {@link mta.smtp.SmtpConnection} carries the bytes with time and length limits.
  *   The result is one {@link mta.deliver.DeliveryStatus} per recipient, with reasons worded as
  *   Postfix words them (see {@link mta.smtp.Reasons}). See docs/smtp-client.md.
  *
@@ -28,6 +28,7 @@
  *   smtp_data_xfer_timeout (180s), smtp_data_done_timeout (600s), smtp_quit_timeout (300s).
  *
  * SEE ALSO
- *   Postfix smtp(8); RFC 5321 (SMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 7505 (null MX).
+ *   Postfix smtp(8); RFC 5321 (SMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 3461 (DSN),
+ *   RFC 7505 (null MX).
  */
 package mta.smtp;
