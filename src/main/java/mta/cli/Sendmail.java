@@ -40,7 +40,7 @@ import mta.queue.Queues;
  *                 site or message; -q30m and the like are accepted and do nothing more
  *     -bm         read mail from standard input and post it (the default)
  *     -bs         stand-alone SMTP server mode: SMTP commands on standard input, replies on
- *                 standard output (Postfix's smtpd -S, here mta.smtpd.SmtpdStdio in a child
+ *                 standard output (Postfix's smtpd -S; here the class SmtpdStdio in a child
  *                 process). The client is localhost[127.0.0.1]; mail goes to maildrop/ as in -bm.
  *                 Relay and other access restrictions apply only when run as mail_owner
  *     -C dir      the configuration directory (as -c and MAIL_CONFIG)
