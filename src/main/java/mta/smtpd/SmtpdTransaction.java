@@ -248,7 +248,8 @@ final class SmtpdTransaction {
             t.attribute("log_client_address", st.client.addressText);
             t.attribute("log_helo_name", st.client.helo);
             t.attribute("log_protocol_name", st.protocol());
-            t.attribute("rewrite_context", "remote");
+            // local_header_rewrite_clients: cleanup completes and maps header addresses of local mail only
+            t.attribute("rewrite_context", s.settings.localRewriteClients().isLocal(st.client) ? "local" : "remote");
             if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
             if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
             st.tx.cleanup = t;
