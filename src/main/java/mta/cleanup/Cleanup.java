@@ -13,7 +13,8 @@ import mta.util.MailLog;
 /**
  * Cleanup - the cleanup service: turns a submission into a complete queue file in incoming/.
  *
- * <p>Reads {@code myhostname}, {@code myorigin}, the address maps ({@link CleanupMaps}), {@code message_size_limit},
+ * <p>Reads {@code myhostname}, {@code myorigin}, the address maps ({@link CleanupMaps}), header
+ * address rewriting for local mail ({@link CleanupRewrite}), {@code message_size_limit},
  * {@code line_length_limit}, {@code header_size_limit}, {@code enable_long_queue_ids}. Writes
  * {@code incoming/<ID>} through {@link QueueFileWriter} and wakes the queue manager. The
  * per-message work (headers, -t, missing headers) is in {@link CleanupMessage}.
@@ -24,6 +25,7 @@ public final class Cleanup implements CleanupService {
     final Trigger qmgr;
     final TrivialRewrite rewrite;
     final CleanupMaps maps;
+    final CleanupRewrite headerRewrite;
     final CleanupChecks checks;
     final String myhostname;
     final long messageSizeLimit;
@@ -37,6 +39,7 @@ public final class Cleanup implements CleanupService {
         this.qmgr = qmgr;
         this.rewrite = new TrivialRewrite(config);
         this.maps = new CleanupMaps(config, rewrite);
+        this.headerRewrite = new CleanupRewrite(config, maps, rewrite);
         this.checks = new CleanupChecks(config);
         this.myhostname = config.str(Params.MYHOSTNAME);
         this.messageSizeLimit = config.size(Params.MESSAGE_SIZE_LIMIT);

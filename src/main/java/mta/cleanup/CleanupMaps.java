@@ -18,11 +18,14 @@ import mta.rewrite.TrivialRewrite;
  * CleanupMaps - cleanup's address rewriting: canonical maps, masquerading, virtual aliases.
  *
  * <p>Reads {@code canonical_maps}, {@code sender_canonical_maps}, {@code recipient_canonical_maps},
- * {@code masquerade_domains} and {@code virtual_alias_maps} (tables opened once, looked up in
- * Postfix's canonical/virtual search order); writes nothing. As in Postfix's cleanup, the envelope
- * sender gets sender then general canonical mapping and masquerading; each recipient gets recipient
- * then general canonical mapping and is then expanded through the virtual alias maps, recursively,
- * into the final recipient list (an address that maps to itself stays).
+ * {@code masquerade_domains}, {@code virtual_alias_maps} (tables opened once, looked up in
+ * Postfix's canonical/virtual search order) and the classes each applies to
+ * ({@code canonical_classes}, {@code sender_canonical_classes}, {@code recipient_canonical_classes},
+ * {@code masquerade_classes}); writes nothing. As in Postfix's cleanup, a sender address gets
+ * sender then general canonical mapping and masquerading; a recipient gets recipient then general
+ * canonical mapping (and masquerading, when its class is listed). Envelope recipients are then
+ * expanded through the virtual alias maps, recursively, into the final recipient list (an address
+ * that maps to itself stays); header addresses are not.
  */
 final class CleanupMaps {
     /** Postfix's virtual_alias_recursion_limit and virtual_alias_expansion_limit. */
@@ -35,6 +38,16 @@ final class CleanupMaps {
     private final List<Table> virtualAlias;
     private final List<String> masquerade;
     private final AddressLookup lookup;
+    private final List<String> canonicalClasses;
+    private final List<String> senderClasses;
+    private final List<String> recipientClasses;
+    private final List<String> masqueradeClasses;
+
+    /** The four address classes of Postfix's *_classes parameters. */
+    static final String ENVELOPE_SENDER = "envelope_sender";
+    static final String ENVELOPE_RECIPIENT = "envelope_recipient";
+    static final String HEADER_SENDER = "header_sender";
+    static final String HEADER_RECIPIENT = "header_recipient";
 
     CleanupMaps(Config config, TrivialRewrite rewrite) {
         this.canonical = open(config.list(Params.CANONICAL_MAPS));
@@ -43,6 +56,14 @@ final class CleanupMaps {
         this.virtualAlias = open(config.list(Params.VIRTUAL_ALIAS_MAPS));
         this.masquerade = config.list(Params.MASQUERADE_DOMAINS).stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
         this.lookup = AddressLookup.rewrite(config.str(Params.RECIPIENT_DELIMITER), rewrite::isLocalDomain);
+        this.canonicalClasses = classes(config, Params.CANONICAL_CLASSES);
+        this.senderClasses = classes(config, Params.SENDER_CANONICAL_CLASSES);
+        this.recipientClasses = classes(config, Params.RECIPIENT_CANONICAL_CLASSES);
+        this.masqueradeClasses = classes(config, Params.MASQUERADE_CLASSES);
+    }
+
+    private static List<String> classes(Config config, mta.config.Param p) {
+        return config.list(p).stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
     }
 
     private static List<Table> open(List<String> specs) {
@@ -58,16 +79,29 @@ final class CleanupMaps {
 
     /** The envelope sender after sender_canonical_maps, canonical_maps and masquerade_domains. */
     Address sender(Address sender) {
-        if (sender.isNull()) return sender;
-        Address a = map(senderCanonical, sender);
-        a = map(canonical, a);
-        return masquerade(a);
+        return sender.isNull() ? sender : rewrite(sender, senderCanonical, senderClasses, ENVELOPE_SENDER);
+    }
+
+    /** A sender header address (From:, Sender:, Resent-From: ...), mapped as its class says. */
+    Address headerSender(Address a) {
+        return rewrite(a, senderCanonical, senderClasses, HEADER_SENDER);
+    }
+
+    /** A recipient header address (To:, Cc:, Reply-To: ...), mapped as its class says. */
+    Address headerRecipient(Address a) {
+        return rewrite(a, recipientCanonical, recipientClasses, HEADER_RECIPIENT);
+    }
+
+    /** The specific canonical table, the general one, then masquerading; each only for its classes. */
+    private Address rewrite(Address a, List<Table> specific, List<String> specificClasses, String cls) {
+        if (specificClasses.contains(cls)) a = map(specific, a);
+        if (canonicalClasses.contains(cls)) a = map(canonical, a);
+        return masqueradeClasses.contains(cls) ? masquerade(a) : a;
     }
 
     /** One recipient after recipient_canonical_maps, canonical_maps and virtual alias expansion. */
     List<Address> recipient(Address rcpt) {
-        Address a = map(recipientCanonical, rcpt);
-        a = map(canonical, a);
+        Address a = rewrite(rcpt, recipientCanonical, recipientClasses, ENVELOPE_RECIPIENT);
         if (virtualAlias.isEmpty()) return List.of(a);
         Set<String> out = new LinkedHashSet<>();
         expand(a, 0, out, new LinkedHashSet<>());
@@ -102,6 +136,7 @@ final class CleanupMaps {
 
     /** Strips subdomains of a masquerade domain: user@host.example.com -> user@example.com. */
     private Address masquerade(Address a) {
+        if (!a.hasDomain()) return a;
         String d = a.domainLower();
         for (String m : masquerade) {
             if (m.startsWith("!")) {

@@ -179,6 +179,7 @@ final class CleanupMessage implements CleanupService.Transaction {
     private void endHeaders() throws IOException {
         phase = Phase.BODY;
         if (sender == null) sender = Address.NULL_SENDER;
+        if ("local".equals(attributeValue("rewrite_context"))) rewriteHeaders();
         if (source.extractRecipients()) extractRecipients();
         if (svc.checks.hasHeaderChecks()) headerChecks();
         addMissingHeaders();
@@ -199,6 +200,19 @@ final class CleanupMessage implements CleanupService.Transaction {
                 byte[] b = physical.getBytes(StandardCharsets.UTF_8);
                 w.contentLine(b, 0, b.length, svc.lineLengthLimit);
             }
+        }
+    }
+
+    /** Local mail: complete and map the addresses in From:, To: and the other address headers. */
+    private void rewriteHeaders() {
+        try {
+            for (int i = 0; i < headers.size(); i++) {
+                String h = headers.get(i).toString();
+                String r = svc.headerRewrite.header(h);
+                if (!r.equals(h)) headers.set(i, new StringBuilder(r));
+            }
+        } catch (mta.lookup.TableException e) {
+            throw new java.io.UncheckedIOException(new IOException("address lookup failed: " + e.getMessage()));
         }
     }
 

@@ -13,12 +13,9 @@ import mta.config.ConfigLoader;
 import mta.config.Params;
 import mta.mail.Address;
 import mta.mail.DsnNotify;
-import mta.queue.QueueFileWriter;
+import mta.queue.MaildropFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
-import mta.queue.RecordType;
-import mta.queue.Trigger;
-import mta.queue.TriggerClient;
 
 /**
  * Sendmail - the sendmail(1) compatible mail posting command (with postdrop built in).
@@ -43,6 +40,10 @@ import mta.queue.TriggerClient;
  *     -q          attempt delivery of all queued mail (postqueue -f); -qRsite, -qIqueue_id for one
  *                 site or message; -q30m and the like are accepted and do nothing more
  *     -bm         read mail from standard input and post it (the default)
+ *     -bs         stand-alone SMTP server mode: SMTP commands on standard input, replies on
+ *                 standard output (Postfix's smtpd -S; here the class SmtpdStdio in a child
+ *                 process). The client is localhost[127.0.0.1]; mail goes to maildrop/ as in -bm.
+ *                 Relay and other access restrictions apply only when run as mail_owner
  *     -C dir      the configuration directory (as -c and MAIL_CONFIG)
  *     -N dsn      delivery status notifications for every recipient (RFC 3461 NOTIFY): "never",
  *                 or a comma list of "failure", "delay", "success". Without -N the sender hears of
@@ -64,6 +65,8 @@ public final class Sendmail {
     static final int EX_USAGE = 64;
     static final int EX_DATAERR = 65;
     static final int EX_TEMPFAIL = 75;
+    /** The stand-alone SMTP server's main class; named, not imported (cli does not use smtpd). */
+    static final String SMTPD_STDIO = "mta.smtpd.SmtpdStdio";
 
     private Sendmail() {}
 
@@ -134,7 +137,7 @@ public final class Sendmail {
                     }
                 }
                 case 'b' -> {
-                    if (rest.equals("m") || rest.equals("p") || rest.equals("i")) {
+                    if (rest.equals("m") || rest.equals("p") || rest.equals("i") || rest.equals("s")) {
                         mode = rest;
                     } else {
                         err.println("sendmail: fatal: unsupported: -b" + rest);
@@ -183,6 +186,9 @@ public final class Sendmail {
             case "i" -> {
                 return Newaliases.run(new String[] {"-c", dir}, out, err);
             }
+            case "s" -> {
+                return standAloneSmtp(dir, err);
+            }
             default -> { }
         }
         if (mode.equals("p")) {
@@ -219,50 +225,68 @@ public final class Sendmail {
         return v.chars().allMatch(c -> c > 32 && c < 127);
     }
 
+    /**
+     * -bs: runs the stand-alone SMTP server (Postfix's {@code smtpd -S}) as a child process that
+     * inherits standard input, output and error, with the same java binary and class path.
+     */
+    private static int standAloneSmtp(String configDir, PrintStream err) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        String home = System.getProperty("mta.home");
+        if (home != null) cmd.add("-Dmta.home=" + home);
+        cmd.add(SMTPD_STDIO);
+        cmd.add("-c");
+        cmd.add(configDir);
+        try {
+            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            err.println("sendmail: fatal: cannot run the SMTP server: " + e.getMessage());
+            return EX_TEMPFAIL;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EX_TEMPFAIL;
+        }
+    }
+
     /** postdrop: writes the message to maildrop/ and wakes pickup. */
     private static int post(Queues queues, Config config, InputStream in, PrintStream err, String sender,
                             String fullName, List<String> rcpts, boolean extract, boolean dotEnds, Dsn dsn) {
-        QueueFileWriter w;
+        MaildropFile m;
         try {
-            queues.create(); // a fresh installation that has never been started still takes mail
-            w = QueueFileWriter.create(queues.dir(QueueName.MAILDROP), config.bool(Params.ENABLE_LONG_QUEUE_IDS));
+            m = MaildropFile.create(queues, config.bool(Params.ENABLE_LONG_QUEUE_IDS),
+                    config.integer(Params.LINE_LENGTH_LIMIT));
         } catch (IOException e) {
             err.println("sendmail: fatal: cannot create a file in " + queues.dir(QueueName.MAILDROP) + ": " + e.getMessage());
             return EX_TEMPFAIL;
         }
-        try {
-            w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
-            if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
-            w.record(RecordType.ATTRIBUTE, "uid=" + uid());
-            if (extract) w.record(RecordType.ATTRIBUTE, "extract_recipients=yes");
-            if (dsn.ret() != null) w.record(RecordType.ATTRIBUTE, "dsn_ret=" + dsn.ret());
-            if (dsn.envid() != null) w.record(RecordType.ATTRIBUTE, "dsn_envid=" + dsn.envid());
-            w.record(RecordType.SENDER, sender);
+        boolean pickupWoken;
+        try (m) {
+            m.fullName(fullName);
+            if (extract) m.attribute("extract_recipients", "yes");
+            if (dsn.ret() != null) m.attribute("dsn_ret", dsn.ret());
+            if (dsn.envid() != null) m.attribute("dsn_envid", dsn.envid());
+            m.sender(sender);
             for (String r : rcpts) {
                 for (String one : r.split(",")) {
-                    if (one.isBlank()) continue;
-                    Address a = Address.parse(one.strip());
-                    if (dsn.notifyEach() != null) w.record(RecordType.DSN_NOTIFY, dsn.notifyEach());
-                    w.record(RecordType.RECIPIENT, a.toString());
+                    if (!one.isBlank()) m.recipient(Address.parse(one.strip()).toString(), dsn.notifyEach());
                 }
             }
-            w.startContent();
-            int limit = config.integer(Params.LINE_LENGTH_LIMIT);
-            copyMessage(in, w, dotEnds, limit);
-            w.commit();
+            copyMessage(in, m, dotEnds);
+            pickupWoken = m.commit();
         } catch (IOException e) {
-            w.abort();
             err.println("sendmail: fatal: cannot write the message: " + e.getMessage());
             return EX_TEMPFAIL;
         }
-        if (!TriggerClient.send(queues, "pickup", Trigger.WAKEUP)) {
+        if (!pickupWoken) {
             err.println("postdrop: warning: unable to look up public/pickup: No such file or directory");
         }
         return EX_OK;
     }
 
     /** Copies standard input line by line: LF or CRLF ends a line; "." alone ends the message unless -i. */
-    private static void copyMessage(InputStream raw, QueueFileWriter w, boolean dotEnds, int limit) throws IOException {
+    private static void copyMessage(InputStream raw, MaildropFile w, boolean dotEnds) throws IOException {
         InputStream in = new BufferedInputStream(raw, 65536);
         byte[] line = new byte[1024];
         int len = 0;
@@ -273,7 +297,7 @@ public final class Sendmail {
             if (c == '\n') {
                 if (len > 0 && line[len - 1] == '\r') len--;
                 if (dotEnds && len == 1 && line[0] == '.') return;
-                w.contentLine(line, 0, len, limit);
+                w.line(line, 0, len);
                 len = 0;
                 any = false;
                 continue;
@@ -283,16 +307,7 @@ public final class Sendmail {
         }
         if (any) {
             if (len > 0 && line[len - 1] == '\r') len--;
-            if (!(dotEnds && len == 1 && line[0] == '.')) w.contentLine(line, 0, len, limit);
-        }
-    }
-
-    private static String uid() {
-        try {
-            Object uid = java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
-            return uid.toString();
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "0";
+            if (!(dotEnds && len == 1 && line[0] == '.')) w.line(line, 0, len);
         }
     }
 }

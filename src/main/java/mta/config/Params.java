@@ -180,13 +180,31 @@ public final class Params {
     public static final Param TRANSPORT_MAPS = def(Param.tables("transport_maps", "",
             "Tables from a domain or address to transport:nexthop." + NOT_YET));
     public static final Param CANONICAL_MAPS = def(Param.tables("canonical_maps", "",
-            "Tables that rewrite envelope sender and recipient addresses (headers not yet)."));
+            "Tables that rewrite sender and recipient addresses, in the envelope and in local mail's headers."));
+    public static final Param CANONICAL_CLASSES = def(Param.list("canonical_classes",
+            "envelope_sender, envelope_recipient, header_sender, header_recipient",
+            "What canonical_maps rewrites: envelope_sender, envelope_recipient, header_sender, header_recipient."));
     public static final Param SENDER_CANONICAL_MAPS = def(Param.tables("sender_canonical_maps", "",
-            "Tables that rewrite the envelope sender only."));
+            "Tables that rewrite sender addresses (envelope and From/Sender/Resent-From... headers)."));
+    public static final Param SENDER_CANONICAL_CLASSES = def(Param.list("sender_canonical_classes",
+            "envelope_sender, header_sender", "What sender_canonical_maps rewrites: envelope_sender, header_sender."));
     public static final Param RECIPIENT_CANONICAL_MAPS = def(Param.tables("recipient_canonical_maps", "",
-            "Tables that rewrite envelope recipients only."));
+            "Tables that rewrite recipient addresses (envelope and To/Cc/Bcc/Reply-To... headers)."));
+    public static final Param RECIPIENT_CANONICAL_CLASSES = def(Param.list("recipient_canonical_classes",
+            "envelope_recipient, header_recipient",
+            "What recipient_canonical_maps rewrites: envelope_recipient, header_recipient."));
     public static final Param MASQUERADE_DOMAINS = def(Param.list("masquerade_domains", "",
-            "Domains whose subdomains are hidden in the envelope sender (host.example.com becomes example.com)."));
+            "Domains whose subdomains are hidden in addresses (host.example.com becomes example.com)."));
+    public static final Param MASQUERADE_CLASSES = def(Param.list("masquerade_classes",
+            "envelope_sender, header_sender, header_recipient",
+            "Where masquerade_domains applies: envelope_sender, envelope_recipient, header_sender, header_recipient."));
+    public static final Param LOCAL_HEADER_REWRITE_CLIENTS = def(Param.list("local_header_rewrite_clients",
+            "permit_inet_interfaces",
+            "SMTP clients whose mail headers are rewritten as local mail: permit_inet_interfaces, permit_mynetworks, static:all."));
+    public static final Param REMOTE_HEADER_REWRITE_DOMAIN = def(Param.string("remote_header_rewrite_domain", "",
+            "The domain for incomplete header addresses in mail from other clients; empty: no rewriting." + NOT_YET));
+    public static final Param APPEND_AT_MYORIGIN = def(Param.bool("append_at_myorigin", "yes",
+            "Append @$myorigin to header addresses without a domain in local mail (the envelope always gets it)."));
     public static final Param RELAY_RECIPIENT_MAPS = def(Param.tables("relay_recipient_maps", "",
             "Tables of valid recipients in relay_domains; others are rejected." + NOT_YET));
 

@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,16 +22,14 @@ import mta.util.LineReader;
  * client gets each reply at once.
  */
 final class SmtpdChat {
-    private final Socket socket;
     private final DeadlineInput raw;
     private final LineReader in;
     private final OutputStream out;
 
-    SmtpdChat(Socket socket, Duration timeout) throws IOException {
-        this.socket = socket;
-        this.raw = new DeadlineInput(socket, timeout.toMillis());
+    SmtpdChat(SmtpdConnection connection, Duration timeout) {
+        this.raw = new DeadlineInput(connection, timeout.toMillis());
         this.in = new LineReader(raw);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 4096);
+        this.out = new BufferedOutputStream(connection.out(), 4096);
     }
 
     /** Reads the next line (at most {@code max} bytes) within a fresh deadline; false at end of stream. */
@@ -91,23 +88,19 @@ final class SmtpdChat {
         out.flush();
     }
 
-    Socket socket() {
-        return socket;
-    }
-
     /**
      * An input stream whose reads fail with {@link SocketTimeoutException} once the deadline set by
      * {@link #arm} has passed: each read waits only for the time that is left.
      */
     private static final class DeadlineInput extends InputStream {
-        private final Socket socket;
+        private final SmtpdConnection.ReadTimeout readTimeout;
         private final InputStream in;
         private final long timeoutMillis;
         private long deadline;
 
-        DeadlineInput(Socket socket, long timeoutMillis) throws IOException {
-            this.socket = socket;
-            this.in = socket.getInputStream();
+        DeadlineInput(SmtpdConnection connection, long timeoutMillis) {
+            this.readTimeout = connection.readTimeout();
+            this.in = connection.in();
             this.timeoutMillis = timeoutMillis;
             arm();
         }
@@ -119,7 +112,7 @@ final class SmtpdChat {
         private void setTimeout() throws IOException {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) throw new SocketTimeoutException("deadline passed");
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+            readTimeout.set((int) Math.min(Integer.MAX_VALUE, left));
         }
 
         @Override

@@ -52,16 +52,24 @@ final class SmtpdCheck {
 
     /** @throws ConfigException for an unknown word or a list set that would make an open relay */
     SmtpdCheck(Config c, TrivialRewrite rewrite, Resolver resolver, MailLog.Channel log) {
-        this.client = list(c, Params.SMTPD_CLIENT_RESTRICTIONS);
-        this.helo = list(c, Params.SMTPD_HELO_RESTRICTIONS);
-        this.sender = list(c, Params.SMTPD_SENDER_RESTRICTIONS);
-        this.relay = list(c, Params.SMTPD_RELAY_RESTRICTIONS);
-        this.recipient = list(c, Params.SMTPD_RECIPIENT_RESTRICTIONS);
-        this.data = list(c, Params.SMTPD_DATA_RESTRICTIONS);
-        this.endOfData = list(c, Params.SMTPD_END_OF_DATA_RESTRICTIONS);
-        requireRelayControl(relay, recipient);
+        this(c, rewrite, resolver, log, true);
+    }
+
+    /**
+     * With {@code restricted} false every list is empty and unknown recipients pass: the
+     * stand-alone server of {@code sendmail -bs} run by a user other than mail_owner (sendmail(1)).
+     */
+    SmtpdCheck(Config c, TrivialRewrite rewrite, Resolver resolver, MailLog.Channel log, boolean restricted) {
+        this.client = list(c, Params.SMTPD_CLIENT_RESTRICTIONS, restricted);
+        this.helo = list(c, Params.SMTPD_HELO_RESTRICTIONS, restricted);
+        this.sender = list(c, Params.SMTPD_SENDER_RESTRICTIONS, restricted);
+        this.relay = list(c, Params.SMTPD_RELAY_RESTRICTIONS, restricted);
+        this.recipient = list(c, Params.SMTPD_RECIPIENT_RESTRICTIONS, restricted);
+        this.data = list(c, Params.SMTPD_DATA_RESTRICTIONS, restricted);
+        this.endOfData = list(c, Params.SMTPD_END_OF_DATA_RESTRICTIONS, restricted);
+        if (restricted) requireRelayControl(relay, recipient);
         this.delayReject = c.bool(Params.SMTPD_DELAY_REJECT);
-        this.rejectUnlisted = c.bool(Params.SMTPD_REJECT_UNLISTED_RECIPIENT);
+        this.rejectUnlisted = restricted && c.bool(Params.SMTPD_REJECT_UNLISTED_RECIPIENT);
         this.nullSenderKey = c.str(Params.SMTPD_NULL_ACCESS_LOOKUP_KEY);
         this.rewrite = rewrite;
         this.codes = new SmtpdReject(c);
@@ -72,8 +80,8 @@ final class SmtpdCheck {
         this.log = log;
     }
 
-    private static SmtpdRestrictions list(Config c, mta.config.Param p) {
-        return SmtpdRestrictions.parse(p.name(), c.list(p));
+    private static SmtpdRestrictions list(Config c, mta.config.Param p, boolean restricted) {
+        return SmtpdRestrictions.parse(p.name(), restricted ? c.list(p) : List.of());
     }
 
     /** Postfix refuses to start when neither list can refuse a relay attempt; so do we. */

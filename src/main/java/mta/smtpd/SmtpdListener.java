@@ -27,7 +27,7 @@ import mta.util.MailLog;
  * {@code smtpd_client_connection_rate_limit}. {@link #stop} closes the socket and gives sessions
  * a grace period.
  */
-public final class SmtpdListener {
+public final class SmtpdListener implements SmtpdServer {
     private volatile SmtpdSettings settings;
     private volatile MailLog.Channel log;
     private final MailLog mailLog;
@@ -112,7 +112,9 @@ public final class SmtpdListener {
             try {
                 sessions.execute(() -> {
                     try {
-                        new SmtpdSession(s, this).run();
+                        new SmtpdSession(SmtpdConnection.of(s), this).run();
+                    } catch (IOException e) {
+                        closeQuietly(s);
                     } finally {
                         permits.release();
                     }
@@ -146,31 +148,38 @@ public final class SmtpdListener {
         return server.getLocalPort();
     }
 
-    boolean isStopping() {
+    @Override
+    public boolean isStopping() {
         return stopping;
     }
 
-    SmtpdSettings settings() {
+    @Override
+    public SmtpdSettings settings() {
         return settings;
     }
 
-    MailLog.Channel log() {
+    @Override
+    public MailLog.Channel log() {
         return log;
     }
 
-    CleanupService cleanup() {
+    @Override
+    public CleanupService cleanup() {
         return cleanup;
     }
 
-    Anvil anvil() {
+    @Override
+    public Anvil anvil() {
         return anvil;
     }
 
-    String serviceName() {
+    @Override
+    public String serviceName() {
         return serviceName;
     }
 
-    SmtpdCheck check() {
+    @Override
+    public SmtpdCheck check() {
         return check;
     }
 
@@ -178,7 +187,8 @@ public final class SmtpdListener {
      * The client's facts: its forward-confirmed host name (when peer name lookup is on, else
      * {@code unknown}) and whether it is in mynetworks.
      */
-    SmtpdState.Client identify(InetAddress a) {
+    @Override
+    public SmtpdState.Client identify(InetAddress a) {
         SmtpdDns.ClientName name = settings.peernameLookup() ? new SmtpdDns(resolver).clientName(a)
                 : new SmtpdDns.ClientName("unknown", false);
         boolean trusted = false;

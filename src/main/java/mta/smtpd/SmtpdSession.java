@@ -2,7 +2,6 @@ package mta.smtpd;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,8 +24,8 @@ import mta.util.MailLog;
  * {@code disconnect from} with the command counters, in Postfix's words.
  */
 final class SmtpdSession implements Runnable {
-    private final Socket socket;
-    private final SmtpdListener listener;
+    private final SmtpdConnection connection;
+    private final SmtpdServer server;
     final SmtpdSettings settings;
     final MailLog.Channel log;
     SmtpdChat chat;
@@ -37,30 +36,29 @@ final class SmtpdSession implements Runnable {
     /** The greeting is out: from now on only input we already read counts as improper pipelining. */
     private boolean greeted;
 
-    SmtpdSession(Socket socket, SmtpdListener listener) {
-        this.socket = socket;
-        this.listener = listener;
-        this.settings = listener.settings();
-        this.log = listener.log();
+    SmtpdSession(SmtpdConnection connection, SmtpdServer server) {
+        this.connection = connection;
+        this.server = server;
+        this.settings = server.settings();
+        this.log = server.log();
     }
 
-    SmtpdListener listener() {
-        return listener;
+    SmtpdServer server() {
+        return server;
     }
 
     @Override
     public void run() {
         boolean counted = false;
-        // Not try-with-resources: the socket must stay open for the timeout reply in the catch below.
+        // Not try-with-resources: the connection must stay open for the timeout reply in the catch below.
         try {
-            socket.setTcpNoDelay(true);
-            state = new SmtpdState(listener.identify(socket.getInetAddress()));
+            state = new SmtpdState(server.identify(connection.client()));
             state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions(), state.client.address)
                     ? SmtpdSettings.BareNewline.NO : settings.bareNewline();
             transaction = new SmtpdTransaction(this);
             log.info("connect from " + state.client.label());
-            chat = new SmtpdChat(socket, settings.timeout());
-            if (listener.isStopping()) {
+            chat = new SmtpdChat(connection, settings.timeout());
+            if (server.isStopping()) {
                 chat.reply(withHost(Reply.SHUTDOWN));
                 chat.flush();
                 return;
@@ -69,7 +67,7 @@ final class SmtpdSession implements Runnable {
                     && (settings.connectionCountLimit() > 0 || settings.connectionRateLimit() > 0);
             if (counted && !admit()) return;
             checkPipelining();
-            Reply denied = listener.check().connect(state);
+            Reply denied = server.check().connect(state);
             chat.reply(denied != null ? denied : new Reply(220, "", settings.banner()));
             chat.flush();
             greeted = true;
@@ -88,11 +86,11 @@ final class SmtpdSession implements Runnable {
             if (state != null) log.info("lost connection after " + state.whereText() + " from " + state.client.label());
         } finally {
             try {
-                socket.close();
+                connection.close();
             } catch (IOException ignored) {
                 // closing anyway
             }
-            if (counted) listener.anvil().disconnect(state.client.addressText);
+            if (counted) server.anvil().disconnect(state.client.addressText);
             if (state != null) {
                 state.resetTransaction();
                 log.info("disconnect from " + state.client.label() + state.countsText());
@@ -102,7 +100,7 @@ final class SmtpdSession implements Runnable {
 
     /** Applies smtpd_client_connection_count_limit and _rate_limit; false after refusing the client. */
     private boolean admit() throws IOException {
-        Anvil.Counts c = listener.anvil().connect(state.client.addressText);
+        Anvil.Counts c = server.anvil().connect(state.client.addressText);
         String what = null;
         int n = 0;
         if (settings.connectionCountLimit() > 0 && c.count() > settings.connectionCountLimit()) {
@@ -114,7 +112,7 @@ final class SmtpdSession implements Runnable {
         }
         if (what == null) return true;
         log.warn("Connection " + what + " limit exceeded: " + n + " from " + state.client.label()
-                + " for service " + listener.serviceName());
+                + " for service " + server.serviceName());
         chat.reply(withHost(Reply.tooManyConnections(state.client.addressText)));
         chat.flush();
         return false;
@@ -142,7 +140,7 @@ final class SmtpdSession implements Runnable {
                 chat.reply(withHost(Reply.TOO_MANY_ERRORS));
                 return;
             }
-            if (listener.isStopping() && !quit) {
+            if (server.isStopping() && !quit) {
                 chat.reply(withHost(Reply.SHUTDOWN));
                 return;
             }
@@ -266,7 +264,7 @@ final class SmtpdSession implements Runnable {
             fail("helo", Reply.syntax("HELO hostname"));
             return;
         }
-        Reply refused = listener.check().helo(state, arg.split("\\s+")[0]);
+        Reply refused = server.check().helo(state, arg.split("\\s+")[0]);
         if (refused != null) {
             fail("helo", refused);
             return;
@@ -284,7 +282,7 @@ final class SmtpdSession implements Runnable {
             fail("ehlo", Reply.syntax("EHLO hostname"));
             return;
         }
-        Reply refused = listener.check().helo(state, arg.split("\\s+")[0]);
+        Reply refused = server.check().helo(state, arg.split("\\s+")[0]);
         if (refused != null) {
             fail("ehlo", refused);
             return;

@@ -21,7 +21,8 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
                      int softErrorLimit, Duration errorSleep, boolean peernameLookup, List<Cidr> mynetworks,
                      boolean vrfyDisabled, boolean smtputf8, int connectionCountLimit, int connectionRateLimit,
                      Duration rateTimeUnit, List<Cidr> eventLimitExceptions, BareNewline bareNewline,
-                     List<Cidr> bareNewlineExclusions, int bareNewlineRejectCode, boolean heloRequired) {
+                     List<Cidr> bareNewlineExclusions, int bareNewlineRejectCode, boolean heloRequired,
+                     SmtpdRewriteClients localRewriteClients) {
 
     /** smtpd_forbid_bare_newline (Postfix 3.9): what a line ending in a bare LF means. */
     enum BareNewline {
@@ -45,7 +46,8 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
                 networks(c.list(Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS)),
                 bareNewline(c.str(Params.SMTPD_FORBID_BARE_NEWLINE)),
                 networks(c.list(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS)),
-                c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE), c.bool(Params.SMTPD_HELO_REQUIRED));
+                c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE), c.bool(Params.SMTPD_HELO_REQUIRED),
+                new SmtpdRewriteClients(c));
     }
 
     private static BareNewline bareNewline(String v) {

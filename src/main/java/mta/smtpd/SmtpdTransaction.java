@@ -61,7 +61,7 @@ final class SmtpdTransaction {
             s.fail("mail", bad);
             return;
         }
-        Reply refused = s.listener().check().mail(st, path.address());
+        Reply refused = s.server().check().mail(st, path.address());
         if (refused != null) {
             s.fail("mail", refused);
             return;
@@ -99,7 +99,7 @@ final class SmtpdTransaction {
             return;
         }
         Address rcpt = path.address();
-        Reply reject = s.listener().check().rcpt(st, rcpt); // logs its own "reject:" line
+        Reply reject = s.server().check().rcpt(st, rcpt); // logs its own "reject:" line
         if (reject != null) {
             s.fail("rcpt", reject);
             return;
@@ -130,7 +130,7 @@ final class SmtpdTransaction {
             s.fail("data", Reply.syntax("DATA"));
             return;
         }
-        Reply refused = s.listener().check().data(st);
+        Reply refused = s.server().check().data(st);
         if (refused != null) {
             s.fail("data", refused);
             return;
@@ -217,7 +217,7 @@ final class SmtpdTransaction {
         if (bareLf) {
             t.abort(); // nothing of a message with a bare LF may stay behind, not even a temporary file
             reply = s.bareLfReply();
-        } else if ((reply = s.listener().check().endOfData(st)) != null) {
+        } else if ((reply = s.server().check().endOfData(st)) != null) {
             t.abort(); // refused by smtpd_end_of_data_restrictions
         } else {
             try {
@@ -242,13 +242,14 @@ final class SmtpdTransaction {
     private boolean openQueueFile() {
         SmtpdState st = state();
         try {
-            CleanupService.Transaction t = s.listener().cleanup().open(CleanupService.Source.SMTPD);
+            CleanupService.Transaction t = s.server().cleanup().open(CleanupService.Source.SMTPD);
             t.sender(st.tx.sender, "");
             t.attribute("log_client_name", st.client.name);
             t.attribute("log_client_address", st.client.addressText);
             t.attribute("log_helo_name", st.client.helo);
             t.attribute("log_protocol_name", st.protocol());
-            t.attribute("rewrite_context", "remote");
+            // local_header_rewrite_clients: cleanup completes and maps header addresses of local mail only
+            t.attribute("rewrite_context", s.settings.localRewriteClients().isLocal(st.client) ? "local" : "remote");
             if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
             if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
             st.tx.cleanup = t;

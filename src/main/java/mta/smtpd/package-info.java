@@ -31,9 +31,18 @@
  *   {@code 250 2.0.0 Ok: queued as QID}. Errors count towards the soft limit (replies slowed by
  *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). STARTTLS and AUTH have
  *   reserved rows in the command table; ETRN is answered but not offered (no fast flush service).
+ *   A session runs over a {@link mta.smtpd.SmtpdConnection} (two streams, the client address, a
+ *   read timeout) for a {@link mta.smtpd.SmtpdServer}: the listener, or
+ *   {@link mta.smtpd.SmtpdStdio}, Postfix's {@code smtpd -S}, which {@code sendmail -bs} runs as a
+ *   child process: one session on standard input and output for the client
+ *   {@code localhost[127.0.0.1]}, access restrictions off unless run as mail_owner, mail into
+ *   maildrop/ through {@link mta.cleanup.MaildropCleanup}. Each queue file gets
+ *   {@code rewrite_context=local} when the client is in local_header_rewrite_clients
+ *   ({@link mta.smtpd.SmtpdRewriteClients}), else {@code remote}: cleanup rewrites header
+ *   addresses of local mail only.
  *
  * READS
- *   The client connection; DNS (PTR, A/AAAA, MX, blocklists); access tables;
+ *   The client connection (or standard input, smtpd -S); DNS (PTR, A/AAAA, MX, blocklists); access tables;
  *   local_recipient_maps (/etc/passwd, aliases).
  *
  * WRITES
@@ -53,7 +62,8 @@
  *   mynetworks, mydestination, relay_domains, smtpd_peername_lookup (yes), default_process_limit (100),
  *   smtpd_client/helo/sender/relay/recipient/data/end_of_data_restrictions, smtpd_delay_reject (yes),
  *   smtpd_helo_required (no), local_recipient_maps, smtpd_reject_unlisted_recipient (yes),
- *   the *_reject_code parameters.
+ *   the *_reject_code parameters, local_header_rewrite_clients (permit_inet_interfaces),
+ *   inet_interfaces (all), mail_owner (postfix; smtpd -S).
  *
  * SEE ALSO
  *   Postfix smtpd(8), anvil(8), SMTPD_ACCESS_README, access(5); RFC 5321, RFC 2920 (PIPELINING),

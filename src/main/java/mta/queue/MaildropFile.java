@@ -1,0 +1,109 @@
+package mta.queue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * MaildropFile - postdrop: writes one posted message into {@code maildrop/} and wakes pickup.
+ *
+ * <p>Writes {@code maildrop/<ID>} through {@link QueueFileWriter}: the posting time, the poster's
+ * {@code uid} attribute, then what the caller gives (full name, attributes, sender, recipients,
+ * content lines), in the order pickup reads them. {@link #commit} puts the file in place and
+ * pokes {@code public/pickup} through {@link TriggerClient}. Used by {@code sendmail} (the
+ * default mode) and by the stand-alone SMTP server of {@code sendmail -bs}.
+ */
+public final class MaildropFile implements AutoCloseable {
+    private final Queues queues;
+    private final QueueFileWriter w;
+    private final int lineLimit;
+    private boolean inContent;
+
+    private MaildropFile(Queues queues, QueueFileWriter w, int lineLimit) {
+        this.queues = queues;
+        this.w = w;
+        this.lineLimit = lineLimit;
+    }
+
+    /**
+     * Creates the file (and the queue directories, so a system that was never started takes mail)
+     * and writes the TIME record and the {@code uid} of this process.
+     *
+     * @param lineLimit content lines longer than this are split ({@code line_length_limit})
+     */
+    public static MaildropFile create(Queues queues, boolean longIds, int lineLimit) throws IOException {
+        queues.create();
+        QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.MAILDROP), longIds);
+        try {
+            w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
+            w.record(RecordType.ATTRIBUTE, "uid=" + uid());
+            return new MaildropFile(queues, w, lineLimit);
+        } catch (IOException e) {
+            w.abort();
+            throw e;
+        }
+    }
+
+    /** The queue ID the file will have in maildrop/. */
+    public String id() {
+        return w.id();
+    }
+
+    /** The sender's full name (sendmail -F), for a From: header that cleanup adds. */
+    public void fullName(String name) throws IOException {
+        if (!name.isEmpty()) w.record(RecordType.FULLNAME, name);
+    }
+
+    public void attribute(String name, String value) throws IOException {
+        w.record(RecordType.ATTRIBUTE, name + "=" + value);
+    }
+
+    /** The envelope sender as text ("" for the null sender). */
+    public void sender(String sender) throws IOException {
+        w.record(RecordType.SENDER, sender);
+    }
+
+    public void recipient(String rcpt) throws IOException {
+        recipient(rcpt, null);
+    }
+
+    /** A recipient with its DSN NOTIFY value (sendmail -N), or null for none. */
+    public void recipient(String rcpt, String dsnNotify) throws IOException {
+        if (dsnNotify != null) w.record(RecordType.DSN_NOTIFY, dsnNotify);
+        w.record(RecordType.RECIPIENT, rcpt);
+    }
+
+    /** One content line without its line end; the first one starts the content. */
+    public void line(byte[] buf, int off, int len) throws IOException {
+        if (!inContent) {
+            w.startContent();
+            inContent = true;
+        }
+        w.contentLine(buf, off, len, lineLimit);
+    }
+
+    /** Puts the file in maildrop/; returns false when pickup could not be woken (mail system down). */
+    public boolean commit() throws IOException {
+        w.commit();
+        return TriggerClient.send(queues, "pickup", Trigger.WAKEUP);
+    }
+
+    /** Discards the file; harmless after commit. */
+    public void abort() {
+        w.abort();
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+
+    /** The real user ID of this process, as postdrop records it ("0" when it cannot be told). */
+    public static String uid() {
+        try {
+            return Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "0";
+        }
+    }
+}

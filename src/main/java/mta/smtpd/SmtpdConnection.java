@@ -1,0 +1,55 @@
+package mta.smtpd;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import mta.util.TimedInputStream;
+
+/**
+ * SmtpdConnection - what a session talks over: two streams, the client's address, a read timeout.
+ *
+ * <p>A TCP connection ({@link #of(Socket)}) or standard input and output ({@link #of(TimedInputStream,
+ * OutputStream, InetAddress)}, for {@code sendmail -bs}). The session sees no difference: it
+ * reads commands from {@link #in}, writes replies to {@link #out}, and sets the time a single read
+ * may wait through {@link #readTimeout}, which ends that read with a
+ * {@link java.net.SocketTimeoutException}.
+ *
+ * @param in          the client's bytes
+ * @param out         our replies
+ * @param client      the client's IP address
+ * @param readTimeout sets the longest wait of the next reads, in milliseconds
+ * @param closer      ends the connection
+ */
+record SmtpdConnection(InputStream in, OutputStream out, InetAddress client, ReadTimeout readTimeout,
+                       Closeable closer) implements Closeable {
+
+    /** Sets the longest wait of a read, in milliseconds (a positive number). */
+    @FunctionalInterface
+    interface ReadTimeout {
+        void set(int millis) throws IOException;
+    }
+
+    /** A TCP client: the socket's streams, its peer address and {@code SO_TIMEOUT}. */
+    static SmtpdConnection of(Socket socket) throws IOException {
+        socket.setTcpNoDelay(true);
+        return new SmtpdConnection(socket.getInputStream(), socket.getOutputStream(), socket.getInetAddress(),
+                socket::setSoTimeout, socket);
+    }
+
+    /** A client on plain streams (standard input and output), known by the address {@code client}. */
+    static SmtpdConnection of(TimedInputStream in, OutputStream out, InetAddress client) {
+        return new SmtpdConnection(in, out, client, in::setTimeout, () -> {
+            try (in; out) {
+                out.flush();
+            }
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        closer.close();
+    }
+}

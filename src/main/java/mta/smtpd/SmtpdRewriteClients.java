@@ -1,0 +1,80 @@
+package mta.smtpd;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.Params;
+
+/**
+ * SmtpdRewriteClients - local_header_rewrite_clients: is this client's mail rewritten as local mail?
+ *
+ * <p>Reads {@code local_header_rewrite_clients} and {@code inet_interfaces}; writes nothing. smtpd
+ * asks once per message and tells cleanup {@code rewrite_context=local} (complete and map header
+ * addresses) or {@code remote} (leave the headers alone), as Postfix's smtpd does. The words:
+ * {@code permit_inet_interfaces} (the client address is one of this host's: an address of
+ * {@code inet_interfaces}, or of any interface when it is {@code all}), {@code permit_mynetworks},
+ * and {@code static:all} (every client). {@code permit_sasl_authenticated},
+ * {@code permit_tls_clientcerts}, {@code permit_tls_all_clientcerts} and {@code check_address_map}
+ * are accepted and match no client yet (there is no AUTH or TLS).
+ */
+final class SmtpdRewriteClients {
+    private final boolean everyone;
+    private final boolean mynetworks;
+    private final boolean interfaces;
+    /** The inet_interfaces addresses; empty for "all" (then any local interface counts). */
+    private final List<InetAddress> ours = new ArrayList<>();
+    private final boolean loopbackOnly;
+
+    /** @throws ConfigException for a word that is not one of the above */
+    SmtpdRewriteClients(Config c) {
+        boolean all = false, nets = false, ifs = false;
+        for (String w : c.list(Params.LOCAL_HEADER_REWRITE_CLIENTS)) {
+            switch (w.toLowerCase(Locale.ROOT)) {
+                case "permit_inet_interfaces" -> ifs = true;
+                case "permit_mynetworks" -> nets = true;
+                case "static:all" -> all = true;
+                case "permit_sasl_authenticated", "permit_tls_clientcerts", "permit_tls_all_clientcerts" -> { }
+                default -> {
+                    if (!w.startsWith("check_address_map") && !w.contains(":")) {
+                        throw new ConfigException("local_header_rewrite_clients: unknown word: " + w);
+                    }
+                    // check_address_map's table argument: not consulted yet
+                }
+            }
+        }
+        this.everyone = all;
+        this.mynetworks = nets;
+        this.interfaces = ifs;
+        List<String> listen = c.list(Params.INET_INTERFACES);
+        this.loopbackOnly = listen.contains("loopback-only");
+        if (!listen.contains("all") && !loopbackOnly) {
+            for (String a : listen) {
+                try {
+                    ours.add(InetAddress.getByName(a.replaceAll("^\\[|\\]$", "")));
+                } catch (IOException e) {
+                    throw new ConfigException("inet_interfaces: bad address: " + a);
+                }
+            }
+        }
+    }
+
+    /** True when mail from this client is local mail for header rewriting. */
+    boolean isLocal(SmtpdState.Client client) {
+        return everyone || (mynetworks && client.inMynetworks) || (interfaces && isOurs(client.address));
+    }
+
+    private boolean isOurs(InetAddress a) {
+        if (loopbackOnly) return a.isLoopbackAddress();
+        if (!ours.isEmpty()) return ours.contains(a);
+        try {
+            return a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
