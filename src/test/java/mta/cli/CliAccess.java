@@ -14,4 +14,8 @@ public final class CliAccess {
     public static int postqueue(String[] args, PrintStream out) {
         return Postqueue.run(args, out, new PrintStream(java.io.OutputStream.nullOutputStream()));
     }
+
+    public static int postsuper(String[] args, PrintStream err) {
+        return Postsuper.run(args, InputStream.nullInputStream(), err);
+    }
 }
