@@ -204,6 +204,10 @@ public final class Params {
             "Hosts the SMTP client tries when every MX host of a destination failed ([host]:port, host)."));
     public static final Param FALLBACK_RELAY = def(Param.list("fallback_relay", "",
             "The old name of smtp_fallback_relay."));
+    public static final Param UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE = def(Param.integer("unknown_virtual_alias_reject_code",
+            "550", 400, 599, "The SMTP reply code for an unknown address in a virtual alias domain."));
+    public static final Param UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE = def(Param.integer("unknown_virtual_mailbox_reject_code",
+            "550", 400, 599, "The SMTP reply code for an unknown address in a virtual mailbox domain."));
     public static final Param CONTENT_FILTER = def(Param.string("content_filter", "",
             "transport:nexthop that receives all mail after queueing, for an external content filter;"
             + " set per smtpd service with -o content_filter= to turn it off for re-injected mail."));
@@ -211,7 +215,7 @@ public final class Params {
     // --- content inspection
     static { section("Content inspection"); }
     public static final Param HEADER_CHECKS = def(Param.tables("header_checks", "",
-            "Pattern tables applied to each message header (REJECT, DISCARD, HOLD, WARN, IGNORE, PREPEND, REPLACE, REDIRECT)."));
+            "Pattern tables applied to each message header (REJECT, DISCARD, HOLD, WARN, IGNORE, PREPEND, REPLACE, REDIRECT, FILTER)."));
     public static final Param BODY_CHECKS = def(Param.tables("body_checks", "",
             "Pattern tables applied to each message body line."));
 

@@ -103,6 +103,18 @@ public final class TrivialRewrite {
         return new Resolved(route.transport(), route.nexthop(), a.toString(), cls);
     }
 
+    /**
+     * The route of a message that has a content filter ({@code transport:nexthop}, as in
+     * {@code content_filter} or a FILTER action): every recipient goes there; an empty next-hop
+     * is the recipient's domain. The class is the recipient's own.
+     */
+    public Resolved filter(String filter, Address rcpt) {
+        Address a = canonicalize(rcpt);
+        TransportMaps.Route f = TransportMaps.parse(filter.strip());
+        String nexthop = f.nexthop().isEmpty() ? a.domainLower() : f.nexthop();
+        return new Resolved(f.transport(), nexthop, a.toString(), classify(a.domainLower()));
+    }
+
     private static TransportMaps.Route orDefaultNexthop(TransportMaps.Route r, String nexthop) {
         return r.nexthop().isEmpty() ? new TransportMaps.Route(r.transport(), nexthop) : r;
     }
