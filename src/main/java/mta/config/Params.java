@@ -201,9 +201,9 @@ public final class Params {
     public static final Param VIRTUAL_MINIMUM_UID = def(Param.integer("virtual_minimum_uid", "100", 1, INT_MAX,
             "The lowest user ID the virtual delivery agent accepts from virtual_uid_maps."));
     public static final Param SMTP_FALLBACK_RELAY = def(Param.list("smtp_fallback_relay", "$fallback_relay",
-            "Hosts the SMTP client tries when every MX host of a destination failed ([host]:port, host)."));
+            "Hosts the SMTP client tries when every MX host of a destination failed ([host]:port, host)." + NOT_YET));
     public static final Param FALLBACK_RELAY = def(Param.list("fallback_relay", "",
-            "The old name of smtp_fallback_relay."));
+            "The old name of smtp_fallback_relay." + NOT_YET));
     public static final Param UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE = def(Param.integer("unknown_virtual_alias_reject_code",
             "550", 400, 599, "The SMTP reply code for an unknown address in a virtual alias domain."));
     public static final Param UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE = def(Param.integer("unknown_virtual_mailbox_reject_code",
