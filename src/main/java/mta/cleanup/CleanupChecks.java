@@ -15,7 +15,8 @@ import mta.lookup.Tables;
  * line {@code /pattern/ ACTION text}); writes nothing. {@link #header} is given each logical header
  * (continuation lines joined with newlines), {@link #body} each body line; both return the first
  * table's action, or null. Actions are Postfix's: REJECT, DISCARD, HOLD, WARN, IGNORE, PREPEND,
- * REPLACE, REDIRECT, DUNNO, OK; {@link CleanupMessage} carries them out.
+ * REPLACE, REDIRECT, FILTER (header_checks only: sets the message's content_filter), DUNNO, OK;
+ * {@link CleanupMessage} carries them out.
  */
 final class CleanupChecks {
     /** One action with its optional text. */

@@ -53,6 +53,8 @@ final class CleanupMessage implements CleanupService.Transaction {
     private boolean discarded;
     private boolean held;
     private String messageId;
+    /** content_filter as set by the client (smtpd passes its own, maybe empty) or a FILTER action; null: main.cf's. */
+    private String contentFilter;
 
     CleanupMessage(Cleanup svc, CleanupService.Source source, QueueFileWriter w) {
         this.svc = svc;
@@ -110,6 +112,10 @@ final class CleanupMessage implements CleanupService.Transaction {
 
     @Override
     public void attribute(String name, String value) {
+        if (name.equals("content_filter")) {
+            contentFilter = value;
+            return;
+        }
         attributes.add(name + "=" + value);
     }
 
@@ -187,6 +193,8 @@ final class CleanupMessage implements CleanupService.Transaction {
         w.record(RecordType.TIME, Long.toString(arrival));
         if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
         for (String a : attributes) w.record(RecordType.ATTRIBUTE, a);
+        String filter = contentFilter != null ? contentFilter : svc.contentFilter;
+        if (!filter.isBlank()) w.record(RecordType.ATTRIBUTE, "content_filter=" + filter.strip());
         w.record(RecordType.SENDER, sender.toString());
         for (String[] r : recipientRecords) {
             if (r[1] != null && !r[1].equals(r[0])) w.record(RecordType.ORIGINAL_RECIPIENT, r[1]);
@@ -317,6 +325,10 @@ final class CleanupMessage implements CleanupService.Transaction {
                 svc.log.info(w.id() + ": hold: " + what + ": " + a.text());
             }
             case "WARN" -> svc.log.info(w.id() + ": warning: " + what + ": " + a.text());
+            case "FILTER" -> {
+                contentFilter = a.text();
+                svc.log.info(w.id() + ": filter: " + what + ": " + a.text());
+            }
             case "IGNORE" -> {
                 return null;
             }

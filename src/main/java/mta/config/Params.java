@@ -131,12 +131,6 @@ public final class Params {
             "A mailbox path relative to the user's home; a trailing / means Maildir."));
     public static final Param MAIL_SPOOL_DIRECTORY = def(Param.path("mail_spool_directory", "/var/mail",
             "The directory of UNIX-style mailboxes; a trailing / means Maildir."));
-    public static final Param LOCAL_TRANSPORT = def(Param.string("local_transport", "local:$myhostname",
-            "The transport for domains in mydestination."));
-    public static final Param DEFAULT_TRANSPORT = def(Param.string("default_transport", "smtp",
-            "The transport for remote destinations."));
-    public static final Param RELAY_TRANSPORT = def(Param.string("relay_transport", "relay",
-            "The transport for domains in relay_domains."));
     public static final Param HOPCOUNT_LIMIT = def(Param.integer("hopcount_limit", "50", 1, INT_MAX,
             "The maximal number of Received: headers before a message is bounced as looping."));
     public static final Param LOCAL_RECIPIENT_MAPS = def(Param.tables("local_recipient_maps",
@@ -169,16 +163,6 @@ public final class Params {
             "The old name of virtual_alias_maps." + NOT_YET));
     public static final Param VIRTUAL_ALIAS_MAPS = def(Param.tables("virtual_alias_maps", "$virtual_maps",
             "Tables that rewrite recipient addresses to other addresses, for any domain (expanded by cleanup)."));
-    public static final Param VIRTUAL_ALIAS_DOMAINS = def(Param.list("virtual_alias_domains", "$virtual_alias_maps",
-            "Domains whose every address is an alias to be rewritten." + NOT_YET));
-    public static final Param VIRTUAL_MAILBOX_DOMAINS = def(Param.list("virtual_mailbox_domains", "$virtual_mailbox_maps",
-            "Domains whose mailboxes are not UNIX accounts." + NOT_YET));
-    public static final Param VIRTUAL_MAILBOX_MAPS = def(Param.tables("virtual_mailbox_maps", "",
-            "Tables from a virtual address to its mailbox path." + NOT_YET));
-    public static final Param VIRTUAL_MAILBOX_BASE = def(Param.path("virtual_mailbox_base", "",
-            "The directory that virtual mailbox paths are relative to." + NOT_YET));
-    public static final Param TRANSPORT_MAPS = def(Param.tables("transport_maps", "",
-            "Tables from a domain or address to transport:nexthop." + NOT_YET));
     public static final Param CANONICAL_MAPS = def(Param.tables("canonical_maps", "",
             "Tables that rewrite sender and recipient addresses, in the envelope and in local mail's headers."));
     public static final Param CANONICAL_CLASSES = def(Param.list("canonical_classes",
@@ -208,10 +192,48 @@ public final class Params {
     public static final Param RELAY_RECIPIENT_MAPS = def(Param.tables("relay_recipient_maps", "",
             "Tables of valid recipients in relay_domains; others are rejected." + NOT_YET));
 
+    // --- routing and virtual delivery
+    static { section("Routing and virtual delivery"); }
+    public static final Param LOCAL_TRANSPORT = def(Param.string("local_transport", "local:$myhostname",
+            "The transport for domains in mydestination."));
+    public static final Param DEFAULT_TRANSPORT = def(Param.string("default_transport", "smtp",
+            "The transport for remote destinations."));
+    public static final Param RELAY_TRANSPORT = def(Param.string("relay_transport", "relay",
+            "The transport for domains in relay_domains."));
+    public static final Param TRANSPORT_MAPS = def(Param.tables("transport_maps", "",
+            "Tables from an address or domain to transport:nexthop (user@domain, domain, .domain, *); overrides the class default."));
+    public static final Param VIRTUAL_ALIAS_DOMAINS = def(Param.list("virtual_alias_domains", "$virtual_alias_maps",
+            "Domains whose every address must be in virtual_alias_maps; others are rejected as unknown."));
+    public static final Param VIRTUAL_MAILBOX_DOMAINS = def(Param.list("virtual_mailbox_domains", "$virtual_mailbox_maps",
+            "Domains whose mailboxes are not UNIX accounts; delivered by $virtual_transport."));
+    public static final Param VIRTUAL_MAILBOX_MAPS = def(Param.tables("virtual_mailbox_maps", "",
+            "Tables from a virtual address (or @domain) to its mailbox path; a trailing / means Maildir."));
+    public static final Param VIRTUAL_MAILBOX_BASE = def(Param.path("virtual_mailbox_base", "",
+            "The directory that virtual mailbox paths are relative to."));
+    public static final Param VIRTUAL_TRANSPORT = def(Param.string("virtual_transport", "virtual",
+            "The transport for domains in virtual_mailbox_domains."));
+    public static final Param VIRTUAL_UID_MAPS = def(Param.tables("virtual_uid_maps", "",
+            "Tables from a virtual address (or @domain) to the user ID that owns its mailbox (often static:5000)."));
+    public static final Param VIRTUAL_GID_MAPS = def(Param.tables("virtual_gid_maps", "",
+            "Tables from a virtual address (or @domain) to the group ID of its mailbox."));
+    public static final Param VIRTUAL_MINIMUM_UID = def(Param.integer("virtual_minimum_uid", "100", 1, INT_MAX,
+            "The lowest user ID the virtual delivery agent accepts from virtual_uid_maps."));
+    public static final Param SMTP_FALLBACK_RELAY = def(Param.list("smtp_fallback_relay", "$fallback_relay",
+            "Hosts the SMTP client tries when every MX host of a destination failed ([host]:port, host)." + NOT_YET));
+    public static final Param FALLBACK_RELAY = def(Param.list("fallback_relay", "",
+            "The old name of smtp_fallback_relay." + NOT_YET));
+    public static final Param UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE = def(Param.integer("unknown_virtual_alias_reject_code",
+            "550", 400, 599, "The SMTP reply code for an unknown address in a virtual alias domain."));
+    public static final Param UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE = def(Param.integer("unknown_virtual_mailbox_reject_code",
+            "550", 400, 599, "The SMTP reply code for an unknown address in a virtual mailbox domain."));
+    public static final Param CONTENT_FILTER = def(Param.string("content_filter", "",
+            "transport:nexthop that receives all mail after queueing, for an external content filter;"
+            + " set per smtpd service with -o content_filter= to turn it off for re-injected mail."));
+
     // --- content inspection
     static { section("Content inspection"); }
     public static final Param HEADER_CHECKS = def(Param.tables("header_checks", "",
-            "Pattern tables applied to each message header (REJECT, DISCARD, HOLD, WARN, IGNORE, PREPEND, REPLACE, REDIRECT)."));
+            "Pattern tables applied to each message header (REJECT, DISCARD, HOLD, WARN, IGNORE, PREPEND, REPLACE, REDIRECT, FILTER)."));
     public static final Param BODY_CHECKS = def(Param.tables("body_checks", "",
             "Pattern tables applied to each message body line."));
 

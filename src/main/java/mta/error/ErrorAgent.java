@@ -10,9 +10,11 @@ import mta.deliver.DeliveryStatus;
  *
  * <p>Reads only the request: its next-hop is the reason text ({@code error:mail for x is not
  * accepted}), as in a Postfix transport table. The {@code error} transport bounces (5.0.0), the
- * {@code retry} transport defers (4.0.0). Writes nothing.
+ * {@code retry} transport defers (4.0.0); a reason that starts with an enhanced status
+ * ({@code 5.1.1 User unknown}) gives that detail instead. Writes nothing.
  */
 public final class ErrorAgent implements DeliveryAgent {
+    private static final java.util.regex.Pattern DSN = java.util.regex.Pattern.compile("[45]\\.(\\d{1,3}\\.\\d{1,3})\\s+");
     private final boolean retry;
 
     public ErrorAgent(boolean retry) {
@@ -26,11 +28,15 @@ public final class ErrorAgent implements DeliveryAgent {
 
     @Override
     public List<DeliveryStatus> deliver(DeliveryRequest req) {
-        String reason = req.nexthop().isBlank() ? "mail for " + req.recipients().get(0).address() + " is not deliverable"
+        String text = req.nexthop().isBlank() ? "mail for " + req.recipients().get(0).address() + " is not deliverable"
                 : req.nexthop();
+        // A reason may start with its enhanced status: "error:5.1.1 User unknown in virtual alias table".
+        java.util.regex.Matcher m = DSN.matcher(text);
+        String detail = m.lookingAt() ? m.group(1) : "0.0";
+        String reason = m.lookingAt() ? text.substring(m.end()).strip() : text;
         return req.recipients().stream()
-                .map(r -> retry ? DeliveryStatus.deferred(r, "4.0.0", "none", reason)
-                        : DeliveryStatus.bounced(r, "5.0.0", "none", reason))
+                .map(r -> retry ? DeliveryStatus.deferred(r, "4." + detail, "none", reason)
+                        : DeliveryStatus.bounced(r, "5." + detail, "none", reason))
                 .toList();
     }
 }

@@ -17,6 +17,8 @@ import mta.config.Params;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
+import mta.deliver.FileOwner;
+import mta.deliver.MailboxWriter;
 import mta.lookup.Aliases;
 import mta.lookup.Table;
 import mta.lookup.TableException;
@@ -30,7 +32,7 @@ import mta.queue.QueueFile;
  * <p>Reads {@code alias_maps}, {@code home_mailbox}, {@code mail_spool_directory},
  * {@code mydestination} and {@code /etc/passwd}. For each recipient it expands aliases
  * (recursively, each name once), forwards remote targets through {@link CleanupService} with the
- * original sender, and writes local users' mail to their mbox or Maildir ({@link Mailbox}).
+ * original sender, and writes local users' mail to their mbox or Maildir ({@link MailboxWriter}).
  * Unknown users are bounced ({@code 5.1.1 unknown user}); a failed write is deferred.
  */
 public final class LocalAgent implements DeliveryAgent {
@@ -145,22 +147,22 @@ public final class LocalAgent implements DeliveryAgent {
     private String deliverToUser(String user, DeliveryRequest req, String rcpt, List<String> done) throws IOException {
         Optional<Passwd.Account> account = passwd.lookup(user);
         if (account.isEmpty()) return "unknown user: \"" + user + "\"";
-        Ownership owner = Ownership.of(account.get());
+        FileOwner owner = Ownership.of(account.get());
         String deliveredTo = rcpt.indexOf('@') >= 0 ? rcpt : user + "@" + myhostname;
         if (!homeMailbox.isEmpty()) {
             Path box = account.get().home().resolve(homeMailbox).normalize();
             if (homeMailbox.endsWith("/")) {
-                Mailbox.maildir(box, req, deliveredTo, myhostname, owner);
+                MailboxWriter.maildir(box, req, deliveredTo, myhostname, owner);
                 done.add("delivered to maildir");
             } else {
-                Mailbox.mbox(box, req, deliveredTo, owner);
+                MailboxWriter.mbox(box, req, deliveredTo, owner);
                 done.add("delivered to mailbox");
             }
         } else if (spoolIsMaildir) {
-            Mailbox.maildir(spool.resolve(user), req, deliveredTo, myhostname, owner);
+            MailboxWriter.maildir(spool.resolve(user), req, deliveredTo, myhostname, owner);
             done.add("delivered to maildir");
         } else {
-            Mailbox.mbox(spool.resolve(user), req, deliveredTo, owner);
+            MailboxWriter.mbox(spool.resolve(user), req, deliveredTo, owner);
             done.add("delivered to mailbox");
         }
         return null;

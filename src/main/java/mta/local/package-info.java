@@ -9,7 +9,7 @@
  *   {@link mta.local.LocalAgent} looks each recipient's local part up in alias_maps (recursively,
  *   each name once); remote targets are forwarded through cleanup with the original sender; local
  *   users are looked up in /etc/passwd ({@link mta.local.Passwd}) and their mail is written by
- *   {@link mta.local.Mailbox}: to ~/$home_mailbox when it is set, else to
+ *   {@link mta.deliver.MailboxWriter}: to ~/$home_mailbox when it is set, else to
  *   $mail_spool_directory/user; a trailing "/" selects Maildir (tmp/ then new/), otherwise mbox
  *   (dot-lock and fcntl lock, From_ line, >From quoting). Files it creates belong to the user
  *   ({@link mta.local.Ownership}) when the system runs as root.

@@ -14,12 +14,13 @@ import mta.local.LocalAgent;
 import mta.qmgr.Qmgr;
 import mta.smtp.SmtpAgent;
 import mta.util.MailLog;
+import mta.virtual.VirtualAgent;
 
 /**
  * Services - maps master.cf entries to the components inside this JVM.
  *
- * <p>Reads the parsed master.cf. A {@code unix} entry whose command is local, smtp, error or
- * discard becomes a delivery transport under its service name; {@code inet} smtpd entries become
+ * <p>Reads the parsed master.cf. A {@code unix} entry whose command is local, virtual, smtp, error
+ * or discard becomes a delivery transport under its service name; {@code inet} smtpd entries become
  * listeners (see {@link Master}); Postfix's other built-in programs are accepted silently because
  * their job is done in-process; a program this mail system does not have (pipe, spawn, ...) is
  * logged as a warning and ignored.
@@ -30,7 +31,7 @@ final class Services {
     /** Postfix programs whose work is done elsewhere in this JVM, or not needed. */
     private static final Set<String> BUILT_IN = Set.of("pickup", "cleanup", "qmgr", "oqmgr", "tlsmgr",
             "trivial-rewrite", "bounce", "flush", "proxymap", "showq", "verify", "anvil", "scache",
-            "postlogd", "postscreen", "tlsproxy", "dnsblog", "virtual", "lmtp", "smtpd");
+            "postlogd", "postscreen", "tlsproxy", "dnsblog", "lmtp", "smtpd");
 
     /** The service's configuration: main.cf, then its -o overrides, with $service_name set. */
     static Config serviceConfig(Config main, MasterCf.Service s) {
@@ -54,6 +55,7 @@ final class Services {
                 case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort);
                 case "error" -> new ErrorAgent(s.name().equals("retry"));
                 case "discard" -> new DiscardAgent();
+                case "virtual" -> new VirtualAgent(c);
                 default -> null;
             };
             if (agent != null) out.put(s.name(), new Qmgr.Transport(agent, mailLog.channel(syslogName, s.command())));
@@ -65,7 +67,7 @@ final class Services {
     static void warnUnsupported(MasterCf masterCf, MailLog.Channel log) {
         for (MasterCf.Service s : masterCf.services()) {
             boolean known = BUILT_IN.contains(s.command())
-                    || List.of("local", "smtp", "error", "discard").contains(s.command());
+                    || List.of("local", "smtp", "error", "discard", "virtual").contains(s.command());
             if (!known) {
                 log.warn("master.cf: line " + s.line() + ": service " + s.key() + ": program \"" + s.command()
                         + "\" is not part of this mail system; service ignored");

@@ -76,7 +76,7 @@ final class QmgrMessage implements Runnable {
 
         List<DeliveryStatus> results = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> attempts = new ArrayList<>();
-        for (Map.Entry<Resolved, List<QueueFile.Recipient>> group : groups(pending).entrySet()) {
+        for (Map.Entry<Resolved, List<QueueFile.Recipient>> group : groups(pending, env.attribute("content_filter")).entrySet()) {
             Resolved dest = group.getKey();
             List<QueueFile.Recipient> rcpts = group.getValue();
             Qmgr.Transport transport = s.transports().get(dest.transport());
@@ -108,12 +108,16 @@ final class QmgrMessage implements Runnable {
         finish(env, arrival, results);
     }
 
-    /** Groups recipients by where they go; a recipient's address may be rewritten by resolve. */
-    private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending) {
+    /**
+     * Groups recipients by where they go. A message with a {@code content_filter} attribute
+     * ({@code transport:nexthop}, from cleanup) sends every recipient to the filter instead.
+     */
+    private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending, String filter) {
         Map<String, Resolved> keys = new LinkedHashMap<>();
         Map<Resolved, List<QueueFile.Recipient>> out = new LinkedHashMap<>();
         for (QueueFile.Recipient r : pending) {
-            Resolved res = s.rewrite().resolve(Address.parse(r.address()));
+            Resolved res = filter == null || filter.isBlank() ? s.rewrite().resolve(Address.parse(r.address()))
+                    : s.rewrite().filter(filter, Address.parse(r.address()));
             Resolved key = keys.computeIfAbsent(res.destination(),
                     k -> new Resolved(res.transport(), res.nexthop(), "", res.destinationClass()));
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(r);

@@ -1,49 +1,66 @@
 package mta.rewrite;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import mta.config.Config;
 import mta.config.Params;
 import mta.mail.Address;
+import mta.rewrite.Resolved.DestinationClass;
 
 /**
  * TrivialRewrite - canonicalises addresses and resolves recipients to (transport, next-hop).
  *
- * <p>Reads {@code myorigin}, {@code mydestination}, {@code relay_domains}, {@code relayhost},
- * {@code local_transport}, {@code relay_transport} and {@code default_transport}; writes nothing.
- * Mirrors Postfix's trivial-rewrite(8): a bare user name is completed with {@code @$myorigin};
- * a domain in {@code mydestination} goes to the local transport, a domain in {@code relay_domains}
- * to the relay transport, everything else to the default transport, through {@code relayhost}
- * when one is set.
+ * <p>Reads {@code myorigin}, the domain lists {@code mydestination}, {@code virtual_alias_domains},
+ * {@code virtual_mailbox_domains} and {@code relay_domains}, {@code relayhost}, the transports
+ * {@code local_transport}, {@code virtual_transport}, {@code relay_transport} and
+ * {@code default_transport}, and {@code transport_maps}; writes nothing. Mirrors Postfix's
+ * trivial-rewrite(8) in two steps:
+ * <ol>
+ * <li>The address class decides the default route: a bare user name is completed with
+ *     {@code @$myorigin}; a domain in {@code mydestination} goes to the local transport, one in
+ *     {@code virtual_alias_domains} to {@code error:5.1.1 User unknown in virtual alias table} (its
+ *     valid addresses were rewritten by cleanup before), one in {@code virtual_mailbox_domains} to
+ *     the virtual transport, one in {@code relay_domains} to the relay transport, everything else
+ *     to the default transport, through {@code relayhost} when one is set.</li>
+ * <li>{@code transport_maps} ({@link TransportMaps}) may then replace the transport, the next-hop
+ *     or both, as transport(5) says; the class stays, so a transport entry never opens a relay.</li>
+ * </ol>
  */
 public final class TrivialRewrite {
+    /** The error transport's reason for an address of a virtual alias domain that has no alias. */
+    static final String UNKNOWN_VIRTUAL_ALIAS = "5.1.1 User unknown in virtual alias table";
+
     private final String myorigin;
-    private final Set<String> mydestination = new HashSet<>();
-    private final Set<String> relayDomains = new HashSet<>();
+    private final String myhostname;
+    private final DomainList mydestination;
+    private final DomainList virtualAliasDomains;
+    private final DomainList virtualMailboxDomains;
+    private final DomainList relayDomains;
     private final String relayhost;
-    private final String[] localTransport;
-    private final String[] relayTransport;
-    private final String[] defaultTransport;
+    private final TransportMaps.Route localTransport;
+    private final TransportMaps.Route virtualTransport;
+    private final TransportMaps.Route relayTransport;
+    private final TransportMaps.Route defaultTransport;
+    private final TransportMaps transportMaps;
 
     public TrivialRewrite(Config config) {
+        List<String> parents = config.list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS);
         this.myorigin = config.str(Params.MYORIGIN).strip();
-        for (String d : config.list(Params.MYDESTINATION)) mydestination.add(d.toLowerCase(Locale.ROOT));
-        for (String d : config.list(Params.RELAY_DOMAINS)) relayDomains.add(d.toLowerCase(Locale.ROOT));
+        this.myhostname = config.str(Params.MYHOSTNAME).strip();
+        this.mydestination = new DomainList("mydestination", config.list(Params.MYDESTINATION), false);
+        this.virtualAliasDomains = new DomainList("virtual_alias_domains",
+                config.list(Params.VIRTUAL_ALIAS_DOMAINS), false);
+        this.virtualMailboxDomains = new DomainList("virtual_mailbox_domains",
+                config.list(Params.VIRTUAL_MAILBOX_DOMAINS), false);
+        this.relayDomains = new DomainList("relay_domains", config.list(Params.RELAY_DOMAINS),
+                parents.contains("relay_domains"));
         this.relayhost = config.str(Params.RELAYHOST).strip();
-        this.localTransport = split(config.str(Params.LOCAL_TRANSPORT), config.str(Params.MYHOSTNAME));
-        this.relayTransport = split(config.str(Params.RELAY_TRANSPORT), "");
-        this.defaultTransport = split(config.str(Params.DEFAULT_TRANSPORT), "");
-    }
-
-    /** {@code transport:nexthop} as {transport, nexthop}; an empty next-hop means "not given". */
-    private static String[] split(String value, String defaultNexthop) {
-        String v = value.strip();
-        int colon = v.indexOf(':');
-        if (colon < 0) return new String[] {v, defaultNexthop};
-        String nexthop = v.substring(colon + 1);
-        return new String[] {v.substring(0, colon), nexthop.isEmpty() ? defaultNexthop : nexthop};
+        this.localTransport = TransportMaps.parse(config.str(Params.LOCAL_TRANSPORT).strip());
+        this.virtualTransport = TransportMaps.parse(config.str(Params.VIRTUAL_TRANSPORT).strip());
+        this.relayTransport = TransportMaps.parse(config.str(Params.RELAY_TRANSPORT).strip());
+        this.defaultTransport = TransportMaps.parse(config.str(Params.DEFAULT_TRANSPORT).strip());
+        this.transportMaps = new TransportMaps(config.list(Params.TRANSPORT_MAPS), config.str(Params.RECIPIENT_DELIMITER),
+                parents.contains("transport_maps"));
     }
 
     /** Completes a bare user name with {@code @$myorigin} (Postfix's append_at_myorigin). */
@@ -53,37 +70,69 @@ public final class TrivialRewrite {
 
     /** True when {@code domain} is one of ours (listed in {@code mydestination}). */
     public boolean isLocalDomain(String domain) {
-        return mydestination.contains(domain.toLowerCase(Locale.ROOT));
+        return mydestination.contains(domain);
     }
 
-    /** True when {@code domain} is in {@code relay_domains} (subdomains included, as Postfix does). */
+    /** True when {@code domain} is in {@code relay_domains} (subdomains included, as Postfix does by default). */
     public boolean isRelayDomain(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT);
-        while (true) {
-            if (relayDomains.contains(d)) return true;
-            int dot = d.indexOf('.');
-            if (dot < 0) return false;
-            d = d.substring(dot + 1);
-        }
+        return relayDomains.contains(domain);
     }
 
-    /** Resolves one recipient. */
+    /** The address class of a domain; the empty domain is local. */
+    public DestinationClass classify(String domain) {
+        if (domain.isEmpty() || mydestination.contains(domain)) return DestinationClass.LOCAL;
+        if (virtualAliasDomains.contains(domain)) return DestinationClass.VIRTUAL_ALIAS;
+        if (virtualMailboxDomains.contains(domain)) return DestinationClass.VIRTUAL_MAILBOX;
+        if (relayDomains.contains(domain)) return DestinationClass.RELAY;
+        return DestinationClass.DEFAULT;
+    }
+
+    /** Resolves one recipient: the class's route, then transport_maps. */
     public Resolved resolve(Address rcpt) {
         Address a = canonicalize(rcpt);
         String domain = a.domainLower();
-        if (domain.isEmpty() || isLocalDomain(domain)) {
-            return new Resolved(localTransport[0], localTransport[1], a.toString(), Resolved.DestinationClass.LOCAL);
-        }
-        if (isRelayDomain(domain)) {
-            String hop = !relayTransport[1].isEmpty() ? relayTransport[1] : !relayhost.isEmpty() ? relayhost : domain;
-            return new Resolved(relayTransport[0], hop, a.toString(), Resolved.DestinationClass.RELAY);
-        }
-        String hop = !defaultTransport[1].isEmpty() ? defaultTransport[1] : !relayhost.isEmpty() ? relayhost : domain;
-        return new Resolved(defaultTransport[0], hop, a.toString(), Resolved.DestinationClass.DEFAULT);
+        DestinationClass cls = classify(domain);
+        TransportMaps.Route route = switch (cls) {
+            case LOCAL -> orDefaultNexthop(localTransport, myhostname);
+            case VIRTUAL_ALIAS -> new TransportMaps.Route("error", UNKNOWN_VIRTUAL_ALIAS);
+            case VIRTUAL_MAILBOX -> orDefaultNexthop(virtualTransport, domain);
+            case RELAY -> orDefaultNexthop(relayTransport, relayhost.isEmpty() ? domain : relayhost);
+            case DEFAULT -> orDefaultNexthop(defaultTransport, relayhost.isEmpty() ? domain : relayhost);
+        };
+        if (cls != DestinationClass.VIRTUAL_ALIAS) route = applyTransportMaps(route, a, domain);
+        return new Resolved(route.transport(), route.nexthop(), a.toString(), cls);
     }
 
-    /** The domains in mydestination, for checks and tests. */
-    public List<String> localDomains() {
-        return List.copyOf(mydestination);
+    /**
+     * The route of a message that has a content filter ({@code transport:nexthop}, as in
+     * {@code content_filter} or a FILTER action): every recipient goes there; an empty next-hop
+     * is the recipient's domain. The class is the recipient's own.
+     */
+    public Resolved filter(String filter, Address rcpt) {
+        Address a = canonicalize(rcpt);
+        TransportMaps.Route f = TransportMaps.parse(filter.strip());
+        String nexthop = f.nexthop().isEmpty() ? a.domainLower() : f.nexthop();
+        return new Resolved(f.transport(), nexthop, a.toString(), classify(a.domainLower()));
+    }
+
+    private static TransportMaps.Route orDefaultNexthop(TransportMaps.Route r, String nexthop) {
+        return r.nexthop().isEmpty() ? new TransportMaps.Route(r.transport(), nexthop) : r;
+    }
+
+    /**
+     * transport(5) results: {@code :} changes nothing; {@code transport:} keeps the transport's
+     * name and resets the next-hop to the recipient domain; {@code :nexthop} keeps the transport.
+     */
+    private TransportMaps.Route applyTransportMaps(TransportMaps.Route route, Address a, String domain) {
+        if (transportMaps.isEmpty()) return route;
+        String lookupDomain = domain.isEmpty() ? myhostname.toLowerCase(Locale.ROOT) : domain;
+        TransportMaps.Route hit = transportMaps.find(a.localPart(), lookupDomain);
+        if (hit == null) return route;
+        String transport = hit.transport().isEmpty() ? route.transport() : hit.transport();
+        String nexthop;
+        if (!hit.nexthop().isEmpty()) nexthop = hit.nexthop();
+        else if (!hit.transport().isEmpty()) nexthop = lookupDomain;
+        else nexthop = route.nexthop();
+        return new TransportMaps.Route(transport, nexthop);
     }
 }

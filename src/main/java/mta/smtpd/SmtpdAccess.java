@@ -24,7 +24,8 @@ import mta.lookup.Table;
  * {@code smtpd_access_maps} (the default), else {@code .example.com}. Pattern tables (regexp, pcre,
  * cidr) get only the whole name or address. Results: {@code OK}, {@code PERMIT} or a number permit;
  * {@code DUNNO} goes on; {@code REJECT [text]}, {@code DEFER [text]} and {@code 4NN/5NN [text]}
- * refuse. Anything else is logged as a configuration error and answered with a temporary error.
+ * refuse; {@code FILTER transport:nexthop} goes on and sends the message to that content filter.
+ * Anything else is logged as a configuration error and answered with a temporary error.
  */
 final class SmtpdAccess {
     private static final Pattern DSN = Pattern.compile("([245])\\.(\\d{1,3}\\.\\d{1,3})(?:\\s+|$)");
@@ -97,6 +98,9 @@ final class SmtpdAccess {
             }
             case "DUNNO" -> {
                 return SmtpdVerdict.DUNNO;
+            }
+            case "FILTER" -> {
+                return text.indexOf(':') > 0 ? SmtpdVerdict.filter(text) : null;
             }
             case "REJECT" -> {
                 return refuse(codes.accessReject, text, subject, what);

@@ -29,7 +29,9 @@ import mta.util.MailLog;
  * {@code smtpd_delay_reject = yes} the client, HELO and sender lists run at each RCPT TO, before
  * the relay and recipient lists; with {@code no} each runs at its own command, and a client refused
  * at connect time gets that refusal as its greeting and {@code 503 5.7.0} for HELO, MAIL, RCPT and
- * DATA. After the lists, an unknown local recipient is refused ({@code smtpd_reject_unlisted_recipient}).
+ * DATA. After the lists, an unknown local recipient is refused ({@code smtpd_reject_unlisted_recipient}),
+ * and so is an unknown address in a virtual alias or virtual mailbox domain ({@link SmtpdVirtualRecipients}).
+ * A {@code FILTER transport:nexthop} table result is remembered as the message's content filter.
  * Mail to {@code postmaster} in our domains is always accepted (RFC 5321 section 4.5.1).
  */
 final class SmtpdCheck {
@@ -48,6 +50,9 @@ final class SmtpdCheck {
     private final SmtpdAccess access;
     private final SmtpdDns dns;
     private final SmtpdLocalRecipients localRecipients;
+    private final SmtpdVirtualRecipients virtualRecipients;
+    /** This service's content_filter (master.cf -o content_filter= turns it off for re-injection). */
+    private final String contentFilter;
     private final MailLog.Channel log;
 
     /** @throws ConfigException for an unknown word or a list set that would make an open relay */
@@ -77,6 +82,8 @@ final class SmtpdCheck {
                 c.str(Params.RECIPIENT_DELIMITER));
         this.dns = new SmtpdDns(resolver);
         this.localRecipients = new SmtpdLocalRecipients(c, rewrite);
+        this.virtualRecipients = new SmtpdVirtualRecipients(c, rewrite);
+        this.contentFilter = c.str(Params.CONTENT_FILTER).strip();
         this.log = log;
     }
 
@@ -177,6 +184,10 @@ final class SmtpdCheck {
                 continue;
             }
             SmtpdVerdict v = apply(step, list, s, rcpt);
+            if (v.filter != null) {
+                s.tx.filter = v.filter; // FILTER: remember it, go on as DUNNO
+                v = SmtpdVerdict.DUNNO;
+            }
             if (v.isRefusal()) {
                 logReject(warn ? "reject_warning" : "reject", s, stage, v.reply, logRcpt);
                 if (!warn) return v.reply;
@@ -286,7 +297,14 @@ final class SmtpdCheck {
                 && rewrite.resolve(rcpt).destinationClass() == Resolved.DestinationClass.LOCAL;
     }
 
+    /** The content_filter to record for the message: a FILTER action's, else this service's (maybe empty). */
+    String contentFilter(SmtpdState s) {
+        return s.tx.filter != null ? s.tx.filter : contentFilter;
+    }
+
     private SmtpdVerdict unlisted(Address rcpt) {
+        SmtpdVerdict virtual = virtualRecipients.check(rcpt);
+        if (virtual != null) return virtual;
         return switch (localRecipients.status(rcpt)) {
             case KNOWN -> SmtpdVerdict.DUNNO;
             case UNKNOWN -> SmtpdVerdict.refuse(SmtpdReject.about(codes.unknownLocal, "1.1", rcpt.toString(),

@@ -63,6 +63,8 @@ final class SmtpdState {
         long bytes;
         /** BDAT has started this message's content (DATA is then out of sequence). */
         SmtpdBdat bdat;
+        /** Set by a FILTER access table action: this message's content_filter. */
+        String filter;
 
         /** The queue ID once cleanup is open, else NOQUEUE. */
         String queueId() {

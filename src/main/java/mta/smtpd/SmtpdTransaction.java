@@ -206,6 +206,7 @@ final class SmtpdTransaction {
 
     private void startContent(CleanupService.Transaction t) throws IOException {
         t.attribute("log_protocol_name", state().protocol());
+        t.attribute("content_filter", s.server().check().contentFilter(state()));
         writeReceived(t);
     }
 

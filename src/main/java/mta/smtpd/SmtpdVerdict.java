@@ -13,9 +13,20 @@ final class SmtpdVerdict {
     static final SmtpdVerdict PERMIT = new SmtpdVerdict(null);
 
     final Reply reply;
+    /** A FILTER action's transport:nexthop: the list goes on (as DUNNO) and the message is filtered. */
+    final String filter;
 
     private SmtpdVerdict(Reply reply) {
+        this(reply, null);
+    }
+
+    private SmtpdVerdict(Reply reply, String filter) {
         this.reply = reply;
+        this.filter = filter;
+    }
+
+    static SmtpdVerdict filter(String transportNexthop) {
+        return new SmtpdVerdict(null, transportNexthop);
     }
 
     static SmtpdVerdict refuse(Reply reply) {
@@ -28,6 +39,6 @@ final class SmtpdVerdict {
 
     @Override
     public String toString() {
-        return this == DUNNO ? "DUNNO" : this == PERMIT ? "PERMIT" : reply.toString();
+        return this == DUNNO ? "DUNNO" : this == PERMIT ? "PERMIT" : filter != null ? "FILTER " + filter : reply.toString();
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
     private static final Set<String> ALL = Set.of("util", "config", "mail", "lookup", "dns", "queue", "rewrite",
-            "deliver", "cleanup", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "master", "cli");
+            "deliver", "cleanup", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "virtual", "master", "cli");
 
     /** package -> the packages it may import (besides itself and util). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -46,6 +46,7 @@ class LayeringTest {
             Map.entry("local", Set.of("deliver", "lookup", "cleanup", "config", "mail", "queue")),
             Map.entry("smtp", Set.of("deliver", "dns", "config", "mail", "queue")),
             Map.entry("error", Set.of("deliver", "queue", "mail", "config")),
+            Map.entry("virtual", Set.of("deliver", "lookup", "config", "mail", "queue")),
             Map.entry("master", ALL),
             Map.entry("cli", Set.of("config", "queue", "lookup", "mail")));
 

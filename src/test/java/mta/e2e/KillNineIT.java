@@ -122,9 +122,13 @@ class KillNineIT {
     private static int postfix(String configDir, String command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of("bin/postfix").toAbsolutePath().toString(), "-c", configDir,
                 command);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Path out = Files.createTempFile("postfix", ".out");
+        pb.redirectErrorStream(true).redirectOutput(out.toFile());
         Process p = pb.start();
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "postfix " + command + " finished");
+        String text = Files.readString(out);
+        Files.delete(out);
+        if (p.exitValue() != 0) System.out.println("KillNineIT: postfix " + command + " said: " + text);
         return p.exitValue();
     }
 

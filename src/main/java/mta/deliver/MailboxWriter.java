@@ -1,4 +1,4 @@
-package mta.local;
+package mta.deliver;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,24 +14,24 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import mta.deliver.DeliveryRequest;
 
 /**
- * Mailbox - writes one message into a UNIX mbox file or a Maildir.
+ * MailboxWriter - writes one message into a UNIX mbox file or a Maildir (shared by local and virtual).
  *
  * <p>mbox: appends under a dot-lock ({@code file.lock}) and an fcntl lock, with a {@code From }
  * separator line, {@code >From } quoting, LF line ends and a closing blank line; a failed write is
  * truncated back so the mailbox is never left half-written. Maildir: writes {@code tmp/<unique>},
- * forces it, renames it into {@code new/}. Both prepend {@code Return-Path:} and {@code Delivered-To:}.
+ * forces it, renames it into {@code new/}. Both prepend {@code Return-Path:} and {@code Delivered-To:},
+ * and give what they create to the {@link FileOwner} the caller names.
  */
-final class Mailbox {
+public final class MailboxWriter {
     private static final DateTimeFormatter FROM_DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
     private static final AtomicLong SEQ = new AtomicLong();
 
-    private Mailbox() {}
+    private MailboxWriter() {}
 
     /** Appends to an mbox file. */
-    static void mbox(Path file, DeliveryRequest req, String recipient, Ownership owner) throws IOException {
+    public static void mbox(Path file, DeliveryRequest req, String recipient, FileOwner owner) throws IOException {
         Files.createDirectories(file.getParent());
         Path lock = file.resolveSibling(file.getFileName() + ".lock");
         boolean dotLocked = dotLock(lock);
@@ -99,7 +99,7 @@ final class Mailbox {
     }
 
     /** Delivers into a Maildir ({@code dir/new/}). */
-    static void maildir(Path dir, DeliveryRequest req, String recipient, String hostname, Ownership owner)
+    public static void maildir(Path dir, DeliveryRequest req, String recipient, String hostname, FileOwner owner)
             throws IOException {
         for (String sub : new String[] {"", "tmp", "new", "cur"}) {
             Path d = sub.isEmpty() ? dir : dir.resolve(sub);

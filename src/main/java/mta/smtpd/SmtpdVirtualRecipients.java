@@ -1,0 +1,73 @@
+package mta.smtpd;
+
+import java.util.ArrayList;
+import java.util.List;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.Params;
+import mta.lookup.AddressLookup;
+import mta.lookup.Table;
+import mta.lookup.TableException;
+import mta.lookup.Tables;
+import mta.mail.Address;
+import mta.rewrite.Resolved.DestinationClass;
+import mta.rewrite.TrivialRewrite;
+
+/**
+ * SmtpdVirtualRecipients - is a recipient in a virtual domain an address we know?
+ *
+ * <p>Reads {@code virtual_alias_maps} and {@code virtual_mailbox_maps} in virtual(5) order
+ * (address, {@code user@domain} without extension, {@code @domain}), the reply codes
+ * {@code unknown_virtual_alias_reject_code} and {@code unknown_virtual_mailbox_reject_code}, and
+ * the address class from {@link TrivialRewrite}; writes nothing. In a virtual alias domain an
+ * address must have a virtual alias; in a virtual mailbox domain it must have a virtual alias or
+ * a mailbox. Other classes are not its business (null).
+ */
+final class SmtpdVirtualRecipients {
+    private final TrivialRewrite rewrite;
+    private final List<Table> aliases;
+    private final List<Table> mailboxes;
+    private final AddressLookup lookup;
+    private final int aliasCode;
+    private final int mailboxCode;
+
+    SmtpdVirtualRecipients(Config c, TrivialRewrite rewrite) {
+        this.rewrite = rewrite;
+        this.aliases = open(c, Params.VIRTUAL_ALIAS_MAPS);
+        this.mailboxes = open(c, Params.VIRTUAL_MAILBOX_MAPS);
+        this.lookup = AddressLookup.rewrite(c.str(Params.RECIPIENT_DELIMITER), d -> false);
+        this.aliasCode = c.integer(Params.UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE);
+        this.mailboxCode = c.integer(Params.UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE);
+    }
+
+    private static List<Table> open(Config c, mta.config.Param p) {
+        List<Table> out = new ArrayList<>();
+        for (String spec : c.list(p)) {
+            try {
+                out.add(Tables.open(spec));
+            } catch (TableException e) {
+                throw new ConfigException("parameter " + p.name() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** A refusal for an unknown virtual address; null when the address is known or not virtual. */
+    SmtpdVerdict check(Address rcpt) {
+        Address a = rewrite.canonicalize(rcpt);
+        DestinationClass cls = rewrite.classify(a.domainLower());
+        if (cls != DestinationClass.VIRTUAL_ALIAS && cls != DestinationClass.VIRTUAL_MAILBOX) return null;
+        try {
+            if (lookup.find(aliases, a.toString()) != null) return null;
+            if (cls == DestinationClass.VIRTUAL_ALIAS) {
+                return SmtpdVerdict.refuse(SmtpdReject.about(aliasCode, "1.1", rcpt.toString(),
+                        SmtpdReject.What.RECIPIENT, "User unknown in virtual alias table"));
+            }
+            if (lookup.find(mailboxes, a.toString()) != null) return null;
+            return SmtpdVerdict.refuse(SmtpdReject.about(mailboxCode, "1.1", rcpt.toString(),
+                    SmtpdReject.What.RECIPIENT, "User unknown in virtual mailbox table"));
+        } catch (TableException e) {
+            return SmtpdVerdict.refuse(SmtpdReject.temporaryLookupFailure(rcpt.toString(), SmtpdReject.What.RECIPIENT));
+        }
+    }
+}

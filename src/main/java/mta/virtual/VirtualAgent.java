@@ -1,0 +1,128 @@
+package mta.virtual;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.Params;
+import mta.deliver.DeliveryAgent;
+import mta.deliver.DeliveryRequest;
+import mta.deliver.DeliveryStatus;
+import mta.deliver.FileOwner;
+import mta.deliver.MailboxWriter;
+import mta.lookup.AddressLookup;
+import mta.lookup.Table;
+import mta.lookup.TableException;
+import mta.lookup.Tables;
+import mta.queue.QueueFile;
+
+/**
+ * VirtualAgent - the virtual(8) delivery agent: mailboxes of domains that have no UNIX accounts.
+ *
+ * <p>Reads {@code virtual_mailbox_maps} (address, then {@code @domain}: a catch-all), {@code
+ * virtual_mailbox_base}, {@code virtual_uid_maps}, {@code virtual_gid_maps} and {@code
+ * virtual_minimum_uid}. Writes the message to {@code $virtual_mailbox_base/<result>}: a Maildir
+ * when the result ends in {@code /}, else an mbox file, created by {@link MailboxWriter} and owned by
+ * the mapped user and group. An address without a mailbox is bounced ({@code 5.1.1}); a missing or
+ * too small uid, a path that leaves the base, a table or write failure is deferred.
+ */
+public final class VirtualAgent implements DeliveryAgent {
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    private final List<Table> mailboxes;
+    private final List<Table> uids;
+    private final List<Table> gids;
+    private final Path base;
+    private final long minimumUid;
+    private final String myhostname;
+    private final AddressLookup lookup;
+
+    public VirtualAgent(Config config) {
+        this.mailboxes = open(config, Params.VIRTUAL_MAILBOX_MAPS);
+        this.uids = open(config, Params.VIRTUAL_UID_MAPS);
+        this.gids = open(config, Params.VIRTUAL_GID_MAPS);
+        String b = config.str(Params.VIRTUAL_MAILBOX_BASE).strip();
+        this.base = b.isEmpty() ? null : Path.of(b).toAbsolutePath().normalize();
+        this.minimumUid = config.integer(Params.VIRTUAL_MINIMUM_UID);
+        this.myhostname = config.str(Params.MYHOSTNAME);
+        // virtual(5) order: user+ext@domain, user@domain, @domain; never the bare user name.
+        this.lookup = AddressLookup.rewrite(config.str(Params.RECIPIENT_DELIMITER), d -> false);
+    }
+
+    private static List<Table> open(Config config, mta.config.Param p) {
+        List<Table> out = new ArrayList<>();
+        for (String spec : config.list(p)) {
+            try {
+                out.add(Tables.open(spec));
+            } catch (TableException e) {
+                throw new ConfigException("parameter " + p.name() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String name() {
+        return "virtual";
+    }
+
+    @Override
+    public List<DeliveryStatus> deliver(DeliveryRequest req) {
+        List<DeliveryStatus> out = new ArrayList<>();
+        for (QueueFile.Recipient r : req.recipients()) {
+            long t0 = System.nanoTime();
+            DeliveryStatus s;
+            try {
+                s = deliverOne(req, r);
+            } catch (IOException e) {
+                s = DeliveryStatus.deferred(r, "4.2.0", "virtual", "cannot update mailbox: " + e.getMessage());
+            } catch (TableException e) {
+                s = DeliveryStatus.deferred(r, "4.3.0", "virtual", "table lookup failure");
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            out.add(new DeliveryStatus(r, s.outcome(), s.dsn(), s.relay(), s.reason(), 0, secs));
+        }
+        return out;
+    }
+
+    private DeliveryStatus deliverOne(DeliveryRequest req, QueueFile.Recipient r) throws IOException {
+        String rcpt = r.address();
+        AddressLookup.Hit box = lookup.find(mailboxes, rcpt);
+        if (box == null) return DeliveryStatus.bounced(r, "5.1.1", "virtual", "unknown user: \"" + rcpt + "\"");
+        if (base == null) return configError(r, "virtual_mailbox_base is not set");
+        String where = box.value().strip();
+        Path path = base.resolve(where.startsWith("/") ? where.substring(1) : where).normalize();
+        if (!path.startsWith(base) || path.equals(base)) {
+            return configError(r, "mailbox path outside virtual_mailbox_base: " + where);
+        }
+        Long uid = number(uids, rcpt);
+        if (uid == null) return configError(r, "recipient " + rcpt + ": uid not found in virtual_uid_maps");
+        if (uid < minimumUid) return configError(r, "recipient " + rcpt + ": bad uid " + uid + " in virtual_uid_maps");
+        Long gid = number(gids, rcpt);
+        if (gid == null || gid <= 0) return configError(r, "recipient " + rcpt + ": gid not found in virtual_gid_maps");
+        FileOwner owner = ROOT ? FileOwner.of(uid.intValue(), gid.intValue()) : FileOwner.NONE;
+        if (where.endsWith("/")) {
+            MailboxWriter.maildir(path, req, rcpt, myhostname, owner);
+            return DeliveryStatus.sent(r, "virtual", "delivered to maildir", 0, 0);
+        }
+        MailboxWriter.mbox(path, req, rcpt, owner);
+        return DeliveryStatus.sent(r, "virtual", "delivered to mailbox", 0, 0);
+    }
+
+    /** A numeric table answer ({@code static:5000}), or null when missing or not a number. */
+    private Long number(List<Table> tables, String rcpt) {
+        AddressLookup.Hit hit = lookup.find(tables, rcpt);
+        if (hit == null) return null;
+        try {
+            return Long.parseLong(hit.value().strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static DeliveryStatus configError(QueueFile.Recipient r, String why) {
+        return DeliveryStatus.deferred(r, "4.3.5", "virtual", "mail system configuration error: " + why);
+    }
+}

@@ -1,0 +1,104 @@
+package mta.rewrite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import mta.config.Config;
+import mta.mail.Address;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TrivialRewriteTest - address classes and transport(5) results, one line per case:
+ * {@code recipient -> transport:nexthop class}.
+ */
+class TrivialRewriteTest {
+    @TempDir
+    Path tmp;
+
+    private TrivialRewrite rewrite(Map<String, String> extra) throws Exception {
+        Path transport = tmp.resolve("transport");
+        Files.writeString(transport, String.join("\n",
+                "special@two.example   smtp:[192.0.2.2]:2525",
+                "user@two.example      :[192.0.2.3]",
+                "two.example           relay:[192.0.2.1]",
+                ".sub.example          smtp:mx.sub.example",
+                "dead.example          error:5.7.1 no mail here",
+                "void.example          discard:",
+                "keep.example          :",
+                "reset.example         smtp:",
+                "local@example.test    smtp:[192.0.2.9]",
+                ""));
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("myhostname", "mx.example.test");
+        v.put("mydestination", "$myhostname, example.test");
+        v.put("relay_domains", "relayed.example");
+        v.put("virtual_alias_domains", "alias.example");
+        v.put("virtual_mailbox_domains", "box.example");
+        v.put("transport_maps", "texthash:" + transport);
+        v.putAll(extra);
+        return new TrivialRewrite(Config.of(v));
+    }
+
+    private static String show(Resolved r) {
+        return r.destination() + " " + r.destinationClass();
+    }
+
+    @Test
+    void classesThenTransportMaps() throws Exception {
+        TrivialRewrite t = rewrite(Map.of());
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("bob@example.test", "local:mx.example.test LOCAL");
+        cases.put("bob", "local:mx.example.test LOCAL");
+        cases.put("local@example.test", "smtp:[192.0.2.9] LOCAL");
+        cases.put("x@alias.example", "error:5.1.1 User unknown in virtual alias table VIRTUAL_ALIAS");
+        cases.put("x@box.example", "virtual:box.example VIRTUAL_MAILBOX");
+        cases.put("x@relayed.example", "relay:relayed.example RELAY");
+        cases.put("x@a.relayed.example", "relay:a.relayed.example RELAY");
+        cases.put("x@remote.example", "smtp:remote.example DEFAULT");
+        cases.put("special@two.example", "smtp:[192.0.2.2]:2525 DEFAULT");
+        cases.put("user@two.example", "smtp:[192.0.2.3] DEFAULT");
+        cases.put("other@two.example", "relay:[192.0.2.1] DEFAULT");
+        cases.put("x@a.sub.example", "smtp:mx.sub.example DEFAULT");
+        cases.put("x@sub.example", "smtp:sub.example DEFAULT");
+        cases.put("x@dead.example", "error:5.7.1 no mail here DEFAULT");
+        cases.put("x@void.example", "discard:void.example DEFAULT");
+        cases.put("x@keep.example", "smtp:keep.example DEFAULT");
+        cases.put("x@reset.example", "smtp:reset.example DEFAULT");
+        cases.forEach((rcpt, want) -> assertEquals(want, show(t.resolve(Address.parse(rcpt))), rcpt));
+    }
+
+    @Test
+    void relayhostIsTheDefaultNexthopAndTransportMapsStillWin() throws Exception {
+        TrivialRewrite t = rewrite(Map.of("relayhost", "[192.0.2.50]:587"));
+        assertEquals("smtp:[192.0.2.50]:587 DEFAULT", show(t.resolve(Address.parse("x@remote.example"))));
+        assertEquals("smtp:[192.0.2.50]:587 DEFAULT", show(t.resolve(Address.parse("x@keep.example"))));
+        assertEquals("relay:[192.0.2.1] DEFAULT", show(t.resolve(Address.parse("x@two.example"))));
+    }
+
+    @Test
+    void wildcardMatchesEverythingLast() throws Exception {
+        Path wild = tmp.resolve("wild");
+        Files.writeString(wild, "* smtp:[192.0.2.99]\nexample.test local:\n");
+        TrivialRewrite t = new TrivialRewrite(Config.of(Map.of("myhostname", "mx.example.test",
+                "mydestination", "$myhostname, example.test", "transport_maps", "texthash:" + wild)));
+        assertEquals("smtp:[192.0.2.99] DEFAULT", show(t.resolve(Address.parse("x@anywhere.example"))));
+        assertEquals("local:example.test LOCAL", show(t.resolve(Address.parse("x@example.test"))));
+        assertEquals("smtp:[192.0.2.99] LOCAL", show(t.resolve(Address.parse("x@mx.example.test"))));
+    }
+
+    @Test
+    void domainListsReadTables() throws Exception {
+        Path domains = tmp.resolve("domains");
+        Files.writeString(domains, "alias.example anything\n");
+        TrivialRewrite t = new TrivialRewrite(Config.of(Map.of("myhostname", "mx.example.test",
+                "virtual_alias_domains", "texthash:" + domains, "relay_domains", "!no.relayed.example relayed.example")));
+        assertEquals(Resolved.DestinationClass.VIRTUAL_ALIAS, t.classify("alias.example"));
+        assertEquals(Resolved.DestinationClass.DEFAULT, t.classify("sub.alias.example"));
+        assertEquals(Resolved.DestinationClass.RELAY, t.classify("yes.relayed.example"));
+        assertEquals(Resolved.DestinationClass.DEFAULT, t.classify("no.relayed.example"));
+    }
+}
