@@ -16,7 +16,7 @@
  *   ({@link mta.local.Mailbox}: mbox with dot-lock and fcntl lock, or Maildir for a trailing /).
  *   Alias, .forward and :include: targets are |command ({@link mta.local.LocalCommand}, sysexits
  *   mapping in {@link mta.local.Sysexits}), /file ({@link mta.local.LocalFile}), :include:/file,
- *   \user, local names, and remote addresses, which are forwarded through cleanup as a new
+ *   &#92;user, local names, and remote addresses, which are forwarded through cleanup as a new
  *   message (sender owner-alias when that alias exists). Every copy gets Return-Path:,
  *   X-Original-To: and Delivered-To: ({@link mta.local.MessageCopy}). When the system runs as
  *   root, commands run through setpriv with the user's rights (default_privs for root and for
