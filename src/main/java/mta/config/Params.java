@@ -138,22 +138,40 @@ public final class Params {
             "The tables of valid local recipients (unix:passwd.byname is /etc/passwd); the SMTP server"
             + " rejects others; empty turns the check off."));
     public static final Param MAILBOX_COMMAND = def(Param.string("mailbox_command", "",
-            "A command that delivers to the mailbox instead of the built-in delivery." + NOT_YET));
+            "A command that delivers to the mailbox instead of the built-in delivery."));
     public static final Param MAILBOX_TRANSPORT = def(Param.string("mailbox_transport", "",
             "A master.cf transport that receives all local mailbox deliveries." + NOT_YET));
     public static final Param FALLBACK_TRANSPORT = def(Param.string("fallback_transport", "",
             "A transport for local recipients that have no UNIX account." + NOT_YET));
     public static final Param LUSER_RELAY = def(Param.string("luser_relay", "",
-            "Where mail for unknown local recipients goes instead of being bounced." + NOT_YET));
+            "Where mail for unknown local recipients goes instead of being bounced."));
     public static final Param MAILBOX_SIZE_LIMIT = def(Param.size("mailbox_size_limit", "51200000", 0, Long.MAX_VALUE,
-            "The maximal size in bytes of a mailbox or Maildir file; 0 means no limit." + NOT_YET));
+            "The maximal size in bytes of a mailbox or Maildir file; 0 means no limit."));
     public static final Param ALLOW_MAIL_TO_COMMANDS = def(Param.list("allow_mail_to_commands", "alias, forward",
-            "Where |command destinations are allowed: alias, forward, include." + NOT_YET));
+            "Where |command destinations are allowed: alias, forward, include."));
     public static final Param ALLOW_MAIL_TO_FILES = def(Param.list("allow_mail_to_files", "alias, forward",
-            "Where /file destinations are allowed: alias, forward, include." + NOT_YET));
+            "Where /file destinations are allowed: alias, forward, include."));
     public static final Param FORWARD_PATH = def(Param.list("forward_path",
             "$home/.forward${recipient_delimiter}${extension}, $home/.forward",
-            "The .forward files looked for, in order." + NOT_YET));
+            "The .forward files looked for, in order."));
+    public static final Param FORWARD_EXPANSION_FILTER = def(Param.string("forward_expansion_filter",
+            "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "The characters allowed in $name values expanded into forward_path and luser_relay; others become _."));
+    public static final Param COMMAND_EXPANSION_FILTER = def(Param.string("command_expansion_filter",
+            "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "The characters allowed in the environment values given to commands; others become _."));
+    public static final Param COMMAND_TIME_LIMIT = def(Param.time("command_time_limit", "1000s", 's', 1, Integer.MAX_VALUE,
+            "The time a delivery to a |command or mailbox_command may take before it is killed and bounced."));
+    public static final Param LOCAL_COMMAND_SHELL = def(Param.string("local_command_shell", "",
+            "The shell that runs |command and mailbox_command, as \"program -c\"; empty means /bin/sh -c."));
+    public static final Param DEFAULT_PRIVS = def(Param.string("default_privs", "nobody",
+            "The account whose rights commands and files get when there is no user (root-owned aliases, root)."));
+    public static final Param EXPAND_OWNER_ALIAS = def(Param.bool("expand_owner_alias", "no",
+            "When alias x has an owner-x alias, use owner-x's expansion, not owner-x itself, as the sender of forwarded mail."));
+    public static final Param OWNER_REQUEST_SPECIAL = def(Param.bool("owner_request_special", "yes",
+            "Give owner-x aliases their meaning, and never split owner-x or x-request at a - delimiter."));
+    public static final Param PREPEND_DELIVERED_HEADER = def(Param.list("prepend_delivered_header", "command, file, forward",
+            "Where local adds Delivered-To: command, file (mailboxes and files), forward."));
     public static final Param BIFF = def(Param.bool("biff", "yes",
             "Notify the comsat service of new mail." + NOT_YET));
 

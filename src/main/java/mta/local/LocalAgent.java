@@ -1,68 +1,41 @@
 package mta.local;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Optional;
 import java.util.Set;
-import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.config.Config;
-import mta.config.Params;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
-import mta.deliver.FileOwner;
-import mta.deliver.MailboxWriter;
-import mta.lookup.Aliases;
-import mta.lookup.Table;
 import mta.lookup.TableException;
-import mta.lookup.Tables;
-import mta.mail.Address;
 import mta.queue.QueueFile;
 
 /**
- * LocalAgent - the local delivery agent: aliases, then the user's mailbox.
+ * LocalAgent - the local delivery agent (Postfix local(8)): loop checks, then one
+ * {@link LocalDelivery} per recipient.
  *
- * <p>Reads {@code alias_maps}, {@code home_mailbox}, {@code mail_spool_directory},
- * {@code mydestination} and {@code /etc/passwd}. For each recipient it expands aliases
- * (recursively, each name once), forwards remote targets through {@link CleanupService} with the
- * original sender, and writes local users' mail to their mbox or Maildir ({@link MailboxWriter}).
- * Unknown users are bounced ({@code 5.1.1 unknown user}); a failed write is deferred.
+ * <p>Reads the message headers once per request, then the parameters in {@link LocalSettings},
+ * alias tables, the password file, .forward and :include: files. Writes mailboxes, files, the
+ * standard input of commands, and forwarded copies through {@link CleanupService}. A message with
+ * more than {@code hopcount_limit} {@code Received:} headers, or with a {@code Delivered-To:} header
+ * that names the recipient, bounces with {@code 5.4.6 mail forwarding loop for <recipient>}. An
+ * alias table that cannot be read defers the recipient (4.3.0).
  */
 public final class LocalAgent implements DeliveryAgent {
-    private static final int MAX_EXPANSION = 1000;
-
-    private final List<String> aliasMaps;
-    private final String homeMailbox;
-    private final Path spool;
-    private final boolean spoolIsMaildir;
-    private final String myhostname;
-    private final Set<String> localDomains = new HashSet<>();
-    private final CleanupService cleanup;
-    private final Passwd passwd;
-    /** Alias tables, opened once; an MVStore table notices a rebuilt file by itself. */
-    private final Map<String, Table> tables = new ConcurrentHashMap<>();
+    private final LocalSettings settings;
 
     public LocalAgent(Config config, CleanupService cleanup) {
         this(config, cleanup, Path.of("/etc/passwd"));
     }
 
     LocalAgent(Config config, CleanupService cleanup, Path passwdFile) {
-        this.aliasMaps = config.list(Params.ALIAS_MAPS);
-        this.homeMailbox = config.str(Params.HOME_MAILBOX).strip();
-        String spoolText = config.str(Params.MAIL_SPOOL_DIRECTORY).strip();
-        this.spool = Path.of(spoolText).normalize();
-        this.spoolIsMaildir = spoolText.endsWith("/");
-        this.myhostname = config.str(Params.MYHOSTNAME);
-        for (String d : config.list(Params.MYDESTINATION)) localDomains.add(d.toLowerCase(Locale.ROOT));
-        this.cleanup = cleanup;
-        this.passwd = new Passwd(passwdFile);
+        this.settings = LocalSettings.from(config, cleanup, passwdFile);
     }
 
     @Override
@@ -71,112 +44,48 @@ public final class LocalAgent implements DeliveryAgent {
     }
 
     @Override
-    public List<DeliveryStatus> deliver(DeliveryRequest req) {
+    public List<DeliveryStatus> deliver(DeliveryRequest req) throws IOException {
+        Headers headers = Headers.read(req);
         List<DeliveryStatus> out = new ArrayList<>();
         for (QueueFile.Recipient r : req.recipients()) {
             long t0 = System.nanoTime();
-            DeliveryStatus s;
-            try {
-                s = deliverOne(req, r);
-            } catch (IOException e) {
-                s = DeliveryStatus.deferred(r, "4.2.0", "local", "cannot update mailbox: " + e.getMessage());
-            } catch (TableException e) {
-                s = DeliveryStatus.deferred(r, "4.3.0", "local", "alias database unavailable");
-            }
+            LocalResult result = deliverOne(req, r, headers);
             double secs = (System.nanoTime() - t0) / 1e9;
-            out.add(new DeliveryStatus(r, s.outcome(), s.dsn(), s.relay(), s.reason(), 0, secs));
+            out.add(new DeliveryStatus(r, result.outcome(), result.dsn(), "local", result.reason(), 0, secs));
         }
         return out;
     }
 
-    private DeliveryStatus deliverOne(DeliveryRequest req, QueueFile.Recipient r) throws IOException {
-        Address rcpt = Address.parse(r.address());
-        List<String> done = new ArrayList<>();
-        List<String> forwards = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        String error = expand(rcpt.localPart().toLowerCase(Locale.ROOT), req, r.address(), seen, done, forwards, 0);
-        if (error != null && done.isEmpty() && forwards.isEmpty()) {
-            return DeliveryStatus.bounced(r, "5.1.1", "local", error);
+    private LocalResult deliverOne(DeliveryRequest req, QueueFile.Recipient r, Headers headers) {
+        String deliveredTo = r.address().toLowerCase(Locale.ROOT);
+        if (headers.received() > settings.hopcountLimit() || headers.deliveredTo().contains(deliveredTo)) {
+            return LocalResult.bounced("5.4.6", "mail forwarding loop for " + r.address());
         }
-        if (!forwards.isEmpty()) forward(req, forwards);
-        if (!done.isEmpty() && forwards.isEmpty()) {
-            return DeliveryStatus.sent(r, "local", done.size() == 1 ? done.get(0) : "delivered to " + done.size() + " mailboxes", 0, 0);
+        try {
+            return new LocalDelivery(settings, req, r, deliveredTo).run();
+        } catch (TableException e) {
+            return LocalResult.deferred("4.3.0", "alias database unavailable");
         }
-        return DeliveryStatus.sent(r, "local", forwards.isEmpty() ? "delivered" : "forwarded as " + String.join(", ", forwards), 0, 0);
     }
 
-    /**
-     * Expands one local name: through the aliases, else to a mailbox. Adds what it delivered to
-     * {@code done} and remote addresses to {@code forwards}; returns an error text for an unknown user.
-     */
-    private String expand(String name, DeliveryRequest req, String rcpt, Set<String> seen,
-                          List<String> done, List<String> forwards, int depth) throws IOException {
-        if (depth > MAX_EXPANSION || !seen.add(name)) {
-            return deliverToUser(name, req, rcpt, done);  // a name that aliases to itself is a user
-        }
-        String rhs = lookupAlias(name);
-        if (rhs == null) return deliverToUser(name, req, rcpt, done);
-        String error = null;
-        for (String target : Aliases.targets(rhs)) {
-            String t = target.strip();
-            if (t.startsWith("\"") && t.endsWith("\"") && t.length() > 1) t = t.substring(1, t.length() - 1);
-            if (t.startsWith("|") || t.startsWith("/") || t.startsWith(":include:")) {
-                error = "unsupported alias target type: " + t;
-                continue;
-            }
-            Address a = Address.parse(t);
-            if (a.hasDomain() && !localDomains.contains(a.domainLower())) {
-                forwards.add(a.toString());
-                continue;
-            }
-            String e = expand(a.localPart().toLowerCase(Locale.ROOT), req, a.toString(), seen, done, forwards, depth + 1);
-            if (e != null) error = e;
-        }
-        return error;
-    }
-
-    private String lookupAlias(String name) {
-        for (String spec : aliasMaps) {
-            Table t = tables.computeIfAbsent(spec, Tables::open);
-            String v = t.get(name);
-            if (v != null) return v;
-        }
-        return null;
-    }
-
-    private String deliverToUser(String user, DeliveryRequest req, String rcpt, List<String> done) throws IOException {
-        Optional<Passwd.Account> account = passwd.lookup(user);
-        if (account.isEmpty()) return "unknown user: \"" + user + "\"";
-        FileOwner owner = Ownership.of(account.get());
-        String deliveredTo = rcpt.indexOf('@') >= 0 ? rcpt : user + "@" + myhostname;
-        if (!homeMailbox.isEmpty()) {
-            Path box = account.get().home().resolve(homeMailbox).normalize();
-            if (homeMailbox.endsWith("/")) {
-                MailboxWriter.maildir(box, req, deliveredTo, myhostname, owner);
-                done.add("delivered to maildir");
-            } else {
-                MailboxWriter.mbox(box, req, deliveredTo, owner);
-                done.add("delivered to mailbox");
-            }
-        } else if (spoolIsMaildir) {
-            MailboxWriter.maildir(spool.resolve(user), req, deliveredTo, myhostname, owner);
-            done.add("delivered to maildir");
-        } else {
-            MailboxWriter.mbox(spool.resolve(user), req, deliveredTo, owner);
-            done.add("delivered to mailbox");
-        }
-        return null;
-    }
-
-    /** Sends the message on to remote alias targets, as a new message with the same sender. */
-    private void forward(DeliveryRequest req, List<String> targets) throws IOException {
-        try (CleanupService.Transaction t = cleanup.open(CleanupService.Source.LOCAL)) {
-            t.sender(Address.parse(req.sender()), "");
-            for (String a : targets) t.recipient(Address.parse(a), a);
-            req.forEachLine(t::line);
-            t.commit();
-        } catch (CleanupException e) {
-            throw new IOException("cannot forward: " + e.reply(), e);
+    /** What the loop checks need from the message header: Delivered-To values and the Received count. */
+    private record Headers(Set<String> deliveredTo, int received) {
+        static Headers read(DeliveryRequest req) throws IOException {
+            Set<String> delivered = new HashSet<>();
+            int[] received = {0};
+            boolean[] inBody = {false};
+            req.forEachLine((buf, len) -> {
+                if (inBody[0]) return;
+                if (len == 0) {
+                    inBody[0] = true;
+                    return;
+                }
+                String line = new String(buf, 0, len, StandardCharsets.UTF_8);
+                String lower = line.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("received:")) received[0]++;
+                else if (lower.startsWith("delivered-to:")) delivered.add(lower.substring(13).strip());
+            });
+            return new Headers(delivered, received[0]);
         }
     }
 }

@@ -143,7 +143,7 @@ public class WalkingSkeletonTest {
                 msg = s.findFirst().orElseThrow();
             }
             String text = Files.readString(msg);
-            assertTrue(text.startsWith("Return-Path: <someone@outside.example>\nDelivered-To: "), text);
+            assertTrue(text.startsWith("Return-Path: <someone@outside.example>\nX-Original-To: support@example.test\nDelivered-To: "), text);
             assertTrue(text.contains("Subject: help\n"), text);
             assertTrue(text.contains("\nplease\n"), text);
             assertTrue(text.contains("Message-Id: <"), text);
