@@ -78,7 +78,7 @@ public final class Params {
     public static final Param EMPTY_ADDRESS_RECIPIENT = def(Param.string("empty_address_recipient", "MAILER-DAEMON",
             "Where undeliverable mail with the null sender goes." + NOT_YET));
     public static final Param RECIPIENT_DELIMITER = def(Param.string("recipient_delimiter", "",
-            "The separator between a user name and an address extension (user+ext)." + NOT_YET));
+            "The separator between a user name and an address extension (user+ext)."));
     public static final Param APPEND_DOT_MYDOMAIN = def(Param.bool("append_dot_mydomain", "no",
             "Complete a host name without a dot in a local address (user@host) with .$mydomain." + NOT_YET));
 
