@@ -1,37 +1,38 @@
 package mta.deliver;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * MailboxWriter - writes one message into a UNIX mbox file or a Maildir (shared by local and virtual).
+ * MailboxWriter - writes one message into a UNIX mbox file or a Maildir (for local and virtual).
  *
- * <p>mbox: appends under a dot-lock ({@code file.lock}) and an fcntl lock, with a {@code From }
- * separator line, {@code >From } quoting, LF line ends and a closing blank line; a failed write is
- * truncated back so the mailbox is never left half-written. Maildir: writes {@code tmp/<unique>},
- * forces it, renames it into {@code new/}. Both prepend {@code Return-Path:} and {@code Delivered-To:},
- * and give what they create to the {@link FileOwner} the caller names.
+ * <p>Reads the message through a {@link MessageCopy}; writes the mailbox. mbox: appends under a
+ * dot-lock ({@code file.lock}) and an fcntl lock, in {@link MessageCopy.Format#MBOX} form; a failed
+ * write is truncated back so the mailbox is never left half-written. Maildir: writes
+ * {@code tmp/<unique>}, forces it, renames it into {@code new/}. Both refuse a message that would
+ * make the file larger than {@code mailbox_size_limit} ({@link TooLarge}, "File too large").
  */
 public final class MailboxWriter {
-    private static final DateTimeFormatter FROM_DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
     private static final AtomicLong SEQ = new AtomicLong();
+
+    /** The write would pass mailbox_size_limit (Postfix gets EFBIG from its file size limit). */
+    public static final class TooLarge extends IOException {
+        TooLarge() {
+            super("File too large");
+        }
+    }
 
     private MailboxWriter() {}
 
-    /** Appends to an mbox file. */
-    public static void mbox(Path file, DeliveryRequest req, String recipient, FileOwner owner) throws IOException {
+    /** Appends to an mbox file; {@code limit} 0 means no size limit. */
+    public static void mbox(Path file, MessageCopy msg, FileOwner owner, long limit) throws IOException {
         Files.createDirectories(file.getParent());
         Path lock = file.resolveSibling(file.getFileName() + ".lock");
         boolean dotLocked = dotLock(lock);
@@ -40,24 +41,9 @@ public final class MailboxWriter {
             owner.apply(file);
             try (FileLock ignored = ch.lock()) {
                 long before = ch.size();
+                if (limit > 0 && before + msg.estimatedSize() > limit) throw new TooLarge();
                 try {
-                    OutputStream out = Channels.newOutputStream(ch);
-                    String sender = req.sender().isEmpty() ? "MAILER-DAEMON" : req.sender();
-                    StringBuilder head = new StringBuilder();
-                    head.append("From ").append(sender).append("  ").append(ZonedDateTime.now().format(FROM_DATE)).append('\n');
-                    head.append("Return-Path: <").append(req.sender()).append(">\n");
-                    head.append("Delivered-To: ").append(recipient).append('\n');
-                    java.io.BufferedOutputStream bout = new java.io.BufferedOutputStream(out, 16384);
-                    bout.write(head.toString().getBytes(StandardCharsets.UTF_8));
-                    req.forEachLine((buf, len) -> {
-                        if (len >= 5 && buf[0] == 'F' && buf[1] == 'r' && buf[2] == 'o' && buf[3] == 'm' && buf[4] == ' ') {
-                            bout.write('>');
-                        }
-                        bout.write(buf, 0, len);
-                        bout.write('\n');
-                    });
-                    bout.write('\n');
-                    bout.flush();
+                    msg.write(Channels.newOutputStream(ch), MessageCopy.Format.MBOX);
                     ch.force(true);
                 } catch (IOException e) {
                     ch.truncate(before);
@@ -98,9 +84,10 @@ public final class MailboxWriter {
         }
     }
 
-    /** Delivers into a Maildir ({@code dir/new/}). */
-    public static void maildir(Path dir, DeliveryRequest req, String recipient, String hostname, FileOwner owner)
+    /** Delivers into a Maildir ({@code dir/new/}); {@code limit} 0 means no size limit. */
+    public static void maildir(Path dir, MessageCopy msg, String hostname, FileOwner owner, long limit)
             throws IOException {
+        if (limit > 0 && msg.estimatedSize() > limit) throw new TooLarge();
         for (String sub : new String[] {"", "tmp", "new", "cur"}) {
             Path d = sub.isEmpty() ? dir : dir.resolve(sub);
             if (!Files.isDirectory(d)) {
@@ -114,14 +101,7 @@ public final class MailboxWriter {
         Path tmp = dir.resolve("tmp").resolve(unique);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             owner.apply(tmp);
-            OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 16384);
-            String head = "Return-Path: <" + req.sender() + ">\nDelivered-To: " + recipient + "\n";
-            out.write(head.getBytes(StandardCharsets.UTF_8));
-            req.forEachLine((buf, len) -> {
-                out.write(buf, 0, len);
-                out.write('\n');
-            });
-            out.flush();
+            msg.write(Channels.newOutputStream(ch), MessageCopy.Format.MAILDIR);
             ch.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import mta.deliver.MessageCopy;
 
 /**
  * LocalCommand - delivers a message to an external command ({@code |command}, {@code mailbox_command}).

@@ -14,6 +14,8 @@ import java.util.Set;
 import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.deliver.DeliveryRequest;
+import mta.deliver.MailboxWriter;
+import mta.deliver.MessageCopy;
 import mta.lookup.Aliases;
 import mta.mail.Address;
 import mta.queue.QueueFile;
@@ -219,13 +221,13 @@ final class LocalDelivery {
         }
         try {
             if (maildir) {
-                Mailbox.maildir(box, c, s.myhostname(), owner, s.mailboxSizeLimit());
+                MailboxWriter.maildir(box, c, s.myhostname(), owner.fileOwner(), s.mailboxSizeLimit());
                 results.add(LocalResult.sent("delivered to maildir"));
             } else {
-                Mailbox.mbox(box, c, owner, s.mailboxSizeLimit());
+                MailboxWriter.mbox(box, c, owner.fileOwner(), s.mailboxSizeLimit());
                 results.add(LocalResult.sent("delivered to mailbox"));
             }
-        } catch (Mailbox.TooLarge e) {
+        } catch (MailboxWriter.TooLarge e) {
             results.add(LocalResult.bounced("5.2.2", "cannot update mailbox " + box + " for user " + acct.name()
                     + ". error writing message: " + e.getMessage()));
         } catch (IOException e) {

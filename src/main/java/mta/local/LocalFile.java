@@ -2,12 +2,14 @@ package mta.local;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import mta.deliver.MailboxWriter;
+import mta.deliver.MessageCopy;
 
 /**
  * LocalFile - delivers a message to a file named in an alias, :include: or .forward file ({@code /path}).
  *
  * <p>Writes the file: a name ending in {@code /} is a Maildir, anything else is appended to in mbox
- * form with the same locking as a mailbox ({@link Mailbox}). A new file or Maildir belongs to the
+ * form with the same locking as a mailbox ({@link mta.deliver.MailboxWriter}). A new file or Maildir belongs to the
  * rights the delivery runs with ({@link Ownership}). A write past {@code mailbox_size_limit}
  * bounces with 5.2.2; any other failure is deferred (4.2.0 when the file cannot be written).
  */
@@ -19,12 +21,12 @@ final class LocalFile {
         boolean maildir = path.endsWith("/");
         try {
             if (maildir) {
-                Mailbox.maildir(file, msg, hostname, rights, limit);
+                MailboxWriter.maildir(file, msg, hostname, rights.fileOwner(), limit);
                 return LocalResult.sent("delivered to maildir");
             }
-            Mailbox.mbox(file, msg, rights, limit);
+            MailboxWriter.mbox(file, msg, rights.fileOwner(), limit);
             return LocalResult.sent("delivered to file: " + path);
-        } catch (Mailbox.TooLarge e) {
+        } catch (MailboxWriter.TooLarge e) {
             return LocalResult.bounced("5.2.2", "cannot append message to file " + path + ": " + e.getMessage());
         } catch (IOException e) {
             return LocalResult.deferred("4.2.0", "cannot append message to file " + path + ": " + reason(e));

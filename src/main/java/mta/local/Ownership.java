@@ -61,6 +61,11 @@ final class Ownership {
         return defaultPrivs.map(d -> new Ownership(d.uid(), d.gid())).orElse(NONE);
     }
 
+    /** The same owner for the shared mailbox writer. */
+    mta.deliver.FileOwner fileOwner() {
+        return uid < 0 ? mta.deliver.FileOwner.NONE : mta.deliver.FileOwner.of(uid, gid);
+    }
+
     boolean dropsPrivileges() {
         return uid >= 0;
     }

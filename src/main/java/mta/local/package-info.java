@@ -13,7 +13,7 @@
  *   ({@link mta.local.Passwd}; unknown names go to luser_relay or bounce 5.1.1), the first
  *   forward_path file ({@link mta.local.LocalForward}), then mailbox_command
  *   ({@link mta.local.LocalCommand}), ~/$home_mailbox or $mail_spool_directory/user
- *   ({@link mta.local.Mailbox}: mbox with dot-lock and fcntl lock, or Maildir for a trailing /).
+ *   ({@link mta.deliver.MailboxWriter}: mbox with dot-lock and fcntl lock, or Maildir for a trailing /).
  *   Alias, .forward and :include: targets are |command ({@link mta.local.LocalCommand}, sysexits
  *   mapping in {@link mta.local.Sysexits}), /file ({@link mta.local.LocalFile}), :include:/file,
  *   &#92;user, local names, and remote addresses, which are forwarded through cleanup as a new
@@ -43,3 +43,5 @@
  *   Postfix local(8), aliases(5), docs/local-delivery.md.
  */
 package mta.local;
+
+import mta.deliver.MessageCopy;

@@ -12,6 +12,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.FileOwner;
 import mta.deliver.MailboxWriter;
+import mta.deliver.MessageCopy;
 import mta.lookup.AddressLookup;
 import mta.lookup.Table;
 import mta.lookup.TableException;
@@ -104,10 +105,10 @@ public final class VirtualAgent implements DeliveryAgent {
         if (gid == null || gid <= 0) return configError(r, "recipient " + rcpt + ": gid not found in virtual_gid_maps");
         FileOwner owner = ROOT ? FileOwner.of(uid.intValue(), gid.intValue()) : FileOwner.NONE;
         if (where.endsWith("/")) {
-            MailboxWriter.maildir(path, req, rcpt, myhostname, owner);
+            MailboxWriter.maildir(path, new MessageCopy(req, rcpt, rcpt), myhostname, owner, 0);
             return DeliveryStatus.sent(r, "virtual", "delivered to maildir", 0, 0);
         }
-        MailboxWriter.mbox(path, req, rcpt, owner);
+        MailboxWriter.mbox(path, new MessageCopy(req, rcpt, rcpt), owner, 0);
         return DeliveryStatus.sent(r, "virtual", "delivered to mailbox", 0, 0);
     }
 

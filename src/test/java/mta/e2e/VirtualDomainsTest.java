@@ -67,7 +67,7 @@ class VirtualDomainsTest {
         try (Stream<Path> s = Files.list(ann.resolve("new"))) {
             maildirMessage = Files.readString(s.findFirst().orElseThrow());
         }
-        assertTrue(maildirMessage.startsWith("Return-Path: <sender@outside.example>\nDelivered-To: ann@box.example\n"),
+        assertTrue(maildirMessage.startsWith("Return-Path: <sender@outside.example>\nX-Original-To: ann@box.example\nDelivered-To: ann@box.example\n"),
                 maildirMessage);
         // anything@catch.example -> ben@box.example, and ben@ himself: one copy, in an mbox.
         Path ben = vmail.resolve("box.example/ben");

@@ -1,4 +1,4 @@
-package mta.local;
+package mta.deliver;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -6,10 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import mta.deliver.DeliveryRequest;
 
 /**
- * MessageCopy - the message as local writes it: envelope headers first, then the queued content.
+ * MessageCopy - the message as local and virtual delivery write it: envelope headers, then the content.
  *
  * <p>Reads the content from the queue file through the request; writes to the stream it is given.
  * Every copy starts with {@code Return-Path: <sender>}, {@code X-Original-To:} (the recipient as
@@ -24,33 +23,34 @@ import mta.deliver.DeliveryRequest;
  * </ul>
  * Lines end in LF, the UNIX convention for local files and programs.
  */
-final class MessageCopy {
+public final class MessageCopy {
     private static final DateTimeFormatter FROM_DATE = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
 
-    enum Format { MBOX, COMMAND, MAILDIR }
+    /** How the copy is laid out. */
+    public enum Format { MBOX, COMMAND, MAILDIR }
 
     private final DeliveryRequest req;
     private final String originalTo;
     private final String deliveredTo;
 
     /** {@code deliveredTo} null means no Delivered-To: header (prepend_delivered_header). */
-    MessageCopy(DeliveryRequest req, String originalTo, String deliveredTo) {
+    public MessageCopy(DeliveryRequest req, String originalTo, String deliveredTo) {
         this.req = req;
         this.originalTo = originalTo;
         this.deliveredTo = deliveredTo;
     }
 
-    DeliveryRequest request() {
+    public DeliveryRequest request() {
         return req;
     }
 
     /** The same message without, or with another, Delivered-To: header. */
-    MessageCopy deliveredTo(String newDeliveredTo) {
+    public MessageCopy deliveredTo(String newDeliveredTo) {
         return new MessageCopy(req, originalTo, newDeliveredTo);
     }
 
     /** The number of bytes {@link #write} will write, give or take a few (for size limits). */
-    long estimatedSize() {
+    public long estimatedSize() {
         return req.contentSize() + header(Format.MBOX).length() + 2;
     }
 
@@ -66,7 +66,7 @@ final class MessageCopy {
         return h.toString();
     }
 
-    void write(OutputStream raw, Format format) throws IOException {
+    public void write(OutputStream raw, Format format) throws IOException {
         OutputStream out = new java.io.BufferedOutputStream(raw, 16384);
         out.write(header(format).getBytes(StandardCharsets.UTF_8));
         boolean quote = format == Format.MBOX;
