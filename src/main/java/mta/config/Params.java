@@ -237,9 +237,9 @@ public final class Params {
     public static final Param VIRTUAL_MINIMUM_UID = def(Param.integer("virtual_minimum_uid", "100", 1, INT_MAX,
             "The lowest user ID the virtual delivery agent accepts from virtual_uid_maps."));
     public static final Param SMTP_FALLBACK_RELAY = def(Param.list("smtp_fallback_relay", "$fallback_relay",
-            "Hosts the SMTP client tries when every MX host of a destination failed ([host]:port, host)." + NOT_YET));
+            "Hosts the SMTP client tries when a destination is not found or every host of it failed temporarily ([host]:port, host)."));
     public static final Param FALLBACK_RELAY = def(Param.list("fallback_relay", "",
-            "The old name of smtp_fallback_relay." + NOT_YET));
+            "The old name of smtp_fallback_relay."));
     public static final Param UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE = def(Param.integer("unknown_virtual_alias_reject_code",
             "550", 400, 599, "The SMTP reply code for an unknown address in a virtual alias domain."));
     public static final Param UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE = def(Param.integer("unknown_virtual_mailbox_reject_code",
@@ -369,7 +369,7 @@ public final class Params {
     public static final Param SMTPD_TLS_AUTH_ONLY = def(Param.bool("smtpd_tls_auth_only", "no",
             "Offer AUTH only after STARTTLS." + NOT_YET));
     public static final Param SMTP_TLS_SECURITY_LEVEL = def(Param.string("smtp_tls_security_level", "",
-            "TLS in the SMTP client: empty or none, may, encrypt, verify, secure." + NOT_YET));
+            "TLS in the SMTP client: empty or none, may (STARTTLS when offered), encrypt (required); certificates are not verified."));
     public static final Param SMTPD_SASL_AUTH_ENABLE = def(Param.bool("smtpd_sasl_auth_enable", "no",
             "Offer SMTP AUTH to clients." + NOT_YET));
     public static final Param SMTPD_SASL_TYPE = def(Param.string("smtpd_sasl_type", "cyrus",
@@ -446,6 +446,22 @@ public final class Params {
             "How long the SMTP client waits for the reply to the final dot."));
     public static final Param SMTP_QUIT_TIMEOUT = def(Param.time("smtp_quit_timeout", "300s", 's', 1, 100 * DAY,
             "How long the SMTP client waits for the QUIT reply."));
+    public static final Param SMTP_RSET_TIMEOUT = def(Param.time("smtp_rset_timeout", "20s", 's', 1, 100 * DAY,
+            "How long the SMTP client waits for the RSET reply that checks a cached connection."));
+    public static final Param SMTP_CONNECTION_CACHE_ON_DEMAND = def(Param.bool("smtp_connection_cache_on_demand", "yes",
+            "Keep a connection open after a transaction, for the next delivery to the same next-hop."));
+    public static final Param SMTP_CONNECTION_CACHE_TIME_LIMIT = def(Param.time("smtp_connection_cache_time_limit", "2s", 's', 1, 100 * DAY,
+            "How long an unused cached SMTP client connection stays open."));
+    public static final Param SMTP_CONNECTION_REUSE_TIME_LIMIT = def(Param.time("smtp_connection_reuse_time_limit", "300s", 's', 1, 100 * DAY,
+            "How long after it was opened a connection may still be reused."));
+    public static final Param SMTP_CONNECTION_REUSE_COUNT_LIMIT = def(Param.integer("smtp_connection_reuse_count_limit", "0", 0, INT_MAX,
+            "How many times a connection may be reused, or 0 for no limit (a limit of N allows N+1 uses)."));
+    public static final Param SMTP_TLS_LOGLEVEL = def(Param.integer("smtp_tls_loglevel", "0", 0, 4,
+            "SMTP client TLS logging: 0 none, 1 or more a summary line per TLS handshake."));
+    public static final Param SMTP_MX_ADDRESS_LIMIT = def(Param.integer("smtp_mx_address_limit", "5", 0, INT_MAX,
+            "The most server addresses tried for one destination, or 0 for no limit."));
+    public static final Param SMTP_MX_SESSION_LIMIT = def(Param.integer("smtp_mx_session_limit", "2", 0, INT_MAX,
+            "The most sessions (past EHLO and TLS) per destination per delivery, or 0 for no limit."));
 
     static { section("Master, control and logging"); }
     // --- master, control and logging (reload, check, syslog)

@@ -12,10 +12,18 @@ import mta.queue.QueueFile;
  * in parentheses after the status. {@code connectSeconds} and {@code transferSeconds} are the
  * third and fourth parts of the log's {@code delays=}. {@code dsnPassedOn} is true when the
  * recipient's RFC 3461 request went on to a next hop that offers DSN: from there on, success
- * reports are that system's business, not ours.
+ * reports are that system's business, not ours. {@code connUse} is how many times the SMTP client
+ * has used the connection this status came over (1 for a fresh one, 0 when there was none); the
+ * log shows {@code conn_use=N} when it is above 1, as Postfix does.
  */
 public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay,
-                             String reason, double connectSeconds, double transferSeconds, boolean dsnPassedOn) {
+                             String reason, double connectSeconds, double transferSeconds, boolean dsnPassedOn,
+                             int connUse) {
+
+    public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+                          double connectSeconds, double transferSeconds, boolean dsnPassedOn) {
+        this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, 0);
+    }
 
     public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds) {
@@ -47,7 +55,14 @@ public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, Str
 
     /** The same status for another recipient. */
     public DeliveryStatus forRecipient(QueueFile.Recipient r) {
-        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn);
+        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
+                connUse);
+    }
+
+    /** The same status, marked as sent over the {@code n}th use of a connection. */
+    public DeliveryStatus withConnUse(int n) {
+        return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
+                n);
     }
 
     /** The same status with the DSN code taken from an SMTP reply ("550 5.1.1 ..."), if it has one. */

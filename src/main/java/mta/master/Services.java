@@ -50,15 +50,16 @@ final class Services {
             if (!s.type().equals("unix")) continue;
             Config c = serviceConfig(main, s);
             String syslogName = c.get("syslog_name");
+            MailLog.Channel channel = mailLog.channel(syslogName, s.command());
             var agent = switch (s.command()) {
                 case "local" -> new LocalAgent(c, cleanup);
-                case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort);
+                case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort, channel::info);
                 case "error" -> new ErrorAgent(s.name().equals("retry"));
                 case "discard" -> new DiscardAgent();
                 case "virtual" -> new VirtualAgent(c);
                 default -> null;
             };
-            if (agent != null) out.put(s.name(), new Qmgr.Transport(agent, mailLog.channel(syslogName, s.command())));
+            if (agent != null) out.put(s.name(), new Qmgr.Transport(agent, channel));
         }
         return out;
     }

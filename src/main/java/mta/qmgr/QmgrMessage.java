@@ -204,6 +204,7 @@ final class QmgrMessage implements Runnable {
         String orig = st.recipient().original();
         if (orig != null && !orig.equals(st.recipient().address())) sb.append(", orig_to=<").append(orig).append('>');
         sb.append(", relay=").append(st.relay());
+        if (st.connUse() > 1) sb.append(", conn_use=").append(st.connUse());
         sb.append(", delay=").append(Delays.format(seconds(arrival, now)));
         sb.append(", delays=").append(Delays.format(seconds(arrival, activated))).append('/')
                 .append(Delays.format(seconds(activated, started))).append('/')

@@ -1,7 +1,7 @@
 package mta.smtp;
 
-import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 import mta.config.Config;
 import mta.config.Params;
 import mta.deliver.DeliveryAgent;
@@ -13,17 +13,24 @@ import mta.dns.Resolver;
  * SmtpAgent - the SMTP client delivery agent: sends a message to the servers of its next-hop.
  *
  * <p>Reads the request's envelope and content (from the queue file, through the request), DNS
- * (through a {@link Resolver}) and the configuration ({@code smtp_helo_name} and the
- * {@code smtp_*_timeout} parameters); writes SMTP to remote servers. It tries the servers of the
- * next-hop in order: a refused connection, a rejected greeting or a broken EHLO moves on to the
- * next. The first server that accepts a conversation decides the fate of every recipient. It
+ * (through a {@link Resolver}) and the configuration ({@code smtp_helo_name}, the
+ * {@code smtp_*_timeout} parameters, TLS, connection cache, fallback relay and MX limits);
+ * writes SMTP to remote servers, and TLS summary lines to its log. Each request is a
+ * {@link SmtpDelivery}; what outlives a request is the agent's {@link SmtpConnectionCache}. It
  * never changes the queue file, and never throws for a failure of the network or a server.
  */
 public final class SmtpAgent implements DeliveryAgent {
-    private final Resolver resolver;
-    private final int defaultPort;
-    private final String heloName;
-    private final SmtpTimeouts timeouts;
+    final Resolver resolver;
+    final int defaultPort;
+    final String heloName;
+    final SmtpTimeouts timeouts;
+    final SmtpTls tls;
+    final SmtpConnectionCache cache;
+    final boolean cacheOnDemand;
+    final List<String> fallbackRelays;
+    final int mxAddressLimit;
+    final int mxSessionLimit;
+    final Consumer<String> log;
 
     /** An agent that speaks to port 25 unless a next-hop names another port. */
     public SmtpAgent(Config config, Resolver resolver) {
@@ -35,10 +42,22 @@ public final class SmtpAgent implements DeliveryAgent {
      * their servers on free high ports).
      */
     public SmtpAgent(Config config, Resolver resolver, int defaultPort) {
+        this(config, resolver, defaultPort, line -> { });
+    }
+
+    /** The same, with the log that receives the agent's own lines (TLS summaries). */
+    public SmtpAgent(Config config, Resolver resolver, int defaultPort, Consumer<String> log) {
         this.resolver = resolver;
         this.defaultPort = defaultPort;
         this.heloName = config.str(Params.SMTP_HELO_NAME);
         this.timeouts = SmtpTimeouts.from(config);
+        this.tls = SmtpTls.from(config);
+        this.cache = SmtpConnectionCache.from(config);
+        this.cacheOnDemand = config.bool(Params.SMTP_CONNECTION_CACHE_ON_DEMAND);
+        this.fallbackRelays = config.list(Params.SMTP_FALLBACK_RELAY);
+        this.mxAddressLimit = config.integer(Params.SMTP_MX_ADDRESS_LIMIT);
+        this.mxSessionLimit = config.integer(Params.SMTP_MX_SESSION_LIMIT);
+        this.log = log;
     }
 
     @Override
@@ -48,47 +67,11 @@ public final class SmtpAgent implements DeliveryAgent {
 
     @Override
     public List<DeliveryStatus> deliver(DeliveryRequest request) {
-        long start = System.nanoTime();
-        List<MailHost> hosts;
-        try {
-            Nexthop nexthop = Nexthop.parse(request.nexthop(), defaultPort);
-            hosts = new SmtpRoute(resolver).hosts(nexthop);
-        } catch (IllegalArgumentException e) {
-            return SmtpFailure.deferred("4.3.5", "none", "bad next-hop: " + e.getMessage())
-                    .statuses(request.recipients(), secondsSince(start));
-        } catch (SmtpFailure f) {
-            return f.statuses(request.recipients(), secondsSince(start));
-        }
-
-        SmtpFailure last = null;
-        for (MailHost host : hosts) {
-            SmtpConnection conn;
-            try {
-                conn = SmtpConnection.open(host, timeouts.connect());
-            } catch (IOException e) {
-                last = SmtpFailure.deferred("4.4.1", "none", Reasons.connect(host, e));
-                continue;
-            }
-            try (conn) {
-                SmtpSession session = new SmtpSession(conn, host, timeouts);
-                try {
-                    session.greet(heloName);
-                } catch (SmtpFailure f) {
-                    last = f;
-                    session.quit();
-                    continue;
-                }
-                double connectSeconds = secondsSince(start);
-                List<DeliveryStatus> statuses = new SmtpTransaction(conn, host, timeouts, session.features(),
-                        connectSeconds).run(request);
-                session.quit();
-                return statuses;
-            }
-        }
-        return last.statuses(request.recipients(), secondsSince(start));
+        return new SmtpDelivery(this, request).run();
     }
 
-    private static double secondsSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
+    /** Says QUIT on every cached connection (at shutdown, and in tests). */
+    public void closeCachedConnections() {
+        cache.closeAll();
     }
 }

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import mta.util.LineReader;
 
 /**
@@ -18,7 +21,8 @@ import mta.util.LineReader;
  * limit on the number of lines; writes commands and message content through a buffer that is
  * sent on {@link #flush()}. Every failure of the remote side becomes a {@link PeerException}.
  * Sockets have no write timeout, so while content is sent a watchdog closes the socket when no
- * write completes for the transfer time limit.
+ * write completes for the transfer time limit. {@link #startTls} layers TLS over the open socket
+ * (RFC 3207); from then on commands and replies pass through it.
  */
 final class SmtpConnection implements AutoCloseable {
     /** Longest reply line kept; the rest of a longer line is skipped. */
@@ -27,19 +31,46 @@ final class SmtpConnection implements AutoCloseable {
     static final int MAX_REPLY_LINES = 100;
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private final Socket socket;
-    private final LineReader in;
-    private final ProgressStream progress;
-    private final OutputStream out;
+    private Socket socket;
+    private LineReader in;
+    private ProgressStream progress;
+    private OutputStream out;
     private volatile boolean watchdogFired;
     /** Set once the conversation is out of step or dead; then no QUIT is sent. */
     private boolean broken;
 
     private SmtpConnection(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new LineReader(socket.getInputStream());
-        this.progress = new ProgressStream(socket.getOutputStream());
+        attach(socket);
+    }
+
+    private void attach(Socket s) throws IOException {
+        this.socket = s;
+        this.in = new LineReader(s.getInputStream());
+        this.progress = new ProgressStream(s.getOutputStream());
         this.out = new BufferedOutputStream(progress, 64 * 1024);
+    }
+
+    /**
+     * Performs the TLS handshake over this connection, after the server's 220 reply to STARTTLS,
+     * and sends everything after it through TLS. A failed handshake leaves the connection broken.
+     */
+    SSLSession startTls(SSLSocketFactory factory, MailHost host, Duration timeout) throws IOException {
+        try {
+            SSLSocket tls = (SSLSocket) factory.createSocket(socket, host.address().getHostAddress(), host.port(), true);
+            tls.setUseClientMode(true);
+            tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            tls.startHandshake();
+            attach(tls);
+            return tls.getSession();
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    /** True once {@link #startTls} succeeded. */
+    boolean isTls() {
+        return socket instanceof SSLSocket;
     }
 
     /** Connects; a plain IOException (refused, timed out, unreachable) means no connection. */

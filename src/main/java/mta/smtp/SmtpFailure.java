@@ -18,13 +18,33 @@ final class SmtpFailure extends Exception {
     private final String dsn;
     private final String relay;
     private final String reason;
+    /** A TLS handshake failed at level may: the same server deserves a plaintext try. */
+    private final boolean retryInPlaintext;
 
     SmtpFailure(Outcome outcome, String dsn, String relay, String reason) {
+        this(outcome, dsn, relay, reason, false);
+    }
+
+    private SmtpFailure(Outcome outcome, String dsn, String relay, String reason, boolean retryInPlaintext) {
         super(reason, null, false, false);
         this.outcome = outcome;
         this.dsn = dsn;
         this.relay = relay;
         this.reason = reason;
+        this.retryInPlaintext = retryInPlaintext;
+    }
+
+    /** The TLS handshake failed; at level may the caller connects again without TLS. */
+    static SmtpFailure tlsHandshake(MailHost host, String reason, boolean retryInPlaintext) {
+        return new SmtpFailure(Outcome.DEFERRED, "4.7.5", host.relay(), reason, retryInPlaintext);
+    }
+
+    boolean retryInPlaintext() {
+        return retryInPlaintext;
+    }
+
+    String dsn() {
+        return dsn;
     }
 
     static SmtpFailure deferred(String dsn, String relay, String reason) {

@@ -11,6 +11,8 @@ enum SmtpPhase {
     GREETING("receiving the initial server greeting", null),
     EHLO("performing the EHLO handshake", "EHLO"),
     HELO("performing the HELO handshake", "HELO"),
+    STARTTLS("sending STARTTLS", "STARTTLS"),
+    RSET("sending RSET", "RSET"),
     MAIL("sending MAIL FROM", "MAIL FROM"),
     RCPT("sending RCPT TO", "RCPT TO"),
     DATA("sending DATA command", "DATA"),

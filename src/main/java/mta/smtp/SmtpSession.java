@@ -1,37 +1,82 @@
 package mta.smtp;
 
+import java.io.IOException;
+import java.util.function.Consumer;
 import mta.deliver.DeliveryStatus.Outcome;
 
 /**
- * SmtpSession - the start and end of an SMTP conversation: greeting, EHLO (or HELO), QUIT.
+ * SmtpSession - one SMTP conversation outside its transactions: greeting, EHLO (or HELO),
+ * STARTTLS, the RSET that checks a cached session, QUIT.
  *
  * <p>Reads the server's greeting and EHLO reply over an open {@link SmtpConnection}, and records
- * the extensions the server offers; writes EHLO, HELO and QUIT. A failure here concerns the
- * server, not the message, so it is an {@link SmtpFailure} and the caller tries the next host.
+ * the extensions the server offers; writes EHLO, HELO, STARTTLS, RSET and QUIT. A failure here
+ * concerns the server, not the message, so it is an {@link SmtpFailure} and the caller tries the
+ * next host. A session outlives one delivery when the {@link SmtpConnectionCache} keeps it: it
+ * counts its uses and knows when it was opened, for {@code conn_use=} and the reuse limits.
  */
-final class SmtpSession {
+final class SmtpSession implements AutoCloseable {
     private final SmtpConnection conn;
     private final MailHost host;
     private final SmtpTimeouts timeouts;
+    private final SmtpTls tls;
+    private final Consumer<String> log;
+    private final long openedNanos = System.nanoTime();
     private EsmtpFeatures features = EsmtpFeatures.NONE;
+    private int uses;
 
     SmtpSession(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts) {
+        this(conn, host, timeouts, SmtpTls.OFF, line -> { });
+    }
+
+    SmtpSession(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts, SmtpTls tls, Consumer<String> log) {
         this.conn = conn;
         this.host = host;
         this.timeouts = timeouts;
+        this.tls = tls;
+        this.log = log;
     }
 
     EsmtpFeatures features() {
         return features;
     }
 
-    /** Reads the 220 greeting, then says EHLO, or HELO when the server rejects EHLO with 5xx. */
+    SmtpConnection connection() {
+        return conn;
+    }
+
+    MailHost host() {
+        return host;
+    }
+
+    /** Counts one more transaction on this session and returns the count (1 for the first). */
+    int use() {
+        return ++uses;
+    }
+
+    int uses() {
+        return uses;
+    }
+
+    /** Nanoseconds since the connection was opened (System.nanoTime based). */
+    long ageNanos() {
+        return System.nanoTime() - openedNanos;
+    }
+
+    /**
+     * Reads the 220 greeting, then says EHLO, or HELO when the server rejects EHLO with 5xx; then
+     * STARTTLS as the TLS level asks, and EHLO again inside TLS.
+     */
     void greet(String heloName) throws SmtpFailure {
         ServerReply greeting = read(SmtpPhase.GREETING);
         if (greeting.code() != 220) {
             throw SmtpFailure.fromReply(host, greeting,
                     "host " + host.label() + " refused to talk to me: " + greeting.text());
         }
+        hello(heloName);
+        if (tls.level() != SmtpTls.Level.NONE) startTls(heloName);
+    }
+
+    private void hello(String heloName) throws SmtpFailure {
         ServerReply ehlo = command(SmtpPhase.EHLO, "EHLO " + heloName);
         if (ehlo.isPositive()) {
             features = EsmtpFeatures.parse(ehlo);
@@ -40,6 +85,60 @@ final class SmtpSession {
         if (!ehlo.isPermanent()) throw said(ehlo, SmtpPhase.EHLO);
         ServerReply helo = command(SmtpPhase.HELO, "HELO " + heloName);
         if (!helo.isPositive()) throw said(helo, SmtpPhase.HELO);
+        features = EsmtpFeatures.NONE;
+    }
+
+    /**
+     * RFC 3207: STARTTLS, the handshake, EHLO again. At level may a server that does not offer
+     * STARTTLS, or refuses it, gets plaintext; at encrypt that is a failure of this server.
+     */
+    private void startTls(String heloName) throws SmtpFailure {
+        boolean required = tls.level() == SmtpTls.Level.ENCRYPT;
+        if (!features.startTls()) {
+            if (!required) return;
+            throw SmtpFailure.deferred("4.7.4", host.relay(),
+                    "TLS is required, but was not offered by host " + host.label());
+        }
+        ServerReply reply = command(SmtpPhase.STARTTLS, "STARTTLS");
+        if (!reply.isPositive()) {
+            if (!required) return; // the server is still in its EHLO state: go on without TLS
+            throw SmtpFailure.deferred("4.7.5", host.relay(),
+                    "TLS is required, but host " + host.label() + " refused to start TLS: " + reply.text());
+        }
+        SmtpTls.Established established;
+        try {
+            established = tls.handshake(conn, host, timeouts.of(SmtpPhase.STARTTLS));
+        } catch (IOException e) {
+            throw SmtpFailure.tlsHandshake(host, "Cannot start TLS: handshake failure with " + host.label()
+                    + ": " + e.getMessage(), !required);
+        }
+        if (tls.logSummary()) log.accept(SmtpTls.summary(established, host));
+        hello(heloName);
+    }
+
+    /**
+     * Checks that a cached session still answers, with RSET (Postfix's check too): true when the
+     * server replied 250. A false session is broken and must be closed.
+     */
+    boolean stillAlive() {
+        if (conn.isBroken()) return false;
+        try {
+            conn.send("RSET");
+            conn.flush();
+            ServerReply reply = conn.readReply(timeouts.of(SmtpPhase.RSET));
+            if (reply.isPositive()) return true;
+        } catch (PeerException e) {
+            // the server hung up while the session was idle
+        }
+        conn.markBroken();
+        return false;
+    }
+
+    /** QUIT (when the conversation is still sound), then close the connection. */
+    @Override
+    public void close() {
+        quit();
+        conn.close();
     }
 
     /**

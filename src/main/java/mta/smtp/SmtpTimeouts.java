@@ -7,12 +7,12 @@ import mta.config.Params;
 /**
  * SmtpTimeouts - the SMTP client's time limits, read once from the configuration.
  *
- * <p>Reads {@code smtp_connect_timeout} and the per-step {@code smtp_*_timeout} parameters;
+ * <p>Reads {@code smtp_connect_timeout}, {@code smtp_rset_timeout} and the per-step {@code smtp_*_timeout} parameters;
  * {@link #of(SmtpPhase)} gives the limit for reading the reply of a step, and {@link #dataXfer}
  * the limit for making progress while sending the content.
  */
 record SmtpTimeouts(Duration connect, Duration helo, Duration mail, Duration rcpt, Duration dataInit,
-                    Duration dataXfer, Duration dataDone, Duration quit) {
+                    Duration dataXfer, Duration dataDone, Duration quit, Duration rset) {
 
     static SmtpTimeouts from(Config config) {
         return new SmtpTimeouts(
@@ -23,13 +23,15 @@ record SmtpTimeouts(Duration connect, Duration helo, Duration mail, Duration rcp
                 config.time(Params.SMTP_DATA_INIT_TIMEOUT),
                 config.time(Params.SMTP_DATA_XFER_TIMEOUT),
                 config.time(Params.SMTP_DATA_DONE_TIMEOUT),
-                config.time(Params.SMTP_QUIT_TIMEOUT));
+                config.time(Params.SMTP_QUIT_TIMEOUT),
+                config.time(Params.SMTP_RSET_TIMEOUT));
     }
 
     /** How long to wait for the reply that ends {@code phase}. */
     Duration of(SmtpPhase phase) {
         return switch (phase) {
-            case GREETING, EHLO, HELO -> helo;
+            case GREETING, EHLO, HELO, STARTTLS -> helo;
+            case RSET -> rset;
             case MAIL -> mail;
             case RCPT -> rcpt;
             case DATA -> dataInit;

@@ -13,8 +13,15 @@
  *   reads the greeting and says EHLO (HELO when EHLO is refused), {@link mta.smtp.SmtpTransaction}
  *   sends MAIL, RCPT and DATA (pipelined when the server offers PIPELINING; with RET, ENVID,
  *   NOTIFY and ORCPT when it offers DSN) and the dot-stuffed content, and {@link mta.smtp.SmtpConnection} carries the bytes with time and length limits.
+ *   {@link mta.smtp.SmtpTls} says STARTTLS when the server offers it and the TLS level asks
+ *   (may, encrypt), then EHLO again. {@link mta.smtp.SmtpDelivery} runs one request: a cached
+ *   session first ({@link mta.smtp.SmtpConnectionCache}, checked with RSET), then the servers of
+ *   the next-hop within the MX address and session limits, then the fallback relays when the
+ *   destination was not found or every server deferred. After a transaction the session is kept
+ *   idle for the next delivery to the same next-hop, and closed with QUIT when its idle time is up.
  *   The result is one {@link mta.deliver.DeliveryStatus} per recipient, with reasons worded as
- *   Postfix words them (see {@link mta.smtp.Reasons}). See docs/smtp-client.md.
+ *   Postfix words them (see {@link mta.smtp.Reasons}) and the connection's use count (conn_use).
+ *   See docs/smtp-client.md.
  *
  * READS
  *   The queue file in active/ (through the request), DNS (through mta.dns.Resolver), SMTP replies.
@@ -25,10 +32,15 @@
  * CONFIGURATION PARAMETERS
  *   smtp_helo_name ($myhostname), smtp_connect_timeout (30s), smtp_helo_timeout (300s),
  *   smtp_mail_timeout (300s), smtp_rcpt_timeout (300s), smtp_data_init_timeout (120s),
- *   smtp_data_xfer_timeout (180s), smtp_data_done_timeout (600s), smtp_quit_timeout (300s).
+ *   smtp_data_xfer_timeout (180s), smtp_data_done_timeout (600s), smtp_quit_timeout (300s),
+ *   smtp_rset_timeout (20s), smtp_connection_cache_on_demand (yes),
+ *   smtp_connection_cache_time_limit (2s), smtp_connection_reuse_time_limit (300s),
+ *   smtp_connection_reuse_count_limit (0), smtp_tls_security_level (empty = none),
+ *   smtp_tls_loglevel (0), smtp_fallback_relay ($fallback_relay), smtp_mx_address_limit (5),
+ *   smtp_mx_session_limit (2).
  *
  * SEE ALSO
  *   Postfix smtp(8); RFC 5321 (SMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 3461 (DSN),
- *   RFC 7505 (null MX).
+ *   RFC 7505 (null MX), RFC 3207 (STARTTLS).
  */
 package mta.smtp;

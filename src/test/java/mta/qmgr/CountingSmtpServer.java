@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Accepts any number of connections at once (one virtual thread each) and answers 250 to
  * everything. A session counts as open from its accept until just before the reply to the final
  * dot, so the count never includes a session whose client may already have reported success.
+ * A connection the client reuses (the SMTP client's connection cache) counts again from its next
+ * MAIL FROM: the count is of deliveries in progress.
  * Optionally holds every final reply until the test releases it ({@link #hold}, {@link #release}).
  * Records the number of RCPT TO commands of each transaction.
  */
@@ -90,6 +92,10 @@ final class CountingSmtpServer implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 String verb = line.toUpperCase(Locale.ROOT);
+                if (verb.startsWith("MAIL") && !counted) {
+                    counted = true;
+                    max.accumulateAndGet(open.incrementAndGet(), Math::max);
+                }
                 if (verb.startsWith("EHLO")) reply(out, "250-counting.test\r\n250 8BITMIME");
                 else if (verb.startsWith("RCPT")) {
                     rcpts++;

@@ -24,7 +24,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * scripted replies: sensible defaults (250 for MAIL and RCPT, 354 for DATA, 221 for QUIT), unless
  * {@link #on} gives another reply for commands starting with some text, for example
  * {@code on("RCPT TO:<bad@", "550 5.1.1 <bad@example.test>: Recipient address rejected")}. A reply
- * may span lines separated by {@code "\n"}. Listens on a loopback address, one connection at a time.
+ * may span lines separated by {@code "\n"}. Listens on a loopback address, one connection at a time,
+ * and counts them ({@link #connections()}). With {@link #startTls} it offers STARTTLS and records
+ * which commands arrived inside TLS ({@link #tlsCommands()}); with {@link #hangUpAfterMessages}
+ * it drops a connection silently after that many messages (a cached connection that died).
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
     private final ServerSocket listener;
@@ -35,6 +38,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile String ehlo = "250-scripted.test\n250-PIPELINING\n250-SIZE 10240000\n250 8BITMIME";
     private volatile String finalReply = "250 2.0.0 Ok: queued as SCRIPT1";
     private volatile boolean closed;
+    private final List<String> tlsCommands = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile javax.net.ssl.SSLContext tls;
+    private volatile int hangUpAfter;
 
     private ScriptedSmtpServer(ServerSocket listener) {
         this.listener = listener;
@@ -85,6 +92,28 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Offers STARTTLS and performs the server side of the handshake with {@code context}. */
+    public ScriptedSmtpServer startTls(javax.net.ssl.SSLContext context) {
+        tls = context;
+        return this;
+    }
+
+    /** Closes each connection without a word once {@code n} messages went over it and the next command arrives. */
+    public ScriptedSmtpServer hangUpAfterMessages(int n) {
+        hangUpAfter = n;
+        return this;
+    }
+
+    /** How many connections were accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** The commands received inside TLS. */
+    public List<String> tlsCommands() {
+        return List.copyOf(tlsCommands);
+    }
+
     public List<String> commands() {
         return List.copyOf(commands);
     }
@@ -96,6 +125,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private void serve() {
         while (!closed) {
             try (Socket s = listener.accept()) {
+                connections.incrementAndGet();
                 s.setSoTimeout(10_000);
                 converse(s);
             } catch (IOException e) {
@@ -107,6 +137,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private void converse(Socket s) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
         OutputStream out = s.getOutputStream();
+        boolean inTls = false;
+        int messages = 0;
         if (greeting == null) {
             while (in.readLine() != null) {
                 // a server that never speaks: wait for the client to give up
@@ -122,16 +154,38 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         }
         String line;
         while ((line = in.readLine()) != null) {
+            if (hangUpAfter > 0 && messages >= hangUpAfter) return; // the socket closes, no reply
             commands.add(line);
+            if (inTls) tlsCommands.add(line);
+            if (line.equalsIgnoreCase("STARTTLS") && tls != null && !inTls && !overridden(line)) {
+                reply(out, "220 2.0.0 Ready to start TLS");
+                javax.net.ssl.SSLSocket t = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                        .createSocket(s, "localhost", s.getPort(), false);
+                t.setUseClientMode(false);
+                t.startHandshake();
+                in = new BufferedReader(new InputStreamReader(t.getInputStream(), StandardCharsets.UTF_8));
+                out = t.getOutputStream();
+                inTls = true;
+                continue;
+            }
             String reply = replyTo(line);
+            if (line.toUpperCase(Locale.ROOT).startsWith("EHLO") && tls != null && !inTls) {
+                reply = reply.replaceFirst("\n", "\n250-STARTTLS\n");
+            }
             reply(out, reply);
             if (line.equalsIgnoreCase("QUIT")) return;
             if (line.equalsIgnoreCase("DATA") && reply.startsWith("354")) {
                 String data;
                 while ((data = in.readLine()) != null && !data.equals(".")) dataLines.add(data);
                 reply(out, finalReply);
+                messages++;
             }
         }
+    }
+
+    private boolean overridden(String line) {
+        String upper = line.toUpperCase(Locale.ROOT);
+        return overrides.keySet().stream().anyMatch(upper::startsWith);
     }
 
     private String replyTo(String line) {

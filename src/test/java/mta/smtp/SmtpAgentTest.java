@@ -59,8 +59,9 @@ class SmtpAgentTest {
         return Config.of(m);
     }
 
+    /** Without the connection cache, so that each test sees one whole conversation, QUIT included. */
     private SmtpAgent agent(int defaultPort) {
-        return new SmtpAgent(config(), resolver, defaultPort);
+        return new SmtpAgent(config("smtp_connection_cache_on_demand", "no"), resolver, defaultPort);
     }
 
     private GreenMail greenMail() {

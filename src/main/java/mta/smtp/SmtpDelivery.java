@@ -1,0 +1,188 @@
+package mta.smtp;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import mta.deliver.DeliveryRequest;
+import mta.deliver.DeliveryStatus;
+import mta.deliver.DeliveryStatus.Outcome;
+import mta.queue.QueueFile;
+
+/**
+ * SmtpDelivery - one delivery request on its way through sessions: cached, then the
+ * destination's servers, then the fallback relays.
+ *
+ * <p>Reads the request and the agent's settings; writes nothing but SMTP (through sessions) and
+ * the connection cache. The order is Postfix's: a cached session for the next-hop first; then
+ * each server address of the next-hop, up to {@code smtp_mx_session_limit} sessions that got
+ * past EHLO (and TLS); recipients a server deferred go on to the next server. When the
+ * destination cannot be found or every server failed temporarily, the hosts of
+ * {@code smtp_fallback_relay} are tried the same way. Each recipient ends with the last status a
+ * server gave it, or, if no server got that far, the last failure to find or greet one.
+ */
+final class SmtpDelivery {
+    private final SmtpAgent agent;
+    private final DeliveryRequest request;
+    private final long start = System.nanoTime();
+    /** The latest status of each recipient that a server (or the route) has decided. */
+    private final Map<QueueFile.Recipient, DeliveryStatus> statuses = new LinkedHashMap<>();
+    /** Why the latest server or route could not be used; the reason for recipients without status. */
+    private SmtpFailure lastFailure;
+
+    SmtpDelivery(SmtpAgent agent, DeliveryRequest request) {
+        this.agent = agent;
+        this.request = request;
+    }
+
+    List<DeliveryStatus> run() {
+        Nexthop nexthop;
+        try {
+            nexthop = Nexthop.parse(request.nexthop(), agent.defaultPort);
+        } catch (IllegalArgumentException e) {
+            return SmtpFailure.deferred("4.3.5", "none", "bad next-hop: " + e.getMessage())
+                    .statuses(request.recipients(), secondsSince(start));
+        }
+        String key = cacheKey(nexthop);
+        tryCached(key);
+        if (!left().isEmpty()) tryDestination(nexthop, key);
+        if (!left().isEmpty() && mayFallBack()) {
+            for (String relay : agent.fallbackRelays) {
+                Nexthop fallback;
+                try {
+                    fallback = Nexthop.parse(relay, agent.defaultPort);
+                } catch (IllegalArgumentException e) {
+                    continue; // a bad entry in smtp_fallback_relay is skipped, the others still count
+                }
+                tryDestination(fallback, cacheKey(fallback));
+                if (left().isEmpty()) break;
+            }
+        }
+        return results();
+    }
+
+    // ------------------------------------------------------------------ the three sources of sessions
+
+    /** A cached session for this next-hop, when one is idle and still answers RSET. */
+    private void tryCached(String key) {
+        SmtpSession session;
+        while ((session = agent.cache.take(key)) != null) {
+            if (session.stillAlive()) {
+                transact(session, key, secondsSince(start));
+                return;
+            }
+            session.close(); // it died while idle: the next one, or a fresh connection
+        }
+    }
+
+    /** Each server address of {@code nexthop} in turn, within the session limit. */
+    private void tryDestination(Nexthop nexthop, String key) {
+        List<MailHost> hosts;
+        try {
+            hosts = new SmtpRoute(agent.resolver).hosts(nexthop);
+        } catch (SmtpFailure f) {
+            lastFailure = f;
+            return;
+        }
+        if (agent.mxAddressLimit > 0 && hosts.size() > agent.mxAddressLimit) {
+            hosts = hosts.subList(0, agent.mxAddressLimit);
+        }
+        int sessions = 0;
+        for (MailHost host : hosts) {
+            if (left().isEmpty()) return;
+            if (agent.mxSessionLimit > 0 && sessions >= agent.mxSessionLimit) return;
+            SmtpSession session;
+            try {
+                session = open(host);
+            } catch (SmtpFailure f) {
+                lastFailure = f;
+                continue;
+            }
+            sessions++;
+            transact(session, key, secondsSince(start));
+        }
+    }
+
+    /** Connects and greets; at TLS level may, a failed handshake gets one plaintext try. */
+    private SmtpSession open(MailHost host) throws SmtpFailure {
+        SmtpTls tls = agent.tls;
+        while (true) {
+            SmtpConnection conn;
+            try {
+                conn = SmtpConnection.open(host, agent.timeouts.connect());
+            } catch (IOException e) {
+                throw SmtpFailure.deferred("4.4.1", "none", Reasons.connect(host, e));
+            }
+            SmtpSession session = new SmtpSession(conn, host, agent.timeouts, tls, agent.log);
+            try {
+                session.greet(agent.heloName);
+                return session;
+            } catch (SmtpFailure f) {
+                session.close();
+                if (!f.retryInPlaintext() || tls == SmtpTls.OFF) throw f;
+                tls = SmtpTls.OFF;
+            }
+        }
+    }
+
+    /** One transaction for the recipients still left; then the session is cached or closed. */
+    private void transact(SmtpSession session, String key, double connectSeconds) {
+        int use = session.use();
+        DeliveryRequest sub = new DeliveryRequest(request.queueId(), request.queueFile(), request.transport(),
+                request.nexthop(), request.sender(), left(), request.arrival(), request.activated(),
+                request.contentOffset(), request.contentSize(), request.attributes());
+        List<DeliveryStatus> out = new SmtpTransaction(session.connection(), session.host(), agent.timeouts,
+                session.features(), connectSeconds).run(sub);
+        for (DeliveryStatus st : out) statuses.put(st.recipient(), st.withConnUse(use));
+        if (!agent.cacheOnDemand || !agent.cache.offer(key, session)) session.close();
+    }
+
+    // ------------------------------------------------------------------ bookkeeping
+
+    /** Recipients without a final status: none yet, or deferred by the last server that tried. */
+    private List<QueueFile.Recipient> left() {
+        List<QueueFile.Recipient> out = new ArrayList<>();
+        for (QueueFile.Recipient r : request.recipients()) {
+            DeliveryStatus st = statuses.get(r);
+            if (st == null || st.outcome() == Outcome.DEFERRED) out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * The fallback relays are for destinations that cannot be found or cannot be reached: every
+     * recipient left is deferred, or the destination's name does not exist. A null MX is final.
+     */
+    private boolean mayFallBack() {
+        if (agent.fallbackRelays.isEmpty()) return false;
+        for (QueueFile.Recipient r : left()) {
+            if (statuses.containsKey(r)) continue; // deferred by a server
+            if (lastFailure == null) return false;
+            boolean notFound = lastFailure.dsn().equals("5.4.4");
+            if (lastFailure.outcome() != Outcome.DEFERRED && !notFound) return false;
+        }
+        return true;
+    }
+
+    private List<DeliveryStatus> results() {
+        double seconds = secondsSince(start);
+        List<DeliveryStatus> out = new ArrayList<>();
+        for (QueueFile.Recipient r : request.recipients()) {
+            DeliveryStatus st = statuses.get(r);
+            if (st == null && lastFailure == null) throw new IllegalStateException("no server tried for " + r.address());
+            out.add(st != null ? st : lastFailure.status(r, seconds, 0));
+        }
+        return out;
+    }
+
+    /** Sessions are shared by next-hops that mean the same servers. */
+    private static String cacheKey(Nexthop n) {
+        return (n.mxLookup() ? "" : "[") + n.host().toLowerCase(Locale.ROOT) + (n.mxLookup() ? "" : "]") + ":" + n.port();
+    }
+
+    private static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
