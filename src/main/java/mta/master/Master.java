@@ -295,12 +295,13 @@ public final class Master implements AutoCloseable {
         Master m;
         try {
             m = start(dir, Options.defaults());
-        } catch (ConfigException e) {
+        } catch (ConfigException | IOException e) {
             err.println("postfix/master: fatal: " + e.getMessage());
             System.exit(1);
             return;
-        } catch (IOException e) {
-            err.println("postfix/master: fatal: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug, not a configuration problem: say so plainly, never with a stack trace.
+            err.println("postfix/master: panic: cannot start: " + e);
             System.exit(1);
             return;
         }

@@ -34,7 +34,7 @@ final class SmtpTls {
                 case "", "none" -> NONE;
                 case "may" -> MAY;
                 case "encrypt" -> ENCRYPT;
-                default -> throw new IllegalArgumentException("smtp_tls_security_level: unsupported level \""
+                default -> throw new mta.config.ConfigException("smtp_tls_security_level: unsupported level \""
                         + value.strip() + "\" (use none, may or encrypt)");
             };
         }
