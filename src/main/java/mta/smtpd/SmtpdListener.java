@@ -64,7 +64,9 @@ public final class SmtpdListener implements SmtpdServer {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         try {
-            server.bind(address, 1024);
+            // A deep accept queue: the kernel caps it at net.core.somaxconn; a burst of connections
+            // waits there instead of being dropped and retried seconds later by the clients.
+            server.bind(address, 65535);
         } catch (IOException e) {
             server.close();
             throw new IOException("bind " + address.getAddress().getHostAddress() + " port " + address.getPort()
