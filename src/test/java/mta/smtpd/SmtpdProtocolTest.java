@@ -274,21 +274,6 @@ class SmtpdProtocolTest {
     }
 
     @Test
-    void talkingBeforeTheGreetingIsLogged() throws Exception {
-        // The server may check before the early bytes arrive; a few tries make it certain enough.
-        for (int i = 0; i < 20 && !sup.log().contains("improper command pipelining after CONNECT from unknown[127.0.0.43]"); i++) {
-            try (Transcript t = Transcript.connectFrom("127.0.0.43", site.smtpdPort)) {
-                t.sendRaw("EHLO client.example\r\nNOOP\r\n");
-                t.expect("220 ");
-                t.expect("250 ");
-                t.expect("250 ");
-            }
-            sup.awaitLog("disconnect from unknown[127.0.0.43]");
-        }
-        sup.awaitLog("improper command pipelining after CONNECT from unknown[127.0.0.43]: EHLO client.example\\r\\n");
-    }
-
-    @Test
     void contentBeforeThe354IsLoggedButStillContent() throws Exception {
         String id;
         try (Transcript t = transaction("127.0.0.47")) {
