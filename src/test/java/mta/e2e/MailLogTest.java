@@ -30,21 +30,6 @@ class MailLogTest {
     @TempDir
     Path tmp;
 
-    private static void send(int port, String from, String rcpt) throws Exception {
-        try (Transcript t = Transcript.connect(port)) {
-            t.expect("220 ");
-            t.send("EHLO client.example.test").expect("250 ");
-            t.send("MAIL FROM:<" + from + ">").expect("250 ");
-            t.send("RCPT TO:<" + rcpt + ">").expect("250 ");
-            t.send("DATA").expect("354 ");
-            t.send("Subject: traffic");
-            t.send("");
-            t.send("body");
-            t.send(".").expect("250 ");
-            t.send("QUIT").expect("221 ");
-        }
-    }
-
     @Test
     void pflogsummCountsTheTraffic() throws Exception {
         String stock = new String(MailLogTest.class.getResourceAsStream("/master/stock-master.cf").readAllBytes(),
@@ -53,10 +38,10 @@ class MailLogTest {
                 .param("minimal_backoff_time", "300s").param("maximal_backoff_time", "300s")
                 .param("local_recipient_maps", "").write(); // nosuch@ must reach the bounce path
         try (Master m = Master.start(site.config, Master.Options.defaults())) {
-            send(site.smtpdPort, "root@example.test", "root@example.test");      // delivered
-            send(site.smtpdPort, "root@example.test", "alice@example.test");     // delivered via alias
-            send(site.smtpdPort, "root@example.test", "bob@remote.example");     // deferred (relay down)
-            send(site.smtpdPort, "root@example.test", "nosuch@example.test");    // bounced, notice delivered
+            Transcript.mail(site.smtpdPort, "root@example.test", "root@example.test", "Subject: traffic", "", "body");      // delivered
+            Transcript.mail(site.smtpdPort, "root@example.test", "alice@example.test", "Subject: traffic", "", "body");     // delivered via alias
+            Transcript.mail(site.smtpdPort, "root@example.test", "bob@remote.example", "Subject: traffic", "", "body");     // deferred (relay down)
+            Transcript.mail(site.smtpdPort, "root@example.test", "nosuch@example.test", "Subject: traffic", "", "body");    // bounced, notice delivered
             try (Transcript t = Transcript.connectFrom("127.0.0.2", site.smtpdPort)) {
                 t.expect("220 ");
                 t.send("HELO outside").expect("250 ");

@@ -30,21 +30,6 @@ class MxRoutingTest {
     @TempDir
     Path tmp;
 
-    private static void send(int port, String from, String rcpt) throws Exception {
-        try (Transcript t = Transcript.connect(port)) {
-            t.expect("220 ");
-            t.send("EHLO client.example.test").expect("250 ");
-            t.send("MAIL FROM:<" + from + ">").expect("250 ");
-            t.send("RCPT TO:<" + rcpt + ">").expect("250 ");
-            t.send("DATA").expect("354 ");
-            t.send("Subject: by mx");
-            t.send("");
-            t.send("x");
-            t.send(".").expect("250 ");
-            t.send("QUIT").expect("221 ");
-        }
-    }
-
     @Test
     void mxOrderFallbackAndNullMx() throws Exception {
         int mxPort = TestSite.freePort();
@@ -58,12 +43,12 @@ class MxRoutingTest {
             TestSite site = new TestSite(tmp).param("smtp_connect_timeout", "2s").write();
             Master.Options options = new Master.Options(new DnsjavaResolver(List.of(dns.address())), mxPort);
             try (Master m = Master.start(site.config, options)) {
-                send(site.smtpdPort, "root@example.test", "bob@remote.example");
+                Transcript.mail(site.smtpdPort, "root@example.test", "bob@remote.example", "Subject: by mx", "", "x");
                 waitFor(() -> inboxSize(gm, "bob@remote.example") == 1, "delivery through the second MX");
                 waitFor(() -> read(site.maillog).contains("to=<bob@remote.example>, relay=mx2.remote.example[127.0.0.1]:"
                         + mxPort), "the delivery is logged with the second MX as relay");
 
-                send(site.smtpdPort, "root@example.test", "carol@nomail.example");
+                Transcript.mail(site.smtpdPort, "root@example.test", "carol@nomail.example", "Subject: by mx", "", "x");
                 Path newDir = site.maildir("root").resolve("new");
                 waitFor(() -> count(newDir) == 1, "the null MX bounce reaches the sender");
                 String bounce;
@@ -79,7 +64,7 @@ class MxRoutingTest {
             dns.mx("relay.example", 10, "mx2.remote.example");
             TestSite viaRelay = new TestSite(tmp.resolve("relay")).param("relayhost", "relay.example").write();
             try (Master m = Master.start(viaRelay.config, options)) {
-                send(viaRelay.smtpdPort, "root@example.test", "dave@elsewhere.example");
+                Transcript.mail(viaRelay.smtpdPort, "root@example.test", "dave@elsewhere.example", "Subject: by mx", "", "x");
                 waitFor(() -> inboxSize(gm, "dave@elsewhere.example") == 1, "delivery through the relayhost's MX");
                 waitFor(() -> read(viaRelay.maillog).contains("to=<dave@elsewhere.example>, relay=mx2.remote.example[127.0.0.1]:"
                         + mxPort), "the delivery is logged with the relayhost's MX as relay");

@@ -29,21 +29,6 @@ class QueueControlTest {
     @TempDir
     Path tmp;
 
-    private static void send(int port, String from, String rcpt, String subject) throws Exception {
-        try (Transcript t = Transcript.connect(port)) {
-            t.expect("220 ");
-            t.send("EHLO client.example.test").expect("250 ");
-            t.send("MAIL FROM:<" + from + ">").expect("250 ");
-            t.send("RCPT TO:<" + rcpt + ">").expect("250 ");
-            t.send("DATA").expect("354 ");
-            t.send("Subject: " + subject);
-            t.send("");
-            t.send("body");
-            t.send(".").expect("250 ");
-            t.send("QUIT").expect("221 ");
-        }
-    }
-
     private static boolean inQueue(Master m, QueueName q, int n) {
         try {
             return m.queues().list(q).size() == n;
@@ -65,8 +50,8 @@ class QueueControlTest {
         GreenMail gm = new GreenMail(new ServerSetup(mxPort, "127.0.0.1", "smtp"));
         gm.start();
         try (Master m = Master.start(site.config, Master.Options.defaults())) {
-            send(site.smtpdPort, "alice@example.test", "bob@remote.example", "held");
-            send(site.smtpdPort, "alice@example.test", "carol@remote.example", "flushed");
+            Transcript.mail(site.smtpdPort, "alice@example.test", "bob@remote.example", "Subject: held", "", "body");
+            Transcript.mail(site.smtpdPort, "alice@example.test", "carol@remote.example", "Subject: flushed", "", "body");
             waitFor(() -> inQueue(m, QueueName.DEFERRED, 2), "both deferred");
             String held = null;
             for (String id : m.queues().list(QueueName.DEFERRED)) {
@@ -102,7 +87,7 @@ class QueueControlTest {
                 .param("maximal_queue_lifetime", "0").param("queue_run_delay", "300s").write();
         try (mta.smtp.ScriptedSmtpServer mx = mta.smtp.ScriptedSmtpServer.start();
              Master m = Master.start(site.config, Master.Options.defaults())) {
-            send(site.smtpdPort, "alice@remote.example", "bob@far.example", "never arrives");
+            Transcript.mail(site.smtpdPort, "alice@remote.example", "bob@far.example", "Subject: never arrives", "", "body");
             waitFor(() -> read(site.maillog).contains("status=expired, returned to sender"), "the message expires");
             // The notice itself waits for the (still dead) relayhost; point it at the sender's server.
             site.param("relayhost", mx.nexthop()).write();

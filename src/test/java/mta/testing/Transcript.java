@@ -94,6 +94,24 @@ public final class Transcript implements AutoCloseable {
         assertTrue(in.readLine() == null, "the server should have closed the connection");
     }
 
+    /**
+     * One whole, accepted message: EHLO, MAIL, RCPT, DATA with {@code content} lines, QUIT.
+     * Returns the reply to the final dot ("250 2.0.0 Ok: queued as ...").
+     */
+    public static String mail(int port, String from, String rcpt, String... content) throws IOException {
+        try (Transcript t = connect(port)) {
+            t.expect("220 ");
+            t.send("EHLO client.example.test").expect("250 ");
+            t.send("MAIL FROM:<" + from + ">").expect("250 ");
+            t.send("RCPT TO:<" + rcpt + ">").expect("250 ");
+            t.send("DATA").expect("354 ");
+            for (String line : content) t.send(line);
+            String reply = t.send(".").expect("250 ");
+            t.send("QUIT").expect("221 ");
+            return reply;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
