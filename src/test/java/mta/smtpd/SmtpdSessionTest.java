@@ -44,6 +44,7 @@ class SmtpdSessionTest {
     static Path tmp;
     static TestSite site;
     static Master m;
+    static SmtpdTestSupport sup;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,6 +59,7 @@ class SmtpdSessionTest {
                 .param("smtpd_helo_required", "yes")
                 .write();
         m = Master.start(site.config, Master.Options.defaults());
+        sup = new SmtpdTestSupport(site, m);
     }
 
     @AfterAll
@@ -65,75 +67,37 @@ class SmtpdSessionTest {
         if (m != null) m.close();
     }
 
-    // ------------------------------------------------------------------ helpers
+    // ------------------------------------------------------------------ helpers (SmtpdTestSupport)
 
     private static Transcript ehlo(String from) throws IOException {
-        Transcript t = from == null ? Transcript.connect(site.smtpdPort) : Transcript.connectFrom(from, site.smtpdPort);
-        t.expect("220 ");
-        t.send("EHLO client.example").expect("250 ");
-        return t;
+        return sup.ehlo(from);
     }
 
     private static void waitFor(BooleanSupplier cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) fail("timed out waiting until " + what);
-            Thread.sleep(20);
-        }
+        SmtpdTestSupport.waitFor(cond, what);
     }
 
     private static String log() {
-        try {
-            return Files.readString(site.maillog, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            return "";
-        }
+        return sup.log();
     }
 
     private static void awaitLog(String text) throws InterruptedException {
-        waitFor(() -> log().contains(text), "the mail log shows: " + text + "\n--- log:\n" + log());
+        sup.awaitLog(text);
     }
 
     private static String queuedId(String reply) {
-        assertTrue(reply.startsWith("250 2.0.0 Ok: queued as "), reply);
-        return reply.substring("250 2.0.0 Ok: queued as ".length()).strip();
+        return SmtpdTestSupport.queuedId(reply);
     }
 
-    /** A queued message as read back from its queue file once it rests in deferred/. */
-    record Queued(QueueFile.Envelope envelope, List<String> lines) {}
-
-    private static Queued awaitDeferred(String id) throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            Path f = m.queues().file(QueueName.DEFERRED, id);
-            if (Files.exists(f)) {
-                try {
-                    QueueFile.Envelope env = QueueFile.readEnvelope(f);
-                    List<String> lines = new ArrayList<>();
-                    QueueFile.forEachLine(f, env.contentOffset(),
-                            (b, n) -> lines.add(new String(b, 0, n, StandardCharsets.UTF_8)));
-                    return new Queued(env, lines);
-                } catch (NoSuchFileException moved) {
-                    // qmgr moved it meanwhile; look again
-                }
-            }
-            if (System.nanoTime() > end) fail("message " + id + " never reached deferred/");
-            Thread.sleep(20);
-        }
+    private static SmtpdTestSupport.Queued awaitDeferred(String id) throws Exception {
+        return sup.awaitDeferred(id);
     }
 
-    /** Every file anywhere below incoming/, active/ and deferred/ (temporary files included). */
     private static List<Path> queueFiles() throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (QueueName q : List.of(QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED)) {
-            try (Stream<Path> s = Files.walk(m.queues().dir(q))) {
-                s.filter(Files::isRegularFile).forEach(out::add);
-            }
-        }
-        return out;
+        return sup.queueFiles();
     }
 
-    /** True when some queue file contains {@code marker}. */
+    /** True when some queue file, temporaries included, contains {@code marker}. */
     private static boolean anyQueueFileContains(String marker) throws IOException {
         for (Path p : queueFiles()) {
             try {
@@ -146,9 +110,7 @@ class SmtpdSessionTest {
     }
 
     private static List<Path> incomingTemporaries() throws IOException {
-        try (Stream<Path> s = Files.list(m.queues().dir(QueueName.INCOMING))) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".")).toList();
-        }
+        return sup.incomingTemporaries();
     }
 
     // ------------------------------------------------------------------ greeting, EHLO, HELO
@@ -199,7 +161,7 @@ class SmtpdSessionTest {
             t.send("QUIT").expect("221 2.0.0 Bye");
             t.expectClosed();
         }
-        Queued q = awaitDeferred(id);
+        SmtpdTestSupport.Queued q = awaitDeferred(id);
         assertEquals("alice@client.example", q.envelope().sender());
         assertEquals(List.of("bob@remote.example"),
                 q.envelope().recipients().stream().map(QueueFile.Recipient::address).toList());
@@ -531,7 +493,7 @@ class SmtpdSessionTest {
             t.send("bounce-like");
             id = queuedId(t.send(".").reply());
         }
-        Queued q = awaitDeferred(id);
+        SmtpdTestSupport.Queued q = awaitDeferred(id);
         assertEquals("", q.envelope().sender());
         assertNotNull(m.queues().find(id, QueueName.DEFERRED));
         assertTrue(m.queues().list(QueueName.INCOMING).stream().noneMatch(id::equals));
