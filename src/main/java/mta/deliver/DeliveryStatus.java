@@ -53,12 +53,6 @@ public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, Str
         return new DeliveryStatus(r, Outcome.BOUNCED, dsn, relay, reason, 0, 0);
     }
 
-    /** The same status for another recipient. */
-    public DeliveryStatus forRecipient(QueueFile.Recipient r) {
-        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
-                connUse);
-    }
-
     /** The same status, marked as sent over the {@code n}th use of a connection. */
     public DeliveryStatus withConnUse(int n) {
         return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,

@@ -75,10 +75,6 @@ public record Reply(int code, String dsn, String text) {
         return code < 400;
     }
 
-    public boolean isTransient() {
-        return code >= 400 && code < 500;
-    }
-
     @Override
     public String toString() {
         return dsn.isEmpty() ? code + " " + text : code + " " + dsn + " " + text;

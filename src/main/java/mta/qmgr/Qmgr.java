@@ -158,11 +158,6 @@ public final class Qmgr implements Trigger {
         Files.setLastModifiedTime(file, FileTime.from(when));
     }
 
-    /** Number of messages being worked on (for tests and status). */
-    public int activeCount() {
-        return active.size();
-    }
-
     /** Stops scanning and waits up to {@code graceMillis} for running deliveries. */
     public void stop(long graceMillis) {
         running = false;
