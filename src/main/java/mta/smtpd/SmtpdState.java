@@ -36,6 +36,10 @@ final class SmtpdState {
         boolean improperPipelining;
         /** smtpd_forbid_bare_newline as it applies to this client (NO when excluded). */
         SmtpdSettings.BareNewline bareNewline = SmtpdSettings.BareNewline.NORMALIZE;
+        /** The TLS session after STARTTLS or on a wrapper-mode port; null while the connection is plain. */
+        Tls tls;
+        /** The SASL login after a successful AUTH; null until then. */
+        Sasl sasl;
 
         Client(InetAddress address, String name, boolean inMynetworks) {
             this.address = address;
@@ -48,6 +52,14 @@ final class SmtpdState {
         String label() {
             return name + "[" + addressText + "]";
         }
+    }
+
+    /** What the TLS handshake settled: protocol ("TLSv1.3") and cipher suite name, and its strength in bits. */
+    record Tls(String protocol, String cipher, int bits) {
+    }
+
+    /** A successful AUTH: the mechanism ("PLAIN") and the login name the SASL server confirmed. */
+    record Sasl(String method, String username) {
     }
 
     /** One mail transaction. */
