@@ -290,7 +290,22 @@ public final class Params {
     public static final Param ANVIL_RATE_TIME_UNIT = def(Param.time("anvil_rate_time_unit", "60s", 's', 1, 100 * DAY,
             "The time window over which per-client connection rates are counted."));
     public static final Param SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS = def(Param.list("smtpd_client_event_limit_exceptions",
-            "$mynetworks", "Clients (network/mask) exempt from the per-client connection count and rate limits."));
+            "$mynetworks", "Clients (network/mask) exempt from the per-client connection, message and recipient limits."));
+    public static final Param SMTPD_CLIENT_MESSAGE_RATE_LIMIT = def(Param.integer(
+            "smtpd_client_message_rate_limit", "0", 0, INT_MAX,
+            "The maximal number of MAIL FROM commands per anvil_rate_time_unit from one client; 0 means no limit."));
+    public static final Param SMTPD_CLIENT_RECIPIENT_RATE_LIMIT = def(Param.integer(
+            "smtpd_client_recipient_rate_limit", "0", 0, INT_MAX,
+            "The maximal number of RCPT TO commands per anvil_rate_time_unit from one client; 0 means no limit."));
+    public static final Param SMTPD_CLIENT_NEW_TLS_SESSION_RATE_LIMIT = def(Param.integer(
+            "smtpd_client_new_tls_session_rate_limit", "0", 0, INT_MAX,
+            "The maximal number of new TLS sessions per anvil_rate_time_unit from one client; 0 means no limit."
+            + NOT_YET));
+    public static final Param SMTPD_UPSTREAM_PROXY_PROTOCOL = def(Param.string("smtpd_upstream_proxy_protocol", "",
+            "The proxy protocol in front of the SMTP server: empty (none) or haproxy (a PROXY v1 or v2 header"
+            + " names the real client)."));
+    public static final Param SMTPD_UPSTREAM_PROXY_TIMEOUT = def(Param.time("smtpd_upstream_proxy_timeout", "5s", 's', 1,
+            100 * DAY, "How long the SMTP server waits for the proxy protocol header."));
     public static final Param SMTPD_FORBID_BARE_NEWLINE = def(Param.string("smtpd_forbid_bare_newline", "normalize",
             "Bare <LF> handling: normalize (a line end, but only CRLF.CRLF ends DATA), reject, or no."));
     public static final Param SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS = def(Param.list(
@@ -356,7 +371,12 @@ public final class Params {
     public static final Param NON_FQDN_REJECT_CODE = def(Param.integer("non_fqdn_reject_code", "504", 400, 599,
             "The reply code of reject_non_fqdn_helo_hostname, _sender and _recipient."));
     public static final Param MAPS_RBL_REJECT_CODE = def(Param.integer("maps_rbl_reject_code", "554", 400, 599,
-            "The reply code of reject_rbl_client and reject_rhsbl_sender."));
+            "The reply code ($rbl_code) of reject_rbl_client and the reject_rhsbl_* restrictions."));
+    public static final Param DEFAULT_RBL_REPLY = def(Param.string("default_rbl_reply",
+            "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using $rbl_domain${rbl_reason?; $rbl_reason}",
+            "The reply template of a DNS blocklist refusal; its $names are $rbl_* and client attributes, not parameters."));
+    public static final Param RBL_REPLY_MAPS = def(Param.tables("rbl_reply_maps", "",
+            "Tables of reply templates per DNS blocklist domain, instead of default_rbl_reply."));
 
     // --- TLS and SASL
     static { section("TLS and SASL"); }

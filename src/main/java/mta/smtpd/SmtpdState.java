@@ -23,6 +23,8 @@ final class SmtpdState {
         final String addressText;
         final String name;
         final boolean inMynetworks;
+        /** The client's PTR name, not forward-confirmed (reject_rhsbl_reverse_client); else {@code unknown}. */
+        String reverseName = "unknown";
         /** True when the name is unknown only because DNS failed for the moment. */
         boolean nameTemporary;
         /** With smtpd_delay_reject = no: the refusal of the client restrictions at connect time. */
