@@ -49,6 +49,11 @@ final class SmtpdTransaction {
             s.fail("mail", Reply.syntax("MAIL FROM:<address>"));
             return;
         }
+        Reply tooFast = SmtpdEventLimits.check(s, Anvil.Event.MESSAGE);
+        if (tooFast != null) {
+            s.fail("mail", tooFast);
+            return;
+        }
         Address.Path path = Address.parsePath(arg.substring(5));
         if (path == null) {
             s.fail("mail", Reply.badAddress("sender"));
@@ -80,6 +85,11 @@ final class SmtpdTransaction {
         }
         if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
             s.fail("rcpt", Reply.syntax("RCPT TO:<address>"));
+            return;
+        }
+        Reply tooFast = SmtpdEventLimits.check(s, Anvil.Event.RECIPIENT);
+        if (tooFast != null) {
+            s.fail("rcpt", tooFast);
             return;
         }
         Address.Path path = Address.parsePath(arg.substring(3));
