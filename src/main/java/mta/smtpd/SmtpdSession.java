@@ -52,7 +52,9 @@ final class SmtpdSession implements Runnable {
         boolean counted = false;
         // Not try-with-resources: the connection must stay open for the timeout reply in the catch below.
         try {
-            state = new SmtpdState(server.identify(connection.client()));
+            java.net.InetAddress client = SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
+            if (client == null) return;
+            state = new SmtpdState(server.identify(client));
             state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions(), state.client.address)
                     ? SmtpdSettings.BareNewline.NO : settings.bareNewline();
             transaction = new SmtpdTransaction(this);
