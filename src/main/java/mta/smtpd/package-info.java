@@ -9,9 +9,12 @@
  * DESCRIPTION
  *   {@link mta.smtpd.SmtpdListener} binds one master.cf {@code inet} address; a platform thread
  *   accepts connections (a semaphore of maxproc permits bounds them) and runs each
- *   {@link mta.smtpd.SmtpdSession} on its own virtual thread. {@link mta.smtpd.Anvil} counts each
- *   client's concurrent connections and its connection rate; a client over a limit gets
- *   {@code 421 4.7.0} instead of the greeting. The session reads command lines through
+ *   {@link mta.smtpd.SmtpdSession} on its own virtual thread. With smtpd_upstream_proxy_protocol =
+ *   haproxy the session first reads the load balancer's PROXY header ({@link mta.smtpd.SmtpdHaproxy}),
+ *   whose client address replaces the peer's for the whole session. {@link mta.smtpd.Anvil} counts
+ *   each client's concurrent connections and its connection rate; a client over a limit gets
+ *   {@code 421 4.7.0} instead of the greeting. It also counts MAIL and RCPT commands per client
+ *   ({@link mta.smtpd.SmtpdEventLimits}: {@code 450 4.7.1} over the limit). The session reads command lines through
  *   {@link mta.smtpd.SmtpdChat} (every line within {@code smtpd_timeout}; replies batched for
  *   pipelining clients), looks the verb up in the command table {@link mta.smtpd.SmtpdCommand}
  *   and runs its handler ({@code heloCmd}, {@code ehloCmd}, {@code mailCmd}, {@code rcptCmd},
@@ -23,7 +26,8 @@
  *   restriction lists ({@link mta.smtpd.SmtpdRestrictions}, parsed once per listener
  *   configuration) at connect, HELO, MAIL, RCPT, DATA and end of data (with smtpd_delay_reject
  *   the client, HELO and sender lists run at RCPT), reading access tables through
- *   {@link mta.smtpd.SmtpdAccess}, DNS through {@link mta.smtpd.SmtpdDns} and local users through
+ *   {@link mta.smtpd.SmtpdAccess}, DNS through {@link mta.smtpd.SmtpdDns}, DNS block and allow lists
+ *   through {@link mta.smtpd.SmtpdDnsxl} (refusals worded by {@link mta.smtpd.SmtpdRblReply}) and local users through
  *   {@link mta.smtpd.SmtpdLocalRecipients} (see docs/smtpd-access.md), and at the first accepted recipient a cleanup transaction is opened (its
  *   queue ID is logged as {@code QID: client=...}). {@link mta.smtpd.SmtpdData} copies the DATA
  *   stream (only CRLF.CRLF ends it, per {@code smtpd_forbid_bare_newline}), {@link mta.smtpd.SmtpdBdat}
@@ -42,21 +46,26 @@
  *   addresses of local mail only.
  *
  * READS
- *   The client connection (or standard input, smtpd -S); DNS (PTR, A/AAAA, MX, blocklists); access tables;
+ *   The client connection (or standard input, smtpd -S), after a PROXY header when configured;
+ *   DNS (PTR, A/AAAA, MX, A and TXT of block and allow lists); access tables; rbl_reply_maps;
  *   local_recipient_maps (/etc/passwd, aliases).
  *
  * WRITES
  *   Replies to the client; queue files through cleanup (with the DSN records {@code n} and {@code o}
  *   and the attributes {@code dsn_ret}, {@code dsn_envid}); the mail log: connect, client=,
  *   reject, improper command pipelining, lost connection after, timeout after, too many errors
- *   after, connection limit warnings, and disconnect with the command counters.
+ *   after, connection, message and recipient rate limit warnings, haproxy read warnings, RBL
+ *   lookup errors, and disconnect with the command counters.
  *
  * CONFIGURATION PARAMETERS
  *   smtpd_banner ($myhostname ESMTP $mail_name), smtpd_timeout (300s), smtpd_recipient_limit (1000),
  *   smtpd_hard_error_limit (20), smtpd_soft_error_limit (10), smtpd_error_sleep_time (1s),
  *   message_size_limit (10240000), line_length_limit (2048), header_size_limit (102400),
  *   disable_vrfy_command (no), smtputf8_enable (yes), smtpd_client_connection_count_limit (50),
- *   smtpd_client_connection_rate_limit (0), anvil_rate_time_unit (60s),
+ *   smtpd_client_connection_rate_limit (0), smtpd_client_message_rate_limit (0),
+ *   smtpd_client_recipient_rate_limit (0), anvil_rate_time_unit (60s),
+ *   smtpd_upstream_proxy_protocol (empty), smtpd_upstream_proxy_timeout (5s),
+ *   maps_rbl_reject_code (554), default_rbl_reply, rbl_reply_maps (empty),
  *   smtpd_client_event_limit_exceptions ($mynetworks), smtpd_forbid_bare_newline (normalize),
  *   smtpd_forbid_bare_newline_exclusions ($mynetworks), smtpd_forbid_bare_newline_reject_code (550),
  *   mynetworks, mydestination, relay_domains, smtpd_peername_lookup (yes), default_process_limit (100),
