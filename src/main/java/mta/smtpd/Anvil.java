@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
  * connections since its window opened; a window lasts {@code anvil_rate_time_unit} and a new one
  * opens with the first connection after it); {@link #disconnect} ends it. Entries of clients with
  * no session and an expired window are dropped, so memory follows the active clients only.
+ * {@link #auth} counts AUTH commands per client in the same way (smtpd_client_auth_rate_limit).
  */
 final class Anvil {
     /** What {@link #connect} saw: the sessions this client now has, and its connections in this window. */
@@ -24,6 +25,9 @@ final class Anvil {
         int count;
         int rate;
         long windowStart;
+        /** AUTH commands in the current AUTH window (smtpd_client_auth_rate_limit). */
+        int auths;
+        long authWindowStart;
     }
 
     private final long windowNanos;
@@ -70,6 +74,22 @@ final class Anvil {
         }
     }
 
+    /** Counts one AUTH command of {@code client}; returns its AUTH commands in the current time unit. */
+    int auth(String client) {
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            Entry e = clients.computeIfAbsent(client, k -> new Entry());
+            if (e.auths == 0 || now - e.authWindowStart >= windowNanos) {
+                e.authWindowStart = now;
+                e.auths = 0;
+            }
+            return ++e.auths;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The number of clients remembered (for tests). */
     int size() {
         lock.lock();
@@ -86,7 +106,7 @@ final class Anvil {
         lastSweep = now;
         for (Iterator<Entry> it = clients.values().iterator(); it.hasNext(); ) {
             Entry e = it.next();
-            if (e.count == 0 && now - e.windowStart >= windowNanos) it.remove();
+            if (e.count == 0 && now - e.windowStart >= windowNanos && now - e.authWindowStart >= windowNanos) it.remove();
         }
     }
 }

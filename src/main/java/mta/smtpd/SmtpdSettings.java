@@ -22,7 +22,7 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
                      boolean vrfyDisabled, boolean smtputf8, int connectionCountLimit, int connectionRateLimit,
                      Duration rateTimeUnit, List<Cidr> eventLimitExceptions, BareNewline bareNewline,
                      List<Cidr> bareNewlineExclusions, int bareNewlineRejectCode, boolean heloRequired,
-                     SmtpdRewriteClients localRewriteClients) {
+                     SmtpdRewriteClients localRewriteClients, SmtpdSasl.Settings sasl) {
 
     /** smtpd_forbid_bare_newline (Postfix 3.9): what a line ending in a bare LF means. */
     enum BareNewline {
@@ -47,7 +47,7 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
                 bareNewline(c.str(Params.SMTPD_FORBID_BARE_NEWLINE)),
                 networks(c.list(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS)),
                 c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE), c.bool(Params.SMTPD_HELO_REQUIRED),
-                new SmtpdRewriteClients(c));
+                new SmtpdRewriteClients(c), SmtpdSasl.Settings.from(c));
     }
 
     private static BareNewline bareNewline(String v) {
