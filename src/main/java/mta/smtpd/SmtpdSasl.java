@@ -207,7 +207,10 @@ final class SmtpdSasl {
             lastChallenge = step.data();
             s.chat.reply(new Reply(334, "", step.data()));
             s.chat.flush();
-            if (!s.chat.next(settings.responseLimit())) throw new EOFException("lost connection during AUTH");
+            if (!s.chat.next(settings.responseLimit())) {
+                s.state.count("auth", false); // the disconnect line shows auth=0/1
+                throw new EOFException("lost connection during AUTH");
+            }
             LineReader in = s.chat.reader();
             if (in.end() == LineReader.End.TOO_LONG) {
                 while (in.end() == LineReader.End.TOO_LONG && s.chat.next(settings.responseLimit())) {
