@@ -387,17 +387,39 @@ public final class Params {
     public static final Param SMTPD_TLS_KEY_FILE = def(Param.path("smtpd_tls_key_file", "$smtpd_tls_cert_file",
             "The SMTP server's private key file, in PEM format." + NOT_YET));
     public static final Param SMTPD_TLS_AUTH_ONLY = def(Param.bool("smtpd_tls_auth_only", "no",
-            "Offer AUTH only after STARTTLS." + NOT_YET));
+            "Offer AUTH only after STARTTLS; before it AUTH is refused with 504 5.5.4."));
     public static final Param SMTP_TLS_SECURITY_LEVEL = def(Param.string("smtp_tls_security_level", "",
             "TLS in the SMTP client: empty or none, may (STARTTLS when offered), encrypt (required); certificates are not verified."));
     public static final Param SMTPD_SASL_AUTH_ENABLE = def(Param.bool("smtpd_sasl_auth_enable", "no",
-            "Offer SMTP AUTH to clients." + NOT_YET));
+            "Offer SMTP AUTH (RFC 4954) to clients, checked by the SASL server of smtpd_sasl_type."));
     public static final Param SMTPD_SASL_TYPE = def(Param.string("smtpd_sasl_type", "cyrus",
-            "The SASL implementation the SMTP server uses: cyrus or dovecot." + NOT_YET));
+            "The SASL implementation the SMTP server uses; only dovecot is supported (cyrus is refused at start"
+            + " when AUTH is enabled)."));
     public static final Param SMTPD_SASL_PATH = def(Param.string("smtpd_sasl_path", "smtpd",
-            "Where the SMTP server finds its SASL service (a name or a socket path)." + NOT_YET));
+            "The Dovecot auth socket: a UNIX-domain socket path (relative to $queue_directory, e.g. private/auth),"
+            + " or inet:host:port."));
+    public static final Param SMTPD_SASL_SERVICE = def(Param.string("smtpd_sasl_service", "smtp",
+            "The service name the SMTP server gives the SASL server (Dovecot's %s)."));
     public static final Param SMTPD_SASL_SECURITY_OPTIONS = def(Param.list("smtpd_sasl_security_options", "noanonymous",
-            "Which SASL mechanisms the SMTP server offers, by property." + NOT_YET));
+            "Which SASL mechanisms the SMTP server offers on a plain connection: noanonymous, noplaintext."));
+    public static final Param SMTPD_SASL_TLS_SECURITY_OPTIONS = def(Param.list("smtpd_sasl_tls_security_options",
+            "$smtpd_sasl_security_options",
+            "The SASL security options under TLS."));
+    public static final Param SMTPD_SASL_LOCAL_DOMAIN = def(Param.string("smtpd_sasl_local_domain", "",
+            "The SASL realm; Dovecot ignores it (accepted for compatibility)."));
+    public static final Param SMTPD_SASL_AUTHENTICATED_HEADER = def(Param.bool("smtpd_sasl_authenticated_header", "no",
+            "Write the SASL login name into the Received: header: (Authenticated sender: name)."));
+    public static final Param SMTPD_SASL_EXCEPTIONS_NETWORKS = def(Param.list("smtpd_sasl_exceptions_networks", "",
+            "Clients (network/mask) to which EHLO does not offer AUTH."));
+    public static final Param BROKEN_SASL_AUTH_CLIENTS = def(Param.bool("broken_sasl_auth_clients", "no",
+            "Also offer AUTH in the obsolete AUTH=mechanisms form, for old Outlook clients."));
+    public static final Param SMTPD_SASL_RESPONSE_LIMIT = def(Param.integer("smtpd_sasl_response_limit", "12288", 1,
+            Integer.MAX_VALUE, "The longest SASL response line a client may send after a 334 challenge."));
+    public static final Param SMTPD_CLIENT_AUTH_RATE_LIMIT = def(Param.integer("smtpd_client_auth_rate_limit", "0", 0,
+            Integer.MAX_VALUE, "The most AUTH commands a client may send per anvil_rate_time_unit; 0: no limit."));
+    public static final Param SMTPD_SENDER_LOGIN_MAPS = def(Param.tables("smtpd_sender_login_maps", "",
+            "Tables from a MAIL FROM address to the SASL login names that own it"
+            + " (reject_sender_login_mismatch and its relatives)."));
     public static final Param SMTP_SASL_AUTH_ENABLE = def(Param.bool("smtp_sasl_auth_enable", "no",
             "Let the SMTP client authenticate to the servers it sends to." + NOT_YET));
     public static final Param SMTP_SASL_PASSWORD_MAPS = def(Param.tables("smtp_sasl_password_maps", "",

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * connections since its window opened; a window lasts {@code anvil_rate_time_unit} and a new one
  * opens with the first connection after it); {@link #disconnect} ends it. {@link #rate} counts
  * other events of a client the same way, each kind in its own window: MAIL commands
- * ({@code smtpd_client_message_rate_limit}) and RCPT commands ({@code smtpd_client_recipient_rate_limit}).
+ * ({@code smtpd_client_message_rate_limit}), RCPT commands ({@code smtpd_client_recipient_rate_limit})
+ * and AUTH commands ({@code smtpd_client_auth_rate_limit}).
  * Entries of clients with no session and only expired windows are dropped, so memory follows
  * the active clients only.
  */
@@ -28,7 +29,9 @@ final class Anvil {
         /** A MAIL FROM command (Postfix anvil's "mail"). */
         MESSAGE,
         /** A RCPT TO command (Postfix anvil's "rcpt"). */
-        RECIPIENT
+        RECIPIENT,
+        /** An AUTH command (Postfix anvil's "auth"). */
+        AUTH
     }
 
     private static final class Entry {

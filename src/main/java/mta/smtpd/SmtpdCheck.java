@@ -31,6 +31,8 @@ import mta.util.MailLog;
  * DATA. After the lists, an unknown local recipient is refused ({@code smtpd_reject_unlisted_recipient}),
  * and so is an unknown address in a virtual alias or virtual mailbox domain ({@link SmtpdVirtualRecipients}).
  * A {@code FILTER transport:nexthop} table result is remembered as the message's content filter.
+ * {@code permit_sasl_authenticated} permits a client that passed AUTH; the sender login mismatch
+ * words consult {@code smtpd_sender_login_maps} through {@link SmtpdSenderLogin}.
  * Mail to {@code postmaster} in our domains is always accepted (RFC 5321 section 4.5.1).
  */
 final class SmtpdCheck {
@@ -52,6 +54,7 @@ final class SmtpdCheck {
     private final SmtpdRblReply rblReply;
     private final SmtpdLocalRecipients localRecipients;
     private final SmtpdVirtualRecipients virtualRecipients;
+    private final SmtpdSenderLogin senderLogin;
     /** This service's content_filter (master.cf -o content_filter= turns it off for re-injection). */
     private final String contentFilter;
     private final MailLog.Channel log;
@@ -86,6 +89,7 @@ final class SmtpdCheck {
         this.rblReply = new SmtpdRblReply(c, log);
         this.localRecipients = new SmtpdLocalRecipients(c, rewrite);
         this.virtualRecipients = new SmtpdVirtualRecipients(c, rewrite);
+        this.senderLogin = new SmtpdSenderLogin(c, rewrite);
         this.contentFilter = c.str(Params.CONTENT_FILTER).strip();
         this.log = log;
     }
@@ -212,7 +216,11 @@ final class SmtpdCheck {
             case REJECT -> SmtpdVerdict.refuse(generic(codes.reject, list, s, rcpt));
             case DEFER -> SmtpdVerdict.refuse(generic(codes.defer, list, s, rcpt));
             case PERMIT_MYNETWORKS -> c.inMynetworks ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
-            case PERMIT_SASL_AUTHENTICATED -> SmtpdVerdict.DUNNO; // no SASL yet
+            case PERMIT_SASL_AUTHENTICATED -> c.sasl != null ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
+            case REJECT_SENDER_LOGIN_MISMATCH -> senderLogin.check(s, true, true, false);
+            case REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin.check(s, true, false, false);
+            case REJECT_KNOWN_SENDER_LOGIN_MISMATCH -> senderLogin.check(s, true, true, true);
+            case REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin.check(s, false, true, false);
             case PERMIT_AUTH_DESTINATION ->
                     rcpt != null && authorizedDestination(rcpt) ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
             case REJECT_UNAUTH_DESTINATION, DEFER_UNAUTH_DESTINATION -> rcpt == null || authorizedDestination(rcpt)

@@ -16,7 +16,7 @@ enum SmtpdCommand {
     HELO("HELO", SmtpdSession::heloCmd, true, "HELO hostname"),
     EHLO("EHLO", SmtpdSession::ehloCmd, true, "EHLO hostname"),
     // STARTTLS("STARTTLS", SmtpdSession::starttlsCmd, true, "STARTTLS"),    later: smtpd_tls_security_level
-    // AUTH("AUTH", SmtpdSession::authCmd, false, "AUTH mechanism [initial-response]"),    later: SASL
+    AUTH("AUTH", SmtpdSession::authCmd, false, "AUTH mechanism [initial-response]"),
     MAIL("MAIL", SmtpdSession::mailCmd, false, "MAIL FROM:<address> [parameters]"),
     RCPT("RCPT", SmtpdSession::rcptCmd, false, "RCPT TO:<address> [parameters]"),
     DATA("DATA", SmtpdSession::dataCmd, true, "DATA"),

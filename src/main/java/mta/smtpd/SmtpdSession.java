@@ -31,6 +31,8 @@ final class SmtpdSession implements Runnable {
     SmtpdChat chat;
     SmtpdState state;
     private SmtpdTransaction transaction;
+    /** The AUTH command and its Dovecot connection (see {@link SmtpdSasl}). */
+    private SmtpdSasl sasl;
     /** Set by QUIT, and by a refusal that ends the session (bare LF with smtpd_forbid_bare_newline = reject). */
     boolean quit;
     /** The greeting is out: from now on only input we already read counts as improper pipelining. */
@@ -58,6 +60,7 @@ final class SmtpdSession implements Runnable {
             state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions(), state.client.address)
                     ? SmtpdSettings.BareNewline.NO : settings.bareNewline();
             transaction = new SmtpdTransaction(this);
+            sasl = new SmtpdSasl(this, settings.sasl());
             log.info("connect from " + state.client.label());
             chat = new SmtpdChat(connection, settings.timeout());
             if (server.isStopping()) {
@@ -93,6 +96,7 @@ final class SmtpdSession implements Runnable {
                 // closing anyway
             }
             if (counted) server.anvil().disconnect(state.client.addressText);
+            if (sasl != null) sasl.close();
             if (state != null) {
                 state.resetTransaction();
                 log.info("disconnect from " + state.client.label() + state.countsText());
@@ -298,7 +302,8 @@ final class SmtpdSession implements Runnable {
         lines.add("PIPELINING");
         lines.add(settings.messageSizeLimit() > 0 ? "SIZE " + settings.messageSizeLimit() : "SIZE");
         if (!settings.vrfyDisabled()) lines.add("VRFY");
-        // ETRN would follow here, STARTTLS and AUTH after it, once they are implemented.
+        // ETRN would follow here, STARTTLS after it, once they are implemented.
+        lines.addAll(sasl.ehloKeywords());
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("8BITMIME");
         lines.add("DSN");
@@ -306,6 +311,11 @@ final class SmtpdSession implements Runnable {
         lines.add("CHUNKING");
         state.count("ehlo", true);
         chat.reply(250, lines);
+    }
+
+    /** smtpd_sasl_auth_cmd - process AUTH command (RFC 4954) */
+    void authCmd(String arg) throws IOException {
+        sasl.authCmd(arg);
     }
 
     /** mail_cmd - process MAIL command */
@@ -381,6 +391,7 @@ final class SmtpdSession implements Runnable {
         StringBuilder sb = new StringBuilder("Commands:");
         for (SmtpdCommand c : SmtpdCommand.values()) {
             if (c == SmtpdCommand.ETRN || (c == SmtpdCommand.VRFY && settings.vrfyDisabled())) continue;
+            if (c == SmtpdCommand.AUTH && !settings.sasl().enabled()) continue;
             sb.append(' ').append(c.verb);
         }
         ok("help", new Reply(214, "2.0.0", sb.toString()));

@@ -23,7 +23,8 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
                      Duration rateTimeUnit, List<Cidr> eventLimitExceptions, BareNewline bareNewline,
                      List<Cidr> bareNewlineExclusions, int bareNewlineRejectCode, boolean heloRequired,
                      SmtpdRewriteClients localRewriteClients, int messageRateLimit, int recipientRateLimit,
-                     boolean upstreamProxy, Duration upstreamProxyTimeout) {
+                     boolean upstreamProxy, Duration upstreamProxyTimeout,
+                     SmtpdSasl.Settings sasl) {
 
     /** smtpd_forbid_bare_newline (Postfix 3.9): what a line ending in a bare LF means. */
     enum BareNewline {
@@ -50,7 +51,7 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
                 c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE), c.bool(Params.SMTPD_HELO_REQUIRED),
                 new SmtpdRewriteClients(c), c.integer(Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT),
                 c.integer(Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT), upstreamProxy(c.str(Params.SMTPD_UPSTREAM_PROXY_PROTOCOL)),
-                c.time(Params.SMTPD_UPSTREAM_PROXY_TIMEOUT));
+                c.time(Params.SMTPD_UPSTREAM_PROXY_TIMEOUT), SmtpdSasl.Settings.from(c));
     }
 
     /** smtpd_upstream_proxy_protocol: empty, or haproxy. */

@@ -79,6 +79,8 @@ final class SmtpdState {
         SmtpdBdat bdat;
         /** Set by a FILTER access table action: this message's content_filter. */
         String filter;
+        /** The MAIL FROM AUTH= parameter (RFC 4954 section 5), xtext-decoded; null when absent or {@code <>}. */
+        String saslSender;
 
         /** The queue ID once cleanup is open, else NOQUEUE. */
         String queueId() {
@@ -104,9 +106,14 @@ final class SmtpdState {
         return inContent ? where + " (" + tx.bytes + " bytes)" : where;
     }
 
-    /** The protocol name for this message: ESMTP, or UTF8ESMTP when the client asked for SMTPUTF8. */
+    /**
+     * The protocol name for this message (RFC 3848): ESMTP, then S under TLS and A after AUTH
+     * (ESMTPS, ESMTPA, ESMTPSA); UTF8 in front when the client asked for SMTPUTF8.
+     */
     String protocol() {
-        return tx.smtputf8 ? "UTF8" + client.protocol : client.protocol;
+        String p = client.protocol;
+        if (client.esmtp) p += (client.tls != null ? "S" : "") + (client.sasl != null ? "A" : "");
+        return tx.smtputf8 ? "UTF8" + p : p;
     }
 
     /** Ends the current transaction, discarding an unfinished queue file. */

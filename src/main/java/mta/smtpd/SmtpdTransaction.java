@@ -34,7 +34,7 @@ final class SmtpdTransaction {
         return s.state;
     }
 
-    /** MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] */
+    /** MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] [AUTH=xtext] */
     void mailCmd(String arg) throws IOException {
         SmtpdState st = state();
         if (st.client.helo == null && s.settings.heloRequired()) {
@@ -264,7 +264,13 @@ final class SmtpdTransaction {
             if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
             if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
             st.tx.cleanup = t;
-            s.log.info(t.queueId() + ": client=" + st.client.label());
+            StringBuilder client = new StringBuilder(t.queueId()).append(": client=").append(st.client.label());
+            if (st.client.sasl != null) {
+                client.append(", sasl_method=").append(st.client.sasl.method())
+                        .append(", sasl_username=").append(st.client.sasl.username());
+            }
+            if (st.tx.saslSender != null) client.append(", sasl_sender=").append(st.tx.saslSender);
+            s.log.info(client.toString());
             return true;
         } catch (IOException e) {
             s.log.warn("cannot create queue file: " + e.getMessage());
@@ -292,6 +298,9 @@ final class SmtpdTransaction {
         String ip = st.client.address instanceof java.net.Inet6Address ? "IPv6:" + st.client.addressText
                 : st.client.addressText;
         lines.add("Received: from " + helo + " (" + st.client.name + " [" + ip + "])");
+        if (st.client.sasl != null && s.settings.sasl().authenticatedHeader()) {
+            lines.add("\t(Authenticated sender: " + st.client.sasl.username() + ")");
+        }
         String by = "\tby " + s.settings.myhostname() + " (" + s.settings.mailName() + ") with " + st.protocol()
                 + " id " + t.queueId();
         String date = ZonedDateTime.now().format(RECEIVED_DATE);

@@ -19,7 +19,7 @@
  *   pipelining clients), looks the verb up in the command table {@link mta.smtpd.SmtpdCommand}
  *   and runs its handler ({@code heloCmd}, {@code ehloCmd}, {@code mailCmd}, {@code rcptCmd},
  *   {@code dataCmd}, {@code bdatCmd}, {@code rsetCmd}, {@code noopCmd}, {@code vrfyCmd},
- *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}). Per-connection and per-transaction state
+ *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}, {@code authCmd}). Per-connection and per-transaction state
  *   live in {@link mta.smtpd.SmtpdState}. The mail transaction is {@link mta.smtpd.SmtpdTransaction}:
  *   {@link mta.smtpd.SmtpdParams} checks the ESMTP parameters of MAIL and RCPT (SIZE, BODY,
  *   SMTPUTF8, RET, ENVID, NOTIFY, ORCPT), {@link mta.smtpd.SmtpdCheck} evaluates the access
@@ -33,8 +33,14 @@
  *   stream (only CRLF.CRLF ends it, per {@code smtpd_forbid_bare_newline}), {@link mta.smtpd.SmtpdBdat}
  *   the BDAT chunks; the commit forces the queue file to disk before
  *   {@code 250 2.0.0 Ok: queued as QID}. Errors count towards the soft limit (replies slowed by
- *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). STARTTLS and AUTH have
- *   reserved rows in the command table; ETRN is answered but not offered (no fast flush service).
+ *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). STARTTLS has a
+ *   reserved row in the command table; ETRN is answered but not offered (no fast flush service).
+ *   AUTH (RFC 4954) is {@link mta.smtpd.SmtpdSasl}: EHLO offers the mechanisms Dovecot announces
+ *   (filtered by smtpd_sasl_security_options), and the 334 exchange is relayed to Dovecot's
+ *   authentication service through {@link mta.smtpd.XsaslDovecot} (protocol 1.x over a
+ *   UNIX-domain or TCP socket); a login sets {@code state.client.sasl}, which
+ *   permit_sasl_authenticated and the sender login mismatch restrictions
+ *   ({@link mta.smtpd.SmtpdSenderLogin}, smtpd_sender_login_maps) read.
  *   A session runs over a {@link mta.smtpd.SmtpdConnection} (two streams, the client address, a
  *   read timeout) for a {@link mta.smtpd.SmtpdServer}: the listener, or
  *   {@link mta.smtpd.SmtpdStdio}, Postfix's {@code smtpd -S}, which {@code sendmail -bs} runs as a
@@ -48,14 +54,16 @@
  * READS
  *   The client connection (or standard input, smtpd -S), after a PROXY header when configured;
  *   DNS (PTR, A/AAAA, MX, A and TXT of block and allow lists); access tables; rbl_reply_maps;
- *   local_recipient_maps (/etc/passwd, aliases).
+ *   local_recipient_maps (/etc/passwd, aliases); Dovecot's auth socket (smtpd_sasl_path);
+ *   smtpd_sender_login_maps.
  *
  * WRITES
  *   Replies to the client; queue files through cleanup (with the DSN records {@code n} and {@code o}
  *   and the attributes {@code dsn_ret}, {@code dsn_envid}); the mail log: connect, client=,
  *   reject, improper command pipelining, lost connection after, timeout after, too many errors
  *   after, connection, message and recipient rate limit warnings, haproxy read warnings, RBL
- *   lookup errors, and disconnect with the command counters.
+ *   lookup errors, SASL authentication failed/aborted and AUTH rate limit warnings (never a
+ *   password or AUTH data), and disconnect with the command counters.
  *
  * CONFIGURATION PARAMETERS
  *   smtpd_banner ($myhostname ESMTP $mail_name), smtpd_timeout (300s), smtpd_recipient_limit (1000),
@@ -72,11 +80,16 @@
  *   smtpd_client/helo/sender/relay/recipient/data/end_of_data_restrictions, smtpd_delay_reject (yes),
  *   smtpd_helo_required (no), local_recipient_maps, smtpd_reject_unlisted_recipient (yes),
  *   the *_reject_code parameters, local_header_rewrite_clients (permit_inet_interfaces),
- *   inet_interfaces (all), mail_owner (postfix; smtpd -S).
+ *   inet_interfaces (all), mail_owner (postfix; smtpd -S), smtpd_sasl_auth_enable (no),
+ *   smtpd_sasl_type (cyrus; only dovecot works), smtpd_sasl_path (smtpd), smtpd_sasl_service (smtp),
+ *   smtpd_sasl_security_options (noanonymous), smtpd_sasl_tls_security_options,
+ *   smtpd_sasl_exceptions_networks, smtpd_sasl_authenticated_header (no), broken_sasl_auth_clients (no),
+ *   smtpd_sasl_response_limit (12288), smtpd_client_auth_rate_limit (0), smtpd_tls_auth_only (no),
+ *   smtpd_sender_login_maps.
  *
  * SEE ALSO
  *   Postfix smtpd(8), anvil(8), SMTPD_ACCESS_README, access(5); RFC 5321, RFC 2920 (PIPELINING),
- *   RFC 1870 (SIZE), RFC 3030 (CHUNKING), RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
+ *   RFC 4954 (AUTH), RFC 1870 (SIZE), RFC 3030 (CHUNKING), RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
  *   codes); docs/smtpd.md, docs/smtpd-access.md.
  */
 package mta.smtpd;
