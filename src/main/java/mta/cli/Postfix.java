@@ -21,6 +21,8 @@ import mta.lookup.Tables;
 import mta.queue.Queues;
 import mta.queue.Trigger;
 import mta.queue.TriggerClient;
+import mta.util.MailLog;
+import mta.util.PosixAccounts;
 
 /**
  * Postfix - the {@code postfix} control command: start, stop and ask about the mail system.
@@ -59,6 +61,10 @@ public final class Postfix {
     /** JVM options for the master: a small heap that grows with load, and a frugal collector. */
     private static final List<String> DEFAULT_MASTER_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
+
+    /** JVM options for the privileged process: it only runs local and virtual deliveries. */
+    private static final List<String> PRIVILEGED_OPTS =
+            List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx256m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
 
     private Postfix() {}
 
@@ -154,10 +160,14 @@ public final class Postfix {
         Path logFile = queueDir.resolve("pid").resolve("master.log");
         Process p;
         try {
-            new Queues(queueDir).create();
+            Queues queues = new Queues(queueDir);
+            queues.create();
+            List<String> command = masterCommand(dir, null);
+            if (PosixAccounts.ROOT) command = privileged(dir, config, queues, command, err);
+            command = detached(command);
             Files.deleteIfExists(logFile);
             err.println(TAG + "starting the Postfix mail system");
-            p = new ProcessBuilder(masterCommand(dir))
+            p = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectErrorStream(true)
@@ -206,10 +216,46 @@ public final class Postfix {
         return false;
     }
 
-    /** The master's command line: the same Java and class path as this command, detached by setsid. */
-    private static List<String> masterCommand(Path dir) {
+    /**
+     * Started as root: when mail_owner can run the master, gives it the queue and returns the
+     * command that starts the privileged process ({@code mta.master.PrivilegedMaster}), which runs the master as mail_owner; otherwise warns loudly and returns the master's
+     * own command (everything then runs as root, as before privilege separation).
+     */
+    private static List<String> privileged(Path dir, Config config, Queues queues, List<String> masterCommand,
+                                           PrintStream err) throws IOException {
+        MailOwner.Verdict v = MailOwner.check(config, dir);
+        if (v.owner() != null) v.owner().prepare(queues);
+        if (!v.usable()) {
+            for (String line : MailOwner.warningLines(v.whyNot())) err.println(TAG + line);
+            try (MailLog log = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
+                    config.str(Params.SYSLOG_NAME))) {
+                for (String line : MailOwner.warningLines(v.whyNot())) log.channel("postfix-script").info(line);
+            }
+            return masterCommand;
+        }
+        Path socket = queues.root().resolve("private").resolve("local");
+        List<String> master = v.owner().asMailOwner(masterCommand(dir, socket));
         List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(PRIVILEGED_OPTS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        String home = System.getProperty("mta.home");
+        if (home != null) cmd.add("-Dmta.home=" + home);
+        cmd.add("mta.master.PrivilegedMaster");
+        cmd.add("-c");
+        cmd.add(dir.toString());
+        cmd.add("--");
+        cmd.addAll(master);
+        return cmd;
+    }
+
+    /**
+     * The master's command line: the same Java and class path as this command; with {@code -l
+     * socket} when local delivery is served by the privileged process.
+     */
+    private static List<String> masterCommand(Path dir, Path localService) {
+        List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         String opts = System.getenv("MTA_MASTER_OPTS");
         if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
@@ -221,6 +267,19 @@ public final class Postfix {
         cmd.add("mta.master.Master");
         cmd.add("-c");
         cmd.add(dir.toString());
+        if (localService != null) {
+            cmd.add("-l");
+            cmd.add(localService.toString());
+        }
+        return cmd;
+    }
+
+    /** The command in a session of its own (setsid), so that it outlives this command and its terminal. */
+    private static List<String> detached(List<String> command) {
+        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) return command;
+        List<String> cmd = new ArrayList<>(command.size() + 1);
+        cmd.add("/usr/bin/setsid");
+        cmd.addAll(command);
         return cmd;
     }
 
