@@ -35,7 +35,11 @@ import mta.util.PosixAccounts;
  *     start    check the configuration, compile alias_database tables that are missing or
  *              older than their source (as newaliases), start the master in the background,
  *              and wait until it listens; exit 1 with the reason when it cannot start (bad
- *              configuration, port in use, already running)
+ *              configuration, port in use, already running). Run as root, the master runs as
+ *              mail_owner under mta.master.PrivilegedMaster, which keeps root's rights for
+ *              local and virtual delivery (docs/privilege-separation.md); when mail_owner does
+ *              not exist or cannot reach the installation, a warning says so and everything
+ *              runs as root
  *     stop     stop the master and wait for it to exit (SIGTERM, then a grace period)
  *     abort    stop the master at once (SIGKILL); queued mail stays safe on disk
  *     reload   re-read main.cf and master.cf without stopping (SIGHUP)
@@ -43,6 +47,9 @@ import mta.util.PosixAccounts;
  *     check    check the configuration, the queue directories and the alias tables; exit 1 on
  *              an error, 0 otherwise (warnings are printed)
  *     flush    attempt delivery of every queued message now
+ *     set-permissions
+ *              (root) give the queue, data_directory and maillog_file to mail_owner with
+ *              Postfix's modes (see QueuePermissions)
  *
  * ENVIRONMENT
  *     MAIL_CONFIG   the configuration directory, when -c is not given
@@ -102,9 +109,10 @@ public final class Postfix {
             case "status" -> status(pidFile, err);
             case "flush" -> flush(queueDir, err);
             case "check" -> PostfixCheck.run(dir, config, err);
+            case "set-permissions" -> setPermissions(dir, config, queueDir, err);
             default -> {
                 err.println("postfix: fatal: unknown command: '" + command
-                        + "'. Usage: postfix start|stop|abort|reload|status|check|flush");
+                        + "'. Usage: postfix start|stop|abort|reload|status|check|flush|set-permissions");
                 yield 1;
             }
         };
@@ -320,6 +328,29 @@ public final class Postfix {
         err.println(TAG + "aborting the Postfix mail system");
         ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
         return 0;
+    }
+
+    /**
+     * Gives the queue tree, data_directory, maillog_file and pid/master.pid the owners and modes of
+     * privilege separation (see MailOwner.prepare); root only.
+     */
+    private static int setPermissions(Path dir, Config config, Path queueDir, PrintStream err) {
+        if (!PosixAccounts.ROOT) {
+            err.println(TAG + "fatal: set-permissions: must be run by the super-user");
+            return 1;
+        }
+        Optional<MailOwner> owner = MailOwner.of(config, dir);
+        if (owner.isEmpty()) {
+            err.println(TAG + "fatal: mail_owner account " + config.str(Params.MAIL_OWNER) + " does not exist");
+            return 1;
+        }
+        try {
+            owner.get().prepare(new Queues(queueDir));
+            return 0;
+        } catch (IOException e) {
+            err.println(TAG + "fatal: set-permissions: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** Asks the queue manager to try every deferred message now (as postqueue -f). */
