@@ -36,7 +36,7 @@ import mta.util.PosixAccounts;
  *              older than their source (as newaliases), start the master in the background,
  *              and wait until it listens; exit 1 with the reason when it cannot start (bad
  *              configuration, port in use, already running). Run as root, the master runs as
- *              mail_owner under mta.master.PrivilegedMaster, which keeps root's rights for
+ *              mail_owner under the master package's PrivilegedMaster, which keeps root's rights for
  *              local and virtual delivery (docs/privilege-separation.md); when mail_owner does
  *              not exist or cannot reach the installation, a warning says so and everything
  *              runs as root
@@ -226,7 +226,8 @@ public final class Postfix {
 
     /**
      * Started as root: when mail_owner can run the master, gives it the queue and returns the
-     * command that starts the privileged process ({@code mta.master.PrivilegedMaster}), which runs the master as mail_owner; otherwise warns loudly and returns the master's
+     * command that starts the privileged process (the master package's PrivilegedMaster), which
+     * runs the master as mail_owner; otherwise warns loudly and returns the master's
      * own command (everything then runs as root, as before privilege separation).
      */
     private static List<String> privileged(Path dir, Config config, Queues queues, List<String> masterCommand,
