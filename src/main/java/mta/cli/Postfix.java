@@ -21,6 +21,8 @@ import mta.lookup.Tables;
 import mta.queue.Queues;
 import mta.queue.Trigger;
 import mta.queue.TriggerClient;
+import mta.util.MailLog;
+import mta.util.PosixAccounts;
 
 /**
  * Postfix - the {@code postfix} control command: start, stop and ask about the mail system.
@@ -33,7 +35,11 @@ import mta.queue.TriggerClient;
  *     start    check the configuration, compile alias_database tables that are missing or
  *              older than their source (as newaliases), start the master in the background,
  *              and wait until it listens; exit 1 with the reason when it cannot start (bad
- *              configuration, port in use, already running)
+ *              configuration, port in use, already running). Run as root, the master runs as
+ *              mail_owner under the master package's PrivilegedMaster, which keeps root's rights for
+ *              local and virtual delivery (docs/privilege-separation.md); when mail_owner does
+ *              not exist or cannot reach the installation, a warning says so and everything
+ *              runs as root
  *     stop     stop the master and wait for it to exit (SIGTERM, then a grace period)
  *     abort    stop the master at once (SIGKILL); queued mail stays safe on disk
  *     reload   re-read main.cf and master.cf without stopping (SIGHUP)
@@ -41,6 +47,9 @@ import mta.queue.TriggerClient;
  *     check    check the configuration, the queue directories and the alias tables; exit 1 on
  *              an error, 0 otherwise (warnings are printed)
  *     flush    attempt delivery of every queued message now
+ *     set-permissions
+ *              (root) give the queue, data_directory and maillog_file to mail_owner with
+ *              Postfix's modes (see QueuePermissions)
  *
  * ENVIRONMENT
  *     MAIL_CONFIG   the configuration directory, when -c is not given
@@ -59,6 +68,10 @@ public final class Postfix {
     /** JVM options for the master: a small heap that grows with load, and a frugal collector. */
     private static final List<String> DEFAULT_MASTER_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
+
+    /** JVM options for the privileged process: it only runs local and virtual deliveries. */
+    private static final List<String> PRIVILEGED_OPTS =
+            List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx256m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
 
     private Postfix() {}
 
@@ -96,9 +109,10 @@ public final class Postfix {
             case "status" -> status(pidFile, err);
             case "flush" -> flush(queueDir, err);
             case "check" -> PostfixCheck.run(dir, config, err);
+            case "set-permissions" -> setPermissions(dir, config, queueDir, err);
             default -> {
                 err.println("postfix: fatal: unknown command: '" + command
-                        + "'. Usage: postfix start|stop|abort|reload|status|check|flush");
+                        + "'. Usage: postfix start|stop|abort|reload|status|check|flush|set-permissions");
                 yield 1;
             }
         };
@@ -154,10 +168,14 @@ public final class Postfix {
         Path logFile = queueDir.resolve("pid").resolve("master.log");
         Process p;
         try {
-            new Queues(queueDir).create();
+            Queues queues = new Queues(queueDir);
+            queues.create();
+            List<String> command = masterCommand(dir, null);
+            if (PosixAccounts.ROOT) command = privileged(dir, config, queues, command, err);
+            command = detached(command);
             Files.deleteIfExists(logFile);
             err.println(TAG + "starting the Postfix mail system");
-            p = new ProcessBuilder(masterCommand(dir))
+            p = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectErrorStream(true)
@@ -206,10 +224,47 @@ public final class Postfix {
         return false;
     }
 
-    /** The master's command line: the same Java and class path as this command, detached by setsid. */
-    private static List<String> masterCommand(Path dir) {
+    /**
+     * Started as root: when mail_owner can run the master, gives it the queue and returns the
+     * command that starts the privileged process (the master package's PrivilegedMaster), which
+     * runs the master as mail_owner; otherwise warns loudly and returns the master's
+     * own command (everything then runs as root, as before privilege separation).
+     */
+    private static List<String> privileged(Path dir, Config config, Queues queues, List<String> masterCommand,
+                                           PrintStream err) throws IOException {
+        MailOwner.Verdict v = MailOwner.check(config, dir);
+        if (v.owner() != null) v.owner().prepare(queues);
+        if (!v.usable()) {
+            for (String line : MailOwner.warningLines(v.whyNot())) err.println(TAG + line);
+            try (MailLog log = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
+                    config.str(Params.SYSLOG_NAME))) {
+                for (String line : MailOwner.warningLines(v.whyNot())) log.channel("postfix-script").info(line);
+            }
+            return masterCommand;
+        }
+        Path socket = queues.root().resolve("private").resolve("local");
+        List<String> master = v.owner().asMailOwner(masterCommand(dir, socket));
         List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(PRIVILEGED_OPTS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        String home = System.getProperty("mta.home");
+        if (home != null) cmd.add("-Dmta.home=" + home);
+        cmd.add("mta.master.PrivilegedMaster");
+        cmd.add("-c");
+        cmd.add(dir.toString());
+        cmd.add("--");
+        cmd.addAll(master);
+        return cmd;
+    }
+
+    /**
+     * The master's command line: the same Java and class path as this command; with {@code -l
+     * socket} when local delivery is served by the privileged process.
+     */
+    private static List<String> masterCommand(Path dir, Path localService) {
+        List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         String opts = System.getenv("MTA_MASTER_OPTS");
         if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
@@ -221,6 +276,19 @@ public final class Postfix {
         cmd.add("mta.master.Master");
         cmd.add("-c");
         cmd.add(dir.toString());
+        if (localService != null) {
+            cmd.add("-l");
+            cmd.add(localService.toString());
+        }
+        return cmd;
+    }
+
+    /** The command in a session of its own (setsid), so that it outlives this command and its terminal. */
+    private static List<String> detached(List<String> command) {
+        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) return command;
+        List<String> cmd = new ArrayList<>(command.size() + 1);
+        cmd.add("/usr/bin/setsid");
+        cmd.addAll(command);
         return cmd;
     }
 
@@ -261,6 +329,29 @@ public final class Postfix {
         err.println(TAG + "aborting the Postfix mail system");
         ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
         return 0;
+    }
+
+    /**
+     * Gives the queue tree, data_directory, maillog_file and pid/master.pid the owners and modes of
+     * privilege separation (see MailOwner.prepare); root only.
+     */
+    private static int setPermissions(Path dir, Config config, Path queueDir, PrintStream err) {
+        if (!PosixAccounts.ROOT) {
+            err.println(TAG + "fatal: set-permissions: must be run by the super-user");
+            return 1;
+        }
+        Optional<MailOwner> owner = MailOwner.of(config, dir);
+        if (owner.isEmpty()) {
+            err.println(TAG + "fatal: mail_owner account " + config.str(Params.MAIL_OWNER) + " does not exist");
+            return 1;
+        }
+        try {
+            owner.get().prepare(new Queues(queueDir));
+            return 0;
+        } catch (IOException e) {
+            err.println(TAG + "fatal: set-permissions: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** Asks the queue manager to try every deferred message now (as postqueue -f). */

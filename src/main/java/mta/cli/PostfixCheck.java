@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.MasterCf;
@@ -15,14 +16,19 @@ import mta.config.Params;
 import mta.lookup.Tables;
 import mta.queue.QueueName;
 import mta.queue.Queues;
+import mta.util.PosixAccounts;
 
 /**
  * PostfixCheck - {@code postfix check}: is the configuration usable and the queue in order?
  *
  * <p>Reads main.cf (already loaded by the caller), master.cf, the queue directory tree and the
  * alias tables. Creates missing queue directories (as Postfix's check does), then reports:
- * master.cf errors (fatal), queue directories that others may read or write, alias databases
- * missing or older than their source, a mail log directory that does not exist. Prints
+ * master.cf errors (fatal), alias databases missing or older than their source, a mail log
+ * directory that does not exist, and the queue's owners and modes. Run as root, those are
+ * Postfix's ({@code not owned by postfix: /path}, see {@code QueuePermissions}), and a mail_owner
+ * that does not exist or cannot reach the installation (then {@code postfix start} would run
+ * everything as root) is reported; run as another user, queue directories that others may read
+ * or write are. Prints
  * {@code postfix/postfix-script: warning: ...} lines; exits 1 on an error, 0 otherwise.
  */
 final class PostfixCheck {
@@ -40,14 +46,31 @@ final class PostfixCheck {
         }
         Path queueDir = config.path(Params.QUEUE_DIRECTORY);
         Queues queues = new Queues(queueDir);
+        MailOwner.Verdict owner = PosixAccounts.ROOT ? MailOwner.check(config, configDir) : null;
         try {
+            boolean missing = !Files.isDirectory(queueDir) || Stream.concat(
+                    Stream.of(QueueName.values()).map(queues::dir), Queues.OTHER_DIRS.stream().map(queueDir::resolve))
+                    .anyMatch(d -> !Files.isDirectory(d));
             queues.create();
+            // As Postfix's check creates missing directories with their proper owner and mode.
+            if (missing && owner != null && owner.owner() != null) owner.owner().queuePermissions(queues).set();
         } catch (IOException e) {
             err.println(TAG + "fatal: cannot create the queue directories under " + queueDir + ": " + e.getMessage());
             return 1;
         }
-        for (QueueName q : QueueName.values()) checkPrivate(queues.dir(q), warnings);
-        checkPrivate(queueDir.resolve("pid"), warnings);
+        if (owner != null && !owner.usable()) {
+            warnings.add(owner.whyNot() + "; postfix start would run the whole mail system as root");
+        }
+        if (owner != null && owner.owner() != null) {
+            try {
+                warnings.addAll(owner.owner().queuePermissions(queues).check());
+            } catch (IOException e) {
+                warnings.add("cannot check the queue directory " + queueDir + ": " + e.getMessage());
+            }
+        } else {
+            for (QueueName q : QueueName.values()) checkPrivate(queues.dir(q), warnings);
+            checkPrivate(queueDir.resolve("pid"), warnings);
+        }
         for (String spec : config.list(Params.ALIAS_DATABASE)) checkTable(spec, warnings);
         for (String spec : config.list(Params.ALIAS_MAPS)) {
             if (!config.list(Params.ALIAS_DATABASE).contains(spec)) checkTable(spec, warnings);

@@ -218,7 +218,7 @@ public final class Postsuper {
                     if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")) {
                         String id = p.getFileName().toString();
                         Path target = qs.file(q, id);
-                        Files.createDirectories(target.getParent());
+                        mta.util.SafeFiles.ensureOwnedDirectory(target.getParent());
                         Files.move(p, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                         err.println("postsuper: " + q.dir + "/" + id + ": moved to " + q.dir + "/" + id.charAt(0) + "/" + id);
                     }

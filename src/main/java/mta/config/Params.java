@@ -115,9 +115,9 @@ public final class Params {
     public static final Param MANPAGE_DIRECTORY = def(Param.path("manpage_directory", "/usr/share/man",
             "Where the manual pages are installed." + NOT_YET));
     public static final Param MAIL_OWNER = def(Param.string("mail_owner", "postfix",
-            "The account that owns the queue and runs the daemons." + NOT_YET));
+            "The account that owns the queue and runs the master and its daemons when the mail system is started as root."));
     public static final Param SETGID_GROUP = def(Param.string("setgid_group", "postdrop",
-            "The group that may write to the maildrop queue through postdrop and postqueue." + NOT_YET));
+            "The group of the maildrop and public directories (modes 1730 and 2710) when the mail system is started as root."));
 
     // --- aliases and local delivery
     static { section("Aliases and local delivery"); }

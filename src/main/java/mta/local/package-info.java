@@ -6,6 +6,8 @@
  *   Delivers mail for mydestination: aliases, .forward, commands, files, then the user's mailbox.
  *
  * DESCRIPTION
+ *   Started as root, the agent runs in the master package's PrivilegedMaster (root), which the
+ *   unprivileged master reaches over private/local (docs/privilege-separation.md).
  *   {@link mta.local.LocalAgent} first checks each recipient for a mail loop (a Delivered-To:
  *   header naming it, or more than hopcount_limit Received: headers: 5.4.6). Then
  *   {@link mta.local.LocalDelivery} delivers it, in Postfix local(8)'s order: alias_maps

@@ -42,8 +42,16 @@ import mta.util.SafeFiles;
  * with the reason; {@code main} prints it as {@code postfix/master: fatal: ...} and exits 1.
  */
 public final class Master implements AutoCloseable {
-    /** Test and benchmark hooks: another resolver, another default SMTP port. */
-    public record Options(Resolver resolver, int smtpDefaultPort) {
+    /**
+     * Test and benchmark hooks: another resolver, another default SMTP port; and {@code localService},
+     * the socket of the privileged delivery process ({@link PrivilegedMaster}) when local and virtual
+     * delivery run there, or null when they run in this JVM.
+     */
+    public record Options(Resolver resolver, int smtpDefaultPort, Path localService) {
+        public Options(Resolver resolver, int smtpDefaultPort) {
+            this(resolver, smtpDefaultPort, null);
+        }
+
         public static Options defaults() {
             return new Options(null, 25);
         }
@@ -142,7 +150,8 @@ public final class Master implements AutoCloseable {
     }
 
     private Map<String, Qmgr.Transport> transports(MasterCf masterCf) {
-        return Services.transports(masterCf, config, cleanup, resolver, options.smtpDefaultPort(), mailLog, log);
+        return Services.transports(masterCf, config, cleanup, resolver, options.smtpDefaultPort(), mailLog,
+                options.localService());
     }
 
     /**
@@ -282,19 +291,23 @@ public final class Master implements AutoCloseable {
     }
 
     /**
-     * {@code java mta.master.Master [-c config_dir]}: runs the mail system in the foreground until
-     * SIGTERM. {@code bin/postfix start} runs this in the background.
+     * {@code java mta.master.Master [-c config_dir] [-l socket]}: runs the mail system in the
+     * foreground until SIGTERM. {@code bin/postfix start} runs this in the background, directly or,
+     * when started as root, as mail_owner under {@link PrivilegedMaster}, which passes {@code -l}
+     * with the socket that serves local and virtual delivery.
      */
     public static void main(String[] args) {
         String dashC = null;
+        Path localService = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("-c") && i + 1 < args.length) dashC = args[++i];
+            else if (args[i].equals("-l") && i + 1 < args.length) localService = Path.of(args[++i]);
         }
         PrintStream err = System.err;
         Path dir = ConfigLoader.directory(dashC);
         Master m;
         try {
-            m = start(dir, Options.defaults());
+            m = start(dir, new Options(null, 25, localService));
         } catch (ConfigException | IOException e) {
             err.println("postfix/master: fatal: " + e.getMessage());
             System.exit(1);

@@ -1,5 +1,6 @@
 package mta.master;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,8 @@ import java.util.Set;
 import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.config.MasterCf;
+import mta.deliver.DeliveryAgent;
+import mta.deliver.DeliveryClient;
 import mta.dns.Resolver;
 import mta.error.DiscardAgent;
 import mta.error.ErrorAgent;
@@ -41,27 +44,45 @@ final class Services {
         return main.with(o);
     }
 
-    /** The delivery transports of master.cf, by service name. */
+    /** Programs that need root's rights (chown, commands as the recipient): local and virtual. */
+    static final Set<String> PRIVILEGED = Set.of("local", "virtual");
+
+    /**
+     * The delivery transports of master.cf, by service name. With {@code localService} set, the
+     * privileged programs are {@link DeliveryClient}s of that socket; otherwise they run here.
+     */
     static Map<String, Qmgr.Transport> transports(MasterCf masterCf, Config main, CleanupService cleanup,
                                                   Resolver resolver, int smtpDefaultPort, MailLog mailLog,
-                                                  MailLog.Channel log) {
+                                                  Path localService) {
         Map<String, Qmgr.Transport> out = new LinkedHashMap<>();
         for (MasterCf.Service s : masterCf.services()) {
             if (!s.type().equals("unix")) continue;
             Config c = serviceConfig(main, s);
             String syslogName = c.get("syslog_name");
             MailLog.Channel channel = mailLog.channel(syslogName, s.command());
-            var agent = switch (s.command()) {
-                case "local" -> new LocalAgent(c, cleanup);
-                case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort, channel::info);
-                case "error" -> new ErrorAgent(s.name().equals("retry"));
-                case "discard" -> new DiscardAgent();
-                case "virtual" -> new VirtualAgent(c);
-                default -> null;
-            };
+            DeliveryAgent agent;
+            if (localService != null && PRIVILEGED.contains(s.command())) {
+                agent = new DeliveryClient(s.command(), localService);
+            } else {
+                agent = switch (s.command()) {
+                    case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort, channel::info);
+                    case "error" -> new ErrorAgent(s.name().equals("retry"));
+                    case "discard" -> new DiscardAgent();
+                    default -> privileged(s, c, cleanup);
+                };
+            }
             if (agent != null) out.put(s.name(), new Qmgr.Transport(agent, channel));
         }
         return out;
+    }
+
+    /** The local or virtual agent of a master.cf entry, in this process; null for other programs. */
+    static DeliveryAgent privileged(MasterCf.Service s, Config serviceConfig, CleanupService cleanup) {
+        return switch (s.command()) {
+            case "local" -> new LocalAgent(serviceConfig, cleanup);
+            case "virtual" -> new VirtualAgent(serviceConfig);
+            default -> null;
+        };
     }
 
     /** Warns about entries whose program this mail system does not have. */

@@ -11,16 +11,21 @@
  *   qmgr, pickup, one smtpd listener per {@code inet} address, and the public/pickup and
  *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}). It locks and writes
  *   $queue_directory/pid/master.pid; {@code bin/postfix start} runs it in the background.
+ *   Started as root, {@code bin/postfix start} runs {@link mta.master.PrivilegedMaster} instead:
+ *   it stays root, serves local and virtual delivery on $queue_directory/private/local, and runs
+ *   the master as mail_owner (through setpriv) as its child; the master's local and virtual
+ *   transports are then {@link mta.deliver.DeliveryClient}s (docs/privilege-separation.md).
  *
  * READS
  *   main.cf, master.cf.
  *
  * WRITES
- *   The queue directories (created), pid/master.pid, public/ sockets, the mail log.
+ *   The queue directories (created), pid/master.pid, public/ sockets, the mail log;
+ *   PrivilegedMaster: private/local, mailboxes, forwarded copies in incoming/.
  *
  * CONFIGURATION PARAMETERS
  *   queue_directory, data_directory, maillog_file, inet_interfaces (all), inet_protocols (all),
- *   default_process_limit (100).
+ *   default_process_limit (100), mail_owner (postfix).
  *
  * SEE ALSO
  *   Postfix master(8), master(5), postfix(1).

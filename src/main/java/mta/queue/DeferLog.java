@@ -27,7 +27,7 @@ public final class DeferLog {
 
     public static void write(Queues queues, QueueName log, String id, List<Entry> entries) throws IOException {
         Path file = queues.file(log, id);
-        Files.createDirectories(file.getParent());
+        SafeFiles.ensureOwnedDirectory(file.getParent());
         StringBuilder sb = new StringBuilder();
         for (Entry e : entries) {
             sb.append("recipient=").append(e.recipient()).append('\n');

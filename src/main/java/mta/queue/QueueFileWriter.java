@@ -51,6 +51,7 @@ public final class QueueFileWriter implements AutoCloseable {
         FileChannel ch = SafeFiles.createNew(temp);
         try {
             SafeFiles.setMode(temp, SafeFiles.WRITING);
+            SafeFiles.inheritOwner(temp);
             long ino = SafeFiles.inode(temp);
             if (ino < 0) ino = (System.nanoTime() ^ SEQ.get()) & 0xFFFFFFFL;
             String id = longIds ? QueueId.longId(now, ino) : QueueId.shortId(now, ino);

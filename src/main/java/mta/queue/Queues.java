@@ -13,7 +13,7 @@ import mta.util.SafeFiles;
  * Queues - the queue directory tree: where a message's file is, listing, and moving between queues.
  *
  * <p>Reads and renames files under {@code queue_directory}; creates the directories (mode 0700)
- * on {@link #create()}. Moving is always an atomic rename (never copy and delete), so a file is in
+ * on {@link #create()}; {@link QueuePermissions} gives them their owners and modes when run as root. Moving is always an atomic rename (never copy and delete), so a file is in
  * exactly one queue at any time. Hashed queues (deferred, defer) use one-character subdirectories.
  */
 public final class Queues {
@@ -27,12 +27,18 @@ public final class Queues {
         return root;
     }
 
-    /** Creates every queue directory plus {@code pid/} and {@code public/}. */
+    /**
+     * Directories under the queue directory that are not queues: {@code pid/} (master.pid),
+     * {@code public/} and {@code private/} (UNIX-domain sockets), and Postfix's {@code flush/},
+     * {@code saved/} and {@code trace/}, kept so that the tree looks as Postfix's does.
+     */
+    public static final List<String> OTHER_DIRS = List.of("pid", "public", "private", "flush", "saved", "trace");
+
+    /** Creates every queue directory plus those of {@link #OTHER_DIRS} (mode 0700 when new). */
     public void create() throws IOException {
         SafeFiles.ensureDirectory(root);
         for (QueueName q : QueueName.values()) SafeFiles.ensureDirectory(dir(q));
-        SafeFiles.ensureDirectory(root.resolve("pid"));
-        SafeFiles.ensureDirectory(root.resolve("public"));
+        for (String d : OTHER_DIRS) SafeFiles.ensureDirectory(root.resolve(d));
     }
 
     public Path dir(QueueName q) {
@@ -57,7 +63,7 @@ public final class Queues {
      */
     public boolean move(String id, QueueName from, QueueName to) throws IOException {
         Path target = file(to, id);
-        if (to.hashed) Files.createDirectories(target.getParent());
+        if (to.hashed) SafeFiles.ensureOwnedDirectory(target.getParent());
         try {
             SafeFiles.rename(file(from, id), target);
             return true;

@@ -21,6 +21,9 @@
  *   in exactly one queue directory; (3) a recipient crossed off (type byte R rewritten to D, then
  *   forced) is never delivered again; (4) a file that ends without an END record or holds an
  *   unknown record type is moved to corrupt/, never deleted. See docs/queue-format.md.
+ *   Run as root, the tree has Postfix's owners and modes (QueuePermissions: mail_owner's
+ *   directories 0700, maildrop 1730, public 2710, pid root), and files a root process creates
+ *   go to mail_owner (docs/privilege-separation.md).
  *
  * SEE ALSO
  *   Postfix qmgr(8) and postsuper(1) on the queue names.

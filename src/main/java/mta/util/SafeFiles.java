@@ -76,6 +76,41 @@ public final class SafeFiles {
         }
     }
 
+    /**
+     * Gives {@code p} to the owner and group of its directory, when this process runs as root and
+     * that directory is not root's: a queue file or hashed subdirectory made by a root command
+     * ({@code sendmail}, {@code postsuper}) or by the privileged delivery process then belongs to
+     * {@code mail_owner}, as the unprivileged queue manager needs. Does nothing otherwise.
+     */
+    public static void inheritOwner(Path p) throws IOException {
+        if (!PosixAccounts.ROOT) return;
+        Path dir = p.toAbsolutePath().getParent();
+        if (dir == null) return;
+        try {
+            int uid = (Integer) Files.getAttribute(dir, "unix:uid");
+            if (uid == 0) return;
+            int gid = (Integer) Files.getAttribute(dir, "unix:gid");
+            Files.setAttribute(p, "unix:gid", gid);
+            Files.setAttribute(p, "unix:uid", uid);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // no unix attributes: nothing to give
+        }
+    }
+
+    /** Creates {@code dir} and missing parents (mode 0700), each owned as {@link #inheritOwner} says. */
+    public static void ensureOwnedDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) ensureOwnedDirectory(parent);
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return; // made by someone else meanwhile
+        }
+        setMode(dir, READY);
+        inheritOwner(dir);
+    }
+
     /** Sets a POSIX mode, ignoring file systems that have none. */
     public static void setMode(Path file, Set<PosixFilePermission> mode) throws IOException {
         try {

@@ -6,6 +6,8 @@
  *   Delivers mail for virtual_mailbox_domains into mbox files and Maildirs under one base directory.
  *
  * DESCRIPTION
+ *   Started as root, the agent runs in the master package's PrivilegedMaster (root), which the
+ *   unprivileged master reaches over private/local (docs/privilege-separation.md).
  *   {@link mta.virtual.VirtualAgent} is the master.cf command {@code virtual}. The queue manager
  *   hands it the recipients that trivial-rewrite resolved to {@code $virtual_transport}. Each
  *   address is looked up in virtual_mailbox_maps (the full address, then {@code @domain} as a

@@ -1,0 +1,205 @@
+package mta.deliver;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mta.queue.QueueFile;
+
+/**
+ * DeliveryProtocol - the lines a {@link DeliveryClient} and the privileged delivery process exchange
+ * over {@code $queue_directory/private/local}.
+ *
+ * <p>One request per connection. The client writes the request, the server answers one status per
+ * recipient, then each side closes. Every line is {@code keyword value...}; values are UTF-8 with
+ * {@code %}, space, {@code !} and control characters written as {@code %XX}, and a lone {@code !}
+ * stands for "none" (null):
+ * <pre>
+ *   request                                    status-lines
+ *   queue_id ID                                status OFFSET OUTCOME DSN RELAY REASON CONNECT XFER PASSED CONNUSE
+ *   queue_file PATH                            ...
+ *   transport NAME                             end
+ *   nexthop HOST
+ *   sender ADDRESS
+ *   arrival ISO-INSTANT
+ *   activated ISO-INSTANT
+ *   content OFFSET SIZE
+ *   attr NAME VALUE                            (any number)
+ *   rcpt OFFSET DONE NOTIFY ORCPT ORIGINAL ADDRESS   (one per recipient)
+ *   end
+ * </pre>
+ * A status names its recipient by the offset of the recipient's record in the queue file, which is
+ * unique within a message.
+ */
+public final class DeliveryProtocol {
+    /** At most this many lines in one request or answer: a peer that sends more is broken. */
+    public static final int MAX_LINES = 100_000;
+
+    private DeliveryProtocol() {}
+
+    /** The peer said something this protocol does not know. */
+    public static final class ProtocolException extends IOException {
+        public ProtocolException(String message) {
+            super(message);
+        }
+    }
+
+    public static void writeRequest(Writer out, DeliveryRequest r) throws IOException {
+        line(out, "queue_id", r.queueId());
+        line(out, "queue_file", r.queueFile().toString());
+        line(out, "transport", r.transport());
+        line(out, "nexthop", r.nexthop());
+        line(out, "sender", r.sender());
+        line(out, "arrival", r.arrival().toString());
+        line(out, "activated", r.activated().toString());
+        line(out, "content", Long.toString(r.contentOffset()), Long.toString(r.contentSize()));
+        for (Map.Entry<String, String> a : r.attributes().entrySet()) line(out, "attr", a.getKey(), a.getValue());
+        for (QueueFile.Recipient rc : r.recipients()) {
+            line(out, "rcpt", Long.toString(rc.offset()), rc.done() ? "1" : "0", rc.dsnNotify(), rc.dsnOrcpt(),
+                    rc.original(), rc.address());
+        }
+        out.write("end\n");
+        out.flush();
+    }
+
+    public static DeliveryRequest readRequest(BufferedReader in) throws IOException {
+        Map<String, String> f = new LinkedHashMap<>();
+        Map<String, String> attrs = new LinkedHashMap<>();
+        List<QueueFile.Recipient> rcpts = new ArrayList<>();
+        long contentOffset = -1;
+        long contentSize = -1;
+        for (int n = 0; ; n++) {
+            String[] w = next(in, n);
+            switch (w[0]) {
+                case "end" -> {
+                    for (String k : List.of("queue_id", "queue_file", "transport", "nexthop", "sender", "arrival",
+                            "activated")) {
+                        if (f.get(k) == null) throw new ProtocolException("request without " + k);
+                    }
+                    if (contentOffset < 0) throw new ProtocolException("request without content");
+                    try {
+                        return new DeliveryRequest(f.get("queue_id"), Path.of(f.get("queue_file")), f.get("transport"),
+                                f.get("nexthop"), f.get("sender"), List.copyOf(rcpts), Instant.parse(f.get("arrival")),
+                                Instant.parse(f.get("activated")), contentOffset, contentSize, attrs);
+                    } catch (RuntimeException e) {
+                        throw new ProtocolException("bad request: " + e.getMessage());
+                    }
+                }
+                case "content" -> {
+                    need(w, 3);
+                    contentOffset = number(w[1]);
+                    contentSize = number(w[2]);
+                }
+                case "attr" -> {
+                    need(w, 3);
+                    attrs.put(w[1], w[2]);
+                }
+                case "rcpt" -> {
+                    need(w, 7);
+                    rcpts.add(new QueueFile.Recipient(w[6], w[5], number(w[1]), "1".equals(w[2]), w[3], w[4]));
+                }
+                default -> {
+                    need(w, 2);
+                    f.put(w[0], w[1]);
+                }
+            }
+        }
+    }
+
+    public static void writeStatuses(Writer out, List<DeliveryStatus> statuses) throws IOException {
+        for (DeliveryStatus s : statuses) {
+            line(out, "status", Long.toString(s.recipient().offset()), s.outcome().name(), s.dsn(), s.relay(),
+                    s.reason(), Double.toString(s.connectSeconds()), Double.toString(s.transferSeconds()),
+                    s.dsnPassedOn() ? "1" : "0", Integer.toString(s.connUse()));
+        }
+        out.write("end\n");
+        out.flush();
+    }
+
+    /** The statuses of an answer, matched to {@code recipients} by offset. */
+    public static List<DeliveryStatus> readStatuses(BufferedReader in, List<QueueFile.Recipient> recipients)
+            throws IOException {
+        Map<Long, QueueFile.Recipient> byOffset = new LinkedHashMap<>();
+        for (QueueFile.Recipient r : recipients) byOffset.put(r.offset(), r);
+        List<DeliveryStatus> out = new ArrayList<>();
+        for (int n = 0; ; n++) {
+            String[] w = next(in, n);
+            if (w[0].equals("end")) return out;
+            if (!w[0].equals("status")) throw new ProtocolException("unexpected line: " + w[0]);
+            need(w, 10);
+            QueueFile.Recipient r = byOffset.get(number(w[1]));
+            if (r == null) throw new ProtocolException("status for an unknown recipient offset " + w[1]);
+            try {
+                out.add(new DeliveryStatus(r, DeliveryStatus.Outcome.valueOf(w[2]), w[3], w[4], w[5],
+                        Double.parseDouble(w[6]), Double.parseDouble(w[7]), "1".equals(w[8]), Integer.parseInt(w[9])));
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException("bad status line: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void line(Writer out, String keyword, String... values) throws IOException {
+        StringBuilder sb = new StringBuilder(keyword);
+        for (String v : values) sb.append(' ').append(encode(v));
+        out.write(sb.append('\n').toString());
+    }
+
+    private static String[] next(BufferedReader in, int n) throws IOException {
+        if (n > MAX_LINES) throw new ProtocolException("too many lines");
+        String l = in.readLine();
+        if (l == null) throw new java.io.EOFException("unexpected end of input");
+        String[] w = l.split(" ", -1);
+        for (int i = 1; i < w.length; i++) w[i] = decode(w[i]);
+        return w;
+    }
+
+    private static void need(String[] w, int n) throws ProtocolException {
+        if (w.length != n) throw new ProtocolException("bad " + w[0] + " line");
+    }
+
+    private static long number(String s) throws ProtocolException {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new ProtocolException("bad number: " + s);
+        }
+    }
+
+    static String encode(String s) {
+        if (s == null) return "!";
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c == 0x7f || c == '%' || c == '!') sb.append('%').append(String.format("%02X", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    static String decode(String s) throws ProtocolException {
+        if (s.equals("!")) return null;
+        if (s.indexOf('%') < 0) return s;
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '%') {
+                sb.append(c);
+                continue;
+            }
+            if (i + 2 >= s.length()) throw new ProtocolException("bad escape");
+            try {
+                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+            } catch (NumberFormatException e) {
+                throw new ProtocolException("bad escape");
+            }
+            i += 2;
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,263 @@
+package mta.master;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import mta.cleanup.Cleanup;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.ConfigLoader;
+import mta.config.MasterCf;
+import mta.config.Params;
+import mta.deliver.DeliveryAgent;
+import mta.deliver.DeliveryProtocol;
+import mta.deliver.DeliveryRequest;
+import mta.deliver.DeliveryStatus;
+import mta.queue.QueueFile;
+import mta.queue.QueueId;
+import mta.queue.QueueName;
+import mta.queue.Queues;
+import mta.queue.Trigger;
+import mta.queue.TriggerClient;
+import mta.util.MailLog;
+import mta.util.PosixAccounts;
+
+/**
+ * PrivilegedMaster - the part of the mail system that keeps root's rights when {@code postfix start}
+ * runs as root: it serves local and virtual delivery on {@code $queue_directory/private/local} and
+ * runs the unprivileged master (as {@code mail_owner}) as its child.
+ *
+ * <p>{@code java mta.master.PrivilegedMaster -c config_dir -- COMMAND...}: binds the socket (owned
+ * by mail_owner, inside the mail_owner-only {@code private/}), starts COMMAND (the master under
+ * {@code setpriv}, built by {@code mta.cli.Postfix}) with this process's standard input, output and
+ * error, and exits with the master's exit status when the master exits, so that {@code postfix
+ * stop}, {@code abort} and a kill of the master end both processes. A SIGTERM to this process
+ * passes SIGTERM on to the master.
+ *
+ * <p>Each connection carries one {@link DeliveryProtocol} request. The peer must be mail_owner or
+ * root ({@code SO_PEERCRED}); the queue file must be a regular file {@code active/ID} owned by
+ * mail_owner; the transport must be a master.cf {@code local} or {@code virtual} service. Reads
+ * main.cf and master.cf again when their modification times change (as the master does on {@code
+ * postfix reload}). Logs as {@code postfix/local} into the same {@code maillog_file}. Queue files it
+ * writes (forwarded copies through cleanup) go to {@code mail_owner} (see {@code SafeFiles.inheritOwner}).
+ */
+public final class PrivilegedMaster {
+    private final Path configDir;
+    private final Queues queues;
+    private final MailLog mailLog;
+    private final MailLog.Channel log;
+    private final PosixAccounts.User owner;
+    private final Object agentsLock = new Object();
+    private List<FileTime> agentsStamp = List.of();
+    private Map<String, DeliveryAgent> agents = Map.of();
+
+    private PrivilegedMaster(Path configDir, Queues queues, MailLog mailLog, PosixAccounts.User owner) {
+        this.configDir = configDir;
+        this.queues = queues;
+        this.mailLog = mailLog;
+        this.log = mailLog.channel("local");
+        this.owner = owner;
+    }
+
+    public static void main(String[] args) {
+        String dashC = null;
+        int dashes = Arrays.asList(args).indexOf("--");
+        for (int i = 0; i < (dashes < 0 ? args.length : dashes); i++) {
+            if (args[i].equals("-c") && i + 1 < args.length) dashC = args[++i];
+        }
+        if (dashes < 0 || dashes == args.length - 1) {
+            System.err.println("postfix/local: fatal: usage: PrivilegedMaster -c config_dir -- command...");
+            System.exit(1);
+        }
+        List<String> command = List.of(args).subList(dashes + 1, args.length);
+        Path dir = ConfigLoader.directory(dashC);
+        try {
+            System.exit(run(dir, command));
+        } catch (ConfigException | IOException e) {
+            System.err.println("postfix/local: fatal: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static int run(Path dir, List<String> command) throws IOException {
+        Config config = ConfigLoader.load(dir).config();
+        String ownerName = config.str(Params.MAIL_OWNER);
+        PosixAccounts.User owner = PosixAccounts.user(ownerName)
+                .orElseThrow(() -> new ConfigException("mail_owner account " + ownerName + " does not exist"));
+        MailLog mailLog = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
+                config.str(Params.SYSLOG_NAME));
+        Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
+        PrivilegedMaster pm = new PrivilegedMaster(dir, queues, mailLog, owner);
+        Path socket = socketPath(queues);
+        Files.deleteIfExists(socket);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new IOException("bind " + socket + ": " + e.getMessage(), e);
+        }
+        Files.setAttribute(socket, "unix:gid", owner.gid());
+        Files.setAttribute(socket, "unix:uid", owner.uid());
+        Process master = new ProcessBuilder(command).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (master.isAlive()) {
+                master.destroy();
+                try {
+                    master.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    // exiting anyway
+                }
+            }
+        }, "privileged-stop"));
+        Thread.ofVirtual().name("private-local").start(() -> pm.serve(server));
+        int rc;
+        try {
+            rc = master.waitFor();
+        } catch (InterruptedException e) {
+            rc = 1;
+        }
+        server.close();
+        Files.deleteIfExists(socket);
+        mailLog.close();
+        return rc;
+    }
+
+    /** {@code $queue_directory/private/local}. */
+    public static Path socketPath(Queues queues) {
+        return queues.root().resolve("private").resolve("local");
+    }
+
+    private void serve(ServerSocketChannel server) {
+        while (server.isOpen()) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                if (server.isOpen()) log.warn("accept private/local: " + e.getMessage());
+                continue;
+            }
+            Thread.ofVirtual().name("local-" + ch.hashCode()).start(() -> handle(ch));
+        }
+    }
+
+    private void handle(SocketChannel ch) {
+        try (ch) {
+            UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            String user = peer.user().getName();
+            boolean peerIsRoot = user.equals("root") || user.equals("0");
+            if (!peerIsRoot && !user.equals(owner.name()) && !user.equals(Integer.toString(owner.uid()))) {
+                log.warn("private/local: connection from user " + user + " refused: not " + owner.name() + " or root");
+                return;
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
+            DeliveryRequest req = DeliveryProtocol.readRequest(in);
+            DeliveryProtocol.writeStatuses(out, deliver(req, peerIsRoot));
+        } catch (IOException e) {
+            log.warn("private/local: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("private/local: unexpected error: " + e);
+        }
+    }
+
+    private List<DeliveryStatus> deliver(DeliveryRequest req, boolean peerIsRoot) {
+        String problem = checkQueueFile(req, peerIsRoot);
+        if (problem != null) {
+            log.warn(req.queueId() + ": request refused: " + problem);
+            return deferAll(req, "4.3.0", "request refused by the privileged delivery process: " + problem);
+        }
+        DeliveryAgent agent;
+        try {
+            agent = agent(req.transport());
+        } catch (ConfigException | IOException e) {
+            log.warn("cannot read the configuration: " + e.getMessage());
+            return deferAll(req, "4.3.5", "mail system configuration error: " + e.getMessage());
+        }
+        if (agent == null) {
+            return deferAll(req, "4.3.5", "mail system configuration error: no local or virtual service \""
+                    + req.transport() + "\" in master.cf");
+        }
+        try {
+            return agent.deliver(req);
+        } catch (Exception e) {
+            log.warn(req.queueId() + ": " + agent.name() + " delivery failed: " + e);
+            return deferAll(req, "4.3.0", "unknown mail transport error");
+        }
+    }
+
+    /**
+     * The queue file must be {@code active/ID}, a regular file (not a link) owned by mail_owner:
+     * root reads it, so the unprivileged side must not be able to name another file.
+     */
+    private String checkQueueFile(DeliveryRequest req, boolean peerIsRoot) {
+        if (!QueueId.isValid(req.queueId())) return "bad queue id";
+        Path expected = queues.file(QueueName.ACTIVE, req.queueId()).toAbsolutePath().normalize();
+        if (!req.queueFile().toAbsolutePath().normalize().equals(expected)) return "queue file not in the active queue";
+        try {
+            if (!Files.isRegularFile(expected, LinkOption.NOFOLLOW_LINKS)) return "queue file is not a regular file";
+            int uid = (Integer) Files.getAttribute(expected, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int links = (Integer) Files.getAttribute(expected, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            if (!(uid == owner.uid() || (peerIsRoot && uid == 0))) return "queue file not owned by " + owner.name();
+            if (links != 1) return "queue file has " + links + " links";
+        } catch (IOException e) {
+            return "cannot check the queue file: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /** The agent for a master.cf service, built again when main.cf or master.cf has changed. */
+    private DeliveryAgent agent(String service) throws IOException {
+        synchronized (agentsLock) {
+            List<FileTime> stamp = List.of(mtime(configDir.resolve("main.cf")), mtime(configDir.resolve("master.cf")));
+            if (!stamp.equals(agentsStamp)) {
+                Config config = ConfigLoader.load(configDir).config();
+                MasterCf masterCf = MasterCf.read(configDir.resolve("master.cf"));
+                Cleanup cleanup = new Cleanup(config, queues, mailLog,
+                        (Trigger) c -> TriggerClient.send(queues, "qmgr", c));
+                Map<String, DeliveryAgent> built = new HashMap<>();
+                for (MasterCf.Service s : masterCf.services()) {
+                    if (!s.type().equals("unix")) continue;
+                    DeliveryAgent a = Services.privileged(s, Services.serviceConfig(config, s), cleanup);
+                    if (a != null) built.put(s.name(), a);
+                }
+                agents = built;
+                agentsStamp = stamp;
+            }
+            return agents.get(service);
+        }
+    }
+
+    private static FileTime mtime(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private static List<DeliveryStatus> deferAll(DeliveryRequest req, String dsn, String reason) {
+        List<DeliveryStatus> out = new ArrayList<>();
+        for (QueueFile.Recipient r : req.recipients()) out.add(DeliveryStatus.deferred(r, dsn, "local", reason));
+        return out;
+    }
+}

@@ -1,0 +1,60 @@
+package mta.util;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * PosixAccounts - user and group IDs by name, from {@code /etc/passwd} and {@code /etc/group}.
+ *
+ * <p>Reads those two files on every call (new accounts are seen at once); writes nothing. Used for
+ * {@code mail_owner} and {@code setgid_group}: the account the unprivileged daemons run as and the
+ * group of the maildrop and public directories.
+ */
+public final class PosixAccounts {
+    /** True when this process runs as the super-user. */
+    public static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    private PosixAccounts() {}
+
+    /** A user: name, uid, primary gid. */
+    public record User(String name, int uid, int gid) {}
+
+    public static Optional<User> user(String name) {
+        for (String[] f : fields(Path.of("/etc/passwd"), 4)) {
+            if (f[0].equals(name)) {
+                try {
+                    return Optional.of(new User(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A group's gid. */
+    public static Optional<Integer> group(String name) {
+        for (String[] f : fields(Path.of("/etc/group"), 3)) {
+            if (f[0].equals(name)) {
+                try {
+                    return Optional.of(Integer.parseInt(f[2]));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static java.util.List<String[]> fields(Path file, int min) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .map(l -> l.split(":", -1)).filter(f -> f.length >= min).toList();
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
+    }
+}
