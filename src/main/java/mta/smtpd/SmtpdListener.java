@@ -34,6 +34,7 @@ public final class SmtpdListener implements SmtpdServer {
     private final CleanupService cleanup;
     private final Resolver resolver;
     private volatile SmtpdCheck check;
+    private volatile SmtpdTls tls;
     private final ServerSocket server;
     private final Semaphore permits;
     private final Anvil anvil;
@@ -85,6 +86,7 @@ public final class SmtpdListener implements SmtpdServer {
         SmtpdSettings s = SmtpdSettings.from(config);
         MailLog.Channel channel = mailLog.channel(s.syslogName(), "smtpd");
         this.check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
+        this.tls = SmtpdTls.from(config, channel); // the keys are loaded here, once per configuration
         this.log = channel;
         this.settings = s;
     }
@@ -183,6 +185,11 @@ public final class SmtpdListener implements SmtpdServer {
     @Override
     public SmtpdCheck check() {
         return check;
+    }
+
+    @Override
+    public SmtpdTls tls() {
+        return tls;
     }
 
     /**

@@ -102,9 +102,14 @@ final class SmtpdState {
         return inContent ? where + " (" + tx.bytes + " bytes)" : where;
     }
 
-    /** The protocol name for this message: ESMTP, or UTF8ESMTP when the client asked for SMTPUTF8. */
+    /**
+     * The protocol name for this message, as Received: headers show it: SMTP or ESMTP, with
+     * {@code UTF8} in front when the client asked for SMTPUTF8, {@code S} after it under TLS and
+     * {@code A} after an AUTH (RFC 3848: ESMTPS, ESMTPSA, UTF8ESMTPS...).
+     */
     String protocol() {
-        return tx.smtputf8 ? "UTF8" + client.protocol : client.protocol;
+        return (tx.smtputf8 ? "UTF8" : "") + client.protocol + (client.tls != null ? "S" : "")
+                + (client.sasl != null ? "A" : "");
     }
 
     /** Ends the current transaction, discarding an unfinished queue file. */
