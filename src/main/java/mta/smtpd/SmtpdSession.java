@@ -157,8 +157,8 @@ final class SmtpdSession implements Runnable {
     }
 
     private void commandLoop() throws IOException {
-        LineReader in = chat.reader();
         while (!quit) {
+            LineReader in = chat.reader(); // a new one after STARTTLS
             checkPipelining();
             if (!chat.next(settings.lineLengthLimit())) {
                 log.info("lost connection after " + state.whereText() + " from " + state.client.label());

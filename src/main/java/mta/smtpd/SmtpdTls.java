@@ -167,7 +167,8 @@ final class SmtpdTls {
      */
     SSLSocket handshake(Socket plain) throws IOException {
         SSLSocket ssl = context.serverSocket(plain);
-        ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        // a backstop only: the deadline below ends the handshake first
+        ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + 5000));
         AtomicBoolean settled = new AtomicBoolean();
         Thread deadline = Thread.ofVirtual().start(() -> {
             try {
@@ -180,7 +181,9 @@ final class SmtpdTls {
         try {
             ssl.startHandshake();
         } catch (IOException e) {
-            if (!settled.compareAndSet(false, true)) throw new IOException("timed out", e);
+            if (!settled.compareAndSet(false, true) || e instanceof java.net.SocketTimeoutException) {
+                throw new IOException("timed out", e);
+            }
             throw e;
         } finally {
             deadline.interrupt();

@@ -49,9 +49,19 @@ public final class Transcript implements AutoCloseable {
      * RFC 3207 requires of a client.
      */
     public Transcript startTls() throws IOException {
+        return startTls(new String[0]);
+    }
+
+    /** {@link #startTls()} offering only the given signature schemes ("ecdsa_secp256r1_sha256"). */
+    public Transcript startTls(String... signatureSchemes) throws IOException {
         javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) acceptAnyCertificate().getSocketFactory()
                 .createSocket(socket, "127.0.0.1", socket.getPort(), true);
         ssl.setUseClientMode(true);
+        if (signatureSchemes.length > 0) {
+            javax.net.ssl.SSLParameters p = ssl.getSSLParameters();
+            p.setSignatureSchemes(signatureSchemes);
+            ssl.setSSLParameters(p);
+        }
         ssl.startHandshake();
         use(ssl);
         return this;
@@ -139,6 +149,13 @@ public final class Transcript implements AutoCloseable {
             if (l.length() < 4 || l.charAt(3) != '-') break;
         }
         return String.join("\n", lines);
+    }
+
+    /** Reads whatever comes (a TLS alert, say) until the server closes the connection. */
+    public void awaitClosed() throws IOException {
+        while (in.readLine() != null) {
+            // discard
+        }
     }
 
     /** Expects the server to close the connection. */
