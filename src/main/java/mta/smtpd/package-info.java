@@ -3,8 +3,8 @@
  *   smtpd - SMTP server
  *
  * SUMMARY
- *   Receives mail over SMTP (RFC 5321) with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, DSN,
- *   SMTPUTF8 and CHUNKING, and hands each message to cleanup.
+ *   Receives mail over SMTP (RFC 5321) with PIPELINING, SIZE, STARTTLS, 8BITMIME,
+ *   ENHANCEDSTATUSCODES, DSN, SMTPUTF8 and CHUNKING, and hands each message to cleanup.
  *
  * DESCRIPTION
  *   {@link mta.smtpd.SmtpdListener} binds one master.cf {@code inet} address; a platform thread
@@ -16,7 +16,7 @@
  *   pipelining clients), looks the verb up in the command table {@link mta.smtpd.SmtpdCommand}
  *   and runs its handler ({@code heloCmd}, {@code ehloCmd}, {@code mailCmd}, {@code rcptCmd},
  *   {@code dataCmd}, {@code bdatCmd}, {@code rsetCmd}, {@code noopCmd}, {@code vrfyCmd},
- *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}). Per-connection and per-transaction state
+ *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}, {@code starttlsCmd}). Per-connection and per-transaction state
  *   live in {@link mta.smtpd.SmtpdState}. The mail transaction is {@link mta.smtpd.SmtpdTransaction}:
  *   {@link mta.smtpd.SmtpdParams} checks the ESMTP parameters of MAIL and RCPT (SIZE, BODY,
  *   SMTPUTF8, RET, ENVID, NOTIFY, ORCPT), {@link mta.smtpd.SmtpdCheck} evaluates the access
@@ -29,8 +29,14 @@
  *   stream (only CRLF.CRLF ends it, per {@code smtpd_forbid_bare_newline}), {@link mta.smtpd.SmtpdBdat}
  *   the BDAT chunks; the commit forces the queue file to disk before
  *   {@code 250 2.0.0 Ok: queued as QID}. Errors count towards the soft limit (replies slowed by
- *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). STARTTLS and AUTH have
- *   reserved rows in the command table; ETRN is answered but not offered (no fast flush service).
+ *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). {@link mta.smtpd.SmtpdTls}
+ *   holds a listener's TLS settings and its SSLContext (built once per configuration from the PEM
+ *   files, through {@link mta.tls}); {@code starttlsCmd} runs the handshake over the session's
+ *   socket (in wrapper mode it runs before the greeting), swaps the connection and chat for TLS
+ *   ones, dropping any clear-text input sent after STARTTLS, and forgets HELO and the transaction;
+ *   at level encrypt the commands not marked {@code preTls} in the command table get 530 before
+ *   TLS. AUTH has a reserved row in the command table; ETRN is answered but not offered (no fast
+ *   flush service).
  *   A session runs over a {@link mta.smtpd.SmtpdConnection} (two streams, the client address, a
  *   read timeout) for a {@link mta.smtpd.SmtpdServer}: the listener, or
  *   {@link mta.smtpd.SmtpdStdio}, Postfix's {@code smtpd -S}, which {@code sendmail -bs} runs as a
@@ -43,13 +49,14 @@
  *
  * READS
  *   The client connection (or standard input, smtpd -S); DNS (PTR, A/AAAA, MX, blocklists); access tables;
- *   local_recipient_maps (/etc/passwd, aliases).
+ *   local_recipient_maps (/etc/passwd, aliases); the TLS certificate and key PEM files.
  *
  * WRITES
  *   Replies to the client; queue files through cleanup (with the DSN records {@code n} and {@code o}
  *   and the attributes {@code dsn_ret}, {@code dsn_envid}); the mail log: connect, client=,
  *   reject, improper command pipelining, lost connection after, timeout after, too many errors
- *   after, connection limit warnings, and disconnect with the command counters.
+ *   after, connection limit warnings, TLS warnings and the TLS summary line, and disconnect with
+ *   the command counters.
  *
  * CONFIGURATION PARAMETERS
  *   smtpd_banner ($myhostname ESMTP $mail_name), smtpd_timeout (300s), smtpd_recipient_limit (1000),
@@ -63,11 +70,16 @@
  *   smtpd_client/helo/sender/relay/recipient/data/end_of_data_restrictions, smtpd_delay_reject (yes),
  *   smtpd_helo_required (no), local_recipient_maps, smtpd_reject_unlisted_recipient (yes),
  *   the *_reject_code parameters, local_header_rewrite_clients (permit_inet_interfaces),
- *   inet_interfaces (all), mail_owner (postfix; smtpd -S).
+ *   inet_interfaces (all), mail_owner (postfix; smtpd -S), smtpd_tls_security_level, smtpd_tls_cert_file,
+ *   smtpd_tls_key_file, smtpd_tls_eccert_file, smtpd_tls_eckey_file, smtpd_tls_chain_files,
+ *   smtpd_tls_protocols and smtpd_tls_mandatory_protocols (>=TLSv1), smtpd_tls_ciphers and
+ *   smtpd_tls_mandatory_ciphers (medium), smtpd_tls_loglevel (0), smtpd_tls_received_header (no),
+ *   smtpd_tls_wrappermode (no), smtpd_starttls_timeout (300s).
  *
  * SEE ALSO
  *   Postfix smtpd(8), anvil(8), SMTPD_ACCESS_README, access(5); RFC 5321, RFC 2920 (PIPELINING),
- *   RFC 1870 (SIZE), RFC 3030 (CHUNKING), RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
+ *   RFC 1870 (SIZE), RFC 3207 (STARTTLS), RFC 8314 (implicit TLS), RFC 3030 (CHUNKING),
+ *   RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
  *   codes); docs/smtpd.md, docs/smtpd-access.md.
  */
 package mta.smtpd;
