@@ -85,8 +85,9 @@ public final class SmtpdListener implements SmtpdServer {
     public void reconfigure(Config config) {
         SmtpdSettings s = SmtpdSettings.from(config);
         MailLog.Channel channel = mailLog.channel(s.syslogName(), "smtpd");
+        SmtpdTls t = SmtpdTls.from(config, channel); // the keys are loaded here, once per configuration
         this.check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
-        this.tls = SmtpdTls.from(config, channel); // the keys are loaded here, once per configuration
+        this.tls = t;
         this.log = channel;
         this.settings = s;
     }

@@ -366,7 +366,12 @@ final class SmtpdSession implements Runnable {
             checkPipelining(); // logs a client that did not wait for the 220; its bytes are dropped below
             chat.reply(Reply.READY_TO_START_TLS);
             chat.flush();
-            startTls();
+            try {
+                startTls();
+            } catch (IOException e) {
+                state.count("starttls", false);
+                throw e;
+            }
             state.count("starttls", true);
             state.resetTransaction();
             state.client.helo = null;

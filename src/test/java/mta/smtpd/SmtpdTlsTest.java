@@ -262,6 +262,7 @@ class SmtpdTlsTest {
         }
         sup.awaitLog("warning: TLS library problem: ");
         sup.awaitLog("lost connection after STARTTLS from unknown[127.0.0.1]");
+        sup.awaitLog("disconnect from unknown[127.0.0.1] starttls=0/1 commands=0/1");
     }
 
     @Test
