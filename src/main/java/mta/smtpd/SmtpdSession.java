@@ -452,6 +452,7 @@ final class SmtpdSession implements Runnable {
         StringBuilder sb = new StringBuilder("Commands:");
         for (SmtpdCommand c : SmtpdCommand.values()) {
             if (c == SmtpdCommand.ETRN || (c == SmtpdCommand.VRFY && settings.vrfyDisabled())) continue;
+            if (c == SmtpdCommand.STARTTLS && !(server.tls().offersStarttls() && state.client.tls == null)) continue;
             sb.append(' ').append(c.verb);
         }
         ok("help", new Reply(214, "2.0.0", sb.toString()));
