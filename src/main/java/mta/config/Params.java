@@ -290,7 +290,22 @@ public final class Params {
     public static final Param ANVIL_RATE_TIME_UNIT = def(Param.time("anvil_rate_time_unit", "60s", 's', 1, 100 * DAY,
             "The time window over which per-client connection rates are counted."));
     public static final Param SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS = def(Param.list("smtpd_client_event_limit_exceptions",
-            "$mynetworks", "Clients (network/mask) exempt from the per-client connection count and rate limits."));
+            "$mynetworks", "Clients (network/mask) exempt from the per-client connection, message and recipient limits."));
+    public static final Param SMTPD_CLIENT_MESSAGE_RATE_LIMIT = def(Param.integer(
+            "smtpd_client_message_rate_limit", "0", 0, INT_MAX,
+            "The maximal number of MAIL FROM commands per anvil_rate_time_unit from one client; 0 means no limit."));
+    public static final Param SMTPD_CLIENT_RECIPIENT_RATE_LIMIT = def(Param.integer(
+            "smtpd_client_recipient_rate_limit", "0", 0, INT_MAX,
+            "The maximal number of RCPT TO commands per anvil_rate_time_unit from one client; 0 means no limit."));
+    public static final Param SMTPD_CLIENT_NEW_TLS_SESSION_RATE_LIMIT = def(Param.integer(
+            "smtpd_client_new_tls_session_rate_limit", "0", 0, INT_MAX,
+            "The maximal number of new TLS sessions per anvil_rate_time_unit from one client; 0 means no limit."
+            + NOT_YET));
+    public static final Param SMTPD_UPSTREAM_PROXY_PROTOCOL = def(Param.string("smtpd_upstream_proxy_protocol", "",
+            "The proxy protocol in front of the SMTP server: empty (none) or haproxy (a PROXY v1 or v2 header"
+            + " names the real client)."));
+    public static final Param SMTPD_UPSTREAM_PROXY_TIMEOUT = def(Param.time("smtpd_upstream_proxy_timeout", "5s", 's', 1,
+            100 * DAY, "How long the SMTP server waits for the proxy protocol header."));
     public static final Param SMTPD_FORBID_BARE_NEWLINE = def(Param.string("smtpd_forbid_bare_newline", "normalize",
             "Bare <LF> handling: normalize (a line end, but only CRLF.CRLF ends DATA), reject, or no."));
     public static final Param SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS = def(Param.list(
@@ -356,7 +371,12 @@ public final class Params {
     public static final Param NON_FQDN_REJECT_CODE = def(Param.integer("non_fqdn_reject_code", "504", 400, 599,
             "The reply code of reject_non_fqdn_helo_hostname, _sender and _recipient."));
     public static final Param MAPS_RBL_REJECT_CODE = def(Param.integer("maps_rbl_reject_code", "554", 400, 599,
-            "The reply code of reject_rbl_client and reject_rhsbl_sender."));
+            "The reply code ($rbl_code) of reject_rbl_client and the reject_rhsbl_* restrictions."));
+    public static final Param DEFAULT_RBL_REPLY = def(Param.string("default_rbl_reply",
+            "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using $rbl_domain${rbl_reason?; $rbl_reason}",
+            "The reply template of a DNS blocklist refusal; its $names are $rbl_* and client attributes, not parameters."));
+    public static final Param RBL_REPLY_MAPS = def(Param.tables("rbl_reply_maps", "",
+            "Tables of reply templates per DNS blocklist domain, instead of default_rbl_reply."));
 
     // --- TLS and SASL
     static { section("TLS and SASL"); }
@@ -392,17 +412,39 @@ public final class Params {
     public static final Param SMTPD_STARTTLS_TIMEOUT = def(Param.time("smtpd_starttls_timeout",
             "${stress?{10}:{300}}s", 's', 1, 100 * DAY, "The longest a TLS handshake in the SMTP server may take."));
     public static final Param SMTPD_TLS_AUTH_ONLY = def(Param.bool("smtpd_tls_auth_only", "no",
-            "Offer AUTH only after STARTTLS." + NOT_YET));
+            "Offer AUTH only after STARTTLS; before it AUTH is refused with 504 5.5.4."));
     public static final Param SMTP_TLS_SECURITY_LEVEL = def(Param.string("smtp_tls_security_level", "",
             "TLS in the SMTP client: empty or none, may (STARTTLS when offered), encrypt (required); certificates are not verified."));
     public static final Param SMTPD_SASL_AUTH_ENABLE = def(Param.bool("smtpd_sasl_auth_enable", "no",
-            "Offer SMTP AUTH to clients." + NOT_YET));
+            "Offer SMTP AUTH (RFC 4954) to clients, checked by the SASL server of smtpd_sasl_type."));
     public static final Param SMTPD_SASL_TYPE = def(Param.string("smtpd_sasl_type", "cyrus",
-            "The SASL implementation the SMTP server uses: cyrus or dovecot." + NOT_YET));
+            "The SASL implementation the SMTP server uses; only dovecot is supported (cyrus is refused at start"
+            + " when AUTH is enabled)."));
     public static final Param SMTPD_SASL_PATH = def(Param.string("smtpd_sasl_path", "smtpd",
-            "Where the SMTP server finds its SASL service (a name or a socket path)." + NOT_YET));
+            "The Dovecot auth socket: a UNIX-domain socket path (relative to $queue_directory, e.g. private/auth),"
+            + " or inet:host:port."));
+    public static final Param SMTPD_SASL_SERVICE = def(Param.string("smtpd_sasl_service", "smtp",
+            "The service name the SMTP server gives the SASL server (Dovecot's %s)."));
     public static final Param SMTPD_SASL_SECURITY_OPTIONS = def(Param.list("smtpd_sasl_security_options", "noanonymous",
-            "Which SASL mechanisms the SMTP server offers, by property." + NOT_YET));
+            "Which SASL mechanisms the SMTP server offers on a plain connection: noanonymous, noplaintext."));
+    public static final Param SMTPD_SASL_TLS_SECURITY_OPTIONS = def(Param.list("smtpd_sasl_tls_security_options",
+            "$smtpd_sasl_security_options",
+            "The SASL security options under TLS."));
+    public static final Param SMTPD_SASL_LOCAL_DOMAIN = def(Param.string("smtpd_sasl_local_domain", "",
+            "The SASL realm; Dovecot ignores it (accepted for compatibility)."));
+    public static final Param SMTPD_SASL_AUTHENTICATED_HEADER = def(Param.bool("smtpd_sasl_authenticated_header", "no",
+            "Write the SASL login name into the Received: header: (Authenticated sender: name)."));
+    public static final Param SMTPD_SASL_EXCEPTIONS_NETWORKS = def(Param.list("smtpd_sasl_exceptions_networks", "",
+            "Clients (network/mask) to which EHLO does not offer AUTH."));
+    public static final Param BROKEN_SASL_AUTH_CLIENTS = def(Param.bool("broken_sasl_auth_clients", "no",
+            "Also offer AUTH in the obsolete AUTH=mechanisms form, for old Outlook clients."));
+    public static final Param SMTPD_SASL_RESPONSE_LIMIT = def(Param.integer("smtpd_sasl_response_limit", "12288", 1,
+            Integer.MAX_VALUE, "The longest SASL response line a client may send after a 334 challenge."));
+    public static final Param SMTPD_CLIENT_AUTH_RATE_LIMIT = def(Param.integer("smtpd_client_auth_rate_limit", "0", 0,
+            Integer.MAX_VALUE, "The most AUTH commands a client may send per anvil_rate_time_unit; 0: no limit."));
+    public static final Param SMTPD_SENDER_LOGIN_MAPS = def(Param.tables("smtpd_sender_login_maps", "",
+            "Tables from a MAIL FROM address to the SASL login names that own it"
+            + " (reject_sender_login_mismatch and its relatives)."));
     public static final Param SMTP_SASL_AUTH_ENABLE = def(Param.bool("smtp_sasl_auth_enable", "no",
             "Let the SMTP client authenticate to the servers it sends to." + NOT_YET));
     public static final Param SMTP_SASL_PASSWORD_MAPS = def(Param.tables("smtp_sasl_password_maps", "",

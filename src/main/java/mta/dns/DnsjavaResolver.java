@@ -22,6 +22,7 @@ import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -114,6 +115,16 @@ public final class DnsjavaResolver implements Resolver {
             if (r instanceof PTRRecord ptr) out.add(hostName(ptr.getTarget()));
         }
         if (out.isEmpty()) throw DnsException.noData(name, "PTR");
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<String> txt(String name) throws DnsException {
+        List<String> out = new ArrayList<>();
+        for (Record r : query(name, Type.TXT)) {
+            if (r instanceof TXTRecord t) out.add(String.join("", t.getStrings()));
+        }
+        if (out.isEmpty()) throw DnsException.noData(name, "TXT");
         return List.copyOf(out);
     }
 

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Resolver - the DNS questions a mail system asks: the mail exchangers of a domain, and the
- * addresses of a host, and the names of an address (reverse DNS).
+ * addresses of a host, the names of an address (reverse DNS), and the text records of a name.
  *
  * <p>Reads DNS (or whatever an implementation uses); writes nothing. Names are given and returned
  * without a trailing dot. {@link DnsjavaResolver} asks real name servers; tests may also point it
@@ -36,4 +36,15 @@ public interface Resolver {
      * @throws DnsException NOT_FOUND when the address has no PTR record, TEMPORARY when DNS fails
      */
     List<String> names(InetAddress address) throws DnsException;
+
+    /**
+     * The strings of the TXT records of {@code name}, each record's strings joined; never empty.
+     * The SMTP server appends them to a DNS blocklist's reply.
+     *
+     * @throws DnsException NOT_FOUND when the name does not exist or has no TXT record, TEMPORARY
+     *                      when DNS fails
+     */
+    default List<String> txt(String name) throws DnsException {
+        throw DnsException.noData(name, "TXT");
+    }
 }

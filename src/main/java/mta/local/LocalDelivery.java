@@ -19,6 +19,7 @@ import mta.deliver.MessageCopy;
 import mta.lookup.Aliases;
 import mta.mail.Address;
 import mta.queue.QueueFile;
+import mta.util.MacroExpand;
 
 /**
  * LocalDelivery - delivers one queue recipient: aliases, .forward, then the mailbox.
@@ -129,7 +130,7 @@ final class LocalDelivery {
     private void unknownUser(LocalAddress a, String sender, int depth) {
         if (!s.luserRelay().isEmpty() && !luserRelayUsed) {
             luserRelayUsed = true;
-            String target = LocalExpand.expand(s.luserRelay(), variables(a, null), s.forwardFilter()).strip();
+            String target = MacroExpand.expand(s.luserRelay(), variables(a, null), s.forwardFilter()).strip();
             deliverTarget(target, Origin.ALIAS, Ownership.NONE, null, sender, a, depth + 1);
             return;
         }

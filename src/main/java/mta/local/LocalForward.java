@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import mta.lookup.Aliases;
+import mta.util.MacroExpand;
 
 /**
  * LocalForward - finds and reads a user's {@code .forward} file (and {@code :include:} files,
@@ -16,7 +17,7 @@ import mta.lookup.Aliases;
  *
  * <p>Reads the files; writes nothing. {@code forward_path} lists candidate names, such as
  * {@code $home/.forward${recipient_delimiter}${extension}, $home/.forward}; each is expanded with
- * the recipient's variables ({@link LocalExpand}) and the first one that exists is used. Every
+ * the recipient's variables ({@link MacroExpand}) and the first one that exists is used. Every
  * line of the file is like the right-hand side of an alias: targets separated by commas. Blank
  * lines and lines starting with {@code #} are skipped. An empty file means "no forwarding".
  */
@@ -28,7 +29,7 @@ final class LocalForward {
 
     static Optional<Found> find(List<String> forwardPath, Map<String, String> vars, String filter) throws IOException {
         for (String template : forwardPath) {
-            String name = LocalExpand.expand(template, vars, filter).strip();
+            String name = MacroExpand.expand(template, vars, filter).strip();
             if (name.isEmpty() || !name.startsWith("/")) continue;
             Path file = Path.of(name);
             if (Files.isRegularFile(file)) return Optional.of(new Found(file, targets(file)));

@@ -13,17 +13,40 @@ import java.util.function.LongSupplier;
  * process. Reads nothing but the clock; keeps one entry per client address. {@link #connect}
  * counts a new connection and returns the client's concurrency and its connection rate (the
  * connections since its window opened; a window lasts {@code anvil_rate_time_unit} and a new one
- * opens with the first connection after it); {@link #disconnect} ends it. Entries of clients with
- * no session and an expired window are dropped, so memory follows the active clients only.
+ * opens with the first connection after it); {@link #disconnect} ends it. {@link #rate} counts
+ * other events of a client the same way, each kind in its own window: MAIL commands
+ * ({@code smtpd_client_message_rate_limit}), RCPT commands ({@code smtpd_client_recipient_rate_limit})
+ * and AUTH commands ({@code smtpd_client_auth_rate_limit}).
+ * Entries of clients with no session and only expired windows are dropped, so memory follows
+ * the active clients only.
  */
 final class Anvil {
     /** What {@link #connect} saw: the sessions this client now has, and its connections in this window. */
     record Counts(int count, int rate) {}
 
+    /** The events counted per client and time unit besides connections. */
+    enum Event {
+        /** A MAIL FROM command (Postfix anvil's "mail"). */
+        MESSAGE,
+        /** A RCPT TO command (Postfix anvil's "rcpt"). */
+        RECIPIENT,
+        /** An AUTH command (Postfix anvil's "auth"). */
+        AUTH
+    }
+
     private static final class Entry {
         int count;
         int rate;
         long windowStart;
+        final int[] events = new int[Event.values().length];
+        final long[] eventStarts = new long[Event.values().length];
+
+        /** The start of the most recent window of any kind. */
+        long lastStart() {
+            long last = windowStart;
+            for (int i = 0; i < events.length; i++) if (events[i] > 0 && eventStarts[i] - last > 0) last = eventStarts[i];
+            return last;
+        }
     }
 
     private final long windowNanos;
@@ -60,6 +83,24 @@ final class Anvil {
         }
     }
 
+    /** Counts one {@code event} of {@code client}; returns its events of that kind in the current window. */
+    int rate(Event event, String client) {
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            sweep(now);
+            Entry e = clients.computeIfAbsent(client, k -> new Entry());
+            int i = event.ordinal();
+            if (e.events[i] == 0 || now - e.eventStarts[i] >= windowNanos) {
+                e.eventStarts[i] = now;
+                e.events[i] = 0;
+            }
+            return ++e.events[i];
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void disconnect(String client) {
         lock.lock();
         try {
@@ -86,7 +127,7 @@ final class Anvil {
         lastSweep = now;
         for (Iterator<Entry> it = clients.values().iterator(); it.hasNext(); ) {
             Entry e = it.next();
-            if (e.count == 0 && now - e.windowStart >= windowNanos) it.remove();
+            if (e.count == 0 && now - e.lastStart() >= windowNanos) it.remove();
         }
     }
 }

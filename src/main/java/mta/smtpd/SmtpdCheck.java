@@ -4,7 +4,6 @@ import java.util.List;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.Params;
-import mta.dns.IpLiteral;
 import mta.dns.Resolver;
 import mta.mail.Address;
 import mta.mail.Reply;
@@ -32,6 +31,8 @@ import mta.util.MailLog;
  * DATA. After the lists, an unknown local recipient is refused ({@code smtpd_reject_unlisted_recipient}),
  * and so is an unknown address in a virtual alias or virtual mailbox domain ({@link SmtpdVirtualRecipients}).
  * A {@code FILTER transport:nexthop} table result is remembered as the message's content filter.
+ * {@code permit_sasl_authenticated} permits a client that passed AUTH; the sender login mismatch
+ * words consult {@code smtpd_sender_login_maps} through {@link SmtpdSenderLogin}.
  * Mail to {@code postmaster} in our domains is always accepted (RFC 5321 section 4.5.1).
  */
 final class SmtpdCheck {
@@ -49,8 +50,11 @@ final class SmtpdCheck {
     private final SmtpdReject codes;
     private final SmtpdAccess access;
     private final SmtpdDns dns;
+    private final SmtpdDnsxl dnsxl;
+    private final SmtpdRblReply rblReply;
     private final SmtpdLocalRecipients localRecipients;
     private final SmtpdVirtualRecipients virtualRecipients;
+    private final SmtpdSenderLogin senderLogin;
     /** This service's content_filter (master.cf -o content_filter= turns it off for re-injection). */
     private final String contentFilter;
     private final MailLog.Channel log;
@@ -81,8 +85,11 @@ final class SmtpdCheck {
         this.access = new SmtpdAccess(codes, c.list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS).contains("smtpd_access_maps"),
                 c.str(Params.RECIPIENT_DELIMITER));
         this.dns = new SmtpdDns(resolver);
+        this.dnsxl = new SmtpdDnsxl(resolver, log);
+        this.rblReply = new SmtpdRblReply(c, log);
         this.localRecipients = new SmtpdLocalRecipients(c, rewrite);
         this.virtualRecipients = new SmtpdVirtualRecipients(c, rewrite);
+        this.senderLogin = new SmtpdSenderLogin(c, rewrite);
         this.contentFilter = c.str(Params.CONTENT_FILTER).strip();
         this.log = log;
     }
@@ -209,7 +216,11 @@ final class SmtpdCheck {
             case REJECT -> SmtpdVerdict.refuse(generic(codes.reject, list, s, rcpt));
             case DEFER -> SmtpdVerdict.refuse(generic(codes.defer, list, s, rcpt));
             case PERMIT_MYNETWORKS -> c.inMynetworks ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
-            case PERMIT_SASL_AUTHENTICATED -> SmtpdVerdict.DUNNO; // no SASL yet
+            case PERMIT_SASL_AUTHENTICATED -> c.sasl != null ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
+            case REJECT_SENDER_LOGIN_MISMATCH -> senderLogin.check(s, true, true, false);
+            case REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin.check(s, true, false, false);
+            case REJECT_KNOWN_SENDER_LOGIN_MISMATCH -> senderLogin.check(s, true, true, true);
+            case REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin.check(s, false, true, false);
             case PERMIT_AUTH_DESTINATION ->
                     rcpt != null && authorizedDestination(rcpt) ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
             case REJECT_UNAUTH_DESTINATION, DEFER_UNAUTH_DESTINATION -> rcpt == null || authorizedDestination(rcpt)
@@ -243,15 +254,45 @@ final class SmtpdCheck {
             case CHECK_RECIPIENT_ACCESS -> rcpt == null ? SmtpdVerdict.DUNNO
                     : table(step, access.address(step.table(), rcpt.toString()), rcpt.toString(),
                             SmtpdReject.What.RECIPIENT);
-            case REJECT_RBL_CLIENT -> !dns.listed(SmtpdDns.reversed(c.address), step.argument()) ? SmtpdVerdict.DUNNO
-                    : SmtpdVerdict.refuse(SmtpdReject.plain(codes.rbl, "7.1", "Service unavailable; Client host ["
-                            + c.addressText + "] blocked using " + SmtpdDns.zoneName(step.argument())));
-            case REJECT_RHSBL_SENDER -> from == null || !from.hasDomain() || IpLiteral.isLiteral(from.domain())
-                    || from.domain().startsWith("[") || !dns.listed(from.domainLower(), step.argument())
-                    ? SmtpdVerdict.DUNNO
-                    : SmtpdVerdict.refuse(SmtpdReject.plain(codes.rbl, "7.1", "Service unavailable; Sender address ["
-                            + from + "] blocked using " + SmtpdDns.zoneName(step.argument())));
+            case REJECT_RBL_CLIENT -> blocked(step, dnsxl.address(c.address, zone(step)), c.addressText, CLIENT, s, rcpt);
+            case REJECT_RHSBL_CLIENT -> c.name.equals("unknown") ? SmtpdVerdict.DUNNO
+                    : blocked(step, dnsxl.domain(c.name, zone(step)), c.name, CLIENT, s, rcpt);
+            case REJECT_RHSBL_REVERSE_CLIENT -> c.reverseName.equals("unknown") ? SmtpdVerdict.DUNNO
+                    : blocked(step, dnsxl.domain(c.reverseName, zone(step)), c.reverseName, "Unverified Client host", s,
+                            rcpt);
+            case REJECT_RHSBL_HELO -> c.helo == null ? SmtpdVerdict.DUNNO
+                    : blocked(step, dnsxl.domain(c.helo, zone(step)), c.helo, "Helo command", s, rcpt);
+            case REJECT_RHSBL_SENDER -> from == null || from.isNull() || !from.hasDomain() ? SmtpdVerdict.DUNNO
+                    : blocked(step, dnsxl.domain(from.toString(), zone(step)), from.toString(), "Sender address", s, rcpt);
+            case REJECT_RHSBL_RECIPIENT -> rcpt == null || !rcpt.hasDomain() ? SmtpdVerdict.DUNNO
+                    : blocked(step, dnsxl.domain(rcpt.toString(), zone(step)), rcpt.toString(), "Recipient address", s,
+                            rcpt);
+            case PERMIT_DNSWL_CLIENT -> allowed(rcpt, () -> dnsxl.address(c.address, zone(step)));
+            case PERMIT_RHSWL_CLIENT -> c.name.equals("unknown") ? SmtpdVerdict.DUNNO
+                    : allowed(rcpt, () -> dnsxl.domain(c.name, zone(step)));
         };
+    }
+
+    private static final String CLIENT = "Client host";
+
+    private static SmtpdDnsxl.Zone zone(Step step) {
+        return SmtpdDnsxl.Zone.parse(step.argument());
+    }
+
+    /** A DNS blocklist's verdict: the reply of default_rbl_reply (or rbl_reply_maps) when listed. */
+    private SmtpdVerdict blocked(Step step, SmtpdDnsxl.Result r, String what, String rblClass, SmtpdState s,
+                                 Address rcpt) {
+        if (!(r instanceof SmtpdDnsxl.Listed listed)) return SmtpdVerdict.DUNNO; // not listed, or DNS failed
+        return SmtpdVerdict.refuse(rblReply.reply(step.argument(), what, rblClass, listed.reason(), s, rcpt));
+    }
+
+    /**
+     * A DNS allowlist's verdict: PERMIT when listed; but never for a recipient we would not
+     * relay to (the allowlist must not open the relay), and DUNNO when DNS fails.
+     */
+    private SmtpdVerdict allowed(Address rcpt, java.util.function.Supplier<SmtpdDnsxl.Result> lookup) {
+        if (rcpt != null && !authorizedDestination(rcpt)) return SmtpdVerdict.DUNNO;
+        return lookup.get() instanceof SmtpdDnsxl.Listed ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
     }
 
     /** The reply of a plain {@code reject} or {@code defer}: about what the list is about. */

@@ -19,7 +19,7 @@ enum SmtpdCommand {
     HELO("HELO", SmtpdSession::heloCmd, true, "HELO hostname", true),
     EHLO("EHLO", SmtpdSession::ehloCmd, true, "EHLO hostname", true),
     STARTTLS("STARTTLS", SmtpdSession::starttlsCmd, true, "STARTTLS", true),
-    // AUTH("AUTH", SmtpdSession::authCmd, false, "AUTH mechanism [initial-response]"),    later: SASL
+    AUTH("AUTH", SmtpdSession::authCmd, false, "AUTH mechanism [initial-response]"),
     MAIL("MAIL", SmtpdSession::mailCmd, false, "MAIL FROM:<address> [parameters]"),
     RCPT("RCPT", SmtpdSession::rcptCmd, false, "RCPT TO:<address> [parameters]"),
     DATA("DATA", SmtpdSession::dataCmd, true, "DATA"),

@@ -1,30 +1,33 @@
 package mta.smtpd;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
 import mta.dns.DnsException;
-import mta.dns.IpLiteral;
 import mta.dns.MxHost;
 import mta.dns.Resolver;
 
 /**
- * SmtpdDns - the DNS questions of the access restrictions: client name, sender domain, DNS blocklists.
+ * SmtpdDns - the DNS questions of the access restrictions: client name, sender domain.
  *
  * <p>Reads DNS through {@link Resolver} (whose own timeout bounds every question); writes nothing.
  * <ul>
  *   <li>{@link #clientName}: the PTR names of the client address, forward-confirmed: a name counts
  *       only when its A/AAAA records include the address; otherwise the client is {@code unknown};
  *   <li>{@link #domainExists}: a sender domain exists when it has an MX record, or (no MX) an
- *       address record; a null MX (RFC 7505) means it sends no mail;
- *   <li>{@link #listed}: a DNSBL lists a name when {@code name.zone} has an A record (matching
- *       {@code =d.d.d.d} when given); the name is the client's reversed address, or the sender's
- *       domain for an RHSBL. A failed question counts as "not listed", as in Postfix.
+ *       address record; a null MX (RFC 7505) means it sends no mail.
  * </ul>
+ * DNS block and allow lists are asked by {@link SmtpdDnsxl}.
  */
 final class SmtpdDns {
-    /** The client's verified name, and whether the lookup failed only for the moment. */
-    record ClientName(String name, boolean temporary) {}
+    /**
+     * The client's verified name, and whether the lookup failed only for the moment; {@code reverse}
+     * is the first PTR name even when it is not forward-confirmed (or {@code unknown}).
+     */
+    record ClientName(String name, boolean temporary, String reverse) {
+        ClientName(String name, boolean temporary) {
+            this(name, temporary, name);
+        }
+    }
 
     /** The answer of {@link #domainExists}. */
     enum Domain { EXISTS, NOT_FOUND, NULL_MX, TEMPORARY }
@@ -46,12 +49,12 @@ final class SmtpdDns {
         }
         for (String name : names) {
             try {
-                if (resolver.addresses(name).contains(address)) return new ClientName(name, false);
+                if (resolver.addresses(name).contains(address)) return new ClientName(name, false, names.get(0));
             } catch (DnsException e) {
                 temporary |= e.isTemporary();
             }
         }
-        return new ClientName("unknown", temporary);
+        return new ClientName("unknown", temporary, names.get(0));
     }
 
     /** Whether a sender domain can receive mail (so that replies can reach it). */
@@ -65,28 +68,6 @@ final class SmtpdDns {
         } catch (DnsException e) {
             return e.isTemporary() ? Domain.TEMPORARY : Domain.NOT_FOUND;
         }
-    }
-
-    /**
-     * True when the blocklist {@code zone} (optionally {@code zone=d.d.d.d}) lists {@code name}.
-     */
-    boolean listed(String name, String zoneSpec) {
-        int eq = zoneSpec.indexOf('=');
-        String zone = eq < 0 ? zoneSpec : zoneSpec.substring(0, eq);
-        InetAddress want = eq < 0 ? null : IpLiteral.parse(zoneSpec.substring(eq + 1));
-        try {
-            List<InetAddress> answer = resolver.addresses(name + "." + zone);
-            if (want == null) return answer.stream().anyMatch(a -> a instanceof Inet4Address);
-            return answer.contains(want);
-        } catch (DnsException e) {
-            return false;
-        }
-    }
-
-    /** The zone part of {@code zone[=d.d.d.d]}, as replies name it. */
-    static String zoneName(String zoneSpec) {
-        int eq = zoneSpec.indexOf('=');
-        return eq < 0 ? zoneSpec : zoneSpec.substring(0, eq);
     }
 
     /** The DNSBL query name of an address: 192.0.2.7 gives 7.2.0.192; IPv6 gives its 32 reversed nibbles. */

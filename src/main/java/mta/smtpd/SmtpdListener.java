@@ -210,6 +210,7 @@ public final class SmtpdListener implements SmtpdServer {
         }
         SmtpdState.Client client = new SmtpdState.Client(a, name.name(), trusted);
         client.nameTemporary = name.temporary();
+        client.reverseName = name.reverse();
         return client;
     }
 

@@ -4,7 +4,7 @@ import java.util.Locale;
 import mta.mail.Reply;
 
 /**
- * SmtpdParams - the ESMTP parameters of MAIL FROM and RCPT TO: SIZE, BODY, SMTPUTF8, RET, ENVID, NOTIFY, ORCPT.
+ * SmtpdParams - the ESMTP parameters of MAIL FROM and RCPT TO: SIZE, BODY, SMTPUTF8, RET, ENVID, AUTH, NOTIFY, ORCPT.
  *
  * <p>Reads the parameter text after the path; writes the accepted values into the transaction
  * (MAIL) or into an {@link RcptDsn} (RCPT). Each method returns null when every parameter is
@@ -20,6 +20,7 @@ final class SmtpdParams {
     /** Parses MAIL FROM parameters into {@code tx}; null when all are acceptable. */
     static Reply mail(String params, SmtpdState.Transaction tx, SmtpdSettings settings) {
         long size = -1;
+        boolean sawAuth = false;
         for (String p : words(params)) {
             String name = name(p);
             String value = value(p);
@@ -54,6 +55,15 @@ final class SmtpdParams {
                         return Reply.badParameter("ENVID");
                     }
                     tx.dsnEnvid = envid;
+                }
+                case "AUTH" -> {
+                    // RFC 4954 section 5: who submitted the message, when SASL is on; <> means unknown
+                    if (!settings.sasl().enabled()) return Reply.unsupportedOption(p);
+                    if (sawAuth) return new Reply(503, "5.5.4", "Error: multiple AUTH= options");
+                    sawAuth = true;
+                    String who = value == null ? null : xtext(value);
+                    if (who == null || who.isEmpty()) return Reply.badParameter("AUTH");
+                    if (!who.equals("<>")) tx.saslSender = SmtpdSasl.printable(who);
                 }
                 default -> {
                     return Reply.unsupportedOption(p);

@@ -36,7 +36,6 @@ final class SmtpdReject {
     final int unknownLocal;
     final int invalidHostname;
     final int nonFqdn;
-    final int rbl;
 
     SmtpdReject(Config c) {
         reject = c.integer(Params.REJECT_CODE);
@@ -49,7 +48,6 @@ final class SmtpdReject {
         unknownLocal = c.integer(Params.UNKNOWN_LOCAL_RECIPIENT_REJECT_CODE);
         invalidHostname = c.integer(Params.INVALID_HOSTNAME_REJECT_CODE);
         nonFqdn = c.integer(Params.NON_FQDN_REJECT_CODE);
-        rbl = c.integer(Params.MAPS_RBL_REJECT_CODE);
     }
 
     /** {@code code d.x.y <subject>: What: text}, where d is the code's class. */

@@ -31,7 +31,11 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
         REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_CLIENT_HOSTNAME,
         CHECK_CLIENT_ACCESS(Arg.TABLE), CHECK_HELO_ACCESS(Arg.TABLE),
         CHECK_SENDER_ACCESS(Arg.TABLE), CHECK_RECIPIENT_ACCESS(Arg.TABLE),
-        REJECT_RBL_CLIENT(Arg.DOMAIN), REJECT_RHSBL_SENDER(Arg.DOMAIN);
+        REJECT_RBL_CLIENT(Arg.DOMAIN), REJECT_RHSBL_CLIENT(Arg.DOMAIN), REJECT_RHSBL_REVERSE_CLIENT(Arg.DOMAIN),
+        REJECT_RHSBL_HELO(Arg.DOMAIN), REJECT_RHSBL_SENDER(Arg.DOMAIN), REJECT_RHSBL_RECIPIENT(Arg.DOMAIN),
+        PERMIT_DNSWL_CLIENT(Arg.DOMAIN), PERMIT_RHSWL_CLIENT(Arg.DOMAIN),
+        REJECT_SENDER_LOGIN_MISMATCH, REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH,
+        REJECT_KNOWN_SENDER_LOGIN_MISMATCH, REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH;
 
         enum Arg { NONE, TABLE, DOMAIN }
 
@@ -56,7 +60,8 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
             "reject_non_fqdn_hostname", Word.REJECT_NON_FQDN_HELO_HOSTNAME,
             "reject_invalid_hostname", Word.REJECT_INVALID_HELO_HOSTNAME,
             "reject_unknown_client", Word.REJECT_UNKNOWN_CLIENT_HOSTNAME,
-            "reject_unknown_address", Word.REJECT_UNKNOWN_SENDER_DOMAIN);
+            "reject_unknown_address", Word.REJECT_UNKNOWN_SENDER_DOMAIN,
+            "reject_rbl", Word.REJECT_RBL_CLIENT);
 
     private static final Map<String, Word> BY_TEXT = new HashMap<>(ALIASES);
 
@@ -65,9 +70,9 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
     }
 
     /**
-     * One step: a word, and for table words the opened table, for DNSBL words the zone.
+     * One step: a word, and for table words the opened table, for DNS list words the list.
      *
-     * @param argument the table specification or {@code zone[=d.d.d.d]}, or null
+     * @param argument the table specification or {@code domain[=d.d.d.d]}, or null
      */
     record Step(Word word, String argument, Table table) {}
 
@@ -108,6 +113,12 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
                 try {
                     table = Tables.open(arg);
                 } catch (TableException e) {
+                    throw new ConfigException("parameter " + parameter + ": " + e.getMessage());
+                }
+            } else {
+                try {
+                    SmtpdDnsxl.Zone.parse(arg); // a malformed =d.d.d.d pattern stops start-up, as in Postfix
+                } catch (ConfigException e) {
                     throw new ConfigException("parameter " + parameter + ": " + e.getMessage());
                 }
             }

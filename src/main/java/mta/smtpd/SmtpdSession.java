@@ -34,6 +34,8 @@ final class SmtpdSession implements Runnable {
     SmtpdChat chat;
     SmtpdState state;
     private SmtpdTransaction transaction;
+    /** The AUTH command and its Dovecot connection (see {@link SmtpdSasl}). */
+    private SmtpdSasl sasl;
     /** Set by QUIT, and by a refusal that ends the session (bare LF with smtpd_forbid_bare_newline = reject). */
     boolean quit;
     /** The greeting is out: from now on only input we already read counts as improper pipelining. */
@@ -55,10 +57,13 @@ final class SmtpdSession implements Runnable {
         boolean counted = false;
         // Not try-with-resources: the connection must stay open for the timeout reply in the catch below.
         try {
-            state = new SmtpdState(server.identify(connection.client()));
+            java.net.InetAddress client = SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
+            if (client == null) return;
+            state = new SmtpdState(server.identify(client));
             state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions(), state.client.address)
                     ? SmtpdSettings.BareNewline.NO : settings.bareNewline();
             transaction = new SmtpdTransaction(this);
+            sasl = new SmtpdSasl(this, settings.sasl());
             log.info("connect from " + state.client.label());
             chat = new SmtpdChat(connection, settings.timeout());
             if (server.isStopping()) {
@@ -95,6 +100,7 @@ final class SmtpdSession implements Runnable {
                 // closing anyway
             }
             if (counted) server.anvil().disconnect(state.client.addressText);
+            if (sasl != null) sasl.close();
             if (state != null) {
                 state.resetTransaction();
                 log.info("disconnect from " + state.client.label() + state.countsText());
@@ -338,8 +344,9 @@ final class SmtpdSession implements Runnable {
         lines.add("PIPELINING");
         lines.add(settings.messageSizeLimit() > 0 ? "SIZE " + settings.messageSizeLimit() : "SIZE");
         if (!settings.vrfyDisabled()) lines.add("VRFY");
-        // ETRN would follow here (not offered: no fast flush service), AUTH after STARTTLS.
+        // ETRN would follow here (not offered: no fast flush service).
         if (server.tls().offersStarttls() && state.client.tls == null) lines.add("STARTTLS");
+        lines.addAll(sasl.ehloKeywords());
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("8BITMIME");
         lines.add("DSN");
@@ -377,6 +384,11 @@ final class SmtpdSession implements Runnable {
             state.client.helo = null;
             state.client.esmtp = false;
         }
+    }
+
+    /** smtpd_sasl_auth_cmd - process AUTH command (RFC 4954) */
+    void authCmd(String arg) throws IOException {
+        sasl.authCmd(arg);
     }
 
     /** mail_cmd - process MAIL command */
@@ -453,6 +465,7 @@ final class SmtpdSession implements Runnable {
         for (SmtpdCommand c : SmtpdCommand.values()) {
             if (c == SmtpdCommand.ETRN || (c == SmtpdCommand.VRFY && settings.vrfyDisabled())) continue;
             if (c == SmtpdCommand.STARTTLS && !(server.tls().offersStarttls() && state.client.tls == null)) continue;
+            if (c == SmtpdCommand.AUTH && !settings.sasl().enabled()) continue;
             sb.append(' ').append(c.verb);
         }
         ok("help", new Reply(214, "2.0.0", sb.toString()));

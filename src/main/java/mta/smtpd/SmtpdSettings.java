@@ -22,7 +22,9 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
                      boolean vrfyDisabled, boolean smtputf8, int connectionCountLimit, int connectionRateLimit,
                      Duration rateTimeUnit, List<Cidr> eventLimitExceptions, BareNewline bareNewline,
                      List<Cidr> bareNewlineExclusions, int bareNewlineRejectCode, boolean heloRequired,
-                     SmtpdRewriteClients localRewriteClients) {
+                     SmtpdRewriteClients localRewriteClients, int messageRateLimit, int recipientRateLimit,
+                     boolean upstreamProxy, Duration upstreamProxyTimeout,
+                     SmtpdSasl.Settings sasl) {
 
     /** smtpd_forbid_bare_newline (Postfix 3.9): what a line ending in a bare LF means. */
     enum BareNewline {
@@ -47,7 +49,18 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
                 bareNewline(c.str(Params.SMTPD_FORBID_BARE_NEWLINE)),
                 networks(c.list(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS)),
                 c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE), c.bool(Params.SMTPD_HELO_REQUIRED),
-                new SmtpdRewriteClients(c));
+                new SmtpdRewriteClients(c), c.integer(Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT),
+                c.integer(Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT), upstreamProxy(c.str(Params.SMTPD_UPSTREAM_PROXY_PROTOCOL)),
+                c.time(Params.SMTPD_UPSTREAM_PROXY_TIMEOUT), SmtpdSasl.Settings.from(c));
+    }
+
+    /** smtpd_upstream_proxy_protocol: empty, or haproxy. */
+    private static boolean upstreamProxy(String v) {
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "" -> false;
+            case "haproxy" -> true;
+            default -> throw new ConfigException("unsupported smtpd_upstream_proxy_protocol value: " + v);
+        };
     }
 
     private static BareNewline bareNewline(String v) {

@@ -23,6 +23,8 @@ final class SmtpdState {
         final String addressText;
         final String name;
         final boolean inMynetworks;
+        /** The client's PTR name, not forward-confirmed (reject_rhsbl_reverse_client); else {@code unknown}. */
+        String reverseName = "unknown";
         /** True when the name is unknown only because DNS failed for the moment. */
         boolean nameTemporary;
         /** With smtpd_delay_reject = no: the refusal of the client restrictions at connect time. */
@@ -77,6 +79,8 @@ final class SmtpdState {
         SmtpdBdat bdat;
         /** Set by a FILTER access table action: this message's content_filter. */
         String filter;
+        /** The MAIL FROM AUTH= parameter (RFC 4954 section 5), xtext-decoded; null when absent or {@code <>}. */
+        String saslSender;
 
         /** The queue ID once cleanup is open, else NOQUEUE. */
         String queueId() {
@@ -103,13 +107,14 @@ final class SmtpdState {
     }
 
     /**
-     * The protocol name for this message, as Received: headers show it: SMTP or ESMTP, with
-     * {@code UTF8} in front when the client asked for SMTPUTF8, {@code S} after it under TLS and
-     * {@code A} after an AUTH (RFC 3848: ESMTPS, ESMTPSA, UTF8ESMTPS...).
+     * The protocol name for this message (RFC 3848): ESMTP, then S under TLS and A after AUTH
+     * (ESMTPS, ESMTPA, ESMTPSA); UTF8 in front when the client asked for SMTPUTF8.
      */
     String protocol() {
-        return (tx.smtputf8 ? "UTF8" : "") + client.protocol + (client.tls != null ? "S" : "")
-                + (client.sasl != null ? "A" : "");
+        String p = client.protocol;
+        // for ESMTP only, as in Postfix; a client that has not said EHLO again after STARTTLS still counts
+        if (p.equals("ESMTP")) p += (client.tls != null ? "S" : "") + (client.sasl != null ? "A" : "");
+        return tx.smtputf8 ? "UTF8" + p : p;
     }
 
     /** Ends the current transaction, discarding an unfinished queue file. */

@@ -34,7 +34,7 @@ final class SmtpdTransaction {
         return s.state;
     }
 
-    /** MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] */
+    /** MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] [AUTH=xtext] */
     void mailCmd(String arg) throws IOException {
         SmtpdState st = state();
         if (st.client.helo == null && s.settings.heloRequired()) {
@@ -47,6 +47,11 @@ final class SmtpdTransaction {
         }
         if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
             s.fail("mail", Reply.syntax("MAIL FROM:<address>"));
+            return;
+        }
+        Reply tooFast = SmtpdEventLimits.check(s, Anvil.Event.MESSAGE);
+        if (tooFast != null) {
+            s.fail("mail", tooFast);
             return;
         }
         Address.Path path = Address.parsePath(arg.substring(5));
@@ -80,6 +85,11 @@ final class SmtpdTransaction {
         }
         if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
             s.fail("rcpt", Reply.syntax("RCPT TO:<address>"));
+            return;
+        }
+        Reply tooFast = SmtpdEventLimits.check(s, Anvil.Event.RECIPIENT);
+        if (tooFast != null) {
+            s.fail("rcpt", tooFast);
             return;
         }
         Address.Path path = Address.parsePath(arg.substring(3));
@@ -254,7 +264,13 @@ final class SmtpdTransaction {
             if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
             if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
             st.tx.cleanup = t;
-            s.log.info(t.queueId() + ": client=" + st.client.label());
+            StringBuilder client = new StringBuilder(t.queueId()).append(": client=").append(st.client.label());
+            if (st.client.sasl != null) {
+                client.append(", sasl_method=").append(st.client.sasl.method())
+                        .append(", sasl_username=").append(st.client.sasl.username());
+            }
+            if (st.tx.saslSender != null) client.append(", sasl_sender=").append(st.tx.saslSender);
+            s.log.info(client.toString());
             return true;
         } catch (IOException e) {
             s.log.warn("cannot create queue file: " + e.getMessage());
@@ -285,6 +301,9 @@ final class SmtpdTransaction {
         if (st.client.tls != null && s.server().tls().receivedHeader()) {
             lines.add("\t(using " + SmtpdTls.usingText(st.client.tls) + ")");
             lines.add("\t(No client certificate requested)");
+        }
+        if (st.client.sasl != null && s.settings.sasl().authenticatedHeader()) {
+            lines.add("\t(Authenticated sender: " + st.client.sasl.username() + ")");
         }
         String by = "\tby " + s.settings.myhostname() + " (" + s.settings.mailName() + ") with " + st.protocol()
                 + " id " + t.queueId();

@@ -9,21 +9,25 @@
  * DESCRIPTION
  *   {@link mta.smtpd.SmtpdListener} binds one master.cf {@code inet} address; a platform thread
  *   accepts connections (a semaphore of maxproc permits bounds them) and runs each
- *   {@link mta.smtpd.SmtpdSession} on its own virtual thread. {@link mta.smtpd.Anvil} counts each
- *   client's concurrent connections and its connection rate; a client over a limit gets
- *   {@code 421 4.7.0} instead of the greeting. The session reads command lines through
+ *   {@link mta.smtpd.SmtpdSession} on its own virtual thread. With smtpd_upstream_proxy_protocol =
+ *   haproxy the session first reads the load balancer's PROXY header ({@link mta.smtpd.SmtpdHaproxy}),
+ *   whose client address replaces the peer's for the whole session. {@link mta.smtpd.Anvil} counts
+ *   each client's concurrent connections and its connection rate; a client over a limit gets
+ *   {@code 421 4.7.0} instead of the greeting. It also counts MAIL and RCPT commands per client
+ *   ({@link mta.smtpd.SmtpdEventLimits}: {@code 450 4.7.1} over the limit). The session reads command lines through
  *   {@link mta.smtpd.SmtpdChat} (every line within {@code smtpd_timeout}; replies batched for
  *   pipelining clients), looks the verb up in the command table {@link mta.smtpd.SmtpdCommand}
  *   and runs its handler ({@code heloCmd}, {@code ehloCmd}, {@code mailCmd}, {@code rcptCmd},
  *   {@code dataCmd}, {@code bdatCmd}, {@code rsetCmd}, {@code noopCmd}, {@code vrfyCmd},
- *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}, {@code starttlsCmd}). Per-connection and per-transaction state
+ *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}, {@code starttlsCmd}, {@code authCmd}). Per-connection and per-transaction state
  *   live in {@link mta.smtpd.SmtpdState}. The mail transaction is {@link mta.smtpd.SmtpdTransaction}:
  *   {@link mta.smtpd.SmtpdParams} checks the ESMTP parameters of MAIL and RCPT (SIZE, BODY,
  *   SMTPUTF8, RET, ENVID, NOTIFY, ORCPT), {@link mta.smtpd.SmtpdCheck} evaluates the access
  *   restriction lists ({@link mta.smtpd.SmtpdRestrictions}, parsed once per listener
  *   configuration) at connect, HELO, MAIL, RCPT, DATA and end of data (with smtpd_delay_reject
  *   the client, HELO and sender lists run at RCPT), reading access tables through
- *   {@link mta.smtpd.SmtpdAccess}, DNS through {@link mta.smtpd.SmtpdDns} and local users through
+ *   {@link mta.smtpd.SmtpdAccess}, DNS through {@link mta.smtpd.SmtpdDns}, DNS block and allow lists
+ *   through {@link mta.smtpd.SmtpdDnsxl} (refusals worded by {@link mta.smtpd.SmtpdRblReply}) and local users through
  *   {@link mta.smtpd.SmtpdLocalRecipients} (see docs/smtpd-access.md), and at the first accepted recipient a cleanup transaction is opened (its
  *   queue ID is logged as {@code QID: client=...}). {@link mta.smtpd.SmtpdData} copies the DATA
  *   stream (only CRLF.CRLF ends it, per {@code smtpd_forbid_bare_newline}), {@link mta.smtpd.SmtpdBdat}
@@ -35,8 +39,13 @@
  *   socket (in wrapper mode it runs before the greeting), swaps the connection and chat for TLS
  *   ones, dropping any clear-text input sent after STARTTLS, and forgets HELO and the transaction;
  *   at level encrypt the commands not marked {@code preTls} in the command table get 530 before
- *   TLS. AUTH has a reserved row in the command table; ETRN is answered but not offered (no fast
- *   flush service).
+ *   TLS. ETRN is answered but not offered (no fast flush service).
+ *   AUTH (RFC 4954) is {@link mta.smtpd.SmtpdSasl}: EHLO offers the mechanisms Dovecot announces
+ *   (filtered by smtpd_sasl_security_options), and the 334 exchange is relayed to Dovecot's
+ *   authentication service through {@link mta.smtpd.XsaslDovecot} (protocol 1.x over a
+ *   UNIX-domain or TCP socket); a login sets {@code state.client.sasl}, which
+ *   permit_sasl_authenticated and the sender login mismatch restrictions
+ *   ({@link mta.smtpd.SmtpdSenderLogin}, smtpd_sender_login_maps) read.
  *   A session runs over a {@link mta.smtpd.SmtpdConnection} (two streams, the client address, a
  *   read timeout) for a {@link mta.smtpd.SmtpdServer}: the listener, or
  *   {@link mta.smtpd.SmtpdStdio}, Postfix's {@code smtpd -S}, which {@code sendmail -bs} runs as a
@@ -48,29 +57,41 @@
  *   addresses of local mail only.
  *
  * READS
- *   The client connection (or standard input, smtpd -S); DNS (PTR, A/AAAA, MX, blocklists); access tables;
- *   local_recipient_maps (/etc/passwd, aliases); the TLS certificate and key PEM files.
+ *   The client connection (or standard input, smtpd -S), after a PROXY header when configured;
+ *   DNS (PTR, A/AAAA, MX, A and TXT of block and allow lists); access tables; rbl_reply_maps;
+ *   local_recipient_maps (/etc/passwd, aliases); Dovecot's auth socket (smtpd_sasl_path);
+ *   smtpd_sender_login_maps; the TLS certificate and key PEM files.
  *
  * WRITES
  *   Replies to the client; queue files through cleanup (with the DSN records {@code n} and {@code o}
  *   and the attributes {@code dsn_ret}, {@code dsn_envid}); the mail log: connect, client=,
  *   reject, improper command pipelining, lost connection after, timeout after, too many errors
- *   after, connection limit warnings, TLS warnings and the TLS summary line, and disconnect with
- *   the command counters.
+ *   after, connection, message and recipient rate limit warnings, haproxy read warnings, RBL
+ *   lookup errors, SASL authentication failed/aborted and AUTH rate limit warnings (never a
+ *   password or AUTH data), TLS warnings and the TLS summary line, and disconnect with the
+ *   command counters.
  *
  * CONFIGURATION PARAMETERS
  *   smtpd_banner ($myhostname ESMTP $mail_name), smtpd_timeout (300s), smtpd_recipient_limit (1000),
  *   smtpd_hard_error_limit (20), smtpd_soft_error_limit (10), smtpd_error_sleep_time (1s),
  *   message_size_limit (10240000), line_length_limit (2048), header_size_limit (102400),
  *   disable_vrfy_command (no), smtputf8_enable (yes), smtpd_client_connection_count_limit (50),
- *   smtpd_client_connection_rate_limit (0), anvil_rate_time_unit (60s),
+ *   smtpd_client_connection_rate_limit (0), smtpd_client_message_rate_limit (0),
+ *   smtpd_client_recipient_rate_limit (0), anvil_rate_time_unit (60s),
+ *   smtpd_upstream_proxy_protocol (empty), smtpd_upstream_proxy_timeout (5s),
+ *   maps_rbl_reject_code (554), default_rbl_reply, rbl_reply_maps (empty),
  *   smtpd_client_event_limit_exceptions ($mynetworks), smtpd_forbid_bare_newline (normalize),
  *   smtpd_forbid_bare_newline_exclusions ($mynetworks), smtpd_forbid_bare_newline_reject_code (550),
  *   mynetworks, mydestination, relay_domains, smtpd_peername_lookup (yes), default_process_limit (100),
  *   smtpd_client/helo/sender/relay/recipient/data/end_of_data_restrictions, smtpd_delay_reject (yes),
  *   smtpd_helo_required (no), local_recipient_maps, smtpd_reject_unlisted_recipient (yes),
  *   the *_reject_code parameters, local_header_rewrite_clients (permit_inet_interfaces),
- *   inet_interfaces (all), mail_owner (postfix; smtpd -S), smtpd_tls_security_level, smtpd_tls_cert_file,
+ *   inet_interfaces (all), mail_owner (postfix; smtpd -S), smtpd_sasl_auth_enable (no),
+ *   smtpd_sasl_type (cyrus; only dovecot works), smtpd_sasl_path (smtpd), smtpd_sasl_service (smtp),
+ *   smtpd_sasl_security_options (noanonymous), smtpd_sasl_tls_security_options,
+ *   smtpd_sasl_exceptions_networks, smtpd_sasl_authenticated_header (no), broken_sasl_auth_clients (no),
+ *   smtpd_sasl_response_limit (12288), smtpd_client_auth_rate_limit (0), smtpd_tls_auth_only (no),
+ *   smtpd_sender_login_maps, smtpd_tls_security_level, smtpd_tls_cert_file,
  *   smtpd_tls_key_file, smtpd_tls_eccert_file, smtpd_tls_eckey_file, smtpd_tls_chain_files,
  *   smtpd_tls_protocols and smtpd_tls_mandatory_protocols (>=TLSv1), smtpd_tls_ciphers and
  *   smtpd_tls_mandatory_ciphers (medium), smtpd_tls_loglevel (0), smtpd_tls_received_header (no),
@@ -78,8 +99,8 @@
  *
  * SEE ALSO
  *   Postfix smtpd(8), anvil(8), SMTPD_ACCESS_README, access(5); RFC 5321, RFC 2920 (PIPELINING),
- *   RFC 1870 (SIZE), RFC 3207 (STARTTLS), RFC 8314 (implicit TLS), RFC 3030 (CHUNKING),
- *   RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
+ *   RFC 4954 (AUTH), RFC 1870 (SIZE), RFC 3207 (STARTTLS), RFC 8314 (implicit TLS),
+ *   RFC 3030 (CHUNKING), RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
  *   codes); docs/smtpd.md, docs/smtpd-access.md.
  */
 package mta.smtpd;

@@ -41,6 +41,8 @@ class SmtpdLimitsTest {
     static int slowPort;
     static int sleepPort;
     static int floodPort;
+    static int messageRatePort;
+    static int recipientRatePort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +51,8 @@ class SmtpdLimitsTest {
         slowPort = TestSite.freePort();
         sleepPort = TestSite.freePort();
         floodPort = TestSite.freePort();
+        messageRatePort = TestSite.freePort();
+        recipientRatePort = TestSite.freePort();
         site = new TestSite(tmp)
                 .masterCf(String.join("\n",
                         "SMTPD inet n - n - - smtpd",
@@ -58,6 +62,8 @@ class SmtpdLimitsTest {
                         "127.0.0.1:" + sleepPort + " inet n - n - - smtpd -o smtpd_soft_error_limit=2"
                                 + " -o smtpd_error_sleep_time=1s",
                         "127.0.0.1:" + floodPort + " inet n - n - 2000 smtpd",
+                        "127.0.0.1:" + messageRatePort + " inet n - n - - smtpd -o smtpd_client_message_rate_limit=2",
+                        "127.0.0.1:" + recipientRatePort + " inet n - n - - smtpd -o smtpd_client_recipient_rate_limit=3",
                         "pickup unix n - n 60 1 pickup",
                         "qmgr unix n - n 300 1 qmgr",
                         "local unix - n n - - local", ""))
@@ -141,6 +147,76 @@ class SmtpdLimitsTest {
         now[0] += Duration.ofSeconds(121).toNanos();
         a.connect("z");
         assertEquals(2, a.size(), "idle x was dropped; y still has a session");
+    }
+
+    @Test
+    void anvilCountsEachEventKindInItsOwnWindow() {
+        long[] now = {0};
+        Anvil a = new Anvil(Duration.ofSeconds(60), () -> now[0]);
+        assertEquals(1, a.rate(Anvil.Event.MESSAGE, "x"));
+        assertEquals(2, a.rate(Anvil.Event.MESSAGE, "x"));
+        assertEquals(1, a.rate(Anvil.Event.MESSAGE, "y"));
+        assertEquals(new Anvil.Counts(1, 1), a.connect("x"), "connections are counted apart");
+        a.disconnect("x");
+        now[0] += Duration.ofSeconds(30).toNanos();
+        assertEquals(1, a.rate(Anvil.Event.RECIPIENT, "x"), "each kind has its own window");
+        now[0] += Duration.ofSeconds(31).toNanos();
+        assertEquals(1, a.rate(Anvil.Event.MESSAGE, "x"), "the MAIL window has closed");
+        assertEquals(2, a.rate(Anvil.Event.RECIPIENT, "x"), "the RCPT window is still open");
+        now[0] += Duration.ofSeconds(121).toNanos();
+        a.rate(Anvil.Event.MESSAGE, "z");
+        assertEquals(1, a.size(), "idle clients with only closed windows are dropped");
+    }
+
+    @Test
+    void messageRateLimitPerClient() throws Exception {
+        try (Transcript t = Transcript.connectFrom("127.0.0.53", messageRatePort)) {
+            t.expect("220 ");
+            t.send("EHLO client.example").expect("250 ");
+            for (int i = 0; i < 2; i++) {
+                t.send("MAIL FROM:<a@example.test>").expect("250 ");
+                t.send("RSET").expect("250 ");
+            }
+            t.send("MAIL FROM:<a@example.test>").expect("450 4.7.1 Error: too much mail from 127.0.0.53");
+        }
+        // The count follows the client across connections.
+        try (Transcript t = Transcript.connectFrom("127.0.0.53", messageRatePort)) {
+            t.expect("220 ");
+            t.send("MAIL FROM:<a@example.test>").expect("450 4.7.1 Error: too much mail from 127.0.0.53");
+        }
+        sup.awaitLog("warning: Message delivery request rate limit exceeded: 3 from unknown[127.0.0.53] for service 127.0.0.1:"
+                + messageRatePort);
+        try (Transcript t = Transcript.connectFrom("127.0.0.54", messageRatePort)) { // another client
+            t.expect("220 ");
+            t.send("MAIL FROM:<a@example.test>").expect("250 ");
+        }
+        try (Transcript t = Transcript.connect(messageRatePort)) { // mynetworks: exempt
+            t.expect("220 ");
+            for (int i = 0; i < 4; i++) {
+                t.send("MAIL FROM:<a@example.test>").expect("250 ");
+                t.send("RSET").expect("250 ");
+            }
+        }
+    }
+
+    @Test
+    void recipientRateLimitPerClient() throws Exception {
+        try (Transcript t = Transcript.connectFrom("127.0.0.55", recipientRatePort)) {
+            t.expect("220 ");
+            t.send("EHLO client.example").expect("250 ");
+            t.send("MAIL FROM:<a@example.test>").expect("250 ");
+            for (int i = 0; i < 3; i++) t.send("RCPT TO:<root@example.test>").expect("250 ");
+            t.send("RCPT TO:<root@example.test>").expect("450 4.7.1 Error: too many recipients from 127.0.0.55");
+            t.send("DATA").expect("354 ");
+            t.send("Subject: three of four").send(".").expect("250 ");
+        }
+        sup.awaitLog("warning: Recipient address rate limit exceeded: 4 from unknown[127.0.0.55] for service 127.0.0.1:"
+                + recipientRatePort);
+        try (Transcript t = Transcript.connect(recipientRatePort)) { // mynetworks: exempt
+            t.expect("220 ");
+            t.send("MAIL FROM:<a@example.test>").expect("250 ");
+            for (int i = 0; i < 5; i++) t.send("RCPT TO:<root@example.test>").expect("250 ");
+        }
     }
 
     /** A client that sends one byte a second never completes a line: the per-line deadline ends it. */

@@ -1,22 +1,27 @@
-package mta.local;
+package mta.util;
 
 import java.util.Map;
 
 /**
- * LocalExpand - fills {@code $name} variables into forward_path and luser_relay.
+ * MacroExpand - fills {@code $name} variables into a template: the local agent's forward_path and
+ * luser_relay, the SMTP server's default_rbl_reply.
  *
  * <p>Reads and writes nothing. Knows {@code $name}, {@code ${name}}, {@code ${name?value}},
  * {@code ${name?{value}}}, {@code ${name:value}}, {@code ${name:{value}}} and
  * {@code ${name?{value1}:{value2}}}; a name counts as defined when its value is not empty, and
  * {@code $$} is a dollar sign. Characters of a value that are not in the filter
  * ({@code forward_expansion_filter}) become {@code _}, so a crafted address cannot reach outside
- * the intended file name. The variables are {@code user home shell recipient extension domain
- * local recipient_delimiter}.
+ * the intended file name. The caller names the variables.
  */
-final class LocalExpand {
-    private LocalExpand() {}
+public final class MacroExpand {
+    private MacroExpand() {}
 
-    static String expand(String template, Map<String, String> vars, String filter) {
+    /**
+     * Expands {@code template} with {@code vars}; characters of a value outside {@code filter} become {@code _}.
+     *
+     * @throws IllegalArgumentException for an unbalanced bracket
+     */
+    public static String expand(String template, Map<String, String> vars, String filter) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < template.length()) {

@@ -1,0 +1,191 @@
+package mta.smtpd;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import mta.config.ConfigException;
+import mta.dns.DnsException;
+import mta.dns.Resolver;
+import mta.util.MailLog;
+
+/**
+ * SmtpdDnsxl - DNS block and allow lists (DNSBL, RHSBL, DNSWL, RHSWL) for the access restrictions.
+ *
+ * <p>Reads DNS through {@link Resolver}; writes a {@code warning: NAME: RBL lookup error: ...} line
+ * when a list's server fails. A list is named {@code domain} or {@code domain=d.d.d.d}, where each
+ * {@code d} is a number or a pattern in brackets, {@code [2;4]} or {@code [2..11]} or a mix
+ * ({@code [1;3..5]}): with a pattern, only an A record that matches lists the name. The name
+ * asked is the client's reversed address ({@code 2.0.0.127.bl.test}, 32 nibbles for IPv6), or a
+ * domain ({@code example.com.bl.test}): a host name, the HELO name, or the domain of a sender or
+ * recipient address. Domains that are address literals, not valid host names, or end in a numeric
+ * label are never asked about. When a name is listed, its TXT records (joined with
+ * {@code " / "}, at most 500 characters) become the reason of the reply. A failed question
+ * (SERVFAIL, timeout) lists nothing: mail is not refused because a list's server is down.
+ */
+final class SmtpdDnsxl {
+    /** The longest reason taken from TXT records, as Postfix limits it. */
+    private static final int TXT_LIMIT = 500;
+
+    /** The answer about one name: listed (with its reason, maybe empty), not listed, or unknown for now. */
+    sealed interface Result permits Listed, NotListed, Failed {}
+
+    record Listed(String reason) implements Result {}
+
+    record NotListed() implements Result {}
+
+    record Failed() implements Result {}
+
+    static final Result NOT_LISTED = new NotListed();
+    static final Result FAILED = new Failed();
+
+    /**
+     * One list as a restriction names it: the DNS domain and the optional A record pattern.
+     *
+     * @param domain  the list's DNS domain, as replies name it
+     * @param octets  for each of the four octets, the values that match; null without a pattern
+     */
+    record Zone(String domain, boolean[][] octets) {
+
+        /**
+         * Parses {@code domain[=d.d.d.d]}.
+         *
+         * @throws ConfigException for a malformed pattern
+         */
+        static Zone parse(String spec) {
+            int eq = spec.indexOf('=');
+            if (eq < 0) return new Zone(spec.toLowerCase(Locale.ROOT), null);
+            String domain = spec.substring(0, eq).toLowerCase(Locale.ROOT);
+            String pattern = spec.substring(eq + 1);
+            String[] parts = splitOctets(pattern);
+            if (domain.isEmpty() || parts == null || parts.length != 4) throw bad(pattern);
+            boolean[][] octets = new boolean[4][];
+            for (int i = 0; i < 4; i++) {
+                octets[i] = octet(parts[i]);
+                if (octets[i] == null) throw bad(pattern);
+            }
+            return new Zone(domain, octets);
+        }
+
+        /** True when {@code a} is an IPv4 address and the pattern (if any) matches it. */
+        boolean matches(InetAddress a) {
+            if (!(a instanceof Inet4Address)) return false;
+            if (octets == null) return true;
+            byte[] b = a.getAddress();
+            for (int i = 0; i < 4; i++) if (!octets[i][b[i] & 0xff]) return false;
+            return true;
+        }
+
+        private static ConfigException bad(String pattern) {
+            return new ConfigException("RBL reply error: bad address pattern: \"" + pattern + "\"");
+        }
+
+        /** Splits at dots outside brackets; null when brackets do not balance. */
+        private static String[] splitOctets(String s) {
+            List<String> out = new ArrayList<>();
+            int start = 0;
+            boolean inside = false;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '[') {
+                    if (inside) return null;
+                    inside = true;
+                } else if (c == ']') {
+                    if (!inside) return null;
+                    inside = false;
+                } else if (c == '.' && !inside) {
+                    out.add(s.substring(start, i));
+                    start = i + 1;
+                }
+            }
+            if (inside) return null;
+            out.add(s.substring(start));
+            return out.toArray(new String[0]);
+        }
+
+        /** {@code 7}, or {@code [2;4..6]}: the matching values of one octet; null when malformed. */
+        private static boolean[] octet(String text) {
+            boolean[] set = new boolean[256];
+            if (!(text.startsWith("[") && text.endsWith("]"))) {
+                int v = number(text);
+                if (v < 0) return null;
+                set[v] = true;
+                return set;
+            }
+            String inner = text.substring(1, text.length() - 1);
+            if (inner.isEmpty()) return null;
+            for (String item : inner.split(";", -1)) {
+                int dots = item.indexOf("..");
+                int lo = number(dots < 0 ? item : item.substring(0, dots));
+                int hi = dots < 0 ? lo : number(item.substring(dots + 2));
+                if (lo < 0 || hi < lo) return null;
+                for (int v = lo; v <= hi; v++) set[v] = true;
+            }
+            return set;
+        }
+
+        private static int number(String s) {
+            if (s.isEmpty() || s.length() > 3) return -1;
+            for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return -1;
+            int v = Integer.parseInt(s);
+            return v <= 255 ? v : -1;
+        }
+    }
+
+    private final Resolver resolver;
+    private final MailLog.Channel log;
+
+    SmtpdDnsxl(Resolver resolver, MailLog.Channel log) {
+        this.resolver = resolver;
+        this.log = log;
+    }
+
+    /** Is the client address listed under {@code zone}? */
+    Result address(InetAddress client, Zone zone) {
+        return lookup(SmtpdDns.reversed(client) + "." + zone.domain(), zone);
+    }
+
+    /**
+     * Is the domain of {@code what} listed under {@code zone}? {@code what} is a host name or an
+     * address, whose domain is the part after the last {@code @}.
+     */
+    Result domain(String what, Zone zone) {
+        int at = what.lastIndexOf('@');
+        String domain = (at < 0 ? what : what.substring(at + 1)).toLowerCase(Locale.ROOT);
+        if (domain.endsWith(".")) domain = domain.substring(0, domain.length() - 1);
+        if (domain.isEmpty() || domain.startsWith("[") || !SmtpdHostnames.isValid(domain)) return NOT_LISTED;
+        String last = domain.substring(domain.lastIndexOf('.') + 1);
+        if (last.chars().allMatch(Character::isDigit)) return NOT_LISTED; // no IP-like queries
+        return lookup(domain + "." + zone.domain(), zone);
+    }
+
+    private Result lookup(String query, Zone zone) {
+        List<InetAddress> answer;
+        try {
+            answer = resolver.addresses(query);
+        } catch (DnsException e) {
+            if (!e.isTemporary()) return NOT_LISTED;
+            log.warn(query + ": RBL lookup error: " + e.getMessage());
+            return FAILED;
+        }
+        if (answer.stream().noneMatch(zone::matches)) return NOT_LISTED;
+        return new Listed(reason(query));
+    }
+
+    /** The TXT records of a listed name, joined; empty when there are none (or DNS fails now). */
+    private String reason(String query) {
+        List<String> txt;
+        try {
+            txt = resolver.txt(query);
+        } catch (DnsException e) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < txt.size() && sb.length() < TXT_LIMIT; i++) {
+            if (i > 0) sb.append(" / ");
+            sb.append(txt.get(i));
+        }
+        return sb.length() > TXT_LIMIT ? sb.substring(0, TXT_LIMIT) : sb.toString();
+    }
+}

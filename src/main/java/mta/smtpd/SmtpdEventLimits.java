@@ -1,0 +1,43 @@
+package mta.smtpd;
+
+import mta.mail.Reply;
+
+/**
+ * SmtpdEventLimits - the per-client message, recipient and AUTH rate limits, counted by {@link Anvil}.
+ *
+ * <p>Reads {@code smtpd_client_message_rate_limit} (MAIL FROM commands),
+ * {@code smtpd_client_recipient_rate_limit} (RCPT TO commands) and
+ * {@code smtpd_client_auth_rate_limit} (AUTH commands) per {@code anvil_rate_time_unit};
+ * clients in {@code smtpd_client_event_limit_exceptions} are not counted, and 0 means no limit.
+ * Writes a {@code warning: ... rate limit exceeded: N from name[addr] for service NAME} line when
+ * a client goes over, and the session answers with a 450 reply, as Postfix's smtpd does.
+ */
+final class SmtpdEventLimits {
+    private SmtpdEventLimits() {}
+
+    /** Counts one {@code event} of the session's client; the refusal when it is over its limit, else null. */
+    static Reply check(SmtpdSession s, Anvil.Event event) {
+        SmtpdSettings settings = s.settings;
+        int limit = switch (event) {
+            case MESSAGE -> settings.messageRateLimit();
+            case RECIPIENT -> settings.recipientRateLimit();
+            case AUTH -> settings.sasl().rateLimit();
+        };
+        SmtpdState.Client c = s.state.client;
+        if (limit <= 0 || SmtpdSettings.matches(settings.eventLimitExceptions(), c.address)) return null;
+        int rate = s.server().anvil().rate(event, c.addressText);
+        if (rate <= limit) return null;
+        String what = switch (event) {
+            case MESSAGE -> "Message delivery request";
+            case RECIPIENT -> "Recipient address";
+            case AUTH -> "AUTH command";
+        };
+        s.log.warn(what + " rate limit exceeded: " + rate + " from " + c.label() + " for service "
+                + s.server().serviceName());
+        return switch (event) {
+            case MESSAGE -> new Reply(450, "4.7.1", "Error: too much mail from " + c.addressText);
+            case RECIPIENT -> new Reply(450, "4.7.1", "Error: too many recipients from " + c.addressText);
+            case AUTH -> new Reply(450, "4.7.1", "Error: too many AUTH commands from " + c.addressText);
+        };
+    }
+}

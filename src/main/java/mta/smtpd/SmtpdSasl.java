@@ -1,0 +1,279 @@
+package mta.smtpd;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import mta.config.Cidr;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.Params;
+import mta.mail.Reply;
+import mta.util.LineReader;
+
+/**
+ * SmtpdSasl - the SMTP AUTH command (RFC 4954) and the EHLO AUTH keyword, as Postfix's smtpd_sasl_glue and _proto.
+ *
+ * <p>Reads the smtpd_sasl_* parameters ({@link Settings}, checked once per listener) and, per
+ * session, talks to Dovecot through an {@link XsaslDovecot} connection opened when EHLO first
+ * needs the mechanism list and closed with the session. {@link #authCmd} relays 334 challenges
+ * and the client's base64 answers between the client and Dovecot until Dovecot says OK
+ * ({@code 235 2.7.0}, and {@code state.client.sasl} is set) or FAIL ({@code 535 5.7.8}, logged as
+ * {@code warning: host[ip]: SASL PLAIN authentication failed: reason, sasl_username=name}). The
+ * client's responses are never decoded, logged or kept. AUTH commands count towards
+ * smtpd_client_auth_rate_limit through {@link Anvil}.
+ */
+final class SmtpdSasl {
+    /** The SASL parameters of one listener. */
+    record Settings(boolean enabled, String endpoint, String service, Set<String> options, Set<String> tlsOptions,
+                    List<Cidr> exceptions, boolean brokenClients, int responseLimit, boolean tlsAuthOnly,
+                    boolean authenticatedHeader, int rateLimit) {
+
+        /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot */
+        static Settings from(Config c) {
+            boolean enabled = c.bool(Params.SMTPD_SASL_AUTH_ENABLE);
+            String type = c.str(Params.SMTPD_SASL_TYPE).strip();
+            if (enabled && !type.equalsIgnoreCase("dovecot")) {
+                throw new ConfigException("unsupported SASL server implementation: " + type
+                        + " (smtpd_sasl_type = dovecot is the only one supported)");
+            }
+            String path = c.str(Params.SMTPD_SASL_PATH).strip();
+            if (!path.startsWith("inet:") && !Path.of(path.startsWith("unix:") ? path.substring(5) : path).isAbsolute()) {
+                path = Path.of(c.str(Params.QUEUE_DIRECTORY)).resolve(path.startsWith("unix:") ? path.substring(5) : path)
+                        .toString();
+            }
+            List<Cidr> exceptions = new ArrayList<>();
+            for (String n : c.list(Params.SMTPD_SASL_EXCEPTIONS_NETWORKS)) {
+                try {
+                    exceptions.add(Cidr.parse(n));
+                } catch (RuntimeException e) {
+                    throw new ConfigException("smtpd_sasl_exceptions_networks: bad network/mask: " + n);
+                }
+            }
+            return new Settings(enabled, path, c.str(Params.SMTPD_SASL_SERVICE).strip(),
+                    options(c.list(Params.SMTPD_SASL_SECURITY_OPTIONS)),
+                    options(c.list(Params.SMTPD_SASL_TLS_SECURITY_OPTIONS)), List.copyOf(exceptions),
+                    c.bool(Params.BROKEN_SASL_AUTH_CLIENTS), c.integer(Params.SMTPD_SASL_RESPONSE_LIMIT),
+                    c.bool(Params.SMTPD_TLS_AUTH_ONLY), c.bool(Params.SMTPD_SASL_AUTHENTICATED_HEADER),
+                    c.integer(Params.SMTPD_CLIENT_AUTH_RATE_LIMIT));
+        }
+
+        private static Set<String> options(List<String> words) {
+            Set<String> out = new java.util.HashSet<>();
+            for (String w : words) out.add(w.toLowerCase(Locale.ROOT));
+            return Set.copyOf(out);
+        }
+    }
+
+    private static final Pattern BASE64 = Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
+
+    private final SmtpdSession s;
+    private final Settings settings;
+    private XsaslDovecot dovecot;
+
+    SmtpdSasl(SmtpdSession session, Settings settings) {
+        this.s = session;
+        this.settings = settings;
+    }
+
+    /** True when this session may use AUTH at all: enabled, and not the stand-alone server of sendmail -bs. */
+    private boolean active() {
+        return settings.enabled() && !(s.server() instanceof SmtpdStdio);
+    }
+
+    /** The EHLO lines for AUTH: {@code AUTH PLAIN LOGIN}, and {@code AUTH=PLAIN LOGIN} for broken clients; maybe none. */
+    List<String> ehloKeywords() {
+        SmtpdState.Client c = s.state.client;
+        if (!active() || SmtpdSettings.matches(settings.exceptions(), c.address)) return List.of();
+        if (settings.tlsAuthOnly() && c.tls == null) return List.of();
+        List<String> mechs = mechanisms();
+        if (mechs.isEmpty()) return List.of();
+        String list = String.join(" ", mechs);
+        return settings.brokenClients() ? List.of("AUTH " + list, "AUTH=" + list) : List.of("AUTH " + list);
+    }
+
+    /** Dovecot's mechanisms that the security options (TLS or plain) allow; empty when Dovecot cannot be reached. */
+    private List<String> mechanisms() {
+        if (dovecot == null && !open()) return List.of();
+        Set<String> opts = s.state.client.tls != null ? settings.tlsOptions() : settings.options();
+        List<String> out = new ArrayList<>();
+        for (XsaslDovecot.Mechanism m : dovecot.mechanisms()) {
+            Set<String> p = m.properties();
+            if (opts.contains("noplaintext") && p.contains("plaintext")) continue;
+            if (opts.contains("noanonymous") && p.contains("anonymous")) continue;
+            if (opts.contains("nodictionary") && p.contains("dictionary")) continue;
+            if (opts.contains("noactive") && p.contains("active")) continue;
+            if (opts.contains("forward_secrecy") && !p.contains("forward-secrecy")) continue;
+            if (opts.contains("mutual_auth") && !p.contains("mutual-auth")) continue;
+            out.add(m.name());
+        }
+        return out;
+    }
+
+    private boolean open() {
+        try {
+            SocketAddress a = XsaslDovecot.address(settings.endpoint());
+            dovecot = XsaslDovecot.connect(a);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            s.log.warn("SASL: Connect to Dovecot auth socket '" + settings.endpoint() + "' failed: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Ends the Dovecot conversation (after an unfinished exchange, and when the session ends). */
+    void close() {
+        if (dovecot == null) return;
+        try {
+            dovecot.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        dovecot = null;
+    }
+
+    /** {@code AUTH mechanism [initial-response]} */
+    void authCmd(String arg) throws IOException {
+        SmtpdState st = s.state;
+        if (st.client.helo == null && s.settings.heloRequired()) {
+            s.fail("auth", Reply.BAD_SEQUENCE_HELO);
+            return;
+        }
+        if (!active()) {
+            s.fail("auth", new Reply(503, "5.5.1", "Error: authentication not enabled"));
+            return;
+        }
+        if (st.tx.sender != null) {
+            s.fail("auth", new Reply(503, "5.5.1", "Error: MAIL transaction in progress"));
+            return;
+        }
+        if (settings.tlsAuthOnly() && st.client.tls == null) {
+            s.fail("auth", new Reply(504, "5.5.4", "Encryption required for requested authentication mechanism"));
+            return;
+        }
+        if (st.client.sasl != null) {
+            s.fail("auth", new Reply(503, "5.5.1", "Error: already authenticated"));
+            return;
+        }
+        String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
+        if (w.length < 1 || w.length > 2) {
+            s.fail("auth", Reply.syntax("AUTH mechanism"));
+            return;
+        }
+        Reply overLimit = SmtpdEventLimits.check(s, Anvil.Event.AUTH);
+        if (overLimit != null) {
+            s.fail("auth", overLimit);
+            return;
+        }
+        String mech = printable(w[0]);
+        String initial = w.length == 2 ? w[1] : null;
+        authenticate(mech, initial);
+    }
+
+    /** The exchange with Dovecot; the reply ends the command. */
+    private void authenticate(String mech, String initial) throws IOException {
+        SmtpdState.Client c = s.state.client;
+        String failure = null;
+        String user = null;
+        XsaslDovecot.Step step = null;
+        if (!mechanisms().stream().anyMatch(m -> m.equalsIgnoreCase(mech))) {
+            if (dovecot == null) {
+                s.fail("auth", temporary("Can't connect to authentication server"));
+                return;
+            }
+            failure = "Invalid authentication mechanism";
+        } else if (initial != null && !initial.equals("=") && !BASE64.matcher(initial).matches()) {
+            failure = "Invalid base64 data in initial response";
+        } else {
+            try {
+                step = dovecot.start(mech, initial == null ? null : initial.equals("=") ? "" : initial,
+                        settings.service(), null, c.addressText, c.tls != null);
+            } catch (IOException e) {
+                lostDovecot();
+                return;
+            }
+        }
+        String lastChallenge = null;
+        while (step != null && step.kind() == XsaslDovecot.Kind.CONTINUE) {
+            lastChallenge = step.data();
+            s.chat.reply(new Reply(334, "", step.data()));
+            s.chat.flush();
+            if (!s.chat.next(settings.responseLimit())) {
+                s.state.count("auth", false); // the disconnect line shows auth=0/1
+                throw new EOFException("lost connection during AUTH");
+            }
+            LineReader in = s.chat.reader();
+            if (in.end() == LineReader.End.TOO_LONG) {
+                while (in.end() == LineReader.End.TOO_LONG && s.chat.next(settings.responseLimit())) {
+                    // discard the rest of the line
+                }
+                close();
+                s.fail("auth", new Reply(500, "5.5.6", "SASL response limit exceeded"));
+                return;
+            }
+            String response = in.text().strip();
+            if (response.equals("*")) {
+                close();
+                s.log.warn(c.label() + ": SASL " + mech + " authentication aborted");
+                s.fail("auth", new Reply(501, "5.7.0", "Authentication aborted"));
+                return;
+            }
+            if (!BASE64.matcher(response).matches()) {
+                close(); // Dovecot still waits for an answer: start afresh next time
+                failure = "Invalid base64 data in continued response";
+                step = null;
+                break;
+            }
+            try {
+                step = dovecot.next(response);
+            } catch (IOException e) {
+                lostDovecot();
+                return;
+            }
+        }
+        if (step != null && step.kind() == XsaslDovecot.Kind.OK) {
+            c.sasl = new SmtpdState.Sasl(mech, printable(step.user()));
+            s.ok("auth", new Reply(235, "2.7.0", "Authentication successful"));
+            return;
+        }
+        if (step != null) {
+            user = step.user();
+            failure = step.data() != null ? step.data()
+                    : lastChallenge != null && !lastChallenge.isEmpty() ? lastChallenge : "authentication failure";
+        }
+        failure = printable(failure);
+        s.log.warn(c.label() + ": SASL " + mech + " authentication failed: " + failure
+                + ", sasl_username=" + (user != null ? printable(user) : "(unavailable)"));
+        if (step != null && step.kind() == XsaslDovecot.Kind.TEMPORARY) {
+            s.fail("auth", temporary(failure));
+        } else {
+            s.fail("auth", new Reply(535, "5.7.8", "Error: authentication failed: " + failure));
+        }
+    }
+
+    private void lostDovecot() throws IOException {
+        close();
+        s.log.warn(s.state.client.label() + ": SASL authentication failed: Connection lost to authentication server");
+        s.fail("auth", temporary("Connection lost to authentication server"));
+    }
+
+    private static Reply temporary(String why) {
+        return new Reply(454, "4.7.0", "Temporary authentication failure: " + why);
+    }
+
+    /** Control characters and non-ASCII bytes become '?', as Postfix's printable(). */
+    static String printable(String v) {
+        if (v == null) return null;
+        StringBuilder sb = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            sb.append(ch < 0x20 || ch == 0x7f ? '?' : ch);
+        }
+        return sb.toString();
+    }
+}
