@@ -381,11 +381,36 @@ public final class Params {
     // --- TLS and SASL
     static { section("TLS and SASL"); }
     public static final Param SMTPD_TLS_SECURITY_LEVEL = def(Param.string("smtpd_tls_security_level", "",
-            "TLS in the SMTP server: empty or none, may (offer STARTTLS), encrypt (require it)." + NOT_YET));
+            "TLS in the SMTP server: empty or none, may (offer STARTTLS), encrypt (require it before MAIL)."));
     public static final Param SMTPD_TLS_CERT_FILE = def(Param.path("smtpd_tls_cert_file", "",
-            "The SMTP server's certificate file, in PEM format." + NOT_YET));
+            "The SMTP server's RSA certificate (and its chain), in PEM format."));
     public static final Param SMTPD_TLS_KEY_FILE = def(Param.path("smtpd_tls_key_file", "$smtpd_tls_cert_file",
-            "The SMTP server's private key file, in PEM format." + NOT_YET));
+            "The private key of smtpd_tls_cert_file, in PEM format (PKCS#8, PKCS#1 or SEC1; not encrypted)."));
+    public static final Param SMTPD_TLS_ECCERT_FILE = def(Param.path("smtpd_tls_eccert_file", "",
+            "The SMTP server's ECDSA certificate (and its chain), in PEM format."));
+    public static final Param SMTPD_TLS_ECKEY_FILE = def(Param.path("smtpd_tls_eckey_file", "$smtpd_tls_eccert_file",
+            "The private key of smtpd_tls_eccert_file, in PEM format."));
+    public static final Param SMTPD_TLS_CHAIN_FILES = def(Param.list("smtpd_tls_chain_files", "",
+            "PEM files each holding a private key followed by its certificate chain; when set, the cert/key"
+            + " parameters are ignored."));
+    public static final Param SMTPD_TLS_PROTOCOLS = def(Param.list("smtpd_tls_protocols", ">=TLSv1",
+            "TLS protocols for opportunistic TLS (level may): \"!SSLv3, !TLSv1\" or \">=TLSv1.2\"; the JDK's own"
+            + " limits still apply."));
+    public static final Param SMTPD_TLS_MANDATORY_PROTOCOLS = def(Param.list("smtpd_tls_mandatory_protocols", ">=TLSv1",
+            "TLS protocols at level encrypt, same syntax as smtpd_tls_protocols."));
+    public static final Param SMTPD_TLS_CIPHERS = def(Param.string("smtpd_tls_ciphers", "medium",
+            "Cipher grade for opportunistic TLS: export, low, medium (the JDK's default suites) or high"
+            + " (AEAD suites only); null (unencrypted suites) is refused by the JDK."));
+    public static final Param SMTPD_TLS_MANDATORY_CIPHERS = def(Param.string("smtpd_tls_mandatory_ciphers", "medium",
+            "Cipher grade at level encrypt, as smtpd_tls_ciphers."));
+    public static final Param SMTPD_TLS_LOGLEVEL = def(Param.integer("smtpd_tls_loglevel", "0", 0, 4,
+            "SMTP server TLS logging: 0 none, 1 or more a summary line per TLS handshake."));
+    public static final Param SMTPD_TLS_RECEIVED_HEADER = def(Param.bool("smtpd_tls_received_header", "no",
+            "Record the TLS protocol and cipher in the Received: header."));
+    public static final Param SMTPD_TLS_WRAPPERMODE = def(Param.bool("smtpd_tls_wrappermode", "no",
+            "Implicit TLS: the handshake comes before the greeting (the smtps/submissions port 465, set with -o)."));
+    public static final Param SMTPD_STARTTLS_TIMEOUT = def(Param.time("smtpd_starttls_timeout",
+            "${stress?{10}:{300}}s", 's', 1, 100 * DAY, "The longest a TLS handshake in the SMTP server may take."));
     public static final Param SMTPD_TLS_AUTH_ONLY = def(Param.bool("smtpd_tls_auth_only", "no",
             "Offer AUTH only after STARTTLS; before it AUTH is refused with 504 5.5.4."));
     public static final Param SMTP_TLS_SECURITY_LEVEL = def(Param.string("smtp_tls_security_level", "",

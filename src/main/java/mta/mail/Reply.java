@@ -28,6 +28,10 @@ public record Reply(int code, String dsn, String text) {
     public static final Reply BARE_LF = new Reply(550, "5.5.2", "Error: bare <LF> received");
     public static final Reply BAD_UTF8 = new Reply(500, "5.5.2", "Error: bad UTF-8 syntax");
     public static final Reply NOT_IMPLEMENTED = new Reply(502, "5.5.1", "Error: command not implemented");
+    public static final Reply READY_TO_START_TLS = new Reply(220, "2.0.0", "Ready to start TLS");
+    public static final Reply TLS_ALREADY_ACTIVE = new Reply(554, "5.5.1", "Error: TLS already active");
+    public static final Reply TLS_NOT_AVAILABLE = new Reply(454, "4.7.0", "TLS not available due to local problem");
+    public static final Reply STARTTLS_FIRST = new Reply(530, "5.7.0", "Must issue a STARTTLS command first");
     public static final Reply VRFY_DISABLED = new Reply(502, "5.5.1", "VRFY command is disabled");
     public static final Reply SIZE_EXCEEDS_LIMIT = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
     public static final Reply NEED_SMTPUTF8 = new Reply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 import mta.util.TimedInputStream;
 
 /**
@@ -22,9 +23,10 @@ import mta.util.TimedInputStream;
  * @param client      the client's IP address
  * @param readTimeout sets the longest wait of the next reads, in milliseconds
  * @param closer      ends the connection
+ * @param socket      the TCP socket, which STARTTLS can layer TLS over; null on standard streams
  */
 record SmtpdConnection(InputStream in, OutputStream out, InetAddress client, ReadTimeout readTimeout,
-                       Closeable closer) implements Closeable {
+                       Closeable closer, Socket socket) implements Closeable {
 
     /** Sets the longest wait of a read, in milliseconds (a positive number). */
     @FunctionalInterface
@@ -36,7 +38,12 @@ record SmtpdConnection(InputStream in, OutputStream out, InetAddress client, Rea
     static SmtpdConnection of(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
         return new SmtpdConnection(socket.getInputStream(), socket.getOutputStream(), socket.getInetAddress(),
-                socket::setSoTimeout, socket);
+                socket::setSoTimeout, socket, socket);
+    }
+
+    /** The same client over {@code tls}, a TLS socket layered over {@link #socket} (STARTTLS, wrapper mode). */
+    SmtpdConnection overTls(SSLSocket tls) throws IOException {
+        return new SmtpdConnection(tls.getInputStream(), tls.getOutputStream(), client, tls::setSoTimeout, tls, tls);
     }
 
     /** A client on plain streams (standard input and output), known by the address {@code client}. */
@@ -45,7 +52,7 @@ record SmtpdConnection(InputStream in, OutputStream out, InetAddress client, Rea
             try (in; out) {
                 out.flush();
             }
-        });
+        }, null);
     }
 
     @Override

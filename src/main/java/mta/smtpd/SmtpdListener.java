@@ -34,6 +34,7 @@ public final class SmtpdListener implements SmtpdServer {
     private final CleanupService cleanup;
     private final Resolver resolver;
     private volatile SmtpdCheck check;
+    private volatile SmtpdTls tls;
     private final ServerSocket server;
     private final Semaphore permits;
     private final Anvil anvil;
@@ -84,7 +85,9 @@ public final class SmtpdListener implements SmtpdServer {
     public void reconfigure(Config config) {
         SmtpdSettings s = SmtpdSettings.from(config);
         MailLog.Channel channel = mailLog.channel(s.syslogName(), "smtpd");
+        SmtpdTls t = SmtpdTls.from(config, channel); // the keys are loaded here, once per configuration
         this.check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
+        this.tls = t;
         this.log = channel;
         this.settings = s;
     }
@@ -183,6 +186,11 @@ public final class SmtpdListener implements SmtpdServer {
     @Override
     public SmtpdCheck check() {
         return check;
+    }
+
+    @Override
+    public SmtpdTls tls() {
+        return tls;
     }
 
     /**

@@ -29,6 +29,11 @@ interface SmtpdServer {
     /** True while the server is shutting down: sessions say 421 and end. */
     boolean isStopping();
 
+    /** The TLS settings and server keys; TLS is off unless a listener says otherwise. */
+    default SmtpdTls tls() {
+        return SmtpdTls.OFF;
+    }
+
     /** The facts about the client at {@code address}: its name and whether it is in mynetworks. */
     SmtpdState.Client identify(InetAddress address);
 }

@@ -21,10 +21,13 @@ import mta.util.MailLog;
  * the connection limits and the small handlers; the mail transaction (MAIL, RCPT, DATA, BDAT) is
  * in {@link SmtpdTransaction}. Logs {@code connect from}, {@code improper command pipelining},
  * {@code lost connection after}, {@code timeout after}, {@code too many errors after} and
- * {@code disconnect from} with the command counters, in Postfix's words.
+ * {@code disconnect from} with the command counters, in Postfix's words. TLS (STARTTLS, or
+ * wrapper mode before the greeting) is {@link SmtpdTls}; this class swaps the connection and the
+ * chat for ones over the TLS socket and forgets what the client said before.
  */
 final class SmtpdSession implements Runnable {
-    private final SmtpdConnection connection;
+    /** Replaced once by the TLS connection over the same socket (STARTTLS, wrapper mode). */
+    private SmtpdConnection connection;
     private final SmtpdServer server;
     final SmtpdSettings settings;
     final MailLog.Channel log;
@@ -71,6 +74,7 @@ final class SmtpdSession implements Runnable {
             counted = !SmtpdSettings.matches(settings.eventLimitExceptions(), state.client.address)
                     && (settings.connectionCountLimit() > 0 || settings.connectionRateLimit() > 0);
             if (counted && !admit()) return;
+            if (server.tls().wrapperMode() && !wrapperHandshake()) return;
             checkPipelining();
             Reply denied = server.check().connect(state);
             chat.reply(denied != null ? denied : new Reply(220, "", settings.banner()));
@@ -124,9 +128,43 @@ final class SmtpdSession implements Runnable {
         return false;
     }
 
+    /** smtpd_tls_wrappermode: TLS before the greeting, on this session's thread; false when it failed. */
+    private boolean wrapperHandshake() throws IOException {
+        if (!server.tls().available()) {
+            log.warn("Wrapper-mode request dropped from " + state.client.label() + " for service "
+                    + server.serviceName() + ". TLS context initialization failed. For details see earlier"
+                    + " warnings in your logs.");
+            return false;
+        }
+        startTls();
+        return true;
+    }
+
+    /**
+     * Runs the TLS handshake on the connection's socket, then rebuilds the chat over the TLS
+     * streams. Whatever the client sent in the clear after STARTTLS sits in the old chat's buffer
+     * and is dropped with it: it is never read as a command (the STARTTLS command injection).
+     */
+    private void startTls() throws IOException {
+        if (connection.socket() == null) throw new IOException("TLS needs a socket");
+        javax.net.ssl.SSLSocket ssl;
+        try {
+            ssl = server.tls().handshake(connection.socket());
+        } catch (IOException e) {
+            log.warn("TLS library problem: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            // not a SocketTimeoutException: nothing may be written in the clear now
+            throw new IOException("TLS handshake failed", e);
+        }
+        connection = connection.overTls(ssl);
+        chat = new SmtpdChat(connection, settings.timeout());
+        state.client.tls = SmtpdTls.describe(ssl);
+        String summary = server.tls().summary(state.client);
+        if (summary != null) log.info(summary);
+    }
+
     private void commandLoop() throws IOException {
-        LineReader in = chat.reader();
         while (!quit) {
+            LineReader in = chat.reader(); // a new one after STARTTLS
             checkPipelining();
             if (!chat.next(settings.lineLengthLimit())) {
                 log.info("lost connection after " + state.whereText() + " from " + state.client.label());
@@ -214,6 +252,10 @@ final class SmtpdSession implements Runnable {
             return;
         }
         state.where = cmd.verb;
+        if (!cmd.preTls && state.client.tls == null && server.tls().required()) {
+            fail(cmd.verb.toLowerCase(java.util.Locale.ROOT), Reply.STARTTLS_FIRST);
+            return;
+        }
         cmd.handler.handle(this, arg);
     }
 
@@ -302,7 +344,8 @@ final class SmtpdSession implements Runnable {
         lines.add("PIPELINING");
         lines.add(settings.messageSizeLimit() > 0 ? "SIZE " + settings.messageSizeLimit() : "SIZE");
         if (!settings.vrfyDisabled()) lines.add("VRFY");
-        // ETRN would follow here, STARTTLS after it, once they are implemented.
+        // ETRN would follow here (not offered: no fast flush service).
+        if (server.tls().offersStarttls() && state.client.tls == null) lines.add("STARTTLS");
         lines.addAll(sasl.ehloKeywords());
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("8BITMIME");
@@ -311,6 +354,36 @@ final class SmtpdSession implements Runnable {
         lines.add("CHUNKING");
         state.count("ehlo", true);
         chat.reply(250, lines);
+    }
+
+    /**
+     * starttls_cmd - process STARTTLS command (RFC 3207): {@code 220 2.0.0 Ready to start TLS},
+     * the handshake, then a fresh start: the client's HELO/EHLO and any transaction are forgotten.
+     */
+    void starttlsCmd(String arg) throws IOException {
+        if (!arg.isEmpty()) {
+            fail("starttls", Reply.syntax("STARTTLS"));
+        } else if (state.client.tls != null) {
+            fail("starttls", Reply.TLS_ALREADY_ACTIVE);
+        } else if (!server.tls().starttlsEnabled() || connection.socket() == null) {
+            fail("starttls", Reply.NOT_IMPLEMENTED);
+        } else if (!server.tls().available()) {
+            fail("starttls", Reply.TLS_NOT_AVAILABLE);
+        } else {
+            checkPipelining(); // logs a client that did not wait for the 220; its bytes are dropped below
+            chat.reply(Reply.READY_TO_START_TLS);
+            chat.flush();
+            try {
+                startTls();
+            } catch (IOException e) {
+                state.count("starttls", false);
+                throw e;
+            }
+            state.count("starttls", true);
+            state.resetTransaction();
+            state.client.helo = null;
+            state.client.esmtp = false;
+        }
     }
 
     /** smtpd_sasl_auth_cmd - process AUTH command (RFC 4954) */
@@ -391,6 +464,7 @@ final class SmtpdSession implements Runnable {
         StringBuilder sb = new StringBuilder("Commands:");
         for (SmtpdCommand c : SmtpdCommand.values()) {
             if (c == SmtpdCommand.ETRN || (c == SmtpdCommand.VRFY && settings.vrfyDisabled())) continue;
+            if (c == SmtpdCommand.STARTTLS && !(server.tls().offersStarttls() && state.client.tls == null)) continue;
             if (c == SmtpdCommand.AUTH && !settings.sasl().enabled()) continue;
             sb.append(' ').append(c.verb);
         }

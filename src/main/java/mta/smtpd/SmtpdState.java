@@ -112,7 +112,8 @@ final class SmtpdState {
      */
     String protocol() {
         String p = client.protocol;
-        if (client.esmtp) p += (client.tls != null ? "S" : "") + (client.sasl != null ? "A" : "");
+        // for ESMTP only, as in Postfix; a client that has not said EHLO again after STARTTLS still counts
+        if (p.equals("ESMTP")) p += (client.tls != null ? "S" : "") + (client.sasl != null ? "A" : "");
         return tx.smtputf8 ? "UTF8" + p : p;
     }
 

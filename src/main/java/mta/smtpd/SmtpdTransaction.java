@@ -298,6 +298,10 @@ final class SmtpdTransaction {
         String ip = st.client.address instanceof java.net.Inet6Address ? "IPv6:" + st.client.addressText
                 : st.client.addressText;
         lines.add("Received: from " + helo + " (" + st.client.name + " [" + ip + "])");
+        if (st.client.tls != null && s.server().tls().receivedHeader()) {
+            lines.add("\t(using " + SmtpdTls.usingText(st.client.tls) + ")");
+            lines.add("\t(No client certificate requested)");
+        }
         if (st.client.sasl != null && s.settings.sasl().authenticatedHeader()) {
             lines.add("\t(Authenticated sender: " + st.client.sasl.username() + ")");
         }

@@ -3,8 +3,8 @@
  *   smtpd - SMTP server
  *
  * SUMMARY
- *   Receives mail over SMTP (RFC 5321) with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, DSN,
- *   SMTPUTF8 and CHUNKING, and hands each message to cleanup.
+ *   Receives mail over SMTP (RFC 5321) with PIPELINING, SIZE, STARTTLS, 8BITMIME,
+ *   ENHANCEDSTATUSCODES, DSN, SMTPUTF8 and CHUNKING, and hands each message to cleanup.
  *
  * DESCRIPTION
  *   {@link mta.smtpd.SmtpdListener} binds one master.cf {@code inet} address; a platform thread
@@ -19,7 +19,7 @@
  *   pipelining clients), looks the verb up in the command table {@link mta.smtpd.SmtpdCommand}
  *   and runs its handler ({@code heloCmd}, {@code ehloCmd}, {@code mailCmd}, {@code rcptCmd},
  *   {@code dataCmd}, {@code bdatCmd}, {@code rsetCmd}, {@code noopCmd}, {@code vrfyCmd},
- *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}, {@code authCmd}). Per-connection and per-transaction state
+ *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}, {@code starttlsCmd}, {@code authCmd}). Per-connection and per-transaction state
  *   live in {@link mta.smtpd.SmtpdState}. The mail transaction is {@link mta.smtpd.SmtpdTransaction}:
  *   {@link mta.smtpd.SmtpdParams} checks the ESMTP parameters of MAIL and RCPT (SIZE, BODY,
  *   SMTPUTF8, RET, ENVID, NOTIFY, ORCPT), {@link mta.smtpd.SmtpdCheck} evaluates the access
@@ -33,8 +33,13 @@
  *   stream (only CRLF.CRLF ends it, per {@code smtpd_forbid_bare_newline}), {@link mta.smtpd.SmtpdBdat}
  *   the BDAT chunks; the commit forces the queue file to disk before
  *   {@code 250 2.0.0 Ok: queued as QID}. Errors count towards the soft limit (replies slowed by
- *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). STARTTLS has a
- *   reserved row in the command table; ETRN is answered but not offered (no fast flush service).
+ *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). {@link mta.smtpd.SmtpdTls}
+ *   holds a listener's TLS settings and its SSLContext (built once per configuration from the PEM
+ *   files, through {@link mta.tls}); {@code starttlsCmd} runs the handshake over the session's
+ *   socket (in wrapper mode it runs before the greeting), swaps the connection and chat for TLS
+ *   ones, dropping any clear-text input sent after STARTTLS, and forgets HELO and the transaction;
+ *   at level encrypt the commands not marked {@code preTls} in the command table get 530 before
+ *   TLS. ETRN is answered but not offered (no fast flush service).
  *   AUTH (RFC 4954) is {@link mta.smtpd.SmtpdSasl}: EHLO offers the mechanisms Dovecot announces
  *   (filtered by smtpd_sasl_security_options), and the 334 exchange is relayed to Dovecot's
  *   authentication service through {@link mta.smtpd.XsaslDovecot} (protocol 1.x over a
@@ -55,7 +60,7 @@
  *   The client connection (or standard input, smtpd -S), after a PROXY header when configured;
  *   DNS (PTR, A/AAAA, MX, A and TXT of block and allow lists); access tables; rbl_reply_maps;
  *   local_recipient_maps (/etc/passwd, aliases); Dovecot's auth socket (smtpd_sasl_path);
- *   smtpd_sender_login_maps.
+ *   smtpd_sender_login_maps; the TLS certificate and key PEM files.
  *
  * WRITES
  *   Replies to the client; queue files through cleanup (with the DSN records {@code n} and {@code o}
@@ -63,7 +68,8 @@
  *   reject, improper command pipelining, lost connection after, timeout after, too many errors
  *   after, connection, message and recipient rate limit warnings, haproxy read warnings, RBL
  *   lookup errors, SASL authentication failed/aborted and AUTH rate limit warnings (never a
- *   password or AUTH data), and disconnect with the command counters.
+ *   password or AUTH data), TLS warnings and the TLS summary line, and disconnect with the
+ *   command counters.
  *
  * CONFIGURATION PARAMETERS
  *   smtpd_banner ($myhostname ESMTP $mail_name), smtpd_timeout (300s), smtpd_recipient_limit (1000),
@@ -85,11 +91,16 @@
  *   smtpd_sasl_security_options (noanonymous), smtpd_sasl_tls_security_options,
  *   smtpd_sasl_exceptions_networks, smtpd_sasl_authenticated_header (no), broken_sasl_auth_clients (no),
  *   smtpd_sasl_response_limit (12288), smtpd_client_auth_rate_limit (0), smtpd_tls_auth_only (no),
- *   smtpd_sender_login_maps.
+ *   smtpd_sender_login_maps, smtpd_tls_security_level, smtpd_tls_cert_file,
+ *   smtpd_tls_key_file, smtpd_tls_eccert_file, smtpd_tls_eckey_file, smtpd_tls_chain_files,
+ *   smtpd_tls_protocols and smtpd_tls_mandatory_protocols (>=TLSv1), smtpd_tls_ciphers and
+ *   smtpd_tls_mandatory_ciphers (medium), smtpd_tls_loglevel (0), smtpd_tls_received_header (no),
+ *   smtpd_tls_wrappermode (no), smtpd_starttls_timeout (300s).
  *
  * SEE ALSO
  *   Postfix smtpd(8), anvil(8), SMTPD_ACCESS_README, access(5); RFC 5321, RFC 2920 (PIPELINING),
- *   RFC 4954 (AUTH), RFC 1870 (SIZE), RFC 3030 (CHUNKING), RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
+ *   RFC 4954 (AUTH), RFC 1870 (SIZE), RFC 3207 (STARTTLS), RFC 8314 (implicit TLS),
+ *   RFC 3030 (CHUNKING), RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
  *   codes); docs/smtpd.md, docs/smtpd-access.md.
  */
 package mta.smtpd;

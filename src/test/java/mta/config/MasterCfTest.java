@@ -84,4 +84,32 @@ class MasterCfTest {
         assertThrows(ConfigException.class, () -> parse("smtp inet n - n - -3 smtpd"));
         assertThrows(ConfigException.class, () -> parse("smtp inet n - n - - smtpd -o novalue"));
     }
+
+    @Test
+    void theShippedSubmissionServicesParseWhenUncommented() throws Exception {
+        List<String> lines = new java.util.ArrayList<>();
+        boolean inEntry = false;
+        for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("conf/master.cf"))) {
+            if (l.startsWith("#submission ") || l.startsWith("#submissions ")) inEntry = true;
+            else if (!l.startsWith("#  -o ")) inEntry = false;
+            lines.add(inEntry ? l.substring(1) : l);
+        }
+        MasterCf cf = MasterCf.parse("master.cf", lines);
+        Map<String, MasterCf.Service> byName = new java.util.HashMap<>();
+        for (MasterCf.Service s : cf.services()) byName.put(s.name(), s);
+        MasterCf.Service sub = byName.get("submission");
+        MasterCf.Service subs = byName.get("submissions");
+        assertEquals("smtpd", sub.command());
+        assertEquals("inet", subs.type());
+        assertEquals(Map.of("syslog_name", "postfix/submission", "smtpd_tls_security_level", "encrypt",
+                "smtpd_sasl_auth_enable", "yes", "smtpd_tls_auth_only", "yes", "smtpd_reject_unlisted_recipient", "no",
+                "smtpd_recipient_restrictions", "permit_sasl_authenticated,reject",
+                "smtpd_relay_restrictions", "permit_sasl_authenticated,reject"), sub.overrides());
+        assertEquals("yes", subs.overrides().get("smtpd_tls_wrappermode"));
+        assertEquals("postfix/submissions", subs.overrides().get("syslog_name"));
+        assertEquals("permit_sasl_authenticated,reject", subs.overrides().get("smtpd_relay_restrictions"));
+        for (MasterCf.Service s : List.of(sub, subs)) {
+            for (String name : s.overrides().keySet()) assertTrue(Params.all().containsKey(name), name);
+        }
+    }
 }

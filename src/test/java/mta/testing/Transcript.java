@@ -19,18 +19,80 @@ import java.util.List;
  *
  * <p>Connects over TCP (optionally from a chosen loopback source address, to play a client outside
  * mynetworks), writes raw lines with CRLF, reads whole (multi-line) replies, and fails the test with
- * the full reply when it does not start as expected.
+ * the full reply when it does not start as expected. {@link #startTls} runs a TLS handshake on the
+ * same socket (after the server's 220 to STARTTLS), {@link #connectTls} one at once (wrapper
+ * mode); the client accepts any server certificate.
  */
 public final class Transcript implements AutoCloseable {
-    private final Socket socket;
-    private final BufferedReader in;
-    private final OutputStream out;
+    private Socket socket;
+    private BufferedReader in;
+    private OutputStream out;
 
     private Transcript(Socket socket) throws IOException {
-        this.socket = socket;
-        socket.setSoTimeout(20_000);
-        this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-        this.out = socket.getOutputStream();
+        use(socket);
+    }
+
+    private void use(Socket s) throws IOException {
+        this.socket = s;
+        s.setSoTimeout(20_000);
+        this.in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        this.out = s.getOutputStream();
+    }
+
+    /** Connects and runs the TLS handshake at once (smtpd_tls_wrappermode). */
+    public static Transcript connectTls(int port) throws IOException {
+        return new Transcript(new Socket("127.0.0.1", port)).startTls();
+    }
+
+    /**
+     * Runs a client TLS handshake over the connection; replies buffered before it are dropped, as
+     * RFC 3207 requires of a client.
+     */
+    public Transcript startTls() throws IOException {
+        return startTls(new String[0]);
+    }
+
+    /** {@link #startTls()} offering only the given signature schemes ("ecdsa_secp256r1_sha256"). */
+    public Transcript startTls(String... signatureSchemes) throws IOException {
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) acceptAnyCertificate().getSocketFactory()
+                .createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        ssl.setUseClientMode(true);
+        if (signatureSchemes.length > 0) {
+            javax.net.ssl.SSLParameters p = ssl.getSSLParameters();
+            p.setSignatureSchemes(signatureSchemes);
+            ssl.setSSLParameters(p);
+        }
+        ssl.startHandshake();
+        use(ssl);
+        return this;
+    }
+
+    /** The TLS protocol and cipher suite, once {@link #startTls} has run. */
+    public javax.net.ssl.SSLSession tlsSession() {
+        return ((javax.net.ssl.SSLSocket) socket).getSession();
+    }
+
+    private static javax.net.ssl.SSLContext acceptAnyCertificate() {
+        try {
+            javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+            c.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            return c;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Transcript connect(int port) throws IOException {
@@ -87,6 +149,13 @@ public final class Transcript implements AutoCloseable {
             if (l.length() < 4 || l.charAt(3) != '-') break;
         }
         return String.join("\n", lines);
+    }
+
+    /** Reads whatever comes (a TLS alert, say) until the server closes the connection. */
+    public void awaitClosed() throws IOException {
+        while (in.readLine() != null) {
+            // discard
+        }
     }
 
     /** Expects the server to close the connection. */

@@ -1,0 +1,88 @@
+package mta.tls;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * TlsServerContext - the server side of TLS, built once per configuration: keys, protocols, cipher suites.
+ *
+ * <p>Reads the {@link PemFiles.KeyChain}s (an RSA and an EC key may both be given; the JDK picks
+ * the one the client's signature algorithms allow) and the protocol and cipher lists of
+ * {@link TlsProtocols}. {@link #serverSocket} layers a server-mode {@link SSLSocket} over an
+ * accepted plain socket; the caller runs the handshake.
+ */
+public final class TlsServerContext {
+    private static final char[] NO_PASSWORD = new char[0];
+
+    private final SSLContext context;
+    private final SSLParameters parameters;
+
+    private TlsServerContext(SSLContext context, SSLParameters parameters) {
+        this.context = context;
+        this.parameters = parameters;
+    }
+
+    /**
+     * @param keys      at least one key with its chain
+     * @param protocols Postfix protocol syntax ({@code >=TLSv1})
+     * @param grade     Postfix cipher grade ({@code medium})
+     * @throws IllegalArgumentException when the settings leave no protocol or no cipher suite
+     */
+    public static TlsServerContext create(List<PemFiles.KeyChain> keys, List<String> protocols, String grade) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int n = 0;
+            for (PemFiles.KeyChain kc : keys) {
+                ks.setKeyEntry("key" + n++, kc.key(), NO_PASSWORD, kc.chain().toArray(new X509Certificate[0]));
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("NewSunX509");
+            kmf.init(ks, NO_PASSWORD);
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(kmf.getKeyManagers(), null, null);
+            SSLParameters defaults = c.getDefaultSSLParameters();
+            SSLParameters supported = c.getSupportedSSLParameters();
+            List<String> p = TlsProtocols.protocols(protocols, Arrays.asList(supported.getProtocols()));
+            List<String> enabledByJdk = Arrays.asList(defaults.getProtocols());
+            List<String> usable = p.stream().filter(enabledByJdk::contains).toList();
+            if (usable.isEmpty()) {
+                throw new IllegalArgumentException("no TLS protocol left from \"" + String.join(", ", protocols)
+                        + "\" among those the JDK enables " + enabledByJdk);
+            }
+            List<String> suites = TlsProtocols.ciphers(grade, Arrays.asList(defaults.getCipherSuites()),
+                    Arrays.asList(supported.getCipherSuites()));
+            if (suites.isEmpty()) throw new IllegalArgumentException("no cipher suite for grade \"" + grade + "\"");
+            SSLParameters params = c.getDefaultSSLParameters();
+            params.setProtocols(usable.toArray(new String[0]));
+            params.setCipherSuites(suites.toArray(new String[0]));
+            params.setNeedClientAuth(false);
+            params.setWantClientAuth(false);
+            return new TlsServerContext(c, params);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** A server-mode TLS socket over {@code plain} (closing it closes {@code plain}); no handshake yet. */
+    public SSLSocket serverSocket(Socket plain) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain,
+                plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+        s.setUseClientMode(false);
+        s.setSSLParameters(parameters);
+        return s;
+    }
+
+    /** The protocols a handshake may settle on. */
+    public List<String> protocols() {
+        return List.of(parameters.getProtocols());
+    }
+}
