@@ -380,9 +380,11 @@ final class SmtpdSession implements Runnable {
                 throw e;
             }
             state.count("starttls", true);
+            // RFC 3207 section 4.2: forget what the client said in the clear, a SASL login included.
             state.resetTransaction();
             state.client.helo = null;
             state.client.esmtp = false;
+            state.client.sasl = null;
         }
     }
 
