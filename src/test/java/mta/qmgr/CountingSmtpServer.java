@@ -55,12 +55,21 @@ final class CountingSmtpServer implements AutoCloseable {
         finalReplies.release(n);
     }
 
-    int open() {
+    synchronized int open() {
         return open.get();
     }
 
-    int maxOpen() {
+    synchronized int maxOpen() {
         return max.get();
+    }
+
+    /** One more open session; the count and the maximum change together, so a reader never sees one without the other. */
+    private synchronized void enter() {
+        max.accumulateAndGet(open.incrementAndGet(), Math::max);
+    }
+
+    private synchronized void leave() {
+        open.decrementAndGet();
     }
 
     /** RCPT TO count of each completed transaction, in order. */
@@ -72,8 +81,7 @@ final class CountingSmtpServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = listener.accept();
-                int now = open.incrementAndGet();
-                max.accumulateAndGet(now, Math::max);
+                enter();
                 Thread.ofVirtual().start(() -> converse(s));
             } catch (IOException e) {
                 if (closed) return;
@@ -94,7 +102,7 @@ final class CountingSmtpServer implements AutoCloseable {
                 String verb = line.toUpperCase(Locale.ROOT);
                 if (verb.startsWith("MAIL") && !counted) {
                     counted = true;
-                    max.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    enter();
                 }
                 if (verb.startsWith("EHLO")) reply(out, "250-counting.test\r\n250 8BITMIME");
                 else if (verb.startsWith("RCPT")) {
@@ -109,7 +117,7 @@ final class CountingSmtpServer implements AutoCloseable {
                     if (holding) finalReplies.acquireUninterruptibly();
                     transactions.add(rcpts);
                     rcpts = 0;
-                    if (counted) open.decrementAndGet();
+                    if (counted) leave();
                     counted = false;
                     reply(out, "250 2.0.0 Ok: queued");
                 } else if (verb.startsWith("QUIT")) {
@@ -120,7 +128,7 @@ final class CountingSmtpServer implements AutoCloseable {
         } catch (IOException e) {
             // the client went away
         } finally {
-            if (counted) open.decrementAndGet();
+            if (counted) leave();
         }
     }
 
