@@ -2,9 +2,10 @@
 # sendmail.sh - the cost of one sendmail call, as cron, monitoring and web applications pay it:
 # N sequential `sendmail -t -i` calls, each posting a 1 KB message into the maildrop queue of a
 # temporary configuration (no MTA running: maildrop works without one). Reports ms per call
-# (mean, p50, p99) for bin/sendmail, for Postfix's /usr/sbin/sendmail (+ postdrop) on a private
-# Postfix queue when possible, and for the JVM floor: `java -Xshare:auto -version` and an empty
-# main class with the flags bin/sendmail uses.
+# (mean, p50, p99) for bin/sendmail (mail system down, and with a listener on public/pickup as
+# when it runs), for the same java command without the start-up cache (bin/.build-aot), for
+# Postfix's /usr/sbin/sendmail (+ postdrop) on a private Postfix queue when possible, and for the
+# JVM floor: `java -Xshare:auto -version` and a hello world with the flags bin/sendmail uses.
 #
 # Usage: bench/sendmail.sh [n]          (default 200 calls per row)
 # Environment: BENCH_POSTFIX=0 skips Postfix; BENCH_PORT (12550) for the private Postfix instance,
@@ -25,6 +26,7 @@ chmod 755 "$work"
 cleanup() {
   set +e
   [ -d "$work/postfix" ] && timeout 30 "$here/bench/postfix-instance.sh" stop "$work/postfix" >/dev/null 2>&1
+  [ -n "${listener:-}" ] && kill "$listener" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -63,21 +65,49 @@ time_calls() {
           printf "%-44s %6d %8.1f %8.1f %8.1f\n", label, NR, s / NR, p50, v[i99] }'
 }
 
+# The JDK and flags bin/sendmail uses (bin/.java.sh), for the rows without the launcher.
+MTA_BIN=$here/bin . "$here/bin/.java.sh"
+mta_jdk "$here"
+jar=$here/target/mta.jar
+mta_cache "$jar"
+[ "${MTA_CACHE[0]}" != -Xshare:auto ] || echo "(no start-up cache for $MTA_JDK: run bin/.build-aot $here)"
+
+# maildrop_count EXPECTED -> checks that every call left one file in maildrop.
+posted=0
+maildrop_count() {
+  posted=$((posted + n + 1))
+  local c; c=$(find "$work/ours/spool/maildrop" -type f | wc -l)
+  [ "$c" -eq "$posted" ] || { echo "$0: $c files in maildrop, expected $posted" >&2; exit 1; }
+}
+
 printf '%-44s %6s %8s %8s %8s\n' "ms per call" calls mean p50 p99
 export MAIL_CONFIG=$work/ours/etc
-time_calls "bin/sendmail -t -i" "$here/bin/sendmail" -t -i
-count=$(find "$work/ours/spool/maildrop" -type f | wc -l)
-[ "$count" -eq $((n + 1)) ] || { echo "$0: $count files in maildrop, expected $((n + 1))" >&2; exit 1; }
+time_calls "bin/sendmail -t -i (mail system down)" "$here/bin/sendmail" -t -i
+maildrop_count
+# The mail system up: something listens on public/pickup (as the master does), so sendmail
+# also connects and writes its wake-up byte.
+if command -v python3 >/dev/null; then
+  python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(128)
+while True:
+    c, _ = s.accept(); c.recv(16); c.close()' "$work/ours/spool/public/pickup" &
+  listener=$!
+  for _ in $(seq 1 50); do [ -S "$work/ours/spool/public/pickup" ] && break; sleep 0.1; done
+  time_calls "bin/sendmail -t -i (pickup listening)" "$here/bin/sendmail" -t -i
+  maildrop_count
+  kill "$listener"; wait "$listener" 2>/dev/null || true
+  rm -f "$work/ours/spool/public/pickup"
+fi
+time_calls "java, same flags, no start-up cache" "$MTA_JDK/bin/java" "${MTA_FLAGS[@]}" -Xshare:auto -cp "$jar" mta.cli.Sendmail -t -i
+maildrop_count
 
-# The JVM floor: the same java, the flags bin/sendmail uses, and no work.
-. "$here/bin/.java.sh"
-jdk=$(mta_java_home) || { echo "$0: no JDK" >&2; exit 1; }
-read -r -a flags <<< "$(mta_java_flags)"
-time_calls "floor: java -Xshare:auto -version" "$jdk/bin/java" -Xshare:auto -version
+# The JVM floor: the same java with no work.
+time_calls "floor: java -Xshare:auto -version" "$MTA_JDK/bin/java" -Xshare:auto -version
 mkdir -p "$work/hello"
 printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' > "$work/hello/Hello.java"
-"$jdk/bin/javac" -d "$work/hello" "$work/hello/Hello.java"
-time_calls "floor: hello world, same flags" "$jdk/bin/java" "${flags[@]}" -cp "$work/hello" Hello
+"$MTA_JDK/bin/javac" -d "$work/hello" "$work/hello/Hello.java"
+time_calls "floor: hello world, same flags" "$MTA_JDK/bin/java" "${MTA_FLAGS[@]}" -Xshare:auto -cp "$work/hello" Hello
 
 # Postfix: a private queue set up by postfix-instance.sh, the instance stopped again.
 if [ "${BENCH_POSTFIX:-1}" != 0 ] && [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sendmail ] && [ -x /usr/sbin/postfix ]; then
@@ -90,4 +120,4 @@ if [ "${BENCH_POSTFIX:-1}" != 0 ] && [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sendma
 else
   echo "(Postfix skipped: needs root and Debian's postfix package, or BENCH_POSTFIX=0)"
 fi
-echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$jdk/bin/java" -version 2>&1 | head -1); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$MTA_JDK/bin/java" -version 2>&1 | head -1); $(date -u '+%Y-%m-%d %H:%M UTC')"
