@@ -1,6 +1,7 @@
 # .java.sh - shared by the commands in bin/: find a JDK >= 21 and the built jar.
 # Order: $JAVA_HOME, then java on PATH, then the newest under /usr/lib/jvm/.
-# Sourced, not run (the caller sets MTA_BIN to its own directory). Defines find_jdk, mta_java.
+# Sourced, not run (the caller sets MTA_BIN to its own directory). Defines find_jdk, mta_jdk,
+# mta_cache, mta_java; bin/.build-aot makes the start-up cache that mta_cache picks.
 
 MTA_MIN_JAVA=21
 # The directory of the commands; the callers set it, else it is where this file is.
@@ -41,24 +42,56 @@ find_jdk() {
 }
 
 
+# mta_jdk HOME -> sets MTA_JDK to the JDK the commands use: $JAVA_HOME, else the one remembered
+# in HOME/target/java-home (the search forks several programs), else the search. No fork when
+# the file is there: the commands are run once per message by scripts.
+mta_jdk() {
+  MTA_JDK=""
+  if [ -z "${JAVA_HOME:-}" ] && [ -r "$1/target/java-home" ]; then
+    read -r MTA_JDK < "$1/target/java-home"
+    [ -x "$MTA_JDK/bin/java" ] || MTA_JDK=""
+  fi
+  [ -n "$MTA_JDK" ] || MTA_JDK=$(find_jdk) || { echo "${MTA_PROG:-mta}: fatal: need a Java runtime >= $MTA_MIN_JAVA (set JAVA_HOME, put its java on PATH, or install a JDK under /usr/lib/jvm)" >&2; exit 1; }
+  [ -n "${JAVA_HOME:-}" ] || [ -r "$1/target/java-home" ] || [ ! -d "$1/target" ] || echo "$MTA_JDK" > "$1/target/java-home"
+  return 0
+}
+
+# The JVM flags of the short-lived commands (measured in bench/README.md, "sendmail per call"):
+# the serial collector, only the quick compiler (C1), no hsperfdata file in /tmp.
+MTA_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData)
+
+# mta_cache JAR -> sets MTA_CACHE to the flags that use the start-up cache bin/.build-aot made
+# next to JAR (JAR minus .jar plus .aot; a CDS archive, .jsa, on JDK 21-23), or to -Xshare:auto.
+# The cache is used only when it was made by MTA_JDK (JAR.aot.jdk names the JDK and the kind) and
+# after the jar was last built; the JVM itself also refuses a cache whose jars changed. Its
+# messages are turned off: a refused cache only costs time, it never prints or fails a command.
+mta_cache() {
+  local base=${1%.jar} made="" kind=""
+  MTA_CACHE=(-Xshare:auto)
+  [ -r "$base.aot.jdk" ] || return 0
+  read -r made kind < "$base.aot.jdk"
+  [ "$made" = "$MTA_JDK" ] || return 0
+  case $kind in
+    aot) [ "$base.aot" -nt "$1" ] && MTA_CACHE=(-XX:AOTCache="$base.aot" -Xlog:aot=off,cds=off) ;;
+    cds) [ "$base.jsa" -nt "$1" ] && MTA_CACHE=(-XX:SharedArchiveFile="$base.jsa" -Xshare:auto -Xlog:cds=off) ;;
+  esac
+  return 0
+}
+
 # mta_java MAINCLASS ARGS... -> runs a class from the built jar, building it first if needed.
 mta_java() {
-  local home jdk="" main=$1; shift
+  local home main=$1 jar; shift
   home=${MTA_BIN%/bin}
-  # The JDK found last time is remembered in target/java-home (the search forks several programs).
-  if [ -z "${JAVA_HOME:-}" ] && [ -r "$home/target/java-home" ]; then
-    read -r jdk < "$home/target/java-home"
-    [ -x "$jdk/bin/java" ] || jdk=""
-  fi
-  [ -n "$jdk" ] || jdk=$(find_jdk) || { echo "${MTA_PROG:-mta}: fatal: need a Java runtime >= $MTA_MIN_JAVA (set JAVA_HOME, put its java on PATH, or install a JDK under /usr/lib/jvm)" >&2; exit 1; }
-  if [ ! -f "$home/target/mta.jar" ]; then
-    echo "${MTA_PROG:-mta}: building $home/target/mta.jar (first use)" >&2
+  # An absolute class path: the cache records it, and a relative one would not match.
+  [ "${home#/}" != "$home" ] || home=$PWD/$home
+  jar=$home/target/mta.jar
+  mta_jdk "$home"
+  if [ ! -f "$jar" ]; then
+    echo "${MTA_PROG:-mta}: building $jar (first use)" >&2
     "$home/mvnw" -q -B -DskipTests package >&2 || { echo "${MTA_PROG:-mta}: fatal: build failed" >&2; exit 1; }
   fi
-  [ -n "${JAVA_HOME:-}" ] || [ -r "$home/target/java-home" ] || echo "$jdk" > "$home/target/java-home" 2>/dev/null
   # Without -c or MAIL_CONFIG, the commands use the repository's own conf/.
   export MAIL_CONFIG="${MAIL_CONFIG:-$home/conf}"
-  # Commands are short-lived: a small heap and the quick compiler start fastest.
-  local opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto)
-  exec "$jdk/bin/java" "${opts[@]}" ${MTA_JAVA_OPTS:-} -cp "$home/target/mta.jar" -Dmta.home="$home" "$main" "$@"
+  mta_cache "$jar"
+  exec "$MTA_JDK/bin/java" "${MTA_FLAGS[@]}" "${MTA_CACHE[@]}" ${MTA_JAVA_OPTS:-} -cp "$jar" -Dmta.home="$home" "$main" "$@"
 }

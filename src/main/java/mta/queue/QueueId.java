@@ -18,8 +18,9 @@ public final class QueueId {
     private static final String BASE52 = "0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz";
 
     public static String shortId(Instant now, long inode) {
-        long micros = now.getNano() / 1000;
-        return String.format(Locale.ROOT, "%05X%X", micros, inode);
+        // As "%05X%X", without java.util.Formatter (it loads locale data: slow for sendmail).
+        String micros = Long.toHexString(now.getNano() / 1000).toUpperCase(Locale.ROOT);
+        return pad(micros, 5) + Long.toHexString(inode).toUpperCase(Locale.ROOT);
     }
 
     public static String longId(Instant now, long inode) {
