@@ -1,8 +1,13 @@
 package mta.pickup;
 
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import mta.cleanup.CleanupException;
@@ -17,8 +22,11 @@ import mta.util.MailLog;
 /**
  * Pickup - feeds mail that sendmail left in {@code maildrop/} to cleanup.
  *
- * <p>Reads {@code maildrop/<ID>} files (written by {@code sendmail} through postdrop) when woken
- * through {@code public/pickup}, and every {@code wakeup} seconds of its master.cf entry. Each file
+ * <p>Reads {@code maildrop/<ID>} files (written by {@code sendmail} through postdrop) when a file
+ * arrives there (the directory is watched through the kernel's file notification, {@link
+ * java.nio.file.WatchService}), when woken through {@code public/pickup}, and every {@code wakeup}
+ * seconds of its master.cf entry. Watching spares each {@code sendmail} call the connection to
+ * {@code public/pickup}, which costs a short-lived JVM more than the rest of its work. Each file
  * becomes a new message in {@code incoming/} with the posting time kept; the maildrop file is
  * removed only after cleanup has committed the new one. The DSN request that sendmail -N, -R, -V
  * stored (each recipient's {@code n} record, the {@code dsn_ret} and {@code dsn_envid} attributes)
@@ -34,6 +42,7 @@ public final class Pickup implements Trigger {
     private final LinkedBlockingQueue<Character> requests = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private Thread thread;
+    private WatchService watcher;
 
     public Pickup(Queues queues, CleanupService cleanup, MailLog mailLog, int wakeupSeconds) {
         this.queues = queues;
@@ -45,7 +54,31 @@ public final class Pickup implements Trigger {
     public void start() {
         running = true;
         thread = Thread.ofVirtual().name("pickup").start(this::run);
+        watchMaildrop();
         trigger(WAKEUP);
+    }
+
+    /** Wakes pickup whenever a name appears in maildrop/ (a finished file is renamed into place). */
+    private void watchMaildrop() {
+        try {
+            watcher = FileSystems.getDefault().newWatchService();
+            queues.dir(QueueName.MAILDROP).register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("cannot watch maildrop, relying on public/pickup and the wakeup timer: " + e.getMessage());
+            return;
+        }
+        Thread.ofVirtual().name("pickup-watch").start(() -> {
+            try {
+                while (running) {
+                    WatchKey key = watcher.take();
+                    key.pollEvents();
+                    trigger(WAKEUP);
+                    if (!key.reset()) return;
+                }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                // stopping
+            }
+        });
     }
 
     @Override
@@ -113,5 +146,12 @@ public final class Pickup implements Trigger {
     public void stop() {
         running = false;
         if (thread != null) thread.interrupt();
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException ignored) {
+                // the JVM is going away or the service is being replaced
+            }
+        }
     }
 }
