@@ -57,6 +57,8 @@ mta_java() {
   fi
   [ -n "${JAVA_HOME:-}" ] || [ -r "$home/target/java-home" ] || echo "$jdk" > "$home/target/java-home" 2>/dev/null
   # Without -c or MAIL_CONFIG, the commands use the repository's own conf/.
+  # An installed home (postfix install) has no conf/; its config-directory file names /etc/postfix.
+  [ -n "${MAIL_CONFIG:-}" ] || [ -d "$home/conf" ] || [ ! -r "$home/config-directory" ] || read -r MAIL_CONFIG < "$home/config-directory"
   export MAIL_CONFIG="${MAIL_CONFIG:-$home/conf}"
   # Commands are short-lived: a small heap and the quick compiler start fastest.
   local opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto)
