@@ -196,6 +196,8 @@ public final class Sendmail {
                 err.println("sendmail: fatal: display queue mode requires no recipient");
                 return EX_USAGE;
             }
+            // An ordinary user cannot read the queue: ask the master's showq service.
+            if (!java.nio.file.Files.isReadable(queues.dir(QueueName.DEFERRED))) return Postqueue.showqClient(queues, out, err);
             return Postqueue.list(queues, out, err, false);
         }
         String user = System.getProperty("user.name", "root");
