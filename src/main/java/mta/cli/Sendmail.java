@@ -197,7 +197,10 @@ public final class Sendmail {
                 return EX_USAGE;
             }
             // An ordinary user cannot read the queue: ask the master's showq service.
-            if (!java.nio.file.Files.isReadable(queues.dir(QueueName.DEFERRED))) return Postqueue.showqClient(queues, out, err);
+            java.nio.file.Path deferred = queues.dir(QueueName.DEFERRED);
+            if (java.nio.file.Files.isDirectory(deferred) && !java.nio.file.Files.isReadable(deferred)) {
+                return Postqueue.showqClient(queues, out, err);
+            }
             return Postqueue.list(queues, out, err, false);
         }
         String user = System.getProperty("user.name", "root");
