@@ -91,6 +91,8 @@ mta_java() {
     "$home/mvnw" -q -B -DskipTests package >&2 || { echo "${MTA_PROG:-mta}: fatal: build failed" >&2; exit 1; }
   fi
   # Without -c or MAIL_CONFIG, the commands use the repository's own conf/.
+  # An installed home (postfix install) has no conf/; its config-directory file names /etc/postfix.
+  [ -n "${MAIL_CONFIG:-}" ] || [ -d "$home/conf" ] || [ ! -r "$home/config-directory" ] || read -r MAIL_CONFIG < "$home/config-directory"
   export MAIL_CONFIG="${MAIL_CONFIG:-$home/conf}"
   mta_cache "$jar"
   exec "$MTA_JDK/bin/java" "${MTA_FLAGS[@]}" "${MTA_CACHE[@]}" ${MTA_JAVA_OPTS:-} -cp "$jar" -Dmta.home="$home" "$main" "$@"

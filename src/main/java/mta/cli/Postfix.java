@@ -50,6 +50,13 @@ import mta.util.PosixAccounts;
  *     set-permissions
  *              (root) give the queue, data_directory and maillog_file to mail_owner with
  *              Postfix's modes (see QueuePermissions)
+ *     install [--root DIR]
+ *              (root) make this mail system the machine's mailer: the program in
+ *              /usr/lib/mta, /etc/postfix, the queue, the postfix and postdrop accounts,
+ *              sendmail/mailq/newaliases links (the old files kept as .orig), the service
+ *              files; under DIR instead of / with --root (see PostfixInstall, docs/install.md)
+ *     uninstall [--root DIR]
+ *              (root) undo what install did, restoring the .orig files
  *
  * ENVIRONMENT
  *     MAIL_CONFIG   the configuration directory, when -c is not given
@@ -82,6 +89,13 @@ public final class Postfix {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String dashC = null;
         String command = null;
+        for (String a : args) {
+            if (a.equals("install") || a.equals("uninstall")) {
+                List<String> rest = new ArrayList<>(List.of(args).subList(List.of(args).indexOf(a) + 1, args.length));
+                return PostfixInstall.run(a, rest, out, err);
+            }
+            if (!a.startsWith("-")) break;
+        }
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-c") && i + 1 < args.length) dashC = args[++i];
@@ -112,7 +126,7 @@ public final class Postfix {
             case "set-permissions" -> setPermissions(dir, config, queueDir, err);
             default -> {
                 err.println("postfix: fatal: unknown command: '" + command
-                        + "'. Usage: postfix start|stop|abort|reload|status|check|flush|set-permissions");
+                        + "'. Usage: postfix start|stop|abort|reload|status|check|flush|set-permissions|install|uninstall");
                 yield 1;
             }
         };

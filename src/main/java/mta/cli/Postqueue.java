@@ -137,6 +137,28 @@ public final class Postqueue {
     }
 
     /** Prints the queue listing (mailq) or its JSON form. */
+    /** The queue listing for the master's showq service (public/showq), as mailq prints it. */
+    public static void showq(Queues queues, PrintStream out) {
+        list(queues, out, out, false);
+    }
+
+    /**
+     * mailq for a user who cannot read the queue (through the set-gid postdrop launcher): the
+     * listing from the master's public/showq service, as Postfix's postqueue gets it.
+     */
+    static int showqClient(Queues queues, PrintStream out, PrintStream err) {
+        java.nio.file.Path socket = queues.root().resolve("public").resolve("showq");
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            java.nio.channels.Channels.newInputStream(ch).transferTo(out);
+            out.flush();
+            return 0;
+        } catch (IOException e) {
+            err.println("postqueue: fatal: Queue report unavailable - mail system is down");
+            return 69; // EX_UNAVAILABLE
+        }
+    }
+
     static int list(Queues queues, PrintStream out, PrintStream err, boolean json) {
         long bytes = 0;
         int count = 0;

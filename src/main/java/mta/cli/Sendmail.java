@@ -196,6 +196,11 @@ public final class Sendmail {
                 err.println("sendmail: fatal: display queue mode requires no recipient");
                 return EX_USAGE;
             }
+            // An ordinary user cannot read the queue: ask the master's showq service.
+            java.nio.file.Path deferred = queues.dir(QueueName.DEFERRED);
+            if (java.nio.file.Files.isDirectory(deferred) && !java.nio.file.Files.isReadable(deferred)) {
+                return Postqueue.showqClient(queues, out, err);
+            }
             return Postqueue.list(queues, out, err, false);
         }
         String user = System.getProperty("user.name", "root");

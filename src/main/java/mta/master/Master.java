@@ -69,6 +69,7 @@ public final class Master implements AutoCloseable {
     /** smtpd listeners by bound address ("127.0.0.1:2525"). */
     private final Map<String, SmtpdListener> listeners = new LinkedHashMap<>();
     private final List<TriggerServer> triggers = new ArrayList<>();
+    private ShowqServer showq;
     private volatile Config config;
     private Resolver resolver;
     private Qmgr qmgr;
@@ -137,6 +138,7 @@ public final class Master implements AutoCloseable {
         updateListeners(masterCf, true);
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("pickup"), pickup, log));
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("qmgr"), qmgr, log));
+        showq = new ShowqServer(queues, mailLog.channel("showq"));
 
         qmgr.start();
         pickup.start();
@@ -271,6 +273,13 @@ public final class Master implements AutoCloseable {
                 t.close();
             } catch (IOException ignored) {
                 // the socket file is removed at the next start anyway
+            }
+        }
+        if (showq != null) {
+            try {
+                showq.close();
+            } catch (IOException ignored) {
+                // removed at the next start
             }
         }
         if (pickup != null) pickup.stop();

@@ -8,9 +8,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import mta.queue.Trigger;
 import mta.util.MailLog;
+import mta.util.SafeFiles;
 
 /**
  * TriggerServer - listens on {@code public/<service>} and passes each request letter to a service.
@@ -32,6 +34,8 @@ final class TriggerServer implements AutoCloseable {
         Files.deleteIfExists(path);
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
+        // As Postfix's public sockets: anyone may write; the public/ directory (2710) decides who gets there.
+        SafeFiles.setMode(path, PosixFilePermissions.fromString("rw-rw-rw-"));
         Thread.ofVirtual().name("trigger-" + path.getFileName()).start(this::run);
     }
 

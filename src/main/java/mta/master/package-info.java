@@ -9,7 +9,8 @@
  *   {@link mta.master.Master} is the only class that sees all packages: it builds cleanup, bounce,
  *   the delivery agents (one per master.cf {@code unix} transport whose command is local or smtp),
  *   qmgr, pickup, one smtpd listener per {@code inet} address, and the public/pickup and
- *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}). It locks and writes
+ *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}), and the public/showq service
+ *   ({@link mta.master.ShowqServer}: the queue listing for ordinary users' mailq). It locks and writes
  *   $queue_directory/pid/master.pid; {@code bin/postfix start} runs it in the background.
  *   Started as root, {@code bin/postfix start} runs {@link mta.master.PrivilegedMaster} instead:
  *   it stays root, serves local and virtual delivery on $queue_directory/private/local, and runs

@@ -3,6 +3,7 @@ package mta.queue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import mta.util.PosixAccounts;
 
 /**
  * MaildropFile - postdrop: writes one posted message into {@code maildrop/} and wakes pickup.
@@ -33,7 +34,8 @@ public final class MaildropFile implements AutoCloseable {
      */
     public static MaildropFile create(Queues queues, boolean longIds, int lineLimit) throws IOException {
         queues.create();
-        QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.MAILDROP), longIds);
+        // An ordinary user (through the set-gid postdrop launcher) cannot give the file to mail_owner.
+        QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.MAILDROP), longIds, !PosixAccounts.ROOT);
         try {
             w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
             w.record(RecordType.ATTRIBUTE, "uid=" + uid());
@@ -102,11 +104,17 @@ public final class MaildropFile implements AutoCloseable {
         abort();
     }
 
-    /** The real user ID of this process, as postdrop records it ("0" when it cannot be told). */
+    /**
+     * The real user ID of this process, as postdrop records it ("0" when it cannot be told). From
+     * the Uid: line of /proc/self/status: /proc/self itself belongs to root in a set-gid process.
+     */
     public static String uid() {
         try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("Uid:")) return l.substring(4).strip().split("\\s+")[0];
+            }
             return Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return "0";
         }
     }

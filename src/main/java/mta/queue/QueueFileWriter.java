@@ -6,7 +6,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import mta.util.SafeFiles;
 
@@ -35,6 +38,9 @@ public final class QueueFileWriter implements AutoCloseable {
     private long contentSize;
     private int recipients;
     private boolean done;
+    private Set<PosixFilePermission> readyMode = SafeFiles.READY;
+    private static final Set<PosixFilePermission> POSTED_WRITING = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> POSTED_READY = PosixFilePermissions.fromString("rwxr--r--");
 
     private QueueFileWriter(Path dir, Path temp, FileChannel ch, String id) {
         this.dir = dir;
@@ -45,16 +51,27 @@ public final class QueueFileWriter implements AutoCloseable {
 
     /** Creates a new file in {@code dir}; its ID is known at once (the log's "client=" line needs it). */
     public static QueueFileWriter create(Path dir, boolean longIds) throws IOException {
+        return create(dir, longIds, false);
+    }
+
+    /**
+     * As {@link #create(Path, boolean)}; with {@code othersRead} the file is 0644 while written and
+     * 0744 when ready, as Postfix's postdrop leaves a file that an ordinary user posts into
+     * {@code maildrop/}: the user owns it, and pickup (mail_owner) reads it through those bits
+     * (the 1730 directory keeps everyone else out).
+     */
+    public static QueueFileWriter create(Path dir, boolean longIds, boolean othersRead) throws IOException {
         Instant now = Instant.now();
         Path temp = dir.resolve(".t" + ProcessHandle.current().pid() + "." + SEQ.incrementAndGet());
         FileChannel ch = SafeFiles.createNew(temp);
         try {
-            SafeFiles.setMode(temp, SafeFiles.WRITING);
+            SafeFiles.setMode(temp, othersRead ? POSTED_WRITING : SafeFiles.WRITING);
             SafeFiles.inheritOwner(temp);
             long ino = SafeFiles.inode(temp);
             if (ino < 0) ino = (System.nanoTime() ^ SEQ.get()) & 0xFFFFFFFL;
             String id = longIds ? QueueId.longId(now, ino) : QueueId.shortId(now, ino);
             QueueFileWriter w = new QueueFileWriter(dir, temp, ch, id);
+            if (othersRead) w.readyMode = POSTED_READY;
             w.record(RecordType.VERSION, FORMAT_VERSION);
             w.sizeRecordOffset = w.position;
             w.record(RecordType.SIZE, sizeText(0, 0, 0));
@@ -158,7 +175,7 @@ public final class QueueFileWriter implements AutoCloseable {
         ch.write(ByteBuffer.wrap(size), sizeRecordOffset + 2);
         ch.force(true);
         ch.close();
-        SafeFiles.setMode(temp, SafeFiles.READY);
+        SafeFiles.setMode(temp, readyMode);
         Path target = targetDir.resolve(id);
         SafeFiles.renameNoReplace(temp, target);
         SafeFiles.forceDirectory(targetDir);
