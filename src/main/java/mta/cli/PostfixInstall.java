@@ -134,8 +134,10 @@ final class PostfixInstall {
         for (String cmd : OTHER_COMMANDS) commandLink(p("/usr/sbin/" + cmd), home.resolve("bin/" + cmd));
         installServiceFiles(home);
         InstallPostdrop.ensure(home, source.resolve("target"), accounts.postdropGid(), manifest, this::say, err);
-        if (changes > 0) manifest.write();
-        buildAot(home);
+        if (changes > 0) {
+            manifest.write();
+            buildAot(home);
+        }
         if (changes == 0) out.println(TAG + "nothing to change: " + root + " is installed and up to date");
         else out.println(TAG + "done; manifest " + manifest.file());
         return 0;

@@ -113,6 +113,14 @@ class PrivilegeSeparationIT {
         WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.read(site.maillog).contains(
                 "status=deferred (delivery temporarily suspended: connect to transport private/local: Connection refused)"),
                 "the delivery is deferred");
+        // The log line comes first; the queue manager then moves the file to deferred/.
+        WalkingSkeletonTest.waitFor(() -> {
+            try {
+                return files(site.queue.resolve("deferred")).size() == 1;
+            } catch (IOException e) {
+                return false;
+            }
+        }, "the message in deferred/");
         List<Path> deferred = files(site.queue.resolve("deferred"));
         assertEquals(1, deferred.size(), deferred.toString());
         assertEquals(postfix.uid(), uid(deferred.get(0)));
