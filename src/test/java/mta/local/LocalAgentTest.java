@@ -214,6 +214,17 @@ class LocalAgentTest {
     // --- aliases
 
     @Test
+    void anAliasToItselfIsTheUsersMailbox() throws Exception {
+        // As /etc/aliases often says "root: root" or "joe: joe, ann": no loop, the user's own mailbox.
+        aliases("joe: joe, ann\n");
+        DeliveryStatus s = deliver("joe@example.test");
+        assertEquals(Outcome.SENT, s.outcome(), s.toString());
+        assertTrue(Files.readString(spool.resolve("joe")).contains("Delivered-To: joe@example.test\n"));
+        assertTrue(Files.exists(spool.resolve("ann")));
+        assertTrue(forwarded().isEmpty(), "nothing forwarded");
+    }
+
+    @Test
     void anAliasWithContinuationLinesReachesEveryTarget() throws Exception {
         aliases("team: joe,\n\tann, bob@remote.test\n");
         DeliveryStatus s = deliver("team@example.test");
