@@ -32,7 +32,7 @@ final class SmtpdSasl {
     /** The SASL parameters of one listener. */
     record Settings(boolean enabled, String endpoint, String service, Set<String> options, Set<String> tlsOptions,
                     List<Cidr> exceptions, boolean brokenClients, int responseLimit, boolean tlsAuthOnly,
-                    boolean authenticatedHeader, int rateLimit) {
+                    boolean authenticatedHeader, int rateLimit, java.time.Duration timeout) {
 
         /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot */
         static Settings from(Config c) {
@@ -60,7 +60,7 @@ final class SmtpdSasl {
                     options(c.list(Params.SMTPD_SASL_TLS_SECURITY_OPTIONS)), List.copyOf(exceptions),
                     c.bool(Params.BROKEN_SASL_AUTH_CLIENTS), c.integer(Params.SMTPD_SASL_RESPONSE_LIMIT),
                     c.bool(Params.SMTPD_TLS_AUTH_ONLY), c.bool(Params.SMTPD_SASL_AUTHENTICATED_HEADER),
-                    c.integer(Params.SMTPD_CLIENT_AUTH_RATE_LIMIT));
+                    c.integer(Params.SMTPD_CLIENT_AUTH_RATE_LIMIT), c.time(Params.IPC_TIMEOUT));
         }
 
         private static Set<String> options(List<String> words) {
@@ -118,7 +118,7 @@ final class SmtpdSasl {
     private boolean open() {
         try {
             SocketAddress a = XsaslDovecot.address(settings.endpoint());
-            dovecot = XsaslDovecot.connect(a);
+            dovecot = XsaslDovecot.connect(a, settings.timeout());
             return true;
         } catch (IOException | RuntimeException e) {
             s.log.warn("SASL: Connect to Dovecot auth socket '" + settings.endpoint() + "' failed: " + e.getMessage());

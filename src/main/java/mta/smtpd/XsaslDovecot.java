@@ -55,12 +55,22 @@ final class XsaslDovecot implements Closeable {
     }
 
     private final SocketChannel channel;
+    /** Closes connections whose answer is overdue (ipc_timeout); one daemon thread for all sessions. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "dovecot-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
     private final BufferedReader in;
     private final OutputStream out;
     private final List<Mechanism> mechanisms;
+    private final java.time.Duration timeout;
     private int lastId;
 
-    private XsaslDovecot(SocketChannel channel, List<Mechanism> mechanisms, BufferedReader in, OutputStream out) {
+    private XsaslDovecot(SocketChannel channel, List<Mechanism> mechanisms, BufferedReader in, OutputStream out,
+                         java.time.Duration timeout) {
+        this.timeout = timeout;
         this.channel = channel;
         this.mechanisms = mechanisms;
         this.in = in;
@@ -81,8 +91,10 @@ final class XsaslDovecot implements Closeable {
     }
 
     /** Connects to Dovecot at {@code address} and reads its handshake. */
-    static XsaslDovecot connect(SocketAddress address) throws IOException {
+    static XsaslDovecot connect(SocketAddress address, java.time.Duration timeout) throws IOException {
         SocketChannel ch = SocketChannel.open(address);
+        java.util.concurrent.ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> closeQuietly(ch), timeout.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(ch);
@@ -106,7 +118,7 @@ final class XsaslDovecot implements Closeable {
                         mechs.add(new Mechanism(f[1].toUpperCase(Locale.ROOT), Set.copyOf(props)));
                     }
                     case "DONE" -> {
-                        return new XsaslDovecot(ch, List.copyOf(mechs), in, out);
+                        return new XsaslDovecot(ch, List.copyOf(mechs), in, out, timeout);
                     }
                     default -> {
                         // SPID, CUID, COOKIE: nothing we need
@@ -115,7 +127,27 @@ final class XsaslDovecot implements Closeable {
             }
         } catch (IOException | RuntimeException e) {
             ch.close();
+            Exception x = overdue(alarm, e);
+            if (x instanceof IOException io) throw io;
             throw e;
+        } finally {
+            alarm.cancel(false);
+        }
+    }
+
+    /** The exception to throw: a timeout when the watchdog closed the channel, else {@code e}. */
+    private static <E extends Exception> Exception overdue(java.util.concurrent.Future<?> alarm, E e) {
+        if (alarm.isDone() && !alarm.isCancelled()) {
+            return new java.net.SocketTimeoutException("timeout waiting for the authentication server");
+        }
+        return e;
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // the reader sees the close
         }
     }
 
@@ -152,6 +184,19 @@ final class XsaslDovecot implements Closeable {
     }
 
     private Step send(String request) throws IOException {
+        java.util.concurrent.ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> closeQuietly(channel), timeout.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            return exchange(request);
+        } catch (IOException e) {
+            Exception x = overdue(alarm, e);
+            throw x instanceof IOException io ? io : e;
+        } finally {
+            alarm.cancel(false);
+        }
+    }
+
+    private Step exchange(String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.UTF_8));
         out.flush();
         while (true) {
