@@ -87,6 +87,9 @@ class InstallIT {
         assertTrue(mainCf.contains("alias_database = hash:" + root + "/etc/aliases"), mainCf);
         assertTrue(Files.readString(root.resolve("etc/postfix/master.cf")).contains("\nsmtp      inet"));
         assertTrue(Files.exists(root.resolve("etc/aliases.db")), "aliases compiled");
+        String installedAliases = Files.readString(root.resolve("etc/aliases"));
+        assertTrue(installedAliases.contains("\npostmaster:    root\n") && installedAliases.contains("\nroot:          root\n"),
+                installedAliases);
         assertTrue(Files.readString(root.resolve("etc/passwd")).contains("postfix:x:" + PosixAccounts.user("postfix").get().uid()));
         assertTrue(Files.exists(root.resolve("lib/systemd/system/mta.service")));
         assertTrue(Files.isExecutable(root.resolve("etc/init.d/mta")));
