@@ -258,18 +258,24 @@ public final class Postfix {
         }
         Path socket = queues.root().resolve("private").resolve("local");
         List<String> master = v.owner().asMailOwner(masterCommand(dir, socket));
+        List<String> cmd = javaCommand(PRIVILEGED_OPTS, "mta.master.PrivilegedMaster", dir);
+        cmd.add("--");
+        cmd.addAll(master);
+        return cmd;
+    }
+
+    /** {@code java OPTS -cp CLASSPATH [-Dmta.home=HOME] MAIN -c DIR}: the same Java and class path as this command. */
+    private static List<String> javaCommand(List<String> opts, String main, Path dir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(PRIVILEGED_OPTS);
+        cmd.addAll(opts);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         String home = System.getProperty("mta.home");
         if (home != null) cmd.add("-Dmta.home=" + home);
-        cmd.add("mta.master.PrivilegedMaster");
+        cmd.add(main);
         cmd.add("-c");
         cmd.add(dir.toString());
-        cmd.add("--");
-        cmd.addAll(master);
         return cmd;
     }
 
@@ -278,18 +284,9 @@ public final class Postfix {
      * socket} when local delivery is served by the privileged process.
      */
     private static List<String> masterCommand(Path dir, Path localService) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
         String opts = System.getenv("MTA_MASTER_OPTS");
-        if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
-        else cmd.addAll(DEFAULT_MASTER_OPTS);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        String home = System.getProperty("mta.home");
-        if (home != null) cmd.add("-Dmta.home=" + home);
-        cmd.add("mta.master.Master");
-        cmd.add("-c");
-        cmd.add(dir.toString());
+        List<String> cmd = javaCommand(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+"))
+                : DEFAULT_MASTER_OPTS, "mta.master.Master", dir);
         if (localService != null) {
             cmd.add("-l");
             cmd.add(localService.toString());
