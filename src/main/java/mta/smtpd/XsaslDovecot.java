@@ -93,8 +93,7 @@ final class XsaslDovecot implements Closeable {
     /** Connects to Dovecot at {@code address} and reads its handshake. */
     static XsaslDovecot connect(SocketAddress address, java.time.Duration timeout) throws IOException {
         SocketChannel ch = SocketChannel.open(address);
-        java.util.concurrent.ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> closeQuietly(ch), timeout.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        Alarm alarm = Alarm.set(ch, timeout);
         try {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(ch);
@@ -131,23 +130,43 @@ final class XsaslDovecot implements Closeable {
             if (x instanceof IOException io) throw io;
             throw e;
         } finally {
-            alarm.cancel(false);
+            alarm.cancel();
         }
     }
 
     /** The exception to throw: a timeout when the watchdog closed the channel, else {@code e}. */
-    private static <E extends Exception> Exception overdue(java.util.concurrent.Future<?> alarm, E e) {
-        if (alarm.isDone() && !alarm.isCancelled()) {
-            return new java.net.SocketTimeoutException("timeout waiting for the authentication server");
-        }
-        return e;
+    private static <E extends Exception> Exception overdue(Alarm alarm, E e) {
+        return alarm.fired ? new java.net.SocketTimeoutException("timeout waiting for the authentication server") : e;
     }
 
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // the reader sees the close
+    /** Closes a channel when its answer is overdue; {@link #fired} is set before the close wakes the reader. */
+    private static final class Alarm implements Runnable {
+        private final SocketChannel channel;
+        private volatile boolean fired;
+        private java.util.concurrent.ScheduledFuture<?> future;
+
+        private Alarm(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        static Alarm set(SocketChannel channel, java.time.Duration timeout) {
+            Alarm a = new Alarm(channel);
+            a.future = WATCHDOG.schedule(a, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return a;
+        }
+
+        @Override
+        public void run() {
+            fired = true;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the reader sees the close
+            }
+        }
+
+        void cancel() {
+            future.cancel(false);
         }
     }
 
@@ -184,15 +203,14 @@ final class XsaslDovecot implements Closeable {
     }
 
     private Step send(String request) throws IOException {
-        java.util.concurrent.ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> closeQuietly(channel), timeout.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        Alarm alarm = Alarm.set(channel, timeout);
         try {
             return exchange(request);
         } catch (IOException e) {
             Exception x = overdue(alarm, e);
             throw x instanceof IOException io ? io : e;
         } finally {
-            alarm.cancel(false);
+            alarm.cancel();
         }
     }
 
