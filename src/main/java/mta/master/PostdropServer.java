@@ -113,8 +113,9 @@ final class PostdropServer implements AutoCloseable {
 
     private void serve(SocketChannel ch) {
         long timeoutMs = config.get().time(Params.IPC_TIMEOUT).toMillis();
+        TimedInput timed = new TimedInput(ch, timeoutMs);
         try (ch; OutputStream out = Channels.newOutputStream(ch);
-             InputStream in = new BufferedInputStream(new TimedInput(ch, timeoutMs), 65536)) {
+             InputStream in = new BufferedInputStream(timed, 65536)) {
             Optional<Sendmail.Poster> poster = poster(ch);
             List<String> request = readRequest(in);
             if (poster.isEmpty() || request == null) {
@@ -141,10 +142,19 @@ final class PostdropServer implements AutoCloseable {
                 return;
             }
             answer(out, "post\n");
-            int exit = Sendmail.post(p, new ChunkedInput(in), err);
+            ChunkedInput message = new ChunkedInput(in);
+            int exit = Sendmail.post(p, message, err);
+            if (timed.timedOut || message.lost) {
+                log.warn((timed.timedOut ? "timeout after " + timeoutMs / 1000 + "s reading" : "lost connection before the end of")
+                        + " a message from uid=" + poster.get().uid() + "; discarded");
+                return;
+            }
             answer(out, "exit " + exit + "\n" + errBytes.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            if (!closed) log.warn("postdrop: lost connection: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (!closed) {
+                log.warn((timed.timedOut ? "timeout after " + timeoutMs / 1000 + "s" : "lost connection")
+                        + " reading a request" + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+            }
         }
     }
 
@@ -214,6 +224,8 @@ final class PostdropServer implements AutoCloseable {
         private final InputStream in;
         private int left;
         private boolean done;
+        /** The connection ended before the zero-length chunk. */
+        boolean lost;
 
         ChunkedInput(InputStream in) {
             this.in = in;
@@ -224,7 +236,7 @@ final class PostdropServer implements AutoCloseable {
                 int n = 0;
                 for (int i = 0; i < 4; i++) {
                     int b = in.read();
-                    if (b < 0) throw new EOFException("lost connection before the end of the message");
+                    if (b < 0) throw lost();
                     n = (n << 8) | b;
                 }
                 if (n < 0 || n > MAX_CHUNK) throw new IOException("malformed message chunk");
@@ -234,11 +246,16 @@ final class PostdropServer implements AutoCloseable {
             return !done;
         }
 
+        private EOFException lost() {
+            lost = true;
+            return new EOFException("lost connection before the end of the message");
+        }
+
         @Override
         public int read() throws IOException {
             if (!fill()) return -1;
             int b = in.read();
-            if (b < 0) throw new EOFException("lost connection before the end of the message");
+            if (b < 0) throw lost();
             left--;
             return b;
         }
@@ -248,7 +265,7 @@ final class PostdropServer implements AutoCloseable {
             if (len == 0) return 0;
             if (!fill()) return -1;
             int n = in.read(b, off, Math.min(len, left));
-            if (n < 0) throw new EOFException("lost connection before the end of the message");
+            if (n < 0) throw lost();
             left -= n;
             return n;
         }
@@ -259,6 +276,8 @@ final class PostdropServer implements AutoCloseable {
         private final SocketChannel ch;
         private final InputStream in;
         private final long timeoutMs;
+        /** A read waited too long and the channel was closed. */
+        volatile boolean timedOut;
 
         TimedInput(SocketChannel ch, long timeoutMs) {
             this.ch = ch;
@@ -276,6 +295,7 @@ final class PostdropServer implements AutoCloseable {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             ScheduledFuture<?> t = timer.schedule(() -> {
+                timedOut = true;
                 try {
                     ch.close();
                 } catch (IOException ignored) {
@@ -284,9 +304,6 @@ final class PostdropServer implements AutoCloseable {
             }, timeoutMs, TimeUnit.MILLISECONDS);
             try {
                 return in.read(b, off, len);
-            } catch (IOException e) {
-                if (t.isDone()) throw new IOException("timeout after " + timeoutMs / 1000 + "s", e);
-                throw e;
             } finally {
                 t.cancel(false);
             }
