@@ -30,7 +30,7 @@ import mta.queue.Queues;
  *     service finds it; this works while the mail system is stopped (the message is delivered
  *     when it starts). A line with a single "." ends the message unless -i or -oi is given.
  *     While the mail system runs, bin/sendmail first hands a plain posting to the master's
- *     public/postdrop service (mta.master.PostdropServer), which runs {@link #parse},
+ *     public/postdrop service (the master's PostdropServer), which runs {@link #parse},
  *     {@link #prepare} and {@link #post} here for the caller the socket names.
  *
  * OPTIONS
