@@ -2,8 +2,9 @@
 # sendmail.sh - the cost of one sendmail call, as cron, monitoring and web applications pay it:
 # N sequential `sendmail -t -i` calls, each posting a 1 KB message into the maildrop queue of a
 # temporary configuration (no MTA running: maildrop works without one). Reports ms per call
-# (mean, p50, p99) for bin/sendmail (mail system down, and with a listener on public/pickup as
-# when it runs), for the same java command without the start-up cache (bin/.build-aot), for
+# (mean, p50, p99) for bin/sendmail (mail system down, with a listener on public/pickup as
+# when it runs, and with the MTA itself running, where the thin client posts through the master's
+# public/postdrop without a JVM of its own), for the same java command without the start-up cache (bin/.build-aot), for
 # Postfix's /usr/sbin/sendmail (+ postdrop) on a private Postfix queue when possible, and for the
 # JVM floor: `java -Xshare:auto -version` and a hello world with the flags bin/sendmail uses.
 #
@@ -27,6 +28,7 @@ cleanup() {
   set +e
   [ -d "$work/postfix" ] && timeout 30 "$here/bench/postfix-instance.sh" stop "$work/postfix" >/dev/null 2>&1
   [ -n "${listener:-}" ] && kill "$listener" 2>/dev/null
+  [ -n "${mta_up:-}" ] && "$here/bin/postfix" -c "$work/ours/etc" stop >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,7 +47,11 @@ queue_directory = $work/ours/spool
 data_directory = $work/ours/data
 maillog_file = $work/ours/maillog
 myhostname = bench.example.test
+default_transport = discard
 EOT
+# For the row with the MTA running: no smtpd (no port), the posted mail is discarded.
+printf '%s\n' 'pickup unix n - n 60 1 pickup' 'cleanup unix n - n - 0 cleanup' 'qmgr unix n - n 300 1 qmgr' \
+  'discard unix - - n - - discard' > "$work/ours/etc/master.cf"
 
 # time_calls LABEL COMMAND... -> runs COMMAND n times (stdin: the message), prints one row.
 time_calls() {
@@ -62,7 +68,7 @@ time_calls() {
   printf '%s\n' "${ms[@]}" | sort -n | awk -v label="$label" '
     { v[NR] = $1 / 1000; s += v[NR] }
     END { p50 = v[int((NR + 1) * 0.50)]; i99 = int(NR * 0.99 + 0.5); if (i99 < 1) i99 = 1
-          printf "%-44s %6d %8.1f %8.1f %8.1f\n", label, NR, s / NR, p50, v[i99] }'
+          printf "%-54s %6d %8.1f %8.1f %8.1f\n", label, NR, s / NR, p50, v[i99] }'
 }
 
 # The JDK and flags bin/sendmail uses (bin/.java.sh), for the rows without the launcher.
@@ -80,7 +86,7 @@ maildrop_count() {
   [ "$c" -eq "$posted" ] || { echo "$0: $c files in maildrop, expected $posted" >&2; exit 1; }
 }
 
-printf '%-44s %6s %8s %8s %8s\n' "ms per call" calls mean p50 p99
+printf '%-54s %6s %8s %8s %8s\n' "ms per call" calls mean p50 p99
 export MAIL_CONFIG=$work/ours/etc
 time_calls "bin/sendmail -t -i (mail system down)" "$here/bin/sendmail" -t -i
 maildrop_count
@@ -101,6 +107,17 @@ while True:
 fi
 time_calls "java, same flags, no start-up cache" "$MTA_JDK/bin/java" "${MTA_FLAGS[@]}" -Xshare:auto -cp "$jar" mta.cli.Sendmail -t -i
 maildrop_count
+# The MTA running on this configuration: bin/sendmail's thin client posts through public/postdrop.
+# Pickup takes the files out of maildrop/, so the check is its log: one "uid=" line per posting.
+"$here/bin/postfix" -c "$work/ours/etc" start >/dev/null 2>&1 || { echo "$0: postfix start failed" >&2; exit 1; }
+mta_up=1
+time_calls "bin/sendmail -t -i (mail system running, thin client)" "$here/bin/sendmail" -t -i
+posted=$((posted + n + 1))
+for _ in $(seq 1 600); do
+  [ "$(grep -c ': uid=' "$work/ours/maillog" 2>/dev/null)" -ge "$posted" ] && break; sleep 0.1
+done
+[ "$(grep -c ': uid=' "$work/ours/maillog")" -eq "$posted" ] || { echo "$0: pickup logged $(grep -c ': uid=' "$work/ours/maillog") postings, expected $posted" >&2; exit 1; }
+"$here/bin/postfix" -c "$work/ours/etc" stop >/dev/null 2>&1; mta_up=
 
 # The JVM floor: the same java with no work.
 time_calls "floor: java -Xshare:auto -version" "$MTA_JDK/bin/java" -Xshare:auto -version

@@ -29,6 +29,9 @@ import mta.queue.Queues;
  *     Reads a message from standard input and leaves it in the maildrop queue, where the pickup
  *     service finds it; this works while the mail system is stopped (the message is delivered
  *     when it starts). A line with a single "." ends the message unless -i or -oi is given.
+ *     While the mail system runs, bin/sendmail first hands a plain posting to the master's
+ *     public/postdrop service (the master's PostdropServer), which runs {@link #parse},
+ *     {@link #prepare} and {@link #post} here for the caller the socket names.
  *
  * OPTIONS
  *     -t          take recipients from To:, Cc: and Bcc: (Resent- headers win); Bcc: is removed
@@ -75,6 +78,108 @@ public final class Sendmail {
     }
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, in, out, err, Poster.ofProcess());
+    }
+
+    /**
+     * Who posts: the login name (the default envelope sender, and the name in error texts) and the
+     * uid that the maildrop file records and pickup logs as {@code uid=N}.
+     */
+    public record Poster(String login, String uid) {
+        /** This process: its user name and real uid. */
+        public static Poster ofProcess() {
+            return new Poster(System.getProperty("user.name", "root"), MaildropFile.uid());
+        }
+    }
+
+    /**
+     * A parsed command line: {@code exit} is the exit code when parsing already failed (the
+     * message is printed), else -1. {@code mode} is "m" (post), "p", "i", "s", "q", "qR" or "qI".
+     */
+    public record Request(int exit, String mode, String dashC, boolean extract, boolean dotEnds, String sender,
+                          String fullName, List<String> rcpts, String queueTarget, Dsn dsn) {
+        static Request failed(int exit) {
+            return new Request(exit, null, null, false, true, null, null, List.of(), null, null);
+        }
+
+        /** A plain posting (-bm, the default) whose options parsed. */
+        public boolean posting() {
+            return exit < 0 && mode.equals("m");
+        }
+    }
+
+    /** A posting ready to read its message: the checks passed, the sender defaulted. */
+    public record Posting(int exit, Queues queues, Config config, Poster poster, String sender, String fullName,
+                          List<String> rcpts, boolean extract, boolean dotEnds, Dsn dsn) {}
+
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Poster poster) {
+        Request r = parse(args, err);
+        if (r.exit() >= 0) return r.exit();
+        Config config = loadConfig(ConfigLoader.directory(r.dashC()), err);
+        if (config == null) return EX_TEMPFAIL;
+        Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
+        String dir = ConfigLoader.directory(r.dashC()).toString();
+        switch (r.mode()) {
+            case "q" -> {
+                return Postqueue.run(new String[] {"-c", dir, "-f"}, out, err);
+            }
+            case "qR" -> {
+                return Postqueue.run(new String[] {"-c", dir, "-s", r.queueTarget()}, out, err);
+            }
+            case "qI" -> {
+                return Postqueue.run(new String[] {"-c", dir, "-i", r.queueTarget()}, out, err);
+            }
+            case "i" -> {
+                return Newaliases.run(new String[] {"-c", dir}, out, err);
+            }
+            case "s" -> {
+                return standAloneSmtp(dir, err);
+            }
+            default -> { }
+        }
+        if (r.mode().equals("p")) {
+            if (!r.rcpts().isEmpty()) {
+                err.println("sendmail: fatal: display queue mode requires no recipient");
+                return EX_USAGE;
+            }
+            // An ordinary user cannot read the queue: ask the master's showq service.
+            java.nio.file.Path deferred = queues.dir(QueueName.DEFERRED);
+            if (java.nio.file.Files.isDirectory(deferred) && !java.nio.file.Files.isReadable(deferred)) {
+                return Postqueue.showqClient(queues, out, err);
+            }
+            return Postqueue.list(queues, out, err, false);
+        }
+        Posting p = prepare(r, config, poster, err);
+        if (p.exit() >= 0) return p.exit();
+        return post(p, in, err);
+    }
+
+    /** Loads the configuration of {@code dir}; null after printing the fatal error (exit EX_TEMPFAIL). */
+    public static Config loadConfig(java.nio.file.Path dir, PrintStream err) {
+        try {
+            return ConfigLoader.load(dir).config();
+        } catch (ConfigException e) {
+            err.println("sendmail: fatal: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The checks of a posting before its message is read: recipients given; the default sender. */
+    public static Posting prepare(Request r, Config config, Poster poster, PrintStream err) {
+        Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
+        if (r.rcpts().isEmpty() && !r.extract()) {
+            err.println("sendmail: fatal: " + poster.login() + ": Recipient addresses must be specified on the command line"
+                    + " or via the -t option");
+            return new Posting(EX_USAGE, null, null, null, null, null, null, false, true, null);
+        }
+        String sender = r.sender() == null ? poster.login() : r.sender();
+        if (sender.equals("<>")) sender = "";
+        String fullName = r.fullName() == null ? "" : r.fullName();
+        return new Posting(-1, queues, config, poster, sender, fullName, r.rcpts(), r.extract(), r.dotEnds(), r.dsn());
+    }
+
+    /** Parses the command line; prints what is wrong and sets {@link Request#exit} when it cannot. */
+    public static Request parse(String[] args, PrintStream err) {
         boolean extract = false;
         boolean dotEnds = true;
         String sender = null;
@@ -111,7 +216,7 @@ public final class Sendmail {
                     if (value.isEmpty()) {
                         if (i + 1 >= args.length) {
                             err.println("sendmail: fatal: option requires an argument -- '" + opt + "'");
-                            return EX_USAGE;
+                            return Request.failed(EX_USAGE);
                         }
                         value = args[++i];
                     }
@@ -121,16 +226,16 @@ public final class Sendmail {
                         case 'C' -> dashC = value;
                         case 'N' -> {
                             dsnNotify = DsnNotify.normalize(value);
-                            if (dsnNotify == null) return fatal(err, "bad -N option value: " + value);
+                            if (dsnNotify == null) return failed(err, "bad -N option value: " + value);
                         }
                         case 'R' -> {
                             dsnRet = value.toUpperCase(java.util.Locale.ROOT);
                             if (!dsnRet.equals("HDRS") && !dsnRet.equals("FULL")) {
-                                return fatal(err, "bad -R option value: " + value);
+                                return failed(err, "bad -R option value: " + value);
                             }
                         }
                         case 'V' -> {
-                            if (!validEnvid(value)) return fatal(err, "bad -V option value: " + value);
+                            if (!validEnvid(value)) return failed(err, "bad -V option value: " + value);
                             dsnEnvid = value;
                         }
                         default -> { }
@@ -141,7 +246,7 @@ public final class Sendmail {
                         mode = rest;
                     } else {
                         err.println("sendmail: fatal: unsupported: -b" + rest);
-                        return EX_USAGE;
+                        return Request.failed(EX_USAGE);
                     }
                 }
                 case 'q' -> {
@@ -152,7 +257,7 @@ public final class Sendmail {
                         queueTarget = rest.length() > 1 ? rest.substring(1) : (i + 1 < args.length ? args[++i] : "");
                     } else if (rest.startsWith("S")) {
                         err.println("sendmail: fatal: -qS is not implemented");
-                        return EX_USAGE;
+                        return Request.failed(EX_USAGE);
                     }
                 }
                 case 'I' -> mode = "i";
@@ -160,68 +265,20 @@ public final class Sendmail {
                 default -> {
                     err.println("sendmail: invalid option -- '" + opt + "'");
                     err.println("sendmail: fatal: usage: sendmail [options]");
-                    return EX_USAGE;
+                    return Request.failed(EX_USAGE);
                 }
             }
         }
-        Config config;
-        try {
-            config = ConfigLoader.load(ConfigLoader.directory(dashC)).config();
-        } catch (ConfigException e) {
-            err.println("sendmail: fatal: " + e.getMessage());
-            return EX_TEMPFAIL;
-        }
-        Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
-        String dir = ConfigLoader.directory(dashC).toString();
-        switch (mode) {
-            case "q" -> {
-                return Postqueue.run(new String[] {"-c", dir, "-f"}, out, err);
-            }
-            case "qR" -> {
-                return Postqueue.run(new String[] {"-c", dir, "-s", queueTarget}, out, err);
-            }
-            case "qI" -> {
-                return Postqueue.run(new String[] {"-c", dir, "-i", queueTarget}, out, err);
-            }
-            case "i" -> {
-                return Newaliases.run(new String[] {"-c", dir}, out, err);
-            }
-            case "s" -> {
-                return standAloneSmtp(dir, err);
-            }
-            default -> { }
-        }
-        if (mode.equals("p")) {
-            if (!rcpts.isEmpty()) {
-                err.println("sendmail: fatal: display queue mode requires no recipient");
-                return EX_USAGE;
-            }
-            // An ordinary user cannot read the queue: ask the master's showq service.
-            java.nio.file.Path deferred = queues.dir(QueueName.DEFERRED);
-            if (java.nio.file.Files.isDirectory(deferred) && !java.nio.file.Files.isReadable(deferred)) {
-                return Postqueue.showqClient(queues, out, err);
-            }
-            return Postqueue.list(queues, out, err, false);
-        }
-        String user = System.getProperty("user.name", "root");
-        if (rcpts.isEmpty() && !extract) {
-            err.println("sendmail: fatal: " + user + ": Recipient addresses must be specified on the command line"
-                    + " or via the -t option");
-            return EX_USAGE;
-        }
-        if (sender == null) sender = user;
-        if (sender.equals("<>")) sender = "";
-        if (fullName == null) fullName = "";
-        return post(queues, config, in, err, sender, fullName, rcpts, extract, dotEnds,
+        return new Request(-1, mode, dashC, extract, dotEnds, sender, fullName, rcpts, queueTarget,
                 new Dsn(dsnNotify, dsnRet, dsnEnvid));
     }
 
     /** The DSN request of -N, -R and -V (RFC 3461 NOTIFY, RET, ENVID); null fields were not given. */
-    private record Dsn(String notifyEach, String ret, String envid) {}
+    public record Dsn(String notifyEach, String ret, String envid) {}
 
-    private static int fatal(PrintStream err, String message) {
+    private static Request failed(PrintStream err, String message) {
         err.println("sendmail: fatal: " + message);
-        return EX_USAGE;
+        return Request.failed(EX_USAGE);
     }
 
     /** An ENVID (RFC 3461): 1 to 100 printable US-ASCII characters, no spaces. */
@@ -255,30 +312,32 @@ public final class Sendmail {
         }
     }
 
-    /** postdrop: writes the message to maildrop/ and wakes pickup. */
-    private static int post(Queues queues, Config config, InputStream in, PrintStream err, String sender,
-                            String fullName, List<String> rcpts, boolean extract, boolean dotEnds, Dsn dsn) {
+    /** postdrop: writes the message to maildrop/ (pickup sees it); the message is streamed, never held. */
+    public static int post(Posting p, InputStream in, PrintStream err) {
+        Queues queues = p.queues();
+        Config config = p.config();
+        Dsn dsn = p.dsn();
         MaildropFile m;
         try {
             m = MaildropFile.create(queues, config.bool(Params.ENABLE_LONG_QUEUE_IDS),
-                    config.integer(Params.LINE_LENGTH_LIMIT));
+                    config.integer(Params.LINE_LENGTH_LIMIT), p.poster().uid());
         } catch (IOException e) {
             err.println("sendmail: fatal: cannot create a file in " + queues.dir(QueueName.MAILDROP) + ": " + e.getMessage());
             return EX_TEMPFAIL;
         }
         boolean pickupWoken;
         try (m) {
-            m.fullName(fullName);
-            if (extract) m.attribute("extract_recipients", "yes");
+            m.fullName(p.fullName());
+            if (p.extract()) m.attribute("extract_recipients", "yes");
             if (dsn.ret() != null) m.attribute("dsn_ret", dsn.ret());
             if (dsn.envid() != null) m.attribute("dsn_envid", dsn.envid());
-            m.sender(sender);
-            for (String r : rcpts) {
+            m.sender(p.sender());
+            for (String r : p.rcpts()) {
                 for (String one : r.split(",")) {
                     if (!one.isBlank()) m.recipient(Address.parse(one.strip()).toString(), dsn.notifyEach());
                 }
             }
-            copyMessage(in, m, dotEnds);
+            copyMessage(in, m, p.dotEnds());
             pickupWoken = m.commit();
         } catch (IOException e) {
             err.println("sendmail: fatal: cannot write the message: " + e.getMessage());

@@ -37,7 +37,8 @@ import mta.util.SafeFiles;
  * <p>Reads the configuration directory; creates the queue and {@code data_directory}; locks and
  * writes {@code $queue_directory/pid/master.pid}; wires the services of master.cf inside this JVM
  * (cleanup, qmgr, pickup, bounce, the delivery agents by transport name, one {@link SmtpdListener}
- * per {@code inet} smtpd entry) and the {@code public/pickup} and {@code public/qmgr} triggers.
+ * per {@code inet} smtpd entry), the {@code public/pickup} and {@code public/qmgr} triggers, and the
+ * {@code public/showq} and {@code public/postdrop} services ({@link ShowqServer}, {@link PostdropServer}).
  * A start-up failure (bad configuration, port in use, already running) throws {@link ConfigException}
  * with the reason; {@code main} prints it as {@code postfix/master: fatal: ...} and exits 1.
  */
@@ -70,6 +71,7 @@ public final class Master implements AutoCloseable {
     private final Map<String, SmtpdListener> listeners = new LinkedHashMap<>();
     private final List<TriggerServer> triggers = new ArrayList<>();
     private ShowqServer showq;
+    private PostdropServer postdrop;
     private volatile Config config;
     private Resolver resolver;
     private Qmgr qmgr;
@@ -139,6 +141,7 @@ public final class Master implements AutoCloseable {
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("pickup"), pickup, log));
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("qmgr"), qmgr, log));
         showq = new ShowqServer(queues, mailLog.channel("showq"));
+        postdrop = new PostdropServer(queues, configDir, () -> config, mailLog.channel("postdrop"));
 
         qmgr.start();
         pickup.start();
@@ -278,6 +281,13 @@ public final class Master implements AutoCloseable {
         if (showq != null) {
             try {
                 showq.close();
+            } catch (IOException ignored) {
+                // removed at the next start
+            }
+        }
+        if (postdrop != null) {
+            try {
+                postdrop.close();
             } catch (IOException ignored) {
                 // removed at the next start
             }

@@ -9,8 +9,10 @@
  *   {@link mta.master.Master} is the only class that sees all packages: it builds cleanup, bounce,
  *   the delivery agents (one per master.cf {@code unix} transport whose command is local or smtp),
  *   qmgr, pickup, one smtpd listener per {@code inet} address, and the public/pickup and
- *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}), and the public/showq service
- *   ({@link mta.master.ShowqServer}: the queue listing for ordinary users' mailq). It locks and writes
+ *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}), the public/showq service
+ *   ({@link mta.master.ShowqServer}: the queue listing for ordinary users' mailq), and the
+ *   public/postdrop service ({@link mta.master.PostdropServer}: posting for bin/sendmail's thin
+ *   client, through {@link mta.cli.Sendmail}'s posting core). It locks and writes
  *   $queue_directory/pid/master.pid; {@code bin/postfix start} runs it in the background.
  *   Started as root, {@code bin/postfix start} runs {@link mta.master.PrivilegedMaster} instead:
  *   it stays root, serves local and virtual delivery on $queue_directory/private/local, and runs
@@ -21,12 +23,13 @@
  *   main.cf, master.cf.
  *
  * WRITES
- *   The queue directories (created), pid/master.pid, public/ sockets, the mail log;
+ *   The queue directories (created), pid/master.pid, public/ sockets, the mail log; maildrop/
+ *   files posted through public/postdrop;
  *   PrivilegedMaster: private/local, mailboxes, forwarded copies in incoming/.
  *
  * CONFIGURATION PARAMETERS
  *   queue_directory, data_directory, maillog_file, inet_interfaces (all), inet_protocols (all),
- *   default_process_limit (100), mail_owner (postfix).
+ *   default_process_limit (100), mail_owner (postfix), ipc_timeout (3600s: public/postdrop reads).
  *
  * SEE ALSO
  *   Postfix master(8), master(5), postfix(1).

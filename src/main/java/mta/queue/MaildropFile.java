@@ -33,12 +33,17 @@ public final class MaildropFile implements AutoCloseable {
      * @param lineLimit content lines longer than this are split ({@code line_length_limit})
      */
     public static MaildropFile create(Queues queues, boolean longIds, int lineLimit) throws IOException {
+        return create(queues, longIds, lineLimit, uid());
+    }
+
+    /** As {@link #create(Queues, boolean, int)}, for a poster whose uid is {@code uid} (the master's postdrop service). */
+    public static MaildropFile create(Queues queues, boolean longIds, int lineLimit, String uid) throws IOException {
         queues.create();
         // An ordinary user (through the set-gid postdrop launcher) cannot give the file to mail_owner.
         QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.MAILDROP), longIds, !PosixAccounts.ROOT);
         try {
             w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
-            w.record(RecordType.ATTRIBUTE, "uid=" + uid());
+            w.record(RecordType.ATTRIBUTE, "uid=" + uid);
             return new MaildropFile(queues, w, lineLimit);
         } catch (IOException e) {
             w.abort();

@@ -1,0 +1,323 @@
+package mta.master;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import mta.cli.Sendmail;
+import mta.config.Config;
+import mta.config.Params;
+import mta.queue.Queues;
+import mta.util.MailLog;
+import mta.util.PosixAccounts;
+import mta.util.SafeFiles;
+
+/**
+ * PostdropServer - the posting service on {@code public/postdrop}: {@code sendmail} without a JVM
+ * of its own. {@code bin/sendmail} runs the small client {@code bin/.postdrop-client}, which hands
+ * the arguments and the message to this service in the running master; the master writes the
+ * maildrop file exactly as {@link Sendmail} would have, for the caller it learns from the socket.
+ *
+ * <p>Who may connect: the socket is 0666 inside {@code public/} (2710 mail_owner:postdrop), so
+ * only root and members of postdrop reach it, as Postfix's public services. The caller is named by
+ * the socket's peer credentials ({@code SO_PEERCRED}): its login name is the default envelope
+ * sender and the name in error texts, its uid (from /etc/passwd) is the {@code uid} attribute that
+ * pickup logs. The service never runs anything but the posting: other modes are refused.
+ *
+ * <p>The protocol (all strings are bytes; ⟨NUL⟩ is a zero byte):
+ * <pre>
+ *   client: "1"⟨NUL⟩ MAIL_CONFIG⟨NUL⟩ argc⟨NUL⟩ arg1⟨NUL⟩ ... argN⟨NUL⟩     (the version, the
+ *           client's MAIL_CONFIG or "", the arguments as given to sendmail)
+ *   server: "fallback\n"           and closes: the client runs the JVM command, standard input untouched
+ *       or  "exit N\n" text         and closes: done without a message (a usage error); text is
+ *                                   what sendmail prints on standard error, N its exit code
+ *       or  "post\n"               send the message:
+ *   client: chunks: a 4-byte big-endian length and that many bytes; a zero length ends the message
+ *   server: "exit N\n" text         and closes.
+ * </pre>
+ * The message is chunked, not ended by the client's shutdown, so that a client killed half-way
+ * leaves no maildrop file (a lost connection aborts the file). The service falls back when the
+ * request is malformed or over {@link #MAX_REQUEST} bytes, when the mode is not plain posting
+ * (-bs, -bp, -bi, -I, -q...), when the configuration directory (-C, else the client's
+ * MAIL_CONFIG, else /etc/postfix) is not the master's own, and when the caller's login name is
+ * not in /etc/passwd. The message is streamed into the maildrop file as it arrives;
+ * message_size_limit applies as for the JVM command: cleanup enforces it when pickup reads the
+ * file. Each read from the client waits at most {@code ipc_timeout} (Postfix's 3600s): a client
+ * that stops sending loses its connection and its unfinished file.
+ */
+final class PostdropServer implements AutoCloseable {
+    /** The largest request (version, configuration directory, arguments) accepted. */
+    static final int MAX_REQUEST = 1 << 20;
+    /** The largest message chunk accepted. */
+    static final int MAX_CHUNK = 1 << 20;
+
+    private final Path path;
+    private final Path configDir;
+    private final Supplier<Config> config;
+    private final ServerSocketChannel server;
+    private final MailLog.Channel log;
+    private final ScheduledExecutorService timer;
+    private volatile boolean closed;
+
+    PostdropServer(Queues queues, Path configDir, Supplier<Config> config, MailLog.Channel log) throws IOException {
+        this.configDir = configDir.toAbsolutePath().normalize();
+        this.config = config;
+        this.log = log;
+        this.path = queues.root().resolve("public").resolve("postdrop");
+        Files.deleteIfExists(path);
+        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(path));
+        SafeFiles.setMode(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "postdrop-timer");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        Thread.ofVirtual().name("postdrop").start(this::run);
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                SocketChannel ch = server.accept();
+                Thread.ofVirtual().name("postdrop-client").start(() -> serve(ch));
+            } catch (IOException e) {
+                if (!closed) log.warn("postdrop: " + e.getMessage());
+            }
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        long timeoutMs = config.get().time(Params.IPC_TIMEOUT).toMillis();
+        TimedInput timed = new TimedInput(ch, timeoutMs);
+        try (ch; OutputStream out = Channels.newOutputStream(ch);
+             InputStream in = new BufferedInputStream(timed, 65536)) {
+            Optional<Sendmail.Poster> poster = poster(ch);
+            List<String> request = readRequest(in);
+            if (poster.isEmpty() || request == null) {
+                answer(out, "fallback\n");
+                return;
+            }
+            String[] args = request.subList(2, request.size()).toArray(String[]::new);
+            ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+            PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+            Sendmail.Request r = Sendmail.parse(args, err);
+            if (r.exit() >= 0) {
+                answer(out, "exit " + r.exit() + "\n" + errBytes.toString(StandardCharsets.UTF_8));
+                return;
+            }
+            if (!r.posting() || !ourConfigDirectory(r.dashC(), request.get(1))) {
+                answer(out, "fallback\n");
+                return;
+            }
+            Config c = Sendmail.loadConfig(configDir, err);
+            Sendmail.Posting p = c == null ? null : Sendmail.prepare(r, c, poster.get(), err);
+            if (p == null || p.exit() >= 0) {
+                int exit = p == null ? 75 : p.exit();
+                answer(out, "exit " + exit + "\n" + errBytes.toString(StandardCharsets.UTF_8));
+                return;
+            }
+            answer(out, "post\n");
+            ChunkedInput message = new ChunkedInput(in);
+            int exit = Sendmail.post(p, message, err);
+            if (timed.timedOut || message.lost) {
+                log.warn((timed.timedOut ? "timeout after " + timeoutMs / 1000 + "s reading" : "lost connection before the end of")
+                        + " a message from uid=" + poster.get().uid() + "; discarded");
+                return;
+            }
+            answer(out, "exit " + exit + "\n" + errBytes.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            if (!closed) {
+                log.warn((timed.timedOut ? "timeout after " + timeoutMs / 1000 + "s" : "lost connection")
+                        + " reading a request" + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+            }
+        } catch (RuntimeException e) {
+            // A bug: the connection closes; before the verdict the client falls back to the JVM command.
+            log.warn("postdrop: " + e);
+        }
+    }
+
+    private static void answer(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** The caller: login name and uid from the peer credentials; empty when they cannot be told. */
+    private static Optional<Sendmail.Poster> poster(SocketChannel ch) {
+        try {
+            UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            String login = p.user().getName();
+            return PosixAccounts.user(login).map(u -> new Sendmail.Poster(login, Integer.toString(u.uid())));
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The configuration directory the command would use is the master's own. */
+    private boolean ourConfigDirectory(String dashC, String mailConfig) {
+        String named = dashC != null && !dashC.isEmpty() ? dashC
+                : !mailConfig.isEmpty() ? mailConfig : Params.CONFIG_DIRECTORY.defaultValue();
+        Path p = Path.of(named);
+        if (!p.isAbsolute()) return false;
+        p = p.normalize();
+        try {
+            return p.equals(configDir) || Files.isSameFile(p, configDir);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads version, MAIL_CONFIG, argc and the arguments; null when malformed or too long. */
+    static List<String> readRequest(InputStream in) throws IOException {
+        List<String> fields = new ArrayList<>();
+        ByteArrayOutputStream field = new ByteArrayOutputStream();
+        int total = 0;
+        int wanted = 3;
+        while (fields.size() < wanted) {
+            int c = in.read();
+            if (c < 0 || ++total > MAX_REQUEST) return null;
+            if (c != 0) {
+                field.write(c);
+                continue;
+            }
+            fields.add(field.toString(StandardCharsets.UTF_8));
+            field.reset();
+            if (fields.size() == 1 && !fields.get(0).equals("1")) return null;
+            if (fields.size() == 3) {
+                try {
+                    int argc = Integer.parseInt(fields.get(2));
+                    if (argc < 0 || argc > MAX_REQUEST) return null;
+                    wanted = 3 + argc;
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        List<String> out = new ArrayList<>(fields.subList(0, 2));
+        out.addAll(fields.subList(3, fields.size()));
+        return out;
+    }
+
+    /** The message: length-prefixed chunks up to a zero length; EOF before it is a lost connection. */
+    private static final class ChunkedInput extends InputStream {
+        private final InputStream in;
+        private int left;
+        private boolean done;
+        /** The connection ended before the zero-length chunk. */
+        boolean lost;
+
+        ChunkedInput(InputStream in) {
+            this.in = in;
+        }
+
+        private boolean fill() throws IOException {
+            while (left == 0 && !done) {
+                int n = 0;
+                for (int i = 0; i < 4; i++) {
+                    int b = in.read();
+                    if (b < 0) throw lost();
+                    n = (n << 8) | b;
+                }
+                if (n < 0 || n > MAX_CHUNK) throw new IOException("malformed message chunk");
+                if (n == 0) done = true;
+                left = n;
+            }
+            return !done;
+        }
+
+        private EOFException lost() {
+            lost = true;
+            return new EOFException("lost connection before the end of the message");
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (!fill()) return -1;
+            int b = in.read();
+            if (b < 0) throw lost();
+            left--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (!fill()) return -1;
+            int n = in.read(b, off, Math.min(len, left));
+            if (n < 0) throw lost();
+            left -= n;
+            return n;
+        }
+    }
+
+    /** Reads from the channel; a read that waits longer than the timeout closes the channel. */
+    private final class TimedInput extends InputStream {
+        private final SocketChannel ch;
+        private final InputStream in;
+        private final long timeoutMs;
+        /** A read waited too long and the channel was closed. */
+        volatile boolean timedOut;
+
+        TimedInput(SocketChannel ch, long timeoutMs) {
+            this.ch = ch;
+            this.in = Channels.newInputStream(ch);
+            this.timeoutMs = timeoutMs;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            ScheduledFuture<?> t = timer.schedule(() -> {
+                timedOut = true;
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing is all the timeout does
+                }
+            }, timeoutMs, TimeUnit.MILLISECONDS);
+            try {
+                return in.read(b, off, len);
+            } finally {
+                t.cancel(false);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        timer.shutdownNow();
+        Files.deleteIfExists(path);
+    }
+}
