@@ -78,7 +78,8 @@ public final class Postfix {
 
     /** JVM options for the privileged process: it only runs local and virtual deliveries. */
     private static final List<String> PRIVILEGED_OPTS =
-            List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx256m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
+            List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx256m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10",
+                    "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-Xss512k");
 
     private Postfix() {}
 
