@@ -63,7 +63,7 @@ final class InstallPostdrop {
             for (Path j : jars(target.resolve("lib"))) Files.copy(j, work.resolve("in/lib").resolve(j.getFileName()));
             List<String> modules = MODULES.stream().filter(m -> ModuleFinder.ofSystem().find(m).isPresent()).toList();
             run(jlink.toString(), "--add-modules", String.join(",", modules), "--output", work.resolve("rt").toString(),
-                    "--strip-debug", "--no-header-files", "--no-man-pages");
+                    "--strip-debug", "--no-header-files", "--no-man-pages", "--generate-cds-archive");
             run(jpackage.toString(), "--type", "app-image", "--name", "postdrop", "--input", work.resolve("in").toString(),
                     "--main-jar", "mta.jar", "--main-class", "mta.cli.Sendmail",
                     "--runtime-image", work.resolve("rt").toString(), "--dest", work.resolve("out").toString(),
