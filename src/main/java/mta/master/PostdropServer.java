@@ -7,22 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -32,7 +24,7 @@ import mta.config.Params;
 import mta.queue.Queues;
 import mta.util.MailLog;
 import mta.util.PosixAccounts;
-import mta.util.SafeFiles;
+import mta.util.TimedInputStream;
 
 /**
  * PostdropServer - the posting service on {@code public/postdrop}: {@code sendmail} without a JVM
@@ -73,47 +65,22 @@ final class PostdropServer implements AutoCloseable {
     /** The largest message chunk accepted. */
     static final int MAX_CHUNK = 1 << 20;
 
-    private final Path path;
     private final Path configDir;
     private final Supplier<Config> config;
-    private final ServerSocketChannel server;
     private final MailLog.Channel log;
-    private final ScheduledExecutorService timer;
-    private volatile boolean closed;
+    private final PublicService service;
 
     PostdropServer(Queues queues, Path configDir, Supplier<Config> config, MailLog.Channel log) throws IOException {
         this.configDir = configDir.toAbsolutePath().normalize();
         this.config = config;
         this.log = log;
-        this.path = queues.root().resolve("public").resolve("postdrop");
-        Files.deleteIfExists(path);
-        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
-        SafeFiles.setMode(path, PosixFilePermissions.fromString("rw-rw-rw-"));
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "postdrop-timer");
-            th.setDaemon(true);
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
-        Thread.ofVirtual().name("postdrop").start(this::run);
-    }
-
-    private void run() {
-        while (!closed) {
-            try {
-                SocketChannel ch = server.accept();
-                Thread.ofVirtual().name("postdrop-client").start(() -> serve(ch));
-            } catch (IOException e) {
-                if (!closed) log.warn("postdrop: " + e.getMessage());
-            }
-        }
+        this.service = new PublicService(queues.root().resolve("public").resolve("postdrop"), this::serve, log);
     }
 
     private void serve(SocketChannel ch) {
         long timeoutMs = config.get().time(Params.IPC_TIMEOUT).toMillis();
-        TimedInput timed = new TimedInput(ch, timeoutMs);
+        TimedInputStream timed = new TimedInputStream(Channels.newInputStream(ch));
+        timed.setTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs));
         try (ch; OutputStream out = Channels.newOutputStream(ch);
              InputStream in = new BufferedInputStream(timed, 65536)) {
             Optional<Sendmail.Poster> poster = poster(ch);
@@ -144,15 +111,15 @@ final class PostdropServer implements AutoCloseable {
             answer(out, "post\n");
             ChunkedInput message = new ChunkedInput(in);
             int exit = Sendmail.post(p, message, err);
-            if (timed.timedOut || message.lost) {
-                log.warn((timed.timedOut ? "timeout after " + timeoutMs / 1000 + "s reading" : "lost connection before the end of")
+            if (timed.timedOut() || message.lost) {
+                log.warn((timed.timedOut() ? "timeout after " + timeoutMs / 1000 + "s reading" : "lost connection before the end of")
                         + " a message from uid=" + poster.get().uid() + "; discarded");
                 return;
             }
             answer(out, "exit " + exit + "\n" + errBytes.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            if (!closed) {
-                log.warn((timed.timedOut ? "timeout after " + timeoutMs / 1000 + "s" : "lost connection")
+            if (!service.isClosed()) {
+                log.warn((timed.timedOut() ? "timeout after " + timeoutMs / 1000 + "s" : "lost connection")
                         + " reading a request" + (e.getMessage() != null ? ": " + e.getMessage() : ""));
             }
         } catch (RuntimeException e) {
@@ -274,50 +241,8 @@ final class PostdropServer implements AutoCloseable {
         }
     }
 
-    /** Reads from the channel; a read that waits longer than the timeout closes the channel. */
-    private final class TimedInput extends InputStream {
-        private final SocketChannel ch;
-        private final InputStream in;
-        private final long timeoutMs;
-        /** A read waited too long and the channel was closed. */
-        volatile boolean timedOut;
-
-        TimedInput(SocketChannel ch, long timeoutMs) {
-            this.ch = ch;
-            this.in = Channels.newInputStream(ch);
-            this.timeoutMs = timeoutMs;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            ScheduledFuture<?> t = timer.schedule(() -> {
-                timedOut = true;
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // closing is all the timeout does
-                }
-            }, timeoutMs, TimeUnit.MILLISECONDS);
-            try {
-                return in.read(b, off, len);
-            } finally {
-                t.cancel(false);
-            }
-        }
-    }
-
     @Override
     public void close() throws IOException {
-        closed = true;
-        server.close();
-        timer.shutdownNow();
-        Files.deleteIfExists(path);
+        service.close();
     }
 }

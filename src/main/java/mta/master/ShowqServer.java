@@ -3,19 +3,12 @@ package mta.master;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import mta.cli.Postqueue;
 import mta.queue.Queues;
 import mta.util.MailLog;
-import mta.util.SafeFiles;
 
 /**
  * ShowqServer - Postfix's showq service on {@code public/showq}: writes the queue listing (as
@@ -23,35 +16,17 @@ import mta.util.SafeFiles;
  *
  * <p>Ordinary users cannot read the queue; their {@code mailq} runs through the set-gid postdrop
  * launcher, which reaches {@code public/} (mode 2710, group postdrop) and reads the listing here,
- * made by the master with mail_owner's rights. The socket is 0666, as Postfix's public sockets.
+ * made by the master with mail_owner's rights. The socket is a {@link PublicService}.
  */
 final class ShowqServer implements AutoCloseable {
-    private final Path path;
-    private final ServerSocketChannel server;
     private final Queues queues;
     private final MailLog.Channel log;
-    private volatile boolean closed;
+    private final PublicService service;
 
     ShowqServer(Queues queues, MailLog.Channel log) throws IOException {
         this.queues = queues;
         this.log = log;
-        this.path = queues.root().resolve("public").resolve("showq");
-        Files.deleteIfExists(path);
-        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
-        SafeFiles.setMode(path, PosixFilePermissions.fromString("rw-rw-rw-"));
-        Thread.ofVirtual().name("showq").start(this::run);
-    }
-
-    private void run() {
-        while (!closed) {
-            try {
-                SocketChannel ch = server.accept();
-                Thread.ofVirtual().name("showq-client").start(() -> serve(ch));
-            } catch (IOException e) {
-                if (!closed) log.warn("showq: " + e.getMessage());
-            }
-        }
+        this.service = new PublicService(queues.root().resolve("public").resolve("showq"), this::serve, log);
     }
 
     private void serve(SocketChannel ch) {
@@ -65,8 +40,6 @@ final class ShowqServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
-        server.close();
-        Files.deleteIfExists(path);
+        service.close();
     }
 }

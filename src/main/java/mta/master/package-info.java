@@ -12,7 +12,8 @@
  *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}), the public/showq service
  *   ({@link mta.master.ShowqServer}: the queue listing for ordinary users' mailq), and the
  *   public/postdrop service ({@link mta.master.PostdropServer}: posting for bin/sendmail's thin
- *   client, through {@link mta.cli.Sendmail}'s posting core). It locks and writes
+ *   client, through {@link mta.cli.Sendmail}'s posting core); each of these four sockets is a
+ *   {@link mta.master.PublicService} (socket set-up, 0666 mode, accept loop). It locks and writes
  *   $queue_directory/pid/master.pid; {@code bin/postfix start} runs it in the background.
  *   Started as root, {@code bin/postfix start} runs {@link mta.master.PrivilegedMaster} instead:
  *   it stays root, serves local and virtual delivery on $queue_directory/private/local, and runs

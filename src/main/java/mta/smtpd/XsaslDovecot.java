@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import mta.util.TimedInputStream;
 
 /**
  * XsaslDovecot - a client of Dovecot's authentication protocol (version 1.x), as Postfix's xsasl_dovecot_server.
@@ -27,7 +28,8 @@ import java.util.Set;
  * {@code AUTH} request (service, {@code nologin}, local and remote IP, {@code secured} under TLS,
  * the initial response); {@link #next} sends a {@code CONT}. Each answer is a {@link Step}:
  * a challenge to relay in a 334 reply, success with the login name, or failure with Dovecot's
- * reason. One connection serves one SMTP session; requests on it run one at a time.
+ * reason. One connection serves one SMTP session; requests on it run one at a time. Every answer
+ * must arrive within the timeout given to {@link #connect} ({@code ipc_timeout}).
  * The client's responses pass through base64-encoded, as the client sent them: this class never
  * decodes or logs them.
  */
@@ -55,22 +57,12 @@ final class XsaslDovecot implements Closeable {
     }
 
     private final SocketChannel channel;
-    /** Closes connections whose answer is overdue (ipc_timeout); one daemon thread for all sessions. */
-    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "dovecot-watchdog");
-                t.setDaemon(true);
-                return t;
-            });
     private final BufferedReader in;
     private final OutputStream out;
     private final List<Mechanism> mechanisms;
-    private final java.time.Duration timeout;
     private int lastId;
 
-    private XsaslDovecot(SocketChannel channel, List<Mechanism> mechanisms, BufferedReader in, OutputStream out,
-                         java.time.Duration timeout) {
-        this.timeout = timeout;
+    private XsaslDovecot(SocketChannel channel, List<Mechanism> mechanisms, BufferedReader in, OutputStream out) {
         this.channel = channel;
         this.mechanisms = mechanisms;
         this.in = in;
@@ -93,9 +85,11 @@ final class XsaslDovecot implements Closeable {
     /** Connects to Dovecot at {@code address} and reads its handshake. */
     static XsaslDovecot connect(SocketAddress address, java.time.Duration timeout) throws IOException {
         SocketChannel ch = SocketChannel.open(address);
-        Alarm alarm = Alarm.set(ch, timeout);
         try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            // Every answer must come within the timeout (ipc_timeout): a read then fails with SocketTimeoutException.
+            TimedInputStream timed = new TimedInputStream(Channels.newInputStream(ch));
+            timed.setTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            BufferedReader in = new BufferedReader(new InputStreamReader(timed, StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(ch);
             out.write(("VERSION\t1\t1\nCPID\t" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -117,7 +111,7 @@ final class XsaslDovecot implements Closeable {
                         mechs.add(new Mechanism(f[1].toUpperCase(Locale.ROOT), Set.copyOf(props)));
                     }
                     case "DONE" -> {
-                        return new XsaslDovecot(ch, List.copyOf(mechs), in, out, timeout);
+                        return new XsaslDovecot(ch, List.copyOf(mechs), in, out);
                     }
                     default -> {
                         // SPID, CUID, COOKIE: nothing we need
@@ -126,47 +120,7 @@ final class XsaslDovecot implements Closeable {
             }
         } catch (IOException | RuntimeException e) {
             ch.close();
-            Exception x = overdue(alarm, e);
-            if (x instanceof IOException io) throw io;
             throw e;
-        } finally {
-            alarm.cancel();
-        }
-    }
-
-    /** The exception to throw: a timeout when the watchdog closed the channel, else {@code e}. */
-    private static <E extends Exception> Exception overdue(Alarm alarm, E e) {
-        return alarm.fired ? new java.net.SocketTimeoutException("timeout waiting for the authentication server") : e;
-    }
-
-    /** Closes a channel when its answer is overdue; {@link #fired} is set before the close wakes the reader. */
-    private static final class Alarm implements Runnable {
-        private final SocketChannel channel;
-        private volatile boolean fired;
-        private java.util.concurrent.ScheduledFuture<?> future;
-
-        private Alarm(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        static Alarm set(SocketChannel channel, java.time.Duration timeout) {
-            Alarm a = new Alarm(channel);
-            a.future = WATCHDOG.schedule(a, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return a;
-        }
-
-        @Override
-        public void run() {
-            fired = true;
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the reader sees the close
-            }
-        }
-
-        void cancel() {
-            future.cancel(false);
         }
     }
 
@@ -203,18 +157,6 @@ final class XsaslDovecot implements Closeable {
     }
 
     private Step send(String request) throws IOException {
-        Alarm alarm = Alarm.set(channel, timeout);
-        try {
-            return exchange(request);
-        } catch (IOException e) {
-            Exception x = overdue(alarm, e);
-            throw x instanceof IOException io ? io : e;
-        } finally {
-            alarm.cancel();
-        }
-    }
-
-    private Step exchange(String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.UTF_8));
         out.flush();
         while (true) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Reads the wrapped stream on a virtual thread of its own, a chunk at a time, into a short
  * queue; {@link #read} waits for the next chunk at most {@link #setTimeout the timeout} and then
  * fails with {@link SocketTimeoutException}, as a socket with {@code SO_TIMEOUT} does.
- * {@link #available} counts only bytes already taken from the wrapped stream.
+ * {@link #available} counts only bytes already taken from the wrapped stream; {@link #timedOut}
+ * tells afterwards whether a read gave up.
  */
 public final class TimedInputStream extends InputStream {
     private static final byte[] EOF = new byte[0];
@@ -25,6 +26,7 @@ public final class TimedInputStream extends InputStream {
     private byte[] chunk = new byte[0];
     private int pos;
     private boolean eof;
+    private volatile boolean timedOut;
     private volatile long timeoutMillis;
 
     public TimedInputStream(InputStream in) {
@@ -49,6 +51,11 @@ public final class TimedInputStream extends InputStream {
         this.timeoutMillis = millis;
     }
 
+    /** True once a read has waited longer than the timeout. */
+    public boolean timedOut() {
+        return timedOut;
+    }
+
     /** Makes the current chunk non-empty; false at end of stream. */
     private boolean fill() throws IOException {
         while (pos >= chunk.length) {
@@ -60,7 +67,10 @@ public final class TimedInputStream extends InputStream {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted");
             }
-            if (next == null) throw new SocketTimeoutException("read timed out");
+            if (next == null) {
+                timedOut = true;
+                throw new SocketTimeoutException("read timed out");
+            }
             if (next instanceof IOException e) throw e;
             chunk = (byte[]) next;
             pos = 0;
