@@ -20,6 +20,7 @@ import mta.lookup.Aliases;
 import mta.mail.Address;
 import mta.queue.QueueFile;
 import mta.util.MacroExpand;
+import mta.util.PosixAccounts;
 
 /**
  * LocalDelivery - delivers one queue recipient: aliases, .forward, then the mailbox.
@@ -29,7 +30,7 @@ import mta.util.MacroExpand;
  * <ol>
  *   <li>{@code alias_maps}, first with the extension ({@code joe+lists}), then without
  *       ({@code joe}); each target of the alias is delivered by {@link #deliverTarget};
- *   <li>the UNIX account ({@link Passwd}); an unknown name goes to {@code luser_relay} when it is
+ *   <li>the UNIX account ({@link mta.util.PosixAccounts}); an unknown name goes to {@code luser_relay} when it is
  *       set, else bounces with {@code 5.1.1 unknown user: "name"};
  *   <li>the first file of {@code forward_path} that exists (its targets, with the user's rights);
  *   <li>{@code mailbox_command}, else {@code ~/$home_mailbox}, else
@@ -94,12 +95,12 @@ final class LocalDelivery {
             }
             return;
         }
-        Optional<Passwd.Account> account = s.passwd().lookup(a.user());
+        Optional<PosixAccounts.User> account = PosixAccounts.user(s.passwd(), a.user());
         if (account.isEmpty()) {
             unknownUser(a, sender, depth);
             return;
         }
-        Passwd.Account acct = account.get();
+        PosixAccounts.User acct = account.get();
         if (forwardsExpanded.add(acct.name())) {
             try {
                 Optional<LocalForward.Found> fwd = LocalForward.find(s.forwardPath(), variables(a, acct), s.forwardFilter());
@@ -138,7 +139,7 @@ final class LocalDelivery {
     }
 
     /** Delivers one target of an alias, .forward or :include: file. */
-    private void deliverTarget(String target, Origin origin, Ownership rights, Passwd.Account acct,
+    private void deliverTarget(String target, Origin origin, Ownership rights, PosixAccounts.User acct,
                                String sender, LocalAddress parent, int depth) {
         String t = target.strip();
         if (t.length() > 1 && t.startsWith("\"") && t.endsWith("\"")) t = t.substring(1, t.length() - 1);
@@ -162,7 +163,7 @@ final class LocalDelivery {
             }
         } else if (t.startsWith("\\")) {
             String user = t.substring(1).strip().toLowerCase(Locale.ROOT);
-            Optional<Passwd.Account> a = s.passwd().lookup(user);
+            Optional<PosixAccounts.User> a = PosixAccounts.user(s.passwd(), user);
             if (a.isEmpty()) results.add(LocalResult.bounced("5.1.1", "unknown user: \"" + user + "\""));
             else deliverMailbox(a.get(), parent.withLocal(user, "", false));
         } else {
@@ -179,7 +180,7 @@ final class LocalDelivery {
     }
 
     /** Delivers to the targets listed in an :include: file, with the file owner's rights. */
-    private void deliverInclude(String path, Passwd.Account acct, String sender, LocalAddress parent, int depth) {
+    private void deliverInclude(String path, PosixAccounts.User acct, String sender, LocalAddress parent, int depth) {
         if (!path.startsWith("/")) {
             results.add(LocalResult.bounced("5.3.5", ":include: file must be an absolute path name: " + path));
             return;
@@ -201,7 +202,7 @@ final class LocalDelivery {
     }
 
     /** Step 4: mailbox_command, home_mailbox or the spool. */
-    private void deliverMailbox(Passwd.Account acct, LocalAddress a) {
+    private void deliverMailbox(PosixAccounts.User acct, LocalAddress a) {
         if (!delivered.add("mailbox:" + acct.name())) return;
         if (!s.mailboxCommand().isEmpty()) {
             MessageCopy c = s.deliveredHeader().contains("command") ? copy : copy.deliveredTo(null);
@@ -269,12 +270,12 @@ final class LocalDelivery {
         }
     }
 
-    private Optional<Passwd.Account> defaultPrivs() {
-        return s.passwd().lookup(s.defaultPrivs());
+    private Optional<PosixAccounts.User> defaultPrivs() {
+        return PosixAccounts.user(s.passwd(), s.defaultPrivs());
     }
 
     /** The variables of forward_path and luser_relay. */
-    private Map<String, String> variables(LocalAddress a, Passwd.Account acct) {
+    private Map<String, String> variables(LocalAddress a, PosixAccounts.User acct) {
         Map<String, String> v = new HashMap<>();
         v.put("user", acct != null ? acct.name() : a.user());
         v.put("home", acct != null ? acct.home().toString() : "");
@@ -288,7 +289,7 @@ final class LocalDelivery {
     }
 
     /** The environment of a command, filtered through command_expansion_filter. */
-    private Map<String, String> environment(LocalAddress a, Passwd.Account acct) {
+    private Map<String, String> environment(LocalAddress a, PosixAccounts.User acct) {
         Map<String, String> env = new LinkedHashMap<>();
         String user = acct != null ? acct.name() : a.user();
         env.put("USER", user);

@@ -17,7 +17,7 @@ import mta.config.Params;
  * kept unexpanded: their {@code $user}, {@code $home}, ... are filled in per recipient.
  */
 record LocalSettings(
-        LocalAliases aliases, Passwd passwd, CleanupService cleanup,
+        LocalAliases aliases, Path passwd, CleanupService cleanup,
         String homeMailbox, Path spool, boolean spoolIsMaildir, String mailboxCommand, long mailboxSizeLimit,
         String myhostname, String myorigin, Set<String> localDomains,
         String recipientDelimiter, boolean ownerRequestSpecial, boolean expandOwnerAlias,
@@ -32,7 +32,7 @@ record LocalSettings(
         String shellText = c.str(Params.LOCAL_COMMAND_SHELL).strip();
         List<String> shell = shellText.isEmpty() ? List.of("/bin/sh", "-c") : List.of(shellText.split("\\s+"));
         return new LocalSettings(
-                new LocalAliases(c.list(Params.ALIAS_MAPS)), new Passwd(passwdFile), cleanup,
+                new LocalAliases(c.list(Params.ALIAS_MAPS)), passwdFile, cleanup,
                 c.str(Params.HOME_MAILBOX).strip(), Path.of(spoolText).normalize(), spoolText.endsWith("/"),
                 c.rawValue(Params.MAILBOX_COMMAND.name()).strip(), c.size(Params.MAILBOX_SIZE_LIMIT),
                 c.str(Params.MYHOSTNAME), c.str(Params.MYORIGIN), domains,

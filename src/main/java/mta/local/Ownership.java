@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import mta.util.PosixAccounts;
 
 /**
  * Ownership - whose rights a delivery uses: the owner of created files and the user commands run as.
@@ -25,7 +26,7 @@ import java.util.Optional;
  */
 final class Ownership {
     static final Ownership NONE = new Ownership(-1, -1);
-    static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    static final boolean ROOT = PosixAccounts.ROOT;
     private static final List<Path> SETPRIV = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
 
     private final int uid;
@@ -37,19 +38,19 @@ final class Ownership {
     }
 
     /** The owner of a user's mailbox. */
-    static Ownership mailbox(Passwd.Account a) {
+    static Ownership mailbox(PosixAccounts.User a) {
         return ROOT && a.uid() != 0 ? new Ownership(a.uid(), a.gid()) : NONE;
     }
 
     /** The rights for a user's commands and files: the user's own, or default_privs for root. */
-    static Ownership user(Passwd.Account a, Optional<Passwd.Account> defaultPrivs) {
+    static Ownership user(PosixAccounts.User a, Optional<PosixAccounts.User> defaultPrivs) {
         if (!ROOT) return NONE;
         if (a.uid() != 0) return new Ownership(a.uid(), a.gid());
         return defaultPrivs.map(d -> new Ownership(d.uid(), d.gid())).orElse(NONE);
     }
 
     /** The rights of whoever owns {@code file}, or default_privs when that is root. */
-    static Ownership fileOwner(Path file, Optional<Passwd.Account> defaultPrivs) {
+    static Ownership fileOwner(Path file, Optional<PosixAccounts.User> defaultPrivs) {
         if (!ROOT) return NONE;
         try {
             int u = (Integer) Files.getAttribute(file, "unix:uid");

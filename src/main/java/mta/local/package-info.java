@@ -12,7 +12,7 @@
  *   header naming it, or more than hopcount_limit Received: headers: 5.4.6). Then
  *   {@link mta.local.LocalDelivery} delivers it, in Postfix local(8)'s order: alias_maps
  *   ({@link mta.local.LocalAliases}; name+ext, then name), the UNIX account
- *   ({@link mta.local.Passwd}; unknown names go to luser_relay or bounce 5.1.1), the first
+ *   ({@link mta.util.PosixAccounts}; unknown names go to luser_relay or bounce 5.1.1), the first
  *   forward_path file ({@link mta.local.LocalForward}), then mailbox_command
  *   ({@link mta.local.LocalCommand}), ~/$home_mailbox or $mail_spool_directory/user
  *   ({@link mta.deliver.MailboxWriter}: mbox with dot-lock and fcntl lock, or Maildir for a trailing /).

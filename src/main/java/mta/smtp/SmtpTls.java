@@ -14,6 +14,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import mta.config.Config;
 import mta.config.Params;
+import mta.tls.TlsProtocols;
 
 /**
  * SmtpTls - the SMTP client's TLS policy and handshake: when to say STARTTLS, and how.
@@ -82,15 +83,9 @@ final class SmtpTls {
      * cipher has the JDK's (IANA) name, not OpenSSL's.
      */
     static String summary(Established e, MailHost host) {
-        int bits = bits(e.cipher());
+        int bits = TlsProtocols.bits(e.cipher());
         return (e.trusted() ? "Trusted" : "Untrusted") + " TLS connection established to " + host.relay() + ": "
                 + e.protocol() + " with cipher " + e.cipher() + (bits > 0 ? " (" + bits + "/" + bits + " bits)" : "");
-    }
-
-    private static int bits(String cipher) {
-        if (cipher.contains("_256_") || cipher.contains("CHACHA20")) return 256;
-        if (cipher.contains("_128_")) return 128;
-        return 0;
     }
 
     private static SSLContext acceptAnyContext() {

@@ -10,8 +10,8 @@ import java.util.Optional;
  * PosixAccounts - user and group IDs by name, from {@code /etc/passwd} and {@code /etc/group}.
  *
  * <p>Reads those two files on every call (new accounts are seen at once); writes nothing. Used for
- * {@code mail_owner} and {@code setgid_group}: the account the unprivileged daemons run as and the
- * group of the maildrop and public directories.
+ * {@code mail_owner} and {@code setgid_group} (the account the unprivileged daemons run as and the
+ * group of the maildrop and public directories), and by local delivery for the recipient's account.
  */
 public final class PosixAccounts {
     /** True when this process runs as the super-user. */
@@ -19,14 +19,21 @@ public final class PosixAccounts {
 
     private PosixAccounts() {}
 
-    /** A user: name, uid, primary gid. */
-    public record User(String name, int uid, int gid) {}
+    /** A user: name, uid, primary gid, home directory ("/" when empty) and shell. */
+    public record User(String name, int uid, int gid, Path home, String shell) {}
 
+    /** A user of {@code /etc/passwd}. */
     public static Optional<User> user(String name) {
-        for (String[] f : fields(Path.of("/etc/passwd"), 4)) {
+        return user(Path.of("/etc/passwd"), name);
+    }
+
+    /** A user of a passwd(5) file (local delivery's {@code unix:passwd.byname}, or a test's own file). */
+    public static Optional<User> user(Path passwd, String name) {
+        for (String[] f : fields(passwd, 7)) {
             if (f[0].equals(name)) {
                 try {
-                    return Optional.of(new User(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+                    return Optional.of(new User(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                            Path.of(f[5].isEmpty() ? "/" : f[5]), f[6]));
                 } catch (NumberFormatException e) {
                     return Optional.empty();
                 }

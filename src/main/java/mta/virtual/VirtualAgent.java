@@ -18,6 +18,7 @@ import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
 import mta.queue.QueueFile;
+import mta.util.PosixAccounts;
 
 /**
  * VirtualAgent - the virtual(8) delivery agent: mailboxes of domains that have no UNIX accounts.
@@ -30,7 +31,6 @@ import mta.queue.QueueFile;
  * too small uid, a path that leaves the base, a table or write failure is deferred.
  */
 public final class VirtualAgent implements DeliveryAgent {
-    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
     private final List<Table> mailboxes;
     private final List<Table> uids;
@@ -103,7 +103,7 @@ public final class VirtualAgent implements DeliveryAgent {
         if (uid < minimumUid) return configError(r, "recipient " + rcpt + ": bad uid " + uid + " in virtual_uid_maps");
         Long gid = number(gids, rcpt);
         if (gid == null || gid <= 0) return configError(r, "recipient " + rcpt + ": gid not found in virtual_gid_maps");
-        FileOwner owner = ROOT ? FileOwner.of(uid.intValue(), gid.intValue()) : FileOwner.NONE;
+        FileOwner owner = PosixAccounts.ROOT ? FileOwner.of(uid.intValue(), gid.intValue()) : FileOwner.NONE;
         if (where.endsWith("/")) {
             MailboxWriter.maildir(path, new MessageCopy(req, rcpt, rcpt), myhostname, owner, 0);
             return DeliveryStatus.sent(r, "virtual", "delivered to maildir", 0, 0);
