@@ -114,26 +114,8 @@ start_sink() {
 }
 
 # --- our MTA, configured as in bench/throughput.sh -------------------------------------------
-mkdir -p "$o/etc"
-cat > "$o/etc/main.cf" <<EOT
-myhostname = bench.example.test
-mydestination = \$myhostname, localhost
-mynetworks = 127.0.0.0/8
-relayhost = [127.0.0.1]:$o_sink
-queue_directory = $o/spool
-data_directory = $o/data
-maillog_file = $o/maillog
-alias_maps =
-alias_database =
-smtpd_peername_lookup = no
-EOT
-cat > "$o/etc/master.cf" <<EOT
-127.0.0.1:$o_port inet n - n - 1000 smtpd
-pickup unix n - n 60 1 pickup
-qmgr unix n - n 300 1 qmgr
-smtp unix - - n - - smtp
-local unix - n n - - local
-EOT
+. "$here/bench/lib.sh"
+bench_config "$o" "$o_port" 1000 "$o_sink"
 start_sink "$o_sink"; start_sink "$p_sink"
 MAIL_CONFIG=$o/etc timeout 60 "$here/bin/postfix" start >"$work/ours-start.err" 2>&1 \
   || { cat "$work/ours-start.err" >&2; die "our MTA did not start"; }

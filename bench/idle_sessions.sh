@@ -8,24 +8,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-10000}
 work=$(mktemp -d /tmp/mta-idle.XXXXXX)
 trap 'MAIL_CONFIG=$work/etc "$here/bin/postfix" stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-mkdir -p "$work/etc"
-cat > "$work/etc/main.cf" <<EOT
-myhostname = bench.example.test
-mynetworks = 127.0.0.0/8
-queue_directory = $work/spool
-data_directory = $work/data
-maillog_file = $work/maillog
-alias_maps =
-alias_database =
-smtpd_peername_lookup = no
-EOT
-cat > "$work/etc/master.cf" <<EOT
-127.0.0.1:12527 inet n - n - 0 smtpd
-pickup unix n - n 60 1 pickup
-qmgr unix n - n 300 1 qmgr
-smtp unix - - n - - smtp
-local unix - n n - - local
-EOT
+. "$here/bench/lib.sh"
+bench_config "$work" 12527 0
 t0=$(date +%s.%N)
 MAIL_CONFIG=$work/etc "$here/bin/postfix" start 2>/dev/null
 until printf 'QUIT\r\n' | timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/12527; head -c3 <&3' 2>/dev/null | grep -q 220; do sleep 0.01; done

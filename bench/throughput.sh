@@ -8,26 +8,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-5000}; s=${2:-20}
 work=$(mktemp -d /tmp/mta-bench.XXXXXX)
 trap 'MAIL_CONFIG=$work/etc "$here/bin/postfix" stop >/dev/null 2>&1 || true; kill $sink 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/etc"
-cat > "$work/etc/main.cf" <<EOT
-myhostname = bench.example.test
-mydestination = \$myhostname, localhost
-mynetworks = 127.0.0.0/8
-relayhost = [127.0.0.1]:12526
-queue_directory = $work/spool
-data_directory = $work/data
-maillog_file = $work/maillog
-alias_maps =
-alias_database =
-smtpd_peername_lookup = no
-EOT
-cat > "$work/etc/master.cf" <<EOT
-127.0.0.1:12525 inet n - n - 1000 smtpd
-pickup unix n - n 60 1 pickup
-qmgr unix n - n 300 1 qmgr
-smtp unix - - n - - smtp
-local unix - n n - - local
-EOT
+. "$here/bench/lib.sh"
+bench_config "$work" 12525 1000 12526
 sink_user=(); [ "$(id -u)" = 0 ] && sink_user=(-u nobody)
 smtp-sink "${sink_user[@]}" 127.0.0.1:12526 1000 & sink=$!
 sleep 0.3; kill -0 $sink || { echo "smtp-sink did not start" >&2; exit 1; }
