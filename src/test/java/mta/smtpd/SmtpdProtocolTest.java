@@ -38,23 +38,14 @@ class SmtpdProtocolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int closed = TestSite.freePort();
         plainPort = TestSite.freePort();
         site = new TestSite(tmp)
-                .param("relayhost", "[127.0.0.1]:" + closed)
+                .relayedMailWaits()
                 .param("relay_domains", "remote.example")
-                .param("minimal_backoff_time", "3600s")
-                .param("maximal_backoff_time", "7200s")
                 .param("message_size_limit", "20000")
-                .masterCf(String.join("\n",
-                        "SMTPD inet n - n - - smtpd",
+                .smtpdServices("SMTPD inet n - n - - smtpd",
                         "127.0.0.1:" + plainPort + " inet n - n - - smtpd -o disable_vrfy_command=yes"
-                                + " -o smtputf8_enable=no",
-                        "pickup unix n - n 60 1 pickup",
-                        "qmgr unix n - n 300 1 qmgr",
-                        "smtp unix - - n - - smtp",
-                        "relay unix - - n - - smtp",
-                        "local unix - n n - - local", ""))
+                                + " -o smtputf8_enable=no")
                 .write();
         m = Master.start(site.config, Master.Options.defaults());
         sup = new SmtpdTestSupport(site, m);

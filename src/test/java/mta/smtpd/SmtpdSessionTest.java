@@ -48,11 +48,8 @@ class SmtpdSessionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int closed = TestSite.freePort();
         site = new TestSite(tmp)
-                .param("relayhost", "[127.0.0.1]:" + closed)
-                .param("minimal_backoff_time", "3600s")
-                .param("maximal_backoff_time", "7200s")
+                .relayedMailWaits()
                 .param("message_size_limit", Long.toString(SIZE_LIMIT))
                 .param("smtpd_recipient_limit", "3")
                 .param("smtpd_hard_error_limit", "10")

@@ -38,23 +38,14 @@ class SmtpdSmugglingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int closed = TestSite.freePort();
         rejectPort = TestSite.freePort();
         noPort = TestSite.freePort();
         site = new TestSite(tmp)
-                .param("relayhost", "[127.0.0.1]:" + closed)
+                .relayedMailWaits()
                 .param("relay_domains", "remote.example")
-                .param("minimal_backoff_time", "3600s")
-                .param("maximal_backoff_time", "7200s")
-                .masterCf(String.join("\n",
-                        "SMTPD inet n - n - - smtpd",
+                .smtpdServices("SMTPD inet n - n - - smtpd",
                         "127.0.0.1:" + rejectPort + " inet n - n - - smtpd -o smtpd_forbid_bare_newline=reject",
-                        "127.0.0.1:" + noPort + " inet n - n - - smtpd -o smtpd_forbid_bare_newline=no",
-                        "pickup unix n - n 60 1 pickup",
-                        "qmgr unix n - n 300 1 qmgr",
-                        "smtp unix - - n - - smtp",
-                        "relay unix - - n - - smtp",
-                        "local unix - n n - - local", ""))
+                        "127.0.0.1:" + noPort + " inet n - n - - smtpd -o smtpd_forbid_bare_newline=no")
                 .write();
         m = Master.start(site.config, Master.Options.defaults());
         sup = new SmtpdTestSupport(site, m);

@@ -63,6 +63,29 @@ public final class TestSite {
         return this;
     }
 
+    /**
+     * A master.cf of these {@code inet} lines ("SMTPD" as in {@link #masterCf}) and the back-end
+     * services pickup, qmgr, smtp, relay and local.
+     */
+    public TestSite smtpdServices(String... inetLines) {
+        return masterCf(String.join("\n", inetLines) + "\n" + String.join("\n",
+                "pickup unix n - n 60 1 pickup",
+                "qmgr unix n - n 300 1 qmgr",
+                "smtp unix - - n - - smtp",
+                "relay unix - - n - - smtp",
+                "local unix - n n - - local", ""));
+    }
+
+    /**
+     * Relayed mail rests in deferred/: the relay host is a closed port on 127.0.0.1, and the next
+     * try is an hour away. For tests that read back what smtpd queued.
+     */
+    public TestSite relayedMailWaits() throws IOException {
+        return param("relayhost", "[127.0.0.1]:" + freePort())
+                .param("minimal_backoff_time", "3600s")
+                .param("maximal_backoff_time", "7200s");
+    }
+
     public TestSite aliases(String text) {
         this.aliases = text;
         return this;
