@@ -121,11 +121,27 @@ public final class TestSite {
         }
     }
 
+    /**
+     * A port nobody listens on, picked below the kernel's ephemeral range (32768 and up), so that
+     * the source port of some other test's outgoing connection cannot take it before the test
+     * binds it. Ports are never handed out twice in one JVM.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
+            if (!GIVEN.add(port)) continue;
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(port));
+                return port;
+            } catch (IOException inUse) {
+                // taken: try another
+            }
         }
+        throw new IOException("no free port between 10000 and 32000");
     }
+
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The maildir of a local user under the spool. */
     public Path maildir(String user) {
