@@ -28,6 +28,7 @@ import mta.config.Params;
  *     postconf [-c config_dir] -X name ...
  *     postconf [-c config_dir] -# name ...
  *     postconf [-c config_dir] -M [service[/type] ...]
+ *     postconf -m
  *
  * DESCRIPTION
  *     Without options, prints every known parameter as "name = value", sorted by name, with
@@ -41,6 +42,7 @@ import mta.config.Params;
  *              (with its continuation lines) or is appended; comments and other lines are
  *              kept. A name=value argument without -e does the same.
  *     -h       print the value only, without "name = "
+ *     -m       print the lookup table types this system supports, one per line
  *     -M       print master.cf services, one per line in aligned columns; "name" selects
  *              every service of that name, "name/type" one service
  *     -n       print only the parameters set in main.cf (and config_directory with -c)
@@ -56,7 +58,7 @@ import mta.config.Params;
  */
 public final class Postconf {
     private static final String USAGE =
-            "postconf: fatal: usage: postconf [-dehMnxX#] [-c config_dir] [name[=value] ...]";
+            "postconf: fatal: usage: postconf [-dehmMnxX#] [-c config_dir] [name[=value] ...]";
 
     /** The options given; at most one of e, X, # and M selects what is done. */
     private record Options(String dashC, String flags, List<String> args) {
@@ -115,7 +117,7 @@ public final class Postconf {
                     else return usage(err, "option requires an argument -- 'c'");
                     break;
                 }
-                if ("dehMnxX#".indexOf(c) < 0) return usage(err, "invalid option -- '" + c + "'");
+                if ("dehmMnxX#".indexOf(c) < 0) return usage(err, "invalid option -- '" + c + "'");
                 flags.append(c);
             }
         }
@@ -130,6 +132,10 @@ public final class Postconf {
     }
 
     private int dispatch(Options o) {
+        if (o.has('m')) {
+            for (String type : mta.config.TableTypes.supported()) out.println(type);
+            return 0;
+        }
         String modes = o.flags().replaceAll("[^eXM#]", "").chars().distinct()
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         if (modes.length() > 1) throw new Fatal("specify one of -e -X -# -M");

@@ -226,7 +226,7 @@ public final class Postfix {
             String type = Tables.type(spec);
             if (type == null || !Tables.isFileType(type)) continue;
             Path source = Path.of(Tables.name(spec));
-            Path db = Tables.dbFile(Tables.name(spec));
+            Path db = Tables.databaseFile(spec);
             try {
                 if (Files.isRegularFile(source)
                         && (!Files.exists(db) || Files.getLastModifiedTime(db).compareTo(Files.getLastModifiedTime(source)) < 0)) {

@@ -101,7 +101,7 @@ final class PostfixCheck {
         String type = Tables.type(spec);
         if (type == null || !Tables.isFileType(type)) return;
         Path source = Path.of(Tables.name(spec));
-        Path db = Tables.dbFile(Tables.name(spec));
+        Path db = Tables.databaseFile(spec);
         try {
             if (!Files.exists(db)) {
                 warnings.add("database " + db + " does not exist; run newaliases or postmap");

@@ -189,7 +189,7 @@ final class TableCommand {
             List<String> warnings = new ArrayList<>();
             Source source;
             if (incremental) {
-                if (Files.exists(Tables.dbFile(name))) {
+                if (Files.exists(Tables.databaseFile(spec))) {
                     try (Table old = Tables.open(spec)) {
                         for (Map.Entry<String, String> e : old.entries()) table.put(e.getKey(), e.getValue());
                     }
@@ -202,7 +202,7 @@ final class TableCommand {
             duplicates.merge(table, source.entries(), incremental ? "stdin" : name, warnings);
             if (aliases) table.putIfAbsent("@", "@");
             for (String w : warnings) err.println(prog + ": warning: " + w);
-            TableBuilder.write(Tables.dbFile(name), table, Files.exists(sourceFile) ? sourceFile : null);
+            TableBuilder.write(Tables.databaseFile(spec), table, Files.exists(sourceFile) ? sourceFile : null);
         }
         return 0;
     }

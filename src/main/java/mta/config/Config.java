@@ -189,6 +189,7 @@ public final class Config {
         for (Param p : Params.all().values()) {
             if (p.type() == Param.Type.TABLES) TableTypes.check(list(p));
         }
+        TableTypes.checkProxied(this);
         return warnings;
     }
 

@@ -41,7 +41,7 @@ final class LocalAliases {
         String name = Tables.name(spec);
         if (type == null) return null;
         if (type.equals("proxy")) return file(name);
-        if (Tables.isFileType(type)) return Tables.dbFile(name);
+        if (Tables.isFileType(type)) return Tables.databaseFile(spec);
         return name.startsWith("/") ? Path.of(name) : null;
     }
 }
