@@ -76,7 +76,13 @@ final class QmgrMessage implements Runnable {
 
         List<DeliveryStatus> results = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> attempts = new ArrayList<>();
-        for (Map.Entry<Resolved, List<QueueFile.Recipient>> group : groups(pending, env.attribute("content_filter")).entrySet()) {
+        List<DeliveryStatus> unresolved = new ArrayList<>();
+        Map<Resolved, List<QueueFile.Recipient>> groups = groups(pending, env.attribute("content_filter"), unresolved);
+        for (DeliveryStatus st : unresolved) {
+            report(q.log, arrival, activated, Instant.now(), st);
+            results.add(st);
+        }
+        for (Map.Entry<Resolved, List<QueueFile.Recipient>> group : groups.entrySet()) {
             Resolved dest = group.getKey();
             List<QueueFile.Recipient> rcpts = group.getValue();
             Qmgr.Transport transport = s.transports().get(dest.transport());
@@ -112,12 +118,21 @@ final class QmgrMessage implements Runnable {
      * Groups recipients by where they go. A message with a {@code content_filter} attribute
      * ({@code transport:nexthop}, from cleanup) sends every recipient to the filter instead.
      */
-    private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending, String filter) {
+    private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending, String filter,
+                                                            List<DeliveryStatus> unresolved) {
         Map<String, Resolved> keys = new LinkedHashMap<>();
         Map<Resolved, List<QueueFile.Recipient>> out = new LinkedHashMap<>();
         for (QueueFile.Recipient r : pending) {
-            Resolved res = filter == null || filter.isBlank() ? s.rewrite().resolve(Address.parse(r.address()))
-                    : s.rewrite().filter(filter, Address.parse(r.address()));
+            Resolved res;
+            try {
+                res = filter == null || filter.isBlank() ? s.rewrite().resolve(Address.parse(r.address()))
+                        : s.rewrite().filter(filter, Address.parse(r.address()));
+            } catch (RuntimeException e) {
+                // A table the resolver needs (transport_maps, a domain list) is away: try again later.
+                q.log.warn(id + ": " + e.getMessage());
+                unresolved.add(DeliveryStatus.deferred(r, "4.3.0", "none", "address resolver failure"));
+                continue;
+            }
             Resolved key = keys.computeIfAbsent(res.destination(),
                     k -> new Resolved(res.transport(), res.nexthop(), "", res.destinationClass()));
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(r);

@@ -5,6 +5,7 @@ import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.Params;
 import mta.dns.Resolver;
+import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.Reply;
 import mta.rewrite.Resolved;
@@ -145,8 +146,23 @@ final class SmtpdCheck {
         }
     }
 
-    /** At RCPT TO: the delayed lists, relay, recipient, then the local recipient table. */
+    /**
+     * At RCPT TO: the delayed lists, relay, recipient, then the local recipient table. A table
+     * that cannot answer now (a database that is down) gives {@code 451 4.3.0 Temporary lookup
+     * failure}, never a refusal.
+     */
     Reply rcpt(SmtpdState s, Address rcpt) {
+        try {
+            return rcptChecks(s, rcpt);
+        } catch (TableException e) {
+            log.warn(e.getMessage());
+            Reply r = SmtpdReject.temporaryLookupFailure(rcpt.toString(), SmtpdReject.What.RECIPIENT);
+            logReject("reject", s, "RCPT", r, rcpt);
+            return r;
+        }
+    }
+
+    private Reply rcptChecks(SmtpdState s, Address rcpt) {
         if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
         if (isPostmaster(rcpt)) return null;
         if (delayReject) {
@@ -190,7 +206,13 @@ final class SmtpdCheck {
                 warn = true;
                 continue;
             }
-            SmtpdVerdict v = apply(step, list, s, rcpt);
+            SmtpdVerdict v;
+            try {
+                v = apply(step, list, s, rcpt);
+            } catch (TableException e) {
+                log.warn(e.getMessage());
+                v = SmtpdVerdict.refuse(temporaryFailure(list, s, rcpt));
+            }
             if (v.filter != null) {
                 s.tx.filter = v.filter; // FILTER: remember it, go on as DUNNO
                 v = SmtpdVerdict.DUNNO;
@@ -312,6 +334,18 @@ final class SmtpdCheck {
         };
     }
 
+    /** {@code 451 4.3.0 ... Temporary lookup failure} about what the list checks. */
+    private static Reply temporaryFailure(SmtpdRestrictions list, SmtpdState s, Address rcpt) {
+        return switch (list.parameter()) {
+            case "smtpd_client_restrictions" -> SmtpdReject.temporaryLookupFailure(s.client.label(), SmtpdReject.What.CLIENT);
+            case "smtpd_helo_restrictions" -> SmtpdReject.temporaryLookupFailure(String.valueOf(s.client.helo), SmtpdReject.What.HELO);
+            case "smtpd_sender_restrictions" -> SmtpdReject.temporaryLookupFailure(String.valueOf(s.tx.sender), SmtpdReject.What.SENDER);
+            case "smtpd_data_restrictions" -> SmtpdReject.temporaryLookupFailure("DATA", SmtpdReject.What.DATA);
+            case "smtpd_end_of_data_restrictions" -> SmtpdReject.temporaryLookupFailure("END-OF-MESSAGE", SmtpdReject.What.END_OF_DATA);
+            default -> SmtpdReject.temporaryLookupFailure(String.valueOf(rcpt), SmtpdReject.What.RECIPIENT);
+        };
+    }
+
     private SmtpdVerdict table(Step step, String value, String subject, SmtpdReject.What what) {
         if (value == null) return SmtpdVerdict.DUNNO;
         SmtpdVerdict v = access.result(value, subject, what);
@@ -350,10 +384,6 @@ final class SmtpdCheck {
             case KNOWN -> SmtpdVerdict.DUNNO;
             case UNKNOWN -> SmtpdVerdict.refuse(SmtpdReject.about(codes.unknownLocal, "1.1", rcpt.toString(),
                     SmtpdReject.What.RECIPIENT, "User unknown in local recipient table"));
-            case TEMPORARY -> {
-                log.warn("local_recipient_maps: table lookup failed for " + rcpt);
-                yield SmtpdVerdict.refuse(SmtpdReject.temporaryLookupFailure(rcpt.toString(), SmtpdReject.What.RECIPIENT));
-            }
         };
     }
 

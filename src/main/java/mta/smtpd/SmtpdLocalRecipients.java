@@ -23,7 +23,7 @@ import mta.rewrite.TrivialRewrite;
  */
 final class SmtpdLocalRecipients {
     /** The answer for one recipient. */
-    enum Status { KNOWN, UNKNOWN, TEMPORARY }
+    enum Status { KNOWN, UNKNOWN }
 
     private final List<Table> tables = new ArrayList<>();
     /** Addresses with a virtual alias are valid recipients too: cleanup rewrites them. */
@@ -55,11 +55,8 @@ final class SmtpdLocalRecipients {
         if (tables.isEmpty()) return Status.KNOWN;
         Address a = rewrite.canonicalize(rcpt);
         if (!a.hasDomain() || !rewrite.isLocalDomain(a.domain())) return Status.KNOWN;
-        try {
-            if (!virtualAliases.isEmpty() && lookup.find(virtualAliases, a.toString()) != null) return Status.KNOWN;
-            return lookup.find(tables, a.toString()) != null ? Status.KNOWN : Status.UNKNOWN;
-        } catch (TableException e) {
-            return Status.TEMPORARY;
-        }
+        // A table that cannot answer throws TableException: SmtpdCheck.rcpt makes it a 451.
+        if (!virtualAliases.isEmpty() && lookup.find(virtualAliases, a.toString()) != null) return Status.KNOWN;
+        return lookup.find(tables, a.toString()) != null ? Status.KNOWN : Status.UNKNOWN;
     }
 }

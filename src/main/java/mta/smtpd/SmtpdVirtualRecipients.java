@@ -57,17 +57,14 @@ final class SmtpdVirtualRecipients {
         Address a = rewrite.canonicalize(rcpt);
         DestinationClass cls = rewrite.classify(a.domainLower());
         if (cls != DestinationClass.VIRTUAL_ALIAS && cls != DestinationClass.VIRTUAL_MAILBOX) return null;
-        try {
-            if (lookup.find(aliases, a.toString()) != null) return null;
-            if (cls == DestinationClass.VIRTUAL_ALIAS) {
-                return SmtpdVerdict.refuse(SmtpdReject.about(aliasCode, "1.1", rcpt.toString(),
-                        SmtpdReject.What.RECIPIENT, "User unknown in virtual alias table"));
-            }
-            if (lookup.find(mailboxes, a.toString()) != null) return null;
-            return SmtpdVerdict.refuse(SmtpdReject.about(mailboxCode, "1.1", rcpt.toString(),
-                    SmtpdReject.What.RECIPIENT, "User unknown in virtual mailbox table"));
-        } catch (TableException e) {
-            return SmtpdVerdict.refuse(SmtpdReject.temporaryLookupFailure(rcpt.toString(), SmtpdReject.What.RECIPIENT));
+        // A table that cannot answer throws TableException: SmtpdCheck.rcpt makes it a 451.
+        if (lookup.find(aliases, a.toString()) != null) return null;
+        if (cls == DestinationClass.VIRTUAL_ALIAS) {
+            return SmtpdVerdict.refuse(SmtpdReject.about(aliasCode, "1.1", rcpt.toString(),
+                    SmtpdReject.What.RECIPIENT, "User unknown in virtual alias table"));
         }
+        if (lookup.find(mailboxes, a.toString()) != null) return null;
+        return SmtpdVerdict.refuse(SmtpdReject.about(mailboxCode, "1.1", rcpt.toString(),
+                SmtpdReject.What.RECIPIENT, "User unknown in virtual mailbox table"));
     }
 }
