@@ -70,7 +70,8 @@ public final class UnixSocketFactory extends SocketFactory {
     static final class UnixSocket extends Socket {
         private final Path path;
         private SocketChannel channel;
-        private Selector selector;
+        private Selector readSelector;
+        private Selector writeSelector;
         private volatile int timeoutMillis;
         private volatile boolean closed;
 
@@ -89,22 +90,26 @@ public final class UnixSocketFactory extends SocketFactory {
             try {
                 channel.connect(UnixDomainSocketAddress.of(path));
                 channel.configureBlocking(false);
-                selector = Selector.open();
+                readSelector = Selector.open();
+                writeSelector = Selector.open();
             } catch (IOException e) {
                 channel.close();
                 throw new IOException(path + ": " + e.getMessage(), e);
             }
         }
 
+        /** Waits until the channel can be read (or written); a reader and a writer may wait at once. */
         private void await(int op) throws IOException {
-            SelectionKey key = channel.register(selector, op);
+            Selector selector = op == SelectionKey.OP_READ ? readSelector : writeSelector;
             try {
+                SelectionKey key = channel.register(selector, op);
                 int t = timeoutMillis;
                 int n = t > 0 ? selector.select(t) : selector.select();
-                if (n == 0 && t > 0) throw new SocketTimeoutException("timed out after " + t + "ms on " + path);
-            } finally {
-                key.interestOps(0);
                 selector.selectedKeys().clear();
+                if (key.isValid()) key.interestOps(0);
+                if (n == 0 && t > 0) throw new SocketTimeoutException("timed out after " + t + "ms on " + path);
+            } catch (java.nio.channels.ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
+                throw new java.net.SocketException("Socket closed");
             }
         }
 
@@ -122,6 +127,7 @@ public final class UnixSocketFactory extends SocketFactory {
                 public int read(byte[] b, int off, int len) throws IOException {
                     if (len == 0) return 0;
                     while (true) {
+                        if (closed) throw new java.net.SocketException("Socket closed");
                         int n = channel.read(ByteBuffer.wrap(b, off, len));
                         if (n != 0) return n;
                         await(SelectionKey.OP_READ);
@@ -211,8 +217,9 @@ public final class UnixSocketFactory extends SocketFactory {
         @Override
         public void close() throws IOException {
             closed = true;
-            if (selector != null) selector.close();
             if (channel != null) channel.close();
+            if (readSelector != null) readSelector.close();
+            if (writeSelector != null) writeSelector.close();
         }
 
         @Override
