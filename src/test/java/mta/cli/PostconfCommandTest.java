@@ -210,6 +210,20 @@ class PostconfCommandTest {
         assertEquals(1, postconf("-c").exit());
     }
 
+    @Test
+    void dashMListsTheLookupTableTypes() {
+        CommandRun r = postconf("-m");
+        assertEquals(0, r.exit());
+        assertEquals("", r.err());
+        java.util.List<String> types = java.util.List.of(r.out().split("\n"));
+        for (String t : java.util.List.of("btree", "cdb", "cidr", "hash", "inline", "ldap", "lmdb", "memcache", "mysql",
+                "pcre", "pgsql", "pipemap", "proxy", "regexp", "socketmap", "sqlite", "static", "tcp", "texthash",
+                "unionmap", "unix")) {
+            assertTrue(types.contains(t), t + " in " + types);
+        }
+        assertEquals(types.stream().sorted().toList(), types, "sorted");
+    }
+
     // ------------------------------------------------------------------ master.cf
 
     private void masterCf() throws Exception {

@@ -50,6 +50,34 @@ class PostmapCommandTest {
     }
 
     @Test
+    void lmdbAndCdbTablesAreBuiltBesideTheSourceWithTheirOwnSuffix() {
+        for (String type : new String[] {"lmdb", "cdb"}) {
+            assertEquals(new CommandRun(0, "", ""), postmap(type + ":" + virtual));
+            assertTrue(Files.exists(dir.resolve("virtual." + type)), type);
+            assertEquals(new CommandRun(0, "root\n", ""), postmap("-q", "postmaster@example.com", type + ":" + virtual));
+            assertEquals(0, postmap("-d", "postmaster@example.com", type + ":" + virtual).exit());
+            assertEquals(1, postmap("-q", "postmaster@example.com", type + ":" + virtual).exit());
+        }
+        assertFalse(Files.exists(dir.resolve("virtual.db")), "no .db for lmdb: and cdb:");
+    }
+
+    @Test
+    void databaseTablesAreQueriedButNotBuilt() throws Exception {
+        Path cf = dir.resolve("pgsql.cf");
+        Files.writeString(cf, "hosts = 127.0.0.1:" + mta.testing.TestSite.freePort()
+                + "\nuser = u\npassword = Pa55word\nquery = SELECT 1 WHERE '%s' = ''\nretry_interval = 0\n");
+        assertEquals(new CommandRun(1, "", "postmap: fatal: unsupported dictionary type: pgsql does not support"
+                + " bulk-mode creation.\n"), postmap("pgsql:" + cf));
+        assertEquals(new CommandRun(1, "", "postmap: fatal: table pgsql:" + cf
+                + ": sequence operation is not supported\n"), postmap("-s", "pgsql:" + cf));
+        CommandRun q = postmap("-q", "a@b.example", "pgsql:" + cf);
+        assertEquals(1, q.exit());
+        assertTrue(q.err().startsWith("postmap: fatal: pgsql:" + cf + ": table lookup problem: connect to pgsql server 127.0.0.1:"),
+                q.err());
+        assertFalse(q.err().contains("Pa55word"), q.err());
+    }
+
+    @Test
     void missPrintsNothingAndExitsOne() {
         postmap("hash:" + virtual);
         assertEquals(new CommandRun(1, "", ""), postmap("-q", "nobody@example.com", "hash:" + virtual));

@@ -123,10 +123,30 @@ class ConfigTest {
                 () -> onHost("mx.example.test", "alias_maps", "hash:/etc/aliases, foo:/x").validate());
         assertEquals("unsupported dictionary type: foo", e.getMessage());
         e = assertThrows(ConfigException.class,
-                () -> onHost("mx.example.test", "transport_maps", "proxy:ldap:/etc/ldap.cf").validate());
-        assertEquals("unsupported dictionary type: ldap", e.getMessage());
+                () -> onHost("mx.example.test", "transport_maps", "proxy:nosuch:/etc/x.cf").validate());
+        assertEquals("unsupported dictionary type: nosuch", e.getMessage());
         assertEquals(List.of(), onHost("mx.example.test", "virtual_alias_maps", "inline:{a=b, c=d} regexp:/x",
                 "header_checks", "/etc/postfix/checks").validate());
+    }
+
+    @Test
+    void everyTableTypeOfTheLookupPackageIsAcceptedInMainCf() {
+        assertEquals(List.of(), onHost("mx.example.test",
+                "virtual_alias_maps", "pcre:/etc/postfix/v.pcre, proxy:pgsql:/etc/postfix/v.cf, mysql:/m.cf, sqlite:/s.cf",
+                "virtual_mailbox_maps", "ldap:/l.cf memcache:/mc.cf lmdb:/x cdb:/y",
+                "transport_maps", "socketmap:inet:127.0.0.1:9:t tcp:127.0.0.1:10 unionmap:{hash:/a, hash:/b}",
+                "header_checks", "pipemap:{pcre:/a, hash:/b}").validate());
+    }
+
+    @Test
+    void proxyTablesMustBeListedInProxyReadMaps() {
+        assertEquals(List.of(), onHost("mx.example.test", "relay_domains", "proxy:mysql:/etc/postfix/relay.cf",
+                "smtpd_recipient_restrictions", "check_recipient_access proxy:pgsql:/a.cf, reject_unauth_destination")
+                .validate(), "the default proxy_read_maps lists the usual parameters");
+        ConfigException e = assertThrows(ConfigException.class, () -> onHost("mx.example.test",
+                "virtual_alias_maps", "proxy:pgsql:/etc/postfix/v.cf", "proxy_read_maps", "$local_recipient_maps proxy:pgsql:/other.cf").validate());
+        assertEquals("parameter virtual_alias_maps: proxymap service is not configured for table \"pgsql:/etc/postfix/v.cf\""
+                + " (list proxy:pgsql:/etc/postfix/v.cf in proxy_read_maps)", e.getMessage());
     }
 
     @Test
