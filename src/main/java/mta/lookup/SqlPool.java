@@ -45,6 +45,7 @@ final class SqlPool implements AutoCloseable {
     private final String kind;
     private final List<Server> servers;
     private final long[] downUntil;
+    private final String[] lastError;
     private final Connector connector;
     private final long idleNanos;
     private final long retryNanos;
@@ -64,6 +65,7 @@ final class SqlPool implements AutoCloseable {
         this.kind = kind;
         this.servers = List.copyOf(servers);
         this.downUntil = new long[servers.size()];
+        this.lastError = new String[servers.size()];
         this.connector = connector;
         this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
         this.retryNanos = TimeUnit.SECONDS.toNanos(retrySeconds);
@@ -145,20 +147,36 @@ final class SqlPool implements AutoCloseable {
         for (int i = 0; i < servers.size(); i++) order.add(i);
         Collections.shuffle(order);
         long now = System.nanoTime();
-        String lastError = null;
+        String error = null;
         for (int i : order) {
             Server s = servers.get(i);
             if (isDown(i, now)) continue;
             try {
                 return new Lease(connector.connect(s), s);
             } catch (SQLException | RuntimeException e) {
+                error = "connect to " + kind + " server " + s.label() + ": " + SqlTable.reason(e);
+                lock.lock();
+                try {
+                    lastError[i] = error;
+                } finally {
+                    lock.unlock();
+                }
                 markDown(s);
-                lastError = "connect to " + kind + " server " + s.label() + ": " + SqlTable.reason(e);
             }
         }
-        if (lastError == null) lastError = "no " + kind + " server is available (all marked down for "
-                + TimeUnit.NANOSECONDS.toSeconds(retryNanos) + "s after a failure)";
-        throw new TableLookupException(spec, lastError);
+        if (error == null) {
+            // every server failed a moment ago: say why, without trying again yet
+            lock.lock();
+            try {
+                int first = order.get(0);
+                String last = lastError[first] != null ? lastError[first]
+                        : kind + " server " + servers.get(first).label() + " failed";
+                error = last + " (not tried again for " + TimeUnit.NANOSECONDS.toSeconds(retryNanos) + "s)";
+            } finally {
+                lock.unlock();
+            }
+        }
+        throw new TableLookupException(spec, error);
     }
 
     private boolean isDown(int i, long now) {

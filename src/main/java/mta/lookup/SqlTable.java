@@ -89,8 +89,11 @@ abstract class SqlTable extends ReadOnlyTable {
                 return result;
             } catch (SQLException e) {
                 boolean broken = isConnectionFailure(e, lease.connection());
-                pool.release(lease, false, broken && !(e instanceof SQLTimeoutException));
-                if (broken && attempt == 0) continue; // a connection that died while idle: once more
+                boolean timeout = e instanceof SQLTimeoutException;
+                // A connection that died while idle says little about the server: try once more
+                // on a new connection, and mark the server down only if that fails too.
+                pool.release(lease, false, broken && !timeout && attempt > 0);
+                if (broken && !timeout && attempt == 0) continue;
                 throw new TableLookupException(spec(), kind + " server " + lease.server().label() + ": "
                         + (e instanceof SQLTimeoutException ? "query timed out after " + queryTimeout + "s" : "query failed: " + reason(e)), e);
             } catch (RuntimeException e) {

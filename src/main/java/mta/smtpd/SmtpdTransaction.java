@@ -118,8 +118,17 @@ final class SmtpdTransaction {
             s.fail("rcpt", Reply.QUEUE_FILE_ERROR);
             return;
         }
+        try {
+            st.tx.cleanup.recipient(rcpt, rcpt.toString(), dsn[0].notifyValue(), dsn[0].orcptValue());
+        } catch (java.io.UncheckedIOException e) {
+            // cleanup's address tables (virtual_alias_maps, canonical maps) are away right now
+            s.server().log().warn(e.getCause().getMessage());
+            Reply r = SmtpdReject.temporaryLookupFailure(rcpt.toString(), SmtpdReject.What.RECIPIENT);
+            logReject("RCPT", r, rcpt);
+            s.fail("rcpt", r);
+            return;
+        }
         st.tx.recipients.add(rcpt);
-        st.tx.cleanup.recipient(rcpt, rcpt.toString(), dsn[0].notifyValue(), dsn[0].orcptValue());
         s.ok("rcpt", Reply.OK_RCPT);
     }
 

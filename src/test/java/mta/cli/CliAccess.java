@@ -18,4 +18,8 @@ public final class CliAccess {
     public static int postsuper(String[] args, PrintStream err) {
         return Postsuper.run(args, InputStream.nullInputStream(), err);
     }
+
+    public static int postmap(String[] args, PrintStream out, PrintStream err) {
+        return Postmap.run(args, out, err);
+    }
 }
