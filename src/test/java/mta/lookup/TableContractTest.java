@@ -397,4 +397,96 @@ class TableContractTest {
             }
         }
     }
+
+    @Nested
+    class Lmdb extends Contract {
+        @TempDir Path dir;
+
+        @Override
+        protected Table create() {
+            Map<String, String> m = new TreeMap<>(Map.of("postmaster", "root", "info@example.com", "alice, bob"));
+            TableBuilder.write(dir.resolve("virtual.lmdb"), m, null);
+            return Tables.open("lmdb:" + dir.resolve("virtual"));
+        }
+
+        @Override
+        protected boolean writable() {
+            return true;
+        }
+    }
+
+    /** The database tables: read-only, not listable; SQLite stands for them here (a file, no server). */
+    @Nested
+    class Sqlite extends Contract {
+        @TempDir Path dir;
+
+        @Override
+        protected Table create() throws Exception {
+            Path db = dir.resolve("aliases.sqlite");
+            try (java.sql.Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + db, new java.util.Properties());
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE a (k TEXT, v TEXT)");
+                st.execute("INSERT INTO a VALUES ('postmaster', 'root'), ('info@example.com', 'alice, bob')");
+            }
+            Path cf = dir.resolve("aliases.cf");
+            Files.writeString(cf, "dbpath = " + db + "\nquery = SELECT v FROM a WHERE k = '%s'\n");
+            return Tables.open("sqlite:" + cf);
+        }
+
+        @Override
+        protected boolean writable() {
+            return false;
+        }
+
+        @Override
+        protected boolean listable() {
+            return false;
+        }
+    }
+
+    @Nested
+    class Unionmap extends Contract {
+        @Override
+        protected Table create() {
+            return Tables.open("unionmap:{inline:{postmaster=root}, inline:{ {info@example.com = alice, bob} }}");
+        }
+
+        @Override
+        protected boolean writable() {
+            return false;
+        }
+
+        @Override
+        protected boolean listable() {
+            return false;
+        }
+    }
+
+    @Nested
+    class Pipemap extends Contract {
+        @Override
+        protected Table create() {
+            return Tables.open("pipemap:{inline:{postmaster=r, info@example.com=ab}, inline:{r=root, { ab = alice, bob }}}");
+        }
+
+        @Override
+        protected boolean writable() {
+            return false;
+        }
+
+        @Override
+        protected boolean listable() {
+            return false;
+        }
+    }
+
+    @Nested
+    class Proxy extends Hash {
+        @Override
+        protected Table create() {
+            Table t = super.create();
+            t.close();
+            return Tables.open("proxy:hash:" + dir.resolve("virtual"));
+        }
+    }
 }
