@@ -166,6 +166,23 @@ class LdapTableTest {
     }
 
     @Test
+    void aServerThatStopsAnsweringTimesOut() throws Exception {
+        try (Table t = open(Map.of("timeout", "1"))) {
+            assertEquals("ann@box.example", t.get("info@box.example"));
+            ldap.freeze(true);
+            try {
+                long t0 = System.nanoTime();
+                TableLookupException e = assertThrows(TableLookupException.class, () -> t.get("info@box.example"));
+                assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "gave up in time");
+                assertTrue(e.getMessage().contains("ldap server ldap://127.0.0.1:" + ldap.port), e.getMessage());
+            } finally {
+                ldap.freeze(false);
+            }
+            assertEquals("ann@box.example", t.get("info@box.example"));
+        }
+    }
+
+    @Test
     void aSizeLimitAndAServerThatIsAwayAreTemporaryFailures() throws Exception {
         try (Table t = open(Map.of("query_filter", "(mail=*%d)", "result_attribute", "mail", "size_limit", "1"))) {
             TableLookupException e = assertThrows(TableLookupException.class, () -> t.get("x@box.example"));

@@ -133,6 +133,11 @@ public final class ServerProcess {
         }
     }
 
+    /** Sends a signal (STOP to freeze the server, CONT to let it go on). */
+    public void signal(String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid())).start().waitFor();
+    }
+
     /** What the server wrote so far. */
     public String log() {
         return read(log);

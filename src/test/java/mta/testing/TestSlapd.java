@@ -89,6 +89,11 @@ public final class TestSlapd {
         server.stop();
     }
 
+    /** Freezes (true) or thaws (false) the server: connections stay open, nothing is answered. */
+    public void freeze(boolean frozen) throws IOException, InterruptedException {
+        server.signal(frozen ? "STOP" : "CONT");
+    }
+
     /** Adds the entries of {@code ldif} (as the root DN). */
     public void add(String ldif) throws IOException, InterruptedException {
         Path f = Files.createTempFile(dir, "add", ".ldif");
