@@ -71,12 +71,15 @@ final class SmtpSession implements AutoCloseable {
      * STARTTLS as the TLS level asks, and EHLO again inside TLS.
      */
     void greet(String heloName) throws SmtpFailure {
+        boolean wrapper = tls != null && tls.level != TlsLevel.NONE && tls.tls().wrapperMode;
+        if (wrapper) handshake(true); // smtp_tls_wrappermode: TLS from the first byte, no STARTTLS
         ServerReply greeting = read(SmtpPhase.GREETING);
         if (greeting.code() != 220) {
             throw SmtpFailure.fromReply(host, greeting,
                     "host " + host.label() + " refused to talk to me: " + greeting.text());
         }
         hello(heloName);
+        if (wrapper) return;
         if (tls != null && tls.level != TlsLevel.NONE) {
             startTls(heloName);
         } else if (tls != null && features.startTls() && tls.tls().noteStarttlsOffer) {
@@ -116,6 +119,12 @@ final class SmtpSession implements AutoCloseable {
             throw SmtpFailure.deferred("4.7.5", host.relay(),
                     "TLS is required, but host " + host.label() + " refused to start TLS: " + reply.text());
         }
+        handshake(required);
+        hello(heloName);
+    }
+
+    /** The TLS handshake and the judgement of the server's chain; a failure ends this session. */
+    private void handshake(boolean required) throws SmtpFailure {
         SSLSession session;
         try {
             session = conn.startTls(tls.tls().context.getSocketFactory(), tls.parameters(), host,
@@ -127,7 +136,6 @@ final class SmtpSession implements AutoCloseable {
         SmtpTlsPolicy.Verdict verdict = tls.judge(SmtpTls.peerChain(session));
         if (tls.tls().logSummary()) log.accept(summary(verdict, session, host));
         if (verdict.failure() != null) throw SmtpFailure.deferred("4.7.5", host.relay(), verdict.failure());
-        hello(heloName);
     }
 
     /**

@@ -45,7 +45,8 @@ import mta.util.SecretFiles;
  * same hand-over, {@code smtp_tls_CApath} directly, {@code tls_append_default_CA}) and trust
  * anchors ({@code smtp_tls_trust_anchor_file}), the protocol, cipher and exclusion parameters (the
  * {@code mandatory} ones at level encrypt and above), the match rules, {@code smtp_tls_servername},
- * {@code smtp_tls_loglevel}, {@code smtp_tls_note_starttls_offer}, {@code smtp_dns_support_level},
+ * {@code smtp_tls_loglevel}, {@code smtp_tls_note_starttls_offer}, {@code smtp_tls_wrappermode}
+ * (TLS from the first byte, for SMTPS relays on port 465), {@code smtp_dns_support_level},
  * {@code smtp_tls_dane_insecure_mx_policy} and the session cache timeout. The handshake itself
  * accepts any certificate; the chain is judged afterwards, by the level ({@link SmtpTlsPolicy.Host#judge}),
  * as Postfix judges it. Sessions are resumed from the JDK's cache of this one SSL context.
@@ -55,9 +56,6 @@ import mta.util.SecretFiles;
  * ({@code TLS is required, but our TLS engine is unavailable}).
  */
 final class SmtpTls {
-    /** TLS off: no settings, no engine. */
-    static final SmtpTls OFF = new SmtpTls();
-
     final TlsLevel level;
     /** Why the main.cf level cannot be used, or null. */
     final String levelProblem;
@@ -75,6 +73,7 @@ final class SmtpTls {
     final String servername;
     final int logLevel;
     final boolean noteStarttlsOffer;
+    final boolean wrapperMode;
     final boolean dnssec;
     final String insecureMxPolicy;
     final boolean wildcardMultipleLabels;
@@ -84,25 +83,6 @@ final class SmtpTls {
     final SSLContext context;
     final TrustStore trust;
     private final Map<String, TrustStore> taFiles = new ConcurrentHashMap<>();
-
-    private SmtpTls() {
-        level = TlsLevel.NONE;
-        levelProblem = null;
-        maps = null;
-        protocols = mandatoryProtocols = exclude = mandatoryExclude = verifyMatch = secureMatch = fingerprints = List.of();
-        ciphers = mandatoryCiphers = "medium";
-        fingerprintDigest = "sha256";
-        servername = "";
-        logLevel = 0;
-        noteStarttlsOffer = false;
-        dnssec = false;
-        insecureMxPolicy = "may";
-        wildcardMultipleLabels = true;
-        resolver = null;
-        log = line -> { };
-        context = null;
-        trust = TrustStore.EMPTY;
-    }
 
     private SmtpTls(Config c, Resolver resolver, SecretFiles secrets, Consumer<String> log) {
         TlsLevel l;
@@ -130,6 +110,7 @@ final class SmtpTls {
         this.servername = c.str(Params.SMTP_TLS_SERVERNAME).strip();
         this.logLevel = c.integer(Params.SMTP_TLS_LOGLEVEL);
         this.noteStarttlsOffer = c.bool(Params.SMTP_TLS_NOTE_STARTTLS_OFFER);
+        this.wrapperMode = c.bool(Params.SMTP_TLS_WRAPPERMODE);
         this.dnssec = c.str(Params.SMTP_DNS_SUPPORT_LEVEL).strip().equalsIgnoreCase("dnssec");
         String mxPolicy = c.str(Params.SMTP_TLS_DANE_INSECURE_MX_POLICY).strip().toLowerCase(Locale.ROOT);
         this.insecureMxPolicy = !mxPolicy.isEmpty() ? mxPolicy : level == TlsLevel.DANE ? "dane" : "may";

@@ -89,10 +89,11 @@ final class SmtpdTls {
         if (keys != null) {
             checkDhParameters(c, log, files);
             try {
+                sslOptions(c);
                 context = TlsServerContext.create(keys,
                         c.list(mandatory ? Params.SMTPD_TLS_MANDATORY_PROTOCOLS : Params.SMTPD_TLS_PROTOCOLS),
                         c.str(mandatory ? Params.SMTPD_TLS_MANDATORY_CIPHERS : Params.SMTPD_TLS_CIPHERS),
-                        exclusions(c, mandatory));
+                        exclusions(c, mandatory)).sessionTimeout(c.time(Params.SMTPD_TLS_SESSION_CACHE_TIMEOUT));
             } catch (IllegalArgumentException e) {
                 if (required != null) throw new ConfigException("service " + service + ": " + e.getMessage()
                         + "; TLS is required (" + required + ")");
@@ -102,6 +103,21 @@ final class SmtpdTls {
         }
         return new SmtpdTls(level, wrapper, context, logLevel, received, timeout);
     }
+
+    /**
+     * tls_ssl_options: NO_TICKET turns the JDK's session tickets off (a JVM-wide switch read at the
+     * first server handshake, so it takes effect at start, not on reload); NO_RENEGOTIATION and
+     * NO_COMPRESSION are always so with the JDK; the other words have no JDK counterpart.
+     */
+    private static void sslOptions(Config c) {
+        for (String w : c.list(Params.TLS_SSL_OPTIONS)) {
+            if (w.equalsIgnoreCase("NO_TICKET") && System.getProperty(NO_TICKETS) == null) {
+                System.setProperty(NO_TICKETS, "false");
+            }
+        }
+    }
+
+    private static final String NO_TICKETS = "jdk.tls.server.enableSessionTicketExtension";
 
     /** smtpd_tls_exclude_ciphers, and at mandatory levels also smtpd_tls_mandatory_exclude_ciphers. */
     private static List<String> exclusions(Config c, boolean mandatory) {

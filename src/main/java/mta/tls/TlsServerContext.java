@@ -102,6 +102,21 @@ public final class TlsServerContext {
         return s;
     }
 
+    /**
+     * How long a client may resume a session ({@code smtpd_tls_session_cache_timeout}); the JDK
+     * keeps the sessions in memory (there is no cache file). 0 turns resumption off.
+     */
+    public TlsServerContext sessionTimeout(java.time.Duration timeout) {
+        javax.net.ssl.SSLSessionContext sessions = context.getServerSessionContext();
+        if (timeout.isZero()) {
+            sessions.setSessionCacheSize(1);
+            sessions.setSessionTimeout(1);
+        } else {
+            sessions.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
+        }
+        return this;
+    }
+
     /** The protocols a handshake may settle on. */
     public List<String> protocols() {
         return List.of(parameters.getProtocols());

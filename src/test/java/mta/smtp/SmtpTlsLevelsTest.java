@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CA (made by openssl) signed: verify and secure with their match rules, CAfile and tafile,
  * fingerprint, smtp_tls_policy_maps with its attributes and its errors, and DANE with TLSA
  * records that the test DNS server signs (validated by the client itself), in success and failure,
- * with Postfix's deferral texts.
+ * with Postfix's deferral texts; and smtp_tls_wrappermode against GreenMail's SMTPS server.
  */
 class SmtpTlsLevelsTest {
     @TempDir
@@ -277,6 +279,30 @@ class SmtpTlsLevelsTest {
         String line = logged("Untrusted TLS connection established");
         assertTrue(line != null && line.contains("TLSv1.2") && !line.contains("_GCM_") && !line.contains("AES_128_CBC_SHA256"),
                 log.toString());
+    }
+
+    // ------------------------------------------------------------------ a third-party TLS server
+
+    @Test
+    void wrapperModeDeliversToGreenMailsSmtpsAndVerifyRefusesItsCertificate() throws Exception {
+        GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtps").dynamicPort());
+        smtps.start();
+        try {
+            server = ScriptedSmtpServer.start(); // only for the agent's default port; not used
+            String nexthop = "[127.0.0.1]:" + smtps.getSmtps().getPort();
+            DeliveryStatus s = deliver(nexthop, "smtp_tls_security_level", "encrypt", "smtp_tls_wrappermode", "yes");
+            assertEquals(Outcome.SENT, s.outcome(), s.reason());
+            assertEquals(1, smtps.getReceivedMessages().length);
+            assertTrue(logged("Untrusted TLS connection established to 127.0.0.1[127.0.0.1]:" + smtps.getSmtps().getPort())
+                    != null, log.toString());
+
+            DeliveryStatus v = deliver(nexthop, "smtp_tls_security_level", "verify", "smtp_tls_wrappermode", "yes",
+                    "smtp_tls_CAfile", ca.caCert.toString());
+            assertDeferred(v, "4.7.5", "Server certificate not trusted");
+            assertEquals(1, smtps.getReceivedMessages().length);
+        } finally {
+            smtps.stop();
+        }
     }
 
     // ------------------------------------------------------------------ DANE
