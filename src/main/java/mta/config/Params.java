@@ -504,7 +504,7 @@ public final class Params {
     public static final Param SMTP_DNS_SUPPORT_LEVEL = def(Param.string("smtp_dns_support_level", "",
             "SMTP client DNS: empty or enabled, disabled, dnssec (DNSSEC-validated lookups, needed for DANE)."));
     public static final Param SMTP_TLS_SCERT_VERIFYDEPTH = def(Param.integer("smtp_tls_scert_verifydepth", "9", 1, 100,
-            "The longest server certificate chain the SMTP client verifies."));
+            "The longest server certificate chain the SMTP client verifies." + NOT_YET));
     public static final Param SMTP_TLS_WRAPPERMODE = def(Param.bool("smtp_tls_wrappermode", "no",
             "Connect with TLS at once (SMTPS, port 465) instead of STARTTLS; needs level encrypt or above."));
     public static final Param SMTP_TLS_CONNECTION_REUSE = def(Param.bool("smtp_tls_connection_reuse", "no",

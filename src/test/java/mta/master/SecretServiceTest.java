@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import mta.config.MasterCf;
 import mta.queue.Queues;
 import mta.testing.TestSite;
@@ -41,7 +40,6 @@ class SecretServiceTest {
         Queues queues = new Queues(site.queue);
         queues.create();
         PosixAccounts.User me = PosixAccounts.user(System.getProperty("user.name")).orElseThrow();
-        List<String> logged = new CopyOnWriteArrayList<>();
         MailLog log = MailLog.open(site.maillog, "mx.example.test", "postfix");
         try (SecretService service = SecretService.start(site.config, queues, me, log.channel("master"))) {
             SecretClient client = new SecretClient(SecretService.socketPath(queues));
