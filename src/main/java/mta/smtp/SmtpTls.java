@@ -164,7 +164,11 @@ final class SmtpTls {
         return t;
     }
 
-    /** The SSL parameters of a handshake at {@code level}, with a policy's overrides. */
+    /**
+     * The SSL parameters of a handshake at {@code level}, with a policy's overrides.
+     *
+     * @throws IllegalArgumentException for an unknown protocol name or cipher grade
+     */
     SSLParameters parameters(TlsLevel lvl, TlsPolicy p, String sni) {
         boolean mandatory = lvl.mandatory();
         SSLParameters params = context.getDefaultSSLParameters();
@@ -184,7 +188,10 @@ final class SmtpTls {
         List<String> suites = CipherExclusions.apply(TlsProtocols.ciphers(grade, Arrays.asList(params.getCipherSuites()),
                 Arrays.asList(context.getSupportedSSLParameters().getCipherSuites())), excl);
         params.setCipherSuites(suites.toArray(new String[0]));
-        if (sni != null && !sni.isEmpty()) params.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni)));
+        if (sni != null && !sni.isEmpty() && !mta.dns.IpLiteral.isLiteral(sni)) {
+            params.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni.endsWith(".")
+                    ? sni.substring(0, sni.length() - 1) : sni)));
+        }
         return params;
     }
 

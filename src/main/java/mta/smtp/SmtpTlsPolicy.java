@@ -50,6 +50,7 @@ final class SmtpTlsPolicy {
         private final List<Dane.Tlsa> tlsa;
         private final TrustStore trust;
         private final List<String> rules;
+        private SSLParameters parameters;
 
         Host(TlsLevel level, MailHost host, List<Dane.Tlsa> tlsa, TrustStore trust, List<String> rules) {
             this.level = level;
@@ -66,7 +67,19 @@ final class SmtpTlsPolicy {
 
         /** The handshake's protocols, cipher suites and SNI name. */
         SSLParameters parameters() {
-            return tls.parameters(level, policy, sniName());
+            return parameters;
+        }
+
+        /** Computes the parameters; a bad protocol or cipher setting defers, with a warning. */
+        private Host prepare() throws SmtpFailure {
+            if (level == TlsLevel.NONE) return this;
+            try {
+                parameters = tls.parameters(level, policy, sniName());
+            } catch (IllegalArgumentException e) {
+                tls.log.accept("warning: next-hop destination " + nexthop.host() + ": " + e.getMessage());
+                throw SmtpFailure.deferred("4.7.5", "none", "client TLS configuration problem");
+            }
+            return this;
         }
 
         private String sniName() {
@@ -116,6 +129,10 @@ final class SmtpTlsPolicy {
      *         invalid configuration, a TLSA lookup that failed, no usable TLSA records at dane-only
      */
     Host forHost(MailHost host) throws SmtpFailure {
+        return hostPolicy(host).prepare();
+    }
+
+    private Host hostPolicy(MailHost host) throws SmtpFailure {
         TlsLevel level = policy.level();
         if (level == TlsLevel.NONE) return new Host(level, host, List.of(), TrustStore.EMPTY, List.of());
         if (tls.context == null) {

@@ -258,6 +258,21 @@ class SmtpTlsLevelsTest {
     }
 
     @Test
+    void anUnknownProtocolDefersAndAnIpLiteralGetsNoSni() throws Exception {
+        server = ScriptedSmtpServer.start().startTls(mxExampleTest);
+        String map = policyMap("example.test encrypt protocols=TLSv9\n");
+
+        DeliveryStatus s = deliver("example.test", "smtp_tls_policy_maps", map);
+        assertDeferred(s, "4.7.5", "client TLS configuration problem");
+        assertTrue(log.contains("warning: next-hop destination example.test: unknown TLS protocol \"TLSv9\""),
+                log.toString());
+
+        DeliveryStatus literal = deliver(server.nexthop(), "smtp_tls_security_level", "encrypt",
+                "smtp_tls_servername", "hostname");
+        assertEquals(Outcome.SENT, literal.outcome(), literal.reason());
+    }
+
+    @Test
     void aPolicyTafileAuthenticatesWithoutCas() throws Exception {
         server = ScriptedSmtpServer.start().startTls(mxExampleTest);
         String map = policyMap("example.test verify tafile=" + ca.caCert + "\n");
