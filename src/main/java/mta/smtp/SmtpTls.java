@@ -238,9 +238,7 @@ final class SmtpTls {
                 return null;
             }
         }
-        Path caPath = c.path(Params.SMTP_TLS_CAPATH);
-        if (caPath != null) cas.addAll(TrustStore.caPath(caPath));
-        return TrustStore.ofCas(cas, c.bool(Params.TLS_APPEND_DEFAULT_CA));
+        return TrustStore.ofCasLater(cas, c.path(Params.SMTP_TLS_CAPATH), c.bool(Params.TLS_APPEND_DEFAULT_CA));
     }
 
     /** The client's key managers (empty when it has no keys); null (after warnings) when they cannot be loaded. */

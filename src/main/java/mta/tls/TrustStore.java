@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -34,7 +36,10 @@ public final class TrustStore {
     /** Trusts nothing: verification always fails. */
     public static final TrustStore EMPTY = new TrustStore(null, List.of(), List.of());
 
-    private final X509TrustManager pkix;
+    private volatile X509TrustManager pkix;
+    /** Builds {@link #pkix} at first use (a CApath directory is slow to read), or null. */
+    private Supplier<TrustStore> lazy;
+    private final ReentrantLock lock = new ReentrantLock();
     private final List<X509Certificate> anchorCerts;
     private final List<PublicKey> anchorKeys;
 
@@ -42,6 +47,37 @@ public final class TrustStore {
         this.pkix = pkix;
         this.anchorCerts = anchorCerts;
         this.anchorKeys = anchorKeys;
+    }
+
+    /**
+     * CA-based trust from {@code cas}, the certificates of the {@code caPath} directory (may be
+     * null) and the JDK's CAs when {@code appendDefault}; the directory is read when a chain is
+     * first judged, not now (a system's CA directory holds hundreds of files).
+     */
+    public static TrustStore ofCasLater(List<X509Certificate> cas, Path caPath, boolean appendDefault) {
+        if (caPath == null) return ofCas(cas, appendDefault);
+        TrustStore t = new TrustStore(null, List.of(), List.of());
+        List<X509Certificate> given = List.copyOf(cas);
+        t.lazy = () -> {
+            List<X509Certificate> all = new ArrayList<>(given);
+            all.addAll(caPath(caPath));
+            return ofCas(all, appendDefault);
+        };
+        return t;
+    }
+
+    private X509TrustManager pkix() {
+        if (pkix != null || lazy == null) return pkix;
+        lock.lock();
+        try {
+            if (pkix == null && lazy != null) {
+                pkix = lazy.get().pkix;
+                lazy = null;
+            }
+            return pkix;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** CA-based trust: {@code cas}, plus the JDK's default CAs when {@code appendDefault}. */
@@ -90,14 +126,18 @@ public final class TrustStore {
      * they point to; each certificate once). Read directly: such directories are public.
      */
     public static List<X509Certificate> caPath(Path dir) {
-        List<X509Certificate> out = new ArrayList<>();
+        java.util.Set<X509Certificate> out = new java.util.LinkedHashSet<>();
+        java.util.Set<Path> seen = new java.util.HashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path f : ds) {
                 if (!Files.isRegularFile(f)) continue;
                 try {
-                    for (X509Certificate c : PemFiles.certificates(SecretFiles.DIRECT, f)) {
-                        if (!out.contains(c)) out.add(c);
-                    }
+                    if (!seen.add(f.toRealPath())) continue; // hash links name the same files again
+                } catch (IOException e) {
+                    continue;
+                }
+                try {
+                    out.addAll(PemFiles.certificates(SecretFiles.DIRECT, f));
                 } catch (PemFiles.PemException e) {
                     // not a certificate file (a README, a CRL): skipped, as OpenSSL skips it
                 }
@@ -105,20 +145,21 @@ public final class TrustStore {
         } catch (IOException e) {
             // a missing CApath trusts nothing more
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** True when this store trusts nothing. */
     public boolean isEmpty() {
-        return pkix == null && anchorCerts.isEmpty() && anchorKeys.isEmpty();
+        return pkix() == null && anchorCerts.isEmpty() && anchorKeys.isEmpty();
     }
 
     /** True when the server's chain (leaf first) leads to a trusted CA or anchor. */
     public boolean trusts(X509Certificate[] chain) {
         if (chain.length == 0) return false;
-        if (pkix != null) {
+        X509TrustManager cas = pkix();
+        if (cas != null) {
             try {
-                pkix.checkServerTrusted(chain, "UNKNOWN");
+                cas.checkServerTrusted(chain, "UNKNOWN");
                 return true;
             } catch (CertificateException e) {
                 return false;

@@ -41,7 +41,8 @@ class SecretServiceTest {
         queues.create();
         PosixAccounts.User me = PosixAccounts.user(System.getProperty("user.name")).orElseThrow();
         MailLog log = MailLog.open(site.maillog, "mx.example.test", "postfix");
-        try (SecretService service = SecretService.start(site.config, queues, me, log.channel("master"))) {
+        SecretService service = SecretService.start(site.config, queues, me, log.channel("master"));
+        try {
             SecretClient client = new SecretClient(SecretService.socketPath(queues));
             assertArrayEquals(Files.readAllBytes(key), client.read(key));
             assertArrayEquals("sub".getBytes(), client.read(subKey));
@@ -55,6 +56,8 @@ class SecretServiceTest {
             Files.writeString(site.config.resolve("main.cf"),
                     Files.readString(site.config.resolve("main.cf")) + "smtpd_tls_cert_file = " + other + "\n");
             assertArrayEquals("other".getBytes(), client.read(other));
+        } finally {
+            service.close();
         }
         log.close();
         assertTrue(Files.readString(site.maillog).contains("warning: private/secrets: refused to read /etc/passwd: "
