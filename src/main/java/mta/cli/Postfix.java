@@ -76,6 +76,13 @@ public final class Postfix {
     private static final List<String> DEFAULT_MASTER_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
 
+    /**
+     * TLS servers refuse renegotiation that a client starts (a CPU lever for an attacker), as
+     * Postfix does; the JDK reads this property once, when its first server handshake runs, so it
+     * is set on the command line (and again by mta.tls.TlsServerContext, for embedded use).
+     */
+    private static final String REFUSE_RENEGOTIATION = "-Djdk.tls.rejectClientInitiatedRenegotiation=true";
+
     /** JVM options for the privileged process: it only runs local and virtual deliveries. */
     private static final List<String> PRIVILEGED_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx256m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10",
@@ -282,15 +289,20 @@ public final class Postfix {
 
     /**
      * The master's command line: the same Java and class path as this command; with {@code -l
-     * socket} when local delivery is served by the privileged process.
+     * socket} when local delivery is served by the privileged process, and {@code -s socket}
+     * ({@code private/secrets} beside it) where that process serves root-only files such as TLS keys.
      */
     private static List<String> masterCommand(Path dir, Path localService) {
         String opts = System.getenv("MTA_MASTER_OPTS");
-        List<String> cmd = javaCommand(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+"))
-                : DEFAULT_MASTER_OPTS, "mta.master.Master", dir);
+        List<String> jvm = new ArrayList<>(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+"))
+                : DEFAULT_MASTER_OPTS);
+        jvm.add(REFUSE_RENEGOTIATION);
+        List<String> cmd = javaCommand(jvm, "mta.master.Master", dir);
         if (localService != null) {
             cmd.add("-l");
             cmd.add(localService.toString());
+            cmd.add("-s");
+            cmd.add(localService.resolveSibling("secrets").toString());
         }
         return cmd;
     }

@@ -16,14 +16,17 @@ import mta.config.Params;
 import mta.lookup.Tables;
 import mta.queue.QueueName;
 import mta.queue.Queues;
+import mta.tls.TlsConfigCheck;
 import mta.util.PosixAccounts;
+import mta.util.SecretFiles;
 
 /**
  * PostfixCheck - {@code postfix check}: is the configuration usable and the queue in order?
  *
- * <p>Reads main.cf (already loaded by the caller), master.cf, the queue directory tree and the
- * alias tables. Creates missing queue directories (as Postfix's check does), then reports:
- * master.cf errors (fatal), alias databases missing or older than their source, a mail log
+ * <p>Reads main.cf (already loaded by the caller), master.cf, the queue directory tree, the
+ * alias tables and the TLS keys. Creates missing queue directories (as Postfix's check does), then
+ * reports: master.cf errors and TLS keys that cannot be loaded where a service requires TLS (fatal,
+ * with the message postfix start gives; see mta.tls.TlsConfigCheck), alias databases missing or older than their source, a mail log
  * directory that does not exist, and the queue's owners and modes. Run as root, those are
  * Postfix's ({@code not owned by postfix: /path}, see {@code QueuePermissions}), and a mail_owner
  * that does not exist or cannot reach the installation (then {@code postfix start} would run
@@ -38,11 +41,20 @@ final class PostfixCheck {
 
     static int run(Path configDir, Config config, PrintStream err) {
         List<String> warnings = new ArrayList<>();
+        MasterCf masterCf;
         try {
-            MasterCf.read(configDir.resolve("master.cf"));
+            masterCf = MasterCf.read(configDir.resolve("master.cf"));
         } catch (ConfigException e) {
             err.println(TAG + "fatal: " + e.getMessage());
             return 1;
+        }
+        // TLS keys, read as this command's user (root reads root-only keys, as the privileged process would).
+        for (TlsConfigCheck.Problem p : TlsConfigCheck.check(config, masterCf, SecretFiles.DIRECT)) {
+            if (p.fatal()) {
+                err.println(TAG + "fatal: " + p.text());
+                return 1;
+            }
+            warnings.add(p.text());
         }
         Path queueDir = config.path(Params.QUEUE_DIRECTORY);
         Queues queues = new Queues(queueDir);

@@ -441,8 +441,118 @@ public final class Params {
             "${stress?{10}:{300}}s", 's', 1, 100 * DAY, "The longest a TLS handshake in the SMTP server may take."));
     public static final Param SMTPD_TLS_AUTH_ONLY = def(Param.bool("smtpd_tls_auth_only", "no",
             "Offer AUTH only after STARTTLS; before it AUTH is refused with 504 5.5.4."));
+    public static final Param SMTPD_USE_TLS = def(Param.bool("smtpd_use_tls", "no",
+            "Before smtpd_tls_security_level: yes means level may (used only when that parameter is empty)."));
+    public static final Param SMTPD_ENFORCE_TLS = def(Param.bool("smtpd_enforce_tls", "no",
+            "Before smtpd_tls_security_level: yes means level encrypt (used only when that parameter is empty)."));
+    public static final Param SMTPD_TLS_EXCLUDE_CIPHERS = def(Param.list("smtpd_tls_exclude_ciphers", "",
+            "OpenSSL cipher classes or names (aNULL, RC4, DES-CBC3-SHA) the SMTP server never uses."));
+    public static final Param SMTPD_TLS_MANDATORY_EXCLUDE_CIPHERS = def(Param.list("smtpd_tls_mandatory_exclude_ciphers",
+            "", "More ciphers to leave out at level encrypt and in wrapper mode."));
+    public static final Param SMTPD_TLS_DH1024_PARAM_FILE = def(Param.path("smtpd_tls_dh1024_param_file", "",
+            "DH parameters in PEM; read (through the privileged process) and checked; the JDK uses its own"
+            + " RFC 7919 groups."));
+    public static final Param SMTPD_TLS_DH512_PARAM_FILE = def(Param.path("smtpd_tls_dh512_param_file", "",
+            "Export-grade DH parameters; ignored, as by Postfix 3.6 and later."));
+    public static final Param SMTPD_TLS_EECDH_GRADE = def(Param.string("smtpd_tls_eecdh_grade", "auto",
+            "The ECDHE curve choice; the JDK negotiates its named groups itself." + NOT_YET));
+    public static final Param SMTPD_TLS_CAFILE = def(Param.path("smtpd_tls_CAfile", "",
+            "CA certificates for client certificates; client certificates are not asked for." + NOT_YET));
+    public static final Param SMTPD_TLS_CAPATH = def(Param.path("smtpd_tls_CApath", "",
+            "A directory of CA certificates for client certificates." + NOT_YET));
+    public static final Param SMTPD_TLS_ASK_CCERT = def(Param.bool("smtpd_tls_ask_ccert", "no",
+            "Ask clients for a certificate." + NOT_YET));
+    public static final Param SMTPD_TLS_REQ_CCERT = def(Param.bool("smtpd_tls_req_ccert", "no",
+            "Require a client certificate at level encrypt." + NOT_YET));
+    public static final Param SMTPD_TLS_SESSION_CACHE_DATABASE = def(Param.string("smtpd_tls_session_cache_database", "",
+            "Accepted; sessions are cached in the JDK's memory cache of the server context, not in a file."));
+    public static final Param SMTPD_TLS_SESSION_CACHE_TIMEOUT = def(Param.time("smtpd_tls_session_cache_timeout",
+            "3600s", 's', 0, 100 * DAY, "How long a TLS session of the SMTP server may be resumed."));
     public static final Param SMTP_TLS_SECURITY_LEVEL = def(Param.string("smtp_tls_security_level", "",
-            "TLS in the SMTP client: empty or none, may (STARTTLS when offered), encrypt (required); certificates are not verified."));
+            "TLS in the SMTP client: empty or none, may, encrypt, fingerprint, verify, secure, dane, dane-only."));
+    public static final Param SMTP_USE_TLS = def(Param.bool("smtp_use_tls", "no",
+            "Before smtp_tls_security_level: yes means level may (used only when that parameter is empty)."));
+    public static final Param SMTP_ENFORCE_TLS = def(Param.bool("smtp_enforce_tls", "no",
+            "Before smtp_tls_security_level: yes means level encrypt, or verify with smtp_tls_enforce_peername."));
+    public static final Param SMTP_TLS_ENFORCE_PEERNAME = def(Param.bool("smtp_tls_enforce_peername", "yes",
+            "With smtp_enforce_tls = yes: verify the server's name (level verify) rather than only encrypt."));
+    public static final Param SMTP_TLS_CERT_FILE = def(Param.path("smtp_tls_cert_file", "",
+            "The SMTP client's RSA certificate (and chain), PEM, offered when a server asks for one."));
+    public static final Param SMTP_TLS_KEY_FILE = def(Param.path("smtp_tls_key_file", "$smtp_tls_cert_file",
+            "The private key of smtp_tls_cert_file, PEM."));
+    public static final Param SMTP_TLS_ECCERT_FILE = def(Param.path("smtp_tls_eccert_file", "",
+            "The SMTP client's ECDSA certificate (and chain), PEM."));
+    public static final Param SMTP_TLS_ECKEY_FILE = def(Param.path("smtp_tls_eckey_file", "$smtp_tls_eccert_file",
+            "The private key of smtp_tls_eccert_file, PEM."));
+    public static final Param SMTP_TLS_CHAIN_FILES = def(Param.list("smtp_tls_chain_files", "",
+            "PEM files with the SMTP client's private keys, each followed by its certificate chain."));
+    public static final Param SMTP_TLS_CAFILE = def(Param.path("smtp_tls_CAfile", "",
+            "CA certificates (PEM) the SMTP client trusts at levels verify and secure."));
+    public static final Param SMTP_TLS_CAPATH = def(Param.path("smtp_tls_CApath", "",
+            "A directory of CA certificates (PEM files) the SMTP client trusts at levels verify and secure."));
+    public static final Param TLS_APPEND_DEFAULT_CA = def(Param.bool("tls_append_default_CA", "no",
+            "Also trust the JDK's own CA list (its cacerts), besides the CAfile and CApath ones."));
+    public static final Param SMTP_TLS_TRUST_ANCHOR_FILE = def(Param.list("smtp_tls_trust_anchor_file", "",
+            "PEM files of trust-anchor certificates or public keys; when set, the CAs are no longer trusted"
+            + " at levels verify and secure."));
+    public static final Param SMTP_TLS_PROTOCOLS = def(Param.list("smtp_tls_protocols", ">=TLSv1",
+            "TLS protocols of the SMTP client at level may (syntax of smtpd_tls_protocols)."));
+    public static final Param SMTP_TLS_MANDATORY_PROTOCOLS = def(Param.list("smtp_tls_mandatory_protocols", ">=TLSv1",
+            "TLS protocols of the SMTP client at level encrypt and above."));
+    public static final Param SMTP_TLS_CIPHERS = def(Param.string("smtp_tls_ciphers", "medium",
+            "Cipher grade of the SMTP client at level may."));
+    public static final Param SMTP_TLS_MANDATORY_CIPHERS = def(Param.string("smtp_tls_mandatory_ciphers", "medium",
+            "Cipher grade of the SMTP client at level encrypt and above."));
+    public static final Param SMTP_TLS_EXCLUDE_CIPHERS = def(Param.list("smtp_tls_exclude_ciphers", "",
+            "Ciphers the SMTP client never uses (smtpd_tls_exclude_ciphers syntax)."));
+    public static final Param SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS = def(Param.list("smtp_tls_mandatory_exclude_ciphers",
+            "", "More ciphers the SMTP client leaves out at level encrypt and above."));
+    public static final Param SMTP_TLS_VERIFY_CERT_MATCH = def(Param.list("smtp_tls_verify_cert_match", "hostname",
+            "Names the server certificate must match at level verify: hostname, nexthop, dot-nexthop, names, .domains."));
+    public static final Param SMTP_TLS_SECURE_CERT_MATCH = def(Param.list("smtp_tls_secure_cert_match",
+            "nexthop, dot-nexthop", "Names the server certificate must match at level secure."));
+    public static final Param SMTP_TLS_FINGERPRINT_CERT_MATCH = def(Param.list("smtp_tls_fingerprint_cert_match", "",
+            "Certificate or public-key fingerprints accepted at level fingerprint."));
+    public static final Param SMTP_TLS_FINGERPRINT_DIGEST = def(Param.string("smtp_tls_fingerprint_digest", "sha256",
+            "The digest of smtp_tls_fingerprint_cert_match: sha256, sha1, md5, sha512."));
+    public static final Param SMTP_TLS_POLICY_MAPS = def(Param.tables("smtp_tls_policy_maps", "",
+            "Tables from a next-hop destination to a TLS level with attributes (match=, protocols=, ciphers=,"
+            + " exclude=, tafile=)."));
+    public static final Param SMTP_TLS_SERVERNAME = def(Param.string("smtp_tls_servername", "",
+            "The SNI name the SMTP client sends: empty (none), hostname, nexthop, or a name."));
+    public static final Param SMTP_TLS_NOTE_STARTTLS_OFFER = def(Param.bool("smtp_tls_note_starttls_offer", "no",
+            "Log \"Host offered STARTTLS: [host]\" when a server offers STARTTLS that the client does not use."));
+    public static final Param SMTP_TLS_SESSION_CACHE_DATABASE = def(Param.string("smtp_tls_session_cache_database", "",
+            "Accepted; the SMTP client resumes sessions from the JDK's memory cache, not from a file."));
+    public static final Param SMTP_TLS_SESSION_CACHE_TIMEOUT = def(Param.time("smtp_tls_session_cache_timeout",
+            "3600s", 's', 0, 100 * DAY, "How long the SMTP client may resume a TLS session."));
+    public static final Param SMTP_TLS_DANE_INSECURE_MX_POLICY = def(Param.string("smtp_tls_dane_insecure_mx_policy", "",
+            "For MX records that are not DNSSEC-validated: dane (still look for TLSA), may or encrypt; empty is"
+            + " Postfix's default, dane when smtp_tls_security_level is dane, else may."));
+    public static final Param SMTP_DNS_SUPPORT_LEVEL = def(Param.string("smtp_dns_support_level", "",
+            "SMTP client DNS: empty or enabled, disabled, dnssec (DNSSEC-validated lookups, needed for DANE)."));
+    public static final Param SMTP_TLS_SCERT_VERIFYDEPTH = def(Param.integer("smtp_tls_scert_verifydepth", "9", 1, 100,
+            "The longest server certificate chain the SMTP client verifies." + NOT_YET));
+    public static final Param SMTP_TLS_WRAPPERMODE = def(Param.bool("smtp_tls_wrappermode", "no",
+            "Connect with TLS at once (SMTPS, port 465) instead of STARTTLS; needs level encrypt or above."));
+    public static final Param SMTP_TLS_CONNECTION_REUSE = def(Param.bool("smtp_tls_connection_reuse", "no",
+            "Reuse TLS connections through a tlsproxy." + NOT_YET));
+    public static final Param TLS_SSL_OPTIONS = def(Param.list("tls_ssl_options", "",
+            "OpenSSL option names: NO_RENEGOTIATION (always so here), NO_COMPRESSION (the JDK never compresses),"
+            + " NO_TICKET, ENABLE_MIDDLEBOX_COMPAT, LEGACY_SERVER_CONNECT, PRIORITIZE_CHACHA, ... or 0x bits."));
+    public static final Param TLS_HIGH_CIPHERLIST = def(Param.string("tls_high_cipherlist", "aNULL:-aNULL:HIGH:@STRENGTH",
+            "OpenSSL's list behind the grade high; the JDK's AEAD suites are used instead." + NOT_YET));
+    public static final Param TLS_MEDIUM_CIPHERLIST = def(Param.string("tls_medium_cipherlist",
+            "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
+            "OpenSSL's list behind the grade medium; the JDK's default suites are used instead." + NOT_YET));
+    public static final Param TLS_PREEMPT_CIPHERLIST = def(Param.bool("tls_preempt_cipherlist", "no",
+            "Server cipher preference; the JDK's server already prefers its own order." + NOT_YET));
+    public static final Param TLS_RANDOM_SOURCE = def(Param.string("tls_random_source", "dev:/dev/urandom",
+            "The entropy source; the JDK seeds its own SecureRandom." + NOT_YET));
+    public static final Param TLS_SERVER_SNI_MAPS = def(Param.tables("tls_server_sni_maps", "",
+            "Per-name server keys for SNI." + NOT_YET));
+    public static final Param TLS_WILDCARD_MATCHES_MULTIPLE_LABELS = def(Param.bool("tls_wildcard_matches_multiple_labels",
+            "yes", "A certificate name *.example.com also matches a.b.example.com."));
     public static final Param SMTPD_SASL_AUTH_ENABLE = def(Param.bool("smtpd_sasl_auth_enable", "no",
             "Offer SMTP AUTH (RFC 4954) to clients, checked by the SASL server of smtpd_sasl_type."));
     public static final Param SMTPD_SASL_TYPE = def(Param.string("smtpd_sasl_type", "cyrus",

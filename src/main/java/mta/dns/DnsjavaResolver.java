@@ -39,6 +39,9 @@ public final class DnsjavaResolver implements Resolver {
 
     private final org.xbill.DNS.Resolver resolver;
     private final Cache cache = new Cache(DClass.IN);
+    /** DNSSEC validation over the same servers, made at first use. */
+    private final String trustAnchors;
+    private volatile DnssecLookup dnssec;
     private final Random random = new Random();
 
     /** Asks the system's name servers. */
@@ -58,6 +61,15 @@ public final class DnsjavaResolver implements Resolver {
      * @throws IllegalArgumentException when a server is not an IP address with an optional port
      */
     public DnsjavaResolver(List<String> servers, Duration timeout) {
+        this(servers, timeout, null);
+    }
+
+    /**
+     * The same, validating DNSSEC ({@link #dnssec()}) from {@code trustAnchors} (DS or DNSKEY
+     * records in zone-file form; null for the root zone's).
+     */
+    public DnsjavaResolver(List<String> servers, Duration timeout, String trustAnchors) {
+        this.trustAnchors = trustAnchors;
         ExtendedResolver r;
         if (servers.isEmpty()) {
             r = new ExtendedResolver();
@@ -126,6 +138,16 @@ public final class DnsjavaResolver implements Resolver {
         }
         if (out.isEmpty()) throw DnsException.noData(name, "TXT");
         return List.copyOf(out);
+    }
+
+    @Override
+    public DnssecLookup dnssec() {
+        DnssecLookup d = dnssec;
+        if (d == null) {
+            d = new DnssecLookup(resolver, trustAnchors);
+            dnssec = d;
+        }
+        return d;
     }
 
     /** The records of one type; empty when the name exists without such records. */

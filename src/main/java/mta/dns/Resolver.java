@@ -47,4 +47,12 @@ public interface Resolver {
     default List<String> txt(String name) throws DnsException {
         throw DnsException.noData(name, "TXT");
     }
+
+    /**
+     * DNSSEC-validated lookups for DANE ({@code smtp_dns_support_level = dnssec}), or null when
+     * this resolver cannot validate.
+     */
+    default DnssecLookup dnssec() {
+        return null;
+    }
 }

@@ -41,7 +41,7 @@ final class TableConfig {
         }
         String text;
         try {
-            text = files.read(file);
+            text = files.readString(file);
         } catch (IOException e) {
             throw new TableException("open " + file + ": " + e.getMessage(), e);
         }

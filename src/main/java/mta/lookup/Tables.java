@@ -56,7 +56,7 @@ public final class Tables {
             "unix", "pgsql", "mysql", "sqlite", "ldap", "memcache", "socketmap", "tcp", "unionmap", "pipemap",
             "proxy")));
 
-    private static volatile SecretFiles secretFiles = SecretFiles.DISK;
+    private static volatile SecretFiles secretFiles = SecretFiles.DIRECT;
 
     /**
      * Sets how the configuration files of database tables are read from now on. The master sets

@@ -24,12 +24,16 @@ import mta.config.MasterCf;
 import mta.config.Params;
 import mta.dns.DnsjavaResolver;
 import mta.dns.Resolver;
+import mta.lookup.Tables;
 import mta.pickup.Pickup;
 import mta.qmgr.Qmgr;
 import mta.queue.Queues;
 import mta.smtpd.SmtpdListener;
+import mta.tls.TlsConfigCheck;
 import mta.util.MailLog;
 import mta.util.SafeFiles;
+import mta.util.SecretClient;
+import mta.util.SecretFiles;
 
 /**
  * Master - starts the mail system from main.cf and master.cf, and stops it.
@@ -44,13 +48,18 @@ import mta.util.SafeFiles;
  */
 public final class Master implements AutoCloseable {
     /**
-     * Test and benchmark hooks: another resolver, another default SMTP port; and {@code localService},
+     * Test and benchmark hooks: another resolver, another default SMTP port; {@code localService},
      * the socket of the privileged delivery process ({@link PrivilegedMaster}) when local and virtual
-     * delivery run there, or null when they run in this JVM.
+     * delivery run there, or null when they run in this JVM; and {@code secrets}, where TLS keys and
+     * other root-only files are read: through that process ({@link SecretClient}) or directly.
      */
-    public record Options(Resolver resolver, int smtpDefaultPort, Path localService) {
+    public record Options(Resolver resolver, int smtpDefaultPort, Path localService, SecretFiles secrets) {
         public Options(Resolver resolver, int smtpDefaultPort) {
-            this(resolver, smtpDefaultPort, null);
+            this(resolver, smtpDefaultPort, null, SecretFiles.DIRECT);
+        }
+
+        public Options(Resolver resolver, int smtpDefaultPort, Path localService) {
+            this(resolver, smtpDefaultPort, localService, SecretFiles.DIRECT);
         }
 
         public static Options defaults() {
@@ -127,6 +136,11 @@ public final class Master implements AutoCloseable {
     }
 
     private void startServices(MasterCf masterCf) throws IOException {
+        // Database tables read their .cf files (passwords, often root-only) where TLS keys come from.
+        Tables.useSecretFiles(options.secrets());
+        // As postfix check: keys that cannot be loaded where TLS is required stop the start.
+        String tlsFatal = TlsConfigCheck.firstFatal(TlsConfigCheck.check(config, masterCf, options.secrets()));
+        if (tlsFatal != null) throw new ConfigException(tlsFatal);
         resolver = options.resolver() != null ? options.resolver() : new DnsjavaResolver();
         Services.warnUnsupported(masterCf, log);
         cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
@@ -156,7 +170,7 @@ public final class Master implements AutoCloseable {
 
     private Map<String, Qmgr.Transport> transports(MasterCf masterCf) {
         return Services.transports(masterCf, config, cleanup, resolver, options.smtpDefaultPort(), mailLog,
-                options.localService());
+                options.localService(), options.secrets());
     }
 
     /**
@@ -176,13 +190,17 @@ public final class Master implements AutoCloseable {
                 String key = a.getAddress().getHostAddress() + ":" + a.getPort();
                 SmtpdListener l = listeners.remove(key);
                 if (l != null) {
-                    l.reconfigure(sc);
+                    try {
+                        l.reconfigure(sc);
+                    } catch (ConfigException e) {
+                        log.warn(e.getMessage() + "; service " + s.name() + " keeps its previous settings");
+                    }
                 } else {
                     try {
-                        l = new SmtpdListener(sc, s.name(), a, maxproc, mailLog, cleanup, resolver);
+                        l = new SmtpdListener(sc, s.name(), a, maxproc, mailLog, cleanup, resolver, options.secrets());
                         if (!startup) l.start();
-                    } catch (IOException e) {
-                        if (startup) throw new ConfigException(e.getMessage());
+                    } catch (IOException | ConfigException e) {
+                        if (startup) throw e instanceof ConfigException ce ? ce : new ConfigException(e.getMessage());
                         log.warn("service " + s.name() + ": " + e.getMessage());
                         continue;
                     }
@@ -310,23 +328,26 @@ public final class Master implements AutoCloseable {
     }
 
     /**
-     * {@code java mta.master.Master [-c config_dir] [-l socket]}: runs the mail system in the
-     * foreground until SIGTERM. {@code bin/postfix start} runs this in the background, directly or,
-     * when started as root, as mail_owner under {@link PrivilegedMaster}, which passes {@code -l}
-     * with the socket that serves local and virtual delivery.
+     * {@code java mta.master.Master [-c config_dir] [-l socket] [-s socket]}: runs the mail system in
+     * the foreground until SIGTERM. {@code bin/postfix start} runs this in the background, directly
+     * or, when started as root, as mail_owner under {@link PrivilegedMaster}, which passes {@code -l}
+     * with the socket that serves local and virtual delivery and {@code -s} with the one that serves
+     * root-only files (TLS keys).
      */
     public static void main(String[] args) {
         String dashC = null;
         Path localService = null;
+        SecretFiles secrets = SecretFiles.DIRECT;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("-c") && i + 1 < args.length) dashC = args[++i];
             else if (args[i].equals("-l") && i + 1 < args.length) localService = Path.of(args[++i]);
+            else if (args[i].equals("-s") && i + 1 < args.length) secrets = new SecretClient(Path.of(args[++i]));
         }
         PrintStream err = System.err;
         Path dir = ConfigLoader.directory(dashC);
         Master m;
         try {
-            m = start(dir, new Options(null, 25, localService));
+            m = start(dir, new Options(null, 25, localService, secrets));
         } catch (ConfigException | IOException e) {
             err.println("postfix/master: fatal: " + e.getMessage());
             System.exit(1);

@@ -45,7 +45,9 @@ import mta.util.PosixAccounts;
 /**
  * PrivilegedMaster - the part of the mail system that keeps root's rights when {@code postfix start}
  * runs as root: it serves local and virtual delivery on {@code $queue_directory/private/local} and
- * runs the unprivileged master (as {@code mail_owner}) as its child.
+ * runs the unprivileged master (as {@code mail_owner}) as its child. It also reads, for the master,
+ * the root-only files the configuration names (TLS keys and certificates), on
+ * {@code private/secrets} ({@link SecretService}).
  *
  * <p>{@code java mta.master.PrivilegedMaster -c config_dir -- COMMAND...}: binds the socket (owned
  * by mail_owner, inside the mail_owner-only {@code private/}), starts COMMAND (the master under
@@ -118,6 +120,7 @@ public final class PrivilegedMaster {
         }
         Files.setAttribute(socket, "unix:gid", owner.gid());
         Files.setAttribute(socket, "unix:uid", owner.uid());
+        SecretService secrets = SecretService.start(dir, queues, owner, mailLog.channel("master"));
         Process master = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (master.isAlive()) {
@@ -138,6 +141,7 @@ public final class PrivilegedMaster {
         }
         server.close();
         Files.deleteIfExists(socket);
+        secrets.close();
         mailLog.close();
         return rc;
     }

@@ -17,6 +17,7 @@ import mta.local.LocalAgent;
 import mta.qmgr.Qmgr;
 import mta.smtp.SmtpAgent;
 import mta.util.MailLog;
+import mta.util.SecretFiles;
 import mta.virtual.VirtualAgent;
 
 /**
@@ -53,7 +54,7 @@ final class Services {
      */
     static Map<String, Qmgr.Transport> transports(MasterCf masterCf, Config main, CleanupService cleanup,
                                                   Resolver resolver, int smtpDefaultPort, MailLog mailLog,
-                                                  Path localService) {
+                                                  Path localService, SecretFiles secrets) {
         Map<String, Qmgr.Transport> out = new LinkedHashMap<>();
         for (MasterCf.Service s : masterCf.services()) {
             if (!s.type().equals("unix")) continue;
@@ -65,7 +66,7 @@ final class Services {
                 agent = new DeliveryClient(s.command(), localService);
             } else {
                 agent = switch (s.command()) {
-                    case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort, channel::info);
+                    case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort, channel::info, secrets);
                     case "error" -> new ErrorAgent(s.name().equals("retry"));
                     case "discard" -> new DiscardAgent();
                     default -> privileged(s, c, cleanup);

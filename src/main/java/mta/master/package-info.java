@@ -16,9 +16,13 @@
  *   {@link mta.master.PublicService} (socket set-up, 0666 mode, accept loop). It locks and writes
  *   $queue_directory/pid/master.pid; {@code bin/postfix start} runs it in the background.
  *   Started as root, {@code bin/postfix start} runs {@link mta.master.PrivilegedMaster} instead:
- *   it stays root, serves local and virtual delivery on $queue_directory/private/local, and runs
- *   the master as mail_owner (through setpriv) as its child; the master's local and virtual
- *   transports are then {@link mta.deliver.DeliveryClient}s (docs/privilege-separation.md).
+ *   it stays root, serves local and virtual delivery on $queue_directory/private/local and the
+ *   root-only files the configuration names (TLS keys) on $queue_directory/private/secrets
+ *   ({@link mta.master.SecretService}, {@link mta.master.SecretFileNames}), and runs the master
+ *   as mail_owner (through setpriv) as its child; the master's local and virtual transports are
+ *   then {@link mta.deliver.DeliveryClient}s and its TLS keys come through a
+ *   {@link mta.util.SecretClient} (docs/privilege-separation.md). Before it starts anything, the
+ *   master refuses keys that cannot be loaded where TLS is required ({@link mta.tls.TlsConfigCheck}).
  *
  * READS
  *   main.cf, master.cf.
@@ -26,7 +30,7 @@
  * WRITES
  *   The queue directories (created), pid/master.pid, public/ sockets, the mail log; maildrop/
  *   files posted through public/postdrop;
- *   PrivilegedMaster: private/local, mailboxes, forwarded copies in incoming/.
+ *   PrivilegedMaster: private/local, private/secrets, mailboxes, forwarded copies in incoming/.
  *
  * CONFIGURATION PARAMETERS
  *   queue_directory, data_directory, maillog_file, inet_interfaces (all), inet_protocols (all),

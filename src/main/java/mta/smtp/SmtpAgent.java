@@ -8,6 +8,7 @@ import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.dns.Resolver;
+import mta.util.SecretFiles;
 
 /**
  * SmtpAgent - the SMTP client delivery agent: sends a message to the servers of its next-hop.
@@ -47,11 +48,19 @@ public final class SmtpAgent implements DeliveryAgent {
 
     /** The same, with the log that receives the agent's own lines (TLS summaries). */
     public SmtpAgent(Config config, Resolver resolver, int defaultPort, Consumer<String> log) {
+        this(config, resolver, defaultPort, log, SecretFiles.DIRECT);
+    }
+
+    /**
+     * The same, reading its TLS keys and CA file through {@code secrets} (the privileged process's
+     * hand-over, for root-only files).
+     */
+    public SmtpAgent(Config config, Resolver resolver, int defaultPort, Consumer<String> log, SecretFiles secrets) {
         this.resolver = resolver;
         this.defaultPort = defaultPort;
         this.heloName = config.str(Params.SMTP_HELO_NAME);
         this.timeouts = SmtpTimeouts.from(config);
-        this.tls = SmtpTls.from(config);
+        this.tls = SmtpTls.from(config, resolver, secrets, log);
         this.cache = SmtpConnectionCache.from(config);
         this.cacheOnDemand = config.bool(Params.SMTP_CONNECTION_CACHE_ON_DEMAND);
         this.fallbackRelays = config.list(Params.SMTP_FALLBACK_RELAY);

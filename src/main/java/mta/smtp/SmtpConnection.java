@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -54,10 +55,12 @@ final class SmtpConnection implements AutoCloseable {
      * Performs the TLS handshake over this connection, after the server's 220 reply to STARTTLS,
      * and sends everything after it through TLS. A failed handshake leaves the connection broken.
      */
-    SSLSession startTls(SSLSocketFactory factory, MailHost host, Duration timeout) throws IOException {
+    SSLSession startTls(SSLSocketFactory factory, SSLParameters params, MailHost host, Duration timeout)
+            throws IOException {
         try {
             SSLSocket tls = (SSLSocket) factory.createSocket(socket, host.address().getHostAddress(), host.port(), true);
             tls.setUseClientMode(true);
+            if (params != null) tls.setSSLParameters(params);
             tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
             tls.startHandshake();
             attach(tls);

@@ -47,7 +47,7 @@ final class SmtpDelivery {
         }
         String key = cacheKey(nexthop);
         tryCached(key);
-        if (!left().isEmpty()) tryDestination(nexthop, key);
+        if (!left().isEmpty()) tryDestination(request.nexthop().strip(), nexthop, key);
         if (!left().isEmpty() && mayFallBack()) {
             for (String relay : agent.fallbackRelays) {
                 Nexthop fallback;
@@ -56,7 +56,7 @@ final class SmtpDelivery {
                 } catch (IllegalArgumentException e) {
                     continue; // a bad entry in smtp_fallback_relay is skipped, the others still count
                 }
-                tryDestination(fallback, cacheKey(fallback));
+                tryDestination(relay.strip(), fallback, cacheKey(fallback));
                 if (left().isEmpty()) break;
             }
         }
@@ -77,10 +77,15 @@ final class SmtpDelivery {
         }
     }
 
-    /** Each server address of {@code nexthop} in turn, within the session limit. */
-    private void tryDestination(Nexthop nexthop, String key) {
+    /**
+     * Each server address of {@code nexthop} in turn, within the session limit, under the TLS
+     * policy of {@code destination} (the next-hop as written: the key of smtp_tls_policy_maps).
+     */
+    private void tryDestination(String destination, Nexthop nexthop, String key) {
         List<MailHost> hosts;
+        SmtpTlsPolicy tls;
         try {
+            tls = agent.tls.destination(destination, nexthop);
             hosts = new SmtpRoute(agent.resolver).hosts(nexthop);
         } catch (SmtpFailure f) {
             lastFailure = f;
@@ -95,7 +100,7 @@ final class SmtpDelivery {
             if (agent.mxSessionLimit > 0 && sessions >= agent.mxSessionLimit) return;
             SmtpSession session;
             try {
-                session = open(host);
+                session = open(host, tls);
             } catch (SmtpFailure f) {
                 lastFailure = f;
                 continue;
@@ -106,8 +111,8 @@ final class SmtpDelivery {
     }
 
     /** Connects and greets; at TLS level may, a failed handshake gets one plaintext try. */
-    private SmtpSession open(MailHost host) throws SmtpFailure {
-        SmtpTls tls = agent.tls;
+    private SmtpSession open(MailHost host, SmtpTlsPolicy policy) throws SmtpFailure {
+        SmtpTlsPolicy.Host tls = policy.forHost(host);
         while (true) {
             SmtpConnection conn;
             try {
@@ -121,8 +126,8 @@ final class SmtpDelivery {
                 return session;
             } catch (SmtpFailure f) {
                 session.close();
-                if (!f.retryInPlaintext() || tls == SmtpTls.OFF) throw f;
-                tls = SmtpTls.OFF;
+                if (!f.retryInPlaintext() || tls == null) throw f;
+                tls = null;
             }
         }
     }

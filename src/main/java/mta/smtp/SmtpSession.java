@@ -2,7 +2,10 @@ package mta.smtp;
 
 import java.io.IOException;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.tls.TlsLevel;
+import mta.tls.TlsProtocols;
 
 /**
  * SmtpSession - one SMTP conversation outside its transactions: greeting, EHLO (or HELO),
@@ -18,17 +21,18 @@ final class SmtpSession implements AutoCloseable {
     private final SmtpConnection conn;
     private final MailHost host;
     private final SmtpTimeouts timeouts;
-    private final SmtpTls tls;
+    /** The server's TLS policy; null for plaintext (TLS off, or the plaintext retry at level may). */
+    private final SmtpTlsPolicy.Host tls;
     private final Consumer<String> log;
     private final long openedNanos = System.nanoTime();
     private EsmtpFeatures features = EsmtpFeatures.NONE;
     private int uses;
 
     SmtpSession(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts) {
-        this(conn, host, timeouts, SmtpTls.OFF, line -> { });
+        this(conn, host, timeouts, null, line -> { });
     }
 
-    SmtpSession(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts, SmtpTls tls, Consumer<String> log) {
+    SmtpSession(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts, SmtpTlsPolicy.Host tls, Consumer<String> log) {
         this.conn = conn;
         this.host = host;
         this.timeouts = timeouts;
@@ -67,13 +71,20 @@ final class SmtpSession implements AutoCloseable {
      * STARTTLS as the TLS level asks, and EHLO again inside TLS.
      */
     void greet(String heloName) throws SmtpFailure {
+        boolean wrapper = tls != null && tls.level != TlsLevel.NONE && tls.tls().wrapperMode;
+        if (wrapper) handshake(true); // smtp_tls_wrappermode: TLS from the first byte, no STARTTLS
         ServerReply greeting = read(SmtpPhase.GREETING);
         if (greeting.code() != 220) {
             throw SmtpFailure.fromReply(host, greeting,
                     "host " + host.label() + " refused to talk to me: " + greeting.text());
         }
         hello(heloName);
-        if (tls.level() != SmtpTls.Level.NONE) startTls(heloName);
+        if (wrapper) return;
+        if (tls != null && tls.level != TlsLevel.NONE) {
+            startTls(heloName);
+        } else if (tls != null && features.startTls() && tls.tls().noteStarttlsOffer) {
+            log.accept("Host offered STARTTLS: [" + host.name() + "]");
+        }
     }
 
     private void hello(String heloName) throws SmtpFailure {
@@ -89,11 +100,14 @@ final class SmtpSession implements AutoCloseable {
     }
 
     /**
-     * RFC 3207: STARTTLS, the handshake, EHLO again. At level may a server that does not offer
-     * STARTTLS, or refuses it, gets plaintext; at encrypt that is a failure of this server.
+     * RFC 3207: STARTTLS, the handshake, the judgement of the server's certificate, EHLO again. At
+     * level may a server that does not offer STARTTLS, or refuses it, gets plaintext; at the levels
+     * that require TLS (and at dane with TLSA records) that is a failure of this server, and so is a
+     * certificate the level does not accept (Postfix's {@code Server certificate not trusted} and
+     * {@code Server certificate not verified}).
      */
     private void startTls(String heloName) throws SmtpFailure {
-        boolean required = tls.level() == SmtpTls.Level.ENCRYPT;
+        boolean required = tls.level.required() || tls.dane();
         if (!features.startTls()) {
             if (!required) return;
             throw SmtpFailure.deferred("4.7.4", host.relay(),
@@ -105,15 +119,36 @@ final class SmtpSession implements AutoCloseable {
             throw SmtpFailure.deferred("4.7.5", host.relay(),
                     "TLS is required, but host " + host.label() + " refused to start TLS: " + reply.text());
         }
-        SmtpTls.Established established;
+        handshake(required);
+        hello(heloName);
+    }
+
+    /** The TLS handshake and the judgement of the server's chain; a failure ends this session. */
+    private void handshake(boolean required) throws SmtpFailure {
+        SSLSession session;
         try {
-            established = tls.handshake(conn, host, timeouts.of(SmtpPhase.STARTTLS));
+            session = conn.startTls(tls.tls().context.getSocketFactory(), tls.parameters(), host,
+                    timeouts.of(SmtpPhase.STARTTLS));
         } catch (IOException e) {
             throw SmtpFailure.tlsHandshake(host, "Cannot start TLS: handshake failure with " + host.label()
                     + ": " + e.getMessage(), !required);
         }
-        if (tls.logSummary()) log.accept(SmtpTls.summary(established, host));
-        hello(heloName);
+        SmtpTlsPolicy.Verdict verdict = tls.judge(SmtpTls.peerChain(session));
+        if (tls.tls().logSummary()) log.accept(summary(verdict, session, host));
+        if (verdict.failure() != null) throw SmtpFailure.deferred("4.7.5", host.relay(), verdict.failure());
+    }
+
+    /**
+     * {@code Verified TLS connection established to mx.example.com[192.0.2.1]:25: TLSv1.3 with
+     * cipher TLS_AES_256_GCM_SHA384 (256/256 bits)}, the shape of Postfix's summary line:
+     * {@code Verified} when the name (or TLSA record, or fingerprint) matched, {@code Trusted} when
+     * only the chain is trusted, {@code Untrusted} otherwise. The cipher has the JDK's (IANA) name.
+     */
+    static String summary(SmtpTlsPolicy.Verdict v, SSLSession session, MailHost host) {
+        int bits = TlsProtocols.bits(session.getCipherSuite());
+        String how = v.matched() ? "Verified" : v.trusted() ? "Trusted" : "Untrusted";
+        return how + " TLS connection established to " + host.relay() + ": " + session.getProtocol() + " with cipher "
+                + session.getCipherSuite() + (bits > 0 ? " (" + bits + "/" + bits + " bits)" : "");
     }
 
     /**

@@ -13,8 +13,10 @@
  *   reads the greeting and says EHLO (HELO when EHLO is refused), {@link mta.smtp.SmtpTransaction}
  *   sends MAIL, RCPT and DATA (pipelined when the server offers PIPELINING; with RET, ENVID,
  *   NOTIFY and ORCPT when it offers DSN) and the dot-stuffed content, and {@link mta.smtp.SmtpConnection} carries the bytes with time and length limits.
- *   {@link mta.smtp.SmtpTls} says STARTTLS when the server offers it and the TLS level asks
- *   (may, encrypt), then EHLO again. {@link mta.smtp.SmtpDelivery} runs one request: a cached
+ *   {@link mta.smtp.SmtpTls} holds the TLS engine (client keys, CAs, trust anchors) and
+ *   {@link mta.smtp.SmtpTlsPolicy} the policy of each destination and server (main.cf or
+ *   {@link mta.smtp.SmtpTlsPolicyMaps}; DANE from DNSSEC-validated TLSA records): the session says
+ *   STARTTLS as the level asks, judges the server's certificate, then EHLO again. {@link mta.smtp.SmtpDelivery} runs one request: a cached
  *   session first ({@link mta.smtp.SmtpConnectionCache}, checked with RSET), then the servers of
  *   the next-hop within the MX address and session limits, then the fallback relays when the
  *   destination was not found or every server deferred. After a transaction the session is kept
@@ -36,11 +38,15 @@
  *   smtp_rset_timeout (20s), smtp_connection_cache_on_demand (yes),
  *   smtp_connection_cache_time_limit (2s), smtp_connection_reuse_time_limit (300s),
  *   smtp_connection_reuse_count_limit (0), smtp_tls_security_level (empty = none),
+ *   smtp_tls_policy_maps, smtp_tls_CAfile, smtp_tls_CApath, smtp_tls_trust_anchor_file,
+ *   smtp_tls_cert_file/key_file/chain_files, smtp_tls_[mandatory_]protocols/ciphers/exclude_ciphers,
+ *   smtp_tls_verify_cert_match (hostname), smtp_tls_secure_cert_match (nexthop, dot-nexthop),
+ *   smtp_tls_fingerprint_cert_match, smtp_dns_support_level, smtp_tls_wrappermode (no),
  *   smtp_tls_loglevel (0), smtp_fallback_relay ($fallback_relay), smtp_mx_address_limit (5),
  *   smtp_mx_session_limit (2).
  *
  * SEE ALSO
  *   Postfix smtp(8); RFC 5321 (SMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 3461 (DSN),
- *   RFC 7505 (null MX), RFC 3207 (STARTTLS).
+ *   RFC 7505 (null MX), RFC 3207 (STARTTLS), RFC 7672 (DANE for SMTP).
  */
 package mta.smtp;

@@ -15,6 +15,7 @@ import mta.config.Config;
 import mta.dns.Resolver;
 import mta.rewrite.TrivialRewrite;
 import mta.util.MailLog;
+import mta.util.SecretFiles;
 
 /**
  * SmtpdListener - one smtpd listening socket: a platform accept thread, a virtual thread per session.
@@ -33,6 +34,7 @@ public final class SmtpdListener implements SmtpdServer {
     private final MailLog mailLog;
     private final CleanupService cleanup;
     private final Resolver resolver;
+    private final SecretFiles secrets;
     private volatile SmtpdCheck check;
     private volatile SmtpdTls tls;
     private final ServerSocket server;
@@ -55,10 +57,21 @@ public final class SmtpdListener implements SmtpdServer {
      */
     public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
                          CleanupService cleanup, Resolver resolver) throws IOException {
+        this(config, serviceName, address, maxproc, mailLog, cleanup, resolver, SecretFiles.DIRECT);
+    }
+
+    /**
+     * The same, reading TLS keys through {@code secrets} (the privileged process's hand-over).
+     *
+     * @throws mta.config.ConfigException also when TLS is required and the keys cannot be loaded
+     */
+    public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
+                         CleanupService cleanup, Resolver resolver, SecretFiles secrets) throws IOException {
         this.serviceName = serviceName;
         this.mailLog = mailLog;
         this.cleanup = cleanup;
         this.resolver = resolver;
+        this.secrets = secrets;
         reconfigure(config);
         this.permits = new Semaphore(maxproc);
         this.anvil = new Anvil(settings.rateTimeUnit());
@@ -80,12 +93,14 @@ public final class SmtpdListener implements SmtpdServer {
      * Takes new settings (postfix reload): sessions that start from now on use them; sessions
      * already running keep the ones they started with.
      *
-     * @throws mta.config.ConfigException when a restriction list is wrong (the old settings stay)
+     * @throws mta.config.ConfigException when a restriction list is wrong, or TLS is required and
+     *         the keys cannot be loaded (the old settings stay)
      */
     public void reconfigure(Config config) {
         SmtpdSettings s = SmtpdSettings.from(config);
         MailLog.Channel channel = mailLog.channel(s.syslogName(), "smtpd");
-        SmtpdTls t = SmtpdTls.from(config, channel); // the keys are loaded here, once per configuration
+        // the keys are loaded here, once per configuration: at start and on postfix reload
+        SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
         this.check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
         this.tls = t;
         this.log = channel;

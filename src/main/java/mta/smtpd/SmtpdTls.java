@@ -14,22 +14,29 @@ import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.Params;
 import mta.tls.PemFiles;
+import mta.tls.TlsKeyFiles;
+import mta.tls.TlsLevel;
 import mta.tls.TlsProtocols;
 import mta.tls.TlsServerContext;
 import mta.util.MailLog;
+import mta.util.SecretFiles;
 
 /**
  * SmtpdTls - the SMTP server's TLS: the security level, the server keys, and the handshake (Postfix's smtpd_tls.c).
  *
- * <p>Reads {@code smtpd_tls_security_level}, {@code smtpd_tls_wrappermode}, the key and
- * certificate parameters ({@code smtpd_tls_chain_files}, else {@code smtpd_tls_cert_file} /
- * {@code _key_file} and {@code smtpd_tls_eccert_file} / {@code _eckey_file}), the protocol and
- * cipher parameters (the {@code mandatory} ones at level encrypt), {@code smtpd_tls_loglevel},
+ * <p>Reads {@code smtpd_tls_security_level} (or, when it is empty, the older {@code smtpd_use_tls}
+ * and {@code smtpd_enforce_tls}), {@code smtpd_tls_wrappermode}, the key and certificate
+ * parameters ({@link TlsKeyFiles}: {@code smtpd_tls_chain_files}, else {@code smtpd_tls_cert_file}
+ * / {@code _key_file} and {@code smtpd_tls_eccert_file} / {@code _eckey_file}),
+ * {@code smtpd_tls_dh1024_param_file}, the protocol, cipher and cipher-exclusion parameters (the
+ * {@code mandatory} ones at level encrypt), {@code smtpd_tls_loglevel},
  * {@code smtpd_tls_received_header} and {@code smtpd_starttls_timeout}, once per listener
- * configuration. Keys that cannot be loaded are logged as warnings and leave the server without
- * TLS ({@link #available()} false): at level may STARTTLS is then not offered; at level encrypt
- * STARTTLS is answered {@code 454 4.7.0 TLS not available due to local problem} and mail is
- * refused until TLS, which cannot happen. Writes the handshake on a session's socket.
+ * configuration. The files are read through a {@link SecretFiles}: under privilege separation the
+ * root process reads the (root-only) keys and hands them over. When TLS is required (level
+ * encrypt, or wrapper mode) keys that cannot be loaded are a {@link ConfigException}: start fails,
+ * and a reload keeps the listener's previous settings. At level may they are logged as warnings
+ * and leave the server without TLS ({@link #available()} false): STARTTLS is then not offered.
+ * Writes the handshake on a session's socket.
  */
 final class SmtpdTls {
     /** The levels of smtpd_tls_security_level this server implements. */
@@ -56,27 +63,40 @@ final class SmtpdTls {
         this.timeout = timeout;
     }
 
-    /**
-     * Reads the TLS parameters and loads the keys, logging problems on {@code log}.
-     *
-     * @throws ConfigException on a bad security level
-     */
+    /** Reads the TLS parameters and loads the keys directly (tests, and no privilege separation). */
     static SmtpdTls from(Config c, MailLog.Channel log) {
-        Level level = level(c.str(Params.SMTPD_TLS_SECURITY_LEVEL));
+        return from(c, log, SecretFiles.DIRECT, "smtpd");
+    }
+
+    /**
+     * Reads the TLS parameters and loads the keys through {@code files}, logging problems on {@code log}.
+     *
+     * @param service the master.cf service name, for messages
+     * @throws ConfigException on a bad security level, or keys that cannot be loaded when TLS is required
+     */
+    static SmtpdTls from(Config c, MailLog.Channel log, SecretFiles files, String service) {
+        Level level = level(c, log);
         boolean wrapper = c.bool(Params.SMTPD_TLS_WRAPPERMODE);
         int logLevel = c.integer(Params.SMTPD_TLS_LOGLEVEL);
         boolean received = c.bool(Params.SMTPD_TLS_RECEIVED_HEADER);
         Duration timeout = c.time(Params.SMTPD_STARTTLS_TIMEOUT);
         if (level == Level.NONE && !wrapper) return new SmtpdTls(level, false, null, logLevel, received, timeout);
         boolean mandatory = level == Level.ENCRYPT || wrapper;
+        String required = !mandatory ? null : wrapper ? "smtpd_tls_wrappermode = yes"
+                : "smtpd_tls_security_level = " + c.str(Params.SMTPD_TLS_SECURITY_LEVEL).strip();
         TlsServerContext context = null;
-        List<PemFiles.KeyChain> keys = keys(c, log, level);
+        List<PemFiles.KeyChain> keys = keys(c, log, files, service, required);
         if (keys != null) {
+            checkDhParameters(c, log, files);
             try {
+                sslOptions(c);
                 context = TlsServerContext.create(keys,
                         c.list(mandatory ? Params.SMTPD_TLS_MANDATORY_PROTOCOLS : Params.SMTPD_TLS_PROTOCOLS),
-                        c.str(mandatory ? Params.SMTPD_TLS_MANDATORY_CIPHERS : Params.SMTPD_TLS_CIPHERS));
+                        c.str(mandatory ? Params.SMTPD_TLS_MANDATORY_CIPHERS : Params.SMTPD_TLS_CIPHERS),
+                        exclusions(c, mandatory)).sessionTimeout(c.time(Params.SMTPD_TLS_SESSION_CACHE_TIMEOUT));
             } catch (IllegalArgumentException e) {
+                if (required != null) throw new ConfigException("service " + service + ": " + e.getMessage()
+                        + "; TLS is required (" + required + ")");
                 log.warn("TLS library problem: " + e.getMessage());
                 log.warn("cannot initialize the TLS server engine: disabling TLS support");
             }
@@ -84,48 +104,89 @@ final class SmtpdTls {
         return new SmtpdTls(level, wrapper, context, logLevel, received, timeout);
     }
 
-    /** The keys the parameters name, or null after logging why there are none. */
-    private static List<PemFiles.KeyChain> keys(Config c, MailLog.Channel log, Level level) {
-        List<PemFiles.KeyChain> keys = new ArrayList<>();
+    /**
+     * tls_ssl_options: NO_TICKET turns the JDK's session tickets off (a JVM-wide switch read at the
+     * first server handshake, so it takes effect at start, not on reload); NO_RENEGOTIATION and
+     * NO_COMPRESSION are always so with the JDK; the other words have no JDK counterpart.
+     */
+    private static void sslOptions(Config c) {
+        for (String w : c.list(Params.TLS_SSL_OPTIONS)) {
+            if (w.equalsIgnoreCase("NO_TICKET") && System.getProperty(NO_TICKETS) == null) {
+                System.setProperty(NO_TICKETS, "false");
+            }
+        }
+    }
+
+    private static final String NO_TICKETS = "jdk.tls.server.enableSessionTicketExtension";
+
+    /** smtpd_tls_exclude_ciphers, and at mandatory levels also smtpd_tls_mandatory_exclude_ciphers. */
+    private static List<String> exclusions(Config c, boolean mandatory) {
+        List<String> out = new ArrayList<>(c.list(Params.SMTPD_TLS_EXCLUDE_CIPHERS));
+        if (mandatory) out.addAll(c.list(Params.SMTPD_TLS_MANDATORY_EXCLUDE_CIPHERS));
+        return out;
+    }
+
+    /**
+     * The keys the parameters name, or null after logging why there are none; when TLS is
+     * {@code required}, a ConfigException instead.
+     */
+    private static List<PemFiles.KeyChain> keys(Config c, MailLog.Channel log, SecretFiles files, String service,
+                                                String required) {
+        TlsKeyFiles named = TlsKeyFiles.of(c, "smtpd");
+        if (named.none()) {
+            if (required != null) {
+                throw new ConfigException("service " + service + ": No server certs available. TLS can't be enabled; "
+                        + "TLS is required (" + required + ")");
+            }
+            log.warn("No server certs available. TLS won't be enabled");
+            return null;
+        }
         try {
-            List<String> chains = c.list(Params.SMTPD_TLS_CHAIN_FILES);
-            if (!chains.isEmpty()) {
-                for (String f : chains) keys.addAll(PemFiles.loadChains(Path.of(f)));
-                return keys;
+            return named.load(files);
+        } catch (TlsKeyFiles.KeyException e) {
+            if (required != null) {
+                throw new ConfigException("service " + service + ": " + e.line() + "; TLS is required (" + required + ")");
             }
-            String cert = c.str(Params.SMTPD_TLS_CERT_FILE).strip();
-            String ecCert = c.str(Params.SMTPD_TLS_ECCERT_FILE).strip();
-            if (cert.isEmpty() && ecCert.isEmpty()) {
-                log.warn("No server certs available. TLS " + (level == Level.ENCRYPT ? "can't" : "won't") + " be enabled");
-                return null;
-            }
-            if (!cert.isEmpty()) keys.add(load("RSA", cert, c.str(Params.SMTPD_TLS_KEY_FILE).strip(), log));
-            if (!ecCert.isEmpty()) keys.add(load("ECDSA", ecCert, c.str(Params.SMTPD_TLS_ECKEY_FILE).strip(), log));
-            return keys;
-        } catch (PemFiles.PemException e) {
-            log.warn("TLS library problem: " + e.getMessage());
-            log.warn("cannot load the server certificates and keys: disabling TLS support");
+            log.warn(e.getMessage() + ": disabling TLS support");
+            log.warn("TLS library problem: " + e.detail());
             return null;
         }
     }
 
-    private static PemFiles.KeyChain load(String kind, String cert, String key, MailLog.Channel log)
-            throws PemFiles.PemException {
+    /**
+     * smtpd_tls_dh1024_param_file: read (through the hand-over, as the root process reads keys) and
+     * checked to hold {@code DH PARAMETERS}; a problem is a warning and the built-in groups are
+     * used, as Postfix does. The JDK chooses its finite-field groups itself (RFC 7919 ffdhe, the
+     * groups such files usually hold), so the parameters are not otherwise used.
+     */
+    private static void checkDhParameters(Config c, MailLog.Channel log, SecretFiles files) {
+        String f = c.str(Params.SMTPD_TLS_DH1024_PARAM_FILE).strip();
+        if (f.isEmpty()) return;
         try {
-            return PemFiles.load(Path.of(cert), Path.of(key.isEmpty() ? cert : key));
+            if (!PemFiles.blockTypes(files, Path.of(f)).contains("DH PARAMETERS")) {
+                log.warn("cannot load DH parameters from file \"" + f + "\": no DH PARAMETERS in it: using built-in defaults");
+            }
         } catch (PemFiles.PemException e) {
-            log.warn("cannot get " + kind + " certificate or private key from file \"" + cert + "\": disabling TLS support");
-            throw e;
+            log.warn("cannot load DH parameters from file \"" + f + "\": using built-in defaults");
+            log.warn("TLS library problem: " + e.getMessage());
         }
     }
 
-    static Level level(String v) {
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "", "none" -> Level.NONE;
-            case "may" -> Level.MAY;
-            case "encrypt" -> Level.ENCRYPT;
-            default -> throw new ConfigException("smtpd_tls_security_level: unsupported level \"" + v.strip()
-                    + "\" (use none, may or encrypt)");
+    /**
+     * smtpd_tls_security_level; when empty, smtpd_enforce_tls (encrypt) and smtpd_use_tls (may),
+     * the parameters it replaced ({@link TlsLevel#server}). verify, secure and fingerprint are
+     * Postfix's client levels: the server uses encrypt for them, with a warning, as Postfix's smtpd does.
+     */
+    static Level level(Config c, MailLog.Channel log) {
+        TlsLevel l = TlsLevel.server(c);
+        String v = c.str(Params.SMTPD_TLS_SECURITY_LEVEL).strip().toLowerCase(Locale.ROOT);
+        if (l == TlsLevel.ENCRYPT && !v.equals("encrypt") && !v.isEmpty()) {
+            log.warn("smtpd_tls_security_level: unsupported TLS level \"" + v + "\", using \"encrypt\"");
+        }
+        return switch (l) {
+            case NONE -> Level.NONE;
+            case MAY -> Level.MAY;
+            default -> Level.ENCRYPT;
         };
     }
 

@@ -35,7 +35,9 @@
  *   {@code 250 2.0.0 Ok: queued as QID}. Errors count towards the soft limit (replies slowed by
  *   {@code smtpd_error_sleep_time}) and the hard limit (disconnect). {@link mta.smtpd.SmtpdTls}
  *   holds a listener's TLS settings and its SSLContext (built once per configuration from the PEM
- *   files, through {@link mta.tls}); {@code starttlsCmd} runs the handshake over the session's
+ *   files, through {@link mta.tls}, read through the privileged process's hand-over when the
+ *   key is root-only; keys that cannot be loaded where TLS is required stop the start);
+ *   {@code starttlsCmd} runs the handshake over the session's
  *   socket (in wrapper mode it runs before the greeting), swaps the connection and chat for TLS
  *   ones, dropping any clear-text input sent after STARTTLS, and forgets HELO and the transaction;
  *   at level encrypt the commands not marked {@code preTls} in the command table get 530 before

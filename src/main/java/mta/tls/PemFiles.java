@@ -3,28 +3,33 @@ package mta.tls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import mta.util.SecretFiles;
 
 /**
- * PemFiles - private keys and certificate chains from PEM files, as Postfix's TLS parameters name them.
+ * PemFiles - private keys, certificate chains, CA certificates and public keys from PEM files, as
+ * Postfix's TLS parameters name them.
  *
- * <p>Reads PEM text: {@code CERTIFICATE} blocks, and private keys in the three forms OpenSSL
- * writes: {@code PRIVATE KEY} (PKCS#8), {@code RSA PRIVATE KEY} (PKCS#1) and
- * {@code EC PRIVATE KEY} (SEC1). The JDK reads only PKCS#8, so the other two are wrapped in a
- * PKCS#8 structure (a few bytes of DER around them). Encrypted keys are refused, as Postfix
- * refuses them. Writes nothing; every problem is a {@link PemException} whose message names the file.
+ * <p>Reads PEM text through a {@link SecretFiles} (the privileged process, for root-only files):
+ * {@code CERTIFICATE} and {@code PUBLIC KEY} blocks, and private keys in the three forms OpenSSL
+ * writes: {@code PRIVATE KEY} (PKCS#8), {@code RSA PRIVATE KEY} (PKCS#1) and {@code EC PRIVATE
+ * KEY} (SEC1). The JDK reads only PKCS#8, so the other two are wrapped in a PKCS#8 structure (a
+ * few bytes of DER around them). Encrypted keys are refused, as Postfix refuses them. Writes
+ * nothing; every problem is a {@link PemException} whose message names the file, never its content.
  */
 public final class PemFiles {
     private PemFiles() {}
@@ -44,45 +49,104 @@ public final class PemFiles {
 
     /**
      * The key in {@code keyFile} with the certificates of {@code certFile} (leaf first; the files
-     * may be one and the same), checked to belong together.
+     * may be one and the same), checked to belong together; read directly.
      */
     public static KeyChain load(Path certFile, Path keyFile) throws PemException {
-        List<X509Certificate> certs = new ArrayList<>();
-        for (Block b : blocks(certFile)) if (b.type.equals("CERTIFICATE")) certs.add(certificate(certFile, b));
+        return load(SecretFiles.DIRECT, certFile, keyFile);
+    }
+
+    /** The same, read through {@code files}. */
+    public static KeyChain load(SecretFiles files, Path certFile, Path keyFile) throws PemException {
+        List<X509Certificate> certs = certificates(files, certFile);
         if (certs.isEmpty()) throw new PemException("no certificate in file \"" + certFile + "\"");
-        PrivateKey key = null;
-        for (Block b : blocks(keyFile)) {
-            if (isKey(b.type)) {
-                key = privateKey(keyFile, b);
-                break;
-            }
-        }
-        if (key == null) throw new PemException("no private key in file \"" + keyFile + "\"");
-        KeyChain kc = new KeyChain(key, List.copyOf(certs));
+        KeyChain kc = new KeyChain(privateKey(files, keyFile), List.copyOf(certs));
         checkPair(kc, keyFile);
         return kc;
     }
 
-    /**
-     * The keys of a {@code smtpd_tls_chain_files} file: each private key followed by its
-     * certificate chain (leaf first); a file may hold several such groups.
-     */
+    /** The first private key of a file. */
+    public static PrivateKey privateKey(SecretFiles files, Path keyFile) throws PemException {
+        for (Block b : blocks(files, keyFile)) {
+            if (isKey(b.type)) return privateKey(keyFile, b);
+        }
+        throw new PemException("no private key in file \"" + keyFile + "\"");
+    }
+
+    /** True when the key signs what the leaf certificate's public key verifies. */
+    public static boolean matches(KeyChain kc) {
+        try {
+            checkPair(kc, Path.of("-"));
+            return true;
+        } catch (PemException e) {
+            return false;
+        }
+    }
+
+    /** Every {@code CERTIFICATE} of a file (a certificate chain, a CA file), in file order. */
+    public static List<X509Certificate> certificates(SecretFiles files, Path file) throws PemException {
+        List<X509Certificate> certs = new ArrayList<>();
+        for (Block b : blocks(files, file)) if (b.type.equals("CERTIFICATE")) certs.add(certificate(file, b));
+        return certs;
+    }
+
+    /** Every {@code PUBLIC KEY} of a file (trust-anchor files may hold bare public keys). */
+    public static List<PublicKey> publicKeys(SecretFiles files, Path file) throws PemException {
+        List<PublicKey> keys = new ArrayList<>();
+        for (Block b : blocks(files, file)) {
+            if (!b.type.equals("PUBLIC KEY")) continue;
+            PublicKey k = null;
+            for (String alg : List.of("RSA", "EC", "Ed25519", "Ed448")) {
+                try {
+                    k = KeyFactory.getInstance(alg).generatePublic(new X509EncodedKeySpec(b.der));
+                    break;
+                } catch (GeneralSecurityException tryNext) {
+                    // not this algorithm
+                }
+            }
+            if (k == null) throw new PemException("cannot decode a public key in file \"" + file + "\"");
+            keys.add(k);
+        }
+        return keys;
+    }
+
+    /** The types of the PEM blocks of a file ({@code DH PARAMETERS}, ...), to check what it holds. */
+    public static List<String> blockTypes(SecretFiles files, Path file) throws PemException {
+        return blocks(files, file).stream().map(Block::type).toList();
+    }
+
+    /** The keys of one {@code smtpd_tls_chain_files} file, read directly. */
     public static List<KeyChain> loadChains(Path file) throws PemException {
+        return loadChains(SecretFiles.DIRECT, List.of(file));
+    }
+
+    /**
+     * The keys of {@code smtpd_tls_chain_files}: the files taken as one concatenated sequence (as
+     * Postfix reads them), each private key followed by its certificate chain (leaf first). A key
+     * may so be in one file and its certificates in the next.
+     */
+    public static List<KeyChain> loadChains(SecretFiles files, List<Path> chainFiles) throws PemException {
         List<KeyChain> out = new ArrayList<>();
         PrivateKey key = null;
+        Path keyFile = null;
         List<X509Certificate> certs = new ArrayList<>();
-        for (Block b : blocks(file)) {
-            if (isKey(b.type)) {
-                if (key != null) out.add(group(file, key, certs));
-                key = privateKey(file, b);
-                certs = new ArrayList<>();
-            } else if (b.type.equals("CERTIFICATE")) {
-                if (key == null) throw new PemException("certificate before its private key in file \"" + file + "\"");
-                certs.add(certificate(file, b));
+        for (Path file : chainFiles) {
+            for (Block b : blocks(files, file)) {
+                if (isKey(b.type)) {
+                    if (key != null) out.add(group(keyFile, key, certs));
+                    key = privateKey(file, b);
+                    keyFile = file;
+                    certs = new ArrayList<>();
+                } else if (b.type.equals("CERTIFICATE")) {
+                    if (key == null) throw new PemException("certificate before its private key in file \"" + file + "\"");
+                    certs.add(certificate(file, b));
+                }
             }
         }
-        if (key == null) throw new PemException("no private key in file \"" + file + "\"");
-        out.add(group(file, key, certs));
+        if (key == null) {
+            throw new PemException("no private key in file" + (chainFiles.size() > 1 ? "s" : "") + " \""
+                    + String.join(", ", chainFiles.stream().map(Path::toString).toList()) + "\"");
+        }
+        out.add(group(keyFile, key, certs));
         return out;
     }
 
@@ -97,13 +161,15 @@ public final class PemFiles {
         return type.endsWith("PRIVATE KEY");
     }
 
-    static List<Block> blocks(Path file) throws PemException {
-        String text;
+    static List<Block> blocks(SecretFiles files, Path file) throws PemException {
+        byte[] raw;
         try {
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
+            raw = files.read(file);
         } catch (IOException e) {
-            throw new PemException("cannot read file \"" + file + "\": " + reason(e));
+            throw new PemException("cannot read file \"" + file + "\": " + e.getMessage());
         }
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        Arrays.fill(raw, (byte) 0);
         List<Block> out = new ArrayList<>();
         int at = 0;
         while (true) {
@@ -185,12 +251,6 @@ public final class PemFiles {
         }
         throw new PemException("the private key in file \"" + keyFile
                 + "\" does not match the public key in the certificate");
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
-        if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
-        return e.getMessage();
     }
 
     /** The few DER shapes the PKCS#8 wrapping needs. */

@@ -19,9 +19,23 @@ import javax.net.ssl.SSLSocket;
  * the one the client's signature algorithms allow) and the protocol and cipher lists of
  * {@link TlsProtocols}. {@link #serverSocket} layers a server-mode {@link SSLSocket} over an
  * accepted plain socket; the caller runs the handshake.
+ *
+ * <p>Client-initiated renegotiation is refused, as Postfix refuses it (OpenSSL's
+ * NO_RENEGOTIATION): a client that asks for a new handshake on an established TLS 1.2 session gets
+ * a fatal alert, so it cannot make the server do expensive handshakes over and over. The JDK reads
+ * the switch, {@code jdk.tls.rejectClientInitiatedRenegotiation}, once per JVM, before its first
+ * server handshake: {@code postfix start} puts it on the master's command line, and this class sets
+ * it when it is loaded, which is before any server context exists. TLS 1.3 has no renegotiation.
  */
 public final class TlsServerContext {
     private static final char[] NO_PASSWORD = new char[0];
+
+    /** The JDK's switch that refuses renegotiation started by a client. */
+    public static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    static {
+        System.setProperty(REJECT_RENEGOTIATION, "true");
+    }
 
     private final SSLContext context;
     private final SSLParameters parameters;
@@ -31,13 +45,20 @@ public final class TlsServerContext {
         this.parameters = parameters;
     }
 
+    /** The same, with no cipher exclusions. */
+    public static TlsServerContext create(List<PemFiles.KeyChain> keys, List<String> protocols, String grade) {
+        return create(keys, protocols, grade, List.of());
+    }
+
     /**
-     * @param keys      at least one key with its chain
-     * @param protocols Postfix protocol syntax ({@code >=TLSv1})
-     * @param grade     Postfix cipher grade ({@code medium})
+     * @param keys       at least one key with its chain
+     * @param protocols  Postfix protocol syntax ({@code >=TLSv1})
+     * @param grade      Postfix cipher grade ({@code medium})
+     * @param exclusions {@code smtpd_tls_exclude_ciphers} words ({@link CipherExclusions})
      * @throws IllegalArgumentException when the settings leave no protocol or no cipher suite
      */
-    public static TlsServerContext create(List<PemFiles.KeyChain> keys, List<String> protocols, String grade) {
+    public static TlsServerContext create(List<PemFiles.KeyChain> keys, List<String> protocols, String grade,
+                                          List<String> exclusions) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -58,8 +79,8 @@ public final class TlsServerContext {
                 throw new IllegalArgumentException("no TLS protocol left from \"" + String.join(", ", protocols)
                         + "\" among those the JDK enables " + enabledByJdk);
             }
-            List<String> suites = TlsProtocols.ciphers(grade, Arrays.asList(defaults.getCipherSuites()),
-                    Arrays.asList(supported.getCipherSuites()));
+            List<String> suites = CipherExclusions.apply(TlsProtocols.ciphers(grade,
+                    Arrays.asList(defaults.getCipherSuites()), Arrays.asList(supported.getCipherSuites())), exclusions);
             if (suites.isEmpty()) throw new IllegalArgumentException("no cipher suite for grade \"" + grade + "\"");
             SSLParameters params = c.getDefaultSSLParameters();
             params.setProtocols(usable.toArray(new String[0]));
@@ -79,6 +100,21 @@ public final class TlsServerContext {
         s.setUseClientMode(false);
         s.setSSLParameters(parameters);
         return s;
+    }
+
+    /**
+     * How long a client may resume a session ({@code smtpd_tls_session_cache_timeout}); the JDK
+     * keeps the sessions in memory (there is no cache file). 0 turns resumption off.
+     */
+    public TlsServerContext sessionTimeout(java.time.Duration timeout) {
+        javax.net.ssl.SSLSessionContext sessions = context.getServerSessionContext();
+        if (timeout.isZero()) {
+            sessions.setSessionCacheSize(1);
+            sessions.setSessionTimeout(1);
+        } else {
+            sessions.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
+        }
+        return this;
     }
 
     /** The protocols a handshake may settle on. */

@@ -1,50 +1,72 @@
 package mta.util;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * SecretFiles - the one step that reads a configuration file which may hold a secret.
+ * SecretFiles - where a service gets the content of a file that may be readable by root only:
+ * TLS private keys and certificates, DH parameters, tables with passwords.
  *
- * <p>Reads whole files: the {@code .cf} files of {@code pgsql:}, {@code mysql:}, {@code ldap:}
- * and the other database tables, which carry passwords and are often readable by root only.
- * Writes nothing and logs nothing: the contents never reach a log line. {@link #DISK} reads the
- * file itself; {@link #preloaded} answers from contents that another process read (the
- * privileged side reads root-only files and hands their contents to the unprivileged master),
- * falling back to the disk for files it was not given.
+ * <p>Tables read their configuration files ({@code pgsql:/etc/postfix/pgsql.cf} and the other
+ * database tables, which carry passwords) through it as well ({@code lookup.Tables.useSecretFiles}).
+ *
+ * <p>Postfix's daemons open such files before they drop root's rights. Here the master runs as
+ * {@code mail_owner} from the start, so it asks the privileged process instead
+ * ({@link SecretClient}, over {@code $queue_directory/private/secrets}); that process serves only
+ * files that main.cf or master.cf name (see {@code master.SecretService}). Without privilege
+ * separation, and for {@code postfix check} run as root, {@link #DIRECT} reads the file itself.
+ *
+ * <p>A failure is an {@link IOException} whose message is the system's reason in the words of
+ * {@code strerror} ({@code Permission denied}, {@code No such file or directory}), whichever side
+ * read the file; {@link #reason} gives those words. Callers should clear the returned bytes once
+ * they have parsed them, and must never log them.
  */
 public interface SecretFiles {
     /**
-     * The contents of {@code file} as text. Throws {@link IOException}; the message is
-     * {@code No such file or directory} or {@code Permission denied} for the usual causes.
+     * The whole content of {@code file}.
+     *
+     * @throws IOException with the system's reason as its message
      */
-    String read(Path file) throws IOException;
+    byte[] read(Path file) throws IOException;
 
-    /** Reads the file from the disk, with the rights of this process. */
-    SecretFiles DISK = file -> {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IOException("No such file or directory", e);
-        } catch (AccessDeniedException e) {
-            throw new IOException("Permission denied", e);
-        }
-    };
+    /** The whole content of {@code file} as UTF-8 text. */
+    default String readString(Path file) throws IOException {
+        return new String(read(file), StandardCharsets.UTF_8);
+    }
 
     /**
      * Answers from {@code contents} (absolute, normalised paths to file contents) and reads any
-     * other file from the disk.
+     * other file in this process.
      */
-    static SecretFiles preloaded(Map<Path, String> contents) {
-        Map<Path, String> copy = Map.copyOf(contents);
+    static SecretFiles preloaded(Map<Path, byte[]> contents) {
+        Map<Path, byte[]> copy = Map.copyOf(contents);
         return file -> {
-            String text = copy.get(file.toAbsolutePath().normalize());
-            return text != null ? text : DISK.read(file);
+            byte[] b = copy.get(file.toAbsolutePath().normalize());
+            return b != null ? b.clone() : DIRECT.read(file);
         };
+    }
+
+    /** Reads the file in this process, with this process's rights. */
+    SecretFiles DIRECT = file -> {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException(reason(e), e);
+        }
+    };
+
+    /** {@code Permission denied}, {@code No such file or directory}, or the exception's own message. */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException || e instanceof FileNotFoundException) return "No such file or directory";
+        if (e instanceof AccessDeniedException) return "Permission denied";
+        String m = e.getMessage();
+        if (m != null && m.endsWith(": Is a directory")) return "Is a directory";
+        return m == null ? e.getClass().getSimpleName() : m;
     }
 }

@@ -45,11 +45,11 @@ class LayeringTest {
             Map.entry("qmgr", Set.of("queue", "rewrite", "deliver", "bounce", "config", "mail")),
             // Agents see queue types because the delivery contract carries QueueFile.Recipient.
             Map.entry("local", Set.of("deliver", "lookup", "cleanup", "config", "mail", "queue")),
-            Map.entry("smtp", Set.of("deliver", "dns", "config", "mail", "queue", "tls")),
+            Map.entry("smtp", Set.of("deliver", "dns", "config", "mail", "queue", "tls", "lookup")),
             Map.entry("error", Set.of("deliver", "queue", "mail", "config")),
             Map.entry("virtual", Set.of("deliver", "lookup", "config", "mail", "queue")),
             Map.entry("master", ALL),
-            Map.entry("cli", Set.of("config", "queue", "lookup", "mail")));
+            Map.entry("cli", Set.of("config", "queue", "lookup", "mail", "tls")));
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?mta\\.([a-z]+)\\.", Pattern.MULTILINE);
     private static final Pattern QUALIFIED = Pattern.compile("(?<![\"\\w.])mta\\.([a-z]+)\\.[A-Z]");

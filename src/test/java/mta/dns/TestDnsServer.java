@@ -10,6 +10,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +25,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -40,6 +55,13 @@ import org.xbill.DNS.Type;
  * at all gets NXDOMAIN; a name that has records, but none of the type asked, gets an empty
  * NOERROR answer (NODATA); a name marked with {@link #servfail} gets SERVFAIL. Both sockets share
  * one random free port. Point a {@link DnsjavaResolver} at {@link #address()}.
+ *
+ * <p>DNSSEC: {@link #signZone} makes a zone signed with a test key (ECDSA P-256, algorithm 13)
+ * made at start; {@link #trustAnchor()} is that key as a trust anchor for a validating resolver.
+ * To queries with the DO bit, answers in a signed zone carry RRSIGs, the apex answers DNSKEY, and
+ * a name or type that does not exist gets a signed NODATA answer whose NSEC record covers only
+ * that name ("minimal" denial, RFC 4470 style). {@link #tlsa} adds TLSA records for DANE, and
+ * {@link #breakSignatures} makes the signatures of a name fail to verify (a forged answer).
  */
 public final class TestDnsServer implements AutoCloseable {
     private static final long TTL = 60;
@@ -48,6 +70,9 @@ public final class TestDnsServer implements AutoCloseable {
     private final ServerSocket tcp;
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
     private final Set<Name> failing = ConcurrentHashMap.newKeySet();
+    private final Map<Name, DNSKEYRecord> signedZones = new ConcurrentHashMap<>();
+    private final Map<Name, PrivateKey> zoneKeys = new ConcurrentHashMap<>();
+    private final Set<Name> forged = ConcurrentHashMap.newKeySet();
     private final List<String> questions = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -115,6 +140,42 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new TXTRecord(name(name), DClass.IN, TTL, text));
     }
 
+    /** A TLSA record at {@code _port._tcp.host}, association data in hex. */
+    public TestDnsServer tlsa(String host, int port, int usage, int selector, int matchingType, String hex) {
+        return add(new TLSARecord(name("_" + port + "._tcp." + host), DClass.IN, TTL, usage, selector, matchingType,
+                java.util.HexFormat.of().parseHex(hex)));
+    }
+
+    /** Signs {@code zone} with a key of its own (and gives it an SOA record). */
+    public TestDnsServer signZone(String zone) {
+        Name z = name(zone);
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair kp = g.generateKeyPair();
+            DNSKEYRecord key = new DNSKEYRecord(z, DClass.IN, TTL, 257, 3, DNSSEC.Algorithm.ECDSAP256SHA256, kp.getPublic());
+            zoneKeys.put(z, kp.getPrivate());
+            signedZones.put(z, key);
+        } catch (GeneralSecurityException | DNSSEC.DNSSECException e) {
+            throw new IllegalStateException("cannot make a DNSSEC key: " + e, e);
+        }
+        return add(new SOARecord(z, DClass.IN, TTL, name("ns." + zone), name("hostmaster." + zone), 1, 3600, 600,
+                86400, TTL));
+    }
+
+    /** The keys of the signed zones as trust anchors (zone-file DNSKEY lines). */
+    public String trustAnchor() {
+        StringBuilder b = new StringBuilder();
+        for (DNSKEYRecord k : signedZones.values()) b.append(k).append('\n');
+        return b.toString();
+    }
+
+    /** Answers about {@code name} carry signatures that do not verify (as a forged answer would). */
+    public TestDnsServer breakSignatures(String name) {
+        forged.add(name(name));
+        return this;
+    }
+
     /** Makes every question about {@code name} fail with SERVFAIL (a temporary error). */
     public TestDnsServer servfail(String name) {
         failing.add(name(name));
@@ -162,8 +223,17 @@ public final class TestDnsServer implements AutoCloseable {
         response.addRecord(question, Section.QUESTION);
         questions.add(question.getName() + " " + Type.string(question.getType()));
         List<Record> known = records.get(question.getName());
+        OPTRecord opt = request.getOPT();
+        boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+        Name zone = dnssecOk ? signedZone(question.getName()) : null;
+        if (opt != null) {
+            response.addRecord(new OPTRecord(4096, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+            maxLength = Math.max(maxLength, Math.min(opt.getPayloadSize(), 4096));
+        }
         if (failing.contains(question.getName())) {
             response.getHeader().setRcode(Rcode.SERVFAIL);
+        } else if (zone != null) {
+            answerSigned(response, question, known, zone);
         } else if (known == null) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
         } else {
@@ -172,6 +242,61 @@ public final class TestDnsServer implements AutoCloseable {
             }
         }
         return response.toWire(maxLength);
+    }
+
+    /** The signed zone {@code n} is in, or null. */
+    private Name signedZone(Name n) {
+        for (Name z : signedZones.keySet()) if (n.subdomain(z)) return z;
+        return null;
+    }
+
+    /** The answer in a signed zone: signed records, or a signed NODATA with a minimal NSEC. */
+    private void answerSigned(Message response, Record question, List<Record> known, Name zone) {
+        int type = question.getType();
+        Name qname = question.getName();
+        List<Record> rrs = new ArrayList<>();
+        if (type == Type.DNSKEY && qname.equals(zone)) {
+            rrs.add(signedZones.get(zone));
+        } else if (known != null) {
+            for (Record r : known) if (r.getType() == type) rrs.add(r);
+        }
+        if (!rrs.isEmpty()) {
+            for (Record r : rrs) response.addRecord(r, Section.ANSWER);
+            response.addRecord(sign(new RRset(rrs.toArray(new Record[0])), zone), Section.ANSWER);
+            return;
+        }
+        List<Integer> types = new ArrayList<>();
+        if (known != null) for (Record r : known) if (!types.contains(r.getType())) types.add(r.getType());
+        if (qname.equals(zone)) types.add(Type.DNSKEY);
+        types.add(Type.RRSIG);
+        types.add(Type.NSEC);
+        Name next;
+        try {
+            next = Name.concatenate(Name.fromString("\\000"), qname);
+        } catch (TextParseException | org.xbill.DNS.NameTooLongException e) {
+            throw new IllegalStateException(e);
+        }
+        Record nsec = new NSECRecord(qname, DClass.IN, TTL, next, types.stream().mapToInt(Integer::intValue).toArray());
+        Record soa = records.get(zone).stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
+        response.addRecord(soa, Section.AUTHORITY);
+        response.addRecord(sign(new RRset(soa), zone), Section.AUTHORITY);
+        response.addRecord(nsec, Section.AUTHORITY);
+        response.addRecord(sign(new RRset(nsec), zone), Section.AUTHORITY);
+    }
+
+    private RRSIGRecord sign(RRset set, Name zone) {
+        Instant now = Instant.now();
+        try {
+            RRSIGRecord sig = DNSSEC.sign(set, signedZones.get(zone), zoneKeys.get(zone), now.minusSeconds(3600),
+                    now.plusSeconds(86400));
+            if (!forged.contains(set.getName())) return sig;
+            byte[] bad = sig.getSignature().clone();
+            bad[bad.length - 1] ^= 1;
+            return new RRSIGRecord(sig.getName(), sig.getDClass(), sig.getTTL(), sig.getTypeCovered(), sig.getAlgorithm(),
+                    sig.getOrigTTL(), sig.getExpire(), sig.getTimeSigned(), sig.getFootprint(), sig.getSigner(), bad);
+        } catch (DNSSEC.DNSSECException e) {
+            throw new IllegalStateException("cannot sign: " + e, e);
+        }
     }
 
     private void serveUdp() {

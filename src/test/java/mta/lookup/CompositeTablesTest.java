@@ -101,14 +101,14 @@ class CompositeTablesTest {
         assertEquals(List.of(cf, Path.of("/b.cf")), Tables.configFiles("unionmap:{mysql:" + cf + ", ldap:/b.cf, hash:/c}"));
         String content = "hosts = 127.0.0.1:1\nuser = postfix\npassword = T0pSecret\nquery = SELECT goto FROM t WHERE k='%s'\n";
         try {
-            Tables.useSecretFiles(SecretFiles.preloaded(Map.of(cf.toAbsolutePath().normalize(), content)));
+            Tables.useSecretFiles(SecretFiles.preloaded(Map.of(cf.toAbsolutePath().normalize(), content.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             try (Table t = Tables.open("pgsql:" + cf)) {
                 TableLookupException e = assertThrows(TableLookupException.class, () -> t.get("x"));
                 assertTrue(e.getMessage().contains("connect to pgsql server 127.0.0.1:1"), e.getMessage());
                 assertTrue(!e.getMessage().contains("T0pSecret"), e.getMessage());
             }
         } finally {
-            Tables.useSecretFiles(SecretFiles.DISK);
+            Tables.useSecretFiles(SecretFiles.DIRECT);
         }
         Files.writeString(cf, "password = T0pSecret\nthis line is wrong\n");
         Files.setPosixFilePermissions(cf, PosixFilePermissions.fromString("rw-------"));

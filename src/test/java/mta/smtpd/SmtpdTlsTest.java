@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The keys are made with openssl at test time. master.cf has one listener per TLS set-up,
  * each with its own {@code -o} overrides: plain, may (RSA PKCS#8 key), encrypt, wrapper mode,
  * a PKCS#1 RSA key with a 1s handshake deadline, an EC SEC1 key through the eccert parameters,
- * chain files holding both, and a missing certificate at levels may and encrypt. Mail for root is
- * delivered into its Maildir.
+ * chain files holding both, Debian's chain files (the key in one file, the certificate in the
+ * next), and a missing certificate at level may. Mail for root is delivered into its Maildir. A
+ * missing key where TLS is required stops the start (a system of its own).
  */
 class SmtpdTlsTest {
     @TempDir
@@ -37,7 +38,7 @@ class SmtpdTlsTest {
     static TestSite site;
     static Master m;
     static SmtpdTestSupport sup;
-    static int plain, may, encrypt, wrapper, pkcs1, ec, chain, missingMay, missingEncrypt;
+    static int plain, may, encrypt, wrapper, pkcs1, ec, chain, missingMay, split;
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,7 +58,7 @@ class SmtpdTlsTest {
         ec = p[5];
         chain = p[6];
         missingMay = p[7];
-        missingEncrypt = p[8];
+        split = p[8];
         String smtpd = " inet n - n - - smtpd\n";
         String rsa8Files = "  -o smtpd_tls_cert_file=" + rsa8.cert() + "\n  -o smtpd_tls_key_file=" + rsa8.key() + "\n";
         site = new TestSite(tmp.resolve("site"))
@@ -78,8 +79,8 @@ class SmtpdTlsTest {
                         + "  -o smtpd_tls_chain_files=" + rsaChain + "," + ecChain + "\n"
                         + "127.0.0.1:" + missingMay + smtpd + "  -o smtpd_tls_security_level=may\n"
                         + "  -o smtpd_tls_cert_file=" + keys.resolve("missing.pem") + "\n"
-                        + "127.0.0.1:" + missingEncrypt + smtpd + "  -o smtpd_tls_security_level=encrypt\n"
-                        + "  -o smtpd_tls_cert_file=" + keys.resolve("missing.pem") + "\n"
+                        + "127.0.0.1:" + split + smtpd + "  -o smtpd_tls_security_level=may\n"
+                        + "  -o smtpd_tls_chain_files=" + ecKey.key() + "," + ecKey.cert() + "\n"
                         + "pickup unix n - n 60 1 pickup\n"
                         + "qmgr unix n - n 300 1 qmgr\n"
                         + "local unix - n n - - local\n")
@@ -278,9 +279,10 @@ class SmtpdTlsTest {
 
     @Test
     void aMissingCertificateAtLevelMayDisablesTlsAndPlainMailWorks() throws Exception {
+        sup.awaitLog("warning: cannot get RSA certificate from file \"" + tmp.resolve("keys/missing.pem")
+                + "\": disabling TLS support");
         sup.awaitLog("warning: TLS library problem: cannot read file \"" + tmp.resolve("keys/missing.pem")
                 + "\": No such file or directory");
-        sup.awaitLog("warning: cannot get RSA certificate or private key from file");
         try (Transcript t = greeted(missingMay)) {
             assertFalse(ehloLines(t, "c.example").contains("250-STARTTLS"));
             t.send("STARTTLS").expect("454 4.7.0 TLS not available due to local problem");
@@ -291,11 +293,31 @@ class SmtpdTlsTest {
     }
 
     @Test
-    void aMissingCertificateAtLevelEncryptRefusesMail() throws Exception {
-        try (Transcript t = greeted(missingEncrypt)) {
-            t.send("EHLO c.example").expect("250 ");
-            t.send("STARTTLS").expect("454 4.7.0 TLS not available due to local problem");
-            t.send("MAIL FROM:<a@example.test>").expect("530 5.7.0 Must issue a STARTTLS command first");
+    void aKeyThatCannotBeReadWhereTlsIsRequiredStopsTheStart() throws Exception {
+        Path missing = tmp.resolve("keys/missing-key.pem");
+        for (String how : List.of("  -o smtpd_tls_security_level=encrypt\n", "  -o smtpd_tls_wrappermode=yes\n")) {
+            TestSite other = new TestSite(tmp.resolve("other" + how.length()))
+                    .masterCf("127.0.0.1:" + TestSite.freePort() + " inet n - n - - smtpd\n" + how
+                            + "  -o smtpd_tls_cert_file=" + tmp.resolve("keys/rsa_pkcs8-cert.pem") + "\n"
+                            + "  -o smtpd_tls_key_file=" + missing + "\n")
+                    .write();
+            mta.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(mta.config.ConfigException.class,
+                    () -> Master.start(other.config, Master.Options.defaults()).close());
+            String why = how.contains("wrapper") ? "smtpd_tls_wrappermode = yes" : "smtpd_tls_security_level = encrypt";
+            assertTrue(e.getMessage().matches("service 127\\.0\\.0\\.1:\\d+: cannot get RSA private key from file \""
+                    + java.util.regex.Pattern.quote(missing.toString())
+                    + "\": No such file or directory; TLS is required \\(" + java.util.regex.Pattern.quote(why) + "\\)"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void debiansChainFilesWithTheKeyAndTheCertificateInSeparateFiles() throws Exception {
+        try (Transcript t = greeted(split)) {
+            assertTrue(ehloLines(t, "c.example").contains("250-STARTTLS"));
+            t.send("STARTTLS").expect("220 ");
+            t.startTls("ecdsa_secp256r1_sha256");
+            assertEquals("EC", t.tlsSession().getPeerCertificates()[0].getPublicKey().getAlgorithm());
         }
     }
 
