@@ -88,7 +88,10 @@ mta_java() {
   mta_jdk "$home"
   if [ ! -f "$jar" ]; then
     echo "${MTA_PROG:-mta}: building $jar (first use)" >&2
-    "$home/mvnw" -q -B -DskipTests package >&2 || { echo "${MTA_PROG:-mta}: fatal: build failed" >&2; exit 1; }
+    # No colours: the build's messages go to a terminal or a log as plain text (an old system
+    # Maven prints colour resets even with -B; sed takes out whatever escape codes remain).
+    "$home/mvnw" -q -B -Dstyle.color=never -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' >&2
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "${MTA_PROG:-mta}: fatal: build failed" >&2; exit 1; }
   fi
   # Without -c or MAIL_CONFIG, the commands use the repository's own conf/.
   # An installed home (postfix install) has no conf/; its config-directory file names /etc/postfix.
