@@ -1,20 +1,19 @@
 package mta.cli;
 
 /**
- * Mailq - the mailq(1) command: lists the mail queue, as {@code postqueue -p}.
+ * Mailq - the mailq(1) command: sendmail with -bp as its default mode, so it lists the mail queue
+ * as {@code postqueue -p} does. It takes sendmail's options (-C dir, and -q, -bi, ... which change
+ * the mode); see {@link Sendmail}.
  *
  * <pre>
  * SYNOPSIS
- *     mailq [-C config_dir]
+ *     mailq [options]
  * </pre>
  */
 public final class Mailq {
     private Mailq() {}
 
     public static void main(String[] args) {
-        String[] sendmailArgs = new String[args.length + 1];
-        sendmailArgs[0] = "-bp";
-        System.arraycopy(args, 0, sendmailArgs, 1, args.length);
-        System.exit(Sendmail.run(sendmailArgs, System.in, System.out, System.err));
+        System.exit(Sendmail.run("mailq", args, System.in, System.out, System.err, Sendmail.Poster.ofProcess()));
     }
 }

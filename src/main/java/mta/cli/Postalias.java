@@ -9,7 +9,7 @@ import mta.lookup.AliasSource;
  *
  * <pre>
  * SYNOPSIS
- *     postalias [-irsvw] [-c config_dir] [-d key] [-q key] [[file_type:]file_name ...]
+ *     postalias [-Ninoprsuvw] [-c config_dir] [-d key] [-q key] [file_type:]file_name ...
  *
  * DESCRIPTION
  *     Like postmap(1), for files in aliases(5) syntax: "name: value1, value2, ...", where a
@@ -18,10 +18,12 @@ import mta.lookup.AliasSource;
  *     also gets the entry "@" with value "@", as Postfix adds for Sendmail compatibility.
  *     The NIS entries YP_LAST_MODIFIED and YP_MASTER_NAME are not written: there is no NIS.
  *
- *     Without a file name (and without -d, -q or -s), rebuilds every table named by
- *     alias_database in main.cf, which is what newaliases does.
+ *     A file name is required, as in Postfix (no file name is a usage error, exit 1);
+ *     newaliases(1) rebuilds every table named by alias_database.
  *
- *     Options are those of postmap(1): -c dir, -d key, -i, -q key, -r, -s, -v, -w.
+ *     Options are those of postmap(1): -c dir, -d key, -i, -p, -q key, -r, -s, -w; -N, -n, -o,
+ *     -u and -v are accepted and change nothing. A new table takes the source file's owner,
+ *     group and mode (0644 with -p); a table that exists keeps its own.
  * </pre>
  * Errors print {@code postalias: fatal: ...} and exit 1.
  */

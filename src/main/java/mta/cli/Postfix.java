@@ -184,7 +184,7 @@ public final class Postfix {
         }
         if (aliasesNeedBuilding(config)) {
             // As a packaged install runs newaliases once: local delivery needs the compiled table.
-            int rc = Newaliases.run(new String[] {"-c", dir.toString()}, new PrintStream(OutputStream.nullOutputStream()), err);
+            int rc = Newaliases.rebuild(dir, null, new PrintStream(OutputStream.nullOutputStream()), err);
             if (rc != 0) return rc;
         }
         Path logFile = queueDir.resolve("pid").resolve("master.log");

@@ -205,8 +205,7 @@ final class PostfixInstall {
         Path db = Path.of(aliases + ".db");
         if (Files.exists(db) && Files.getLastModifiedTime(db).compareTo(Files.getLastModifiedTime(aliases)) >= 0) return;
         boolean existed = Files.exists(db);
-        int rc = Newaliases.run(new String[] {"-c", p(CONFIG).toString()},
-                new PrintStream(OutputStream.nullOutputStream()), err);
+        int rc = Newaliases.rebuild(p(CONFIG), null, new PrintStream(OutputStream.nullOutputStream()), err);
         if (rc != 0) throw new IOException("newaliases failed for " + aliases);
         if (!existed) manifest.created(db);
         say(TAG + "compiled " + aliases + " into " + db);

@@ -9,12 +9,14 @@ import mta.lookup.PostmapSource;
  *
  * <pre>
  * SYNOPSIS
- *     postmap [-irsvw] [-c config_dir] [-d key] [-q key] [file_type:]file_name ...
+ *     postmap [-Ninoprsuvw] [-c config_dir] [-d key] [-q key] [file_type:]file_name ...
  *
  * DESCRIPTION
  *     Without -d, -q or -s, reads each source file (lines "key whitespace value", # comments,
  *     lines that start with white space continue the previous line) and replaces file_name.db
- *     atomically. Keys are folded to lower case. file_type is hash, btree or mvstore; without
+ *     atomically; a new table takes the source file's owner, group and mode (as Postfix's
+ *     postmap, which runs as the source file's owner), a table that exists keeps its own. Keys
+ *     are folded to lower case. file_type is hash, btree or mvstore; without
  *     it, default_database_type from main.cf is used. texthash, regexp, pcre and cidr tables
  *     are read from their source directly: they can be queried (-q) but not built, listed or
  *     changed; lines they skip are reported as warnings when they are queried.
@@ -27,12 +29,14 @@ import mta.lookup.PostmapSource;
  *              "-" reads keys from standard input and prints "key TAB value" for each hit.
  *              Works with every table type, such as inline:{a=b}, static:x, texthash:/f,
  *              regexp:/f and cidr:/f.
+ *     -p       a new table gets mode 0644 instead of the source file's mode
  *     -r       when a key is duplicated, keep the last value quietly
  *     -s       print every entry as "key TAB value"
- *     -v       accepted for compatibility
+ *     -N -n -o -u -v   accepted for compatibility; they change nothing
  *     -w       when a key is duplicated, keep the first value quietly (default: keep the first, warn)
  * </pre>
- * Errors print {@code postmap: fatal: ...} and exit 1.
+ * Errors print {@code postmap: fatal: ...} and exit 1; so does a usage error (no file name
+ * included), after the list of options, which --help prints on standard output.
  */
 public final class Postmap {
     private Postmap() {}

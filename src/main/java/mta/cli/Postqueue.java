@@ -136,7 +136,6 @@ public final class Postqueue {
         return EX_UNAVAILABLE;
     }
 
-    /** Prints the queue listing (mailq) or its JSON form. */
     /** The queue listing for the master's showq service (public/showq), as mailq prints it. */
     public static void showq(Queues queues, PrintStream out) {
         list(queues, out, out, false);

@@ -6,79 +6,82 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
-import mta.mail.Address;
-import mta.mail.DsnNotify;
+import mta.mail.AddressList;
 import mta.queue.MaildropFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 
 /**
- * Sendmail - the sendmail(1) compatible mail posting command (with postdrop built in).
+ * Sendmail - the sendmail(1) compatible mail posting command (with postdrop built in); also
+ * mailq(1) and newaliases(1), which are this command with another default mode.
  *
  * <pre>
  * SYNOPSIS
  *     sendmail [options] [recipient ...]
- *     mailq      (same as sendmail -bp)
+ *     mailq [options]          (sendmail -bp)
+ *     newaliases [options]     (sendmail -bi)
  *
  * DESCRIPTION
  *     Reads a message from standard input and leaves it in the maildrop queue, where the pickup
  *     service finds it; this works while the mail system is stopped (the message is delivered
  *     when it starts). A line with a single "." ends the message unless -i or -oi is given.
- *     While the mail system runs, bin/sendmail first hands a plain posting to the master's
- *     public/postdrop service (the master's PostdropServer), which runs {@link #parse},
- *     {@link #prepare} and {@link #post} here for the caller the socket names.
+ *     Each recipient argument is an RFC 822 address list (mail.AddressList): "a b@example.com"
+ *     is two recipients, "Joe &lt;joe@example.com&gt;" one. While the mail system runs,
+ *     bin/sendmail first hands a plain posting to the master's public/postdrop service (the
+ *     master's PostdropServer), which runs {@link #parse}, {@link #prepare} and {@link #post}
+ *     here for the caller the socket names.
  *
- * OPTIONS
+ * OPTIONS (SendmailOptions reads them; options end at the first recipient or at "--")
  *     -t          take recipients from To:, Cc: and Bcc: (Resent- headers win); Bcc: is removed
  *     -i, -oi     a line with a single "." is not the end of the message
- *     -f sender   the envelope sender (-f '' or -f '<>' for the null sender); also -r
+ *     -f sender   the envelope sender (-f '' or -f '&lt;&gt;' for the null sender); also -r
  *     -F name     the sender's full name, used when the message has no From: header
- *     -bp         list the queue, as mailq
- *     -bi, -I     rebuild the alias database, as newaliases
- *     -q          attempt delivery of all queued mail (postqueue -f); -qRsite, -qIqueue_id for one
- *                 site or message; -q30m and the like are accepted and do nothing more
- *     -bm         read mail from standard input and post it (the default)
+ *     -C dir      the configuration directory, or its main.cf (as MAIL_CONFIG)
+ *     -bm         read mail from standard input and post it (sendmail's default)
+ *     -bp         list the queue (mailq's default)
+ *     -bi, -I     rebuild the alias database (newaliases' default); -oAfile rebuilds that file
  *     -bs         stand-alone SMTP server mode: SMTP commands on standard input, replies on
  *                 standard output (Postfix's smtpd -S; here the class SmtpdStdio in a child
  *                 process). The client is localhost[127.0.0.1]; mail goes to maildrop/ as in -bm.
  *                 Relay and other access restrictions apply only when run as mail_owner
- *     -C dir      the configuration directory (as -c and MAIL_CONFIG)
+ *     -bd, -bl    start the mail system (postfix start)
+ *     -q          attempt delivery of all queued mail (postqueue -f); -qRsite, -qIqueue_id for one
+ *                 site or message; -q30m and the like are accepted and do nothing more
  *     -N dsn      delivery status notifications for every recipient (RFC 3461 NOTIFY): "never",
  *                 or a comma list of "failure", "delay", "success". Without -N the sender hears of
  *                 failures and (after delay_warning_time) of delays
  *     -R return   how much of the message a notice returns (RFC 3461 RET): "hdrs" the headers,
  *                 "full" the whole message (within bounce_size_limit)
  *     -V envid    the envelope ID quoted in notices as Original-Envelope-Id (RFC 3461 ENVID)
- *     -B, -v, -o*, -h, -L, -m, -U, -X and other historical options are accepted and ignored;
- *     -qS and -bt are refused
+ *     A bad -N, -R or -V value is ignored with a warning. -B 7BIT|8BITMIME, -c, -m, -v, -x, -G,
+ *     -U, -e, -h, -o, -p, -A, -L, -O, -X are accepted and ignored; -n, -qS and -bt are refused.
+ *     --help prints the options.
  *
  * EXIT STATUS
- *     0 posted; 64 (EX_USAGE) bad options (a bad -N, -R or -V value included) or no recipients;
- *     65 (EX_DATAERR) bad input;
- *     75 (EX_TEMPFAIL) the maildrop queue cannot be written.
+ *     0 posted; 75 (EX_TEMPFAIL) any error, bad usage included, as Postfix's sendmail.
  * </pre>
  */
 public final class Sendmail {
     static final int EX_OK = 0;
-    static final int EX_USAGE = 64;
-    static final int EX_DATAERR = 65;
-    static final int EX_TEMPFAIL = 75;
+    static final int EX_TEMPFAIL = SendmailOptions.EX_TEMPFAIL;
     /** The stand-alone SMTP server's main class; named, not imported (cli does not use smtpd). */
     static final String SMTPD_STDIO = "mta.smtpd.SmtpdStdio";
 
     private Sendmail() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err));
+        System.exit(run("sendmail", args, System.in, System.out, System.err, Poster.ofProcess()));
     }
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        return run(args, in, out, err, Poster.ofProcess());
+        return run("sendmail", args, in, out, err, Poster.ofProcess());
     }
 
     /**
@@ -94,17 +97,43 @@ public final class Sendmail {
 
     /**
      * A parsed command line: {@code exit} is the exit code when parsing already failed (the
-     * message is printed), else -1. {@code mode} is "m" (post), "p", "i", "s", "q", "qR" or "qI".
+     * message is printed), else -1. {@code mode} is "m" (post), "p", "i", "s", "d", "q", "qR",
+     * "qI" or "q-" (an interval: nothing to do).
      */
     public record Request(int exit, String mode, String dashC, boolean extract, boolean dotEnds, String sender,
-                          String fullName, List<String> rcpts, String queueTarget, Dsn dsn) {
+                          String fullName, List<String> rcpts, String queueTarget, String aliasFile, Dsn dsn) {
         static Request failed(int exit) {
-            return new Request(exit, null, null, false, true, null, null, List.of(), null, null);
+            return new Request(exit, null, null, false, true, null, null, List.of(), null, null, null);
         }
 
         /** A plain posting (-bm, the default) whose options parsed. */
         public boolean posting() {
             return exit < 0 && mode.equals("m");
+        }
+
+        /** The fields while the options are read. */
+        static final class Builder {
+            String mode;
+            String dashC;
+            boolean extract;
+            boolean dotEnds = true;
+            String sender;
+            String fullName;
+            final List<String> rcpts = new ArrayList<>();
+            String queueTarget;
+            String aliasFile;
+            String dsnNotify;
+            String dsnRet;
+            String dsnEnvid;
+
+            Builder(String mode) {
+                this.mode = mode;
+            }
+
+            Request build() {
+                return new Request(-1, mode, dashC, extract, dotEnds, sender, fullName, List.copyOf(rcpts),
+                        queueTarget, aliasFile, new Dsn(dsnNotify, dsnRet, dsnEnvid));
+            }
         }
     }
 
@@ -112,54 +141,78 @@ public final class Sendmail {
     public record Posting(int exit, Queues queues, Config config, Poster poster, String sender, String fullName,
                           List<String> rcpts, boolean extract, boolean dotEnds, Dsn dsn) {}
 
-    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Poster poster) {
-        Request r = parse(args, err);
+    /** The command under one of its names: sendmail, mailq or newaliases. */
+    static int run(String prog, String[] args, InputStream in, PrintStream out, PrintStream err, Poster poster) {
+        if (Usage.asksForHelp(args)) return SendmailOptions.usage(prog).help(out);
+        Request r = SendmailOptions.parse(prog, args, err);
         if (r.exit() >= 0) return r.exit();
-        Config config = loadConfig(ConfigLoader.directory(r.dashC()), err);
+        Path dir = configDirectory(r.dashC());
+        Config config = loadConfig(prog, dir, err);
         if (config == null) return EX_TEMPFAIL;
         Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
-        String dir = ConfigLoader.directory(r.dashC()).toString();
+        String c = dir.toString();
         switch (r.mode()) {
             case "q" -> {
-                return Postqueue.run(new String[] {"-c", dir, "-f"}, out, err);
+                return Postqueue.run(new String[] {"-c", c, "-f"}, out, err);
             }
             case "qR" -> {
-                return Postqueue.run(new String[] {"-c", dir, "-s", r.queueTarget()}, out, err);
+                return Postqueue.run(new String[] {"-c", c, "-s", r.queueTarget()}, out, err);
             }
             case "qI" -> {
-                return Postqueue.run(new String[] {"-c", dir, "-i", r.queueTarget()}, out, err);
+                return Postqueue.run(new String[] {"-c", c, "-i", r.queueTarget()}, out, err);
+            }
+            case "q-" -> {
+                return EX_OK;
             }
             case "i" -> {
-                return Newaliases.run(new String[] {"-c", dir}, out, err);
+                return Newaliases.rebuild(dir, r.aliasFile(), out, err);
             }
             case "s" -> {
-                return standAloneSmtp(dir, err);
+                return standAloneSmtp(c, err);
+            }
+            case "d" -> {
+                return Postfix.run(new String[] {"-c", c, "start"}, out, err);
+            }
+            case "p" -> {
+                // An ordinary user cannot read the queue: ask the master's showq service.
+                Path deferred = queues.dir(QueueName.DEFERRED);
+                if (Files.isDirectory(deferred) && !Files.isReadable(deferred)) {
+                    return Postqueue.showqClient(queues, out, err);
+                }
+                return Postqueue.list(queues, out, err, false);
             }
             default -> { }
-        }
-        if (r.mode().equals("p")) {
-            if (!r.rcpts().isEmpty()) {
-                err.println("sendmail: fatal: display queue mode requires no recipient");
-                return EX_USAGE;
-            }
-            // An ordinary user cannot read the queue: ask the master's showq service.
-            java.nio.file.Path deferred = queues.dir(QueueName.DEFERRED);
-            if (java.nio.file.Files.isDirectory(deferred) && !java.nio.file.Files.isReadable(deferred)) {
-                return Postqueue.showqClient(queues, out, err);
-            }
-            return Postqueue.list(queues, out, err, false);
         }
         Posting p = prepare(r, config, poster, err);
         if (p.exit() >= 0) return p.exit();
         return post(p, in, err);
     }
 
+    /** Parses sendmail's command line (PostdropServer's entry). */
+    public static Request parse(String[] args, PrintStream err) {
+        return SendmailOptions.parse("sendmail", args, err);
+    }
+
+    /**
+     * The configuration directory: -C names it or its main.cf (as Postfix's -C takes either);
+     * without -C, MAIL_CONFIG, else /etc/postfix.
+     */
+    static Path configDirectory(String dashC) {
+        Path dir = ConfigLoader.directory(dashC);
+        if (dashC != null && Files.isRegularFile(dir) && dir.getParent() != null) return dir.getParent();
+        return dir;
+    }
+
     /** Loads the configuration of {@code dir}; null after printing the fatal error (exit EX_TEMPFAIL). */
-    public static Config loadConfig(java.nio.file.Path dir, PrintStream err) {
+    public static Config loadConfig(Path dir, PrintStream err) {
+        return loadConfig("sendmail", dir, err);
+    }
+
+    private static Config loadConfig(String prog, Path dir, PrintStream err) {
         try {
             return ConfigLoader.load(dir).config();
         } catch (ConfigException e) {
-            err.println("sendmail: fatal: " + e.getMessage());
+            err.println(prog + ": fatal: " + e.getMessage());
             return null;
         }
     }
@@ -168,9 +221,9 @@ public final class Sendmail {
     public static Posting prepare(Request r, Config config, Poster poster, PrintStream err) {
         Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
         if (r.rcpts().isEmpty() && !r.extract()) {
-            err.println("sendmail: fatal: " + poster.login() + ": Recipient addresses must be specified on the command line"
-                    + " or via the -t option");
-            return new Posting(EX_USAGE, null, null, null, null, null, null, false, true, null);
+            err.println("sendmail: fatal: " + poster.login() + "(" + poster.uid() + "): Recipient addresses must be"
+                    + " specified on the command line or via the -t option");
+            return new Posting(EX_TEMPFAIL, null, null, null, null, null, null, false, true, null);
         }
         String sender = r.sender() == null ? poster.login() : r.sender();
         if (sender.equals("<>")) sender = "";
@@ -178,114 +231,8 @@ public final class Sendmail {
         return new Posting(-1, queues, config, poster, sender, fullName, r.rcpts(), r.extract(), r.dotEnds(), r.dsn());
     }
 
-    /** Parses the command line; prints what is wrong and sets {@link Request#exit} when it cannot. */
-    public static Request parse(String[] args, PrintStream err) {
-        boolean extract = false;
-        boolean dotEnds = true;
-        String sender = null;
-        String fullName = null;
-        String dashC = null;
-        String mode = "m";
-        List<String> rcpts = new ArrayList<>();
-        String queueTarget = null;
-        String dsnNotify = null;
-        String dsnRet = null;
-        String dsnEnvid = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--")) {
-                rcpts.addAll(Arrays.asList(args).subList(i + 1, args.length));
-                break;
-            }
-            if (!a.startsWith("-") || a.length() == 1) {
-                rcpts.add(a);
-                continue;
-            }
-            char opt = a.charAt(1);
-            String rest = a.substring(2);
-            switch (opt) {
-                case 't' -> extract = true;
-                case 'i' -> dotEnds = false;
-                case 'o' -> {
-                    if (rest.equals("i")) dotEnds = false;
-                    else if (rest.startsWith("A") && rest.length() == 1 && i + 1 < args.length) i++;
-                    // other -o options are ignored
-                }
-                case 'f', 'r', 'F', 'C', 'N', 'R', 'V', 'B', 'X', 'L', 'h' -> {
-                    String value = rest;
-                    if (value.isEmpty()) {
-                        if (i + 1 >= args.length) {
-                            err.println("sendmail: fatal: option requires an argument -- '" + opt + "'");
-                            return Request.failed(EX_USAGE);
-                        }
-                        value = args[++i];
-                    }
-                    switch (opt) {
-                        case 'f', 'r' -> sender = value;
-                        case 'F' -> fullName = value;
-                        case 'C' -> dashC = value;
-                        case 'N' -> {
-                            dsnNotify = DsnNotify.normalize(value);
-                            if (dsnNotify == null) return failed(err, "bad -N option value: " + value);
-                        }
-                        case 'R' -> {
-                            dsnRet = value.toUpperCase(java.util.Locale.ROOT);
-                            if (!dsnRet.equals("HDRS") && !dsnRet.equals("FULL")) {
-                                return failed(err, "bad -R option value: " + value);
-                            }
-                        }
-                        case 'V' -> {
-                            if (!validEnvid(value)) return failed(err, "bad -V option value: " + value);
-                            dsnEnvid = value;
-                        }
-                        default -> { }
-                    }
-                }
-                case 'b' -> {
-                    if (rest.equals("m") || rest.equals("p") || rest.equals("i") || rest.equals("s")) {
-                        mode = rest;
-                    } else {
-                        err.println("sendmail: fatal: unsupported: -b" + rest);
-                        return Request.failed(EX_USAGE);
-                    }
-                }
-                case 'q' -> {
-                    // -q: flush the queue; -qRsite / -qIid: one site, one message; -q30m: accepted, no-op
-                    if (rest.isEmpty()) mode = "q";
-                    else if (rest.startsWith("R") || rest.startsWith("I")) {
-                        mode = "q" + rest.charAt(0);
-                        queueTarget = rest.length() > 1 ? rest.substring(1) : (i + 1 < args.length ? args[++i] : "");
-                    } else if (rest.startsWith("S")) {
-                        err.println("sendmail: fatal: -qS is not implemented");
-                        return Request.failed(EX_USAGE);
-                    }
-                }
-                case 'I' -> mode = "i";
-                case 'v', 'n', 'm', 'U', 'G', 'A' -> { }
-                default -> {
-                    err.println("sendmail: invalid option -- '" + opt + "'");
-                    err.println("sendmail: fatal: usage: sendmail [options]");
-                    return Request.failed(EX_USAGE);
-                }
-            }
-        }
-        return new Request(-1, mode, dashC, extract, dotEnds, sender, fullName, rcpts, queueTarget,
-                new Dsn(dsnNotify, dsnRet, dsnEnvid));
-    }
-
     /** The DSN request of -N, -R and -V (RFC 3461 NOTIFY, RET, ENVID); null fields were not given. */
     public record Dsn(String notifyEach, String ret, String envid) {}
-
-    private static Request failed(PrintStream err, String message) {
-        err.println("sendmail: fatal: " + message);
-        return Request.failed(EX_USAGE);
-    }
-
-    /** An ENVID (RFC 3461): 1 to 100 printable US-ASCII characters, no spaces. */
-    static boolean validEnvid(String v) {
-        if (v.isEmpty() || v.length() > 100) return false;
-        return v.chars().allMatch(c -> c > 32 && c < 127);
-    }
 
     /**
      * -bs: runs the stand-alone SMTP server (Postfix's {@code smtpd -S}) as a child process that
@@ -333,8 +280,9 @@ public final class Sendmail {
             if (dsn.envid() != null) m.attribute("dsn_envid", dsn.envid());
             m.sender(p.sender());
             for (String r : p.rcpts()) {
-                for (String one : r.split(",")) {
-                    if (!one.isBlank()) m.recipient(Address.parse(one.strip()).toString(), dsn.notifyEach());
+                for (String one : AddressList.parse(r)) {
+                    // An empty address (<>) is empty_address_recipient's, as Postfix's cleanup makes it.
+                    m.recipient(one.isEmpty() ? config.str(Params.EMPTY_ADDRESS_RECIPIENT) : one, dsn.notifyEach());
                 }
             }
             copyMessage(in, m, p.dotEnds());

@@ -28,11 +28,12 @@ import mta.lookup.Tables;
 /**
  * TableCommand - what postmap, postalias and newaliases share: options, build, query, dump, delete.
  *
- * <p>Reads main.cf (only when a file name has no type, or when postalias must rebuild
- * {@code alias_database}), the source files, the tables, and keys from standard input for
- * {@code -q -}, {@code -d -} and {@code -i}. Writes {@code FILE.db} through {@link TableBuilder},
- * results to standard output, and warnings and {@code PROG: fatal: ...} to standard error.
- * Exit status 0 on success or a hit, 1 on a miss or any error, as Postfix's commands.
+ * <p>Reads main.cf (only when a file name has no type), the source files, the tables, and keys
+ * from standard input for {@code -q -}, {@code -d -} and {@code -i}. Writes {@code FILE.db}
+ * through {@link TableBuilder} (a new table takes the source file's owner, group and mode, an
+ * existing one keeps its own), results to standard output, and warnings and
+ * {@code PROG: fatal: ...} to standard error. Exit status 0 on success or a hit, 1 on a miss, on
+ * any error and on bad usage (no file name included), as Postfix's commands.
  */
 final class TableCommand {
     /** Turns source text into entries: {@link mta.lookup.PostmapSource} or {@link mta.lookup.AliasSource}. */
@@ -64,14 +65,15 @@ final class TableCommand {
     private String key;
     private Duplicates duplicates = Duplicates.WARN;
     private boolean incremental;
+    /** A new table takes the source file's mode (false: -p, mode 0644). */
+    private boolean sourceMode = true;
     private final List<String> maps = new ArrayList<>();
     private Config config;
 
     /**
      * @param prog    the command name for messages
      * @param parser  the source syntax
-     * @param aliases true for postalias: adds the {@code @} entry, and with no file name
-     *                rebuilds {@code alias_database}
+     * @param aliases true for postalias and newaliases: adds the {@code @} entry
      */
     TableCommand(String prog, Parser parser, boolean aliases, InputStream in, PrintStream out, PrintStream err) {
         this.prog = prog;
@@ -82,12 +84,29 @@ final class TableCommand {
         this.err = err;
     }
 
+    /** The usage of postmap or postalias (newaliases has sendmail's). */
+    static Usage usage(String prog) {
+        return new Usage(prog, prog + " [-Ninoprsuvw] [-c config_dir] [-d key] [-q key] [map_type:]file...", 1,
+                "  -c config_dir  read main.cf from config_dir instead of $MAIL_CONFIG or /etc/postfix",
+                "  -d key         remove key from each table (\"-\": keys from standard input)",
+                "  -i             add the entries on standard input to the existing table",
+                "  -p             a new table gets mode 0644, not the source file's mode",
+                "  -q key         print the value of key (\"-\": keys from standard input); exit 1 if none",
+                "  -r             a repeated key keeps its last value, quietly",
+                "  -s             print every entry as \"key TAB value\"",
+                "  -w             a repeated key keeps its first value, quietly (default: warn)",
+                "  -N -n -o -u -v accepted for compatibility",
+                "  --help         this list",
+                "Without -d, -q or -s, builds file.db from each file; map_type is hash, btree or mvstore"
+                        + " (default: default_database_type).");
+    }
+
     int run(String[] args) {
         try {
-            if (!parseOptions(args)) {
-                err.println(prog + ": fatal: usage: " + prog
-                        + " [-irsvw] [-c config_dir] [-d key] [-q key] [map_type:]file...");
-                return 1;
+            if (Usage.asksForHelp(args) && !prog.equals("newaliases")) return usage(prog).help(out);
+            String problem = parseOptions(args);
+            if (problem != null) {
+                return problem.isEmpty() ? usage(prog).error(err) : usage(prog).error(err, problem);
             }
             return switch (mode) {
                 case BUILD -> build();
@@ -107,8 +126,11 @@ final class TableCommand {
         }
     }
 
-    /** Parses getopt-style options ({@code -sv}, {@code -qkey}, {@code -q key}); false means usage. */
-    private boolean parseOptions(String[] args) {
+    /**
+     * Parses getopt-style options ({@code -sv}, {@code -qkey}, {@code -q key}); returns null when
+     * they are good, else the problem ("" when the usage alone says it: no file name).
+     */
+    private String parseOptions(String[] args) {
         int i = 0;
         for (; i < args.length; i++) {
             String a = args[i];
@@ -123,7 +145,7 @@ final class TableCommand {
                     String value;
                     if (j + 1 < a.length()) value = a.substring(j + 1);
                     else if (i + 1 < args.length) value = args[++i];
-                    else return false;
+                    else return "option requires an argument -- '" + c + "'";
                     if (c == 'c') configDir = value;
                     else setMode(c == 'd' ? Mode.DELETE : Mode.QUERY, value);
                     break;
@@ -131,22 +153,19 @@ final class TableCommand {
                 switch (c) {
                     case 's' -> setMode(Mode.DUMP, null);
                     case 'i' -> incremental = true;
+                    case 'p' -> sourceMode = false;
                     case 'r' -> duplicates = Duplicates.REPLACE;
                     case 'w' -> duplicates = Duplicates.IGNORE;
-                    case 'v' -> { } // verbose logging: accepted, nothing more to say
+                    case 'v', 'N', 'n', 'o', 'u' -> { } // accepted; nothing to change here
                     default -> {
-                        return false;
+                        return "invalid option -- '" + c + "'";
                     }
                 }
             }
         }
         for (; i < args.length; i++) maps.add(args[i]);
         if (incremental && mode != Mode.BUILD) throw new Fatal("-i works only when building a table");
-        if (maps.isEmpty()) {
-            if (!aliases || mode != Mode.BUILD) return false;
-            maps.addAll(config().list(Params.ALIAS_DATABASE));
-        }
-        return true;
+        return maps.isEmpty() ? "" : null;
     }
 
     private void setMode(Mode m, String k) {
@@ -202,7 +221,7 @@ final class TableCommand {
             duplicates.merge(table, source.entries(), incremental ? "stdin" : name, warnings);
             if (aliases) table.putIfAbsent("@", "@");
             for (String w : warnings) err.println(prog + ": warning: " + w);
-            TableBuilder.write(Tables.databaseFile(spec), table, Files.exists(sourceFile) ? sourceFile : null);
+            TableBuilder.write(Tables.databaseFile(spec), table, Files.exists(sourceFile) ? sourceFile : null, sourceMode);
         }
         return 0;
     }

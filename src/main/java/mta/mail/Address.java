@@ -20,6 +20,11 @@ public record Address(String localPart, String domain) {
         return !domain.isEmpty();
     }
 
+    /** True for {@code user@}: an "@" with nothing after it, which no rewriting completes. */
+    public boolean emptyDomain() {
+        return domain.isEmpty() && localPart.endsWith("@") && lastUnquotedAt(localPart) == localPart.length() - 1;
+    }
+
     public String domainLower() {
         return domain.toLowerCase(Locale.ROOT);
     }
@@ -35,13 +40,14 @@ public record Address(String localPart, String domain) {
         String t = text.strip();
         if (t.isEmpty()) return NULL_SENDER;
         int at = lastUnquotedAt(t);
-        if (at < 0) return new Address(t, "");
+        // No domain; "user@" keeps its "@": it is not "user", and the queue manager bounces it (5.1.3).
+        if (at < 0 || at == t.length() - 1) return new Address(t, "");
         return new Address(t.substring(0, at), t.substring(at + 1));
     }
 
     /** This address with {@code domain} added when it has none (cleanup's {@code @$myorigin}). */
     public Address withDefaultDomain(String domain) {
-        if (isNull() || hasDomain()) return this;
+        if (isNull() || hasDomain() || emptyDomain()) return this;
         return new Address(localPart, domain);
     }
 

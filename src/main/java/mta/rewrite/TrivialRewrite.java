@@ -29,6 +29,8 @@ import mta.rewrite.Resolved.DestinationClass;
 public final class TrivialRewrite {
     /** The error transport's reason for an address of a virtual alias domain that has no alias. */
     static final String UNKNOWN_VIRTUAL_ALIAS = "5.1.1 User unknown in virtual alias table";
+    /** The error transport's reason for an address with an "@" and no domain ({@code user@}). */
+    static final String BAD_SYNTAX = "5.1.3 bad address syntax";
 
     private final String myorigin;
     private final String myhostname;
@@ -89,6 +91,7 @@ public final class TrivialRewrite {
 
     /** Resolves one recipient: the class's route, then transport_maps. */
     public Resolved resolve(Address rcpt) {
+        if (rcpt.emptyDomain()) return new Resolved("error", BAD_SYNTAX, rcpt.toString(), DestinationClass.DEFAULT);
         Address a = canonicalize(rcpt);
         String domain = a.domainLower();
         DestinationClass cls = classify(domain);

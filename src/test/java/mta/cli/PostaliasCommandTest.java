@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import mta.lookup.Table;
 import mta.lookup.Tables;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,25 +54,35 @@ class PostaliasCommandTest {
     }
 
     @Test
-    void withoutFileRebuildsAliasDatabase() {
-        assertEquals(new CommandRun(0, "", ""), postalias("-c", conf.toString()));
-        assertEquals(new CommandRun(0, "root\n", ""), postalias("-q", "postmaster", "hash:" + aliases));
-    }
-
-    @Test
     void newaliasesRebuildsAndAnOpenTableSeesIt() throws Exception {
-        assertEquals(new CommandRun(0, "", ""), CommandRun.of(this::newaliases, "", "-c", conf.toString()));
+        assertEquals(new CommandRun(0, "", ""), CommandRun.of(Newaliases::run, "", "-C", conf.toString()));
         Table open = Tables.open("hash:" + aliases);
         assertEquals("root", open.get("postmaster"));
 
         Files.writeString(aliases, "postmaster: alice\n");
-        assertEquals(0, CommandRun.of(this::newaliases, "", "-c", conf.toString()).exit());
+        assertEquals(0, CommandRun.of(Newaliases::run, "", "-C", conf.toString()).exit());
         assertEquals("alice", open.get("postmaster"));
         assertEquals(null, open.get("list"));
     }
 
-    private int newaliases(String[] args, java.io.InputStream in, java.io.PrintStream out, java.io.PrintStream err) {
-        return Newaliases.run(args, out, err);
+    @Test
+    void newaliasesTakesSendmailsOptions() throws Exception {
+        // -C names the directory or its main.cf, attached or not; -v and -oi are accepted.
+        for (String[] args : List.of(new String[] {"-C", conf.toString()}, new String[] {"-C" + conf},
+                new String[] {"-v", "-C", conf.resolve("main.cf").toString()}, new String[] {"-oi", "-C", conf.toString()})) {
+            Files.deleteIfExists(Path.of(aliases + ".db"));
+            assertEquals(new CommandRun(0, "", ""), CommandRun.of(Newaliases::run, "", args), String.join(" ", args));
+            assertEquals(new CommandRun(0, "root\n", ""), postalias("-q", "postmaster", "hash:" + aliases));
+        }
+        // -oA names another aliases file; sendmail -bi and -I are newaliases too.
+        Path other = dir.resolve("other");
+        Files.writeString(other, "abuse: root\n");
+        assertEquals(0, CommandRun.of(Newaliases::run, "", "-C", conf.toString(), "-oA" + other).exit());
+        assertEquals("root\n", postalias("-q", "abuse", "hash:" + other).out());
+        Files.delete(Path.of(aliases + ".db"));
+        assertEquals(0, CommandRun.of(Sendmail::run, "", "-C", conf.toString(), "-bi").exit());
+        assertEquals(0, CommandRun.of(Sendmail::run, "", "-I", "-C", conf.toString()).exit());
+        assertTrue(Files.exists(Path.of(aliases + ".db")));
     }
 
     // ------------------------------------------------------------------ negative
@@ -98,15 +109,31 @@ class PostaliasCommandTest {
     }
 
     @Test
-    void newaliasesRefusesFileArguments() {
-        CommandRun r = CommandRun.of(this::newaliases, "", aliases.toString());
-        assertEquals(new CommandRun(1, "", "newaliases: fatal: usage: newaliases [-v] [-c config_dir]\n"), r);
+    void noFileIsAUsageErrorAsInPostfix() {
+        // Postfix's postalias needs a file name (newaliases is what rebuilds alias_database).
+        for (String[] args : List.of(new String[] {}, new String[] {"-c", conf.toString()})) {
+            CommandRun r = postalias(args);
+            assertEquals(1, r.exit(), r.err());
+            assertEquals("", r.out());
+            assertTrue(r.err().startsWith("postalias: fatal: usage: postalias [-Ninoprsuvw] [-c config_dir] [-d key] [-q key]"
+                    + " [map_type:]file...\n  -c config_dir"), r.err());
+        }
+        assertTrue(Files.notExists(Path.of(aliases + ".db")), "nothing was built");
+    }
+
+    @Test
+    void newaliasesRefusesRecipients() {
+        // "-c" is one of sendmail's ignored flags, so the directory after it is a recipient.
+        for (String[] args : List.of(new String[] {aliases.toString()}, new String[] {"-c", conf.toString()})) {
+            CommandRun r = CommandRun.of(Newaliases::run, "", args);
+            assertEquals(new CommandRun(75, "", "newaliases: fatal: alias initialization mode requires no recipient\n"), r);
+        }
     }
 
     @Test
     void newaliasesWithMissingSourceIsFatal() throws Exception {
         Files.delete(aliases);
-        CommandRun r = CommandRun.of(this::newaliases, "", "-c", conf.toString());
-        assertEquals(new CommandRun(1, "", "newaliases: fatal: open " + aliases + ": No such file or directory\n"), r);
+        CommandRun r = CommandRun.of(Newaliases::run, "", "-C", conf.toString());
+        assertEquals(new CommandRun(75, "", "newaliases: fatal: open " + aliases + ": No such file or directory\n"), r);
     }
 }

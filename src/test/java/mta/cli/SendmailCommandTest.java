@@ -87,19 +87,87 @@ class SendmailCommandTest {
     }
 
     @Test
-    void usageErrorsExitWithExUsage() throws Exception {
+    void errorsExitWithExTempfailAsPostfixsSendmail() throws Exception {
         Result none = sendmail("x\n");
-        assertEquals(64, none.code());
-        assertTrue(none.err().contains("Recipient addresses must be specified on the command line or via the -t option"));
+        assertEquals(75, none.code());
+        assertTrue(none.err().contains("(" + mta.queue.MaildropFile.uid() + "): Recipient addresses must be specified on the"
+                + " command line or via the -t option"), none.err());
         Result bad = sendmail("x\n", "-Z", "root");
-        assertEquals(64, bad.code());
-        assertEquals("sendmail: invalid option -- 'Z'\nsendmail: fatal: usage: sendmail [options]\n", bad.err());
-        assertEquals(64, sendmail("x\n", "-bt").code());
-        assertEquals(64, sendmail("x\n", "-qS").code());
-        assertEquals(64, sendmail("x\n", "-bp", "root").code());
-        assertEquals(64, sendmail("x\n", "-f").code());
+        assertEquals(75, bad.code());
+        assertTrue(bad.err().startsWith("sendmail: invalid option -- 'Z'\nsendmail: fatal: usage: sendmail [options]"
+                + " [recipient ...]\n  -t "), bad.err());
+        assertEquals("", bad.out());
+        for (String[] args : List.of(new String[] {"-bt"}, new String[] {"-qS"}, new String[] {"-bp", "root"},
+                new String[] {"-f"}, new String[] {"-n", "root"}, new String[] {"-B", "9BIT", "root"},
+                new String[] {"-bi", "-t"}, new String[] {"-q", "root"}, new String[] {"-bs", "root"})) {
+            Result r = sendmail("x\n", args);
+            assertEquals(75, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("sendmail: "), r.err());
+        }
+        assertEquals("sendmail: fatal: display queue mode requires no recipient\n", sendmail("", "-bp", "root").err());
+        assertEquals("sendmail: fatal: -t can be used only in delivery mode\n", sendmail("", "-bi", "-t").err());
+        assertEquals("sendmail: fatal: -n option not supported\n", sendmail("", "-n", "root").err());
         assertTrue(queues.list(QueueName.MAILDROP).isEmpty() || !Files.exists(queues.dir(QueueName.MAILDROP))
                 || queues.list(QueueName.MAILDROP).isEmpty());
+    }
+
+    @Test
+    void badDsnValuesAreWarnedAboutAndIgnoredAsPostfixDoes() throws Exception {
+        Result r = sendmail("x\n", "-N", "never,success", "-R", "most", "-V", "", "root");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("sendmail: warning: bad -N option value -- ignored\n"), r.err());
+        assertTrue(r.err().contains("sendmail: warning: bad -R option value -- ignored\n"), r.err());
+        assertTrue(r.err().contains("sendmail: warning: bad syntax in -V option value -- ignored\n"), r.err());
+        QueueFile.Envelope env = onlyMaildropFile();
+        assertEquals(null, env.attribute("dsn_ret"));
+    }
+
+    @Test
+    void optionsEndAtTheFirstRecipientAsInPostfix() throws Exception {
+        // Postfix's sendmail does not reorder its arguments: "-bp" after a recipient is a recipient.
+        assertEquals(0, sendmail("x\n", "root", "-bp").code());
+        assertEquals(List.of("root", "-bp"), onlyMaildropFile().recipients().stream().map(QueueFile.Recipient::address).toList());
+    }
+
+    @Test
+    void recipientArgumentsAreAddressLists() throws Exception {
+        // As Postfix's sendmail reads them: one argument may hold several addresses; phrases,
+        // comments and group names go; what cannot be an atom is quoted; "foo@" stays.
+        assertEquals(0, sendmail("x\n", "a b@localhost", "Joe <joe@x.example>, (c) c@x.example; team: m1@x, m2@y;",
+                "foo@", "foo@@bar", "<foo", "foo>", "\"a b\"@localhost", "<@relay:r@x.example>", "<>").code());
+        assertEquals(List.of("a", "b@localhost", "joe@x.example", "c@x.example", "m1@x", "m2@y", "foo@", "\"foo@\"@bar",
+                "\"<foo\"", "foo", "\"a b\"@localhost", "r@x.example", "MAILER-DAEMON"),
+                onlyMaildropFile().recipients().stream().map(QueueFile.Recipient::address).toList());
+    }
+
+    @Test
+    void helpNamesTheCommandItWasCalledAs() throws Exception {
+        for (String prog : List.of("sendmail", "mailq", "newaliases")) {
+            CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run(prog, a, in, out, err, Sendmail.Poster.ofProcess()),
+                    "", "--help");
+            assertEquals(0, r.exit(), prog);
+            assertEquals("", r.err());
+            assertTrue(r.out().startsWith("usage: " + prog + " [options]"), r.out());
+            assertTrue(r.out().contains("\n  -C dir ") && r.out().contains("\n  -bp "), r.out());
+            CommandRun bad = CommandRun.of((a, in, out, err) -> Sendmail.run(prog, a, in, out, err, Sendmail.Poster.ofProcess()),
+                    "", "-Z");
+            assertEquals(75, bad.exit(), prog);
+            assertTrue(bad.err().startsWith(prog + ": invalid option -- 'Z'\n" + prog + ": fatal: usage: " + prog + " [options]"),
+                    bad.err());
+        }
+    }
+
+    @Test
+    void mailqTakesDashCAsSendmailDoes() throws Exception {
+        for (String[] args : List.of(new String[] {"-C", site.config.toString()}, new String[] {"-C" + site.config},
+                new String[] {"-C", site.config.resolve("main.cf").toString()})) {
+            CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run("mailq", a, in, out, err, Sendmail.Poster.ofProcess()),
+                    "", args);
+            assertEquals(new CommandRun(0, "Mail queue is empty\n", ""), r, String.join(" ", args));
+        }
+        CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run("mailq", a, in, out, err, Sendmail.Poster.ofProcess()),
+                "", "-C", site.config.toString(), "root");
+        assertEquals(new CommandRun(75, "", "mailq: fatal: display queue mode requires no recipient\n"), r);
     }
 
     @Test
@@ -110,7 +178,9 @@ class SendmailCommandTest {
         assertEquals(69, sendmail("", "-q").code(), "flush with the system down");
         assertEquals(0, sendmail("", "-bi").code());
         assertTrue(Files.exists(site.config.resolve("aliases.db")));
-        assertEquals(0, sendmail("x\n", "-oem", "-N", "never", "-R", "hdrs", "-V", "env1", "-B", "8BITMIME", "root").code(),
+        assertEquals(0, sendmail("x\n", "-oem", "-N", "never", "-R", "hdrs", "-V", "env1", "-B", "8BITMIME", "-c", "-m",
+                "-x", "-U", "-G", "-e", "m", "-p", "x", "-A", "c", "-O", "x=y", "-L", "tag", "-h", "10", "root").code(),
                 "historical and DSN options are accepted");
+        assertEquals(0, sendmail("", "-q30m").code(), "a queue interval does nothing more");
     }
 }

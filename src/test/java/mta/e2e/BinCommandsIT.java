@@ -133,7 +133,7 @@ class BinCommandsIT {
         assertTrue(q.out().startsWith("-Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------\n"), q.out());
         assertTrue(q.out().contains("\n                                         root\n"), q.out());
         Result none = run(env, "x\n", "sendmail");
-        assertEquals(64, none.code());
+        assertEquals(75, none.code());
         assertTrue(none.err().contains("Recipient addresses must be specified on the command line or via the -t option"),
                 none.err());
     }
@@ -193,5 +193,39 @@ class BinCommandsIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertTrue(out.contains("Mail queue is empty") || out.contains("-Queue ID-"), out);
+        Files.delete(link);
+    }
+
+    @Test
+    void theSendmailNamesTakeDashC() throws Exception {
+        // newaliases, mailq and sendmail are one command: each takes -C, by bin/ name or by link name.
+        TestSite site = new TestSite(tmp).write();
+        String c = site.config.toString();
+        Path db = site.config.resolve("aliases.db");
+        Files.delete(db);
+        Result na = run(Map.of(), null, "newaliases", "-C", c);
+        assertEquals(new Result(0, "", ""), na);
+        assertTrue(Files.exists(db));
+        assertEquals(new Result(0, "Mail queue is empty\n", ""), run(Map.of(), null, "mailq", "-C", c));
+        Path links = Files.createDirectories(tmp.resolve("links"));
+        Path asNewaliases = Files.createSymbolicLink(links.resolve("newaliases"), Path.of("bin/sendmail").toAbsolutePath());
+        Path asMailq = Files.createSymbolicLink(links.resolve("mailq"), Path.of("bin/sendmail").toAbsolutePath());
+        try {
+            Files.delete(db);
+            Process p = new ProcessBuilder(asNewaliases.toString(), "-C", c).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(Files.exists(db));
+            p = new ProcessBuilder(asMailq.toString(), "-C", c, "--help").start();
+            p.getOutputStream().close();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(out.startsWith("usage: mailq [options]"), out);
+        } finally {
+            Files.delete(asNewaliases);
+            Files.delete(asMailq);
+        }
     }
 }
