@@ -22,9 +22,11 @@ import org.h2.mvstore.MVStoreException;
  * reads) under a temporary name in the same directory, forces it to disk, then renames it over
  * the old file. Readers therefore see the old table or the new one and never a half-built one;
  * a crash leaves at most a stray {@code .NAME.db.*.tmp} file. The new file's time is later
- * than the old one's, so readers notice the change. The new file gets mode 0644,
- * or, when a source file is given, owner read-write plus the source's group and other read
- * permission, as postmap does.
+ * than the old one's, so readers notice the change. Owner, group and mode are Postfix's: a table
+ * that exists keeps its own (an administrator's chmod or chgrp of a .db survives a rebuild); a new
+ * table takes those of its source file (a 0640 root:postfix source gives a 0640 root:postfix
+ * table), or mode 0644 with {@code postmap -p}; without a source, 0644. Only root can give a file
+ * away; others keep what they can (their own groups).
  */
 public final class TableBuilder {
     private TableBuilder() {}
@@ -34,10 +36,18 @@ public final class TableBuilder {
      *
      * @param db       the table file, such as {@code /etc/aliases.db}
      * @param entries  keys (already lower-cased) and values
-     * @param modeFrom the source file whose read permissions the table inherits, or null
+     * @param modeFrom the source file whose owner, group and mode a new table takes, or null
      * @throws TableException when the file cannot be written
      */
     public static void write(Path db, Map<String, String> entries, Path modeFrom) {
+        write(db, entries, modeFrom, true);
+    }
+
+    /**
+     * As {@link #write(Path, Map, Path)}; with {@code sourceMode} false a new table gets mode 0644
+     * instead of its source's (its owner and group still come from the source).
+     */
+    public static void write(Path db, Map<String, String> entries, Path modeFrom, boolean sourceMode) {
         Path dir = db.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -46,7 +56,7 @@ public final class TableBuilder {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
-            SafeFiles.setMode(tmp, mode(modeFrom));
+            takeAttributes(tmp, Files.exists(db) ? db : modeFrom, Files.exists(db) || sourceMode);
             makeNewer(tmp, db);
             SafeFiles.rename(tmp, db);
             tmp = null;
@@ -78,22 +88,41 @@ public final class TableBuilder {
         }
     }
 
-    private static Set<PosixFilePermission> mode(Path modeFrom) throws IOException {
-        Set<PosixFilePermission> mode = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        if (modeFrom == null) {
-            mode.add(PosixFilePermission.GROUP_READ);
-            mode.add(PosixFilePermission.OTHERS_READ);
-            return mode;
+    /**
+     * Gives {@code tmp} the owner and group of {@code from} (the old table or the source file) and,
+     * with {@code mode}, its read and write permission bits; else, or without {@code from}, 0644.
+     * Owner first: a change of owner may clear mode bits.
+     */
+    private static void takeAttributes(Path tmp, Path from, boolean mode) throws IOException {
+        Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        if (from != null) {
+            try {
+                int uid = (Integer) Files.getAttribute(from, "unix:uid");
+                int gid = (Integer) Files.getAttribute(from, "unix:gid");
+                trySet(tmp, "unix:gid", gid);
+                trySet(tmp, "unix:uid", uid);
+                if (mode) {
+                    perms = EnumSet.noneOf(PosixFilePermission.class);
+                    for (PosixFilePermission p : Files.getPosixFilePermissions(from)) {
+                        if (!p.name().endsWith("EXECUTE")) perms.add(p);
+                    }
+                }
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                // no owners or modes on this file system: the default mode below
+            }
         }
+        SafeFiles.setMode(tmp, perms);
+    }
+
+    /** Sets an owner attribute when this process may (root; or its own group); quietly keeps it otherwise. */
+    private static void trySet(Path file, String attribute, int value) throws IOException {
+        if (((Integer) Files.getAttribute(file, attribute)) == value) return;
         try {
-            Set<PosixFilePermission> src = Files.getPosixFilePermissions(modeFrom);
-            if (src.contains(PosixFilePermission.GROUP_READ)) mode.add(PosixFilePermission.GROUP_READ);
-            if (src.contains(PosixFilePermission.OTHERS_READ)) mode.add(PosixFilePermission.OTHERS_READ);
-        } catch (UnsupportedOperationException e) {
-            mode.add(PosixFilePermission.GROUP_READ);
-            mode.add(PosixFilePermission.OTHERS_READ);
+            Files.setAttribute(file, attribute, value);
+        } catch (java.nio.file.FileSystemException e) {
+            // EPERM: not root and not a group of ours
         }
-        return mode;
     }
 
     private static String reason(Exception e) {

@@ -3,9 +3,13 @@ package mta.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import mta.util.PosixAccounts;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,13 +234,27 @@ class PostmapCommandTest {
     }
 
     @Test
-    void badOptionOrNoFilePrintsUsage() {
+    void badOptionOrNoFilePrintsUsageAndTheOptions() {
+        String usage = "postmap: fatal: usage: postmap [-Ninoprsuvw] [-c config_dir] [-d key] [-q key] [map_type:]file...\n"
+                + "  -c config_dir ";
         CommandRun bad = postmap("-Z", "hash:" + virtual);
         assertEquals(1, bad.exit());
         assertEquals("", bad.out());
-        assertTrue(bad.err().startsWith("postmap: fatal: usage: postmap "), bad.err());
-        assertEquals(bad.err(), postmap().err());
-        assertEquals(bad.err(), postmap("-q").err());
+        assertTrue(bad.err().startsWith("postmap: invalid option -- 'Z'\n" + usage), bad.err());
+        assertTrue(bad.err().contains("\n  -q key ") && bad.err().contains("\n  -s "), bad.err());
+        CommandRun none = postmap();
+        assertEquals(1, none.exit());
+        assertTrue(none.err().startsWith(usage), none.err());
+        assertTrue(postmap("-q").err().startsWith("postmap: option requires an argument -- 'q'\n" + usage));
+    }
+
+    @Test
+    void helpPrintsTheOptionsOnStandardOutput() {
+        for (CommandRun r : List.of(postmap("--help"), CommandRun.of(Postalias::run, "", "--help"))) {
+            assertEquals(0, r.exit());
+            assertEquals("", r.err());
+            assertTrue(r.out().matches("(?s)usage: post(map|alias) \\[-Ninoprsuvw\\].*\n  -i .*\n  -p .*"), r.out());
+        }
     }
 
     @Test
@@ -251,5 +269,38 @@ class PostmapCommandTest {
         CommandRun r = postmap("-c", empty.toString(), virtual.toString());
         assertEquals(new CommandRun(1, "", "postmap: fatal: open " + empty.resolve("main.cf")
                 + ": No such file or directory\n"), r);
+    }
+
+    @Test
+    void aNewTableTakesTheSourcesOwnerGroupAndModeAndAnOldOneKeepsItsOwn() throws Exception {
+        // As Postfix: a 0640 root:mail source gives a 0640 root:mail table that the daemons can read.
+        assumeTrue(PosixAccounts.ROOT, "only root can give a file to another group");
+        int mail = PosixAccounts.group("mail").orElseThrow();
+        Path src = dir.resolve("secret");
+        Files.writeString(src, "user@example.com secret\n");
+        Files.setAttribute(src, "unix:gid", mail);
+        Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rw-r-----"));
+        Path db = dir.resolve("secret.db");
+        Path aliasSrc = dir.resolve("secret-aliases");
+        Files.copy(src, aliasSrc, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(aliasSrc, "user: root\n");
+        assertEquals(new CommandRun(0, "", ""), postmap("hash:" + src));
+        assertEquals(new CommandRun(0, "", ""), CommandRun.of(Postalias::run, "", "hash:" + aliasSrc));
+        for (Path table : List.of(db, dir.resolve("secret-aliases.db"))) {
+            assertEquals(mail, Files.getAttribute(table, "unix:gid"), table.toString());
+            assertEquals(0, Files.getAttribute(table, "unix:uid"), table.toString());
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(table)), table.toString());
+        }
+        // A table that exists keeps what the administrator gave it.
+        Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-------"));
+        Files.setAttribute(db, "unix:gid", 0);
+        assertEquals(0, postmap("hash:" + src).exit());
+        assertEquals(0, Files.getAttribute(db, "unix:gid"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
+        // -p: a new table gets mode 0644, still with the source's group.
+        Files.delete(db);
+        assertEquals(0, postmap("-p", "hash:" + src).exit());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
+        assertEquals(mail, Files.getAttribute(db, "unix:gid"));
     }
 }
