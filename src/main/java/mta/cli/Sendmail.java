@@ -98,7 +98,7 @@ public final class Sendmail {
     /**
      * A parsed command line: {@code exit} is the exit code when parsing already failed (the
      * message is printed), else -1. {@code mode} is "m" (post), "p", "i", "s", "d", "q", "qR",
-     * "qI" or "q-" (an interval: nothing to do).
+     * "qI", "q-" (an interval: nothing to do) or "help" (--help).
      */
     public record Request(int exit, String mode, String dashC, boolean extract, boolean dotEnds, String sender,
                           String fullName, List<String> rcpts, String queueTarget, String aliasFile, Dsn dsn) {
@@ -143,9 +143,9 @@ public final class Sendmail {
 
     /** The command under one of its names: sendmail, mailq or newaliases. */
     static int run(String prog, String[] args, InputStream in, PrintStream out, PrintStream err, Poster poster) {
-        if (Usage.asksForHelp(args)) return SendmailOptions.usage(prog).help(out);
         Request r = SendmailOptions.parse(prog, args, err);
         if (r.exit() >= 0) return r.exit();
+        if (r.mode().equals("help")) return SendmailOptions.usage(prog).help(out);
         Path dir = configDirectory(r.dashC());
         Config config = loadConfig(prog, dir, err);
         if (config == null) return EX_TEMPFAIL;

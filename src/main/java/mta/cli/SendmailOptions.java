@@ -79,6 +79,10 @@ final class SendmailOptions {
                 i++;
                 break;
             }
+            if (a.equals("--help")) {
+                b.mode = "help";
+                continue;
+            }
             if (!a.startsWith("-") || a.length() == 1) break;
             for (int k = 1; k < a.length(); k++) {
                 char opt = a.charAt(k);
@@ -106,6 +110,7 @@ final class SendmailOptions {
         }
         b.rcpts.addAll(Arrays.asList(args).subList(i, args.length));
         if (b.extract && !b.mode.equals("m")) return fatal("-t can be used only in delivery mode");
+        if (b.mode.equals("help")) return b.build();
         String noRecipient = switch (b.mode) {
             case "p" -> "display queue mode";
             case "i" -> "alias initialization mode";

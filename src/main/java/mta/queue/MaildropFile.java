@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import mta.util.PosixAccounts;
+import mta.util.SafeFiles;
 
 /**
  * MaildropFile - postdrop: writes one posted message into {@code maildrop/} and wakes pickup.
@@ -96,7 +97,7 @@ public final class MaildropFile implements AutoCloseable {
      */
     public boolean commit() throws IOException {
         w.commit();
-        return java.nio.file.Files.exists(TriggerClient.socket(queues, "pickup"));
+        return SafeFiles.exists(TriggerClient.socket(queues, "pickup"));
     }
 
     /** Discards the file; harmless after commit. */

@@ -5,8 +5,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import mta.util.SafeFiles;
 
 /**
  * TriggerClient - sends a one-letter {@link Trigger} request to a service's {@code public/} socket.
@@ -27,7 +27,7 @@ public final class TriggerClient {
         Path path = socket(queues, service);
         // No socket, no listener: one stat instead of the JDK's socket set-up (service lookup on
         // the class path, a SecureRandom), which costs a short-lived command about 20 ms.
-        if (!Files.exists(path)) return false;
+        if (!SafeFiles.exists(path)) return false;
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(path));
             ch.write(ByteBuffer.wrap(new byte[] {(byte) request}));

@@ -120,6 +120,20 @@ public final class SafeFiles {
         }
     }
 
+    /**
+     * True when {@code p} exists, asked with stat(2), which checks the process's effective IDs.
+     * {@code Files.exists} asks access(2), which checks the real ones: a set-gid postdrop process
+     * (an ordinary user's sendmail) would be told that nothing in public/ exists.
+     */
+    public static boolean exists(Path p) {
+        try {
+            Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The inode number of a file, or -1 where the file system does not say. */
     public static long inode(Path file) {
         try {
