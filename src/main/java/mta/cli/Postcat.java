@@ -51,14 +51,26 @@ public final class Postcat {
         System.exit(run(args, System.out, System.err));
     }
 
+    static final Usage USAGE = new Usage("postcat", "postcat [-bdehoqv] [-c config_dir] [file(s)...]", 1,
+            "  -b             the message body",
+            "  -c config_dir  read main.cf from config_dir (for -q)",
+            "  -d             record types as decimal numbers",
+            "  -e             the envelope records",
+            "  -h             the message headers (without -b, -e, -h: all three)",
+            "  -o             each record's offset in the file",
+            "  -q             the arguments are queue IDs, looked up in the queues",
+            "  -v             accepted for compatibility",
+            "  --help         this list");
+
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Usage.asksForHelp(args)) return USAGE.help(out);
         boolean body = false, header = false, envelope = false, offsets = false, decimal = false, byId = false;
         String dashC = null;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-c")) {
-                if (++i >= args.length) return usage(err);
+                if (++i >= args.length) return USAGE.error(err, "option requires an argument -- 'c'");
                 dashC = args[i];
             } else if (a.startsWith("-") && a.length() > 1) {
                 for (char c : a.substring(1).toCharArray()) {
@@ -71,7 +83,7 @@ public final class Postcat {
                         case 'q' -> byId = true;
                         case 'v', 'r', 's' -> { }
                         default -> {
-                            return usage(err);
+                            return USAGE.error(err, "invalid option -- '" + c + "'");
                         }
                     }
                 }
@@ -79,7 +91,7 @@ public final class Postcat {
                 names.add(a);
             }
         }
-        if (names.isEmpty()) return usage(err);
+        if (names.isEmpty()) return USAGE.error(err);
         if (!body && !header && !envelope) body = header = envelope = true;
         Queues queues = null;
         if (byId) {
@@ -113,11 +125,6 @@ public final class Postcat {
             }
         }
         return 0;
-    }
-
-    private static int usage(PrintStream err) {
-        err.println("postcat: fatal: usage: postcat [-bdehoqv] [-c config_dir] [file(s)...]");
-        return 1;
     }
 
     private static void print(Path file, String label, PrintStream out, boolean body, boolean header, boolean envelope,

@@ -57,8 +57,18 @@ import mta.config.Params;
  * so it can repair a main.cf that stops the mail system.
  */
 public final class Postconf {
-    private static final String USAGE =
-            "postconf: fatal: usage: postconf [-dehmMnxX#] [-c config_dir] [name[=value] ...]";
+    static final Usage USAGE = new Usage("postconf", "postconf [-dehmMnxX#] [-c config_dir] [name[=value] ...]", 1,
+            "  -c config_dir  main.cf and master.cf from config_dir instead of $MAIL_CONFIG or /etc/postfix",
+            "  -d             the default values",
+            "  -e             edit main.cf: set each name=value (also without -e)",
+            "  -h             values only, without \"name = \"",
+            "  -m             the lookup table types this system supports",
+            "  -M             master.cf services (name or name/type selects)",
+            "  -n             only the parameters that main.cf sets",
+            "  -x             expand $name in the values",
+            "  -X             remove the named parameters from main.cf",
+            "  -#             comment out the named parameters in main.cf",
+            "  --help         this list");
 
     /** The options given; at most one of e, X, # and M selects what is done. */
     private record Options(String dashC, String flags, List<String> args) {
@@ -89,6 +99,7 @@ public final class Postconf {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Usage.asksForHelp(args)) return USAGE.help(out);
         Options o = parse(args, err);
         if (o == null) return 1;
         try {
@@ -126,8 +137,7 @@ public final class Postconf {
     }
 
     private static Options usage(PrintStream err, String problem) {
-        err.println("postconf: " + problem);
-        err.println(USAGE);
+        USAGE.error(err, problem);
         return null;
     }
 

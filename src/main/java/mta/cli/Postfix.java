@@ -33,7 +33,8 @@ import mta.util.PosixAccounts;
  *
  * COMMANDS
  *     start    check the configuration, compile alias_database tables that are missing or
- *              older than their source (as newaliases), start the master in the background,
+ *              older than their source (as newaliases), tidy the queue (as postsuper: stale
+ *              temporary files removed), start the master in the background,
  *              and wait until it listens; exit 1 with the reason when it cannot start (bad
  *              configuration, port in use, already running). Run as root, the master runs as
  *              mail_owner under the master package's PrivilegedMaster, which keeps root's rights for
@@ -94,7 +95,23 @@ public final class Postfix {
         System.exit(run(args, System.out, System.err));
     }
 
+    /** The commands, for --help and for usage errors. */
+    static final Usage USAGE = new Usage("postfix", "postfix [-c config_dir] [-Dv] command", 1,
+            "Commands:",
+            "  start            check the configuration, then start the mail system in the background",
+            "  stop             stop it, letting running deliveries finish",
+            "  abort            stop it at once (queued mail stays safe)",
+            "  reload           re-read main.cf and master.cf without stopping",
+            "  status           exit 0 when it runs, 1 when it does not",
+            "  check            check the configuration, the queue and the alias tables",
+            "  flush            deliver queued mail now",
+            "  set-permissions  give the queue to mail_owner with Postfix's modes (root)",
+            "  install [--root DIR]    make this the machine's mail system (root)",
+            "  uninstall [--root DIR]  undo install (root)",
+            "Options: -c config_dir (else $MAIL_CONFIG, else /etc/postfix); -D and -v are accepted.");
+
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Usage.asksForHelp(args) || (args.length == 1 && args[0].equals("-h"))) return USAGE.help(out);
         String dashC = null;
         String command = null;
         for (String a : args) {
@@ -108,11 +125,12 @@ public final class Postfix {
             String a = args[i];
             if (a.equals("-c") && i + 1 < args.length) dashC = args[++i];
             else if (a.equals("-v") || a.equals("-D")) continue;
-            else if (a.startsWith("-")) return usage(err);
+            else if (a.equals("-c")) return USAGE.error(err, "option requires an argument -- 'c'");
+            else if (a.startsWith("-")) return USAGE.error(err, "invalid option -- '" + a.substring(1) + "'");
             else if (command == null) command = a;
-            else return usage(err);
+            else return USAGE.error(err);
         }
-        if (command == null) return usage(err);
+        if (command == null) return unknownCommand("", err);
         Path dir = ConfigLoader.directory(dashC);
         Config config;
         try {
@@ -124,7 +142,7 @@ public final class Postfix {
         Path queueDir = config.path(Params.QUEUE_DIRECTORY);
         Path pidFile = queueDir.resolve("pid").resolve("master.pid");
         return switch (command) {
-            case "start" -> start(dir, config, queueDir, pidFile, err);
+            case "start" -> start(dir, config, queueDir, pidFile, out, err);
             case "stop" -> stop(pidFile, err);
             case "abort" -> abort(pidFile, err);
             case "reload" -> reload(pidFile, err);
@@ -132,16 +150,15 @@ public final class Postfix {
             case "flush" -> flush(queueDir, err);
             case "check" -> PostfixCheck.run(dir, config, err);
             case "set-permissions" -> setPermissions(dir, config, queueDir, err);
-            default -> {
-                err.println("postfix: fatal: unknown command: '" + command
-                        + "'. Usage: postfix start|stop|abort|reload|status|check|flush|set-permissions|install|uninstall");
-                yield 1;
-            }
+            default -> unknownCommand(command, err);
         };
     }
 
-    private static int usage(PrintStream err) {
-        err.println("postfix: fatal: usage: postfix [-c config_dir] [-Dv] command");
+    /** No command, or one that is not known: said as Postfix's postfix-script says it, then the list. */
+    private static int unknownCommand(String command, PrintStream err) {
+        err.println(TAG + "fatal: unknown command: '" + command + "'. Usage: postfix start (or stop, abort, reload,"
+                + " status, check, flush, set-permissions, install, uninstall)");
+        for (String l : USAGE.lines()) err.println(l);
         return 1;
     }
 
@@ -177,7 +194,7 @@ public final class Postfix {
         return 1;
     }
 
-    private static int start(Path dir, Config config, Path queueDir, Path pidFile, PrintStream err) {
+    private static int start(Path dir, Config config, Path queueDir, Path pidFile, PrintStream out, PrintStream err) {
         if (runningPid(pidFile).isPresent()) {
             err.println(TAG + "fatal: the Postfix mail system is already running");
             return 1;
@@ -192,6 +209,9 @@ public final class Postfix {
         try {
             Queues queues = new Queues(queueDir);
             queues.create();
+            // As Postfix's start runs postsuper: files put in their hashed subdirectories, and the
+            // temporary files of writers killed half-way (a crash, kill -9) removed.
+            Postsuper.run(new String[] {"-c", dir.toString()}, java.io.InputStream.nullInputStream(), out, err);
             List<String> command = masterCommand(dir, null);
             if (PosixAccounts.ROOT) command = privileged(dir, config, queues, command, err);
             command = detached(command);

@@ -38,14 +38,27 @@ import mta.queue.TriggerClient;
  *     -i  makes one deferred message due now; -s makes due every deferred message with a
  *         recipient in the site's domain; both then wake the queue manager.
  *
+ *     An ID that cannot be a queue ID is refused ("Cannot flush queue ID - invalid name"); an ID
+ *     that is not deferred is no error (Postfix says nothing either). -h or --help lists the options.
+ *
  * EXIT STATUS
- *     0 success; 69 (EX_UNAVAILABLE) the mail system is down (-f) or bad usage.
+ *     0 success; 69 (EX_UNAVAILABLE) the mail system is down (-f, -i, -s), bad usage, a bad ID.
  * </pre>
  */
 public final class Postqueue {
     static final int EX_UNAVAILABLE = 69;
     private static final QueueName[] LISTED = {
         QueueName.MAILDROP, QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED, QueueName.HOLD};
+    static final Usage USAGE = new Usage("postqueue",
+            "postqueue -f | postqueue -i queueid | postqueue -j | postqueue -p | postqueue -s site", EX_UNAVAILABLE,
+            "  -c config_dir  read main.cf from config_dir instead of $MAIL_CONFIG or /etc/postfix",
+            "  -f             deliver all queued mail now",
+            "  -i queue_id    deliver one deferred message now",
+            "  -j             list the queue, one JSON object per message",
+            "  -p             list the queue (mailq)",
+            "  -s site        deliver now the deferred mail for one destination",
+            "  -v             accepted for compatibility",
+            "  -h, --help     this list");
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss ", Locale.ROOT);
 
     private Postqueue() {}
@@ -58,26 +71,39 @@ public final class Postqueue {
         String dashC = null;
         Character mode = null;
         String target = null;
+        if (Usage.asksForHelp(args) || (args.length == 1 && args[0].equals("-h"))) return USAGE.help(out);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            switch (a) {
-                case "-c" -> {
-                    if (i + 1 >= args.length) return usage(err);
-                    dashC = args[++i];
+            if (!a.startsWith("-") || a.length() == 1) return USAGE.error(err);
+            for (int k = 1; k < a.length(); k++) {
+                char c = a.charAt(k);
+                if (c == 'c' || c == 'i' || c == 's') {
+                    String value;
+                    if (k + 1 < a.length()) value = a.substring(k + 1);
+                    else if (i + 1 < args.length) value = args[++i];
+                    else return USAGE.error(err, "option requires an argument -- '" + c + "'");
+                    if (c == 'c') {
+                        dashC = value;
+                    } else {
+                        mode = c;
+                        target = value;
+                    }
+                    break;
                 }
-                case "-p", "-j", "-f" -> mode = a.charAt(1);
-                case "-i", "-s" -> {
-                    if (i + 1 >= args.length) return usage(err);
-                    mode = a.charAt(1);
-                    target = args[++i];
-                }
-                case "-v" -> { }
-                default -> {
-                    return usage(err);
+                switch (c) {
+                    case 'p', 'j', 'f' -> mode = c;
+                    case 'v' -> { }
+                    default -> {
+                        return USAGE.error(err, "invalid option -- '" + c + "'");
+                    }
                 }
             }
         }
-        if (mode == null) return usage(err);
+        if (mode == null) return USAGE.error(err);
+        if (mode == 'i' && !Postsuper.validId(target)) {
+            err.println("postqueue: fatal: Cannot flush queue ID - invalid name: \"" + target + "\"");
+            return EX_UNAVAILABLE;
+        }
         Config config;
         try {
             config = ConfigLoader.load(ConfigLoader.directory(dashC)).config();
@@ -128,12 +154,6 @@ public final class Postqueue {
             return EX_UNAVAILABLE;
         }
         return 0;
-    }
-
-    private static int usage(PrintStream err) {
-        err.println("postqueue: fatal: usage: postqueue -f | postqueue -i queueid | postqueue -j | postqueue -p"
-                + " | postqueue -s site");
-        return EX_UNAVAILABLE;
     }
 
     /** The queue listing for the master's showq service (public/showq), as mailq prints it. */

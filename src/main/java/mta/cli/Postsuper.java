@@ -14,19 +14,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Set;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
 import mta.queue.QueueName;
 import mta.queue.Queues;
+import mta.queue.TempFiles;
 
 /**
  * Postsuper - the postsuper(1) command: delete, hold, release and requeue messages; tidy the queue.
  *
  * <pre>
  * SYNOPSIS
- *     postsuper [-c config_dir] [-d ID] [-h ID] [-H ID] [-r ID] [-p] [-s] [queue...]
+ *     postsuper [-psv] [-c config_dir] [-d ID] [-h ID] [-H ID] [-r ID] [queue...]
  *
  * DESCRIPTION
  *     ID is a queue ID, ALL (upper case) for every message, or "-" to read IDs from standard input.
@@ -36,9 +39,14 @@ import mta.queue.Queues;
  *     -h  put messages on hold (from incoming, active, deferred)  "postsuper: ID: placed on hold"
  *     -H  release held messages into deferred/, due at once       "postsuper: ID: released from hold"
  *     -r  requeue: move to maildrop/ so that pickup and cleanup process them again
- *     -p  purge temporary files left by a crash (".t*" files in the queues)
- *     -s  check the structure: move files that are in the wrong hashed subdirectory
- *     A summary follows on standard error: "postsuper: Deleted: 2 messages".
+ *     -p  purge the temporary files that a writer killed half-way left (queue.TempFiles: ".t*"
+ *         files whose process is gone, or that have not changed for 7 days)
+ *     -s  check the structure: move files that are in the wrong hashed subdirectory; also
+ *         purges as -p does
+ *     Without an operation, -s and -p, as Postfix; postfix start runs them. As in Postfix, -p
+ *     and -s come first, then -d, -r, -h and -H; each of those reports its count on standard
+ *     error ("postsuper: Deleted: 2 messages", "postsuper: Placed on hold: 0 messages"), and an
+ *     ID that cannot be a queue ID is warned about ("postsuper: warning: invalid mail queue id: x.y").
  *
  * EXIT STATUS
  *     0 success; 1 bad usage or configuration.
@@ -47,6 +55,20 @@ import mta.queue.Queues;
 public final class Postsuper {
     private static final List<QueueName> DEFAULT_QUEUES =
             List.of(QueueName.HOLD, QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED);
+    static final Usage USAGE = new Usage("postsuper", "postsuper [-c config_dir] [-d queue_id (delete)]"
+            + " [-h queue_id (hold)] [-H queue_id (un-hold)] [-p (purge temporary files)] [-r queue_id (requeue)]"
+            + " [-s (structure fix)] [-v (verbose)] [queue...]", 1,
+            "  -c config_dir  read main.cf from config_dir instead of $MAIL_CONFIG or /etc/postfix",
+            "  -d queue_id    delete the message (ALL: every message; -: IDs from standard input)",
+            "  -h queue_id    put the message on hold",
+            "  -H queue_id    release the message from hold",
+            "  -r queue_id    requeue the message: pickup and cleanup process it again",
+            "  -p             remove the temporary files of writers that were killed half-way",
+            "  -s             move files into their hashed subdirectories; also removes those temporary files",
+            "  -v             accepted for compatibility",
+            "  queue...       only these queues (hold, incoming, active, deferred, maildrop)",
+            "  --help         this list",
+            "Without -d, -h, -H, -r, -p or -s: -s and -p.");
 
     private Postsuper() {}
 
@@ -54,33 +76,56 @@ public final class Postsuper {
         System.exit(run(args, System.in, System.err));
     }
 
-    private record Op(char kind, String arg) {}
-
     static int run(String[] args, InputStream stdin, PrintStream err) {
+        return run(args, stdin, System.out, err);
+    }
+
+    static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        if (Usage.asksForHelp(args)) return USAGE.help(out);
         String dashC = null;
-        List<Op> ops = new ArrayList<>();
+        Map<Character, List<String>> byId = new LinkedHashMap<>();
+        for (char k : "drhH".toCharArray()) byId.put(k, new ArrayList<>());
+        boolean purge = false;
+        boolean structure = false;
         List<QueueName> queues = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-") && args[i].length() > 1; i++) {
             String a = args[i];
-            switch (a) {
-                case "-c" -> {
-                    if (++i >= args.length) return usage(err);
-                    dashC = args[i];
+            if (a.equals("--")) {
+                i++;
+                break;
+            }
+            for (int k = 1; k < a.length(); k++) {
+                char c = a.charAt(k);
+                if ("cdhHr".indexOf(c) >= 0) {
+                    String value;
+                    if (k + 1 < a.length()) value = a.substring(k + 1);
+                    else if (i + 1 < args.length) value = args[++i];
+                    else return USAGE.error(err, "option requires an argument -- '" + c + "'");
+                    if (c == 'c') dashC = value;
+                    else byId.get(c).add(value);
+                    break;
                 }
-                case "-d", "-h", "-H", "-r" -> {
-                    if (++i >= args.length) return usage(err);
-                    ops.add(new Op(a.charAt(1), args[i]));
-                }
-                case "-p", "-s" -> ops.add(new Op(a.charAt(1), null));
-                case "-v" -> { }
-                default -> {
-                    QueueName q = QueueName.of(a);
-                    if (a.startsWith("-") || q == null) return usage(err);
-                    queues.add(q);
+                switch (c) {
+                    case 'p' -> purge = true;
+                    case 's' -> structure = true;
+                    case 'v' -> { }
+                    default -> {
+                        return USAGE.error(err, "invalid option -- '" + c + "'");
+                    }
                 }
             }
         }
-        if (ops.isEmpty()) return usage(err);
+        for (; i < args.length; i++) {
+            QueueName q = QueueName.of(args[i]);
+            if (q == null) {
+                err.println("postsuper: fatal: invalid directory name: " + args[i]);
+                return 1;
+            }
+            queues.add(q);
+        }
+        boolean anyById = byId.values().stream().anyMatch(l -> !l.isEmpty());
+        if (!anyById && !purge && !structure) purge = structure = true; // Postfix's default
         Queues qs;
         try {
             qs = new Queues(ConfigLoader.load(ConfigLoader.directory(dashC)).config().path(Params.QUEUE_DIRECTORY));
@@ -89,17 +134,25 @@ public final class Postsuper {
             return 1;
         }
         try {
-            for (Op op : ops) {
-                switch (op.kind()) {
-                    case 'd' -> delete(qs, ids(op.arg(), stdin), queues, err);
-                    case 'h' -> hold(qs, ids(op.arg(), stdin), queues, err);
-                    case 'H' -> release(qs, ids(op.arg(), stdin), err);
-                    case 'r' -> requeue(qs, ids(op.arg(), stdin), queues, err);
-                    case 'p' -> purge(qs, err);
-                    case 's' -> structure(qs, err);
-                    default -> throw new IllegalStateException("unknown operation " + op.kind());
-                }
+            if (purge || structure) TempFiles.purge(qs);
+            if (structure) structure(qs, err);
+            Map<Character, Integer> counts = new LinkedHashMap<>();
+            for (char k : "drhH".toCharArray()) {
+                List<String> named = byId.get(k);
+                if (named.isEmpty()) continue;
+                Set<String> ids = ids(k, named, stdin, err);
+                counts.put(k, switch (k) {
+                    case 'd' -> delete(qs, ids, queues, err);
+                    case 'r' -> requeue(qs, ids, queues, err);
+                    case 'h' -> hold(qs, ids, queues, err);
+                    default -> release(qs, ids, err);
+                });
             }
+            // The counts, in Postfix's order.
+            report(err, "Requeued", counts.get('r'));
+            report(err, "Deleted", counts.get('d'));
+            report(err, "Placed on hold", counts.get('h'));
+            report(err, "Released from hold", counts.get('H'));
         } catch (IOException e) {
             err.println("postsuper: fatal: " + e.getMessage());
             return 1;
@@ -107,26 +160,44 @@ public final class Postsuper {
         return 0;
     }
 
-    private static int usage(PrintStream err) {
-        err.println("postsuper: fatal: usage: postsuper [-c config_dir] [-d queue_id (delete)] [-h queue_id (hold)]"
-                + " [-H queue_id (un-hold)] [-p (purge temporary files)] [-r queue_id (requeue)] [-s (structure fix)]"
-                + " [-v (verbose)] [queue...]");
-        return 1;
+    private static void report(PrintStream err, String what, Integer n) {
+        if (n != null) err.println("postsuper: " + what + ": " + plural(n));
     }
 
-    /** The IDs named: one, ALL (null), or those read from standard input for "-". */
-    private static Set<String> ids(String arg, InputStream stdin) throws IOException {
-        if (arg.equals("ALL")) return null;
+    /**
+     * The IDs one operation names: null for ALL (with a warning when other IDs came too), else
+     * those given and read from standard input for "-", each checked as Postfix checks a queue ID.
+     */
+    private static Set<String> ids(char op, List<String> named, InputStream stdin, PrintStream err) throws IOException {
+        if (named.contains("ALL")) {
+            if (named.size() > 1) err.println("postsuper: warning: option \"-" + op + " ALL\" will ignore other command line queue IDs");
+            return null;
+        }
         Set<String> out = new LinkedHashSet<>();
-        if (arg.equals("-")) {
-            BufferedReader r = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null; ) {
-                if (!line.isBlank()) out.add(line.strip());
+        for (String arg : named) {
+            if (arg.equals("-")) {
+                BufferedReader r = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+                for (String line; (line = r.readLine()) != null; ) addId(out, line.strip(), err);
+            } else {
+                addId(out, arg, err);
             }
-        } else {
-            out.add(arg);
         }
         return out;
+    }
+
+    private static void addId(Set<String> out, String id, PrintStream err) {
+        if (validId(id)) out.add(id);
+        else err.println("postsuper: warning: invalid mail queue id: " + id);
+    }
+
+    /** What Postfix accepts as a queue ID: letters, digits and "_". */
+    static boolean validId(String id) {
+        if (id.isEmpty() || id.length() > 255) return false;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return false;
+        }
+        return true;
     }
 
     private static List<String> select(Queues qs, QueueName q, Set<String> ids) throws IOException {
@@ -138,7 +209,7 @@ public final class Postsuper {
         return n + (n == 1 ? " message" : " messages");
     }
 
-    private static void delete(Queues qs, Set<String> ids, List<QueueName> queues, PrintStream err) throws IOException {
+    private static int delete(Queues qs, Set<String> ids, List<QueueName> queues, PrintStream err) throws IOException {
         List<QueueName> where = new ArrayList<>(queues.isEmpty() ? DEFAULT_QUEUES : queues);
         if (queues.isEmpty()) where.add(QueueName.MAILDROP);
         int n = 0;
@@ -150,10 +221,10 @@ public final class Postsuper {
                 }
             }
         }
-        if (n > 0) err.println("postsuper: Deleted: " + plural(n));
+        return n;
     }
 
-    private static void hold(Queues qs, Set<String> ids, List<QueueName> queues, PrintStream err) throws IOException {
+    private static int hold(Queues qs, Set<String> ids, List<QueueName> queues, PrintStream err) throws IOException {
         int n = 0;
         for (QueueName q : queues.isEmpty() ? List.of(QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED) : queues) {
             if (q == QueueName.HOLD || q == QueueName.MAILDROP) continue; // maildrop cannot be held
@@ -164,10 +235,10 @@ public final class Postsuper {
                 }
             }
         }
-        if (n > 0) err.println("postsuper: Placed on hold: " + plural(n));
+        return n;
     }
 
-    private static void release(Queues qs, Set<String> ids, PrintStream err) throws IOException {
+    private static int release(Queues qs, Set<String> ids, PrintStream err) throws IOException {
         int n = 0;
         for (String id : select(qs, QueueName.HOLD, ids)) {
             Path held = qs.file(QueueName.HOLD, id);
@@ -177,10 +248,10 @@ public final class Postsuper {
                 n++;
             }
         }
-        if (n > 0) err.println("postsuper: Released from hold: " + plural(n));
+        return n;
     }
 
-    private static void requeue(Queues qs, Set<String> ids, List<QueueName> queues, PrintStream err) throws IOException {
+    private static int requeue(Queues qs, Set<String> ids, List<QueueName> queues, PrintStream err) throws IOException {
         int n = 0;
         for (QueueName q : queues.isEmpty() ? DEFAULT_QUEUES : queues) {
             if (q == QueueName.MAILDROP) continue;
@@ -192,21 +263,7 @@ public final class Postsuper {
                 }
             }
         }
-        if (n > 0) err.println("postsuper: Requeued: " + plural(n));
-    }
-
-    /** Removes ".t*" temporary files that a crash left behind. */
-    private static void purge(Queues qs, PrintStream err) throws IOException {
-        for (QueueName q : QueueName.values()) {
-            Path dir = qs.dir(q);
-            if (!Files.isDirectory(dir)) continue;
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".t*")) {
-                for (Path p : ds) {
-                    Files.deleteIfExists(p);
-                    err.println("postsuper: " + q.dir + "/" + p.getFileName() + ": removed temporary file");
-                }
-            }
-        }
+        return n;
     }
 
     /** Moves files of hashed queues into the subdirectory their ID belongs in. */

@@ -36,7 +36,7 @@ public final class DeferLog {
             sb.append("reason=").append(e.reason().replace('\n', ' ')).append('\n');
             sb.append('\n');
         }
-        Path temp = file.resolveSibling(".t" + id);
+        Path temp = file.resolveSibling(TempFiles.name(id));
         Files.writeString(temp, sb, StandardCharsets.UTF_8);
         SafeFiles.rename(temp, file);
     }

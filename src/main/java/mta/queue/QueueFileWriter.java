@@ -62,7 +62,7 @@ public final class QueueFileWriter implements AutoCloseable {
      */
     public static QueueFileWriter create(Path dir, boolean longIds, boolean othersRead) throws IOException {
         Instant now = Instant.now();
-        Path temp = dir.resolve(".t" + ProcessHandle.current().pid() + "." + SEQ.incrementAndGet());
+        Path temp = dir.resolve(TempFiles.name(Long.toString(SEQ.incrementAndGet())));
         FileChannel ch = SafeFiles.createNew(temp);
         try {
             SafeFiles.setMode(temp, othersRead ? POSTED_WRITING : SafeFiles.WRITING);

@@ -17,7 +17,9 @@
  *   defer/X/ID    why recipients of ID are delayed (not a queue: a log per message)
  *   </pre>
  *   Invariants: (1) a file named by a queue ID is complete: it was written under a temporary
- *   name ".t*", forced to disk and renamed, so readers never see a partial file; (2) a message is
+ *   name ".t&lt;pid&gt;.*", forced to disk and renamed, so readers never see a partial file (a writer
+ *   killed half-way leaves such a file; TempFiles removes it once its process is gone, as
+ *   postsuper -p and postfix start do); (2) a message is
  *   in exactly one queue directory; (3) a recipient crossed off (type byte R rewritten to D, then
  *   forced) is never delivered again; (4) a file that ends without an END record or holds an
  *   unknown record type is moved to corrupt/, never deleted. See docs/queue-format.md.

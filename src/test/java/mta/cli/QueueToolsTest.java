@@ -114,7 +114,7 @@ class QueueToolsTest {
 
         String[] bad = run((out, err) -> Postsuper.run(new String[] {"-c", c, "-x"}, System.in, err));
         assertEquals("1", bad[0]);
-        assertTrue(bad[2].startsWith("postsuper: fatal: usage: postsuper"), bad[2]);
+        assertTrue(bad[2].startsWith("postsuper: invalid option -- 'x'\npostsuper: fatal: usage: postsuper"), bad[2]);
     }
 
     @Test

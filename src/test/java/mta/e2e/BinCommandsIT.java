@@ -1,6 +1,7 @@
 package mta.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -57,9 +58,17 @@ class BinCommandsIT {
         TestSite site = new TestSite(tmp).write();
         String c = site.config.toString();
         assertEquals(1, run("postfix", "-c", c, "status").code());
+        // What a writer killed half-way leaves (kill -9 of the master or of a sendmail): start removes it.
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path stale = Files.createDirectories(site.queue.resolve("incoming")).resolve(".t" + gone.pid() + ".1");
+        Path staleDrop = Files.createDirectories(site.queue.resolve("maildrop")).resolve(".t" + gone.pid() + ".2");
+        Files.writeString(stale, "half a queue file");
+        Files.writeString(staleDrop, "half a posting");
 
         Result start = run("postfix", "-c", c, "start");
         assertEquals(0, start.code(), start.err());
+        assertFalse(Files.exists(stale) || Files.exists(staleDrop), "stale temporary files removed at start");
         try {
             Result status = run("postfix", "-c", c, "status");
             assertEquals(0, status.code());
