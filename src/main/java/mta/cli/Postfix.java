@@ -279,7 +279,7 @@ public final class Postfix {
         if (!v.usable()) {
             for (String line : MailOwner.warningLines(v.whyNot())) err.println(TAG + line);
             try (MailLog log = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
-                    config.str(Params.SYSLOG_NAME))) {
+                    config.str(Params.SYSLOG_NAME), config.str(Params.SYSLOG_FACILITY))) {
                 for (String line : MailOwner.warningLines(v.whyNot())) log.channel("postfix-script").info(line);
             }
             return masterCommand;

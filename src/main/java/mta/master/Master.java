@@ -105,7 +105,7 @@ public final class Master implements AutoCloseable {
         ConfigLoader.Loaded loaded = ConfigLoader.load(configDir);
         Config config = loaded.config();
         MailLog mailLog = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
-                config.str(Params.SYSLOG_NAME));
+                config.str(Params.SYSLOG_NAME), config.str(Params.SYSLOG_FACILITY));
         MailLog.Channel log = mailLog.channel("master");
         for (String w : loaded.warnings()) log.warn(w);
         MasterCf masterCf = MasterCf.read(configDir.resolve("master.cf"));

@@ -107,7 +107,7 @@ public final class PrivilegedMaster {
         PosixAccounts.User owner = PosixAccounts.user(ownerName)
                 .orElseThrow(() -> new ConfigException("mail_owner account " + ownerName + " does not exist"));
         MailLog mailLog = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
-                config.str(Params.SYSLOG_NAME));
+                config.str(Params.SYSLOG_NAME), config.str(Params.SYSLOG_FACILITY));
         Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
         PrivilegedMaster pm = new PrivilegedMaster(dir, queues, mailLog, owner);
         Path socket = socketPath(queues);

@@ -85,7 +85,8 @@ public final class SmtpdStdio implements SmtpdServer {
     private static MailLog openLog(Config config) throws IOException {
         java.nio.file.Path file = config.path(Params.MAILLOG_FILE);
         if (file != null && file.toString().equals("/dev/stdout")) return MailLog.stderr(config.str(Params.SYSLOG_NAME));
-        return MailLog.open(file, config.str(Params.MYHOSTNAME), config.str(Params.SYSLOG_NAME));
+        return MailLog.open(file, config.str(Params.MYHOSTNAME), config.str(Params.SYSLOG_NAME),
+                config.str(Params.SYSLOG_FACILITY));
     }
 
     /** Runs the session until QUIT or the end of input. */

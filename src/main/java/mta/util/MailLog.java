@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -14,54 +15,100 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MailLog - writes the mail log in syslog's line format, as Postfix's postlogd does.
+ * MailLog - writes the mail log in syslog's line format, as Postfix does: to {@code maillog_file}
+ * when it is set (as its postlogd), else to the system logger through /dev/log (as its syslog()).
  *
- * <p>Writes {@code maillog_file} when it is set, one line per event:
- * {@code Nov 25 17:40:01 host postfix/smtpd[1234]: 4F1A2B3C4D5: client=localhost[127.0.0.1]}.
- * When no file is set, lines go to slf4j under the logger named by the tag, so they still reach
- * standard error. The kinds follow Postfix's {@code msg.c}: info, warning, fatal, panic.
+ * <p>With {@code maillog_file}, one line per event, with the date as postlogd writes it, the day
+ * in two digits: {@code Dec 06 17:40:01 host postfix/smtpd[1234]: 4F1A2B3C4D5: client=...}.
+ * Without it, one RFC 3164 datagram per event to {@link SyslogSocket}, as glibc's syslog() sends
+ * it: {@code <22>Dec  6 17:40:01 postfix/smtpd[1234]: text}, the day padded with a space, the
+ * priority from {@code syslog_facility} and the kind of message (info, warning, error; fatal and
+ * panic are critical), no host name (the logger adds its own), so that rsyslog or journald files
+ * it as Postfix's. When no system logger listens (no /dev/log), or for commands that have no
+ * configuration yet, lines go to slf4j under the logger named by the tag, so they still reach
+ * standard error. The kinds follow Postfix's {@code msg.c}: info, warning, error, fatal, panic.
+ * Lines are written in batches: under load many share one write.
  */
 public final class MailLog implements AutoCloseable {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
+    /** postlogd's stamp (maillog_file): "Dec 06 17:40:01". */
+    private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ROOT);
+    /** syslog()'s stamp (/dev/log): "Dec  6 17:40:01". */
+    private static final DateTimeFormatter SYSLOG_STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
 
     private final OutputStream out;
     private final String host;
     private final String syslogName;
+    /** The syslog facility number when {@link #out} goes to the system logger, else -1. */
+    private final int facility;
+    private final DateTimeFormatter stampFormat;
+    private final Clock clock;
     private final long pid = ProcessHandle.current().pid();
     private final ReentrantLock lock = new ReentrantLock();
     private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(8192);
     private boolean flushing;
     private volatile String[] stampCache;
 
-    private MailLog(OutputStream out, String host, String syslogName) {
+    private MailLog(OutputStream out, String host, String syslogName, int facility) {
+        this(out, host, syslogName, facility, Clock.systemDefaultZone());
+    }
+
+    private MailLog(OutputStream out, String host, String syslogName, int facility, Clock clock) {
         this.out = out;
         this.host = host;
         this.syslogName = syslogName;
+        this.facility = facility;
+        this.stampFormat = facility >= 0 ? SYSLOG_STAMP : FILE_STAMP;
+        this.clock = clock;
+    }
+
+    /** The same log, its time stamps read from {@code clock} (tests). */
+    MailLog withClock(Clock c) {
+        return new MailLog(out, host, syslogName, facility, c);
+    }
+
+    /** As {@link #open(Path, String, String, String)} with the facility {@code mail}. */
+    public static MailLog open(Path file, String myhostname, String syslogName) throws IOException {
+        return open(file, myhostname, syslogName, "mail");
     }
 
     /**
      * Opens the log.
      *
-     * @param file        the {@code maillog_file}, or null for slf4j
-     * @param myhostname  the host name; its first label appears in each line
+     * @param file        the {@code maillog_file}, or null for the system logger
+     * @param myhostname  the host name; its first label appears in each line of the file
      * @param syslogName  {@code syslog_name}, normally "postfix"
+     * @param facility    {@code syslog_facility}, normally "mail"
+     * @throws IOException when the file cannot be opened or the facility is unknown
      */
-    public static MailLog open(Path file, String myhostname, String syslogName) throws IOException {
-        OutputStream out = null;
-        if (file != null) {
-            if (file.getParent() != null) Files.createDirectories(file.getParent());
-            out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE);
-        }
+    public static MailLog open(Path file, String myhostname, String syslogName, String facility) throws IOException {
+        if (file == null) return syslog(SyslogSocket.path(), syslogName, facility);
+        if (file.getParent() != null) Files.createDirectories(file.getParent());
+        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
         String label = myhostname;
         int dot = label.indexOf('.');
         if (dot > 0) label = label.substring(0, dot);
-        return new MailLog(out, label, syslogName);
+        return new MailLog(out, label, syslogName, -1);
+    }
+
+    /**
+     * A log to the system logger listening on {@code socket}; to slf4j, with a warning there, when
+     * none listens.
+     */
+    public static MailLog syslog(Path socket, String syslogName, String facility) throws IOException {
+        int f = SyslogSocket.facility(facility);
+        if (f < 0) throw new IOException("unknown syslog_facility: " + facility);
+        try {
+            return new MailLog(SyslogSocket.open(socket), "", syslogName, f);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(syslogName).warn("mail log: {}; logging to standard error", e.getMessage());
+            return new MailLog(null, "localhost", syslogName, -1);
+        }
     }
 
     /** A log that writes to slf4j only; for commands that have no configuration yet. */
     public static MailLog stderr(String syslogName) {
-        return new MailLog(null, "localhost", syslogName);
+        return new MailLog(null, "localhost", syslogName, -1);
     }
 
     /** The channel for one service, tagged {@code syslog_name/service}. */
@@ -74,12 +121,13 @@ public final class MailLog implements AutoCloseable {
         return new Channel(syslogName + "/" + service);
     }
 
-    void write(String tag, String text) {
+    void write(String tag, int severity, String text) {
         if (out == null) {
             LoggerFactory.getLogger(tag).info(text);
             return;
         }
-        String line = stamp() + " " + host + " " + tag + "[" + pid + "]: " + text + "\n";
+        String line = facility < 0 ? stamp() + " " + host + " " + tag + "[" + pid + "]: " + text + "\n"
+                : "<" + (facility * 8 + severity) + ">" + stamp() + " " + tag + "[" + pid + "]: " + oneLine(text) + "\n";
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         lock.lock();
         try {
@@ -120,12 +168,17 @@ public final class MailLog implements AutoCloseable {
         }
     }
 
-    /** The syslog time stamp, formatted once per second. */
+    /** A datagram is one line: line ends inside the text become spaces. */
+    private static String oneLine(String text) {
+        return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : text.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** The time stamp, formatted once per second. */
     private String stamp() {
-        long second = System.currentTimeMillis() / 1000;
+        long second = clock.millis() / 1000;
         String[] c = stampCache;
         if (c != null && Long.parseLong(c[0]) == second) return c[1];
-        String text = LocalDateTime.now().format(STAMP);
+        String text = LocalDateTime.now(clock).format(stampFormat);
         stampCache = new String[] {Long.toString(second), text};
         return text;
     }
@@ -158,25 +211,25 @@ public final class MailLog implements AutoCloseable {
         }
 
         public void info(String text) {
-            write(tag, text);
+            write(tag, SyslogSocket.INFO, text);
         }
 
         public void warn(String text) {
-            write(tag, "warning: " + text);
+            write(tag, SyslogSocket.WARNING, "warning: " + text);
         }
 
         public void error(String text) {
-            write(tag, "error: " + text);
+            write(tag, SyslogSocket.ERR, "error: " + text);
         }
 
         /** A configuration or environment problem that stops the service. */
         public void fatal(String text) {
-            write(tag, "fatal: " + text);
+            write(tag, SyslogSocket.CRIT, "fatal: " + text);
         }
 
         /** A broken invariant: logged, then thrown. */
         public IllegalStateException panic(String text) {
-            write(tag, "panic: " + text);
+            write(tag, SyslogSocket.CRIT, "panic: " + text);
             return new IllegalStateException(text);
         }
 
