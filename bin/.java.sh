@@ -22,7 +22,7 @@ java_major() {
 
 # find_jdk [javac] -> prints a JAVA_HOME whose java is >= 21 (and that has javac, if asked).
 find_jdk() {
-  local need=$1 cand best="" bestv=0 v p
+  local need=${1:-} cand best="" bestv=0 v p
   ok() { local m; m=$(java_major "$1") || return 1; [ -n "$m" ] && [ "$m" -ge "$MTA_MIN_JAVA" ] || return 1
          [ "$need" != javac ] || [ -x "$1/bin/javac" ]; }
   if [ -n "${JAVA_HOME:-}" ] && ok "$JAVA_HOME"; then echo "$JAVA_HOME"; return 0; fi

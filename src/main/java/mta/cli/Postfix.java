@@ -145,7 +145,10 @@ public final class Postfix {
             case "start" -> start(dir, config, queueDir, pidFile, out, err);
             case "stop" -> stop(pidFile, err);
             case "abort" -> abort(pidFile, err);
-            case "reload" -> reload(pidFile, err);
+            case "reload" -> {
+                QueueDirectoryCache.write(dir, config); // main.cf may have changed: for bin/sendmail's thin client
+                yield reload(pidFile, err);
+            }
             case "status" -> status(pidFile, err);
             case "flush" -> flush(queueDir, err);
             case "check" -> PostfixCheck.run(dir, config, err);
@@ -212,6 +215,7 @@ public final class Postfix {
             // As Postfix's start runs postsuper: files put in their hashed subdirectories, and the
             // temporary files of writers killed half-way (a crash, kill -9) removed.
             Postsuper.run(new String[] {"-c", dir.toString()}, java.io.InputStream.nullInputStream(), out, err);
+            QueueDirectoryCache.write(dir, config); // for bin/sendmail's thin client
             List<String> command = masterCommand(dir, null);
             if (PosixAccounts.ROOT) command = privileged(dir, config, queues, command, err);
             command = detached(command);

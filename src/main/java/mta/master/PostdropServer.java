@@ -52,8 +52,8 @@ import mta.util.TimedInputStream;
  * The message is chunked, not ended by the client's shutdown, so that a client killed half-way
  * leaves no maildrop file (a lost connection aborts the file). The service falls back when the
  * request is malformed or over {@link #MAX_REQUEST} bytes, when the mode is not plain posting
- * (-bs, -bp, -bi, -I, -q...), when the configuration directory (-C, else the client's
- * MAIL_CONFIG, else /etc/postfix) is not the master's own, and when the caller's login name is
+ * (-bs, -bp, -bi, -I, -q...), when the configuration directory (-C, a directory or its main.cf,
+ * else the client's MAIL_CONFIG, else /etc/postfix) is not the master's own, and when the caller's login name is
  * not in /etc/passwd. The message is streamed into the maildrop file as it arrives;
  * message_size_limit applies as for the JVM command: cleanup enforces it when pickup reads the
  * file. Each read from the client waits at most {@code ipc_timeout} (Postfix's 3600s): a client
@@ -151,6 +151,7 @@ final class PostdropServer implements AutoCloseable {
         Path p = Path.of(named);
         if (!p.isAbsolute()) return false;
         p = p.normalize();
+        if (Files.isRegularFile(p) && p.getParent() != null) p = p.getParent(); // -C may name main.cf
         try {
             return p.equals(configDir) || Files.isSameFile(p, configDir);
         } catch (IOException e) {

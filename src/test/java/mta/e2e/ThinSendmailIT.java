@@ -262,6 +262,50 @@ class ThinSendmailIT {
         waitForLog("uid=" + uid + " from=<nobody>", 1);
     }
 
+    @Test
+    void aQueueDirectoryWithDollarsAndDashCWorkAfterPostfixStart() throws Exception {
+        // The shipped main.cf's kind of queue_directory: the client cannot expand it, so postfix
+        // start leaves the expanded value beside main.cf, valid while main.cf stays as it was.
+        master.close();
+        master = null;
+        Path mainCf = site.config.resolve("main.cf");
+        Files.writeString(mainCf, Files.readString(mainCf).replace("queue_directory = " + site.queue,
+                "queue_directory = $config_directory/../spool"));
+        String c = site.config.toString();
+        Result start = exec(Map.of(), null, List.of(Path.of("bin/postfix").toAbsolutePath().toString(), "-c", c, "start"));
+        assertEquals(0, start.code(), start.err());
+        try {
+            Path cache = site.config.resolve(".queue_directory");
+            assertTrue(Files.readString(cache).contains("\nqueue_directory " + site.queue + "\n"), Files.readString(cache));
+            Path rootNew = site.maildir("root").resolve("new");
+            assertEquals(new Result(0, "", ""), client("Subject: dollars\n\nx\n", "root"));
+            delivered(rootNew);
+            // -C, a directory or its main.cf, without MAIL_CONFIG.
+            for (String dashC : List.of(c, c + "/main.cf")) {
+                List<String> cmd = List.of("env", "-u", "MAIL_CONFIG", "perl", CLIENT.toString(), "-C", dashC, "-i", "root");
+                assertEquals(new Result(0, "", ""), exec(Map.of(), "Subject: dash C\n\nx\n", cmd), dashC);
+                delivered(rootNew);
+            }
+            List<String> viaBin = List.of("env", "-u", "MAIL_CONFIG", SENDMAIL.toString(), "-C" + c, "root");
+            assertEquals(new Result(0, "", ""), exec(Map.of(), "Subject: bin\n\nx\n", viaBin));
+            delivered(rootNew);
+            // Not trusted: a cache others may write; a main.cf changed since it was written.
+            Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-rw-rw-"));
+            assertEquals(FALLBACK, client("Subject: x\n\nx\n", "root").code());
+            Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-r--r--"));
+            assertEquals(0, client("Subject: again\n\nx\n", "root").code());
+            delivered(rootNew);
+            Files.writeString(mainCf, "# edited\n", java.nio.file.StandardOpenOption.APPEND);
+            assertEquals(FALLBACK, client("Subject: x\n\nx\n", "root").code());
+            Result reload = exec(Map.of(), null, List.of(Path.of("bin/postfix").toAbsolutePath().toString(), "-c", c, "reload"));
+            assertEquals(0, reload.code(), reload.err());
+            assertEquals(0, client("Subject: reloaded\n\nx\n", "root").code(), "reload writes it again");
+            delivered(rootNew);
+        } finally {
+            exec(Map.of(), null, List.of(Path.of("bin/postfix").toAbsolutePath().toString(), "-c", c, "stop"));
+        }
+    }
+
     /** Connects to public/postdrop, sends a posting request for root and reads the "post" verdict. */
     private SocketChannel startPosting() throws Exception {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
