@@ -140,6 +140,8 @@ final class PostfixInstall {
         }
         if (changes == 0) out.println(TAG + "nothing to change: " + root + " is installed and up to date");
         else out.println(TAG + "done; manifest " + manifest.file());
+        out.println(TAG + "to start the mail system now and at boot: systemctl daemon-reload && systemctl enable --now mta"
+                + " (without systemd: update-rc.d mta defaults && /etc/init.d/mta start; or just: postfix start)");
         return 0;
     }
 
@@ -308,19 +310,38 @@ final class PostfixInstall {
 
     /** The systemd unit and the init.d script, from conf/postfix.service and conf/postfix.init. */
     private void installServiceFiles(Path home) throws IOException {
-        String unit = Files.readString(source.resolve("conf/postfix.service"), StandardCharsets.UTF_8)
+        String unit = installedHeader(Files.readString(source.resolve("conf/postfix.service"), StandardCharsets.UTF_8),
+                "# postfix.service - systemd unit for this mail system.", "[Unit]",
+                "# mta.service - systemd unit for this mail system, written by \"postfix install\" with the paths\n"
+                + "# of this installation. To start the mail system now and at every boot:\n"
+                + "#   systemctl daemon-reload && systemctl enable --now mta\n")
                 .replace("MTA_HOME=/opt/mta", "MTA_HOME=" + home)
                 .replace("MAIL_CONFIG=/etc/postfix", "MAIL_CONFIG=" + p(CONFIG))
                 .replace("PIDFile=/var/spool/postfix/", "PIDFile=" + p(QUEUE) + "/")
                 .replace("systemctl enable --now postfix", "systemctl enable --now mta");
         dirs(p("/lib/systemd/system"));
         write(p("/lib/systemd/system/mta.service"), unit, FILE_MODE, false);
-        String init = Files.readString(source.resolve("conf/postfix.init"), StandardCharsets.UTF_8)
+        String init = installedHeader(Files.readString(source.resolve("conf/postfix.init"), StandardCharsets.UTF_8),
+                "# postfix.init - /etc/init.d script for this mail system (SysV style, LSB headers).", "### BEGIN INIT INFO",
+                "# mta - /etc/init.d script for this mail system (SysV style, LSB headers), written by\n"
+                + "# \"postfix install\" with the paths of this installation. To start it now and at every boot:\n"
+                + "#   update-rc.d mta defaults && /etc/init.d/mta start\n")
                 .replace("MTA_HOME=${MTA_HOME:-/opt/mta}", "MTA_HOME=${MTA_HOME:-" + home + "}")
                 .replace("MAIL_CONFIG=${MAIL_CONFIG:-/etc/postfix}", "MAIL_CONFIG=${MAIL_CONFIG:-" + p(CONFIG) + "}")
                 .replace("# Provides:          postfix mail-transport-agent", "# Provides:          mta mail-transport-agent");
         dirs(p("/etc/init.d"));
         write(p("/etc/init.d/mta"), init, EXEC_MODE, false);
+    }
+
+    /**
+     * The checkout's comment at the top of a service file (from {@code first} up to {@code until})
+     * replaced by {@code header}: the installed file says what install did, not what to edit.
+     */
+    static String installedHeader(String text, String first, String until, String header) {
+        int start = text.indexOf(first);
+        int end = text.indexOf(until);
+        if (start < 0 || end < start) return text;
+        return text.substring(0, start) + header + text.substring(end);
     }
 
     /** Runs bin/.build-aot HOME when the installed home has it: the start-up cache of the commands. */

@@ -77,7 +77,10 @@ public final class Sendmail {
     private Sendmail() {}
 
     public static void main(String[] args) {
-        System.exit(run("sendmail", args, System.in, System.out, System.err, Poster.ofProcess()));
+        // The set-gid postdrop launcher (docs/install.md) runs this class for mailq too; bin/sendmail
+        // tells it the name it was called by.
+        String prog = "mailq".equals(System.getenv("MTA_PROG")) ? "mailq" : "sendmail";
+        System.exit(run(prog, args, System.in, System.out, System.err, Poster.ofProcess()));
     }
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {

@@ -91,13 +91,14 @@ public final class Params {
     public static final Param DATA_DIRECTORY = def(Param.path("data_directory", "/var/lib/postfix",
             "Where the mail system keeps its own data files."));
     public static final Param MAILLOG_FILE = def(Param.path("maillog_file", "",
-            "The file the mail log is written to; empty logs through the diagnostics stream."));
+            "The file the mail log is written to, with Postfix's postlogd dates (\"Dec 06\"); empty: the system logger,"
+            + " through /dev/log, as Postfix's syslog() (standard error when nothing listens there)."));
     public static final Param MAILLOG_FILE_PREFIXES = def(Param.list("maillog_file_prefixes", "/var, /dev/stdout",
             "The path prefixes that maillog_file must start with." + NOT_YET));
     public static final Param SYSLOG_NAME = def(Param.string("syslog_name", "postfix",
             "The first part of the tag of each mail log line."));
     public static final Param SYSLOG_FACILITY = def(Param.string("syslog_facility", "mail",
-            "The syslog facility of mail log lines." + NOT_YET));
+            "The syslog facility of mail log lines sent to the system logger (maillog_file empty)."));
     public static final Param COMMAND_DIRECTORY = def(Param.path("command_directory", "/usr/sbin",
             "Where the administrative commands are installed." + NOT_YET));
     public static final Param DAEMON_DIRECTORY = def(Param.path("daemon_directory", "/usr/lib/postfix/sbin",

@@ -93,6 +93,15 @@ class InstallIT {
         assertTrue(Files.readString(root.resolve("etc/passwd")).contains("postfix:x:" + PosixAccounts.user("postfix").get().uid()));
         assertTrue(Files.exists(root.resolve("lib/systemd/system/mta.service")));
         assertTrue(Files.isExecutable(root.resolve("etc/init.d/mta")));
+        // The installed files say what was done and how to start, not what to edit.
+        String unit = Files.readString(root.resolve("lib/systemd/system/mta.service"));
+        String init = Files.readString(root.resolve("etc/init.d/mta"));
+        assertTrue(unit.startsWith("# mta.service - ") && unit.contains("systemctl enable --now mta")
+                && !unit.contains("set the two paths") && !unit.contains("enable --now postfix"), unit);
+        assertTrue(init.startsWith("#!/bin/sh\n# mta - ") && init.contains("update-rc.d mta defaults")
+                && !init.contains("set MTA_HOME and MAIL_CONFIG below"), init);
+        assertTrue(install.out.contains("to start the mail system now and at boot: systemctl daemon-reload"
+                + " && systemctl enable --now mta"), install.out);
         Path queue = root.resolve("var/spool/postfix");
         assertEquals("1730", mode(queue.resolve("maildrop")));
         assertEquals(PosixAccounts.group("postdrop").get(), Files.getAttribute(queue.resolve("maildrop"), "unix:gid"));
@@ -147,6 +156,11 @@ class InstallIT {
         Result mailqNobody = run(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 root.resolve("usr/bin/mailq").toString()), null);
         assertEquals(0, mailqNobody.code, mailqNobody.out);
+        // Through the set-gid launcher too, mailq names itself.
+        Result helpNobody = run(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                root.resolve("usr/bin/mailq").toString(), "--help"), null);
+        assertEquals(0, helpNobody.code, helpNobody.out);
+        assertTrue(helpNobody.out.startsWith("usage: mailq [options]"), helpNobody.out);
         assertEquals(mailq.out, mailqNobody.out);
 
         // newaliases through its link rebuilds after an edit.
