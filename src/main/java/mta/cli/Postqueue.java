@@ -72,33 +72,21 @@ public final class Postqueue {
         Character mode = null;
         String target = null;
         if (Usage.asksForHelp(args) || (args.length == 1 && args[0].equals("-h"))) return USAGE.help(out);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("-") || a.length() == 1) return USAGE.error(err);
-            for (int k = 1; k < a.length(); k++) {
-                char c = a.charAt(k);
-                if (c == 'c' || c == 'i' || c == 's') {
-                    String value;
-                    if (k + 1 < a.length()) value = a.substring(k + 1);
-                    else if (i + 1 < args.length) value = args[++i];
-                    else return USAGE.error(err, "option requires an argument -- '" + c + "'");
-                    if (c == 'c') {
-                        dashC = value;
-                    } else {
-                        mode = c;
-                        target = value;
-                    }
-                    break;
+        Getopt g = new Getopt(args, "cis", "");
+        for (char c; (c = g.next()) != Getopt.END; ) {
+            switch (c) {
+                case 'c' -> dashC = g.value();
+                case 'i', 's' -> {
+                    mode = c;
+                    target = g.value();
                 }
-                switch (c) {
-                    case 'p', 'j', 'f' -> mode = c;
-                    case 'v' -> { }
-                    default -> {
-                        return USAGE.error(err, "invalid option -- '" + c + "'");
-                    }
-                }
+                case 'p', 'j', 'f' -> mode = c;
+                case 'v' -> { }
+                default -> g.invalid(c);
             }
         }
+        if (g.problem() != null) return USAGE.error(err, g.problem());
+        if (g.operands() < args.length) return USAGE.error(err);
         if (mode == null) return USAGE.error(err);
         if (mode == 'i' && !Postsuper.validId(target)) {
             err.println("postqueue: fatal: Cannot flush queue ID - invalid name: \"" + target + "\"");

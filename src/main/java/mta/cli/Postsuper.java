@@ -88,35 +88,19 @@ public final class Postsuper {
         boolean purge = false;
         boolean structure = false;
         List<QueueName> queues = new ArrayList<>();
-        int i = 0;
-        for (; i < args.length && args[i].startsWith("-") && args[i].length() > 1; i++) {
-            String a = args[i];
-            if (a.equals("--")) {
-                i++;
-                break;
-            }
-            for (int k = 1; k < a.length(); k++) {
-                char c = a.charAt(k);
-                if ("cdhHr".indexOf(c) >= 0) {
-                    String value;
-                    if (k + 1 < a.length()) value = a.substring(k + 1);
-                    else if (i + 1 < args.length) value = args[++i];
-                    else return USAGE.error(err, "option requires an argument -- '" + c + "'");
-                    if (c == 'c') dashC = value;
-                    else byId.get(c).add(value);
-                    break;
-                }
-                switch (c) {
-                    case 'p' -> purge = true;
-                    case 's' -> structure = true;
-                    case 'v' -> { }
-                    default -> {
-                        return USAGE.error(err, "invalid option -- '" + c + "'");
-                    }
-                }
+        Getopt g = new Getopt(args, "cdhHr", "");
+        for (char c; (c = g.next()) != Getopt.END; ) {
+            switch (c) {
+                case 'c' -> dashC = g.value();
+                case 'd', 'h', 'H', 'r' -> byId.get(c).add(g.value());
+                case 'p' -> purge = true;
+                case 's' -> structure = true;
+                case 'v' -> { }
+                default -> g.invalid(c);
             }
         }
-        for (; i < args.length; i++) {
+        if (g.problem() != null) return USAGE.error(err, g.problem());
+        for (int i = g.operands(); i < args.length; i++) {
             QueueName q = QueueName.of(args[i]);
             if (q == null) {
                 err.println("postsuper: fatal: invalid directory name: " + args[i]);

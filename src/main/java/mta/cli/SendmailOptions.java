@@ -72,42 +72,33 @@ final class SendmailOptions {
 
     private Sendmail.Request parse(String[] args) {
         Sendmail.Request.Builder b = new Sendmail.Request.Builder(defaultMode(prog));
-        int i = 0;
-        for (; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--")) {
-                i++;
-                break;
-            }
-            if (a.equals("--help")) {
-                b.mode = "help";
-                continue;
-            }
-            if (!a.startsWith("-") || a.length() == 1) break;
-            for (int k = 1; k < a.length(); k++) {
-                char opt = a.charAt(k);
-                if (opt == 'q') {
-                    if (!queueOption(b, a.substring(k + 1))) return Sendmail.Request.failed(EX_TEMPFAIL);
-                    break;
-                }
-                if (WITH_VALUE.indexOf(opt) >= 0) {
-                    String value;
-                    if (k + 1 < a.length()) value = a.substring(k + 1);
-                    else if (i + 1 < args.length) value = args[++i];
-                    else return usageError("option requires an argument -- '" + opt + "'");
-                    if (!valueOption(b, opt, value)) return Sendmail.Request.failed(EX_TEMPFAIL);
-                    break;
-                }
-                if (opt == 'n') return fatal("-n option not supported");
-                if (FLAGS.indexOf(opt) < 0) return usageError("invalid option -- '" + opt + "'");
-                switch (opt) {
-                    case 't' -> b.extract = true;
-                    case 'i' -> b.dotEnds = false;
-                    case 'I' -> b.mode = "i";
-                    default -> { } // -c -m -v -x -G -U: accepted, nothing to do
-                }
-            }
+        // --help is not getopt's: it is taken out before the options are read.
+        String[] rest = args;
+        if (Usage.asksForHelp(args)) {
+            b.mode = "help";
+            rest = Arrays.stream(args).filter(a -> !a.equals("--help")).toArray(String[]::new);
         }
+        Getopt g = new Getopt(rest, WITH_VALUE, "q");
+        for (char opt; (opt = g.next()) != Getopt.END; ) {
+            if (opt == 'q') {
+                if (!queueOption(b, g.value())) return Sendmail.Request.failed(EX_TEMPFAIL);
+            } else if (g.value() != null) {
+                if (!valueOption(b, opt, g.value())) return Sendmail.Request.failed(EX_TEMPFAIL);
+            } else if (opt == 'n') {
+                return fatal("-n option not supported");
+            } else if (FLAGS.indexOf(opt) < 0) {
+                g.invalid(opt);
+            } else if (opt == 't') {
+                b.extract = true;
+            } else if (opt == 'i') {
+                b.dotEnds = false;
+            } else if (opt == 'I') {
+                b.mode = "i";
+            } // -c -m -v -x -G -U: accepted, nothing to do
+        }
+        if (g.problem() != null) return usageError(g.problem());
+        int i = g.operands();
+        args = rest;
         b.rcpts.addAll(Arrays.asList(args).subList(i, args.length));
         if (b.extract && !b.mode.equals("m")) return fatal("-t can be used only in delivery mode");
         if (b.mode.equals("help")) return b.build();

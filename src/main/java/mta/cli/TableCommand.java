@@ -131,39 +131,23 @@ final class TableCommand {
      * they are good, else the problem ("" when the usage alone says it: no file name).
      */
     private String parseOptions(String[] args) {
-        int i = 0;
-        for (; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--")) {
-                i++;
-                break;
-            }
-            if (!a.startsWith("-") || a.length() == 1) break;
-            for (int j = 1; j < a.length(); j++) {
-                char c = a.charAt(j);
-                if (c == 'c' || c == 'd' || c == 'q') {
-                    String value;
-                    if (j + 1 < a.length()) value = a.substring(j + 1);
-                    else if (i + 1 < args.length) value = args[++i];
-                    else return "option requires an argument -- '" + c + "'";
-                    if (c == 'c') configDir = value;
-                    else setMode(c == 'd' ? Mode.DELETE : Mode.QUERY, value);
-                    break;
-                }
-                switch (c) {
-                    case 's' -> setMode(Mode.DUMP, null);
-                    case 'i' -> incremental = true;
-                    case 'p' -> sourceMode = false;
-                    case 'r' -> duplicates = Duplicates.REPLACE;
-                    case 'w' -> duplicates = Duplicates.IGNORE;
-                    case 'v', 'N', 'n', 'o', 'u' -> { } // accepted; nothing to change here
-                    default -> {
-                        return "invalid option -- '" + c + "'";
-                    }
-                }
+        Getopt g = new Getopt(args, "cdq", "");
+        for (char c; (c = g.next()) != Getopt.END; ) {
+            switch (c) {
+                case 'c' -> configDir = g.value();
+                case 'd' -> setMode(Mode.DELETE, g.value());
+                case 'q' -> setMode(Mode.QUERY, g.value());
+                case 's' -> setMode(Mode.DUMP, null);
+                case 'i' -> incremental = true;
+                case 'p' -> sourceMode = false;
+                case 'r' -> duplicates = Duplicates.REPLACE;
+                case 'w' -> duplicates = Duplicates.IGNORE;
+                case 'v', 'N', 'n', 'o', 'u' -> { } // accepted; nothing to change here
+                default -> g.invalid(c);
             }
         }
-        for (; i < args.length; i++) maps.add(args[i]);
+        if (g.problem() != null) return g.problem();
+        for (int i = g.operands(); i < args.length; i++) maps.add(args[i]);
         if (incremental && mode != Mode.BUILD) throw new Fatal("-i works only when building a table");
         return maps.isEmpty() ? "" : null;
     }
