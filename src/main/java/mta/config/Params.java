@@ -73,6 +73,9 @@ public final class Params {
             "The next-hop for non-local mail: empty for direct delivery via MX, or [host]:port, host:port, host."));
     public static final Param INET_INTERFACES = def(Param.list("inet_interfaces", "all",
             "The addresses that inet services listen on: all, loopback-only, or a list."));
+    public static final Param PROXY_INTERFACES = def(Param.list("proxy_interfaces", "",
+            "The addresses of a proxy or NAT device in front of this system; with inet_interfaces they make"
+            + " user@[address] a local destination."));
     public static final Param INET_PROTOCOLS = def(Param.list("inet_protocols", "all",
             "The IP protocols used: all, ipv4, ipv6."));
     public static final Param EMPTY_ADDRESS_RECIPIENT = def(Param.string("empty_address_recipient", "MAILER-DAEMON",

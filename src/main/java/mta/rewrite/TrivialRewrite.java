@@ -17,7 +17,8 @@ import mta.rewrite.Resolved.DestinationClass;
  * trivial-rewrite(8) in two steps:
  * <ol>
  * <li>The address class decides the default route: a bare user name is completed with
- *     {@code @$myorigin}; a domain in {@code mydestination} goes to the local transport, one in
+ *     {@code @$myorigin}; a domain in {@code mydestination}, or an address literal of this host
+ *     ({@link OwnAddresses}), goes to the local transport, one in
  *     {@code virtual_alias_domains} to {@code error:5.1.1 User unknown in virtual alias table} (its
  *     valid addresses were rewritten by cleanup before), one in {@code virtual_mailbox_domains} to
  *     the virtual transport, one in {@code relay_domains} to the relay transport, everything else
@@ -44,6 +45,7 @@ public final class TrivialRewrite {
     private final TransportMaps.Route relayTransport;
     private final TransportMaps.Route defaultTransport;
     private final TransportMaps transportMaps;
+    private final OwnAddresses ownAddresses;
 
     public TrivialRewrite(Config config) {
         List<String> parents = config.list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS);
@@ -63,6 +65,7 @@ public final class TrivialRewrite {
         this.defaultTransport = TransportMaps.parse(config.str(Params.DEFAULT_TRANSPORT).strip());
         this.transportMaps = new TransportMaps(config.list(Params.TRANSPORT_MAPS), config.str(Params.RECIPIENT_DELIMITER),
                 parents.contains("transport_maps"));
+        this.ownAddresses = new OwnAddresses(config);
     }
 
     /** Completes a bare user name with {@code @$myorigin} (Postfix's append_at_myorigin). */
@@ -70,9 +73,13 @@ public final class TrivialRewrite {
         return a.withDefaultDomain(myorigin);
     }
 
-    /** True when {@code domain} is one of ours (listed in {@code mydestination}). */
+    /**
+     * True when {@code domain} is one of ours: listed in {@code mydestination}, or an address
+     * literal of this system ({@code [192.0.2.1]} of inet_interfaces or proxy_interfaces), as
+     * Postfix's resolve_local.
+     */
     public boolean isLocalDomain(String domain) {
-        return mydestination.contains(domain);
+        return mydestination.contains(domain) || ownAddresses.isOwnLiteral(domain);
     }
 
     /** True when {@code domain} is in {@code relay_domains} (subdomains included, as Postfix does by default). */
@@ -82,7 +89,7 @@ public final class TrivialRewrite {
 
     /** The address class of a domain; the empty domain is local. */
     public DestinationClass classify(String domain) {
-        if (domain.isEmpty() || mydestination.contains(domain)) return DestinationClass.LOCAL;
+        if (domain.isEmpty() || isLocalDomain(domain)) return DestinationClass.LOCAL;
         if (virtualAliasDomains.contains(domain)) return DestinationClass.VIRTUAL_ALIAS;
         if (virtualMailboxDomains.contains(domain)) return DestinationClass.VIRTUAL_MAILBOX;
         if (relayDomains.contains(domain)) return DestinationClass.RELAY;

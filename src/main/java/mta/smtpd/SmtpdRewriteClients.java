@@ -1,14 +1,10 @@
 package mta.smtpd;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.Params;
+import mta.rewrite.OwnAddresses;
 
 /**
  * SmtpdRewriteClients - local_header_rewrite_clients: is this client's mail rewritten as local mail?
@@ -17,7 +13,7 @@ import mta.config.Params;
  * asks once per message and tells cleanup {@code rewrite_context=local} (complete and map header
  * addresses) or {@code remote} (leave the headers alone), as Postfix's smtpd does. The words:
  * {@code permit_inet_interfaces} (the client address is one of this host's: an address of
- * {@code inet_interfaces}, or of any interface when it is {@code all}), {@code permit_mynetworks},
+ * {@code inet_interfaces}, or of any interface when it is {@code all}; see {@link OwnAddresses}), {@code permit_mynetworks},
  * and {@code static:all} (every client). {@code permit_sasl_authenticated},
  * {@code permit_tls_clientcerts}, {@code permit_tls_all_clientcerts} and {@code check_address_map}
  * are accepted and match no client yet (there is no AUTH or TLS).
@@ -26,9 +22,8 @@ final class SmtpdRewriteClients {
     private final boolean everyone;
     private final boolean mynetworks;
     private final boolean interfaces;
-    /** The inet_interfaces addresses; empty for "all" (then any local interface counts). */
-    private final List<InetAddress> ours = new ArrayList<>();
-    private final boolean loopbackOnly;
+    /** The inet_interfaces addresses. */
+    private final OwnAddresses ours;
 
     /** @throws ConfigException for a word that is not one of the above */
     SmtpdRewriteClients(Config c) {
@@ -50,31 +45,11 @@ final class SmtpdRewriteClients {
         this.everyone = all;
         this.mynetworks = nets;
         this.interfaces = ifs;
-        List<String> listen = c.list(Params.INET_INTERFACES);
-        this.loopbackOnly = listen.contains("loopback-only");
-        if (!listen.contains("all") && !loopbackOnly) {
-            for (String a : listen) {
-                try {
-                    ours.add(InetAddress.getByName(a.replaceAll("^\\[|\\]$", "")));
-                } catch (IOException e) {
-                    throw new ConfigException("inet_interfaces: bad address: " + a);
-                }
-            }
-        }
+        this.ours = new OwnAddresses(c);
     }
 
     /** True when mail from this client is local mail for header rewriting. */
     boolean isLocal(SmtpdState.Client client) {
-        return everyone || (mynetworks && client.inMynetworks) || (interfaces && isOurs(client.address));
-    }
-
-    private boolean isOurs(InetAddress a) {
-        if (loopbackOnly) return a.isLoopbackAddress();
-        if (!ours.isEmpty()) return ours.contains(a);
-        try {
-            return a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
-        } catch (IOException e) {
-            return false;
-        }
+        return everyone || (mynetworks && client.inMynetworks) || (interfaces && ours.isInterface(client.address));
     }
 }

@@ -439,7 +439,8 @@ final class SmtpdSession implements Runnable {
             return;
         }
         mta.mail.Address.Path p = mta.mail.Address.parsePath(arg);
-        if (p == null || p.address().isNull() || !p.parameters().isEmpty()) {
+        if (p == null || p.address().isNull() || !p.parameters().isEmpty() || !SmtpdHostnames.hasValidDomain(p.address())) {
+            transaction.illegalSyntax("VRFY", arg);
             fail("vrfy", Reply.badAddress("recipient"));
             return;
         }

@@ -55,7 +55,8 @@ final class SmtpdTransaction {
             return;
         }
         Address.Path path = Address.parsePath(arg.substring(5));
-        if (path == null) {
+        if (path == null || !SmtpdHostnames.hasValidDomain(path.address())) {
+            illegalSyntax("MAIL", arg.substring(5));
             s.fail("mail", Reply.badAddress("sender"));
             return;
         }
@@ -93,7 +94,8 @@ final class SmtpdTransaction {
             return;
         }
         Address.Path path = Address.parsePath(arg.substring(3));
-        if (path == null || path.address().isNull()) {
+        if (path == null || path.address().isNull() || !SmtpdHostnames.hasValidDomain(path.address())) {
+            illegalSyntax("RCPT", arg.substring(3));
             s.fail("rcpt", Reply.badAddress("recipient"));
             return;
         }
@@ -285,6 +287,31 @@ final class SmtpdTransaction {
             s.log.warn("cannot create queue file: " + e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Logs an address that cannot be used, as Postfix does: {@code warning: Illegal address syntax
+     * from host[ip] in RCPT command: <addr>}; not for a path whose {@code <} is never closed.
+     */
+    void illegalSyntax(String verb, String pathText) {
+        String p = pathText.strip();
+        int end;
+        if (p.startsWith("<")) {
+            boolean quoted = false;
+            end = -1;
+            for (int i = 1; i < p.length() && end < 0; i++) {
+                char c = p.charAt(i);
+                if (c == '\\') i++;
+                else if (c == '"') quoted = !quoted;
+                else if (c == '>' && !quoted) end = i + 1;
+            }
+            if (end < 0) return;
+        } else {
+            end = 0;
+            while (end < p.length() && p.charAt(end) != ' ' && p.charAt(end) != '\t') end++;
+        }
+        s.log.warn("Illegal address syntax from " + state().client.label() + " in " + verb + " command: "
+                + p.substring(0, end));
     }
 
     /** {@code QID: reject: RCPT from host[ip]: reply; from=<..> to=<..> proto=.. helo=<..>} */

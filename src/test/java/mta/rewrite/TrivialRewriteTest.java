@@ -101,4 +101,25 @@ class TrivialRewriteTest {
         assertEquals(Resolved.DestinationClass.RELAY, t.classify("yes.relayed.example"));
         assertEquals(Resolved.DestinationClass.DEFAULT, t.classify("no.relayed.example"));
     }
+
+    /**
+     * An address literal of one of our addresses (inet_interfaces, proxy_interfaces) is a local
+     * destination like $myhostname, as Postfix's resolve_local; any other literal is remote.
+     */
+    @Test
+    void ownAddressLiteralsAreLocal() throws Exception {
+        TrivialRewrite t = rewrite(Map.of("inet_interfaces", "127.0.0.1", "proxy_interfaces", "192.0.2.25"));
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("bob@[127.0.0.1]", "local:mx.example.test LOCAL");
+        cases.put("bob@[192.0.2.25]", "local:mx.example.test LOCAL");
+        cases.put("bob@[192.0.2.26]", "smtp:[192.0.2.26] DEFAULT");
+        cases.put("bob@[IPv6:::1]", "smtp:[ipv6:::1] DEFAULT");
+        cases.put("bob@127.0.0.1", "smtp:127.0.0.1 DEFAULT");
+        cases.forEach((rcpt, want) -> assertEquals(want, show(t.resolve(Address.parse(rcpt))), rcpt));
+        TrivialRewrite loopback = rewrite(Map.of("inet_interfaces", "loopback-only"));
+        assertEquals("local:mx.example.test LOCAL", show(loopback.resolve(Address.parse("bob@[IPv6:::1]"))));
+        assertEquals("local:mx.example.test LOCAL", show(loopback.resolve(Address.parse("bob@[127.0.0.1]"))));
+        TrivialRewrite v4only = rewrite(Map.of("inet_interfaces", "loopback-only", "inet_protocols", "ipv4"));
+        assertEquals("smtp:[ipv6:::1] DEFAULT", show(v4only.resolve(Address.parse("bob@[IPv6:::1]"))));
+    }
 }

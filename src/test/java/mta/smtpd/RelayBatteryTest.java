@@ -67,7 +67,9 @@ class RelayBatteryTest {
                     t.send("MAIL FROM:<spammer@outside.example>").expect("250 2.1.0");
                     for (String rcpt : TRICKS) {
                         String reply = t.send("RCPT TO:<" + rcpt + ">").reply();
-                        assertTrue(reply.startsWith("554 5.7.1 ") || reply.startsWith("501 "),
+                        // [127.0.0.1] and [IPv6:::1] are this host's own literals: local, and victim is unknown there
+                        assertTrue(reply.startsWith("554 5.7.1 ") || reply.startsWith("501 ")
+                                        || reply.startsWith("550 5.1.1 <victim@[") && reply.endsWith("User unknown in local recipient table"),
                                 "RCPT TO:<" + rcpt + "> must be refused, got: " + reply);
                     }
                     t.send("DATA").expect("554 5.5.1 Error: no valid recipients");
