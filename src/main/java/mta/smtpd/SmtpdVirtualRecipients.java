@@ -21,7 +21,8 @@ import mta.rewrite.TrivialRewrite;
  * {@code unknown_virtual_alias_reject_code} and {@code unknown_virtual_mailbox_reject_code}, and
  * the address class from {@link TrivialRewrite}; writes nothing. In a virtual alias domain an
  * address must have a virtual alias; in a virtual mailbox domain it must have a virtual alias or
- * a mailbox. Other classes are not its business (null).
+ * a mailbox, unless {@code virtual_mailbox_maps} is empty (then every address is accepted, as
+ * Postfix does). Other classes are not its business (null).
  */
 final class SmtpdVirtualRecipients {
     private final TrivialRewrite rewrite;
@@ -63,7 +64,8 @@ final class SmtpdVirtualRecipients {
             return SmtpdVerdict.refuse(SmtpdReject.about(aliasCode, "1.1", rcpt.toString(),
                     SmtpdReject.What.RECIPIENT, "User unknown in virtual alias table"));
         }
-        if (lookup.find(mailboxes, a.toString()) != null) return null;
+        // With no virtual_mailbox_maps there is no table to be missing from: accept, as Postfix does.
+        if (mailboxes.isEmpty() || lookup.find(mailboxes, a.toString()) != null) return null;
         return SmtpdVerdict.refuse(SmtpdReject.about(mailboxCode, "1.1", rcpt.toString(),
                 SmtpdReject.What.RECIPIENT, "User unknown in virtual mailbox table"));
     }
