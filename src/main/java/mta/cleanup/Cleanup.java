@@ -15,7 +15,8 @@ import mta.util.MailLog;
  *
  * <p>Reads {@code myhostname}, {@code myorigin}, the address maps ({@link CleanupMaps}), header
  * address rewriting for local mail ({@link CleanupRewrite}), {@code message_size_limit},
- * {@code line_length_limit}, {@code header_size_limit}, {@code enable_long_queue_ids},
+ * {@code line_length_limit}, {@code header_size_limit}, {@code hopcount_limit},
+ * {@code cleanup_replace_stray_cr_lf}, {@code enable_long_queue_ids},
  * {@code content_filter} (recorded as the message attribute {@code content_filter}). Writes
  * {@code incoming/<ID>} through {@link QueueFileWriter} and wakes the queue manager. The
  * per-message work (headers, -t, missing headers) is in {@link CleanupMessage}.
@@ -32,6 +33,8 @@ public final class Cleanup implements CleanupService {
     final long messageSizeLimit;
     final int lineLengthLimit;
     final int headerSizeLimit;
+    final int hopcountLimit;
+    final boolean replaceStrayCrLf;
     final boolean longIds;
     /** content_filter: transport:nexthop recorded in each message unless the client sets its own. */
     final String contentFilter;
@@ -48,6 +51,8 @@ public final class Cleanup implements CleanupService {
         this.messageSizeLimit = config.size(Params.MESSAGE_SIZE_LIMIT);
         this.lineLengthLimit = config.integer(Params.LINE_LENGTH_LIMIT);
         this.headerSizeLimit = config.integer(Params.HEADER_SIZE_LIMIT);
+        this.hopcountLimit = config.integer(Params.HOPCOUNT_LIMIT);
+        this.replaceStrayCrLf = config.bool(Params.CLEANUP_REPLACE_STRAY_CR_LF);
         this.longIds = config.bool(Params.ENABLE_LONG_QUEUE_IDS);
         this.contentFilter = config.str(Params.CONTENT_FILTER);
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.HeaderAddresses;
 import mta.mail.Reply;
@@ -19,11 +20,20 @@ import mta.queue.Trigger;
 /**
  * CleanupMessage - one message inside cleanup: envelope, header fixes, content, commit.
  *
- * <p>Keeps the envelope and the header section in memory (the header is bounded by
- * {@code header_size_limit}), then writes the envelope records, the fixed-up headers and the
- * streamed body to its {@link QueueFileWriter}. Header fixes: recipients from To/Cc/Bcc for
- * {@code sendmail -t} (Resent- headers win) with Bcc removed, and missing Message-ID, Date, From
- * and To added, as Postfix's cleanup does.
+ * <p>Keeps the envelope and the header section in memory (each logical header is cut at
+ * {@code header_size_limit} bytes, as Postfix does: the excess is dropped and the headers that
+ * follow stay headers; the section as a whole counts towards {@code message_size_limit}), then
+ * writes the envelope records, the fixed-up headers and the streamed body to its
+ * {@link QueueFileWriter}. Before anything else looks at a content line, a carriage return or
+ * line feed inside it becomes a space ({@code cleanup_replace_stray_cr_lf}), so no stray CR or LF
+ * can leave this system. Header fixes: recipients from To/Cc/Bcc for {@code sendmail -t}
+ * (Resent- headers win) with Bcc removed, and missing Message-ID, Date, From and To added, as
+ * Postfix's cleanup does. A message with {@code hopcount_limit} or more {@code Received:}
+ * headers is refused ({@code 554 5.4.0 Error: too many hops}). A table that fails while an
+ * envelope recipient is mapped is reported to the caller at once (smtpd answers 451 4.3.0 for
+ * that recipient); one that fails later (the sender, header addresses, -t recipients, header and
+ * body checks) makes the message refused for now ({@code 451 4.3.0}), never lost. Logs {@code QID: message-id=} at the end of the headers, and
+ * each header or body check action in Postfix's words.
  */
 final class CleanupMessage implements CleanupService.Transaction {
     private static final DateTimeFormatter RFC5322 =
@@ -44,12 +54,20 @@ final class CleanupMessage implements CleanupService.Transaction {
     private enum Phase { HEADERS, BODY }
     private Phase phase = Phase.HEADERS;
     private final List<StringBuilder> headers = new ArrayList<>();
-    private int headerBytes;
-    private boolean headerTruncated;
+    /** The bytes of the last logical header kept so far (header_size_limit applies to each header). */
+    private int headerSize;
+    /** The bytes of the whole header section as received (it counts towards message_size_limit). */
+    private long headerBytes;
+    /** A header-phase line that arrives in pieces, joined until its end (at most header_size_limit bytes kept). */
+    private java.io.ByteArrayOutputStream partialLine;
+    private int partialLineBytes;
+    private int hops;
     private boolean tooBig;
+    /** The first failure to write the queue file (a full file system): reported at commit, nothing more is written. */
+    private IOException writeError;
     private boolean committed;
-    /** Set by header_checks or body_checks. */
-    private String rejection;
+    /** The first reason to refuse the message: header or body checks, too many hops, a failed lookup. */
+    private Reply refusal;
     private boolean discarded;
     private boolean held;
     private String messageId;
@@ -69,7 +87,13 @@ final class CleanupMessage implements CleanupService.Transaction {
 
     @Override
     public void sender(Address sender, String fullName) {
-        this.sender = svc.maps.sender(svc.rewrite.canonicalize(sender));
+        Address s = svc.rewrite.canonicalize(sender);
+        try {
+            s = svc.maps.sender(s);
+        } catch (TableException e) {
+            lookupProblem(e, "address", s.toString());
+        }
+        this.sender = s;
         this.fullName = fullName == null ? "" : fullName;
     }
 
@@ -83,7 +107,15 @@ final class CleanupMessage implements CleanupService.Transaction {
         if (phase != Phase.HEADERS || !headers.isEmpty()) {
             throw new IllegalStateException("recipient after content started");
         }
-        addRecipient(svc.rewrite.canonicalize(rcpt).toString(), original, dsnNotify, dsnOrcpt);
+        String r = svc.rewrite.canonicalize(rcpt).toString();
+        List<Address> expanded;
+        try {
+            expanded = svc.maps.recipient(Address.parse(r));
+        } catch (TableException e) {
+            // the client hears of it at once (smtpd: 451 4.3.0 for this recipient), as from Postfix
+            throw new java.io.UncheckedIOException(new IOException(e.getMessage(), e));
+        }
+        addRecipient(r, original, dsnNotify, dsnOrcpt, expanded);
     }
 
     private void addRecipient(String rcpt, String original) {
@@ -98,9 +130,14 @@ final class CleanupMessage implements CleanupService.Transaction {
         List<Address> expanded;
         try {
             expanded = svc.maps.recipient(Address.parse(rcpt));
-        } catch (mta.lookup.TableException e) {
-            throw new java.io.UncheckedIOException(new java.io.IOException("address lookup failed: " + e.getMessage()));
+        } catch (TableException e) {
+            lookupProblem(e, "address", rcpt);
+            expanded = List.of(Address.parse(rcpt));
         }
+        addRecipient(rcpt, original, notify, orcpt, expanded);
+    }
+
+    private void addRecipient(String rcpt, String original, String notify, String orcpt, List<Address> expanded) {
         for (Address a : expanded) {
             String r = svc.rewrite.canonicalize(a).toString();
             // One delivery per address: duplicates are dropped, as Postfix's cleanup does.
@@ -124,33 +161,120 @@ final class CleanupMessage implements CleanupService.Transaction {
         this.arrival = epochMillis;
     }
 
-    @Override
-    public void line(byte[] buf, int len) throws IOException {
-        if (tooBig) return;
-        if (phase == Phase.BODY) {
-            body(buf, len);
-            return;
-        }
-        String text = new String(buf, 0, len, StandardCharsets.UTF_8);
-        if (!text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(0) == '\t') && !headers.isEmpty()) {
-            addHeaderBytes(len);
-            if (!headerTruncated) headers.get(headers.size() - 1).append("\r\n").append(text);
-            return;
-        }
-        if (isHeader(text)) {
-            addHeaderBytes(len);
-            if (!headerTruncated) headers.add(new StringBuilder(text));
-            return;
-        }
-        // End of the header section: an empty line, or a line that cannot be a header.
-        endHeaders();
-        if (!text.isEmpty()) body(new byte[0], 0); // keep headers and body apart
-        body(buf, len);
+    /**
+     * A table failed during a lookup: the message cannot be handled as configured, so it is not
+     * accepted now (the client tries again), as Postfix's cleanup does.
+     */
+    private void lookupProblem(TableException e, String map, String key) {
+        svc.log.warn(e.getMessage());
+        svc.log.warn(w.id() + ": " + map + " map lookup problem" + (key == null ? "" : " for " + key)
+                + " -- message not accepted, try again later");
+        if (refusal == null || refusal.code() >= 500) refusal = Reply.QUEUE_FILE_ERROR;
     }
 
-    private void addHeaderBytes(int len) {
-        headerBytes += len + 2;
-        if (headerBytes > svc.headerSizeLimit) headerTruncated = true;
+    @Override
+    public void line(byte[] buf, int len, boolean more) {
+        if (tooBig || writeError != null) return;
+        try {
+            content(buf, len, more);
+        } catch (IOException e) {
+            writeError = e; // the client's data is still read to its end; the reply says what happened
+        }
+    }
+
+    private void content(byte[] buf, int len, boolean more) throws IOException {
+        if (svc.replaceStrayCrLf) buf = replaceStrayCrLf(buf, len);
+        if (phase == Phase.BODY) {
+            body(buf, len, more);
+            return;
+        }
+        headerBytes += len + (more ? 0 : 2);
+        if (svc.messageSizeLimit > 0 && headerBytes > svc.messageSizeLimit) {
+            tooBig = true;
+            return;
+        }
+        if (partialLine == null && !more) {
+            headerLine(buf, len);
+            return;
+        }
+        if (partialLine == null) {
+            String start = new String(buf, 0, Math.min(len, 1000), StandardCharsets.UTF_8);
+            if (!isHeader(start) && !isContinuation(start)) {
+                startBody(buf, len, more); // a long first body line without the empty line before it
+                return;
+            }
+            partialLine = new java.io.ByteArrayOutputStream();
+            partialLineBytes = 0;
+        }
+        int keep = Math.max(0, Math.min(len, svc.headerSizeLimit - partialLine.size()));
+        partialLine.write(buf, 0, keep); // a header line never keeps more than header_size_limit
+        partialLineBytes += len;
+        if (more) return;
+        byte[] whole = partialLine.toByteArray();
+        partialLine = null;
+        headerLine(whole, whole.length);
+    }
+
+    /** Each CR or LF inside a content line becomes a space (cleanup_replace_stray_cr_lf); a copy when needed. */
+    private static byte[] replaceStrayCrLf(byte[] buf, int len) {
+        byte[] out = buf;
+        for (int i = 0; i < len; i++) {
+            if (buf[i] == '\r' || buf[i] == '\n') {
+                if (out == buf) out = java.util.Arrays.copyOf(buf, len);
+                out[i] = ' ';
+            }
+        }
+        return out;
+    }
+
+    /** One whole header-phase line: a new header, a continuation, or the end of the header section. */
+    private void headerLine(byte[] buf, int len) throws IOException {
+        String text = new String(buf, 0, Math.min(len, 1000), StandardCharsets.UTF_8);
+        boolean continuation = isContinuation(text) && !headers.isEmpty();
+        if (!continuation && !isHeader(text)) {
+            startBody(buf, len, false);
+            return;
+        }
+        if (!continuation) {
+            headers.add(new StringBuilder());
+            headerSize = 0;
+            if (name(text).equals("received") && ++hops >= svc.hopcountLimit && refusal == null) {
+                svc.log.warn(w.id() + ": message rejected: hopcount exceeded");
+                refusal = new Reply(554, "5.4.0", "Error: too many hops");
+            }
+        }
+        appendToHeader(headers.get(headers.size() - 1), buf, len, continuation);
+    }
+
+    /**
+     * Adds a line to the current logical header in pieces of at most line_length_limit bytes (the
+     * size of a queue file record); a piece that would take the header past header_size_limit is
+     * dropped, and so is the rest of the header, as Postfix's cleanup truncates a header.
+     */
+    private void appendToHeader(StringBuilder h, byte[] buf, int len, boolean continuation) {
+        int off = 0;
+        boolean first = true;
+        do {
+            int n = Math.min(len - off, svc.lineLengthLimit);
+            int cost = n + (first && continuation ? 1 : 0);
+            if (headerSize + cost > svc.headerSizeLimit) return;
+            if (first && continuation) h.append("\r\n");
+            h.append(new String(buf, off, n, StandardCharsets.UTF_8));
+            headerSize += cost;
+            off += n;
+            first = false;
+        } while (off < len);
+    }
+
+    /** The header section ended at a line that is no header: the empty line, or body text without it. */
+    private void startBody(byte[] buf, int len, boolean more) throws IOException {
+        endHeaders();
+        if (len > 0 || more) body(new byte[0], 0, false); // keep headers and body apart
+        body(buf, len, more);
+    }
+
+    private static boolean isContinuation(String line) {
+        return !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
     }
 
     private static boolean isHeader(String line) {
@@ -163,21 +287,32 @@ final class CleanupMessage implements CleanupService.Transaction {
         return true;
     }
 
-    private void body(byte[] buf, int len) throws IOException {
-        if (svc.checks.hasBodyChecks() && len > 0) {
+    private void body(byte[] buf, int len, boolean more) throws IOException {
+        if (svc.checks.hasBodyChecks() && len > 0 && refusal == null) {
             String line = new String(buf, 0, len, StandardCharsets.UTF_8);
-            CleanupChecks.Action a = svc.checks.body(line);
+            CleanupChecks.Action a;
+            try {
+                a = svc.checks.body(line);
+            } catch (TableException e) {
+                lookupProblem(e, "body_checks", null);
+                a = null;
+            }
             if (a != null) {
                 String r = apply(a, "body", line);
                 if (r == null) return;                                   // IGNORE
                 if (!r.equals(line)) {                                   // REPLACE
                     byte[] b = r.getBytes(StandardCharsets.UTF_8);
-                    w.contentLine(b, 0, b.length, svc.lineLengthLimit);
+                    write(b, b.length, more);
                     return;
                 }
             }
         }
-        w.contentLine(buf, 0, len, svc.lineLengthLimit);
+        write(buf, len, more);
+    }
+
+    private void write(byte[] buf, int len, boolean more) throws IOException {
+        if (more) w.contentPart(buf, 0, len, svc.lineLengthLimit);
+        else w.contentLine(buf, 0, len, svc.lineLengthLimit);
         if (svc.messageSizeLimit > 0 && w.contentSize() > svc.messageSizeLimit) tooBig = true;
     }
 
@@ -189,6 +324,7 @@ final class CleanupMessage implements CleanupService.Transaction {
         if (source.extractRecipients()) extractRecipients();
         if (svc.checks.hasHeaderChecks()) headerChecks();
         addMissingHeaders();
+        if (refusal == null && !discarded) svc.log.info(w.id() + ": message-id=" + messageId);
 
         w.record(RecordType.TIME, Long.toString(arrival));
         if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
@@ -219,8 +355,8 @@ final class CleanupMessage implements CleanupService.Transaction {
                 String r = svc.headerRewrite.header(h);
                 if (!r.equals(h)) headers.set(i, new StringBuilder(r));
             }
-        } catch (mta.lookup.TableException e) {
-            throw new java.io.UncheckedIOException(new IOException("address lookup failed: " + e.getMessage()));
+        } catch (TableException e) {
+            lookupProblem(e, "address", null);
         }
     }
 
@@ -277,17 +413,24 @@ final class CleanupMessage implements CleanupService.Transaction {
         return s;
     }
 
-    private static String name(StringBuilder h) {
-        int colon = h.indexOf(":");
-        return h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+    private static String name(CharSequence h) {
+        String s = h.toString();
+        int colon = s.indexOf(':');
+        return s.substring(0, colon).strip().toLowerCase(Locale.ROOT);
     }
 
     /** Runs header_checks over each logical header, carrying out the actions. */
-    private void headerChecks() {
+    private void headerChecks() throws IOException {
         List<StringBuilder> out = new ArrayList<>();
         for (StringBuilder h : headers) {
             String text = h.toString().replace("\r\n", "\n");
-            CleanupChecks.Action a = svc.checks.header(text);
+            CleanupChecks.Action a;
+            try {
+                a = svc.checks.header(text);
+            } catch (TableException e) {
+                lookupProblem(e, "header_checks", null);
+                a = null;
+            }
             if (a == null) {
                 out.add(h);
                 continue;
@@ -306,54 +449,72 @@ final class CleanupMessage implements CleanupService.Transaction {
      * ({@code QID: reject: header Subject: x from host[ip]; from=<s> to=<r>: 5.7.1 text}).
      * Returns the line to keep (possibly replaced), or null to drop it.
      */
-    private String apply(CleanupChecks.Action a, String where, String line) {
-        String shown = line.replace("\n", " ");
-        String client = attributeValue("log_client_name");
-        String what = where + " " + shown + (client == null ? "" : " from " + client + "[" + attributeValue("log_client_address") + "]")
-                + "; from=<" + (sender == null ? "" : sender) + "> to=<" + (recipientRecords.isEmpty() ? "" : recipientRecords.get(0)[0]) + ">";
+    private String apply(CleanupChecks.Action a, String where, String line) throws IOException {
+        String what = where + " " + line.replace("\n", " ") + logTail();
         switch (a.name()) {
             case "REJECT" -> {
-                if (rejection == null) rejection = a.text().isEmpty() ? "message content rejected" : a.text();
-                svc.log.info(w.id() + ": reject: " + what + ": 5.7.1 " + rejection);
+                String text = a.text().isEmpty() ? "message content rejected" : a.text();
+                if (refusal == null) refusal = new Reply(550, "5.7.1", text);
+                svc.log.info(w.id() + ": reject: " + what + ": 5.7.1 " + text);
             }
             case "DISCARD" -> {
                 discarded = true;
-                svc.log.info(w.id() + ": discard: " + what + ": " + (a.text().isEmpty() ? "" : a.text()));
+                logAction("discard", what, a.text());
             }
             case "HOLD" -> {
                 held = true;
-                svc.log.info(w.id() + ": hold: " + what + ": " + a.text());
+                logAction("hold", what, a.text());
             }
-            case "WARN" -> svc.log.info(w.id() + ": warning: " + what + ": " + a.text());
+            case "WARN" -> logAction("warning", what, a.text());
             case "FILTER" -> {
                 contentFilter = a.text();
-                svc.log.info(w.id() + ": filter: " + what + ": " + a.text());
+                logAction("filter", what, a.text());
             }
             case "IGNORE" -> {
                 return null;
             }
             case "REPLACE" -> {
+                logAction("replace", what, a.text());
                 return a.text();
             }
             case "REDIRECT" -> {
                 recipientRecords.clear();
                 recipients.clear();
                 recipientRecords.add(new String[] {a.text(), null, null, null});
-                svc.log.info(w.id() + ": redirect: " + what + ": " + a.text());
+                logAction("redirect", what, a.text());
             }
             case "PREPEND" -> {
+                logAction("prepend", what, a.text());
                 if (where.equals("body")) {
-                    try {
-                        byte[] b = a.text().getBytes(StandardCharsets.UTF_8);
-                        w.contentLine(b, 0, b.length, svc.lineLengthLimit);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+                    byte[] b = a.text().getBytes(StandardCharsets.UTF_8);
+                    w.contentLine(b, 0, b.length, svc.lineLengthLimit);
                 }
             }
             default -> svc.log.warn(w.id() + ": unknown " + where + "_checks action: " + a.name());
         }
         return line;
+    }
+
+    private void logAction(String action, String what, String text) {
+        svc.log.info(w.id() + ": " + action + ": " + what + (text.isEmpty() ? "" : ": " + text));
+    }
+
+    /**
+     * Postfix's tail of a content check log line: {@code  from host[ip]} (or {@code  from local}),
+     * then {@code ; from=<sender> to=<last recipient>} and, when known, {@code  proto=ESMTP helo=<name>}.
+     */
+    private String logTail() {
+        String client = attributeValue("log_client_name");
+        StringBuilder sb = new StringBuilder(" from ");
+        if (client == null) sb.append("local");
+        else sb.append(client).append('[').append(attributeValue("log_client_address")).append(']');
+        sb.append("; from=<").append(sender == null ? "" : sender).append("> to=<")
+                .append(recipientRecords.isEmpty() ? "" : recipientRecords.get(recipientRecords.size() - 1)[0]).append('>');
+        String proto = attributeValue("log_protocol_name");
+        if (proto != null) sb.append(" proto=").append(proto);
+        String helo = attributeValue("log_helo_name");
+        if (helo != null) sb.append(" helo=<").append(helo).append('>');
+        return sb.toString();
     }
 
     private String attributeValue(String name) {
@@ -368,18 +529,18 @@ final class CleanupMessage implements CleanupService.Transaction {
     @Override
     public String commit() throws CleanupException {
         try {
-            if (phase == Phase.HEADERS) endHeaders();
+            if (phase == Phase.HEADERS && writeError == null) endHeaders();
+            if (writeError != null) throw writeError;
             if (tooBig) {
                 abort();
                 throw new CleanupException(Reply.MESSAGE_TOO_BIG, "message file too big", null);
             }
-            if (rejection != null) {
+            if (refusal != null) {
                 abort();
-                throw new CleanupException(new Reply(550, "5.7.1", rejection), rejection, null);
+                throw new CleanupException(refusal, refusal.text(), null);
             }
             if (discarded) {
                 abort();
-                svc.log.info(w.id() + ": message discarded by a content check");
                 return w.id();
             }
             if (recipientRecords.isEmpty()) {
@@ -392,12 +553,18 @@ final class CleanupMessage implements CleanupService.Transaction {
             committed = true;
         } catch (IOException e) {
             abort();
-            svc.log.warn(w.id() + ": queue file write error: " + e.getMessage());
+            svc.log.warn(w.id() + ": write queue file: " + reason(e));
             throw new CleanupException(Reply.QUEUE_FILE_ERROR, e.getMessage(), e);
         }
-        svc.log.info(w.id() + ": message-id=" + messageId);
         svc.qmgr.trigger(Trigger.WAKEUP);
         return w.id();
+    }
+
+    /** The cause of a write failure as the system says it ("No space left on device"). */
+    static String reason(IOException e) {
+        String m = e.getMessage();
+        if (m == null) return e.getClass().getSimpleName();
+        return m.contains(": ") && m.startsWith("/") ? m.substring(m.lastIndexOf(": ") + 2) : m;
     }
 
     @Override

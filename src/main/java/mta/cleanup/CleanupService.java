@@ -51,7 +51,16 @@ public interface CleanupService {
         void arrivalTime(long epochMillis);
 
         /** One content line without CRLF; headers first, then an empty line, then the body. */
-        void line(byte[] buf, int len) throws IOException;
+        default void line(byte[] buf, int len) throws IOException {
+            line(buf, len, false);
+        }
+
+        /**
+         * A content line, or with {@code more} a piece of a line that goes on in the next call (a
+         * line longer than the sender's buffer): the pieces up to the next call without
+         * {@code more} make one line.
+         */
+        void line(byte[] buf, int len, boolean more) throws IOException;
 
         /** Commits the message to the incoming queue; returns its queue ID. */
         String commit() throws CleanupException;

@@ -73,8 +73,8 @@ public final class MaildropCleanup implements CleanupService {
         }
 
         @Override
-        public void line(byte[] buf, int len) throws IOException {
-            file.line(buf, 0, len);
+        public void line(byte[] buf, int len, boolean more) throws IOException {
+            file.line(buf, 0, len, more);
         }
 
         @Override

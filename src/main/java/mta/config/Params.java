@@ -286,6 +286,9 @@ public final class Params {
             "Pattern tables applied to each message header (REJECT, DISCARD, HOLD, WARN, IGNORE, PREPEND, REPLACE, REDIRECT, FILTER)."));
     public static final Param BODY_CHECKS = def(Param.tables("body_checks", "",
             "Pattern tables applied to each message body line."));
+    public static final Param CLEANUP_REPLACE_STRAY_CR_LF = def(Param.bool("cleanup_replace_stray_cr_lf", "yes",
+            "Replace each carriage return or line feed that is not part of a line end with a space, before any"
+            + " other content processing, so that no stray CR or LF leaves this system (outbound SMTP smuggling)."));
 
     // --- smtpd
     static { section("SMTP server"); }

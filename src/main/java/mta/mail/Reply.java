@@ -36,11 +36,30 @@ public record Reply(int code, String dsn, String text) {
     public static final Reply SIZE_EXCEEDS_LIMIT = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
     public static final Reply NEED_SMTPUTF8 = new Reply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
     public static final Reply DATA_AFTER_BDAT = new Reply(503, "5.5.1", "Error: DATA after BDAT");
-    public static final Reply BAD_BDAT = new Reply(501, "5.5.4", "Syntax: BDAT count [LAST]");
+    public static final Reply RCPT_AFTER_BDAT = new Reply(503, "5.5.1", "Error: RCPT after BDAT");
+    /** A BDAT line whose count cannot be trusted: the chunk cannot be skipped, so the session ends. */
+    public static final Reply BAD_BDAT = new Reply(521, "5.5.4", "Syntax: BDAT count [LAST]");
+    public static final Reply NULL_BDAT = new Reply(551, "5.7.1", "Null BDAT request");
+    public static final Reply BDAT_TOO_BIG = new Reply(552, "5.3.4", "Chunk exceeds message size limit");
+    public static final Reply BAD_SYNTAX = new Reply(500, "5.5.2", "Error: bad syntax");
+    /** A command failed inside the server; the client may try again. */
+    public static final Reply INTERNAL_ERROR = new Reply(451, "4.3.0", "Error: internal error");
+    /** As {@link #INTERNAL_ERROR} while message content was read; the caller prefixes the host name and closes. */
+    public static final Reply INTERNAL_ERROR_CLOSING = new Reply(421, "4.3.0", "Error: internal error");
 
     /** {@code 250 2.0.0 Ok: n bytes}: a BDAT chunk other than the last was received. */
     public static Reply bdatOk(long bytes) {
         return new Reply(250, "2.0.0", "Ok: " + bytes + " bytes");
+    }
+
+    /** {@code 551 5.0.0}: a BDAT chunk after an earlier error in the same message, read and thrown away. */
+    public static Reply bdatDiscarded(long bytes) {
+        return new Reply(551, "5.0.0", "Discarded " + bytes + " bytes after earlier error");
+    }
+
+    /** The reply to {@code BDAT n LAST}: the message's size as stored, and its queue ID. */
+    public static Reply bdatQueued(long bytes, String queueId) {
+        return new Reply(250, "2.0.0", "Ok: " + bytes + " bytes queued as " + queueId);
     }
 
     /** {@code 501 5.5.4 Bad NAME parameter syntax} for a malformed ESMTP parameter value. */

@@ -132,6 +132,11 @@ public final class Pickup implements Trigger {
                 // it stays in maildrop and is tried again
             }
         } catch (CleanupException e) {
+            if (!e.reply().isPositive() && e.reply().code() < 500) {
+                // a table that failed, a full file system: the file stays and is tried again
+                log.warn(id + ": cannot pick up: " + e.reply() + "; will try again");
+                return;
+            }
             log.warn(id + ": message rejected by cleanup: " + e.reply() + "; removed");
             try {
                 Files.deleteIfExists(file);

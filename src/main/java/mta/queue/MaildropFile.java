@@ -83,11 +83,17 @@ public final class MaildropFile implements AutoCloseable {
 
     /** One content line without its line end; the first one starts the content. */
     public void line(byte[] buf, int off, int len) throws IOException {
+        line(buf, off, len, false);
+    }
+
+    /** A content line, or with {@code more} a piece of one that goes on in the next call. */
+    public void line(byte[] buf, int off, int len, boolean more) throws IOException {
         if (!inContent) {
             w.startContent();
             inContent = true;
         }
-        w.contentLine(buf, off, len, lineLimit);
+        if (more) w.contentPart(buf, off, len, lineLimit);
+        else w.contentLine(buf, off, len, lineLimit);
     }
 
     /**

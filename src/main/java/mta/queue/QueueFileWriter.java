@@ -145,6 +145,20 @@ public final class QueueFileWriter implements AutoCloseable {
         record(RecordType.LINE, line, off, len);
     }
 
+    /**
+     * Writes a piece of a content line that goes on in the next call (a line longer than the
+     * writer's input buffer): PARTIAL records only, so that a reader joins it with what follows.
+     */
+    public void contentPart(byte[] line, int off, int len, int lineLimit) throws IOException {
+        contentSize += len;
+        while (len > 0) {
+            int n = Math.min(len, lineLimit);
+            record(RecordType.PARTIAL, line, off, n);
+            off += n;
+            len -= n;
+        }
+    }
+
     /** The content size so far: the message as it would travel, with CRLF line ends. */
     public long contentSize() {
         return contentSize;

@@ -15,6 +15,8 @@ import mta.cleanup.CleanupService;
  * counts as a line end, unless {@code smtpd_forbid_bare_newline = reject} applies, which makes
  * the message refused at LAST. Lines over 64 KiB are passed on in pieces. Reads through
  * {@link SmtpdChat}; writes to the cleanup transaction, or nowhere when the chunk is discarded.
+ * The message size in the session state counts as Postfix counts it: each line with a CRLF
+ * end, the unfinished line as far as it goes.
  */
 final class SmtpdBdat {
     private static final int MAX_PIECE = 65536;
@@ -22,6 +24,8 @@ final class SmtpdBdat {
     private byte[] line = new byte[256];
     private int length;
     private boolean crPending;
+    /** The bytes of the lines passed on so far, each counted with CRLF; pieces of a long line as they are. */
+    private long done;
     private final boolean rejectBareLf;
     boolean sawBareLf;
 
@@ -40,8 +44,12 @@ final class SmtpdBdat {
             int n = chat.read(buf, 0, (int) Math.min(left, buf.length));
             if (n < 0) throw new EOFException("end of stream in BDAT");
             left -= n;
-            state.tx.bytes += n;
-            if (t != null) feed(buf, n, t);
+            if (t == null) {
+                state.tx.bytes += n;
+            } else {
+                feed(buf, n, t);
+                state.tx.bytes = done + length + (crPending ? 1 : 0);
+            }
         }
     }
 
@@ -56,21 +64,22 @@ final class SmtpdBdat {
             if (c == '\n') {
                 if (!crPending && rejectBareLf) sawBareLf = true;
                 crPending = false;
-                emit(t);
+                emit(t, false);
                 continue;
             }
             if (crPending) append((byte) '\r');
             crPending = c == '\r';
             if (!crPending) append(c);
-            if (length >= MAX_PIECE) emit(t);
+            if (length >= MAX_PIECE) emit(t, true);
         }
     }
 
     /** Finishes the message: a last line without a line end is still a line. */
-    void finish(CleanupService.Transaction t) throws IOException {
+    void finish(SmtpdState state, CleanupService.Transaction t) throws IOException {
         if (crPending) append((byte) '\r');
         crPending = false;
-        if (length > 0) emit(t);
+        if (length > 0) emit(t, false);
+        state.tx.bytes = done;
     }
 
     private void append(byte c) {
@@ -78,8 +87,10 @@ final class SmtpdBdat {
         line[length++] = c;
     }
 
-    private void emit(CleanupService.Transaction t) throws IOException {
-        if (!sawBareLf) t.line(line, length);
+    /** Passes the line on; {@code more}: it is a piece of a longer line that goes on. */
+    private void emit(CleanupService.Transaction t, boolean more) throws IOException {
+        if (!sawBareLf) t.line(line, length, more);
+        done += length + (more ? 0 : 2);
         length = 0;
     }
 }

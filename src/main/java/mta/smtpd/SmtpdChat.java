@@ -17,9 +17,10 @@ import mta.util.LineReader;
  * <p>Reads through a {@link LineReader}; every line (command or message content) and every raw
  * BDAT read must arrive within {@code smtpd_timeout}, counted from when the read started, so a
  * client that trickles one byte a second still times out (Postfix's per-record deadline). Writes
- * replies into a buffer that is flushed only when the client has nothing more queued up, so a
- * pipelined group of commands gets its replies in one write (RFC 2920), and an unpipelined
- * client gets each reply at once.
+ * replies into a buffer that is flushed only when no complete command line is waiting, so a
+ * pipelined group of commands gets its replies in one write (RFC 2920), an unpipelined client
+ * gets each reply at once, and the replies to complete commands never wait for the rest of a
+ * partial line (Postfix flushes when its input buffer holds no complete line).
  */
 final class SmtpdChat {
     private final DeadlineInput raw;
@@ -79,9 +80,9 @@ final class SmtpdChat {
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Flushes unless more pipelined input is already waiting. */
+    /** Flushes unless another complete pipelined command is already waiting. */
     void flushIfIdle() throws IOException {
-        if (!in.hasBufferedInput()) out.flush();
+        if (!in.hasBufferedLine()) out.flush();
     }
 
     void flush() throws IOException {

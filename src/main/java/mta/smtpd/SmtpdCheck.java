@@ -146,43 +146,34 @@ final class SmtpdCheck {
         }
     }
 
-    /**
-     * At RCPT TO: the delayed lists, relay, recipient, then the local recipient table. A table
-     * that cannot answer now (a database that is down) gives {@code 451 4.3.0 Temporary lookup
-     * failure}, never a refusal.
-     */
+    /** At RCPT TO: the delayed lists, relay, recipient, then the local recipient table. */
     Reply rcpt(SmtpdState s, Address rcpt) {
-        try {
-            return rcptChecks(s, rcpt);
-        } catch (TableException e) {
-            log.warn(e.getMessage());
-            Reply r = SmtpdReject.temporaryLookupFailure(rcpt.toString(), SmtpdReject.What.RECIPIENT);
-            logReject("reject", s, "RCPT", r, rcpt);
-            return r;
-        }
-    }
-
-    private Reply rcptChecks(SmtpdState s, Address rcpt) {
         if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
-        if (isPostmaster(rcpt)) return null;
-        if (delayReject) {
-            for (SmtpdRestrictions l : List.of(client, helo, sender)) {
+        try {
+            if (isPostmaster(rcpt)) return null;
+            if (delayReject) {
+                for (SmtpdRestrictions l : List.of(client, helo, sender)) {
+                    Reply r = refusal(l, s, rcpt, "RCPT", rcpt);
+                    if (r != null) return r;
+                }
+            }
+            for (SmtpdRestrictions l : List.of(relay, recipient)) {
                 Reply r = refusal(l, s, rcpt, "RCPT", rcpt);
                 if (r != null) return r;
             }
-        }
-        for (SmtpdRestrictions l : List.of(relay, recipient)) {
-            Reply r = refusal(l, s, rcpt, "RCPT", rcpt);
-            if (r != null) return r;
-        }
-        if (rejectUnlisted) {
-            SmtpdVerdict v = unlisted(rcpt);
-            if (v.isRefusal()) {
-                logReject("reject", s, "RCPT", v.reply, rcpt);
-                return v.reply;
+            if (rejectUnlisted) {
+                SmtpdVerdict v = unlisted(rcpt);
+                if (v.isRefusal()) {
+                    logReject("reject", s, "RCPT", v.reply, rcpt);
+                    return v.reply;
+                }
             }
+            return null;
+        } catch (TableException e) {
+            Reply r = lookupFailure(e, rcpt.toString());
+            logReject("reject", s, "RCPT", r, rcpt);
+            return r;
         }
-        return null;
     }
 
     /** At DATA. */
@@ -210,8 +201,7 @@ final class SmtpdCheck {
             try {
                 v = apply(step, list, s, rcpt);
             } catch (TableException e) {
-                log.warn(e.getMessage());
-                v = SmtpdVerdict.refuse(temporaryFailure(list, s, rcpt));
+                v = SmtpdVerdict.refuse(lookupFailure(e, subject(list, s, rcpt)));
             }
             if (v.filter != null) {
                 s.tx.filter = v.filter; // FILTER: remember it, go on as DUNNO
@@ -266,16 +256,16 @@ final class SmtpdCheck {
             case REJECT_UNKNOWN_CLIENT_HOSTNAME -> !c.name.equals("unknown") ? SmtpdVerdict.DUNNO
                     : SmtpdVerdict.refuse(SmtpdReject.plain(c.nameTemporary ? 450 : codes.unknownClient, "7.25",
                             "Client host rejected: cannot find your hostname, [" + c.addressText + "]"));
-            case CHECK_CLIENT_ACCESS -> table(step, access.client(step.table(), c.name, c.address), c.label(),
-                    SmtpdReject.What.CLIENT);
+            case CHECK_CLIENT_ACCESS -> table(step, () -> access.client(step.table(), c.name, c.address), c.label(),
+                    c.addressText, SmtpdReject.What.CLIENT);
             case CHECK_HELO_ACCESS -> c.helo == null ? SmtpdVerdict.DUNNO
-                    : table(step, access.host(step.table(), c.helo), c.helo, SmtpdReject.What.HELO);
+                    : table(step, () -> access.host(step.table(), c.helo), c.helo, c.helo, SmtpdReject.What.HELO);
             case CHECK_SENDER_ACCESS -> from == null ? SmtpdVerdict.DUNNO
-                    : table(step, access.address(step.table(), from.isNull() ? nullSenderKey : from.toString()),
-                            from.toString(), SmtpdReject.What.SENDER);
+                    : table(step, () -> access.address(step.table(), from.isNull() ? nullSenderKey : from.toString()),
+                            from.toString(), from.toString(), SmtpdReject.What.SENDER);
             case CHECK_RECIPIENT_ACCESS -> rcpt == null ? SmtpdVerdict.DUNNO
-                    : table(step, access.address(step.table(), rcpt.toString()), rcpt.toString(),
-                            SmtpdReject.What.RECIPIENT);
+                    : table(step, () -> access.address(step.table(), rcpt.toString()), rcpt.toString(),
+                            rcpt.toString(), SmtpdReject.What.RECIPIENT);
             case REJECT_RBL_CLIENT -> blocked(step, dnsxl.address(c.address, zone(step)), c.addressText, CLIENT, s, rcpt);
             case REJECT_RHSBL_CLIENT -> c.name.equals("unknown") ? SmtpdVerdict.DUNNO
                     : blocked(step, dnsxl.domain(c.name, zone(step)), c.name, CLIENT, s, rcpt);
@@ -334,24 +324,26 @@ final class SmtpdCheck {
         };
     }
 
-    /** {@code 451 4.3.0 ... Temporary lookup failure} about what the list checks. */
-    private static Reply temporaryFailure(SmtpdRestrictions list, SmtpdState s, Address rcpt) {
-        return switch (list.parameter()) {
-            case "smtpd_client_restrictions" -> SmtpdReject.temporaryLookupFailure(s.client.label(), SmtpdReject.What.CLIENT);
-            case "smtpd_helo_restrictions" -> SmtpdReject.temporaryLookupFailure(String.valueOf(s.client.helo), SmtpdReject.What.HELO);
-            case "smtpd_sender_restrictions" -> SmtpdReject.temporaryLookupFailure(String.valueOf(s.tx.sender), SmtpdReject.What.SENDER);
-            case "smtpd_data_restrictions" -> SmtpdReject.temporaryLookupFailure("DATA", SmtpdReject.What.DATA);
-            case "smtpd_end_of_data_restrictions" -> SmtpdReject.temporaryLookupFailure("END-OF-MESSAGE", SmtpdReject.What.END_OF_DATA);
-            default -> SmtpdReject.temporaryLookupFailure(String.valueOf(rcpt), SmtpdReject.What.RECIPIENT);
-        };
-    }
-
-    private SmtpdVerdict table(Step step, String value, String subject, SmtpdReject.What what) {
+    /**
+     * A check_*_access step: the table's verdict. A table that cannot be read makes the command
+     * refused for now, as Postfix does: {@code 451 4.3.5 <subject>: ... rejected: Server
+     * configuration error}, with the table and the key in the log.
+     */
+    private SmtpdVerdict table(Step step, java.util.function.Supplier<String> lookup, String subject, String key,
+                               SmtpdReject.What what) {
+        String value;
+        try {
+            value = lookup.get();
+        } catch (TableException e) {
+            log.warn(e.getMessage());
+            log.warn(step.argument() + " lookup error for \"" + key + "\"");
+            return SmtpdVerdict.refuse(SmtpdReject.configurationError(subject, what));
+        }
         if (value == null) return SmtpdVerdict.DUNNO;
         SmtpdVerdict v = access.result(value, subject, what);
         if (v != null) return v;
         log.warn(step.argument() + ": unsupported access table result \"" + value + "\" for " + subject);
-        return SmtpdVerdict.refuse(SmtpdReject.configurationError());
+        return SmtpdVerdict.refuse(SmtpdReject.configurationError(subject, what));
     }
 
     /**
@@ -405,6 +397,25 @@ final class SmtpdCheck {
                     "Domain not found"));
             case NULL_MX -> SmtpdVerdict.refuse(SmtpdReject.about(550, "7.27", s, SmtpdReject.What.SENDER,
                     "Domain " + from.domainLower() + " does not accept mail (nullMX)"));
+        };
+    }
+
+    /**
+     * A table failed during a lookup that is no access table (an address class, the recipient
+     * tables, the sender login maps): {@code 451 4.3.0 <subject>: Temporary lookup failure}.
+     */
+    private Reply lookupFailure(TableException e, String subject) {
+        log.warn(e.getMessage());
+        return SmtpdReject.temporaryLookupFailure(subject);
+    }
+
+    /** What a list's lookup failure is about: the recipient, else the sender, the HELO name or the client. */
+    private static String subject(SmtpdRestrictions list, SmtpdState s, Address rcpt) {
+        if (rcpt != null) return rcpt.toString();
+        return switch (list.parameter()) {
+            case "smtpd_helo_restrictions" -> String.valueOf(s.client.helo);
+            case "smtpd_sender_restrictions" -> String.valueOf(s.tx.sender);
+            default -> s.client.label();
         };
     }
 

@@ -20,7 +20,8 @@ import mta.util.LineReader;
  *     and refused, so nothing of it is queued (the session then disconnects).
  * <li>{@code no}: the pre-3.9 rule; any "." line ends the data, whatever the line ends.
  * </ul>
- * A bare CR is always content. Lines longer than 64 KiB are passed on in 64 KiB pieces.
+ * A bare CR is always content (cleanup replaces it). Lines longer than 64 KiB are passed on in
+ * 64 KiB pieces, flagged as pieces of one line.
  */
 final class SmtpdData {
     private SmtpdData() {}
@@ -51,7 +52,7 @@ final class SmtpdData {
             if (end == LineReader.End.BARE_LF && mode == SmtpdSettings.BareNewline.REJECT) bareLf = true;
             if (!bareLf) {
                 int off = (!continuation && len > 0 && b[0] == '.') ? 1 : 0;
-                t.line(off == 0 ? b : Arrays.copyOfRange(b, off, len), len - off);
+                t.line(off == 0 ? b : Arrays.copyOfRange(b, off, len), len - off, end == LineReader.End.TOO_LONG);
             }
             continuation = end == LineReader.End.TOO_LONG;
             previousEndedCrlf = end == LineReader.End.CRLF;

@@ -75,9 +75,14 @@ final class SmtpdReject {
         return new Reply(503, "5.7.0", "Error: access denied for " + clientLabel);
     }
 
-    /** A table or DNS lookup failed for a moment; the client should try again. */
-    static Reply temporaryLookupFailure(String subject, What what) {
-        return about(451, "3.0", subject, what, "Temporary lookup failure");
+    /** A table lookup failed for a moment ({@code 451 4.3.0 <subject>: Temporary lookup failure}); the client tries again. */
+    static Reply temporaryLookupFailure(String subject) {
+        return new Reply(451, "4.3.0", "<" + subject + ">: Temporary lookup failure");
+    }
+
+    /** An access table could not be read: {@code 451 4.3.5 <subject>: What rejected: Server configuration error}. */
+    static Reply configurationError(String subject, What what) {
+        return about(451, "3.5", subject, what, "Server configuration error");
     }
 
     /** An access table answered something that is no access result. */

@@ -52,12 +52,7 @@ final class SmtpdSenderLogin {
         if (from == null || from.isNull() || maps.isEmpty()) return SmtpdVerdict.DUNNO;
         SmtpdState.Sasl login = s.client.sasl;
         if (login == null && !unauthenticated || login != null && !authenticated) return SmtpdVerdict.DUNNO;
-        AddressLookup.Hit hit;
-        try {
-            hit = lookup.find(maps, from.toString());
-        } catch (TableException e) {
-            return SmtpdVerdict.refuse(SmtpdReject.temporaryLookupFailure(from.toString(), SmtpdReject.What.SENDER));
-        }
+        AddressLookup.Hit hit = lookup.find(maps, from.toString()); // a failing table: the caller answers 451 4.3.0
         if (login == null) {
             return hit == null ? SmtpdVerdict.DUNNO : SmtpdVerdict.refuse(SmtpdReject.plain(553, "7.1",
                     "<" + from + ">: Sender address rejected: not logged in"));

@@ -92,7 +92,7 @@ final class SmtpdSession implements Runnable {
                 // the client is gone
             }
         } catch (IOException e) {
-            if (state != null) log.info("lost connection after " + state.whereText() + " from " + state.client.label());
+            if (state != null) logLostConnection();
         } finally {
             try {
                 connection.close();
@@ -106,6 +106,15 @@ final class SmtpdSession implements Runnable {
                 log.info("disconnect from " + state.client.label() + state.countsText());
             }
         }
+    }
+
+    /**
+     * {@code lost connection after RCPT from host[ip]}; not for a client that hangs up once its
+     * message was answered, which did nothing wrong (Postfix logs only the disconnect line then).
+     */
+    private void logLostConnection() {
+        if (state.where.equals("END-OF-MESSAGE")) return;
+        log.info("lost connection after " + state.whereText() + " from " + state.client.label());
     }
 
     /** Applies smtpd_client_connection_count_limit and _rate_limit; false after refusing the client. */
@@ -167,7 +176,7 @@ final class SmtpdSession implements Runnable {
             LineReader in = chat.reader(); // a new one after STARTTLS
             checkPipelining();
             if (!chat.next(settings.lineLengthLimit())) {
-                log.info("lost connection after " + state.whereText() + " from " + state.client.label());
+                logLostConnection();
                 return;
             }
             if (in.end() == LineReader.End.TOO_LONG) {
@@ -241,6 +250,10 @@ final class SmtpdSession implements Runnable {
             return;
         }
         String text = line.strip();
+        if (text.isEmpty()) {
+            error(Reply.BAD_SYNTAX); // no command: not counted, and the stage stays what it was
+            return;
+        }
         int sp = indexOfSpace(text);
         String verb = sp < 0 ? text : text.substring(0, sp);
         String arg = sp < 0 ? "" : text.substring(sp + 1).strip();
@@ -256,7 +269,30 @@ final class SmtpdSession implements Runnable {
             fail(cmd.verb.toLowerCase(java.util.Locale.ROOT), Reply.STARTTLS_FIRST);
             return;
         }
-        cmd.handler.handle(this, arg);
+        try {
+            cmd.handler.handle(this, arg);
+        } catch (RuntimeException e) {
+            internalError(cmd, e);
+        }
+    }
+
+    /**
+     * The last line of defence: a handler failed in a way it did not expect (a table that fails
+     * where no check catches it, a bug). The client still gets an answer: a temporary error and a
+     * fresh transaction, or, in the middle of message content, whose rest could otherwise be read
+     * as commands, a temporary error and the end of the session.
+     */
+    private void internalError(SmtpdCommand cmd, RuntimeException e) throws IOException {
+        log.warn("internal error in " + cmd.verb + " command from " + state.client.label() + ": " + e);
+        boolean inContent = state.inContent;
+        state.inContent = false;
+        state.resetTransaction();
+        if (inContent) {
+            fail(cmd.verb.toLowerCase(java.util.Locale.ROOT), withHost(Reply.INTERNAL_ERROR_CLOSING));
+            quit = true;
+        } else {
+            fail(cmd.verb.toLowerCase(java.util.Locale.ROOT), Reply.INTERNAL_ERROR);
+        }
     }
 
     private static int indexOfSpace(String s) {

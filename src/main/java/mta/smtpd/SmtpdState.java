@@ -77,10 +77,20 @@ final class SmtpdState {
         long bytes;
         /** BDAT has started this message's content (DATA is then out of sequence). */
         SmtpdBdat bdat;
+        /**
+         * A BDAT chunk of this transaction was refused: later chunks are read and thrown away
+         * until {@code BDAT n LAST} ends the transaction (Postfix's 551 "after earlier error").
+         */
+        boolean bdatError;
         /** Set by a FILTER access table action: this message's content_filter. */
         String filter;
         /** The MAIL FROM AUTH= parameter (RFC 4954 section 5), xtext-decoded; null when absent or {@code <>}. */
         String saslSender;
+
+        /** Content has started through BDAT, or a chunk was refused: RCPT and DATA are out of sequence. */
+        boolean inBdat() {
+            return bdat != null || bdatError;
+        }
 
         /** The queue ID once cleanup is open, else NOQUEUE. */
         String queueId() {

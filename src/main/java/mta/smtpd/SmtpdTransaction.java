@@ -84,6 +84,10 @@ final class SmtpdTransaction {
             s.fail("rcpt", Reply.NEED_MAIL);
             return;
         }
+        if (st.tx.inBdat()) {
+            s.fail("rcpt", Reply.RCPT_AFTER_BDAT); // the content has started: no recipient can join now
+            return;
+        }
         if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
             s.fail("rcpt", Reply.syntax("RCPT TO:<address>"));
             return;
@@ -125,7 +129,7 @@ final class SmtpdTransaction {
         } catch (java.io.UncheckedIOException e) {
             // cleanup's address tables (virtual_alias_maps, canonical maps) are away right now
             s.server().log().warn(e.getCause().getMessage());
-            Reply r = SmtpdReject.temporaryLookupFailure(rcpt.toString(), SmtpdReject.What.RECIPIENT);
+            Reply r = SmtpdReject.temporaryLookupFailure(rcpt.toString());
             logReject("RCPT", r, rcpt);
             s.fail("rcpt", r);
             return;
@@ -137,7 +141,7 @@ final class SmtpdTransaction {
     /** DATA: 354, then dot-stuffed content up to CRLF.CRLF (see {@link SmtpdData}). */
     void dataCmd(String arg) throws IOException {
         SmtpdState st = state();
-        if (st.tx.bdat != null) {
+        if (st.tx.inBdat()) {
             s.fail("data", Reply.DATA_AFTER_BDAT);
             return;
         }
@@ -173,27 +177,41 @@ final class SmtpdTransaction {
         finish("data", r == SmtpdData.Result.BARE_LF);
     }
 
-    /** BDAT count [LAST]: one chunk of exactly count bytes (RFC 3030); LAST ends the message. */
+    /**
+     * BDAT count [LAST]: one chunk of exactly count bytes (RFC 3030); LAST ends the message. A
+     * refused chunk is still read off the wire; inside a transaction it puts the transaction in
+     * error, and later chunks are thrown away ({@code 551 5.0.0}) until LAST ends it, as Postfix
+     * does. A BDAT line without a count we can trust ends the session: there is no telling where
+     * the chunk ends.
+     */
     void bdatCmd(String arg) throws IOException {
         SmtpdState st = state();
         String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
         if (w.length < 1 || w.length > 2 || w[0].isEmpty() || w[0].length() > 18
                 || !w[0].chars().allMatch(c -> c >= '0' && c <= '9')
                 || (w.length == 2 && !w[1].equalsIgnoreCase("LAST"))) {
-            s.fail("bdat", Reply.BAD_BDAT); // no count we can trust: nothing to skip
+            s.log.warn(st.tx.queueId() + ": malformed BDAT command syntax from " + st.client.label() + ": BDAT " + arg);
+            s.fail("bdat", Reply.BAD_BDAT);
+            s.quit = true;
             return;
         }
         long count = Long.parseLong(w[0]);
         boolean last = w.length == 2;
         Reply refusal = null;
-        if (st.tx.recipients.isEmpty()) {
+        if (st.tx.bdatError) {
+            refusal = Reply.bdatDiscarded(count);
+        } else if (st.tx.recipients.isEmpty()) {
             refusal = st.tx.sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS;
+        } else if (count == 0 && !last) {
+            s.log.warn(st.tx.queueId() + ": null BDAT request from " + st.client.label());
+            refusal = Reply.NULL_BDAT;
         } else if (s.settings.messageSizeLimit() > 0 && st.tx.bytes + count > s.settings.messageSizeLimit()) {
-            refusal = Reply.SIZE_EXCEEDS_LIMIT;
+            s.log.warn(st.tx.queueId() + ": BDAT request from " + st.client.label() + " exceeds message size limit");
+            refusal = Reply.BDAT_TOO_BIG;
         }
         st.inContent = true;
         if (refusal != null) {
-            // The chunk is on its way regardless: read it off the wire, then end the transaction.
+            // The chunk is on its way regardless: read it off the wire.
             try {
                 SmtpdBdat.discard(s.chat, st, count);
             } catch (IOException e) {
@@ -201,8 +219,14 @@ final class SmtpdTransaction {
                 throw e;
             }
             st.inContent = false;
-            if (!st.tx.recipients.isEmpty()) logReject("BDAT", refusal, null);
-            st.resetTransaction();
+            if (last || st.tx.sender == null) {
+                st.resetTransaction();
+            } else if (!st.tx.bdatError) {
+                st.tx.bdatError = true; // nothing of this message will be queued
+                if (st.tx.cleanup != null) st.tx.cleanup.abort();
+                st.tx.cleanup = null;
+                st.tx.bdat = null;
+            }
             s.fail("bdat", refusal);
             return;
         }
@@ -221,7 +245,7 @@ final class SmtpdTransaction {
             s.ok("bdat", Reply.bdatOk(st.tx.bytes));
             return;
         }
-        st.tx.bdat.finish(st.tx.cleanup);
+        st.tx.bdat.finish(st, st.tx.cleanup);
         finish("bdat", st.tx.bdat.sawBareLf);
     }
 
@@ -231,7 +255,11 @@ final class SmtpdTransaction {
         writeReceived(t);
     }
 
-    /** Commits (or, after a bare LF under "reject", aborts) the message and answers the client. */
+    /**
+     * Commits (or, after a bare LF under "reject", aborts) the message and answers the client. A
+     * refusal by cleanup is logged by cleanup (and a message too big as Postfix's smtpd logs it),
+     * one by smtpd_end_of_data_restrictions by {@link SmtpdCheck}.
+     */
     private void finish(String verb, boolean bareLf) throws IOException {
         SmtpdState st = state();
         CleanupService.Transaction t = st.tx.cleanup;
@@ -239,13 +267,16 @@ final class SmtpdTransaction {
         if (bareLf) {
             t.abort(); // nothing of a message with a bare LF may stay behind, not even a temporary file
             reply = s.bareLfReply();
+            logReject(verb.toUpperCase(Locale.ROOT), reply, null);
         } else if ((reply = s.server().check().endOfData(st)) != null) {
             t.abort(); // refused by smtpd_end_of_data_restrictions
         } else {
             try {
-                reply = Reply.queued(t.commit());
+                String id = t.commit();
+                reply = verb.equals("bdat") ? Reply.bdatQueued(st.tx.bytes, id) : Reply.queued(id);
             } catch (CleanupException e) {
                 reply = e.reply();
+                if (reply.equals(Reply.MESSAGE_TOO_BIG)) s.log.warn(t.queueId() + ": queue file size limit exceeded");
             }
         }
         st.where = "END-OF-MESSAGE";
@@ -253,7 +284,6 @@ final class SmtpdTransaction {
             st.client.errors = 0; // a client that delivers mail is not a prober
             s.ok(verb, reply);
         } else {
-            logReject(verb.toUpperCase(Locale.ROOT), reply, null);
             s.fail(verb, reply);
         }
         st.tx.cleanup = null; // committed or aborted above: nothing left to discard

@@ -87,6 +87,12 @@ public final class LineReader {
         return pos < limit;
     }
 
+    /** True when a whole line (up to its LF) is already buffered: reading it will not block. */
+    public boolean hasBufferedLine() {
+        for (int i = pos; i < limit; i++) if (buf[i] == '\n') return true;
+        return false;
+    }
+
     /**
      * Reads up to {@code len} raw bytes, buffered ones first (BDAT chunks, which have no line
      * structure); blocks only when nothing is buffered.

@@ -96,9 +96,16 @@ class CleanupFeaturesTest {
             assertTrue(text.contains("\npassword=(removed)\nkept\n"), text);
             assertEquals(1, QueueFile.readEnvelope(m.queues().file(QueueName.HOLD, heldId)).recipients().size());
             String log = read(site.maillog);
+            // Postfix's words: the client, the envelope, proto and helo, then the action's text
             assertTrue(log.contains(": reject: header Subject: cheap VIAGRA from unknown[127.0.0.1]; from=<a@example.test> "
-                    + "to=<root@example.test>: 5.7.1 no spam here"), log);
-            assertTrue(log.contains(": discard: header Subject: drop me"), log);
+                    + "to=<root@example.test> proto=ESMTP helo=<client.example.test>: 5.7.1 no spam here"), log);
+            assertTrue(log.contains(": discard: header Subject: drop me from unknown[127.0.0.1]; from=<a@example.test> "
+                    + "to=<root@example.test> proto=ESMTP helo=<client.example.test>\n"), log);
+            assertTrue(log.contains(": prepend: header Subject: tag from unknown[127.0.0.1]; from=<a@example.test> "
+                    + "to=<root@example.test> proto=ESMTP helo=<client.example.test>: X-Tagged: yes\n"), log);
+            assertTrue(log.contains(": replace: body password=hunter2 from unknown[127.0.0.1]; from=<a@example.test> "
+                    + "to=<root@example.test> proto=ESMTP helo=<client.example.test>: password=(removed)\n"), log);
+            assertTrue(!log.contains("message discarded"), "Postfix writes no line after the discard: line: " + log);
         }
     }
 }

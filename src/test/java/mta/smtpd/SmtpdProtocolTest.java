@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SmtpdProtocolTest - the commands and extensions: VRFY, HELP, ETRN, BDAT, DSN, SMTPUTF8, pipelining logs, bad input.
@@ -137,20 +139,45 @@ class SmtpdProtocolTest {
         try (Transcript t = sup.ehlo(null)) {
             t.sendRaw("BDAT 5\r\nhello").expect("503 5.5.1 Error: need RCPT command");
             t.send("NOOP").expect("250 2.0.0 Ok"); // the chunk was skipped, not taken as commands
-            t.send("BDAT").expect("501 5.5.4 Syntax: BDAT count [LAST]");
-            t.send("BDAT 12 FIRST").expect("501 5.5.4 Syntax: BDAT count [LAST]");
-            t.send("BDAT -1").expect("501 5.5.4");
             t.send("MAIL FROM:<a@client.example>").expect("250 2.1.0");
             t.sendRaw("BDAT 3\r\nabc").expect("554 5.5.1 Error: no valid recipients");
+            // The transaction is in error now: chunks are read and thrown away until LAST ends it.
+            t.send("RCPT TO:<bob@remote.example>").expect("503 5.5.1 Error: RCPT after BDAT");
+            t.sendRaw("BDAT 2\r\nde").expect("551 5.0.0 Discarded 2 bytes after earlier error");
+            t.sendRaw("BDAT 2 LAST\r\nfg").expect("551 5.0.0 Discarded 2 bytes after earlier error");
+            t.send("RCPT TO:<bob@remote.example>").expect("503 5.5.1 Error: need MAIL command");
             t.send("MAIL FROM:<a@client.example>").expect("250 2.1.0");
             t.send("RCPT TO:<bob@remote.example>").expect("250 2.1.5");
             t.sendRaw("BDAT 3\r\nabc").expect("250 2.0.0 Ok: 3 bytes");
             t.send("DATA").expect("503 5.5.1 Error: DATA after BDAT");
-            t.sendRaw("BDAT 30000 LAST\r\n" + "x".repeat(30000)).expect("552 5.3.4 Message size exceeds fixed limit");
+            t.send("RCPT TO:<carol@remote.example>").expect("503 5.5.1 Error: RCPT after BDAT");
+            t.send("MAIL FROM:<a@client.example>").expect("503 5.5.1 Error: nested MAIL command");
+            t.sendRaw("BDAT 30000 LAST\r\n" + "x".repeat(30000)).expect("552 5.3.4 Chunk exceeds message size limit");
             t.send("RCPT TO:<bob@remote.example>").expect("503 5.5.1 Error: need MAIL command");
             t.send("MAIL FROM:<a@client.example> SIZE=20001").expect("552 5.3.4 Message size exceeds fixed limit");
+            t.send("MAIL FROM:<a@client.example>").expect("250 2.1.0");
+            t.send("RCPT TO:<bob@remote.example>").expect("250 2.1.5");
+            t.sendRaw("BDAT 0\r\n").expect("551 5.7.1 Null BDAT request");
+            t.sendRaw("BDAT 1 LAST\r\nx").expect("551 5.0.0 Discarded 1 bytes after earlier error");
+            // A count that cannot be trusted leaves no way to find the next command: the session ends.
+            t.send("BDAT 12 FIRST").expect("521 5.5.4 Syntax: BDAT count [LAST]");
+            t.expectClosed();
         }
         sup.awaitNoTemporaries();
+        sup.awaitLog("exceeds message size limit");
+        sup.awaitLog("null BDAT request from unknown[127.0.0.1]");
+        sup.awaitLog(": malformed BDAT command syntax from unknown[127.0.0.1]: BDAT 12 FIRST");
+        assertFalse(sup.log().contains("reject: BDAT"), "Postfix logs warnings here, no reject lines");
+    }
+
+    /** Each malformed BDAT line ends the session with 521: nothing after it can be read as a command. */
+    @ParameterizedTest
+    @ValueSource(strings = {"BDAT", "BDAT -1", "BDAT x", "BDAT 1 2", "BDAT 99999999999999999999", "BDAT 12 FIRST"})
+    void malformedBdatEndsTheSession(String line) throws Exception {
+        try (Transcript t = transaction(null)) {
+            t.sendRaw(line + "\r\nNOOP\r\n").expect("521 5.5.4 Syntax: BDAT count [LAST]");
+            t.expectClosed();
+        }
     }
 
     @Test
@@ -264,6 +291,26 @@ class SmtpdProtocolTest {
         assertFalse(sup.log().contains("from unknown[127.0.0.42]: "), sup.log());
     }
 
+    /**
+     * Replies to complete commands are sent at once, even while the start of the next command
+     * line is already in: nothing waits for the rest of a partial line.
+     */
+    @Test
+    void repliesDoNotWaitForAPartialLine() throws Exception {
+        try (Transcript t = sup.ehlo(null)) {
+            t.sendRaw("NOOP\r\nNOO").expect("250 2.0.0 Ok");
+            t.sendRaw("P\r\nRSET\r\nNOOP\r\nNO").expect("250 2.0.0 Ok");
+            t.expect("250 2.0.0 Ok");
+            t.expect("250 2.0.0 Ok");
+            t.sendRaw("OP\r\n").expect("250 2.0.0 Ok");
+            t.send("MAIL FROM:<a@client.example>").expect("250 2.1.0");
+            t.send("RCPT TO:<bob@remote.example>").expect("250 2.1.5");
+            t.sendRaw("BDAT 3\r\nabcBDAT 3 LA").expect("250 2.0.0 Ok: 3 bytes");
+            t.sendRaw("ST\r\ndef");
+            SmtpdTestSupport.queuedId(t.reply());
+        }
+    }
+
     @Test
     void contentBeforeThe354IsLoggedButStillContent() throws Exception {
         String id;
@@ -313,6 +360,26 @@ class SmtpdProtocolTest {
         sup.awaitLog("lost connection after BDAT (");
         sup.awaitLog("disconnect from unknown[127.0.0.45] ehlo=1 mail=1 rcpt=1 bdat=0/1 commands=3/4");
         sup.awaitNoTemporaries();
+    }
+
+    /**
+     * A client that hangs up once its message was answered did nothing wrong: Postfix logs only
+     * the disconnect line (with DATA and with BDAT), no "lost connection after END-OF-MESSAGE".
+     */
+    @Test
+    void hangUpAfterTheMessageIsNoLostConnection() throws Exception {
+        try (Transcript t = transaction("127.0.0.48")) {
+            t.send("DATA").expect("354 ");
+            t.sendRaw("Subject: done\r\n\r\nbody\r\n.\r\n");
+            SmtpdTestSupport.queuedId(t.reply());
+        }
+        try (Transcript t = transaction("127.0.0.49")) {
+            t.sendRaw("BDAT 5 LAST\r\nx\r\n\r\n");
+            SmtpdTestSupport.queuedId(t.reply());
+        }
+        sup.awaitLog("disconnect from unknown[127.0.0.48] ehlo=1 mail=1 rcpt=1 data=1 commands=4");
+        sup.awaitLog("disconnect from unknown[127.0.0.49] ehlo=1 mail=1 rcpt=1 bdat=1 commands=4");
+        assertFalse(sup.log().contains("lost connection after END-OF-MESSAGE"), sup.log());
     }
 
     @Test

@@ -64,9 +64,10 @@ final class SmtpdTestSupport {
         return t;
     }
 
+    /** The queue ID of "250 2.0.0 Ok: queued as ID" (DATA) or "250 2.0.0 Ok: N bytes queued as ID" (BDAT). */
     static String queuedId(String reply) {
-        assertTrue(reply.startsWith("250 2.0.0 Ok: queued as "), reply);
-        return reply.substring("250 2.0.0 Ok: queued as ".length()).strip();
+        assertTrue(reply.matches("250 2\\.0\\.0 Ok: (\\d+ bytes )?queued as [0-9A-Za-z]+\\s*"), reply);
+        return reply.substring(reply.indexOf("queued as ") + "queued as ".length()).strip();
     }
 
     Queued awaitDeferred(String id) throws Exception {
