@@ -302,6 +302,9 @@ public final class Params {
             "The maximal number of recipients per message."));
     public static final Param MESSAGE_SIZE_LIMIT = def(Param.size("message_size_limit", "10240000", 0, Long.MAX_VALUE,
             "The maximal size of a message in bytes, envelope included; 0 means no limit."));
+    public static final Param QUEUE_MINFREE = def(Param.size("queue_minfree", "0", 0, Long.MAX_VALUE,
+            "The free space in bytes the queue file system must keep for the SMTP server to accept MAIL FROM"
+            + " (452 4.3.1 otherwise); the free space must also exceed 1.5 x message_size_limit."));
     public static final Param LINE_LENGTH_LIMIT = def(Param.integer("line_length_limit", "2048", 1, INT_MAX,
             "Longer lines are split into pieces of this length when queued."));
     public static final Param HEADER_SIZE_LIMIT = def(Param.integer("header_size_limit", "102400", 1, INT_MAX,

@@ -33,6 +33,7 @@ public record Reply(int code, String dsn, String text) {
     public static final Reply TLS_NOT_AVAILABLE = new Reply(454, "4.7.0", "TLS not available due to local problem");
     public static final Reply STARTTLS_FIRST = new Reply(530, "5.7.0", "Must issue a STARTTLS command first");
     public static final Reply VRFY_DISABLED = new Reply(502, "5.5.1", "VRFY command is disabled");
+    public static final Reply INSUFFICIENT_STORAGE = new Reply(452, "4.3.1", "Insufficient system storage");
     public static final Reply SIZE_EXCEEDS_LIMIT = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
     public static final Reply NEED_SMTPUTF8 = new Reply(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
     public static final Reply DATA_AFTER_BDAT = new Reply(503, "5.5.1", "Error: DATA after BDAT");

@@ -56,6 +56,8 @@ final class SmtpdCheck {
     private final SmtpdLocalRecipients localRecipients;
     private final SmtpdVirtualRecipients virtualRecipients;
     private final SmtpdSenderLogin senderLogin;
+    /** Free space in the queue file system; null for the stand-alone server of sendmail -bs, as in Postfix. */
+    private final SmtpdQueueSpace queueSpace;
     /** This service's content_filter (master.cf -o content_filter= turns it off for re-injection). */
     private final String contentFilter;
     private final MailLog.Channel log;
@@ -92,6 +94,7 @@ final class SmtpdCheck {
         this.virtualRecipients = new SmtpdVirtualRecipients(c, rewrite);
         this.senderLogin = new SmtpdSenderLogin(c, rewrite);
         this.contentFilter = c.str(Params.CONTENT_FILTER).strip();
+        this.queueSpace = restricted ? new SmtpdQueueSpace(c, log) : null;
         this.log = log;
     }
 
@@ -144,6 +147,16 @@ final class SmtpdCheck {
         } finally {
             s.tx.sender = saved;
         }
+    }
+
+    /**
+     * At MAIL FROM, before the sender is taken: room in the queue for a message of
+     * {@code declaredSize} bytes (-1: no SIZE=); the refusal is logged without a sender, as Postfix's.
+     */
+    Reply queueSpace(SmtpdState s, long declaredSize) {
+        Reply r = queueSpace == null ? null : queueSpace.check(declaredSize);
+        if (r != null) logReject("reject", s, "MAIL", r, null);
+        return r;
     }
 
     /** At RCPT TO: the delayed lists, relay, recipient, then the local recipient table. */

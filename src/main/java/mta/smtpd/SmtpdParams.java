@@ -73,6 +73,7 @@ final class SmtpdParams {
         if (size >= 0 && settings.messageSizeLimit() > 0 && size > settings.messageSizeLimit()) {
             return Reply.SIZE_EXCEEDS_LIMIT;
         }
+        tx.declaredSize = size;
         return null;
     }
 

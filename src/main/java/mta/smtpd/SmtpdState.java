@@ -69,6 +69,8 @@ final class SmtpdState {
         Address sender;
         final List<Address> recipients = new ArrayList<>();
         CleanupService.Transaction cleanup;
+        /** The MAIL FROM SIZE= value (RFC 1870), or -1 when the client gave none. */
+        long declaredSize = -1;
         /** MAIL FROM parameters: SMTPUTF8 requested, RFC 3461 RET and ENVID (null when absent). */
         boolean smtputf8;
         String dsnRet;

@@ -64,7 +64,13 @@ final class SmtpdTransaction {
         Reply bad = SmtpdParams.mail(path.parameters(), candidate, s.settings);
         if (bad == null && !candidate.smtputf8 && !isAscii(path.address().toString())) bad = Reply.NEED_SMTPUTF8;
         if (bad != null) {
+            if (bad.equals(Reply.SIZE_EXCEEDS_LIMIT)) logReject("MAIL", bad, path.address(), null);
             s.fail("mail", bad);
+            return;
+        }
+        Reply noRoom = s.server().check().queueSpace(st, candidate.declaredSize);
+        if (noRoom != null) {
+            s.fail("mail", noRoom);
             return;
         }
         Reply refused = s.server().check().mail(st, path.address());
@@ -344,16 +350,20 @@ final class SmtpdTransaction {
                 + p.substring(0, end));
     }
 
-    /** {@code QID: reject: RCPT from host[ip]: reply; from=<..> to=<..> proto=.. helo=<..>} */
+    /** {@code QID: reject: RCPT from host[ip]: reply; from=<..> to=<..> proto=.. helo=<..>}, with what is known. */
     void logReject(String stage, Reply reply, Address rcpt) {
+        logReject(stage, reply, state().tx.sender, rcpt);
+    }
+
+    private void logReject(String stage, Reply reply, Address sender, Address rcpt) {
         SmtpdState st = state();
         StringBuilder sb = new StringBuilder();
         sb.append(st.tx.queueId()).append(": reject: ").append(stage).append(" from ")
                 .append(st.client.label()).append(": ").append(reply).append(';');
-        sb.append(" from=<").append(st.tx.sender).append('>');
+        if (sender != null) sb.append(" from=<").append(sender).append('>');
         if (rcpt != null) sb.append(" to=<").append(rcpt).append('>');
         sb.append(" proto=").append(st.client.protocol);
-        sb.append(" helo=<").append(st.client.helo).append('>');
+        if (st.client.helo != null) sb.append(" helo=<").append(st.client.helo).append('>');
         s.log.info(sb.toString());
     }
 
