@@ -12,6 +12,7 @@ import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
 import mta.queue.DeferLog;
+import mta.queue.FlushClient;
 import mta.queue.QueueFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
@@ -35,14 +36,15 @@ import mta.queue.TriggerClient;
  *         then its undelivered recipients with the reason for delay in parentheses.
  *     -j  the same as one JSON object per line.
  *     -f  asks the queue manager to attempt every queued message now.
- *     -i  makes one deferred message due now; -s makes due every deferred message with a
- *         recipient in the site's domain; both then wake the queue manager.
+ *     -i  makes one deferred message due now and wakes the queue manager; -s asks the flush
+ *         service to deliver the deferred mail of a site in fast_flush_domains.
  *
  *     An ID that cannot be a queue ID is refused ("Cannot flush queue ID - invalid name"); an ID
  *     that is not deferred is no error (Postfix says nothing either). -h or --help lists the options.
  *
  * EXIT STATUS
- *     0 success; 69 (EX_UNAVAILABLE) the mail system is down (-f, -i, -s), bad usage, a bad ID.
+ *     0 success; 69 (EX_UNAVAILABLE) the mail system is down (-f, -i, -s), -s for a site that is
+ *     not in fast_flush_domains or that is no domain, bad usage, a bad ID.
  * </pre>
  */
 public final class Postqueue {
@@ -103,7 +105,8 @@ public final class Postqueue {
         return switch (mode) {
             case 'p' -> list(queues, out, err, false);
             case 'j' -> list(queues, out, err, true);
-            case 'i', 's' -> makeDue(queues, mode, target, err);
+            case 'i' -> makeDue(queues, target, err);
+            case 's' -> flushSite(queues, target, err);
             default -> {
                 if (TriggerClient.send(queues, "qmgr", Trigger.SCAN_ALL)) yield 0;
                 err.println("postqueue: fatal: Cannot flush mail queue - mail system is down");
@@ -112,26 +115,13 @@ public final class Postqueue {
         };
     }
 
-    /**
-     * -i ID: makes one deferred message due now; -s site: every deferred message with a recipient
-     * in that domain. Then wakes the queue manager.
-     */
-    private static int makeDue(Queues queues, char mode, String target, PrintStream err) {
-        int due = 0;
+    /** -i ID: makes one deferred message due now, then wakes the queue manager. */
+    private static int makeDue(Queues queues, String target, PrintStream err) {
         try {
             for (String id : queues.list(QueueName.DEFERRED)) {
-                java.nio.file.Path file = queues.file(QueueName.DEFERRED, id);
-                boolean match;
-                if (mode == 'i') {
-                    match = id.equals(target);
-                } else {
-                    String suffix = "@" + target.toLowerCase(Locale.ROOT);
-                    match = QueueFile.readEnvelope(file).pending().stream()
-                            .anyMatch(r -> r.address().toLowerCase(Locale.ROOT).endsWith(suffix));
-                }
-                if (match) {
-                    java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now()));
-                    due++;
+                if (id.equals(target)) {
+                    java.nio.file.Files.setLastModifiedTime(queues.file(QueueName.DEFERRED, id),
+                            java.nio.file.attribute.FileTime.from(Instant.now()));
                 }
             }
         } catch (IOException e) {
@@ -142,6 +132,28 @@ public final class Postqueue {
             return EX_UNAVAILABLE;
         }
         return 0;
+    }
+
+    /**
+     * -s site (and sendmail -qRsite): the running system's flush service delivers the site's
+     * deferred mail, as Postfix's postqueue asks its flush(8) service.
+     */
+    private static int flushSite(Queues queues, String site, PrintStream err) {
+        return switch (FlushClient.sendSite(queues, site)) {
+            case OK -> 0;
+            case DENY -> {
+                err.println("postqueue: fatal: Flush service is not configured for destination \"" + site + "\"");
+                yield EX_UNAVAILABLE;
+            }
+            case BAD -> {
+                err.println("postqueue: fatal: Cannot flush mail queue - invalid destination: \"" + site + "\"");
+                yield EX_UNAVAILABLE;
+            }
+            case FAIL -> {
+                err.println("postqueue: fatal: Cannot flush mail queue - mail system is down");
+                yield EX_UNAVAILABLE;
+            }
+        };
     }
 
     /** The queue listing for the master's showq service (public/showq), as mailq prints it. */

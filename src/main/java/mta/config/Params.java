@@ -375,6 +375,8 @@ public final class Params {
             "Relay control at RCPT TO, evaluated before smtpd_recipient_restrictions."));
     public static final Param SMTPD_RECIPIENT_RESTRICTIONS = def(Param.list("smtpd_recipient_restrictions", "",
             "Access restrictions on each RCPT TO address, after the relay restrictions."));
+    public static final Param SMTPD_ETRN_RESTRICTIONS = def(Param.list("smtpd_etrn_restrictions", "",
+            "Access restrictions on the ETRN command's domain (permit_mynetworks, reject, check_client_access...)."));
     public static final Param SMTPD_DATA_RESTRICTIONS = def(Param.list("smtpd_data_restrictions", "",
             "Access restrictions applied when the client sends DATA."));
     public static final Param SMTPD_END_OF_DATA_RESTRICTIONS = def(Param.list("smtpd_end_of_data_restrictions", "",
@@ -643,6 +645,13 @@ public final class Params {
             "How much of an undeliverable message is returned to the sender."));
     public static final Param ENABLE_LONG_QUEUE_IDS = def(Param.bool("enable_long_queue_ids", "no",
             "Use long, non-repeating queue IDs."));
+    public static final Param FAST_FLUSH_DOMAINS = def(Param.list("fast_flush_domains", "$relay_domains",
+            "The destinations whose deferred mail the flush service lists per destination (in flush/), for ETRN"
+            + " and postqueue -s."));
+    public static final Param FAST_FLUSH_REFRESH_TIME = def(Param.time("fast_flush_refresh_time", "12h", 'h', 1, 100 * DAY,
+            "After how long without a flush a destination's deferred mail is flushed anyway."));
+    public static final Param FAST_FLUSH_PURGE_TIME = def(Param.time("fast_flush_purge_time", "7d", 'd', 1, 100 * DAY,
+            "After how long an empty per-destination flush log is removed."));
 
     // --- smtp client
     static { section("SMTP client"); }

@@ -43,6 +43,19 @@ public record Reply(int code, String dsn, String text) {
     public static final Reply NULL_BDAT = new Reply(551, "5.7.1", "Null BDAT request");
     public static final Reply BDAT_TOO_BIG = new Reply(552, "5.3.4", "Chunk exceeds message size limit");
     public static final Reply BAD_SYNTAX = new Reply(500, "5.5.2", "Error: bad syntax");
+    /** ETRN (RFC 1985) replies carry no enhanced status code, as Postfix's. */
+    public static final Reply ETRN_STARTED = new Reply(250, "", "Queuing started");
+    public static final Reply ETRN_SYNTAX = new Reply(500, "", "Syntax: ETRN domain");
+    public static final Reply ETRN_BAD_DOMAIN = new Reply(501, "", "Error: invalid parameter syntax");
+    public static final Reply ETRN_UNABLE = new Reply(458, "", "Unable to queue messages");
+    public static final Reply ETRN_IN_TRANSACTION = new Reply(503, "", "Error: MAIL transaction in progress");
+    public static final Reply ETRN_HELO_FIRST = new Reply(503, "", "Error: send HELO/EHLO first");
+
+    /** {@code 459 <site>: service unavailable}: ETRN for a site that is not in fast_flush_domains. */
+    public static Reply etrnUnavailable(String site) {
+        return new Reply(459, "", "<" + site + ">: service unavailable");
+    }
+
     /** A command failed inside the server; the client may try again. */
     public static final Reply INTERNAL_ERROR = new Reply(451, "4.3.0", "Error: internal error");
     /** As {@link #INTERNAL_ERROR} while message content was read; the caller prefixes the host name and closes. */

@@ -24,6 +24,7 @@ import mta.config.MasterCf;
 import mta.config.Params;
 import mta.dns.DnsjavaResolver;
 import mta.dns.Resolver;
+import mta.flush.Flush;
 import mta.lookup.Tables;
 import mta.pickup.Pickup;
 import mta.qmgr.Qmgr;
@@ -41,8 +42,9 @@ import mta.util.SecretFiles;
  * <p>Reads the configuration directory; creates the queue and {@code data_directory}; locks and
  * writes {@code $queue_directory/pid/master.pid}; wires the services of master.cf inside this JVM
  * (cleanup, qmgr, pickup, bounce, the delivery agents by transport name, one {@link SmtpdListener}
- * per {@code inet} smtpd entry), the {@code public/pickup} and {@code public/qmgr} triggers, and the
- * {@code public/showq} and {@code public/postdrop} services ({@link ShowqServer}, {@link PostdropServer}).
+ * per {@code inet} smtpd entry, the fast flush service {@link Flush}), the {@code public/pickup} and
+ * {@code public/qmgr} triggers, and the {@code public/showq}, {@code public/postdrop} and
+ * {@code public/flush} services ({@link ShowqServer}, {@link PostdropServer}, {@link FlushServer}).
  * A start-up failure (bad configuration, port in use, already running) throws {@link ConfigException}
  * with the reason; {@code main} prints it as {@code postfix/master: fatal: ...} and exits 1.
  */
@@ -81,6 +83,8 @@ public final class Master implements AutoCloseable {
     private final List<TriggerServer> triggers = new ArrayList<>();
     private ShowqServer showq;
     private PostdropServer postdrop;
+    private Flush flush;
+    private FlushServer flushServer;
     private volatile Config config;
     private Resolver resolver;
     private Qmgr qmgr;
@@ -145,10 +149,13 @@ public final class Master implements AutoCloseable {
         Services.warnUnsupported(masterCf, log);
         cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
         Bounce bounce = new Bounce(config, cleanup, mailLog);
-        qmgr = new Qmgr(config, queues, mailLog, transports(masterCf), bounce);
+        flush = new Flush(config, queues, c -> qmgr.trigger(c), mailLog);
+        qmgr = new Qmgr(config, queues, mailLog, transports(masterCf), bounce, flush);
         int pickupWakeup = 60;
+        int flushWakeup = 1000;
         for (MasterCf.Service s : masterCf.services()) {
             if (s.command().equals("pickup")) pickupWakeup = s.wakeup();
+            if (s.command().equals("flush") && s.wakeup() > 0) flushWakeup = s.wakeup();
         }
         pickup = new Pickup(queues, cleanup, mailLog, pickupWakeup);
         updateListeners(masterCf, true);
@@ -156,6 +163,7 @@ public final class Master implements AutoCloseable {
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("qmgr"), qmgr, log));
         showq = new ShowqServer(queues, mailLog.channel("showq"));
         postdrop = new PostdropServer(queues, configDir, () -> config, mailLog.channel("postdrop"));
+        flushServer = new FlushServer(queues, flush, java.time.Duration.ofSeconds(flushWakeup), mailLog.channel("flush"));
 
         qmgr.start();
         pickup.start();
@@ -197,7 +205,8 @@ public final class Master implements AutoCloseable {
                     }
                 } else {
                     try {
-                        l = new SmtpdListener(sc, s.name(), a, maxproc, mailLog, cleanup, resolver, options.secrets());
+                        l = new SmtpdListener(sc, s.name(), a, maxproc, mailLog, cleanup, resolver, options.secrets(),
+                                flush);
                         if (!startup) l.start();
                     } catch (IOException | ConfigException e) {
                         if (startup) throw e instanceof ConfigException ce ? ce : new ConfigException(e.getMessage());
@@ -235,6 +244,7 @@ public final class Master implements AutoCloseable {
             config = loaded.config();
             Services.warnUnsupported(masterCf, log);
             cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
+            flush.reconfigure(config);
             qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanup, mailLog));
             updateListeners(masterCf, false);
             log.info("reload -- version " + version() + ", configuration " + configDir);
@@ -306,6 +316,13 @@ public final class Master implements AutoCloseable {
         if (postdrop != null) {
             try {
                 postdrop.close();
+            } catch (IOException ignored) {
+                // removed at the next start
+            }
+        }
+        if (flushServer != null) {
+            try {
+                flushServer.close();
             } catch (IOException ignored) {
                 // removed at the next start
             }

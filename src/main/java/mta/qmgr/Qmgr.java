@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import mta.bounce.Bounce;
 import mta.config.Config;
 import mta.deliver.DeliveryAgent;
+import mta.flush.Flush;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
@@ -30,10 +31,14 @@ import mta.util.MailLog;
  * {@code queue_run_delay}, taking files whose modification time (their next retry time) has come.
  * Renames each into {@code active/} and starts a {@link QmgrMessage} for it on a virtual thread,
  * up to {@code qmgr_message_active_limit} at once. At start-up, files left in {@code active/} by a
- * crash go back to {@code incoming/}: they are delivered again, never lost.
+ * crash go back to {@code incoming/}: they are delivered again, never lost. A flush request
+ * ({@link Trigger#FLUSH}, from postqueue -f, sendmail -q, postfix flush) revives every dead
+ * destination before the scan, as Postfix's qmgr does.
  */
 public final class Qmgr implements Trigger {
     final Queues queues;
+    /** The fast flush service: told of each destination a message has deferred mail for (ETRN). */
+    final Flush flush;
     final MailLog.Channel log;
     /** Deferrals of a dead destination are logged as by Postfix's retry transport: postfix/error. */
     final MailLog.Channel retryLog;
@@ -49,8 +54,10 @@ public final class Qmgr implements Trigger {
     /**
      * @param transports delivery agents by master.cf transport name ("local", "smtp", "relay")
      */
-    public Qmgr(Config config, Queues queues, MailLog mailLog, Map<String, Transport> transports, Bounce bounce) {
+    public Qmgr(Config config, Queues queues, MailLog mailLog, Map<String, Transport> transports, Bounce bounce,
+                Flush flush) {
         this.queues = queues;
+        this.flush = flush;
         this.log = mailLog.channel("qmgr");
         this.retryLog = mailLog.channel("error");
         this.settings = QmgrSettings.from(config, transports, bounce);
@@ -100,10 +107,15 @@ public final class Qmgr implements Trigger {
                 if (req != null) batch.add(req);
                 Character more;
                 while ((more = requests.poll()) != null) batch.add(more);
-                if (batch.contains(Trigger.SCAN_ALL) || batch.contains(Trigger.FLUSH)) {
+                if (batch.contains(Trigger.FLUSH)) {
+                    // postqueue -f and friends: dead destinations are tried again at once
+                    for (QmgrDestination d : destinations.values()) d.flush(settings);
+                }
+                if (batch.contains(Trigger.SCAN_ALL)) {
                     all = true;
                     deferred = true;
                 }
+                if (batch.contains(Trigger.FLUSH)) deferred = true;
                 if (batch.contains(Trigger.SCAN_DEFERRED)) deferred = true;
                 scan(QueueName.INCOMING, false);
                 if (deferred) {

@@ -284,6 +284,13 @@ final class QmgrMessage implements Runnable {
         if (!deferred.isEmpty()) warnIfDelayed(env, age, deferred);
         DeferLog.write(q.queues, QueueName.DEFER, id, deferLog);
         defer(age);
+        // The fast flush service lists the message under each destination it waits for (ETRN, postqueue -s).
+        java.util.Set<String> sites = new java.util.LinkedHashSet<>();
+        for (DsnRecipient r : deferred) {
+            int at = r.address().lastIndexOf('@');
+            if (at >= 0 && at + 1 < r.address().length()) sites.add(r.address().substring(at + 1));
+        }
+        for (String site : sites) q.flush.add(site, id);
     }
 
     /** Sends the one delay warning of this message once it has waited delay_warning_time. */

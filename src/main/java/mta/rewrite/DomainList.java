@@ -12,19 +12,19 @@ import mta.lookup.Tables;
  * DomainList - a list of domains as Postfix parameters write it: names, {@code .parent} forms and tables.
  *
  * <p>Reads one list value ({@code mydestination}, {@code relay_domains},
- * {@code virtual_alias_domains}, {@code virtual_mailbox_domains}); a {@code type:name} element is a
+ * {@code virtual_alias_domains}, {@code virtual_mailbox_domains}, {@code fast_flush_domains}); a {@code type:name} element is a
  * table whose keys are domains (the value is ignored, as in {@code example.com  anything}), a
  * {@code !name} element excludes that domain. Writes nothing. A domain matches itself; its
  * subdomains match a {@code .example.com} element, or a plain {@code example.com} element when the
  * parameter is listed in {@code parent_domain_matches_subdomains}.
  */
-final class DomainList {
+public final class DomainList {
     private record Element(String name, Table table, boolean negated) {}
 
     private final List<Element> elements = new ArrayList<>();
     private final boolean parentMatchesSubdomains;
 
-    DomainList(String parameter, List<String> values, boolean parentMatchesSubdomains) {
+    public DomainList(String parameter, List<String> values, boolean parentMatchesSubdomains) {
         this.parentMatchesSubdomains = parentMatchesSubdomains;
         for (String v : values) {
             boolean negated = v.startsWith("!");
@@ -42,12 +42,16 @@ final class DomainList {
         }
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return elements.isEmpty();
     }
 
-    /** True when {@code domain} is in the list; the first element that matches decides. */
-    boolean contains(String domain) {
+    /**
+     * True when {@code domain} is in the list; the first element that matches decides.
+     *
+     * @throws mta.lookup.TableException when a table of the list cannot be read
+     */
+    public boolean contains(String domain) {
         String d = domain.toLowerCase(Locale.ROOT);
         if (d.endsWith(".")) d = d.substring(0, d.length() - 1);
         for (Element e : elements) {

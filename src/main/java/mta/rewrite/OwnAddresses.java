@@ -9,9 +9,9 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import mta.config.Config;
 import mta.config.Params;
+import mta.mail.DomainSyntax;
 
 /**
  * OwnAddresses - the IP addresses this mail system receives mail on (Postfix's own_inet_addr and proxy_inet_addr).
@@ -26,9 +26,6 @@ import mta.config.Params;
  * once, at the first question; interface addresses are asked of the system each time.
  */
 public final class OwnAddresses {
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-
     private final boolean all;
     private final boolean loopbackOnly;
     private final boolean ipv4;
@@ -68,25 +65,11 @@ public final class OwnAddresses {
 
     /** True for an address literal {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]} of one of our addresses. */
     public boolean isOwnLiteral(String domain) {
-        InetAddress a = literal(domain);
+        InetAddress a = DomainSyntax.literalAddress(domain);
         if (a == null) return false;
         List<InetAddress> p = proxies;
         if (p == null) proxies = p = lookup(proxyNames);
         return p.contains(a) || isInterface(a);
-    }
-
-    /** The address of an SMTP address literal, parsed without any lookup; null when {@code domain} is none. */
-    static InetAddress literal(String domain) {
-        if (domain.length() < 3 || domain.charAt(0) != '[' || domain.charAt(domain.length() - 1) != ']') return null;
-        String inner = domain.substring(1, domain.length() - 1);
-        boolean v6 = inner.regionMatches(true, 0, "IPv6:", 0, 5);
-        if (v6) inner = inner.substring(5);
-        if (v6 ? !IPV6.matcher(inner).matches() : !IPV4.matcher(inner).matches()) return null;
-        try {
-            return InetAddress.getByName(inner); // a literal: no lookup
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 
     /** The addresses of a list of addresses and host names; a name that does not resolve adds none. */

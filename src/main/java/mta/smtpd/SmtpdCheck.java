@@ -17,7 +17,7 @@ import mta.util.MailLog;
 /**
  * SmtpdCheck - evaluates the access restriction lists against a session, as Postfix's smtpd_check.
  *
- * <p>Reads the seven restriction lists ({@code smtpd_client_restrictions} ..
+ * <p>Reads the eight restriction lists ({@code smtpd_client_restrictions} ..
  * {@code smtpd_end_of_data_restrictions}), {@code smtpd_delay_reject}, {@code mynetworks} (through
  * the client's facts), the destination classes of {@link TrivialRewrite}, the access tables and
  * DNS; writes the {@code reject:} and {@code reject_warning:} lines of the mail log. Each stage
@@ -42,6 +42,7 @@ final class SmtpdCheck {
     private final SmtpdRestrictions sender;
     private final SmtpdRestrictions relay;
     private final SmtpdRestrictions recipient;
+    private final SmtpdRestrictions etrn;
     private final SmtpdRestrictions data;
     private final SmtpdRestrictions endOfData;
     private final boolean delayReject;
@@ -77,6 +78,7 @@ final class SmtpdCheck {
         this.sender = list(c, Params.SMTPD_SENDER_RESTRICTIONS, restricted);
         this.relay = list(c, Params.SMTPD_RELAY_RESTRICTIONS, restricted);
         this.recipient = list(c, Params.SMTPD_RECIPIENT_RESTRICTIONS, restricted);
+        this.etrn = list(c, Params.SMTPD_ETRN_RESTRICTIONS, restricted);
         this.data = list(c, Params.SMTPD_DATA_RESTRICTIONS, restricted);
         this.endOfData = list(c, Params.SMTPD_END_OF_DATA_RESTRICTIONS, restricted);
         if (restricted) requireRelayControl(relay, recipient);
@@ -186,6 +188,17 @@ final class SmtpdCheck {
             Reply r = lookupFailure(e, rcpt.toString());
             logReject("reject", s, "RCPT", r, rcpt);
             return r;
+        }
+    }
+
+    /** At ETRN {@code domain}: smtpd_etrn_restrictions. */
+    Reply etrn(SmtpdState s, String domain) {
+        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        s.etrnDomain = domain;
+        try {
+            return refusal(etrn, s, null, "ETRN", null);
+        } finally {
+            s.etrnDomain = null;
         }
     }
 
@@ -329,6 +342,8 @@ final class SmtpdCheck {
                     SmtpdReject.What.HELO, "Access denied");
             case "smtpd_sender_restrictions" -> SmtpdReject.about(code, "7.1", String.valueOf(s.tx.sender),
                     SmtpdReject.What.SENDER, "Access denied");
+            case "smtpd_etrn_restrictions" -> SmtpdReject.about(code, "7.1", String.valueOf(s.etrnDomain),
+                    SmtpdReject.What.ETRN, "Access denied");
             case "smtpd_data_restrictions" -> SmtpdReject.about(code, "7.1", "DATA", SmtpdReject.What.DATA,
                     "Access denied");
             case "smtpd_end_of_data_restrictions" -> SmtpdReject.about(code, "7.1", "END-OF-MESSAGE",
@@ -428,6 +443,7 @@ final class SmtpdCheck {
         return switch (list.parameter()) {
             case "smtpd_helo_restrictions" -> String.valueOf(s.client.helo);
             case "smtpd_sender_restrictions" -> String.valueOf(s.tx.sender);
+            case "smtpd_etrn_restrictions" -> String.valueOf(s.etrnDomain);
             default -> s.client.label();
         };
     }

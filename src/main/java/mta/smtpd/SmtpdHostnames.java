@@ -1,6 +1,7 @@
 package mta.smtpd;
 
 import mta.dns.IpLiteral;
+import mta.mail.DomainSyntax;
 
 /**
  * SmtpdHostnames - the syntax tests of the HELO and address restrictions: valid name, fully qualified.
@@ -12,10 +13,8 @@ import mta.dns.IpLiteral;
  * name with at least one dot (a trailing dot is ignored), or an address literal.
  *
  * <p>The domain of a MAIL FROM or RCPT TO address is held to the rule of Postfix's address
- * resolver ({@link #isValidAddressDomain}): an address literal in brackets, IPv6 ones with their
- * {@code IPv6:} tag, or a host name (one trailing dot allowed) that is not all digits and dots, so
- * that {@code user@192.0.2.1} (an address without brackets, an easy way around the checks of
- * bracketed literals) is bad syntax. Non-ASCII names are checked in their IDNA (A-label) form.
+ * resolver ({@link DomainSyntax#isValidAddressDomain}), so that {@code user@192.0.2.1} is bad
+ * syntax; for a quoted local part the domain is what follows its last {@code @} once unquoted.
  */
 final class SmtpdHostnames {
     private SmtpdHostnames() {}
@@ -57,23 +56,9 @@ final class SmtpdHostnames {
         return d == null || isValidAddressDomain(d);
     }
 
-    /** {@code [192.0.2.1]}, {@code [IPv6:2001:db8::1]}, or a host name that is not an IP address. */
+    /** {@code [192.0.2.1]}, {@code [IPv6:2001:db8::1]}, or a host name that is not an IP address ({@link DomainSyntax}). */
     static boolean isValidAddressDomain(String domain) {
-        if (domain.startsWith("[")) {
-            if (!domain.endsWith("]")) return false;
-            String inner = domain.substring(1, domain.length() - 1);
-            if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) return inner.indexOf(':', 5) >= 0 && IpLiteral.isLiteral(inner);
-            return inner.indexOf(':') < 0 && IpLiteral.isLiteral(inner);
-        }
-        String d = domain.endsWith(".") && !domain.endsWith("..") ? domain.substring(0, domain.length() - 1) : domain;
-        if (!d.chars().allMatch(c -> c < 0x80)) {
-            try {
-                d = java.net.IDN.toASCII(d, java.net.IDN.ALLOW_UNASSIGNED);
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
-        return hasLabelSyntax(d) && !d.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        return DomainSyntax.isValidAddressDomain(domain);
     }
 
     private static String stripDot(String name) {
@@ -81,19 +66,15 @@ final class SmtpdHostnames {
     }
 
     private static boolean isHostname(String name) {
-        return hasLabelSyntax(name) && !name.substring(name.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit);
-    }
-
-    /** Labels of letters, digits, - and _, 1..63 long, not starting or ending with -; 255 in all. */
-    private static boolean hasLabelSyntax(String name) {
         if (name.isEmpty() || name.length() > 255) return false;
-        for (String l : name.split("\\.", -1)) {
+        String[] labels = name.split("\\.", -1);
+        for (String l : labels) {
             if (l.isEmpty() || l.length() > 63 || l.startsWith("-") || l.endsWith("-")) return false;
             for (int i = 0; i < l.length(); i++) {
                 char c = l.charAt(i);
                 if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_'))) return false;
             }
         }
-        return true;
+        return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
     }
 }

@@ -13,6 +13,7 @@ import mta.cleanup.CleanupService;
 import mta.config.Cidr;
 import mta.config.Config;
 import mta.dns.Resolver;
+import mta.flush.Flush;
 import mta.rewrite.TrivialRewrite;
 import mta.util.MailLog;
 import mta.util.SecretFiles;
@@ -35,6 +36,8 @@ public final class SmtpdListener implements SmtpdServer {
     private final CleanupService cleanup;
     private final Resolver resolver;
     private final SecretFiles secrets;
+    /** The fast flush service that ETRN asks; null without one. */
+    private final Flush flush;
     private volatile SmtpdCheck check;
     private volatile SmtpdTls tls;
     private final ServerSocket server;
@@ -57,17 +60,19 @@ public final class SmtpdListener implements SmtpdServer {
      */
     public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
                          CleanupService cleanup, Resolver resolver) throws IOException {
-        this(config, serviceName, address, maxproc, mailLog, cleanup, resolver, SecretFiles.DIRECT);
+        this(config, serviceName, address, maxproc, mailLog, cleanup, resolver, SecretFiles.DIRECT, null);
     }
 
     /**
-     * The same, reading TLS keys through {@code secrets} (the privileged process's hand-over).
+     * The same, reading TLS keys through {@code secrets} (the privileged process's hand-over), with
+     * the fast flush service that ETRN asks.
      *
      * @throws mta.config.ConfigException also when TLS is required and the keys cannot be loaded
      */
     public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
-                         CleanupService cleanup, Resolver resolver, SecretFiles secrets) throws IOException {
+                         CleanupService cleanup, Resolver resolver, SecretFiles secrets, Flush flush) throws IOException {
         this.serviceName = serviceName;
+        this.flush = flush;
         this.mailLog = mailLog;
         this.cleanup = cleanup;
         this.resolver = resolver;
@@ -191,6 +196,11 @@ public final class SmtpdListener implements SmtpdServer {
     @Override
     public Anvil anvil() {
         return anvil;
+    }
+
+    @Override
+    public Flush flush() {
+        return flush;
     }
 
     @Override

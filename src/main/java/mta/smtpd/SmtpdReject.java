@@ -16,7 +16,7 @@ final class SmtpdReject {
     /** What a reply is about: the words after {@code <subject>:}. */
     enum What {
         CLIENT("Client host rejected"), HELO("Helo command rejected"), SENDER("Sender address rejected"),
-        RECIPIENT("Recipient address rejected"), DATA("Data command rejected"),
+        RECIPIENT("Recipient address rejected"), ETRN("Etrn command rejected"), DATA("Data command rejected"),
         END_OF_DATA("End-of-data rejected");
 
         final String text;

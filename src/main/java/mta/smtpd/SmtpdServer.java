@@ -2,6 +2,7 @@ package mta.smtpd;
 
 import java.net.InetAddress;
 import mta.cleanup.CleanupService;
+import mta.flush.Flush;
 import mta.util.MailLog;
 
 /**
@@ -28,6 +29,11 @@ interface SmtpdServer {
 
     /** True while the server is shutting down: sessions say 421 and end. */
     boolean isStopping();
+
+    /** The fast flush service for ETRN; null when there is none (the stand-alone server of sendmail -bs). */
+    default Flush flush() {
+        return null;
+    }
 
     /** The TLS settings and server keys; TLS is off unless a listener says otherwise. */
     default SmtpdTls tls() {

@@ -380,7 +380,7 @@ final class SmtpdSession implements Runnable {
         lines.add("PIPELINING");
         lines.add(settings.messageSizeLimit() > 0 ? "SIZE " + settings.messageSizeLimit() : "SIZE");
         if (!settings.vrfyDisabled()) lines.add("VRFY");
-        // ETRN would follow here (not offered: no fast flush service).
+        lines.add("ETRN");
         if (server.tls().offersStarttls() && state.client.tls == null) lines.add("STARTTLS");
         lines.addAll(sasl.ehloKeywords());
         lines.add("ENHANCEDSTATUSCODES");
@@ -484,17 +484,50 @@ final class SmtpdSession implements Runnable {
     }
 
     /**
-     * etrn_cmd - process ETRN command. There is no fast flush service (Postfix's flush(8)), so a
-     * well-formed request is answered as Postfix does when it cannot queue the site's mail, and
-     * EHLO does not offer ETRN.
+     * etrn_cmd - process ETRN command (RFC 1985): the fast flush service makes the site's deferred
+     * mail due now. The replies carry no enhanced status code, as Postfix's; a leading {@code @}
+     * (subdomains) or {@code #} (a queue name) is dropped, as Postfix does.
      */
     void etrnCmd(String arg) throws IOException {
-        if (state.tx.sender != null) {
-            fail("etrn", new Reply(503, "5.5.1", "Error: MAIL transaction in progress"));
-        } else if (arg.isEmpty()) {
-            fail("etrn", Reply.syntax("ETRN domain"));
+        String[] words = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
+        if (settings.heloRequired() && state.client.helo == null) {
+            fail("etrn", Reply.ETRN_HELO_FIRST);
+        } else if (state.tx.sender != null) {
+            fail("etrn", Reply.ETRN_IN_TRANSACTION);
+        } else if (words.length != 1) {
+            fail("etrn", Reply.ETRN_SYNTAX);
         } else {
-            fail("etrn", new Reply(458, "4.3.0", "Unable to queue messages"));
+            String site = words[0].startsWith("@") || words[0].startsWith("#") ? words[0].substring(1) : words[0];
+            if (!mta.mail.DomainSyntax.isValid(site)) {
+                fail("etrn", Reply.ETRN_BAD_DOMAIN);
+                return;
+            }
+            mta.flush.Flush flush = server.flush();
+            if (flush == null) {
+                log.warn("do not use ETRN in \"sendmail -bs\" mode");
+                fail("etrn", Reply.ETRN_UNABLE);
+                return;
+            }
+            Reply refused = server.check().etrn(state, site);
+            if (refused != null) {
+                fail("etrn", refused);
+                return;
+            }
+            switch (flush.sendSite(site)) {
+                case OK -> ok("etrn", Reply.ETRN_STARTED);
+                case DENY -> {
+                    log.warn("reject: ETRN " + site + "... from " + state.client.label());
+                    fail("etrn", Reply.etrnUnavailable(site));
+                }
+                case BAD -> {
+                    log.warn("bad ETRN " + site + "... from " + state.client.label());
+                    fail("etrn", Reply.ETRN_UNABLE);
+                }
+                case FAIL -> {
+                    log.warn("unable to talk to fast flush service");
+                    fail("etrn", Reply.ETRN_UNABLE);
+                }
+            }
         }
     }
 
@@ -502,7 +535,7 @@ final class SmtpdSession implements Runnable {
     void helpCmd(String arg) throws IOException {
         StringBuilder sb = new StringBuilder("Commands:");
         for (SmtpdCommand c : SmtpdCommand.values()) {
-            if (c == SmtpdCommand.ETRN || (c == SmtpdCommand.VRFY && settings.vrfyDisabled())) continue;
+            if (c == SmtpdCommand.VRFY && settings.vrfyDisabled()) continue;
             if (c == SmtpdCommand.STARTTLS && !(server.tls().offersStarttls() && state.client.tls == null)) continue;
             if (c == SmtpdCommand.AUTH && !settings.sasl().enabled()) continue;
             sb.append(' ').append(c.verb);

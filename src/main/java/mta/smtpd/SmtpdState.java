@@ -104,6 +104,8 @@ final class SmtpdState {
     Transaction tx = new Transaction();
     /** The protocol stage: CONNECT, a verb, or END-OF-MESSAGE. */
     String where = "CONNECT";
+    /** The domain of the ETRN command being checked (smtpd_etrn_restrictions), else null. */
+    String etrnDomain;
     /** True while message content is being read: the stage is then logged with its byte count. */
     boolean inContent;
     /** Per-command counters for the "disconnect from" line: {accepted, total}. */

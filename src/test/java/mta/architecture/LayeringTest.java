@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
     private static final Set<String> ALL = Set.of("util", "config", "mail", "lookup", "dns", "queue", "rewrite",
-            "deliver", "cleanup", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "virtual", "master", "cli", "tls");
+            "deliver", "cleanup", "flush", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "virtual", "master", "cli", "tls");
 
     /** package -> the packages it may import (besides itself and util). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -39,10 +39,11 @@ class LayeringTest {
             Map.entry("rewrite", Set.of("config", "mail", "lookup")),
             Map.entry("deliver", Set.of("queue", "mail")),
             Map.entry("cleanup", Set.of("config", "mail", "lookup", "queue", "rewrite")),
+            Map.entry("flush", Set.of("config", "mail", "lookup", "queue", "rewrite")),
             Map.entry("bounce", Set.of("queue", "mail", "config", "cleanup")),
-            Map.entry("smtpd", Set.of("config", "mail", "lookup", "dns", "queue", "rewrite", "cleanup", "tls")),
+            Map.entry("smtpd", Set.of("config", "mail", "lookup", "dns", "queue", "rewrite", "cleanup", "flush", "tls")),
             Map.entry("pickup", Set.of("queue", "cleanup", "config", "mail")),
-            Map.entry("qmgr", Set.of("queue", "rewrite", "deliver", "bounce", "config", "mail")),
+            Map.entry("qmgr", Set.of("queue", "rewrite", "deliver", "bounce", "flush", "config", "mail")),
             // Agents see queue types because the delivery contract carries QueueFile.Recipient.
             Map.entry("local", Set.of("deliver", "lookup", "cleanup", "config", "mail", "queue")),
             Map.entry("smtp", Set.of("deliver", "dns", "config", "mail", "queue", "tls", "lookup")),

@@ -15,6 +15,10 @@ public final class CliAccess {
         return Postqueue.run(args, out, new PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 
+    public static int postqueue(String[] args, PrintStream out, PrintStream err) {
+        return Postqueue.run(args, out, err);
+    }
+
     public static int postsuper(String[] args, PrintStream err) {
         return Postsuper.run(args, InputStream.nullInputStream(), err);
     }

@@ -58,7 +58,7 @@ class SmtpdCommandSequenceTest {
             new Step("RSET", "RSET\r\n"),
             new Step("NOOP", "NOOP\r\n"),
             new Step("VRFY", "VRFY <root@example.test>\r\n"),
-            new Step("ETRN", "ETRN remote.example\r\n"),
+            new Step("ETRN", "ETRN elsewhere.example\r\n"),
             new Step("AUTH", "AUTH PLAIN AGFAYg==\r\n"),
             new Step("STARTTLS", "STARTTLS\r\n"),
             new Step("junk", "XYZZY\r\n"),

@@ -74,16 +74,23 @@ class SmtpdProtocolTest {
             t.send("VRFY root").expect("252 2.0.0 root");
             t.send("VRFY <bob@remote.example>").expect("252 2.0.0 bob@remote.example");
             t.send("VRFY").expect("501 5.5.4 Syntax: VRFY address");
-            assertEquals("214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT",
+            assertEquals("214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP VRFY ETRN HELP QUIT",
                     t.send("HELP").reply());
-            t.send("ETRN").expect("501 5.5.4 Syntax: ETRN domain");
-            t.send("ETRN example.com").expect("458 4.3.0 Unable to queue messages");
+            // ETRN (RFC 1985): Postfix's replies, without enhanced status codes
+            t.send("ETRN").expect("500 Syntax: ETRN domain");
+            t.send("ETRN a b").expect("500 Syntax: ETRN domain");
+            t.send("ETRN bad..domain").expect("501 Error: invalid parameter syntax");
+            t.send("ETRN example.com").expect("459 <example.com>: service unavailable");
+            t.send("ETRN remote.example").expect("250 Queuing started");
+            t.send("ETRN @remote.example").expect("250 Queuing started");
+            t.send("ETRN #remote.example").expect("250 Queuing started");
             t.send("EHLO client.example").expect("250 ");
             t.send("MAIL FROM:<a@client.example>").expect("250 2.1.0");
-            t.send("ETRN example.com").expect("503 5.5.1 Error: MAIL transaction in progress");
+            t.send("ETRN remote.example").expect("503 Error: MAIL transaction in progress");
             t.send("QUIT").expect("221 ");
         }
-        sup.awaitLog("disconnect from unknown[127.0.0.40] ehlo=1 mail=1 vrfy=2/3 etrn=0/3 help=1 quit=1 commands=6/10");
+        sup.awaitLog("disconnect from unknown[127.0.0.40] ehlo=1 mail=1 vrfy=2/3 etrn=3/8 help=1 quit=1 commands=9/15");
+        sup.awaitLog("warning: reject: ETRN example.com... from unknown[127.0.0.40]");
     }
 
     @Test
@@ -91,7 +98,7 @@ class SmtpdProtocolTest {
         try (Transcript t = Transcript.connect(plainPort)) {
             t.expect("220 ");
             String ehlo = t.send("EHLO client.example").reply();
-            assertEquals(String.join("\n", "250-" + HOST, "250-PIPELINING", "250-SIZE 20000",
+            assertEquals(String.join("\n", "250-" + HOST, "250-PIPELINING", "250-SIZE 20000", "250-ETRN",
                     "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-DSN", "250 CHUNKING"), ehlo);
             t.send("VRFY root").expect("502 5.5.1 VRFY command is disabled");
             t.send("MAIL FROM:<a@client.example> SMTPUTF8").expect("555 5.5.4 Unsupported option: SMTPUTF8");

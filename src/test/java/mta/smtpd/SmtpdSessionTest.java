@@ -127,7 +127,7 @@ class SmtpdSessionTest {
             t.expect("220 ");
             String reply = t.send("EHLO client.example").expect("250 ");
             assertEquals(String.join("\n", "250-" + HOST, "250-PIPELINING", "250-SIZE " + SIZE_LIMIT, "250-VRFY",
-                    "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-DSN", "250-SMTPUTF8", "250 CHUNKING"), reply);
+                    "250-ETRN", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-DSN", "250-SMTPUTF8", "250 CHUNKING"), reply);
             t.send("EHLO").expect("501 5.5.4 Syntax: EHLO hostname");
         }
     }

@@ -35,8 +35,14 @@ public final class RawSmtpSink implements AutoCloseable {
     }
 
     public static RawSmtpSink start() throws IOException {
+        return start(TestSite.freePort());
+    }
+
+    /** A sink on 127.0.0.1:{@code port} (a next hop that comes up late). */
+    public static RawSmtpSink start(int port) throws IOException {
         ServerSocket s = new ServerSocket();
-        s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), TestSite.freePort()));
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
         return new RawSmtpSink(s);
     }
 
