@@ -16,7 +16,8 @@ import mta.util.MailLog;
  * <p>Reads {@code myhostname}, {@code myorigin}, the address maps ({@link CleanupMaps}), header
  * address rewriting for local mail ({@link CleanupRewrite}), {@code message_size_limit},
  * {@code line_length_limit}, {@code header_size_limit}, {@code hopcount_limit},
- * {@code cleanup_replace_stray_cr_lf}, {@code enable_long_queue_ids},
+ * {@code cleanup_replace_stray_cr_lf}, {@code always_add_missing_headers},
+ * {@code undisclosed_recipients_header}, {@code enable_long_queue_ids},
  * {@code content_filter} (recorded as the message attribute {@code content_filter}). Writes
  * {@code incoming/<ID>} through {@link QueueFileWriter} and wakes the queue manager. The
  * per-message work (headers, -t, missing headers) is in {@link CleanupMessage}.
@@ -35,6 +36,8 @@ public final class Cleanup implements CleanupService {
     final int headerSizeLimit;
     final int hopcountLimit;
     final boolean replaceStrayCrLf;
+    final boolean alwaysAddMissingHeaders;
+    final String undisclosedRecipientsHeader;
     final boolean longIds;
     /** content_filter: transport:nexthop recorded in each message unless the client sets its own. */
     final String contentFilter;
@@ -53,6 +56,8 @@ public final class Cleanup implements CleanupService {
         this.headerSizeLimit = config.integer(Params.HEADER_SIZE_LIMIT);
         this.hopcountLimit = config.integer(Params.HOPCOUNT_LIMIT);
         this.replaceStrayCrLf = config.bool(Params.CLEANUP_REPLACE_STRAY_CR_LF);
+        this.alwaysAddMissingHeaders = config.bool(Params.ALWAYS_ADD_MISSING_HEADERS);
+        this.undisclosedRecipientsHeader = config.str(Params.UNDISCLOSED_RECIPIENTS_HEADER).strip();
         this.longIds = config.bool(Params.ENABLE_LONG_QUEUE_IDS);
         this.contentFilter = config.str(Params.CONTENT_FILTER);
     }

@@ -27,12 +27,15 @@ import mta.queue.Trigger;
  * {@link QueueFileWriter}. Before anything else looks at a content line, a carriage return or
  * line feed inside it becomes a space ({@code cleanup_replace_stray_cr_lf}), so no stray CR or LF
  * can leave this system. Header fixes: recipients from To/Cc/Bcc for {@code sendmail -t}
- * (Resent- headers win) with Bcc removed, and missing Message-ID, Date, From and To added, as
+ * (Resent- headers win) with Bcc removed, and missing Message-ID, Date and From added to local
+ * mail (to all mail with {@code always_add_missing_headers}), and
+ * {@code undisclosed_recipients_header} when it is set and there is no To:, Cc: or Bcc:, as
  * Postfix's cleanup does. A message with {@code hopcount_limit} or more {@code Received:}
  * headers is refused ({@code 554 5.4.0 Error: too many hops}). A table that fails while an
  * envelope recipient is mapped is reported to the caller at once (smtpd answers 451 4.3.0 for
  * that recipient); one that fails later (the sender, header addresses, -t recipients, header and
- * body checks) makes the message refused for now ({@code 451 4.3.0}), never lost. Logs {@code QID: message-id=} at the end of the headers, and
+ * body checks) makes the message refused for now ({@code 451 4.3.0}), never lost. Logs
+ * {@code QID: message-id=} at the end of the headers, and
  * each header or body check action in Postfix's words.
  */
 final class CleanupMessage implements CleanupService.Transaction {
@@ -324,7 +327,7 @@ final class CleanupMessage implements CleanupService.Transaction {
         if (source.extractRecipients()) extractRecipients();
         if (svc.checks.hasHeaderChecks()) headerChecks();
         addMissingHeaders();
-        if (refusal == null && !discarded) svc.log.info(w.id() + ": message-id=" + messageId);
+        if (refusal == null && !discarded) svc.log.info(w.id() + ": message-id=" + (messageId == null ? "<>" : messageId));
 
         w.record(RecordType.TIME, Long.toString(arrival));
         if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
@@ -390,6 +393,9 @@ final class CleanupMessage implements CleanupService.Transaction {
                 default -> { }
             }
         }
+        // Mail from a client outside local_header_rewrite_clients keeps its header as it came
+        // (always_add_missing_headers = no), so that a signature over it stays valid.
+        if (!svc.alwaysAddMissingHeaders && "remote".equals(attributeValue("rewrite_context"))) return;
         ZonedDateTime now = ZonedDateTime.now();
         if (messageId == null) {
             messageId = "<" + now.format(MSGID_STAMP) + "." + w.id() + "@" + svc.myhostname + ">";
@@ -400,7 +406,9 @@ final class CleanupMessage implements CleanupService.Transaction {
             String addr = sender.isNull() ? "MAILER-DAEMON" : sender.toString();
             headers.add(new StringBuilder("From: " + (fullName.isEmpty() ? addr : quotePhrase(fullName) + " <" + addr + ">")));
         }
-        if (!hasRcpt) headers.add(new StringBuilder("To: undisclosed-recipients:;"));
+        if (!hasRcpt && !svc.undisclosedRecipientsHeader.isEmpty()) {
+            headers.add(new StringBuilder(svc.undisclosedRecipientsHeader));
+        }
     }
 
     private static String quotePhrase(String s) {

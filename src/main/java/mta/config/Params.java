@@ -286,6 +286,11 @@ public final class Params {
             "Pattern tables applied to each message header (REJECT, DISCARD, HOLD, WARN, IGNORE, PREPEND, REPLACE, REDIRECT, FILTER)."));
     public static final Param BODY_CHECKS = def(Param.tables("body_checks", "",
             "Pattern tables applied to each message body line."));
+    public static final Param ALWAYS_ADD_MISSING_HEADERS = def(Param.bool("always_add_missing_headers", "no",
+            "Add a missing From:, Date: or Message-Id: header also to mail from clients outside"
+            + " local_header_rewrite_clients (with no, their headers are left as they came, which keeps signatures intact)."));
+    public static final Param UNDISCLOSED_RECIPIENTS_HEADER = def(Param.string("undisclosed_recipients_header", "",
+            "The header cleanup adds to local mail that has no To:, Cc: or Bcc: header; empty adds none."));
     public static final Param CLEANUP_REPLACE_STRAY_CR_LF = def(Param.bool("cleanup_replace_stray_cr_lf", "yes",
             "Replace each carriage return or line feed that is not part of a line end with a space, before any"
             + " other content processing, so that no stray CR or LF leaves this system (outbound SMTP smuggling)."));

@@ -95,6 +95,16 @@ public record Reply(int code, String dsn, String text) {
         return new Reply(501, "5.5.4", "Syntax: " + what);
     }
 
+    /** {@code 501 Syntax: HELO hostname}: Postfix answers HELO and EHLO without an enhanced status code. */
+    public static Reply heloSyntax(String verb) {
+        return new Reply(501, "", "Syntax: " + verb + " hostname");
+    }
+
+    /** {@code 501 5.5.4 Error: Bad NOTIFY parameter syntax}: the DSN parameters of RCPT TO (NOTIFY, ORCPT). */
+    public static Reply badDsnParameter(String name) {
+        return new Reply(501, "5.5.4", "Error: Bad " + name + " parameter syntax");
+    }
+
     /** {@code what} is "sender" (RFC 3463 X.1.7) or "recipient" (X.1.3). */
     public static Reply badAddress(String what) {
         return new Reply(501, what.equals("sender") ? "5.1.7" : "5.1.3", "Bad " + what + " address syntax");

@@ -33,7 +33,7 @@ final class SmtpdParams {
                 }
                 case "BODY" -> {
                     if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
-                        return new Reply(501, "5.5.4", "Unsupported BODY parameter value");
+                        return Reply.unsupportedOption(p);
                     }
                 }
                 case "SMTPUTF8" -> {
@@ -87,11 +87,11 @@ final class SmtpdParams {
             switch (name) {
                 case "NOTIFY" -> {
                     notify = value == null ? null : notify(value);
-                    if (notify == null) return Reply.badParameter("NOTIFY");
+                    if (notify == null) return Reply.badDsnParameter("NOTIFY");
                 }
                 case "ORCPT" -> {
                     orcpt = value == null ? null : orcpt(value);
-                    if (orcpt == null) return Reply.badParameter("ORCPT");
+                    if (orcpt == null) return Reply.badDsnParameter("ORCPT");
                 }
                 default -> {
                     return Reply.unsupportedOption(p);

@@ -345,7 +345,7 @@ final class SmtpdSession implements Runnable {
     /** helo_cmd - process HELO command */
     void heloCmd(String arg) throws IOException {
         if (arg.isEmpty()) {
-            fail("helo", Reply.syntax("HELO hostname"));
+            fail("helo", Reply.heloSyntax("HELO"));
             return;
         }
         Reply refused = server.check().helo(state, arg.split("\\s+")[0]);
@@ -363,7 +363,7 @@ final class SmtpdSession implements Runnable {
     /** ehlo_cmd - process EHLO command: the reply lists exactly the extensions that work, in Postfix's order. */
     void ehloCmd(String arg) throws IOException {
         if (arg.isEmpty()) {
-            fail("ehlo", Reply.syntax("EHLO hostname"));
+            fail("ehlo", Reply.heloSyntax("EHLO"));
             return;
         }
         Reply refused = server.check().helo(state, arg.split("\\s+")[0]);
@@ -471,7 +471,7 @@ final class SmtpdSession implements Runnable {
             return;
         }
         if (arg.isEmpty()) {
-            fail("vrfy", Reply.syntax("VRFY address"));
+            fail("vrfy", Reply.syntax("VRFY address [SMTPUTF8]"));
             return;
         }
         mta.mail.Address.Path p = mta.mail.Address.parsePath(arg);

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Mail for remote.example goes to a {@link RawSmtpSink}, which keeps the exact bytes the SMTP
  * client sends; mail for stay.example goes to a closed port and stays in deferred/, where its
- * queue file is read back. Clients on 127.0.0.3 are outside mynetworks.
+ * queue file is read back. Clients on 127.0.0.3 are outside mynetworks, and outside
+ * local_header_rewrite_clients (permit_mynetworks).
  */
 class SmtpdContentTest {
     private static final String OUTSIDE = "127.0.0.3";
@@ -45,6 +46,7 @@ class SmtpdContentTest {
                 .param("transport_maps", "inline:{ stay.example=smtp:[127.0.0.1]:" + TestSite.freePort() + " }")
                 .param("minimal_backoff_time", "3600s")
                 .param("maximal_backoff_time", "7200s")
+                .param("local_header_rewrite_clients", "permit_mynetworks")
                 .write();
         m = Master.start(site.config, Master.Options.defaults());
         sup = new SmtpdTestSupport(site, m);
@@ -216,5 +218,32 @@ class SmtpdContentTest {
         }
         List<String> l = sup.awaitDeferred(id).lines();
         assertEquals(List.of(line, "after"), l.subList(l.size() - 2, l.size()));
+    }
+
+    /**
+     * always_add_missing_headers = no: mail from a client outside local_header_rewrite_clients keeps
+     * its header as it came (Postfix logs message-id=<>); local mail gets Message-Id, Date and From,
+     * and no To: (undisclosed_recipients_header is empty).
+     */
+    @Test
+    void missingHeadersAreAddedToLocalMailOnly() throws Exception {
+        String remote;
+        try (Transcript t = open("bob@stay.example")) {
+            t.send("DATA").expect("354 ");
+            t.sendRaw("Subject: from outside\r\n\r\nbody\r\n.\r\n");
+            remote = SmtpdTestSupport.queuedId(t.reply());
+        }
+        List<String> r = sup.awaitDeferred(remote).lines();
+        List<String> remoteHeaders = r.subList(0, r.indexOf(""));
+        assertTrue(remoteHeaders.stream().noneMatch(h -> h.matches("(?i)(Message-Id|Date|From|To):.*")), remoteHeaders.toString());
+        sup.awaitLog(remote + ": message-id=<>");
+        String local = Transcript.mail(site.smtpdPort, "a@client.example", "bob@stay.example", "Subject: from inside", "", "body");
+        String localId = SmtpdTestSupport.queuedId(local);
+        List<String> l = sup.awaitDeferred(localId).lines();
+        List<String> localHeaders = l.subList(0, l.indexOf(""));
+        assertTrue(localHeaders.stream().anyMatch(h -> h.startsWith("Message-Id: <")), localHeaders.toString());
+        assertTrue(localHeaders.stream().anyMatch(h -> h.startsWith("Date: ")), localHeaders.toString());
+        assertTrue(localHeaders.stream().anyMatch(h -> h.equals("From: a@client.example")), localHeaders.toString());
+        assertTrue(localHeaders.stream().noneMatch(h -> h.startsWith("To:")), localHeaders.toString());
     }
 }

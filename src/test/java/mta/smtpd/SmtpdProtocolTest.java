@@ -73,7 +73,7 @@ class SmtpdProtocolTest {
             t.expect("220 ");
             t.send("VRFY root").expect("252 2.0.0 root");
             t.send("VRFY <bob@remote.example>").expect("252 2.0.0 bob@remote.example");
-            t.send("VRFY").expect("501 5.5.4 Syntax: VRFY address");
+            t.send("VRFY").expect("501 5.5.4 Syntax: VRFY address [SMTPUTF8]");
             assertEquals("214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP VRFY ETRN HELP QUIT",
                     t.send("HELP").reply());
             // ETRN (RFC 1985): Postfix's replies, without enhanced status codes
@@ -230,13 +230,13 @@ class SmtpdProtocolTest {
             t.send("MAIL FROM:<a@client.example> ENVID=a=b").expect("501 5.5.4 Bad ENVID parameter syntax");
             t.send("MAIL FROM:<a@client.example> ENVID=a+4").expect("501 5.5.4 Bad ENVID parameter syntax");
             t.send("MAIL FROM:<a@client.example> RET=FULL RET=HDRS").expect("501 5.5.4 Bad RET parameter syntax");
-            t.send("MAIL FROM:<a@client.example> BODY=BINARYMIME").expect("501 5.5.4");
+            t.send("MAIL FROM:<a@client.example> BODY=BINARYMIME").expect("555 5.5.4 Unsupported option: BODY=BINARYMIME");
             t.send("MAIL FROM:<a@client.example> RET=FULL BODY=7BIT").expect("250 2.1.0");
-            t.send("RCPT TO:<b@remote.example> NOTIFY=NEVER,SUCCESS").expect("501 5.5.4 Bad NOTIFY parameter syntax");
-            t.send("RCPT TO:<b@remote.example> NOTIFY=SUCCESS,SUCCESS").expect("501 5.5.4 Bad NOTIFY parameter syntax");
-            t.send("RCPT TO:<b@remote.example> NOTIFY=").expect("501 5.5.4 Bad NOTIFY parameter syntax");
-            t.send("RCPT TO:<b@remote.example> ORCPT=b@remote.example").expect("501 5.5.4 Bad ORCPT parameter syntax");
-            t.send("RCPT TO:<b@remote.example> ORCPT=rfc822;").expect("501 5.5.4 Bad ORCPT parameter syntax");
+            t.send("RCPT TO:<b@remote.example> NOTIFY=NEVER,SUCCESS").expect("501 5.5.4 Error: Bad NOTIFY parameter syntax");
+            t.send("RCPT TO:<b@remote.example> NOTIFY=SUCCESS,SUCCESS").expect("501 5.5.4 Error: Bad NOTIFY parameter syntax");
+            t.send("RCPT TO:<b@remote.example> NOTIFY=").expect("501 5.5.4 Error: Bad NOTIFY parameter syntax");
+            t.send("RCPT TO:<b@remote.example> ORCPT=b@remote.example").expect("501 5.5.4 Error: Bad ORCPT parameter syntax");
+            t.send("RCPT TO:<b@remote.example> ORCPT=rfc822;").expect("501 5.5.4 Error: Bad ORCPT parameter syntax");
             t.send("RCPT TO:<b@remote.example> FOO=1").expect("555 5.5.4 Unsupported option: FOO=1");
             t.send("RCPT TO:<b@remote.example> ORCPT=RFC822;b+40remote.example").expect("250 2.1.5");
         }
