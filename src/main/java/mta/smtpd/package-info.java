@@ -41,7 +41,10 @@
  *   socket (in wrapper mode it runs before the greeting), swaps the connection and chat for TLS
  *   ones, dropping any clear-text input sent after STARTTLS, and forgets HELO and the transaction;
  *   at level encrypt the commands not marked {@code preTls} in the command table get 530 before
- *   TLS. ETRN is answered but not offered (no fast flush service).
+ *   TLS. ETRN asks the fast flush service ({@link mta.flush.Flush}) to deliver a site's deferred
+ *   mail. At MAIL FROM {@link mta.smtpd.SmtpdQueueSpace} checks the free space of the queue file
+ *   system (queue_minfree). A handler that fails unexpectedly still answers (451, or 421 inside
+ *   message content).
  *   AUTH (RFC 4954) is {@link mta.smtpd.SmtpdSasl}: EHLO offers the mechanisms Dovecot announces
  *   (filtered by smtpd_sasl_security_options), and the 334 exchange is relayed to Dovecot's
  *   authentication service through {@link mta.smtpd.XsaslDovecot} (protocol 1.x over a
@@ -67,8 +70,8 @@
  * WRITES
  *   Replies to the client; queue files through cleanup (with the DSN records {@code n} and {@code o}
  *   and the attributes {@code dsn_ret}, {@code dsn_envid}); the mail log: connect, client=,
- *   reject, improper command pipelining, lost connection after, timeout after, too many errors
- *   after, connection, message and recipient rate limit warnings, haproxy read warnings, RBL
+ *   reject, improper command pipelining, illegal address syntax, BDAT and ETRN warnings, not enough
+ *   free space, lost connection after, timeout after, too many errors after, connection, message and recipient rate limit warnings, haproxy read warnings, RBL
  *   lookup errors, SASL authentication failed/aborted and AUTH rate limit warnings (never a
  *   password or AUTH data), TLS warnings and the TLS summary line, and disconnect with the
  *   command counters.
@@ -85,7 +88,7 @@
  *   smtpd_client_event_limit_exceptions ($mynetworks), smtpd_forbid_bare_newline (normalize),
  *   smtpd_forbid_bare_newline_exclusions ($mynetworks), smtpd_forbid_bare_newline_reject_code (550),
  *   mynetworks, mydestination, relay_domains, smtpd_peername_lookup (yes), default_process_limit (100),
- *   smtpd_client/helo/sender/relay/recipient/data/end_of_data_restrictions, smtpd_delay_reject (yes),
+ *   smtpd_client/helo/sender/relay/recipient/etrn/data/end_of_data_restrictions, smtpd_delay_reject (yes),
  *   smtpd_helo_required (no), local_recipient_maps, smtpd_reject_unlisted_recipient (yes),
  *   the *_reject_code parameters, local_header_rewrite_clients (permit_inet_interfaces),
  *   inet_interfaces (all), mail_owner (postfix; smtpd -S), smtpd_sasl_auth_enable (no),
@@ -97,7 +100,8 @@
  *   smtpd_tls_key_file, smtpd_tls_eccert_file, smtpd_tls_eckey_file, smtpd_tls_chain_files,
  *   smtpd_tls_protocols and smtpd_tls_mandatory_protocols (>=TLSv1), smtpd_tls_ciphers and
  *   smtpd_tls_mandatory_ciphers (medium), smtpd_tls_loglevel (0), smtpd_tls_received_header (no),
- *   smtpd_tls_wrappermode (no), smtpd_starttls_timeout (300s).
+ *   smtpd_tls_wrappermode (no), smtpd_starttls_timeout (300s), queue_minfree (0), queue_directory,
+ *   proxy_interfaces (empty).
  *
  * SEE ALSO
  *   Postfix smtpd(8), anvil(8), SMTPD_ACCESS_README, access(5); RFC 5321, RFC 2920 (PIPELINING),
