@@ -16,7 +16,8 @@ import mta.util.MailLog;
  * <p>Reads {@code myhostname}, {@code myorigin}, the address maps ({@link CleanupMaps}), header
  * address rewriting for local mail ({@link CleanupRewrite}), {@code message_size_limit},
  * {@code line_length_limit}, {@code header_size_limit}, {@code enable_long_queue_ids},
- * {@code content_filter} (recorded as the message attribute {@code content_filter}). Writes
+ * {@code content_filter} (recorded as the message attribute {@code content_filter}), and the
+ * SMTPUTF8 settings ({@link CleanupEncoding}: the attributes {@code encoding} and {@code smtputf8}). Writes
  * {@code incoming/<ID>} through {@link QueueFileWriter} and wakes the queue manager. The
  * per-message work (headers, -t, missing headers) is in {@link CleanupMessage}.
  */
@@ -28,6 +29,7 @@ public final class Cleanup implements CleanupService {
     final CleanupMaps maps;
     final CleanupRewrite headerRewrite;
     final CleanupChecks checks;
+    final CleanupEncoding encoding;
     final String myhostname;
     final long messageSizeLimit;
     final int lineLengthLimit;
@@ -44,6 +46,7 @@ public final class Cleanup implements CleanupService {
         this.maps = new CleanupMaps(config, rewrite);
         this.headerRewrite = new CleanupRewrite(config, maps, rewrite);
         this.checks = new CleanupChecks(config);
+        this.encoding = new CleanupEncoding(config);
         this.myhostname = config.str(Params.MYHOSTNAME);
         this.messageSizeLimit = config.size(Params.MESSAGE_SIZE_LIMIT);
         this.lineLengthLimit = config.integer(Params.LINE_LENGTH_LIMIT);

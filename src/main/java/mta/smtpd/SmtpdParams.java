@@ -35,6 +35,7 @@ final class SmtpdParams {
                     if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
                         return new Reply(501, "5.5.4", "Unsupported BODY parameter value");
                     }
+                    tx.encoding = value.equalsIgnoreCase("8BITMIME") ? "8bit" : "7bit";
                 }
                 case "SMTPUTF8" -> {
                     if (!settings.smtputf8()) return Reply.unsupportedOption(p);
