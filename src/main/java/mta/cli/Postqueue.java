@@ -105,7 +105,7 @@ public final class Postqueue {
             case 'j' -> list(queues, out, err, true);
             case 'i', 's' -> makeDue(queues, mode, target, err);
             default -> {
-                if (TriggerClient.send(queues, "qmgr", Trigger.SCAN_ALL)) yield 0;
+                if (TriggerClient.flushAll(queues)) yield 0;
                 err.println("postqueue: fatal: Cannot flush mail queue - mail system is down");
                 yield EX_UNAVAILABLE;
             }
@@ -137,7 +137,7 @@ public final class Postqueue {
         } catch (IOException e) {
             err.println("postqueue: warning: " + e.getMessage());
         }
-        if (!TriggerClient.send(queues, "qmgr", Trigger.SCAN_DEFERRED)) {
+        if (!TriggerClient.send(queues, "qmgr", Trigger.FLUSH, Trigger.SCAN_DEFERRED)) {
             err.println("postqueue: fatal: Cannot flush mail queue - mail system is down");
             return EX_UNAVAILABLE;
         }

@@ -30,7 +30,9 @@ import mta.util.MailLog;
  * {@code queue_run_delay}, taking files whose modification time (their next retry time) has come.
  * Renames each into {@code active/} and starts a {@link QmgrMessage} for it on a virtual thread,
  * up to {@code qmgr_message_active_limit} at once. At start-up, files left in {@code active/} by a
- * crash go back to {@code incoming/}: they are delivered again, never lost.
+ * crash go back to {@code incoming/}: they are delivered again, never lost. A flush request
+ * ({@link Trigger#FLUSH}, from postqueue -f, sendmail -q, postfix flush) revives every dead
+ * destination before the scan, as Postfix's qmgr does.
  */
 public final class Qmgr implements Trigger {
     final Queues queues;
@@ -100,10 +102,15 @@ public final class Qmgr implements Trigger {
                 if (req != null) batch.add(req);
                 Character more;
                 while ((more = requests.poll()) != null) batch.add(more);
-                if (batch.contains(Trigger.SCAN_ALL) || batch.contains(Trigger.FLUSH)) {
+                if (batch.contains(Trigger.FLUSH)) {
+                    // postqueue -f and friends: dead destinations are tried again at once
+                    for (QmgrDestination d : destinations.values()) d.flush(settings);
+                }
+                if (batch.contains(Trigger.SCAN_ALL)) {
                     all = true;
                     deferred = true;
                 }
+                if (batch.contains(Trigger.FLUSH)) deferred = true;
                 if (batch.contains(Trigger.SCAN_DEFERRED)) deferred = true;
                 scan(QueueName.INCOMING, false);
                 if (deferred) {

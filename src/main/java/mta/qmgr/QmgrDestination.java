@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       window by one, never below one. After {@code default_destination_concurrency_failed_cohort_limit}
  *       failures in a row the destination is dead: for {@code minimal_backoff_time} no attempt is
  *       made, and {@link #acquire} answers "suspended" with the last failure's reason.</li>
- *   <li>When that time is over the destination starts again at the initial window.</li>
+ *   <li>When that time is over, or a flush request comes ({@link #flush}), the destination
+ *       starts again at the initial window.</li>
  * </ul>
  * Waiting happens on a {@link ReentrantLock} condition, so a waiting virtual thread does not pin
  * its carrier.
@@ -86,6 +87,17 @@ final class QmgrDestination {
                 }
                 case NEUTRAL -> { }
             }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A flush request: a dead destination is alive again, to be tried at once. */
+    void flush(QmgrSettings s) {
+        lock.lock();
+        try {
+            if (deadUntil != null) revive(s);
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -15,7 +15,10 @@ public interface Trigger {
     char SCAN_DEFERRED = 'D';
     /** Scan all queues, ignoring the retry times (postqueue -f). */
     char SCAN_ALL = 'A';
-    /** Flush deferred mail now (postqueue -f sends A then F). */
+    /**
+     * Forget which destinations are dead ("delivery temporarily suspended"), so that the next scan
+     * tries them at once (postqueue -f and sendmail -q send F, then A; postqueue -i and -s send F, then D).
+     */
     char FLUSH = 'F';
 
     void trigger(char request);
