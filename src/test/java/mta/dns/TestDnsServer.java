@@ -63,8 +63,9 @@ import org.xbill.DNS.Type;
  * that name ("minimal" denial, RFC 4470 style). {@link #tlsa} adds TLSA records for DANE, and
  * {@link #breakSignatures} makes the signatures of a name fail to verify (a forged answer).
  *
- * <p>To play a resolver under load, it can drop queries ({@link #dropNext}: a burst of questions
- * gets no answer at all, as a rate-limiting resolver does) and delay answers over UDP
+ * <p>To play a resolver under load, it can drop queries ({@link #dropNext}: the next questions get
+ * no answer at all; {@link #rateLimit}: questions beyond a rate are dropped, as a rate-limiting
+ * resolver does with a burst) and delay answers over UDP
  * ({@link #delay}, for every name or one name); delayed answers are sent from their own threads,
  * so they overlap. {@link #maxPending()} is the most questions that were waiting for their
  * answer at the same time: the overlap the clients achieved.
@@ -85,6 +86,9 @@ public final class TestDnsServer implements AutoCloseable {
     private volatile java.time.Duration delay = java.time.Duration.ZERO;
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxPending = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int limit;
+    private long windowSecond;
+    private int inWindow;
     private volatile boolean closed;
 
     private TestDnsServer(DatagramSocket udp, ServerSocket tcp) {
@@ -193,6 +197,15 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers at most {@code perSecond} questions in each second and drops the rest, as a
+     * rate-limiting resolver does with a burst; 0 turns the limit off.
+     */
+    public TestDnsServer rateLimit(int perSecond) {
+        limit = perSecond;
+        return this;
+    }
+
     /** Every UDP answer is sent {@code d} after its question came. */
     public TestDnsServer delay(java.time.Duration d) {
         delay = d;
@@ -257,6 +270,7 @@ public final class TestDnsServer implements AutoCloseable {
         response.addRecord(question, Section.QUESTION);
         questions.add(question.getName() + " " + Type.string(question.getType()));
         if (drops.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return null; // dropped: no answer
+        if (limit > 0 && overLimit()) return null;
         List<Record> known = records.get(question.getName());
         OPTRecord opt = request.getOPT();
         boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
@@ -355,6 +369,16 @@ public final class TestDnsServer implements AutoCloseable {
                 if (closed) return;
             }
         }
+    }
+
+    /** Counts a question in the current second; true when it is one too many. */
+    private synchronized boolean overLimit() {
+        long second = System.nanoTime() / 1_000_000_000L;
+        if (second != windowSecond) {
+            windowSecond = second;
+            inWindow = 0;
+        }
+        return ++inWindow > limit;
     }
 
     private void answerLater(byte[] query, java.net.SocketAddress client, java.time.Duration wait) {

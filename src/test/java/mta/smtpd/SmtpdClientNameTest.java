@@ -94,6 +94,34 @@ class SmtpdClientNameTest {
         }
     }
 
+    @Test
+    void twentySessionsOfOneClientAskARateLimitedResolverOnce() throws Exception {
+        dns.ptr("127.0.0.1", "client.example.test").a("client.example.test", "127.0.0.1").rateLimit(5);
+        TestSite site = new TestSite(tmp).param("smtpd_peername_lookup", "yes").write();
+        try (Master m = start(site, "# no entry for 127.0.0.1\n")) {
+            SmtpdTestSupport s = new SmtpdTestSupport(site, m);
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> all = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    all.add(pool.submit(() -> {
+                        try (Transcript t = Transcript.connect(site.smtpdPort)) {
+                            t.expect("220 ");
+                            t.send("QUIT").expect("221 ");
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : all) f.get(60, TimeUnit.SECONDS);
+            }
+            waitForDisconnects(s, 20);
+            assertEquals(20, s.log().split(": connect from client.example.test\\[127.0.0.1]", -1).length - 1, s.log());
+            // One PTR, one A and one AAAA question, shared by the sessions that asked together and
+            // kept for the later ones: well under a limit that sixty questions in a burst would exceed.
+            assertEquals(List.of("1.0.0.127.in-addr.arpa. PTR", "client.example.test. A", "client.example.test. AAAA"),
+                    dns.questions());
+        }
+    }
+
     /** Twenty sessions at once, from 127.0.0.10 to 127.0.0.29: greeting, QUIT. */
     private static void sessions(TestSite site) throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
