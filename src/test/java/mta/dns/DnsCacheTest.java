@@ -90,8 +90,8 @@ class DnsCacheTest {
 
     @Test
     void aSlowQuestionDoesNotHoldUpTheOthers() throws Exception {
-        dns.delay("slow.example.test", Duration.ofSeconds(4));
-        DnsjavaResolver r = resolver(Duration.ofSeconds(8), 1);
+        dns.delay("slow.example.test", Duration.ofSeconds(6));
+        DnsjavaResolver r = resolver(Duration.ofSeconds(12), 1);
         CompletableFuture<List<InetAddress>> slow = CompletableFuture.supplyAsync(() -> lookup(r, "slow.example.test"), threads);
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (asked("slow.example.test. A") == 0 && System.nanoTime() < end) Thread.sleep(5);
@@ -107,8 +107,8 @@ class DnsCacheTest {
 
     @Test
     void differentQuestionsAreAskedAtTheSameTime() throws Exception {
-        dns.delay(Duration.ofMillis(400));
-        DnsjavaResolver r = resolver(Duration.ofSeconds(5), 1);
+        dns.delay(Duration.ofMillis(1500));
+        DnsjavaResolver r = resolver(Duration.ofSeconds(10), 1);
         List<CompletableFuture<List<InetAddress>>> all = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String host = "host" + i + ".example.test";

@@ -47,11 +47,15 @@ class SmtpdClientNameTest {
         dns.close();
     }
 
+    /**
+     * The master, with client names from {@code hostsFile} and the test DNS server; a DNS try
+     * waits 3 s (long enough for twenty sessions to start even on a busy machine), two rounds.
+     */
     private Master start(TestSite site, String hostsFile) throws Exception {
         Path hosts = Files.writeString(tmp.resolve("hosts"), hostsFile);
         Path nsswitch = Files.writeString(tmp.resolve("nsswitch.conf"), "hosts: files dns\n");
         SystemResolver resolver = SystemResolver.of(nsswitch, hosts,
-                new DnsjavaResolver(List.of(dns.address()), Duration.ofSeconds(1), 2));
+                new DnsjavaResolver(List.of(dns.address()), Duration.ofSeconds(3), 2));
         return Master.start(site.config, new Master.Options(resolver, 25));
     }
 
