@@ -13,6 +13,7 @@ import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.config.Params;
 import mta.mail.Address;
+import mta.mail.Smtputf8;
 import mta.queue.QueueFile;
 import mta.util.MailLog;
 
@@ -174,6 +175,10 @@ public final class Bounce {
         try (CleanupService.Transaction t = cleanup.open(CleanupService.Source.BOUNCE)) {
             t.sender(sender.isEmpty() ? Address.NULL_SENDER : Address.parse(sender), sender);
             t.recipient(Address.parse(to), to);
+            // RFC 6533: a notice about a message that needed SMTPUTF8 needs it too
+            if (Smtputf8.parse(env.attribute(Smtputf8.ATTRIBUTE)).requested()) {
+                t.attribute(Smtputf8.ATTRIBUTE, Smtputf8.REQUESTED.format());
+            }
             m.writeTo(t, queueFile, env, returned, undelivered);
             return t.commit();
         }

@@ -18,7 +18,8 @@ import mta.util.MailLog;
  * {@code line_length_limit}, {@code header_size_limit}, {@code hopcount_limit},
  * {@code cleanup_replace_stray_cr_lf}, {@code always_add_missing_headers},
  * {@code undisclosed_recipients_header}, {@code enable_long_queue_ids},
- * {@code content_filter} (recorded as the message attribute {@code content_filter}). Writes
+ * {@code content_filter} (recorded as the message attribute {@code content_filter}), and the
+ * SMTPUTF8 settings ({@link CleanupEncoding}: the attributes {@code encoding} and {@code smtputf8}). Writes
  * {@code incoming/<ID>} through {@link QueueFileWriter} and wakes the queue manager. The
  * per-message work (headers, -t, missing headers) is in {@link CleanupMessage}.
  */
@@ -30,6 +31,7 @@ public final class Cleanup implements CleanupService {
     final CleanupMaps maps;
     final CleanupRewrite headerRewrite;
     final CleanupChecks checks;
+    final CleanupEncoding encoding;
     final String myhostname;
     final long messageSizeLimit;
     final int lineLengthLimit;
@@ -50,6 +52,7 @@ public final class Cleanup implements CleanupService {
         this.maps = new CleanupMaps(config, rewrite);
         this.headerRewrite = new CleanupRewrite(config, maps, rewrite);
         this.checks = new CleanupChecks(config);
+        this.encoding = new CleanupEncoding(config);
         this.myhostname = config.str(Params.MYHOSTNAME);
         this.messageSizeLimit = config.size(Params.MESSAGE_SIZE_LIMIT);
         this.lineLengthLimit = config.integer(Params.LINE_LENGTH_LIMIT);

@@ -13,6 +13,7 @@ import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.HeaderAddresses;
 import mta.mail.Reply;
+import mta.mail.Smtputf8;
 import mta.queue.QueueFileWriter;
 import mta.queue.RecordType;
 import mta.queue.Trigger;
@@ -76,6 +77,9 @@ final class CleanupMessage implements CleanupService.Transaction {
     private String messageId;
     /** content_filter as set by the client (smtpd passes its own, maybe empty) or a FILTER action; null: main.cf's. */
     private String contentFilter;
+    /** What the submitter said of SMTPUTF8 and BODY=; cleanup adds what it detects (CleanupEncoding). */
+    private Smtputf8 smtputf8 = Smtputf8.NONE;
+    private String encoding;
 
     CleanupMessage(Cleanup svc, CleanupService.Source source, QueueFileWriter w) {
         this.svc = svc;
@@ -154,6 +158,14 @@ final class CleanupMessage implements CleanupService.Transaction {
     public void attribute(String name, String value) {
         if (name.equals("content_filter")) {
             contentFilter = value;
+            return;
+        }
+        if (name.equals(Smtputf8.ATTRIBUTE)) {
+            smtputf8 = Smtputf8.parse(value);
+            return;
+        }
+        if (name.equals("encoding")) {
+            encoding = value;
             return;
         }
         attributes.add(name + "=" + value);
@@ -332,6 +344,10 @@ final class CleanupMessage implements CleanupService.Transaction {
         w.record(RecordType.TIME, Long.toString(arrival));
         if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
         for (String a : attributes) w.record(RecordType.ATTRIBUTE, a);
+        List<String> rcpts = recipientRecords.stream().map(r -> r[0]).toList();
+        for (String a : svc.encoding.attributes(source, smtputf8, encoding, sender.toString(), rcpts, headers)) {
+            w.record(RecordType.ATTRIBUTE, a);
+        }
         String filter = contentFilter != null ? contentFilter : svc.contentFilter;
         if (!filter.isBlank()) w.record(RecordType.ATTRIBUTE, "content_filter=" + filter.strip());
         w.record(RecordType.SENDER, sender.toString());

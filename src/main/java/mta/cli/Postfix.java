@@ -19,7 +19,6 @@ import mta.config.ConfigLoader;
 import mta.config.Params;
 import mta.lookup.Tables;
 import mta.queue.Queues;
-import mta.queue.Trigger;
 import mta.queue.TriggerClient;
 import mta.util.MailLog;
 import mta.util.PosixAccounts;
@@ -404,7 +403,7 @@ public final class Postfix {
 
     /** Asks the queue manager to try every deferred message now (as postqueue -f). */
     private static int flush(Path queueDir, PrintStream err) {
-        if (TriggerClient.send(new Queues(queueDir), "qmgr", Trigger.SCAN_ALL)) return 0;
+        if (TriggerClient.flushAll(new Queues(queueDir))) return 0;
         return notRunning(err);
     }
 

@@ -108,7 +108,7 @@ public final class Postqueue {
             case 'i' -> makeDue(queues, target, err);
             case 's' -> flushSite(queues, target, err);
             default -> {
-                if (TriggerClient.send(queues, "qmgr", Trigger.SCAN_ALL)) yield 0;
+                if (TriggerClient.flushAll(queues)) yield 0;
                 err.println("postqueue: fatal: Cannot flush mail queue - mail system is down");
                 yield EX_UNAVAILABLE;
             }
@@ -127,7 +127,7 @@ public final class Postqueue {
         } catch (IOException e) {
             err.println("postqueue: warning: " + e.getMessage());
         }
-        if (!TriggerClient.send(queues, "qmgr", Trigger.SCAN_DEFERRED)) {
+        if (!TriggerClient.send(queues, "qmgr", Trigger.FLUSH, Trigger.SCAN_DEFERRED)) {
             err.println("postqueue: fatal: Cannot flush mail queue - mail system is down");
             return EX_UNAVAILABLE;
         }

@@ -359,6 +359,9 @@ public final class Params {
             "The reply code when smtpd_forbid_bare_newline = reject refuses a bare <LF>."));
     public static final Param SMTPUTF8_ENABLE = def(Param.bool("smtputf8_enable", "yes",
             "Offer SMTPUTF8 and accept UTF-8 addresses and headers."));
+    public static final Param SMTPUTF8_AUTODETECT_CLASSES = def(Param.list("smtputf8_autodetect_classes", "sendmail, verify",
+            "The mail origins (sendmail, smtpd, forward, bounce, verify, all, ...) whose mail needs SMTPUTF8"
+            + " as soon as its sender or headers contain UTF-8, even without an SMTPUTF8 request."));
     public static final Param DISABLE_VRFY_COMMAND = def(Param.bool("disable_vrfy_command", "no",
             "Refuse the VRFY command, so that addresses cannot be probed."));
 
@@ -694,6 +697,18 @@ public final class Params {
             "The most server addresses tried for one destination, or 0 for no limit."));
     public static final Param SMTP_MX_SESSION_LIMIT = def(Param.integer("smtp_mx_session_limit", "2", 0, INT_MAX,
             "The most sessions (past EHLO and TLS) per destination per delivery, or 0 for no limit."));
+    public static final Param SMTP_LINE_LENGTH_LIMIT = def(Param.integer("smtp_line_length_limit", "998", 0, INT_MAX,
+            "The longest content line the SMTP client sends; longer lines are broken with <CR><LF><SPACE>;"
+            + " 0 means no limit."));
+    public static final Param SMTP_HEADER_CHECKS = def(Param.tables("smtp_header_checks", "",
+            "Pattern tables applied by the SMTP client to the primary message headers it sends"
+            + " (WARN, INFO, IGNORE, STRIP, PREPEND, REPLACE, DUNNO)."));
+    public static final Param SMTP_MIME_HEADER_CHECKS = def(Param.tables("smtp_mime_header_checks", "",
+            "Pattern tables applied by the SMTP client to MIME headers (MIME-Version, Content-*, and MIME part headers)."));
+    public static final Param SMTP_NESTED_HEADER_CHECKS = def(Param.tables("smtp_nested_header_checks", "",
+            "Pattern tables applied by the SMTP client to the headers of attached messages (message/rfc822)."));
+    public static final Param SMTP_BODY_CHECKS = def(Param.tables("smtp_body_checks", "",
+            "Pattern tables applied by the SMTP client to each body line it sends, MIME boundaries included."));
 
     static { section("Master, control and logging"); }
     // --- master, control and logging (reload, check, syslog)

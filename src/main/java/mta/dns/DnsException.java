@@ -15,12 +15,30 @@ public final class DnsException extends Exception {
     private final Kind kind;
     private final String name;
     private final String type;
+    private final String detail;
+    private final long ttlSeconds;
 
     public DnsException(Kind kind, String name, String type, String detail) {
+        this(kind, name, type, detail, 0);
+    }
+
+    private DnsException(Kind kind, String name, String type, String detail, long ttlSeconds) {
         super("Name service error for name=" + name + " type=" + type + ": " + detail);
         this.kind = kind;
         this.name = name;
         this.type = type;
+        this.detail = detail;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    /** The same answer, to be remembered for {@code seconds} (a negative answer's time to live). */
+    public DnsException withTtl(long seconds) {
+        return new DnsException(kind, name, type, detail, seconds);
+    }
+
+    /** How long a NOT_FOUND answer may be remembered; 0 for temporary failures. */
+    public long ttlSeconds() {
+        return kind == Kind.TEMPORARY ? 0 : ttlSeconds;
     }
 
     /** NXDOMAIN: the name does not exist. */

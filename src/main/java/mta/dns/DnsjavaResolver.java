@@ -12,10 +12,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
@@ -27,59 +24,75 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * DnsjavaResolver - answers {@link Resolver} questions with dnsjava, over UDP and TCP.
+ * DnsjavaResolver - answers {@link Resolver} questions from DNS alone, with dnsjava, over UDP and
+ * TCP, and remembers the answers.
  *
- * <p>Reads DNS from the system's name servers ({@code /etc/resolv.conf} and the like), or from
- * the servers given to the constructor ({@code host:port}, as tests do with their own responder).
- * Writes nothing but its own answer cache, which lives as long as the object. Every name is
+ * <p>Reads DNS from the name servers of {@code /etc/resolv.conf} (with its {@code timeout} and
+ * {@code attempts} options, see {@link ResolvConf}), or from servers given to the constructor
+ * ({@code host:port}, as tests do with their own responder). Writes nothing but its answer cache
+ * ({@link DnsCache}: answers kept for their TTL, negative answers briefly, one lookup shared by
+ * concurrent askers of the same question), which lives as long as the object. Every name is
  * looked up as an absolute name: the resolver search list never applies to mail domains.
  */
 public final class DnsjavaResolver implements Resolver {
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Most answers kept at once. */
+    static final int CACHE_ENTRIES = 10_000;
 
-    private final org.xbill.DNS.Resolver resolver;
-    private final Cache cache = new Cache(DClass.IN);
-    /** DNSSEC validation over the same servers, made at first use. */
+    private final ResolvConf conf;
+    private final DnsLookup lookup;
+    private final DnsCache cache = new DnsCache(CACHE_ENTRIES);
+    /** DNSSEC validation over the same servers (for DANE), made at first use. */
     private final String trustAnchors;
     private volatile DnssecLookup dnssec;
     private final Random random = new Random();
 
-    /** Asks the system's name servers. */
+    /** Asks the system's name servers, as /etc/resolv.conf names them (127.0.0.1 when it cannot be read). */
     public DnsjavaResolver() {
-        this(List.of(), DEFAULT_TIMEOUT);
+        this(ResolvConf.system());
     }
 
-    /** Asks the given servers ({@code "127.0.0.1:5353"}, {@code "[::1]:53"}, {@code "192.0.2.53"}). */
-    public DnsjavaResolver(List<String> servers) {
-        this(servers, DEFAULT_TIMEOUT);
-    }
-
-    /**
-     * Asks the given servers, or the system's when the list is empty, waiting at most
-     * {@code timeout} for each server's answer.
-     *
-     * @throws IllegalArgumentException when a server is not an IP address with an optional port
-     */
-    public DnsjavaResolver(List<String> servers, Duration timeout) {
-        this(servers, timeout, null);
+    /** Asks the name servers of {@code conf}, with its time-out and attempts. */
+    public DnsjavaResolver(ResolvConf conf) {
+        this(conf, null);
     }
 
     /**
      * The same, validating DNSSEC ({@link #dnssec()}) from {@code trustAnchors} (DS or DNSKEY
      * records in zone-file form; null for the root zone's).
      */
-    public DnsjavaResolver(List<String> servers, Duration timeout, String trustAnchors) {
+    public DnsjavaResolver(ResolvConf conf, String trustAnchors) {
+        this.conf = conf;
+        this.lookup = new DnsLookup(conf);
         this.trustAnchors = trustAnchors;
-        ExtendedResolver r;
-        if (servers.isEmpty()) {
-            r = new ExtendedResolver();
-        } else {
-            List<org.xbill.DNS.Resolver> list = new ArrayList<>();
-            for (String s : servers) list.add(new SimpleResolver(serverAddress(s)));
-            r = new ExtendedResolver(list);
-        }
-        r.setTimeout(timeout);
-        this.resolver = r;
+    }
+
+    /** Asks the given servers ({@code "127.0.0.1:5353"}, {@code "[::1]:53"}, {@code "192.0.2.53"}). */
+    public DnsjavaResolver(List<String> servers) {
+        this(servers, ResolvConf.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Asks the given servers, waiting at most {@code timeout} for each try, in two rounds (the
+     * system resolver's default attempts).
+     *
+     * @throws IllegalArgumentException when a server is not an IP address with an optional port
+     */
+    public DnsjavaResolver(List<String> servers, Duration timeout) {
+        this(servers, timeout, ResolvConf.DEFAULT_ATTEMPTS);
+    }
+
+    /** The same, with {@code attempts} rounds over the servers. */
+    public DnsjavaResolver(List<String> servers, Duration timeout, int attempts) {
+        this(conf(servers, timeout, attempts), null);
+    }
+
+    /** The given servers, validating DNSSEC from {@code trustAnchors} (see {@link #dnssec()}). */
+    public DnsjavaResolver(List<String> servers, Duration timeout, String trustAnchors) {
+        this(conf(servers, timeout, ResolvConf.DEFAULT_ATTEMPTS), trustAnchors);
+    }
+
+    private static ResolvConf conf(List<String> servers, Duration timeout, int attempts) {
+        return new ResolvConf(servers.stream().map(DnsjavaResolver::serverAddress).toList(), timeout, attempts, false);
     }
 
     @Override
@@ -140,11 +153,19 @@ public final class DnsjavaResolver implements Resolver {
         return List.copyOf(out);
     }
 
+    /**
+     * DNSSEC-validated lookups for DANE, through dnsjava's validating resolver over the same name
+     * servers (its own queries, with the DO bit; not cached here).
+     */
     @Override
     public DnssecLookup dnssec() {
         DnssecLookup d = dnssec;
         if (d == null) {
-            d = new DnssecLookup(resolver, trustAnchors);
+            List<org.xbill.DNS.Resolver> servers = new ArrayList<>();
+            for (InetSocketAddress a : conf.servers()) servers.add(new SimpleResolver(a));
+            ExtendedResolver head = new ExtendedResolver(servers);
+            head.setTimeout(conf.timeout());
+            d = new DnssecLookup(head, trustAnchors);
             dnssec = d;
         }
         return d;
@@ -152,23 +173,19 @@ public final class DnsjavaResolver implements Resolver {
 
     /** The records of one type; empty when the name exists without such records. */
     private Record[] query(String name, int type) throws DnsException {
-        String typeName = Type.string(type);
         Name absolute;
         try {
             absolute = Name.fromString(name, Name.root);
         } catch (TextParseException e) {
-            throw DnsException.hostNotFound(name, typeName);
+            throw DnsException.hostNotFound(name, Type.string(type));
         }
-        Lookup lookup = new Lookup(absolute, type);
-        lookup.setResolver(resolver);
-        lookup.setCache(cache);
-        Record[] answers = lookup.run();
-        return switch (lookup.getResult()) {
-            case Lookup.SUCCESSFUL -> answers;
-            case Lookup.TYPE_NOT_FOUND -> new Record[0];
-            case Lookup.HOST_NOT_FOUND -> throw DnsException.hostNotFound(name, typeName);
-            default -> throw DnsException.tryAgain(name, typeName); // TRY_AGAIN, UNRECOVERABLE
-        };
+        DnsCache.Key key = new DnsCache.Key(absolute, type);
+        return cache.get(key, () -> lookup.query(absolute, type)).records().toArray(new Record[0]);
+    }
+
+    /** Answers kept now (for tests). */
+    int cached() {
+        return cache.size();
     }
 
     private static String hostName(Name name) {

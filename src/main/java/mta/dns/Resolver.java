@@ -8,8 +8,12 @@ import java.util.List;
  * addresses of a host, the names of an address (reverse DNS), and the text records of a name.
  *
  * <p>Reads DNS (or whatever an implementation uses); writes nothing. Names are given and returned
- * without a trailing dot. {@link DnsjavaResolver} asks real name servers; tests may also point it
- * at a DNS responder of their own on 127.0.0.1.
+ * without a trailing dot. {@link #mx}, {@link #addresses}, {@link #names} and {@link #txt} ask DNS
+ * only, as Postfix's DNS lookups do; {@link #nativeAddresses} and {@link #nativeNames} ask the way
+ * the system's resolver does ({@code /etc/nsswitch.conf}: usually {@code /etc/hosts}, then DNS),
+ * as Postfix's client name lookup does through getnameinfo/getaddrinfo. {@link DnsjavaResolver}
+ * asks real name servers (tests point it at a DNS responder of their own on 127.0.0.1);
+ * {@link SystemResolver} adds the system's order of sources.
  */
 public interface Resolver {
     /**
@@ -54,5 +58,25 @@ public interface Resolver {
      */
     default DnssecLookup dnssec() {
         return null;
+    }
+
+    /**
+     * The addresses of {@code host} as the system's resolver finds them (hosts file, DNS, in the
+     * order of nsswitch.conf); here, DNS only. Used to forward-confirm an SMTP client's name.
+     *
+     * @throws DnsException NOT_FOUND when no source knows the host, TEMPORARY when one failed
+     */
+    default List<InetAddress> nativeAddresses(String host) throws DnsException {
+        return addresses(host);
+    }
+
+    /**
+     * The host names of {@code address} as the system's resolver finds them (hosts file, DNS, in
+     * the order of nsswitch.conf); here, DNS only. Used for the SMTP client's name.
+     *
+     * @throws DnsException NOT_FOUND when no source knows the address, TEMPORARY when one failed
+     */
+    default List<String> nativeNames(InetAddress address) throws DnsException {
+        return names(address);
     }
 }

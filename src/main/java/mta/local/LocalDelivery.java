@@ -18,6 +18,7 @@ import mta.deliver.MailboxWriter;
 import mta.deliver.MessageCopy;
 import mta.lookup.Aliases;
 import mta.mail.Address;
+import mta.mail.Smtputf8;
 import mta.queue.QueueFile;
 import mta.util.MacroExpand;
 import mta.util.PosixAccounts;
@@ -256,6 +257,11 @@ final class LocalDelivery {
             try (CleanupService.Transaction t = s.cleanup().open(CleanupService.Source.LOCAL)) {
                 t.sender(f.getKey().isEmpty() ? Address.NULL_SENDER : Address.parse(f.getKey()), "");
                 for (String a : f.getValue()) t.recipient(Address.parse(a), a);
+                // what the original needs from the next hop, the forwarded copy needs too
+                for (String name : List.of("encoding", Smtputf8.ATTRIBUTE)) {
+                    String v = req.attributes().get(name);
+                    if (v != null && !v.isEmpty()) t.attribute(name, v);
+                }
                 if (s.deliveredHeader().contains("forward")) {
                     byte[] h = ("Delivered-To: " + deliveredTo).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     t.line(h, h.length);

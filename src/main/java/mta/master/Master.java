@@ -22,9 +22,9 @@ import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.MasterCf;
 import mta.config.Params;
-import mta.dns.DnsjavaResolver;
 import mta.dns.Resolver;
 import mta.flush.Flush;
+import mta.dns.SystemResolver;
 import mta.lookup.Tables;
 import mta.pickup.Pickup;
 import mta.qmgr.Qmgr;
@@ -145,7 +145,7 @@ public final class Master implements AutoCloseable {
         // As postfix check: keys that cannot be loaded where TLS is required stop the start.
         String tlsFatal = TlsConfigCheck.firstFatal(TlsConfigCheck.check(config, masterCf, options.secrets()));
         if (tlsFatal != null) throw new ConfigException(tlsFatal);
-        resolver = options.resolver() != null ? options.resolver() : new DnsjavaResolver();
+        resolver = options.resolver() != null ? options.resolver() : SystemResolver.system();
         Services.warnUnsupported(masterCf, log);
         cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
         Bounce bounce = new Bounce(config, cleanup, mailLog);

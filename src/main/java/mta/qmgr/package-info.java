@@ -16,7 +16,8 @@
  *   per successful attempt up to default_destination_concurrency_limit, and shrinks by one per
  *   failed attempt; after default_destination_concurrency_failed_cohort_limit failures in a row the
  *   destination is dead for minimal_backoff_time, and its mail is deferred without calling the
- *   agent ("delivery temporarily suspended: <last reason>", logged as postfix/error). The
+ *   agent ("delivery temporarily suspended: <last reason>", logged as postfix/error), until a
+ *   flush request (trigger F from postqueue -f, sendmail -q, postfix flush) revives it. The
  *   agent's statuses are logged ({@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=..,
  *   status=..}), delivered and bounced recipients are crossed off in the file at once, failures
  *   go to bounce, and the message is removed (all done) or renamed to deferred/ with its next

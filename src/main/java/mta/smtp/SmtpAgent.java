@@ -15,8 +15,9 @@ import mta.util.SecretFiles;
  *
  * <p>Reads the request's envelope and content (from the queue file, through the request), DNS
  * (through a {@link Resolver}) and the configuration ({@code smtp_helo_name}, the
- * {@code smtp_*_timeout} parameters, TLS, connection cache, fallback relay and MX limits);
- * writes SMTP to remote servers, and TLS summary lines to its log. Each request is a
+ * {@code smtp_*_timeout} parameters, TLS, connection cache, fallback relay and MX limits, the
+ * line length limit, SMTPUTF8 and the {@code smtp_*_checks} tables); writes SMTP to remote
+ * servers, and TLS summary and content check lines to its log. Each request is a
  * {@link SmtpDelivery}; what outlives a request is the agent's {@link SmtpConnectionCache}. It
  * never changes the queue file, and never throws for a failure of the network or a server.
  */
@@ -31,6 +32,12 @@ public final class SmtpAgent implements DeliveryAgent {
     final List<String> fallbackRelays;
     final int mxAddressLimit;
     final int mxSessionLimit;
+    /** smtp_line_length_limit: longer content lines are broken (0: never). */
+    final int lineLengthLimit;
+    /** The smtp_*_checks tables, or null when there are none. */
+    final SmtpContentChecks contentChecks;
+    /** smtputf8_enable: say SMTPUTF8 when a message asks for it, and refuse servers that cannot take it. */
+    final boolean smtputf8;
     final Consumer<String> log;
 
     /** An agent that speaks to port 25 unless a next-hop names another port. */
@@ -66,6 +73,9 @@ public final class SmtpAgent implements DeliveryAgent {
         this.fallbackRelays = config.list(Params.SMTP_FALLBACK_RELAY);
         this.mxAddressLimit = config.integer(Params.SMTP_MX_ADDRESS_LIMIT);
         this.mxSessionLimit = config.integer(Params.SMTP_MX_SESSION_LIMIT);
+        this.lineLengthLimit = config.integer(Params.SMTP_LINE_LENGTH_LIMIT);
+        this.contentChecks = SmtpContentChecks.from(config);
+        this.smtputf8 = config.bool(Params.SMTPUTF8_ENABLE);
         this.log = log;
     }
 

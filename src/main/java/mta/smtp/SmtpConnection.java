@@ -99,9 +99,15 @@ final class SmtpConnection implements AutoCloseable {
         broken = true;
     }
 
-    /** Buffers one command line; {@link #flush()} sends it. */
+    /**
+     * Buffers one command line; {@link #flush()} sends it. A CR or LF inside the command (an
+     * address with a line end in it) is sent as a space: one command never becomes two.
+     */
     void send(String command) throws PeerException {
         byte[] b = command.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\r' || b[i] == '\n') b[i] = ' ';
+        }
         write(b, 0, b.length);
         write(CRLF, 0, 2);
     }

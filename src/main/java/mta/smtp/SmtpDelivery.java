@@ -138,7 +138,7 @@ final class SmtpDelivery {
         DeliveryRequest sub = new DeliveryRequest(request.queueId(), request.queueFile(), request.transport(),
                 request.nexthop(), request.sender(), left(), request.arrival(), request.activated(),
                 request.contentOffset(), request.contentSize(), request.attributes());
-        List<DeliveryStatus> out = new SmtpTransaction(session.connection(), session.host(), agent.timeouts,
+        List<DeliveryStatus> out = new SmtpTransaction(agent, session.connection(), session.host(),
                 session.features(), connectSeconds).run(sub);
         for (DeliveryStatus st : out) statuses.put(st.recipient(), st.withConnUse(use));
         if (!agent.cacheOnDemand || !agent.cache.offer(key, session)) session.close();

@@ -8,6 +8,7 @@ import java.util.Map;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.mail.Smtputf8;
 import mta.mail.Xtext;
 import mta.queue.QueueFile;
 
@@ -15,16 +16,23 @@ import mta.queue.QueueFile;
  * SmtpTransaction - one mail transaction on a greeted connection: MAIL, RCPT, DATA, content.
  *
  * <p>Reads the message content from the queue file through the request, and the server's
- * replies; writes the commands and the dot-stuffed content. With PIPELINING it sends MAIL, every
- * RCPT and DATA in one write and then reads the replies in order (RFC 2920). The result is one
- * status per recipient: a recipient the server refused keeps that refusal, the others share the
- * fate of the message. Nothing is thrown for the remote side's failures. A server that offers DSN
- * gets the sender's RFC 3461 request: RET and ENVID on MAIL, NOTIFY and ORCPT on RCPT.
+ * replies; writes the commands and the content ({@link SmtpContent}: content checks, line
+ * breaking, dot-stuffing). With PIPELINING it sends MAIL, every RCPT and DATA in one write and
+ * then reads the replies in order (RFC 2920). The result is one status per recipient: a recipient
+ * the server refused keeps that refusal, the others share the fate of the message. Nothing is
+ * thrown for the remote side's failures. MAIL FROM carries, in Postfix's order, {@code SIZE=} (the
+ * server offers SIZE), {@code BODY=8BITMIME} (8-bit content, the server offers 8BITMIME), the
+ * RFC 3461 {@code ENVID=} and {@code RET=} (the server offers DSN) and {@code SMTPUTF8} (the
+ * message asks for it, the server offers it); RCPT TO carries {@code ORCPT=} and {@code NOTIFY=}.
+ * A message that needs SMTPUTF8 is not sent to a server that does not offer it: 5.6.7.
  */
 final class SmtpTransaction {
     private static final byte[] DOT_CRLF = {'.', '\r', '\n'};
-    private static final byte[] CRLF = {'\r', '\n'};
 
+    /** The named attribute that says the content is 8-bit ({@code 8bit}) or 7-bit ({@code 7bit}). */
+    static final String ENCODING = "encoding";
+
+    private final SmtpAgent agent;
     private final SmtpConnection conn;
     private final MailHost host;
     private final SmtpTimeouts timeouts;
@@ -36,11 +44,12 @@ final class SmtpTransaction {
     /** The step in progress, for the wording of a timeout or lost connection. */
     private SmtpPhase phase = SmtpPhase.MAIL;
 
-    SmtpTransaction(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts, EsmtpFeatures features,
+    SmtpTransaction(SmtpAgent agent, SmtpConnection conn, MailHost host, EsmtpFeatures features,
                     double connectSeconds) {
+        this.agent = agent;
         this.conn = conn;
         this.host = host;
-        this.timeouts = timeouts;
+        this.timeouts = agent.timeouts;
         this.features = features;
         this.connectSeconds = connectSeconds;
     }
@@ -51,6 +60,11 @@ final class SmtpTransaction {
         if (features.sizeLimit() > 0 && request.contentSize() > features.sizeLimit()) {
             String reason = Reasons.tooBig(host, request.contentSize(), features.sizeLimit());
             finish(recipients, Outcome.BOUNCED, "5.3.4", reason);
+            return results(recipients);
+        }
+        Smtputf8 utf8 = Smtputf8.parse(request.attributes().get(Smtputf8.ATTRIBUTE));
+        if (agent.smtputf8 && !features.smtputf8() && needsSmtputf8(utf8, request)) {
+            finish(recipients, Outcome.BOUNCED, "5.6.7", "SMTPUTF8 is required, but was not offered by host " + host.label());
             return results(recipients);
         }
         try {
@@ -74,9 +88,13 @@ final class SmtpTransaction {
     /** MAIL, RCPT and (if any recipient is accepted) DATA; returns the accepted recipients. */
     private List<QueueFile.Recipient> envelope(DeliveryRequest request) throws PeerException {
         List<QueueFile.Recipient> recipients = request.recipients();
+        boolean eightBit = "8bit".equals(request.attributes().get(ENCODING));
+        boolean utf8 = Smtputf8.parse(request.attributes().get(Smtputf8.ATTRIBUTE)).requested();
         String mail = "MAIL FROM:<" + request.sender() + ">"
                 + (features.sizeLimit() >= 0 ? " SIZE=" + request.contentSize() : "")
-                + (features.dsn() ? dsnMail(request) : "");
+                + (eightBit && features.eightBitMime() ? " BODY=8BITMIME" : "")
+                + (features.dsn() ? dsnMail(request) : "")
+                + (utf8 && agent.smtputf8 && features.smtputf8() ? " SMTPUTF8" : "");
         return features.pipelining() ? pipelined(mail, recipients) : stepByStep(mail, recipients);
     }
 
@@ -142,21 +160,35 @@ final class SmtpTransaction {
     private String rcpt(QueueFile.Recipient r) {
         StringBuilder sb = new StringBuilder("RCPT TO:<").append(r.address()).append('>');
         if (features.dsn()) {
-            if (r.dsnNotify() != null) sb.append(" NOTIFY=").append(r.dsnNotify());
             if (r.dsnOrcpt() != null) {
                 int semi = r.dsnOrcpt().indexOf(';');
                 String type = semi > 0 ? r.dsnOrcpt().substring(0, semi) : "rfc822";
                 sb.append(" ORCPT=").append(type).append(';').append(Xtext.encode(r.dsnOrcpt().substring(semi + 1)));
             }
+            if (r.dsnNotify() != null) sb.append(" NOTIFY=").append(r.dsnNotify());
         }
         return sb.toString();
     }
 
-    /** The RFC 3461 parameters of MAIL FROM, for a server that offers DSN: RET and ENVID as queued. */
+    /** The RFC 3461 parameters of MAIL FROM, for a server that offers DSN: ENVID and RET as queued. */
     private static String dsnMail(DeliveryRequest request) {
         String ret = request.attributes().get("dsn_ret");
         String envid = request.attributes().get("dsn_envid");
-        return (ret != null ? " RET=" + ret : "") + (envid != null ? " ENVID=" + Xtext.encode(envid) : "");
+        return (envid != null ? " ENVID=" + Xtext.encode(envid) : "") + (ret != null ? " RET=" + ret : "");
+    }
+
+    /**
+     * A message asked for SMTPUTF8 and holds UTF-8 where a server without SMTPUTF8 cannot take it:
+     * in a header, the sender or a recipient of this request. An all-ASCII message goes out
+     * without SMTPUTF8 (Postfix's downgrade by omission).
+     */
+    private static boolean needsSmtputf8(Smtputf8 utf8, DeliveryRequest request) {
+        if (!utf8.requested()) return false;
+        if (utf8.header() || utf8.sender() || !Smtputf8.isAscii(request.sender())) return true;
+        for (QueueFile.Recipient r : request.recipients()) {
+            if (!Smtputf8.isAscii(r.address())) return true;
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ content
@@ -164,14 +196,15 @@ final class SmtpTransaction {
     /** Sends the content, dot-stuffed, then the final dot, and applies the final reply. */
     private void content(DeliveryRequest request, List<QueueFile.Recipient> accepted) throws IOException {
         phase = SmtpPhase.BODY;
+        String id = request.queueId();
+        SmtpLineWriter out = new SmtpLineWriter(conn, agent.lineLengthLimit,
+                () -> agent.log.accept(id + ": breaking line > " + agent.lineLengthLimit + " bytes with <CR><LF>SPACE"));
+        SmtpContent body = new SmtpContent(out, agent.contentChecks, id, agent.log);
         conn.withWriteWatchdog(timeouts.dataXfer(), () -> {
-            request.forEachLine((buf, len) -> {
-                if (len > 0 && buf[0] == '.') conn.write(DOT_CRLF, 0, 1); // RFC 5321 4.5.2 transparency
-                conn.write(buf, 0, len);
-                conn.write(CRLF, 0, 2);
-            });
+            request.forEachLine(body);
+            body.finish();
             phase = SmtpPhase.DOT;
-            conn.write(DOT_CRLF, 0, DOT_CRLF.length);
+            out.end();
             conn.flush();
         });
         ServerReply fin = read(SmtpPhase.DOT);

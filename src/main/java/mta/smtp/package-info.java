@@ -12,7 +12,13 @@
  *   The agent tries them in order until one holds a conversation: {@link mta.smtp.SmtpSession}
  *   reads the greeting and says EHLO (HELO when EHLO is refused), {@link mta.smtp.SmtpTransaction}
  *   sends MAIL, RCPT and DATA (pipelined when the server offers PIPELINING; with RET, ENVID,
- *   NOTIFY and ORCPT when it offers DSN) and the dot-stuffed content, and {@link mta.smtp.SmtpConnection} carries the bytes with time and length limits.
+ *   NOTIFY and ORCPT when it offers DSN; BODY=8BITMIME and SMTPUTF8 when the message needs them,
+ *   or 5.6.7 for a server without SMTPUTF8 when it holds UTF-8) and the content through
+ *   {@link mta.smtp.SmtpContent}: the smtp_*_checks tables ({@link mta.smtp.SmtpContentChecks},
+ *   with {@link mta.smtp.SmtpMime} telling header classes apart), then
+ *   {@link mta.smtp.SmtpLineWriter} (lines broken at smtp_line_length_limit, dot-stuffing, CRLF
+ *   only: a stray CR or LF never leaves); {@link mta.smtp.SmtpConnection} carries the bytes with
+ *   time and length limits.
  *   {@link mta.smtp.SmtpTls} holds the TLS engine (client keys, CAs, trust anchors) and
  *   {@link mta.smtp.SmtpTlsPolicy} the policy of each destination and server (main.cf or
  *   {@link mta.smtp.SmtpTlsPolicyMaps}; DANE from DNSSEC-validated TLSA records): the session says
@@ -43,10 +49,13 @@
  *   smtp_tls_verify_cert_match (hostname), smtp_tls_secure_cert_match (nexthop, dot-nexthop),
  *   smtp_tls_fingerprint_cert_match, smtp_dns_support_level, smtp_tls_wrappermode (no),
  *   smtp_tls_loglevel (0), smtp_fallback_relay ($fallback_relay), smtp_mx_address_limit (5),
- *   smtp_mx_session_limit (2).
+ *   smtp_mx_session_limit (2), smtp_line_length_limit (998), smtp_header_checks,
+ *   smtp_mime_header_checks, smtp_nested_header_checks, smtp_body_checks (empty),
+ *   smtputf8_enable (yes).
  *
  * SEE ALSO
  *   Postfix smtp(8); RFC 5321 (SMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 3461 (DSN),
- *   RFC 7505 (null MX), RFC 3207 (STARTTLS), RFC 7672 (DANE for SMTP).
+ *   RFC 7505 (null MX), RFC 3207 (STARTTLS), RFC 7672 (DANE for SMTP), RFC 6152 (8BITMIME),
+ *   RFC 6531 (SMTPUTF8), header_checks(5).
  */
 package mta.smtp;

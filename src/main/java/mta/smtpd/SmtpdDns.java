@@ -9,10 +9,13 @@ import mta.dns.Resolver;
 /**
  * SmtpdDns - the DNS questions of the access restrictions: client name, sender domain.
  *
- * <p>Reads DNS through {@link Resolver} (whose own timeout bounds every question); writes nothing.
+ * <p>Reads DNS (and the hosts file) through {@link Resolver}, whose time-outs bound every question
+ * and whose cache answers repeats; writes nothing.
  * <ul>
- *   <li>{@link #clientName}: the PTR names of the client address, forward-confirmed: a name counts
- *       only when its A/AAAA records include the address; otherwise the client is {@code unknown};
+ *   <li>{@link #clientName}: the names of the client address as the system's resolver finds them
+ *       ({@code /etc/hosts}, then PTR records in DNS, in nsswitch.conf order: so 127.0.0.1 is
+ *       {@code localhost}), forward-confirmed the same way: a name counts only when its addresses
+ *       include the client's; otherwise the client is {@code unknown};
  *   <li>{@link #domainExists}: a sender domain exists when it has an MX record, or (no MX) an
  *       address record; a null MX (RFC 7505) means it sends no mail.
  * </ul>
@@ -43,13 +46,13 @@ final class SmtpdDns {
         boolean temporary = false;
         List<String> names;
         try {
-            names = resolver.names(address);
+            names = resolver.nativeNames(address);
         } catch (DnsException e) {
             return new ClientName("unknown", e.isTemporary());
         }
         for (String name : names) {
             try {
-                if (resolver.addresses(name).contains(address)) return new ClientName(name, false, names.get(0));
+                if (resolver.nativeAddresses(name).contains(address)) return new ClientName(name, false, names.get(0));
             } catch (DnsException e) {
                 temporary |= e.isTemporary();
             }

@@ -35,6 +35,7 @@ final class SmtpdParams {
                     if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
                         return Reply.unsupportedOption(p);
                     }
+                    tx.encoding = value.equalsIgnoreCase("8BITMIME") ? "8bit" : "7bit";
                 }
                 case "SMTPUTF8" -> {
                     if (!settings.smtputf8()) return Reply.unsupportedOption(p);

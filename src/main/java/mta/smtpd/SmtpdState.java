@@ -73,6 +73,8 @@ final class SmtpdState {
         long declaredSize = -1;
         /** MAIL FROM parameters: SMTPUTF8 requested, RFC 3461 RET and ENVID (null when absent). */
         boolean smtputf8;
+        /** MAIL FROM BODY=: "8bit" (8BITMIME) or "7bit", queued as the attribute encoding; null when absent. */
+        String encoding;
         String dsnRet;
         String dsnEnvid;
         /** Content bytes received so far by DATA or BDAT. */

@@ -13,7 +13,7 @@ import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
-import mta.dns.DnsjavaResolver;
+import mta.dns.SystemResolver;
 import mta.rewrite.TrivialRewrite;
 import mta.util.MailLog;
 import mta.util.TimedInputStream;
@@ -48,7 +48,7 @@ public final class SmtpdStdio implements SmtpdServer {
     SmtpdStdio(Config config, MailLog mailLog, boolean restricted) {
         this.settings = SmtpdSettings.from(config);
         this.log = mailLog.channel(settings.syslogName(), "smtpd");
-        this.check = new SmtpdCheck(config, new TrivialRewrite(config), new DnsjavaResolver(), log, restricted);
+        this.check = new SmtpdCheck(config, new TrivialRewrite(config), SystemResolver.system(), log, restricted);
         this.cleanup = new MaildropCleanup(config, mailLog);
         this.anvil = new Anvil(settings.rateTimeUnit());
     }

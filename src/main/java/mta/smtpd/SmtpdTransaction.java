@@ -11,6 +11,7 @@ import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.mail.Address;
 import mta.mail.Reply;
+import mta.mail.Smtputf8;
 
 /**
  * SmtpdTransaction - the mail transaction of a session: MAIL, RCPT, then DATA or BDAT chunks.
@@ -310,6 +311,9 @@ final class SmtpdTransaction {
             t.attribute("rewrite_context", s.settings.localRewriteClients().isLocal(st.client) ? "local" : "remote");
             if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
             if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
+            // RFC 6152 BODY= and RFC 6531 SMTPUTF8 travel with the message, for the next hop
+            if (st.tx.encoding != null) t.attribute("encoding", st.tx.encoding);
+            if (st.tx.smtputf8) t.attribute(Smtputf8.ATTRIBUTE, Smtputf8.REQUESTED.format());
             st.tx.cleanup = t;
             StringBuilder client = new StringBuilder(t.queueId()).append(": client=").append(st.client.label());
             if (st.client.sasl != null) {

@@ -62,6 +62,13 @@ import org.xbill.DNS.Type;
  * a name or type that does not exist gets a signed NODATA answer whose NSEC record covers only
  * that name ("minimal" denial, RFC 4470 style). {@link #tlsa} adds TLSA records for DANE, and
  * {@link #breakSignatures} makes the signatures of a name fail to verify (a forged answer).
+ *
+ * <p>To play a resolver under load, it can drop queries ({@link #dropNext}: the next questions get
+ * no answer at all; {@link #rateLimit}: questions beyond a rate are dropped, as a rate-limiting
+ * resolver does with a burst) and delay answers over UDP
+ * ({@link #delay}, for every name or one name); delayed answers are sent from their own threads,
+ * so they overlap. {@link #maxPending()} is the most questions that were waiting for their
+ * answer at the same time: the overlap the clients achieved.
  */
 public final class TestDnsServer implements AutoCloseable {
     private static final long TTL = 60;
@@ -74,6 +81,14 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, PrivateKey> zoneKeys = new ConcurrentHashMap<>();
     private final Set<Name> forged = ConcurrentHashMap.newKeySet();
     private final List<String> questions = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger drops = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<Name, java.time.Duration> delays = new ConcurrentHashMap<>();
+    private volatile java.time.Duration delay = java.time.Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxPending = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int limit;
+    private long windowSecond;
+    private int inWindow;
     private volatile boolean closed;
 
     private TestDnsServer(DatagramSocket udp, ServerSocket tcp) {
@@ -176,6 +191,38 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** The next {@code n} questions (UDP or TCP) get no answer at all. */
+    public TestDnsServer dropNext(int n) {
+        drops.addAndGet(n);
+        return this;
+    }
+
+    /**
+     * Answers at most {@code perSecond} questions in each second and drops the rest, as a
+     * rate-limiting resolver does with a burst; 0 turns the limit off.
+     */
+    public TestDnsServer rateLimit(int perSecond) {
+        limit = perSecond;
+        return this;
+    }
+
+    /** Every UDP answer is sent {@code d} after its question came. */
+    public TestDnsServer delay(java.time.Duration d) {
+        delay = d;
+        return this;
+    }
+
+    /** UDP answers about {@code name} are sent {@code d} after their question came. */
+    public TestDnsServer delay(String name, java.time.Duration d) {
+        delays.put(name(name), d);
+        return this;
+    }
+
+    /** The most questions that waited for their (delayed) answer at the same time. */
+    public int maxPending() {
+        return maxPending.get();
+    }
+
     /** Makes every question about {@code name} fail with SERVFAIL (a temporary error). */
     public TestDnsServer servfail(String name) {
         failing.add(name(name));
@@ -222,6 +269,8 @@ public final class TestDnsServer implements AutoCloseable {
         }
         response.addRecord(question, Section.QUESTION);
         questions.add(question.getName() + " " + Type.string(question.getType()));
+        if (drops.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return null; // dropped: no answer
+        if (limit > 0 && overLimit()) return null;
         List<Record> known = records.get(question.getName());
         OPTRecord opt = request.getOPT();
         boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
@@ -306,11 +355,52 @@ public final class TestDnsServer implements AutoCloseable {
             try {
                 udp.receive(packet);
                 byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
-                byte[] reply = answer(query, 512);
-                if (reply != null) udp.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
+                java.net.SocketAddress client = packet.getSocketAddress();
+                java.time.Duration wait = delayOf(query);
+                if (wait.isZero()) {
+                    byte[] reply = answer(query, 512);
+                    if (reply != null) udp.send(new DatagramPacket(reply, reply.length, client));
+                } else {
+                    int now = pending.incrementAndGet();
+                    maxPending.accumulateAndGet(now, Math::max);
+                    Thread.ofVirtual().name("test-dns-delayed").start(() -> answerLater(query, client, wait));
+                }
             } catch (IOException e) {
                 if (closed) return;
             }
+        }
+    }
+
+    /** Counts a question in the current second; true when it is one too many. */
+    private synchronized boolean overLimit() {
+        long second = System.nanoTime() / 1_000_000_000L;
+        if (second != windowSecond) {
+            windowSecond = second;
+            inWindow = 0;
+        }
+        return ++inWindow > limit;
+    }
+
+    private void answerLater(byte[] query, java.net.SocketAddress client, java.time.Duration wait) {
+        try {
+            Thread.sleep(wait);
+            byte[] reply = answer(query, 512);
+            if (reply != null && !closed) udp.send(new DatagramPacket(reply, reply.length, client));
+        } catch (IOException | InterruptedException e) {
+            // closed meanwhile: the client times out, as it would with a real server gone
+        } finally {
+            pending.decrementAndGet();
+        }
+    }
+
+    /** How long the answer to this query waits: the name's own delay, else the general one. */
+    private java.time.Duration delayOf(byte[] query) {
+        try {
+            Record q = new Message(query).getQuestion();
+            java.time.Duration d = q == null ? null : delays.get(q.getName());
+            return d != null ? d : delay;
+        } catch (IOException e) {
+            return java.time.Duration.ZERO;
         }
     }
 

@@ -110,6 +110,50 @@ class QmgrSchedulingTest {
     }
 
     @Test
+    void aFlushTriesADeadDestinationAtOnce() throws Exception {
+        try (ScriptedSmtpServer mx = ScriptedSmtpServer.start()) {
+            mx.greeting("421 4.3.2 Service shutting down");
+            // An hour of minimal_backoff_time: only a flush can bring the destination back in time.
+            // No connection cache: a session kept from the first round would bypass the dead state.
+            TestSite site = new TestSite(tmp).param("relayhost", mx.nexthop())
+                    .param("minimal_backoff_time", "3600s").param("maximal_backoff_time", "7200s")
+                    .param("smtp_connection_cache_on_demand", "no").write();
+            Queues queues = new Queues(site.queue);
+            try (Master m = Master.start(site.config, Master.Options.defaults())) {
+                for (String[] flush : new String[][] {{"postqueue", "-f"}, {"sendmail", "-q"}}) {
+                    mx.greeting("421 4.3.2 Service shutting down");
+                    int before = count(read(site.maillog), "status=deferred");
+                    for (int i = 0; i < 8; i++) {
+                        TestQueue.write(queues, QueueName.INCOMING, Instant.now(), "alice@example.test",
+                                List.of("bob" + i + "@remote.example"), flush[0] + i);
+                    }
+                    waitFor(() -> count(read(site.maillog), "status=deferred") >= before + 8, "every message deferred");
+                    waitFor(() -> queues(queues) == 8, "all eight wait in deferred/");
+                    assertTrue(read(site.maillog).contains("delivery temporarily suspended"), "the destination is dead");
+
+                    mx.greeting("220 scripted.test ESMTP");
+                    int rc = flush[0].equals("postqueue")
+                            ? mta.cli.CliAccess.postqueue(new String[] {"-c", site.config.toString(), "-f"},
+                                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                            : mta.cli.CliAccess.sendmail(new String[] {"-C", site.config.toString(), "-q"},
+                                    java.io.InputStream.nullInputStream(),
+                                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                    assertEquals(0, rc, flush[0]);
+                    waitFor(() -> queueEmpty(queues), flush[0] + " " + flush[1] + " delivers at once");
+                }
+            }
+        }
+    }
+
+    private static int queues(Queues queues) {
+        try {
+            return queues.list(QueueName.DEFERRED).size();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
     void deferredMailWaitsBetweenTheMinimalAndMaximalBackoffTime() throws Exception {
         int refused = TestSite.freePort();
         TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:" + refused)

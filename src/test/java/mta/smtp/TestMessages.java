@@ -21,9 +21,18 @@ final class TestMessages {
 
     static DeliveryRequest request(Path dir, String nexthop, String sender, List<String> recipients,
                                    List<String> lines) throws IOException {
+        return request(dir, nexthop, sender, recipients, lines, java.util.Map.of());
+    }
+
+    /** The same, with named attributes ({@code encoding}, {@code smtputf8}, ...) in the envelope. */
+    static DeliveryRequest request(Path dir, String nexthop, String sender, List<String> recipients,
+                                   List<String> lines, java.util.Map<String, String> attributes) throws IOException {
         Path file;
         try (QueueFileWriter w = QueueFileWriter.create(dir, false)) {
             w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
+            for (var a : new java.util.TreeMap<>(attributes).entrySet()) {
+                w.record(RecordType.ATTRIBUTE, a.getKey() + "=" + a.getValue());
+            }
             w.record(RecordType.SENDER, sender);
             for (String r : recipients) w.record(RecordType.RECIPIENT, r);
             w.startContent();
