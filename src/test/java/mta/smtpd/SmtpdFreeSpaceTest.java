@@ -55,7 +55,23 @@ class SmtpdFreeSpaceTest {
     @AfterAll
     static void stop() throws Exception {
         if (m != null) m.close();
-        if (mounted) run("umount", site.queue.toString());
+        if (mounted) unmount();
+    }
+
+    /**
+     * Unmounts the small file system. A delivery attempt still finishing on its virtual thread
+     * may hold a queue file open for a moment after the master has stopped, so a busy mount is
+     * retried until a deadline, then detached lazily (it goes away with the last open file).
+     */
+    private static void unmount() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            Process p = new ProcessBuilder("umount", site.queue.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() == 0) return;
+            Thread.sleep(100);
+        }
+        run("umount", "--lazy", site.queue.toString());
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
