@@ -52,9 +52,9 @@ public record DsnRecipient(String address, String original, String status, Strin
 
     /** The host name part of the relay, for {@code Remote-MTA}; null when no remote server answered. */
     public String remoteMta() {
-        if (relay == null || relay.equals("none") || relay.equals("local") || relay.isEmpty()) return null;
-        int bracket = relay.indexOf('[');
-        return bracket > 0 ? relay.substring(0, bracket) : relay;
+        // A server is named host[address]:port; "local", "none" or a pipe service's name is not one.
+        int bracket = relay == null ? -1 : relay.indexOf('[');
+        return bracket > 0 ? relay.substring(0, bracket) : null;
     }
 
     /** {@code smtp; 550 5.1.1 ...} when a server's reply is known, else {@code X-Postfix; <reason>}. */

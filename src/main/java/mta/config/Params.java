@@ -193,7 +193,10 @@ public final class Params {
             "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
             "The characters allowed in the environment values given to commands; others become _."));
     public static final Param COMMAND_TIME_LIMIT = def(Param.time("command_time_limit", "1000s", 's', 1, Integer.MAX_VALUE,
-            "The time a delivery to a |command or mailbox_command may take before it is killed and bounced."));
+            "The time a delivery to a |command or mailbox_command may take before it is killed and bounced;"
+            + " the default of TRANSPORT_time_limit for pipe and spawn services."));
+    public static final Param EXPORT_ENVIRONMENT = def(Param.list("export_environment", "TZ MAIL_CONFIG LANG",
+            "The environment variables passed on to pipe and spawn commands (besides PATH=/usr/bin:/bin)."));
     public static final Param LOCAL_COMMAND_SHELL = def(Param.string("local_command_shell", "",
             "The shell that runs |command and mailbox_command, as \"program -c\"; empty means /bin/sh -c."));
     public static final Param DEFAULT_PRIVS = def(Param.string("default_privs", "nobody",

@@ -22,7 +22,7 @@ import mta.queue.QueueFile;
  * stands for "none" (null):
  * <pre>
  *   request                                    status-lines
- *   queue_id ID                                status OFFSET OUTCOME DSN RELAY REASON CONNECT XFER PASSED CONNUSE
+ *   queue_id ID                                status OFFSET OUTCOME DSN RELAY REASON CONNECT XFER PASSED CONNUSE FINAL
  *   queue_file PATH                            ...
  *   transport NAME                             end
  *   nexthop HOST
@@ -116,7 +116,7 @@ public final class DeliveryProtocol {
         for (DeliveryStatus s : statuses) {
             line(out, "status", Long.toString(s.recipient().offset()), s.outcome().name(), s.dsn(), s.relay(),
                     s.reason(), Double.toString(s.connectSeconds()), Double.toString(s.transferSeconds()),
-                    s.dsnPassedOn() ? "1" : "0", Integer.toString(s.connUse()));
+                    s.dsnPassedOn() ? "1" : "0", Integer.toString(s.connUse()), s.finalDelivery() ? "1" : "0");
         }
         out.write("end\n");
         out.flush();
@@ -132,12 +132,12 @@ public final class DeliveryProtocol {
             String[] w = next(in, n);
             if (w[0].equals("end")) return out;
             if (!w[0].equals("status")) throw new ProtocolException("unexpected line: " + w[0]);
-            need(w, 10);
+            if (w.length != 10 && w.length != 11) throw new ProtocolException("bad status line");
             QueueFile.Recipient r = byOffset.get(number(w[1]));
             if (r == null) throw new ProtocolException("status for an unknown recipient offset " + w[1]);
             try {
                 out.add(new DeliveryStatus(r, DeliveryStatus.Outcome.valueOf(w[2]), w[3], w[4], w[5],
-                        Double.parseDouble(w[6]), Double.parseDouble(w[7]), "1".equals(w[8]), Integer.parseInt(w[9])));
+                        Double.parseDouble(w[6]), Double.parseDouble(w[7]), "1".equals(w[8]), Integer.parseInt(w[9]), w.length > 10 && "1".equals(w[10])));
             } catch (IllegalArgumentException e) {
                 throw new ProtocolException("bad status line: " + e.getMessage());
             }

@@ -14,11 +14,18 @@ import mta.queue.QueueFile;
  * recipient's RFC 3461 request went on to a next hop that offers DSN: from there on, success
  * reports are that system's business, not ours. {@code connUse} is how many times the SMTP client
  * has used the connection this status came over (1 for a fresh one, 0 when there was none); the
- * log shows {@code conn_use=N} when it is above 1, as Postfix does.
+ * log shows {@code conn_use=N} when it is above 1, as Postfix does. {@code finalDelivery} is true
+ * when the agent handed the message to its final destination (a pipe command with flag {@code X}):
+ * a success notice then says {@code Action: delivered}, not {@code relayed}.
  */
 public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay,
                              String reason, double connectSeconds, double transferSeconds, boolean dsnPassedOn,
-                             int connUse) {
+                             int connUse, boolean finalDelivery) {
+
+    public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+                          double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse) {
+        this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, connUse, false);
+    }
 
     public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn) {
@@ -56,7 +63,13 @@ public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, Str
     /** The same status, marked as sent over the {@code n}th use of a connection. */
     public DeliveryStatus withConnUse(int n) {
         return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
-                n);
+                n, finalDelivery);
+    }
+
+    /** The same status, marked as a final delivery ({@code Action: delivered} in a success notice). */
+    public DeliveryStatus asFinalDelivery() {
+        return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
+                connUse, true);
     }
 
     /** The same status with the DSN code taken from an SMTP reply ("550 5.1.1 ..."), if it has one. */

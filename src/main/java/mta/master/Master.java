@@ -42,7 +42,8 @@ import mta.util.SecretFiles;
  * <p>Reads the configuration directory; creates the queue and {@code data_directory}; locks and
  * writes {@code $queue_directory/pid/master.pid}; wires the services of master.cf inside this JVM
  * (cleanup, qmgr, pickup, bounce, the delivery agents by transport name, one {@link SmtpdListener}
- * per {@code inet} smtpd entry, the fast flush service {@link Flush}), the {@code public/pickup} and
+ * per {@code inet} smtpd entry, the fast flush service {@link Flush}, the spawn entries' sockets
+ * ({@link SpawnServices}) unless the privileged process runs them), the {@code public/pickup} and
  * {@code public/qmgr} triggers, and the {@code public/showq}, {@code public/postdrop} and
  * {@code public/flush} services ({@link ShowqServer}, {@link PostdropServer}, {@link FlushServer}).
  * A start-up failure (bad configuration, port in use, already running) throws {@link ConfigException}
@@ -85,6 +86,8 @@ public final class Master implements AutoCloseable {
     private PostdropServer postdrop;
     private Flush flush;
     private FlushServer flushServer;
+    /** master.cf spawn entries; null when the privileged process runs them. */
+    private SpawnServices spawn;
     private volatile Config config;
     private Resolver resolver;
     private Qmgr qmgr;
@@ -159,6 +162,10 @@ public final class Master implements AutoCloseable {
         }
         pickup = new Pickup(queues, cleanup, mailLog, pickupWakeup);
         updateListeners(masterCf, true);
+        if (options.localService() == null) {
+            spawn = new SpawnServices(queues, mailLog, null);
+            spawn.update(masterCf, config, true);
+        }
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("pickup"), pickup, log));
         triggers.add(new TriggerServer(queues.root().resolve("public").resolve("qmgr"), qmgr, log));
         showq = new ShowqServer(queues, mailLog.channel("showq"));
@@ -247,6 +254,7 @@ public final class Master implements AutoCloseable {
             flush.reconfigure(config);
             qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanup, mailLog));
             updateListeners(masterCf, false);
+            if (spawn != null) spawn.update(masterCf, config, false);
             log.info("reload -- version " + version() + ", configuration " + configDir);
         } catch (RuntimeException e) {
             log.warn("reload failed: " + e.getMessage());
@@ -299,6 +307,7 @@ public final class Master implements AutoCloseable {
         } finally {
             reloadLock.unlock();
         }
+        if (spawn != null) spawn.close();
         for (TriggerServer t : triggers) {
             try {
                 t.close();

@@ -44,10 +44,10 @@ import mta.util.PosixAccounts;
 
 /**
  * PrivilegedMaster - the part of the mail system that keeps root's rights when {@code postfix start}
- * runs as root: it serves local and virtual delivery on {@code $queue_directory/private/local} and
- * runs the unprivileged master (as {@code mail_owner}) as its child. It also reads, for the master,
- * the root-only files the configuration names (TLS keys and certificates), on
- * {@code private/secrets} ({@link SecretService}).
+ * runs as root: it serves local, virtual and pipe delivery on {@code $queue_directory/private/local},
+ * runs the master.cf spawn services ({@link SpawnServices}), and runs the unprivileged master (as
+ * {@code mail_owner}) as its child. It also reads, for the master, the root-only files the
+ * configuration names (TLS keys and certificates), on {@code private/secrets} ({@link SecretService}).
  *
  * <p>{@code java mta.master.PrivilegedMaster -c config_dir -- COMMAND...}: binds the socket (owned
  * by mail_owner, inside the mail_owner-only {@code private/}), starts COMMAND (the master under
@@ -58,9 +58,10 @@ import mta.util.PosixAccounts;
  *
  * <p>Each connection carries one {@link DeliveryProtocol} request. The peer must be mail_owner or
  * root ({@code SO_PEERCRED}); the queue file must be a regular file {@code active/ID} owned by
- * mail_owner; the transport must be a master.cf {@code local} or {@code virtual} service. Reads
- * main.cf and master.cf again when their modification times change (as the master does on {@code
- * postfix reload}). Logs as {@code postfix/local} into the same {@code maillog_file}. Queue files it
+ * mail_owner; the transport must be a master.cf {@code local}, {@code virtual} or {@code pipe}
+ * service. Reads main.cf and master.cf again when their modification times change (as the master
+ * does on {@code postfix reload}), for the agents and for the spawn sockets. Logs as
+ * {@code postfix/local}, {@code postfix/pipe} and {@code postfix/spawn} into the same {@code maillog_file}. Queue files it
  * writes (forwarded copies through cleanup) go to {@code mail_owner} (see {@code SafeFiles.inheritOwner}).
  */
 public final class PrivilegedMaster {
@@ -121,6 +122,10 @@ public final class PrivilegedMaster {
         Files.setAttribute(socket, "unix:gid", owner.gid());
         Files.setAttribute(socket, "unix:uid", owner.uid());
         SecretService secrets = SecretService.start(dir, queues, owner, mailLog.channel("master"));
+        // spawn services run commands as other users: their sockets are served here, as root.
+        SpawnServices spawn = new SpawnServices(queues, mailLog, owner);
+        spawn.update(MasterCf.read(dir.resolve("master.cf")), config, true);
+        Thread.ofVirtual().name("spawn-reload").start(() -> pm.followConfiguration(spawn));
         Process master = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (master.isAlive()) {
@@ -142,6 +147,7 @@ public final class PrivilegedMaster {
         server.close();
         Files.deleteIfExists(socket);
         secrets.close();
+        spawn.close();
         mailLog.close();
         return rc;
     }
@@ -149,6 +155,29 @@ public final class PrivilegedMaster {
     /** {@code $queue_directory/private/local}. */
     public static Path socketPath(Queues queues) {
         return queues.root().resolve("private").resolve("local");
+    }
+
+    /**
+     * Keeps the spawn sockets in step with master.cf: checks the modification times of main.cf and
+     * master.cf every second (the master's reload signal does not reach this process).
+     */
+    private void followConfiguration(SpawnServices spawn) {
+        List<FileTime> seen = List.of(mtime(configDir.resolve("main.cf")), mtime(configDir.resolve("master.cf")));
+        while (true) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            List<FileTime> now = List.of(mtime(configDir.resolve("main.cf")), mtime(configDir.resolve("master.cf")));
+            if (now.equals(seen)) continue;
+            seen = now;
+            try {
+                spawn.update(MasterCf.read(configDir.resolve("master.cf")), ConfigLoader.load(configDir).config(), false);
+            } catch (ConfigException e) {
+                log.warn("spawn services unchanged: " + e.getMessage());
+            }
+        }
     }
 
     private void serve(ServerSocketChannel server) {
@@ -198,7 +227,7 @@ public final class PrivilegedMaster {
             return deferAll(req, "4.3.5", "mail system configuration error: " + e.getMessage());
         }
         if (agent == null) {
-            return deferAll(req, "4.3.5", "mail system configuration error: no local or virtual service \""
+            return deferAll(req, "4.3.5", "mail system configuration error: no local, virtual or pipe service \""
                     + req.transport() + "\" in master.cf");
         }
         try {
@@ -241,7 +270,8 @@ public final class PrivilegedMaster {
                 Map<String, DeliveryAgent> built = new HashMap<>();
                 for (MasterCf.Service s : masterCf.services()) {
                     if (!s.type().equals("unix")) continue;
-                    DeliveryAgent a = Services.privileged(s, Services.serviceConfig(config, s), cleanup);
+                    Config sc = Services.serviceConfig(config, s);
+                    DeliveryAgent a = Services.privileged(s, sc, cleanup, mailLog.channel(sc.get("syslog_name"), s.command()));
                     if (a != null) built.put(s.name(), a);
                 }
                 agents = built;

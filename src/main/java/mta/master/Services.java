@@ -14,6 +14,7 @@ import mta.dns.Resolver;
 import mta.error.DiscardAgent;
 import mta.error.ErrorAgent;
 import mta.local.LocalAgent;
+import mta.pipe.PipeAgent;
 import mta.qmgr.Qmgr;
 import mta.smtp.SmtpAgent;
 import mta.util.MailLog;
@@ -23,11 +24,11 @@ import mta.virtual.VirtualAgent;
 /**
  * Services - maps master.cf entries to the components inside this JVM.
  *
- * <p>Reads the parsed master.cf. A {@code unix} entry whose command is local, virtual, smtp, error
- * or discard becomes a delivery transport under its service name; {@code inet} smtpd entries become
- * listeners (see {@link Master}); Postfix's other built-in programs are accepted silently because
- * their job is done in-process; a program this mail system does not have (pipe, spawn, ...) is
- * logged as a warning and ignored.
+ * <p>Reads the parsed master.cf. A {@code unix} entry whose command is local, virtual, pipe, smtp,
+ * error or discard becomes a delivery transport under its service name; {@code inet} smtpd entries
+ * become listeners (see {@link Master}), spawn entries listeners of {@link SpawnServices}; Postfix's
+ * other built-in programs are accepted silently because their job is done in-process; a program
+ * this mail system does not have is logged as a warning and ignored.
  */
 final class Services {
     private Services() {}
@@ -45,8 +46,8 @@ final class Services {
         return main.with(o);
     }
 
-    /** Programs that need root's rights (chown, commands as the recipient): local and virtual. */
-    static final Set<String> PRIVILEGED = Set.of("local", "virtual");
+    /** Programs that need root's rights (chown, commands as another user): local, virtual and pipe. */
+    static final Set<String> PRIVILEGED = Set.of("local", "virtual", "pipe");
 
     /**
      * The delivery transports of master.cf, by service name. With {@code localService} set, the
@@ -69,7 +70,7 @@ final class Services {
                     case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort, channel::info, secrets);
                     case "error" -> new ErrorAgent(s.name().equals("retry"));
                     case "discard" -> new DiscardAgent();
-                    default -> privileged(s, c, cleanup);
+                    default -> privileged(s, c, cleanup, channel);
                 };
             }
             if (agent != null) out.put(s.name(), new Qmgr.Transport(agent, channel));
@@ -77,11 +78,13 @@ final class Services {
         return out;
     }
 
-    /** The local or virtual agent of a master.cf entry, in this process; null for other programs. */
-    static DeliveryAgent privileged(MasterCf.Service s, Config serviceConfig, CleanupService cleanup) {
+    /** The local, virtual or pipe agent of a master.cf entry, in this process; null for other programs. */
+    static DeliveryAgent privileged(MasterCf.Service s, Config serviceConfig, CleanupService cleanup,
+                                    MailLog.Channel log) {
         return switch (s.command()) {
             case "local" -> new LocalAgent(serviceConfig, cleanup);
             case "virtual" -> new VirtualAgent(serviceConfig);
+            case "pipe" -> new PipeAgent(s, serviceConfig, log);
             default -> null;
         };
     }
@@ -90,11 +93,14 @@ final class Services {
     static void warnUnsupported(MasterCf masterCf, MailLog.Channel log) {
         for (MasterCf.Service s : masterCf.services()) {
             boolean known = BUILT_IN.contains(s.command())
-                    || List.of("local", "smtp", "error", "discard", "virtual").contains(s.command());
+                    || List.of("local", "smtp", "error", "discard", "virtual", "pipe", "spawn").contains(s.command());
             if (!known) {
                 log.warn("master.cf: line " + s.line() + ": service " + s.key() + ": program \"" + s.command()
                         + "\" is not part of this mail system; service ignored");
             }
+            // A pipe entry is checked again at each delivery (its mail waits); say it now as well.
+            String problem = s.command().equals("pipe") ? PipeAgent.check(s) : null;
+            if (problem != null) log.warn("master.cf: line " + s.line() + ": " + problem);
         }
     }
 }

@@ -243,7 +243,7 @@ final class QmgrMessage implements Runnable {
         for (DeliveryStatus st : results) {
             if (st.outcome() == DeliveryStatus.Outcome.SENT) {
                 // a next hop that took the DSN request reports success itself
-                String action = st.relay().equals("local") ? "delivered" : "relayed";
+                String action = st.finalDelivery() || st.relay().equals("local") ? "delivered" : "relayed";
                 if (!st.dsnPassedOn()) delivered.add(dsnRecipient(st, action));
             } else if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(dsnRecipient(st, "failed"));
             else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {

@@ -60,6 +60,7 @@ final class SmtpdSession implements Runnable {
             java.net.InetAddress client = SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
             if (client == null) return;
             state = new SmtpdState(server.identify(client));
+            if (!settings.upstreamProxy() && connection.socket() != null) state.client.port = connection.socket().getPort();
             state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions(), state.client.address)
                     ? SmtpdSettings.BareNewline.NO : settings.bareNewline();
             transaction = new SmtpdTransaction(this);

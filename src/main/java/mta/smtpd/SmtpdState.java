@@ -29,6 +29,8 @@ final class SmtpdState {
         boolean nameTemporary;
         /** With smtpd_delay_reject = no: the refusal of the client restrictions at connect time. */
         mta.mail.Reply accessDenied;
+        /** The client's TCP port, or -1 when unknown (behind a proxy, or standard input). */
+        int port = -1;
         String helo;
         String protocol = "SMTP";
         int errors;

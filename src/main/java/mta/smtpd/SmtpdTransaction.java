@@ -307,6 +307,12 @@ final class SmtpdTransaction {
             t.attribute("log_client_address", st.client.addressText);
             t.attribute("log_helo_name", st.client.helo);
             t.attribute("log_protocol_name", st.protocol());
+            if (st.client.port > 0) t.attribute("log_client_port", Integer.toString(st.client.port));
+            if (st.client.sasl != null) {
+                t.attribute("sasl_method", st.client.sasl.method());
+                t.attribute("sasl_username", st.client.sasl.username());
+            }
+            if (st.tx.saslSender != null) t.attribute("sasl_sender", st.tx.saslSender);
             // local_header_rewrite_clients: cleanup completes and maps header addresses of local mail only
             t.attribute("rewrite_context", s.settings.localRewriteClients().isLocal(st.client) ? "local" : "remote");
             if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);

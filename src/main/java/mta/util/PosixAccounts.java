@@ -56,6 +56,20 @@ public final class PosixAccounts {
         return Optional.empty();
     }
 
+    /** A group's gid in a group(5) file (a test's own file, or /etc/group). */
+    public static Optional<Integer> group(Path groupFile, String name) {
+        for (String[] f : fields(groupFile, 3)) {
+            if (f[0].equals(name)) {
+                try {
+                    return Optional.of(Integer.parseInt(f[2]));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private static java.util.List<String[]> fields(Path file, int min) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8).stream()

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
     private static final Set<String> ALL = Set.of("util", "config", "mail", "lookup", "dns", "queue", "rewrite",
-            "deliver", "cleanup", "flush", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "virtual", "master", "cli", "tls");
+            "deliver", "cleanup", "flush", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "virtual", "pipe",
+            "spawn", "master", "cli", "tls");
 
     /** package -> the packages it may import (besides itself and util). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -49,6 +50,8 @@ class LayeringTest {
             Map.entry("smtp", Set.of("deliver", "dns", "config", "mail", "queue", "tls", "lookup")),
             Map.entry("error", Set.of("deliver", "queue", "mail", "config")),
             Map.entry("virtual", Set.of("deliver", "lookup", "config", "mail", "queue")),
+            Map.entry("pipe", Set.of("deliver", "config", "mail", "queue")),
+            Map.entry("spawn", Set.of("config")),
             Map.entry("master", ALL),
             Map.entry("cli", Set.of("config", "queue", "lookup", "mail", "tls")));
 

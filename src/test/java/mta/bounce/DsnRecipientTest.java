@@ -50,5 +50,9 @@ class DsnRecipientTest {
                 "delivered to maildir", "local");
         assertEquals("X-Postfix; delivered to maildir", local.diagnosticCode());
         assertNull(local.remoteMta());
+        DsnRecipient piped = new DsnRecipient("joe@example.test", null, "5.1.1", "failed",
+                "user unknown. Command output: no such user ", "maildrop");
+        assertNull(piped.remoteMta(), "a pipe service is no remote MTA");
+        assertEquals("X-Postfix; user unknown. Command output: no such user ", piped.diagnosticCode());
     }
 }

@@ -40,7 +40,7 @@ class DeliveryProtocolTest {
         assertEquals(req, back);
 
         List<DeliveryStatus> statuses = List.of(
-                DeliveryStatus.sent(req.recipients().get(1), "local", "delivered to maildir", 0, 0.25),
+                DeliveryStatus.sent(req.recipients().get(1), "local", "delivered to maildir", 0, 0.25).asFinalDelivery(),
                 DeliveryStatus.bounced(req.recipients().get(0), "5.1.1", "local", "unknown user: \"odd user\"\nnext"));
         StringWriter sw = new StringWriter();
         DeliveryProtocol.writeStatuses(sw, statuses);

@@ -1,0 +1,111 @@
+package mta.spawn;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import mta.util.MailLog;
+
+/**
+ * SpawnListener - the listening socket of one spawn service (Postfix's inetd): each connection
+ * runs the service's command ({@link SpawnSession}).
+ *
+ * <p>Reads connections from a socket that the caller has bound (a UNIX-domain socket such as
+ * {@code private/policyd-spf}, or a TCP address); writes nothing itself. One platform thread
+ * accepts, after taking one of {@code maxproc} permits (master.cf's process limit: that many
+ * commands at most run at once); each connection runs on its own virtual thread.
+ * {@link #reconfigure} gives connections from then on new settings ({@code postfix reload});
+ * {@link #stop} closes the socket and kills what still runs after a grace period.
+ */
+public final class SpawnListener {
+    private final ServerSocketChannel server;
+    private final String where;
+    private final Semaphore permits;
+    private final ExecutorService sessions;
+    private volatile SpawnSettings settings;
+    private volatile MailLog.Channel log;
+    private volatile boolean stopping;
+    private Thread acceptThread;
+
+    /**
+     * @param server  the bound socket
+     * @param where   its name for threads and warnings ({@code private/policyd-spf}, {@code 127.0.0.1:10027})
+     * @param maxproc the most commands at once (master.cf's maxproc; 0 there means no limit)
+     */
+    public SpawnListener(ServerSocketChannel server, String where, int maxproc, SpawnSettings settings,
+                         MailLog.Channel log) {
+        this.server = server;
+        this.where = where;
+        this.permits = new Semaphore(maxproc <= 0 ? Integer.MAX_VALUE : maxproc);
+        this.settings = settings;
+        this.log = log;
+        this.sessions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("spawn-", 1).factory());
+    }
+
+    public void reconfigure(SpawnSettings s, MailLog.Channel channel) {
+        this.settings = s;
+        this.log = channel;
+    }
+
+    public void start() {
+        acceptThread = Thread.ofPlatform().name("spawn-listener-" + where).daemon(false).start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                permits.release();
+                if (stopping || !server.isOpen()) return;
+                log.warn("accept " + where + ": " + e.getMessage());
+                continue;
+            }
+            SpawnSettings s = settings;
+            MailLog.Channel l = log;
+            try {
+                sessions.execute(() -> {
+                    try {
+                        new SpawnSession(ch, s, l).run();
+                    } finally {
+                        permits.release();
+                    }
+                });
+            } catch (RuntimeException e) {
+                permits.release();
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    /** Stops accepting; running commands get {@code graceMillis}, then they are interrupted. */
+    public void stop(long graceMillis) {
+        stopping = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        if (acceptThread != null) acceptThread.interrupt();
+        sessions.shutdown();
+        try {
+            if (!sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) sessions.shutdownNow();
+            sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
