@@ -57,11 +57,6 @@ final class SpawnServices implements AutoCloseable {
         this.socketOwner = socketOwner;
     }
 
-    /** True when master.cf has a spawn entry. */
-    static boolean any(MasterCf masterCf) {
-        return masterCf.services().stream().anyMatch(s -> s.command().equals("spawn"));
-    }
-
     void update(MasterCf masterCf, Config main, boolean startup) {
         lock.lock();
         try {
