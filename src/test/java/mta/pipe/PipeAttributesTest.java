@@ -41,6 +41,29 @@ class PipeAttributesTest {
     }
 
     @Test
+    void theShippedExamplesParseWhenUncommented() throws Exception {
+        List<String> lines = new java.util.ArrayList<>();
+        boolean inEntry = false;
+        for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("conf/master.cf"))) {
+            if (l.startsWith("#dovecot ") || l.startsWith("#policyd-spf ")) inEntry = true;
+            else if (!l.startsWith("#  ")) inEntry = false;
+            if (inEntry) lines.add(l.substring(1));
+        }
+        MasterCf cf = MasterCf.parse("master.cf", lines);
+        assertEquals(2, cf.services().size(), lines.toString());
+        MasterCf.Service dovecot = cf.services().get(0);
+        PipeAttributes a = PipeAttributes.parse(dovecot.name(), dovecot.args());
+        assertEquals("vmail", a.user());
+        assertEquals(List.of("/usr/lib/dovecot/dovecot-lda", "-f", "${sender}", "-d", "${user}@${nexthop}"), a.argv());
+        MasterCf.Service spf = cf.services().get(1);
+        assertEquals("spawn", spf.command());
+        assertEquals(0, spf.maxproc());
+        mta.config.CommandAttributes c = mta.config.CommandAttributes.parse(spf.name(), spf.args(), Set.of());
+        assertEquals("policyd-spf", c.user());
+        assertEquals(List.of("/usr/bin/policyd-spf"), c.argv());
+    }
+
+    @Test
     void otherAttributes() {
         PipeAttributes a = parse("x unix - n n - - pipe FLAGS=B Eol=\\r\\n size=1000 null_sender= directory=/tmp"
                 + " user=u argv=/usr/bin/printf { an argument }");
