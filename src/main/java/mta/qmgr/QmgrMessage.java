@@ -189,7 +189,8 @@ final class QmgrMessage implements Runnable {
     /**
      * Tells the destination how the attempt went. Any recipient sent or bounced: the destination
      * works. All deferred: the destination failed, unless a server deferred recipients one by one
-     * (a 4xx reply to RCPT TO says nothing about the site) or the agent is local.
+     * (a 4xx reply to RCPT TO says nothing about the site) or the agent delivers on this host
+     * (local, virtual, a pipe command: its deferrals are the recipients', as in Postfix).
      */
     private void feedback(QmgrDestination destination, List<DeliveryStatus> statuses) {
         QmgrDestination.Feedback fb = QmgrDestination.Feedback.NEUTRAL;
@@ -199,7 +200,7 @@ final class QmgrMessage implements Runnable {
             fb = QmgrDestination.Feedback.SUCCESS;
         } else if (!statuses.isEmpty()) {
             DeliveryStatus first = statuses.get(0);
-            boolean recipientLevel = statuses.stream().anyMatch(st -> st.relay().equals("local")
+            boolean recipientLevel = statuses.stream().anyMatch(st -> onThisHost(st.relay())
                     || st.reason().endsWith("(in reply to RCPT TO command)"));
             if (!recipientLevel) {
                 fb = QmgrDestination.Feedback.FAILURE;
@@ -208,6 +209,14 @@ final class QmgrMessage implements Runnable {
             }
         }
         destination.release(s, fb, dsn, reason);
+    }
+
+    /**
+     * True for the relay of an agent that delivers on this host (local, virtual, a pipe service):
+     * not a server ({@code host[address]:port}) and not {@code none} (no server reached).
+     */
+    private static boolean onThisHost(String relay) {
+        return !relay.equals("none") && relay.indexOf('[') < 0;
     }
 
     /** Logs {@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=.., status=.. (..)}. */

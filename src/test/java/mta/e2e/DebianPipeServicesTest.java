@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bsmtp, scalemail-backend, mailman) start with the rest instead of being ignored, and mail routed
  * to them waits in the queue as with Postfix when what they name is missing: an unknown
  * {@code user=} (vmail) defers with a fatal log line, a missing program (uux, the mailman script)
- * defers with the exec error as the command's output.
+ * defers with the exec error as the command's output. Such a deferral does not suspend the
+ * destination: the next message for it is tried as well.
  */
 class DebianPipeServicesTest {
     /** The entries as Debian's /etc/postfix/master.cf has them. */
@@ -68,6 +69,12 @@ class DebianPipeServicesTest {
                     + "failure\\. Command output: pipe: fatal: pipe_command: execvp /usr/lib/mailman/bin/postfix-to-mailman\\.py: "
                     + "No such file or directory\\).*"), log);
             waitFor(() -> WalkingSkeletonTest.mailq(site).contains("announce@mm.test"), "the mail waits in the queue");
+            // A command's deferral is the recipient's, not the destination's: the next message is tried too.
+            Transcript.mail(site.smtpdPort, "alice@example.test", "ann@uu.test", "Subject: u2", "", "x");
+            waitFor(() -> read(site.maillog).contains("to=<ann@uu.test>"), "the second attempt");
+            assertTrue(read(site.maillog).matches("(?s).*postfix/pipe\\[\\d+\\]: \\w+: to=<ann@uu\\.test>, relay=uucp, .*"
+                    + "status=deferred \\(temporary failure\\. Command output: pipe: fatal: pipe_command: execvp uux.*"),
+                    read(site.maillog));
         }
     }
 }
