@@ -2,7 +2,6 @@ package mta.pipe;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +58,8 @@ final class PipeCommand {
             return new Run(command, 0, false, "", reason(e));
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread reader = Thread.ofVirtual().name("pipe-output").start(() -> drain(p.getInputStream(), output));
+        Thread reader = Thread.ofVirtual().name("pipe-output")
+                .start(() -> ExternalCommand.drain(p.getInputStream(), output, OUTPUT_LIMIT));
         Thread writer = Thread.ofVirtual().name("pipe-input").start(() -> {
             try (OutputStream in = p.getOutputStream()) {
                 feeder.write(in);
@@ -89,21 +89,6 @@ final class PipeCommand {
         String setpriv = timedOut ? null : ExternalCommand.setprivFailure(status, text);
         if (setpriv != null) return new Run(command, status, false, "", setpriv);
         return new Run(command, status, timedOut, text, null);
-    }
-
-    /** Keeps the first OUTPUT_LIMIT bytes and reads the rest away, so the command never blocks on output. */
-    private static void drain(InputStream out, ByteArrayOutputStream keep) {
-        byte[] buf = new byte[4096];
-        try (out) {
-            for (int n; (n = out.read(buf)) > 0; ) {
-                synchronized (keep) {
-                    int room = OUTPUT_LIMIT - keep.size();
-                    if (room > 0) keep.write(buf, 0, Math.min(room, n));
-                }
-            }
-        } catch (IOException e) {
-            // the process is gone
-        }
     }
 
     /** Tabs and newlines become spaces, other control characters (and broken UTF-8) {@code _}. */

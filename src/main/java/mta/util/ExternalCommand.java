@@ -1,6 +1,8 @@
 package mta.util;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +59,24 @@ public final class ExternalCommand {
         env.put("PATH", PATH);
         if (dir != null) pb.directory(dir.toFile());
         return pb;
+    }
+
+    /**
+     * Reads a command's output to its end, keeping the first {@code limit} bytes in {@code keep}
+     * (synchronized on it), so that the command never blocks on a full pipe.
+     */
+    public static void drain(InputStream out, ByteArrayOutputStream keep, int limit) {
+        byte[] buf = new byte[4096];
+        try (out) {
+            for (int n; (n = out.read(buf)) > 0; ) {
+                synchronized (keep) {
+                    int room = limit - keep.size();
+                    if (room > 0) keep.write(buf, 0, Math.min(room, n));
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
     }
 
     /** Kills the process and everything it started, and waits for it. */

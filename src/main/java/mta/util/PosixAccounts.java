@@ -44,16 +44,7 @@ public final class PosixAccounts {
 
     /** A group's gid. */
     public static Optional<Integer> group(String name) {
-        for (String[] f : fields(Path.of("/etc/group"), 3)) {
-            if (f[0].equals(name)) {
-                try {
-                    return Optional.of(Integer.parseInt(f[2]));
-                } catch (NumberFormatException e) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.empty();
+        return group(Path.of("/etc/group"), name);
     }
 
     /** A group's gid in a group(5) file (a test's own file, or /etc/group). */
