@@ -255,7 +255,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             headerSize = 0;
             if (name(text).equals("received") && ++hops >= svc.hopcountLimit && refusal == null) {
                 svc.log.warn(w.id() + ": message rejected: hopcount exceeded");
-                refusal = new Reply(554, "5.4.0", "Error: too many hops");
+                refusal = Reply.TOO_MANY_HOPS;
             }
         }
         appendToHeader(headers.get(headers.size() - 1), buf, len, continuation);
@@ -477,8 +477,8 @@ final class CleanupMessage implements CleanupService.Transaction {
         String what = where + " " + line.replace("\n", " ") + logTail();
         switch (a.name()) {
             case "REJECT" -> {
-                String text = a.text().isEmpty() ? "message content rejected" : a.text();
-                if (refusal == null) refusal = new Reply(550, "5.7.1", text);
+                String text = a.text().isEmpty() ? Reply.CONTENT_REJECTED_TEXT : a.text();
+                if (refusal == null) refusal = Reply.contentRejected(text);
                 svc.log.info(w.id() + ": reject: " + what + ": 5.7.1 " + text);
             }
             case "DISCARD" -> {
@@ -569,7 +569,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             }
             if (recipientRecords.isEmpty()) {
                 abort();
-                throw new CleanupException(new Reply(554, "5.5.1", "Error: no valid recipients"),
+                throw new CleanupException(Reply.NO_VALID_RECIPIENTS,
                         "no recipients", null);
             }
             if (held) w.commit(svc.queues.dir(mta.queue.QueueName.HOLD));

@@ -1,10 +1,16 @@
 package mta.mail;
 
+import java.util.List;
+
 /**
  * Reply - an SMTP reply: code, RFC 3463 enhanced status, and text.
  *
- * <p>All reply texts the server sends live here, generic by design: they never name a table, a
- * file or a setting. {@link #toString()} is the wire form without CRLF.
+ * <p>All reply texts the server sends live here, in Postfix's words, and those cleanup hands back
+ * for the server to relay: the session and transaction replies first, then AUTH, the rate limits,
+ * the access restrictions, and the content checks. They are generic by design: they never name a
+ * table, a file or a setting. A reply whose code is configured ({@code *_reject_code}) takes it as
+ * an argument; its enhanced status then follows the code's class ({@link #of}). {@link #toString()}
+ * is the wire form without CRLF.
  */
 public record Reply(int code, String dsn, String text) {
     public static final Reply OK_MAIL = new Reply(250, "2.1.0", "Ok");
@@ -25,7 +31,6 @@ public record Reply(int code, String dsn, String text) {
     public static final Reply SHUTDOWN = new Reply(421, "4.3.2", "Service shutting down");
     public static final Reply QUEUE_FILE_ERROR = new Reply(451, "4.3.0", "Error: queue file write error");
     public static final Reply MESSAGE_TOO_BIG = new Reply(552, "5.3.4", "Error: message file too big");
-    public static final Reply BARE_LF = new Reply(550, "5.5.2", "Error: bare <LF> received");
     public static final Reply BAD_UTF8 = new Reply(500, "5.5.2", "Error: bad UTF-8 syntax");
     public static final Reply NOT_IMPLEMENTED = new Reply(502, "5.5.1", "Error: command not implemented");
     public static final Reply READY_TO_START_TLS = new Reply(220, "2.0.0", "Ready to start TLS");
@@ -114,8 +119,211 @@ public record Reply(int code, String dsn, String text) {
         return new Reply(250, "2.0.0", "Ok: queued as " + queueId);
     }
 
-    public static Reply relayDenied(String rcpt) {
-        return new Reply(554, "5.7.1", "<" + rcpt + ">: Relay access denied");
+    /** {@code 220 banner}: the greeting (smtpd_banner). */
+    public static Reply greeting(String banner) {
+        return new Reply(220, "", banner);
+    }
+
+    /** {@code 250 myhostname}: the answer to HELO. */
+    public static Reply heloOk(String myhostname) {
+        return new Reply(250, "", myhostname);
+    }
+
+    /** {@code 252 2.0.0 address}: VRFY, an address we neither confirm nor deny. */
+    public static Reply vrfyUnconfirmed(String address) {
+        return new Reply(252, "2.0.0", address);
+    }
+
+    /** {@code 214 2.0.0 Commands: ...}: the answer to HELP. */
+    public static Reply help(List<String> verbs) {
+        return new Reply(214, "2.0.0", "Commands: " + String.join(" ", verbs));
+    }
+
+    /** A line that ends in a bare LF, refused with smtpd_forbid_bare_newline_reject_code. */
+    public static Reply bareLf(int code) {
+        return new Reply(code, code < 500 ? "4.5.2" : "5.5.2", "Error: bare <LF> received");
+    }
+
+    public static final Reply BAD_SIZE = new Reply(501, "5.5.4", "Bad message size syntax");
+    public static final Reply MULTIPLE_AUTH = new Reply(503, "5.5.4", "Error: multiple AUTH= options");
+
+    /** This reply with {@code host} in front of its text: the replies that end a session ({@code 421 host ...}). */
+    public Reply withHost(String host) {
+        return new Reply(code, dsn, host + " " + text);
+    }
+
+    // ------------------------------------------------------------------ AUTH (RFC 4954)
+
+    public static final Reply AUTH_NOT_ENABLED = new Reply(503, "5.5.1", "Error: authentication not enabled");
+    public static final Reply AUTH_IN_TRANSACTION = new Reply(503, "5.5.1", "Error: MAIL transaction in progress");
+    public static final Reply AUTH_NEEDS_TLS =
+            new Reply(504, "5.5.4", "Encryption required for requested authentication mechanism");
+    public static final Reply AUTH_ALREADY_DONE = new Reply(503, "5.5.1", "Error: already authenticated");
+    public static final Reply AUTH_RESPONSE_TOO_LONG = new Reply(500, "5.5.6", "SASL response limit exceeded");
+    public static final Reply AUTH_ABORTED = new Reply(501, "5.7.0", "Authentication aborted");
+    public static final Reply AUTH_OK = new Reply(235, "2.7.0", "Authentication successful");
+
+    /** {@code 334 challenge}: the SASL server's next challenge, as it gave it (base64). */
+    public static Reply authChallenge(String data) {
+        return new Reply(334, "", data);
+    }
+
+    /** {@code 535 5.7.8}: the SASL server refused the login. */
+    public static Reply authFailed(String reason) {
+        return new Reply(535, "5.7.8", "Error: authentication failed: " + reason);
+    }
+
+    /** {@code 454 4.7.0}: the SASL server cannot be asked now; the client may try again. */
+    public static Reply authUnavailable(String why) {
+        return new Reply(454, "4.7.0", "Temporary authentication failure: " + why);
+    }
+
+    // ------------------------------------------------------------------ per-client rate limits
+
+    /** smtpd_client_message_rate_limit: too many MAIL FROM commands. */
+    public static Reply tooMuchMail(String ip) {
+        return new Reply(450, "4.7.1", "Error: too much mail from " + ip);
+    }
+
+    /** smtpd_client_recipient_rate_limit: too many RCPT TO commands. */
+    public static Reply tooManyRecipients(String ip) {
+        return new Reply(450, "4.7.1", "Error: too many recipients from " + ip);
+    }
+
+    /** smtpd_client_auth_rate_limit: too many AUTH commands. */
+    public static Reply tooManyAuth(String ip) {
+        return new Reply(450, "4.7.1", "Error: too many AUTH commands from " + ip);
+    }
+
+    // ------------------------------------------------------------------ access restrictions
+
+    /**
+     * What a restriction's refusal is about (Postfix's reply class): {@link #noun()} is
+     * {@code Recipient address}, {@link #text} the words after {@code <subject>:},
+     * {@code Recipient address rejected}.
+     */
+    public enum Rejected {
+        CLIENT("Client host"), HELO("Helo command"), SENDER("Sender address"), RECIPIENT("Recipient address"),
+        ETRN("Etrn command"), DATA("Data command"), END_OF_DATA("End-of-data");
+
+        private final String noun;
+        public final String text;
+
+        Rejected(String noun) {
+            this.noun = noun;
+            this.text = noun + " rejected";
+        }
+
+        /** What is refused, without "rejected": the {@code $rbl_class} of a blocklist reply. */
+        public String noun() {
+            return noun;
+        }
+    }
+
+    /** The {@code $rbl_class} of reject_rhsbl_reverse_client: a name the client's address points to, unconfirmed. */
+    public static final String UNVERIFIED_CLIENT = "Unverified Client host";
+
+    /** The text of a refusal that says nothing more (plain reject and defer, an access table's REJECT). */
+    public static final String ACCESS_DENIED = "Access denied";
+
+    /** {@code code d.x.y text}, where d is the class of {@code code} and {@code detail} is "x.y" ("7.1"). */
+    public static Reply of(int code, String detail, String text) {
+        return new Reply(code, (code / 100) + "." + detail, text);
+    }
+
+    /** {@code code d.x.y <subject>: What rejected: text}, where d is the class of {@code code}. */
+    public static Reply rejected(int code, String detail, String subject, Rejected what, String text) {
+        return of(code, detail, "<" + subject + ">: " + what.text + ": " + text);
+    }
+
+    /** {@code code d.7.1 <subject>: What rejected: Access denied}: a plain reject or defer. */
+    public static Reply accessDenied(int code, String subject, Rejected what) {
+        return rejected(code, "7.1", subject, what, ACCESS_DENIED);
+    }
+
+    /** {@code 503 5.7.0}: the client restrictions refused the client at connect time (smtpd_delay_reject = no). */
+    public static Reply accessDeniedFor(String clientLabel) {
+        return new Reply(503, "5.7.0", "Error: access denied for " + clientLabel);
+    }
+
+    /** reject_unauth_destination ({@code code} is relay_domains_reject_code) and defer_unauth_destination. */
+    public static Reply relayDenied(int code, String rcpt) {
+        return of(code, "7.1", "<" + rcpt + ">: Relay access denied");
+    }
+
+    /** reject_non_fqdn_sender and reject_non_fqdn_recipient. */
+    public static Reply needFqdnAddress(int code, String address, Rejected what) {
+        return rejected(code, "5.2", address, what, "need fully-qualified address");
+    }
+
+    /** reject_non_fqdn_helo_hostname. */
+    public static Reply needFqdnHelo(int code, String helo) {
+        return rejected(code, "5.2", helo, Rejected.HELO, "need fully-qualified hostname");
+    }
+
+    /** reject_invalid_helo_hostname. */
+    public static Reply invalidHelo(int code, String helo) {
+        return rejected(code, "5.2", helo, Rejected.HELO, "Invalid name");
+    }
+
+    /** reject_unknown_client_hostname. */
+    public static Reply unknownClientHostname(int code, String ip) {
+        return of(code, "7.25", "Client host rejected: cannot find your hostname, [" + ip + "]");
+    }
+
+    /** An unknown recipient; {@code table} is "local recipient table", "virtual alias table"... */
+    public static Reply userUnknown(int code, String rcpt, String table) {
+        return rejected(code, "1.1", rcpt, Rejected.RECIPIENT, "User unknown in " + table);
+    }
+
+    /** reject_unknown_sender_domain: the domain has no address and no MX. */
+    public static Reply senderDomainNotFound(int code, String sender) {
+        return rejected(code, "1.8", sender, Rejected.SENDER, "Domain not found");
+    }
+
+    /** reject_unknown_sender_domain: the domain says it takes no mail (RFC 7505 null MX). */
+    public static Reply senderDomainNullMx(String sender, String domain) {
+        return rejected(550, "7.27", sender, Rejected.SENDER, "Domain " + domain + " does not accept mail (nullMX)");
+    }
+
+    /** The sender login mismatch words: an address with an owner, from a client that did not log in. */
+    public static Reply senderNotLoggedIn(String sender) {
+        return of(553, "7.1", "<" + sender + ">: Sender address rejected: not logged in");
+    }
+
+    /** The sender login mismatch words: an address that is not the logged-in user's. */
+    public static Reply senderNotOwned(String sender, String user) {
+        return of(553, "7.1", "<" + sender + ">: Sender address rejected: not owned by user " + user);
+    }
+
+    /** A DNS blocklist's reply when rbl_reject_reply cannot be made into one. */
+    public static final Reply SERVICE_UNAVAILABLE = new Reply(450, "4.7.1", "Service unavailable");
+    /** The text of a blocklist reply whose template gives none. */
+    public static final String SERVICE_UNAVAILABLE_TEXT = "Service unavailable";
+
+    /** A table lookup failed for a moment ({@code 451 4.3.0 <subject>: Temporary lookup failure}); the client tries again. */
+    public static Reply temporaryLookupFailure(String subject) {
+        return new Reply(451, "4.3.0", "<" + subject + ">: Temporary lookup failure");
+    }
+
+    /** An access table could not be read: {@code 451 4.3.5 <subject>: What rejected: Server configuration error}. */
+    public static Reply configurationError(String subject, Rejected what) {
+        return rejected(451, "3.5", subject, what, "Server configuration error");
+    }
+
+    /** An access table answered something that is no access result. */
+    public static final Reply CONFIGURATION_ERROR = new Reply(451, "4.3.5", "Server configuration error");
+
+    // ------------------------------------------------------------------ content (cleanup's refusals, relayed by smtpd)
+
+    /** The message has passed through too many mail servers (hopcount_limit Received: headers). */
+    public static final Reply TOO_MANY_HOPS = new Reply(554, "5.4.0", "Error: too many hops");
+    /** The text of a header_checks or body_checks REJECT that gives none. */
+    public static final String CONTENT_REJECTED_TEXT = "message content rejected";
+
+    /** {@code 550 5.7.1 text}: a header_checks or body_checks REJECT. */
+    public static Reply contentRejected(String text) {
+        return new Reply(550, "5.7.1", text);
     }
 
     public boolean isPositive() {

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mta.lookup.AddressLookup;
 import mta.lookup.Table;
+import mta.mail.Reply;
 
 /**
  * SmtpdAccess - access(5) tables for the SMTP server: which keys to look up, and what a result means.
@@ -87,7 +88,7 @@ final class SmtpdAccess {
      * What the table result {@code value} means for {@code subject} (an address, or name[ip]).
      * Returns null for a result this server does not understand (the caller logs it).
      */
-    SmtpdVerdict result(String value, String subject, SmtpdReject.What what) {
+    SmtpdVerdict result(String value, String subject, Reply.Rejected what) {
         String v = value.strip();
         int sp = indexOfSpace(v);
         String word = (sp < 0 ? v : v.substring(0, sp)).toUpperCase(Locale.ROOT);
@@ -119,15 +120,15 @@ final class SmtpdAccess {
     }
 
     /** A refusal with {@code code}; the text may start with an enhanced status of the same class. */
-    private static SmtpdVerdict refuse(int code, String text, String subject, SmtpdReject.What what) {
+    private static SmtpdVerdict refuse(int code, String text, String subject, Reply.Rejected what) {
         String detail = "7.1";
         Matcher m = DSN.matcher(text);
         if (m.lookingAt() && m.group(1).charAt(0) == Character.forDigit(code / 100, 10)) {
             detail = m.group(2);
             text = text.substring(m.end()).strip();
         }
-        if (text.isEmpty()) text = "Access denied";
-        return SmtpdVerdict.refuse(SmtpdReject.about(code, detail, subject, what, text));
+        if (text.isEmpty()) text = Reply.ACCESS_DENIED;
+        return SmtpdVerdict.refuse(Reply.rejected(code, detail, subject, what, text));
     }
 
     private static int indexOfSpace(String s) {

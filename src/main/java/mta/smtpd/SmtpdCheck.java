@@ -8,6 +8,7 @@ import mta.dns.Resolver;
 import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.Reply;
+import mta.mail.Reply.Rejected;
 import mta.rewrite.Resolved;
 import mta.rewrite.TrivialRewrite;
 import mta.smtpd.SmtpdRestrictions.Step;
@@ -127,7 +128,7 @@ final class SmtpdCheck {
 
     /** At HELO/EHLO {@code name}: the HELO list when rejections are not delayed. */
     Reply helo(SmtpdState s, String name) {
-        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
         if (delayReject) return null;
         String saved = s.client.helo;
         s.client.helo = name;
@@ -140,7 +141,7 @@ final class SmtpdCheck {
 
     /** At MAIL FROM: the sender list when rejections are not delayed; {@code from} is not yet in the state. */
     Reply mail(SmtpdState s, Address from) {
-        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
         if (delayReject) return null;
         Address saved = s.tx.sender;
         s.tx.sender = from;
@@ -163,7 +164,7 @@ final class SmtpdCheck {
 
     /** At RCPT TO: the delayed lists, relay, recipient, then the local recipient table. */
     Reply rcpt(SmtpdState s, Address rcpt) {
-        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
         try {
             if (isPostmaster(rcpt)) return null;
             if (delayReject) {
@@ -193,7 +194,7 @@ final class SmtpdCheck {
 
     /** At ETRN {@code domain}: smtpd_etrn_restrictions. */
     Reply etrn(SmtpdState s, String domain) {
-        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
         s.etrnDomain = domain;
         try {
             return refusal(etrn, s, null, "ETRN", null);
@@ -204,7 +205,7 @@ final class SmtpdCheck {
 
     /** At DATA. */
     Reply data(SmtpdState s) {
-        if (s.client.accessDenied != null) return SmtpdReject.accessDenied(s.client.label());
+        if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
         return refusal(data, s, null, "DATA", null);
     }
 
@@ -266,44 +267,41 @@ final class SmtpdCheck {
                     : SmtpdVerdict.refuse(codes.relayDenied(rcpt.toString(), step.word() == Word.DEFER_UNAUTH_DESTINATION));
             case REJECT_UNLISTED_RECIPIENT -> rcpt == null ? SmtpdVerdict.DUNNO : unlisted(rcpt);
             case REJECT_NON_FQDN_SENDER -> from == null || from.isNull() || fqdnAddress(from) ? SmtpdVerdict.DUNNO
-                    : SmtpdVerdict.refuse(SmtpdReject.about(codes.nonFqdn, "5.2", from.toString(),
-                            SmtpdReject.What.SENDER, "need fully-qualified address"));
+                    : SmtpdVerdict.refuse(Reply.needFqdnAddress(codes.nonFqdn, from.toString(), Rejected.SENDER));
             case REJECT_NON_FQDN_RECIPIENT -> rcpt == null || fqdnAddress(rcpt) ? SmtpdVerdict.DUNNO
-                    : SmtpdVerdict.refuse(SmtpdReject.about(codes.nonFqdn, "5.2", rcpt.toString(),
-                            SmtpdReject.What.RECIPIENT, "need fully-qualified address"));
+                    : SmtpdVerdict.refuse(Reply.needFqdnAddress(codes.nonFqdn, rcpt.toString(), Rejected.RECIPIENT));
             case REJECT_NON_FQDN_HELO_HOSTNAME -> c.helo == null || SmtpdHostnames.isFqdnOrLiteral(c.helo)
                     ? SmtpdVerdict.DUNNO
-                    : SmtpdVerdict.refuse(SmtpdReject.about(codes.nonFqdn, "5.2", c.helo, SmtpdReject.What.HELO,
-                            "need fully-qualified hostname"));
+                    : SmtpdVerdict.refuse(Reply.needFqdnHelo(codes.nonFqdn, c.helo));
             case REJECT_INVALID_HELO_HOSTNAME -> c.helo == null || SmtpdHostnames.isValid(c.helo) ? SmtpdVerdict.DUNNO
-                    : SmtpdVerdict.refuse(SmtpdReject.about(codes.invalidHostname, "5.2", c.helo, SmtpdReject.What.HELO,
-                            "Invalid name"));
+                    : SmtpdVerdict.refuse(Reply.invalidHelo(codes.invalidHostname, c.helo));
             case REJECT_UNKNOWN_SENDER_DOMAIN -> unknownSenderDomain(from);
             case REJECT_UNKNOWN_CLIENT_HOSTNAME -> !c.name.equals("unknown") ? SmtpdVerdict.DUNNO
-                    : SmtpdVerdict.refuse(SmtpdReject.plain(c.nameTemporary ? 450 : codes.unknownClient, "7.25",
-                            "Client host rejected: cannot find your hostname, [" + c.addressText + "]"));
+                    : SmtpdVerdict.refuse(Reply.unknownClientHostname(c.nameTemporary ? 450 : codes.unknownClient,
+                            c.addressText));
             case CHECK_CLIENT_ACCESS -> table(step, () -> access.client(step.table(), c.name, c.address), c.label(),
-                    c.addressText, SmtpdReject.What.CLIENT);
+                    c.addressText, Rejected.CLIENT);
             case CHECK_HELO_ACCESS -> c.helo == null ? SmtpdVerdict.DUNNO
-                    : table(step, () -> access.host(step.table(), c.helo), c.helo, c.helo, SmtpdReject.What.HELO);
+                    : table(step, () -> access.host(step.table(), c.helo), c.helo, c.helo, Rejected.HELO);
             case CHECK_SENDER_ACCESS -> from == null ? SmtpdVerdict.DUNNO
                     : table(step, () -> access.address(step.table(), from.isNull() ? nullSenderKey : from.toString()),
-                            from.toString(), from.toString(), SmtpdReject.What.SENDER);
+                            from.toString(), from.toString(), Rejected.SENDER);
             case CHECK_RECIPIENT_ACCESS -> rcpt == null ? SmtpdVerdict.DUNNO
                     : table(step, () -> access.address(step.table(), rcpt.toString()), rcpt.toString(),
-                            rcpt.toString(), SmtpdReject.What.RECIPIENT);
-            case REJECT_RBL_CLIENT -> blocked(step, dnsxl.address(c.address, zone(step)), c.addressText, CLIENT, s, rcpt);
+                            rcpt.toString(), Rejected.RECIPIENT);
+            case REJECT_RBL_CLIENT ->
+                    blocked(step, dnsxl.address(c.address, zone(step)), c.addressText, Rejected.CLIENT.noun(), s, rcpt);
             case REJECT_RHSBL_CLIENT -> c.name.equals("unknown") ? SmtpdVerdict.DUNNO
-                    : blocked(step, dnsxl.domain(c.name, zone(step)), c.name, CLIENT, s, rcpt);
+                    : blocked(step, dnsxl.domain(c.name, zone(step)), c.name, Rejected.CLIENT.noun(), s, rcpt);
             case REJECT_RHSBL_REVERSE_CLIENT -> c.reverseName.equals("unknown") ? SmtpdVerdict.DUNNO
-                    : blocked(step, dnsxl.domain(c.reverseName, zone(step)), c.reverseName, "Unverified Client host", s,
+                    : blocked(step, dnsxl.domain(c.reverseName, zone(step)), c.reverseName, Reply.UNVERIFIED_CLIENT, s,
                             rcpt);
             case REJECT_RHSBL_HELO -> c.helo == null ? SmtpdVerdict.DUNNO
-                    : blocked(step, dnsxl.domain(c.helo, zone(step)), c.helo, "Helo command", s, rcpt);
+                    : blocked(step, dnsxl.domain(c.helo, zone(step)), c.helo, Rejected.HELO.noun(), s, rcpt);
             case REJECT_RHSBL_SENDER -> from == null || from.isNull() || !from.hasDomain() ? SmtpdVerdict.DUNNO
-                    : blocked(step, dnsxl.domain(from.toString(), zone(step)), from.toString(), "Sender address", s, rcpt);
+                    : blocked(step, dnsxl.domain(from.toString(), zone(step)), from.toString(), Rejected.SENDER.noun(), s, rcpt);
             case REJECT_RHSBL_RECIPIENT -> rcpt == null || !rcpt.hasDomain() ? SmtpdVerdict.DUNNO
-                    : blocked(step, dnsxl.domain(rcpt.toString(), zone(step)), rcpt.toString(), "Recipient address", s,
+                    : blocked(step, dnsxl.domain(rcpt.toString(), zone(step)), rcpt.toString(), Rejected.RECIPIENT.noun(), s,
                             rcpt);
             case PERMIT_DNSWL_CLIENT -> allowed(rcpt, () -> dnsxl.address(c.address, zone(step)));
             case PERMIT_RHSWL_CLIENT -> c.name.equals("unknown") ? SmtpdVerdict.DUNNO
@@ -311,7 +309,6 @@ final class SmtpdCheck {
         };
     }
 
-    private static final String CLIENT = "Client host";
 
     private static SmtpdDnsxl.Zone zone(Step step) {
         return SmtpdDnsxl.Zone.parse(step.argument());
@@ -336,19 +333,13 @@ final class SmtpdCheck {
     /** The reply of a plain {@code reject} or {@code defer}: about what the list is about. */
     private static Reply generic(int code, SmtpdRestrictions list, SmtpdState s, Address rcpt) {
         return switch (list.parameter()) {
-            case "smtpd_client_restrictions" -> SmtpdReject.about(code, "7.1", s.client.label(),
-                    SmtpdReject.What.CLIENT, "Access denied");
-            case "smtpd_helo_restrictions" -> SmtpdReject.about(code, "7.1", String.valueOf(s.client.helo),
-                    SmtpdReject.What.HELO, "Access denied");
-            case "smtpd_sender_restrictions" -> SmtpdReject.about(code, "7.1", String.valueOf(s.tx.sender),
-                    SmtpdReject.What.SENDER, "Access denied");
-            case "smtpd_etrn_restrictions" -> SmtpdReject.about(code, "7.1", String.valueOf(s.etrnDomain),
-                    SmtpdReject.What.ETRN, "Access denied");
-            case "smtpd_data_restrictions" -> SmtpdReject.about(code, "7.1", "DATA", SmtpdReject.What.DATA,
-                    "Access denied");
-            case "smtpd_end_of_data_restrictions" -> SmtpdReject.about(code, "7.1", "END-OF-MESSAGE",
-                    SmtpdReject.What.END_OF_DATA, "Access denied");
-            default -> SmtpdReject.about(code, "7.1", String.valueOf(rcpt), SmtpdReject.What.RECIPIENT, "Access denied");
+            case "smtpd_client_restrictions" -> Reply.accessDenied(code, s.client.label(), Rejected.CLIENT);
+            case "smtpd_helo_restrictions" -> Reply.accessDenied(code, String.valueOf(s.client.helo), Rejected.HELO);
+            case "smtpd_sender_restrictions" -> Reply.accessDenied(code, String.valueOf(s.tx.sender), Rejected.SENDER);
+            case "smtpd_etrn_restrictions" -> Reply.accessDenied(code, String.valueOf(s.etrnDomain), Rejected.ETRN);
+            case "smtpd_data_restrictions" -> Reply.accessDenied(code, "DATA", Rejected.DATA);
+            case "smtpd_end_of_data_restrictions" -> Reply.accessDenied(code, "END-OF-MESSAGE", Rejected.END_OF_DATA);
+            default -> Reply.accessDenied(code, String.valueOf(rcpt), Rejected.RECIPIENT);
         };
     }
 
@@ -358,20 +349,20 @@ final class SmtpdCheck {
      * configuration error}, with the table and the key in the log.
      */
     private SmtpdVerdict table(Step step, java.util.function.Supplier<String> lookup, String subject, String key,
-                               SmtpdReject.What what) {
+                               Rejected what) {
         String value;
         try {
             value = lookup.get();
         } catch (TableException e) {
             log.warn(e.getMessage());
             log.warn(step.argument() + " lookup error for \"" + key + "\"");
-            return SmtpdVerdict.refuse(SmtpdReject.configurationError(subject, what));
+            return SmtpdVerdict.refuse(Reply.configurationError(subject, what));
         }
         if (value == null) return SmtpdVerdict.DUNNO;
         SmtpdVerdict v = access.result(value, subject, what);
         if (v != null) return v;
         log.warn(step.argument() + ": unsupported access table result \"" + value + "\" for " + subject);
-        return SmtpdVerdict.refuse(SmtpdReject.configurationError(subject, what));
+        return SmtpdVerdict.refuse(Reply.configurationError(subject, what));
     }
 
     /**
@@ -402,8 +393,8 @@ final class SmtpdCheck {
         if (virtual != null) return virtual;
         return switch (localRecipients.status(rcpt)) {
             case KNOWN -> SmtpdVerdict.DUNNO;
-            case UNKNOWN -> SmtpdVerdict.refuse(SmtpdReject.about(codes.unknownLocal, "1.1", rcpt.toString(),
-                    SmtpdReject.What.RECIPIENT, "User unknown in local recipient table"));
+            case UNKNOWN -> SmtpdVerdict.refuse(Reply.userUnknown(codes.unknownLocal, rcpt.toString(),
+                    "local recipient table"));
         };
     }
 
@@ -419,12 +410,9 @@ final class SmtpdCheck {
         String s = from.toString();
         return switch (dns.domainExists(from.domainLower())) {
             case EXISTS -> SmtpdVerdict.DUNNO;
-            case NOT_FOUND -> SmtpdVerdict.refuse(SmtpdReject.about(codes.unknownAddress, "1.8", s,
-                    SmtpdReject.What.SENDER, "Domain not found"));
-            case TEMPORARY -> SmtpdVerdict.refuse(SmtpdReject.about(450, "1.8", s, SmtpdReject.What.SENDER,
-                    "Domain not found"));
-            case NULL_MX -> SmtpdVerdict.refuse(SmtpdReject.about(550, "7.27", s, SmtpdReject.What.SENDER,
-                    "Domain " + from.domainLower() + " does not accept mail (nullMX)"));
+            case NOT_FOUND -> SmtpdVerdict.refuse(Reply.senderDomainNotFound(codes.unknownAddress, s));
+            case TEMPORARY -> SmtpdVerdict.refuse(Reply.senderDomainNotFound(450, s));
+            case NULL_MX -> SmtpdVerdict.refuse(Reply.senderDomainNullMx(s, from.domainLower()));
         };
     }
 
@@ -434,7 +422,7 @@ final class SmtpdCheck {
      */
     private Reply lookupFailure(TableException e, String subject) {
         log.warn(e.getMessage());
-        return SmtpdReject.temporaryLookupFailure(subject);
+        return Reply.temporaryLookupFailure(subject);
     }
 
     /** What a list's lookup failure is about: the recipient, else the sender, the HELO name or the client. */

@@ -35,9 +35,9 @@ final class SmtpdEventLimits {
         s.log.warn(what + " rate limit exceeded: " + rate + " from " + c.label() + " for service "
                 + s.server().serviceName());
         return switch (event) {
-            case MESSAGE -> new Reply(450, "4.7.1", "Error: too much mail from " + c.addressText);
-            case RECIPIENT -> new Reply(450, "4.7.1", "Error: too many recipients from " + c.addressText);
-            case AUTH -> new Reply(450, "4.7.1", "Error: too many AUTH commands from " + c.addressText);
+            case MESSAGE -> Reply.tooMuchMail(c.addressText);
+            case RECIPIENT -> Reply.tooManyRecipients(c.addressText);
+            case AUTH -> Reply.tooManyAuth(c.addressText);
         };
     }
 }

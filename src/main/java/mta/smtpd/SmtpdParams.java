@@ -27,7 +27,7 @@ final class SmtpdParams {
             switch (name) {
                 case "SIZE" -> {
                     if (value == null || value.isEmpty() || !value.chars().allMatch(Character::isDigit) || value.length() > 18) {
-                        return new Reply(501, "5.5.4", "Bad message size syntax");
+                        return Reply.BAD_SIZE;
                     }
                     size = Long.parseLong(value);
                 }
@@ -60,7 +60,7 @@ final class SmtpdParams {
                 case "AUTH" -> {
                     // RFC 4954 section 5: who submitted the message, when SASL is on; <> means unknown
                     if (!settings.sasl().enabled()) return Reply.unsupportedOption(p);
-                    if (sawAuth) return new Reply(503, "5.5.4", "Error: multiple AUTH= options");
+                    if (sawAuth) return Reply.MULTIPLE_AUTH;
                     sawAuth = true;
                     String who = value == null ? null : xtext(value);
                     if (who == null || who.isEmpty()) return Reply.badParameter("AUTH");

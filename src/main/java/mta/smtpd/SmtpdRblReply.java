@@ -100,12 +100,12 @@ final class SmtpdRblReply {
         Matcher m = CODE.matcher(text);
         if (!m.matches()) {
             log.warn("rbl response code configuration error: " + text);
-            return new Reply(450, "4.7.1", "Service unavailable");
+            return Reply.SERVICE_UNAVAILABLE;
         }
         int replyCode = Integer.parseInt(m.group(1));
         String detail = m.group(3) != null ? m.group(3) : "7.1";
-        String rest = m.group(4).isEmpty() ? "Service unavailable" : m.group(4);
-        return new Reply(replyCode, SmtpdReject.dsn(replyCode, detail), rest);
+        String rest = m.group(4).isEmpty() ? Reply.SERVICE_UNAVAILABLE_TEXT : m.group(4);
+        return Reply.of(replyCode, detail, rest);
     }
 
     private String mapTemplate(String list) {

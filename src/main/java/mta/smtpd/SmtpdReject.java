@@ -5,27 +5,13 @@ import mta.config.Params;
 import mta.mail.Reply;
 
 /**
- * SmtpdReject - the replies of the access restrictions, in Postfix's wording, with the configured codes.
+ * SmtpdReject - the reply codes the access restrictions refuse with, as configured.
  *
  * <p>Reads the {@code *_reject_code} and {@code *_defer_code} parameters once; writes nothing.
- * A reply names what it refuses, {@code <subject>: Recipient address rejected: text}, and never a
- * table, file or setting. The enhanced status code follows the reply code's class: a 4xx reply
- * gets {@code 4.x.x}, a 5xx reply {@code 5.x.x}.
+ * The reply texts themselves are in {@link Reply} ({@link Reply#rejected} and its kin), which
+ * gives a 4xx reply a {@code 4.x.x} enhanced status and a 5xx reply {@code 5.x.x}.
  */
 final class SmtpdReject {
-    /** What a reply is about: the words after {@code <subject>:}. */
-    enum What {
-        CLIENT("Client host rejected"), HELO("Helo command rejected"), SENDER("Sender address rejected"),
-        RECIPIENT("Recipient address rejected"), ETRN("Etrn command rejected"), DATA("Data command rejected"),
-        END_OF_DATA("End-of-data rejected");
-
-        final String text;
-
-        What(String text) {
-            this.text = text;
-        }
-    }
-
     final int reject;
     final int defer;
     final int relay;
@@ -50,43 +36,8 @@ final class SmtpdReject {
         nonFqdn = c.integer(Params.NON_FQDN_REJECT_CODE);
     }
 
-    /** {@code code d.x.y <subject>: What: text}, where d is the code's class. */
-    static Reply about(int code, String detail, String subject, What what, String text) {
-        return new Reply(code, dsn(code, detail), "<" + subject + ">: " + what.text + ": " + text);
-    }
-
-    /** {@code code d.x.y text}. */
-    static Reply plain(int code, String detail, String text) {
-        return new Reply(code, dsn(code, detail), text);
-    }
-
-    /** The enhanced status for {@code code} with the subject and detail {@code "7.1"}. */
-    static String dsn(int code, String detail) {
-        return (code / 100) + "." + detail;
-    }
-
+    /** reject_unauth_destination, or defer_unauth_destination ({@code deferred}: the 4xx twin of the code). */
     Reply relayDenied(String rcpt, boolean deferred) {
-        int code = deferred ? 400 + relay % 100 : relay;
-        return new Reply(code, dsn(code, "7.1"), "<" + rcpt + ">: Relay access denied");
-    }
-
-    /** The reply to a client when restrictions were evaluated at connect time and refused it. */
-    static Reply accessDenied(String clientLabel) {
-        return new Reply(503, "5.7.0", "Error: access denied for " + clientLabel);
-    }
-
-    /** A table lookup failed for a moment ({@code 451 4.3.0 <subject>: Temporary lookup failure}); the client tries again. */
-    static Reply temporaryLookupFailure(String subject) {
-        return new Reply(451, "4.3.0", "<" + subject + ">: Temporary lookup failure");
-    }
-
-    /** An access table could not be read: {@code 451 4.3.5 <subject>: What rejected: Server configuration error}. */
-    static Reply configurationError(String subject, What what) {
-        return about(451, "3.5", subject, what, "Server configuration error");
-    }
-
-    /** An access table answered something that is no access result. */
-    static Reply configurationError() {
-        return new Reply(451, "4.3.5", "Server configuration error");
+        return Reply.relayDenied(deferred ? 400 + relay % 100 : relay, rcpt);
     }
 }

@@ -145,19 +145,19 @@ final class SmtpdSasl {
             return;
         }
         if (!active()) {
-            s.fail("auth", new Reply(503, "5.5.1", "Error: authentication not enabled"));
+            s.fail("auth", Reply.AUTH_NOT_ENABLED);
             return;
         }
         if (st.tx.sender != null) {
-            s.fail("auth", new Reply(503, "5.5.1", "Error: MAIL transaction in progress"));
+            s.fail("auth", Reply.AUTH_IN_TRANSACTION);
             return;
         }
         if (settings.tlsAuthOnly() && st.client.tls == null) {
-            s.fail("auth", new Reply(504, "5.5.4", "Encryption required for requested authentication mechanism"));
+            s.fail("auth", Reply.AUTH_NEEDS_TLS);
             return;
         }
         if (st.client.sasl != null) {
-            s.fail("auth", new Reply(503, "5.5.1", "Error: already authenticated"));
+            s.fail("auth", Reply.AUTH_ALREADY_DONE);
             return;
         }
         String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
@@ -183,7 +183,7 @@ final class SmtpdSasl {
         XsaslDovecot.Step step = null;
         if (!mechanisms().stream().anyMatch(m -> m.equalsIgnoreCase(mech))) {
             if (dovecot == null) {
-                s.fail("auth", temporary("Can't connect to authentication server"));
+                s.fail("auth", Reply.authUnavailable("Can't connect to authentication server"));
                 return;
             }
             failure = "Invalid authentication mechanism";
@@ -201,7 +201,7 @@ final class SmtpdSasl {
         String lastChallenge = null;
         while (step != null && step.kind() == XsaslDovecot.Kind.CONTINUE) {
             lastChallenge = step.data();
-            s.chat.reply(new Reply(334, "", step.data()));
+            s.chat.reply(Reply.authChallenge(step.data()));
             s.chat.flush();
             if (!s.chat.next(settings.responseLimit())) {
                 s.state.count("auth", false); // the disconnect line shows auth=0/1
@@ -213,14 +213,14 @@ final class SmtpdSasl {
                     // discard the rest of the line
                 }
                 close();
-                s.fail("auth", new Reply(500, "5.5.6", "SASL response limit exceeded"));
+                s.fail("auth", Reply.AUTH_RESPONSE_TOO_LONG);
                 return;
             }
             String response = in.text().strip();
             if (response.equals("*")) {
                 close();
                 s.log.warn(c.label() + ": SASL " + mech + " authentication aborted");
-                s.fail("auth", new Reply(501, "5.7.0", "Authentication aborted"));
+                s.fail("auth", Reply.AUTH_ABORTED);
                 return;
             }
             if (!BASE64.matcher(response).matches()) {
@@ -238,7 +238,7 @@ final class SmtpdSasl {
         }
         if (step != null && step.kind() == XsaslDovecot.Kind.OK) {
             c.sasl = new SmtpdState.Sasl(mech, printable(step.user()));
-            s.ok("auth", new Reply(235, "2.7.0", "Authentication successful"));
+            s.ok("auth", Reply.AUTH_OK);
             return;
         }
         if (step != null) {
@@ -250,20 +250,16 @@ final class SmtpdSasl {
         s.log.warn(c.label() + ": SASL " + mech + " authentication failed: " + failure
                 + ", sasl_username=" + (user != null ? printable(user) : "(unavailable)"));
         if (step != null && step.kind() == XsaslDovecot.Kind.TEMPORARY) {
-            s.fail("auth", temporary(failure));
+            s.fail("auth", Reply.authUnavailable(failure));
         } else {
-            s.fail("auth", new Reply(535, "5.7.8", "Error: authentication failed: " + failure));
+            s.fail("auth", Reply.authFailed(failure));
         }
     }
 
     private void lostDovecot() throws IOException {
         close();
         s.log.warn(s.state.client.label() + ": SASL authentication failed: Connection lost to authentication server");
-        s.fail("auth", temporary("Connection lost to authentication server"));
-    }
-
-    private static Reply temporary(String why) {
-        return new Reply(454, "4.7.0", "Temporary authentication failure: " + why);
+        s.fail("auth", Reply.authUnavailable("Connection lost to authentication server"));
     }
 
     /** Control characters and non-ASCII bytes become '?', as Postfix's printable(). */

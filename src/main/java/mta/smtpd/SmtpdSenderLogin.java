@@ -10,6 +10,7 @@ import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
 import mta.mail.Address;
+import mta.mail.Reply;
 import mta.rewrite.TrivialRewrite;
 
 /**
@@ -54,8 +55,7 @@ final class SmtpdSenderLogin {
         if (login == null && !unauthenticated || login != null && !authenticated) return SmtpdVerdict.DUNNO;
         AddressLookup.Hit hit = lookup.find(maps, from.toString()); // a failing table: the caller answers 451 4.3.0
         if (login == null) {
-            return hit == null ? SmtpdVerdict.DUNNO : SmtpdVerdict.refuse(SmtpdReject.plain(553, "7.1",
-                    "<" + from + ">: Sender address rejected: not logged in"));
+            return hit == null ? SmtpdVerdict.DUNNO : SmtpdVerdict.refuse(Reply.senderNotLoggedIn(from.toString()));
         }
         if (hit == null && allowUnowned) return SmtpdVerdict.DUNNO;
         if (hit != null) {
@@ -63,7 +63,6 @@ final class SmtpdSenderLogin {
                 if (owner.equalsIgnoreCase(login.username())) return SmtpdVerdict.DUNNO;
             }
         }
-        return SmtpdVerdict.refuse(SmtpdReject.plain(553, "7.1",
-                "<" + from + ">: Sender address rejected: not owned by user " + login.username()));
+        return SmtpdVerdict.refuse(Reply.senderNotOwned(from.toString(), login.username()));
     }
 }

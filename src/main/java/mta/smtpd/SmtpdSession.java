@@ -78,7 +78,7 @@ final class SmtpdSession implements Runnable {
             if (server.tls().wrapperMode() && !wrapperHandshake()) return;
             checkPipelining();
             Reply denied = server.check().connect(state);
-            chat.reply(denied != null ? denied : new Reply(220, "", settings.banner()));
+            chat.reply(denied != null ? denied : Reply.greeting(settings.banner()));
             chat.flush();
             greeted = true;
             commandLoop();
@@ -203,12 +203,11 @@ final class SmtpdSession implements Runnable {
     }
 
     Reply bareLfReply() {
-        return new Reply(settings.bareNewlineRejectCode(), settings.bareNewlineRejectCode() < 500 ? "4.5.2" : "5.5.2",
-                "Error: bare <LF> received");
+        return Reply.bareLf(settings.bareNewlineRejectCode());
     }
 
     Reply withHost(Reply r) {
-        return new Reply(r.code(), r.dsn(), settings.myhostname() + " " + r.text());
+        return r.withHost(settings.myhostname());
     }
 
     private void skipRestOfLine(LineReader in) throws IOException {
@@ -358,7 +357,7 @@ final class SmtpdSession implements Runnable {
         state.client.helo = arg.split("\\s+")[0];
         state.client.protocol = "SMTP";
         state.client.esmtp = false;
-        ok("helo", new Reply(250, "", settings.myhostname()));
+        ok("helo", Reply.heloOk(settings.myhostname()));
     }
 
     /** ehlo_cmd - process EHLO command: the reply lists exactly the extensions that work, in Postfix's order. */
@@ -481,7 +480,7 @@ final class SmtpdSession implements Runnable {
             fail("vrfy", Reply.badAddress("recipient"));
             return;
         }
-        ok("vrfy", new Reply(252, "2.0.0", p.address().toString()));
+        ok("vrfy", Reply.vrfyUnconfirmed(p.address().toString()));
     }
 
     /**
@@ -534,14 +533,14 @@ final class SmtpdSession implements Runnable {
 
     /** help_cmd - process HELP command: the verbs of the command table. */
     void helpCmd(String arg) throws IOException {
-        StringBuilder sb = new StringBuilder("Commands:");
+        List<String> verbs = new ArrayList<>();
         for (SmtpdCommand c : SmtpdCommand.values()) {
             if (c == SmtpdCommand.VRFY && settings.vrfyDisabled()) continue;
             if (c == SmtpdCommand.STARTTLS && !(server.tls().offersStarttls() && state.client.tls == null)) continue;
             if (c == SmtpdCommand.AUTH && !settings.sasl().enabled()) continue;
-            sb.append(' ').append(c.verb);
+            verbs.add(c.verb);
         }
-        ok("help", new Reply(214, "2.0.0", sb.toString()));
+        ok("help", Reply.help(verbs));
     }
 
     /** quit_cmd - process QUIT command */

@@ -136,7 +136,7 @@ final class SmtpdTransaction {
         } catch (java.io.UncheckedIOException e) {
             // cleanup's address tables (virtual_alias_maps, canonical maps) are away right now
             s.server().log().warn(e.getCause().getMessage());
-            Reply r = SmtpdReject.temporaryLookupFailure(rcpt.toString());
+            Reply r = Reply.temporaryLookupFailure(rcpt.toString());
             logReject("RCPT", r, rcpt);
             s.fail("rcpt", r);
             return;

@@ -10,6 +10,7 @@ import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
 import mta.mail.Address;
+import mta.mail.Reply;
 import mta.rewrite.Resolved.DestinationClass;
 import mta.rewrite.TrivialRewrite;
 
@@ -61,12 +62,10 @@ final class SmtpdVirtualRecipients {
         // A table that cannot answer throws TableException: SmtpdCheck.rcpt makes it a 451.
         if (lookup.find(aliases, a.toString()) != null) return null;
         if (cls == DestinationClass.VIRTUAL_ALIAS) {
-            return SmtpdVerdict.refuse(SmtpdReject.about(aliasCode, "1.1", rcpt.toString(),
-                    SmtpdReject.What.RECIPIENT, "User unknown in virtual alias table"));
+            return SmtpdVerdict.refuse(Reply.userUnknown(aliasCode, rcpt.toString(), "virtual alias table"));
         }
         // With no virtual_mailbox_maps there is no table to be missing from: accept, as Postfix does.
         if (mailboxes.isEmpty() || lookup.find(mailboxes, a.toString()) != null) return null;
-        return SmtpdVerdict.refuse(SmtpdReject.about(mailboxCode, "1.1", rcpt.toString(),
-                SmtpdReject.What.RECIPIENT, "User unknown in virtual mailbox table"));
+        return SmtpdVerdict.refuse(Reply.userUnknown(mailboxCode, rcpt.toString(), "virtual mailbox table"));
     }
 }
