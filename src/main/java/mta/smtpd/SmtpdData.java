@@ -35,7 +35,7 @@ final class SmtpdData {
         boolean bareLf = false;
         boolean previousEndedCrlf = true;  // the DATA command line ended with CRLF
         boolean continuation = false;      // the previous piece was cut at the length limit
-        int limit = Math.max(settings.lineLengthLimit(), 65536);
+        int limit = Math.max(settings.lineLengthLimit, 65536);
         while (true) {
             if (!chat.next(limit)) throw new EOFException("end of stream in DATA");
             LineReader.End end = in.end();

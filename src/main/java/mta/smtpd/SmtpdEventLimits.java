@@ -19,12 +19,12 @@ final class SmtpdEventLimits {
     static Reply check(SmtpdSession s, Anvil.Event event) {
         SmtpdSettings settings = s.settings;
         int limit = switch (event) {
-            case MESSAGE -> settings.messageRateLimit();
-            case RECIPIENT -> settings.recipientRateLimit();
-            case AUTH -> settings.sasl().rateLimit();
+            case MESSAGE -> settings.messageRateLimit;
+            case RECIPIENT -> settings.recipientRateLimit;
+            case AUTH -> settings.sasl.rateLimit;
         };
         SmtpdState.Client c = s.state.client;
-        if (limit <= 0 || SmtpdSettings.matches(settings.eventLimitExceptions(), c.address)) return null;
+        if (limit <= 0 || SmtpdSettings.matches(settings.eventLimitExceptions, c.address)) return null;
         int rate = s.server().anvil().rate(event, c.addressText);
         if (rate <= limit) return null;
         String what = switch (event) {

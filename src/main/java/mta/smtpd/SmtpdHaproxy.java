@@ -51,8 +51,8 @@ final class SmtpdHaproxy {
      * closes the connection.
      */
     static InetAddress client(SmtpdConnection connection, SmtpdSettings settings, MailLog.Channel log) {
-        if (!settings.upstreamProxy() || !(connection.closer() instanceof Socket)) return connection.client();
-        Reader r = new Reader(connection, settings.upstreamProxyTimeout());
+        if (!settings.upstreamProxy || !(connection.closer() instanceof Socket)) return connection.client();
+        Reader r = new Reader(connection, settings.upstreamProxyTimeout);
         try {
             InetAddress a = r.header();
             return a != null ? a : connection.client();

@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import mta.cleanup.CleanupService;
-import mta.config.Cidr;
 import mta.config.Config;
 import mta.dns.Resolver;
 import mta.flush.Flush;
@@ -79,7 +78,7 @@ public final class SmtpdListener implements SmtpdServer {
         this.secrets = secrets;
         reconfigure(config);
         this.permits = new Semaphore(maxproc);
-        this.anvil = new Anvil(settings.rateTimeUnit());
+        this.anvil = new Anvil(settings.rateTimeUnit);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         try {
@@ -103,7 +102,7 @@ public final class SmtpdListener implements SmtpdServer {
      */
     public void reconfigure(Config config) {
         SmtpdSettings s = SmtpdSettings.from(config);
-        MailLog.Channel channel = mailLog.channel(s.syslogName(), "smtpd");
+        MailLog.Channel channel = mailLog.channel(s.syslogName, "smtpd");
         // the keys are loaded here, once per configuration: at start and on postfix reload
         SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
         this.check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
@@ -224,16 +223,9 @@ public final class SmtpdListener implements SmtpdServer {
      */
     @Override
     public SmtpdState.Client identify(InetAddress a) {
-        SmtpdDns.ClientName name = settings.peernameLookup() ? new SmtpdDns(resolver).clientName(a)
+        SmtpdDns.ClientName name = settings.peernameLookup ? new SmtpdDns(resolver).clientName(a)
                 : new SmtpdDns.ClientName("unknown", false);
-        boolean trusted = false;
-        for (Cidr c : settings.mynetworks()) {
-            if (c.contains(a)) {
-                trusted = true;
-                break;
-            }
-        }
-        SmtpdState.Client client = new SmtpdState.Client(a, name.name(), trusted);
+        SmtpdState.Client client = new SmtpdState.Client(a, name.name(), SmtpdSettings.matches(settings.mynetworks, a));
         client.nameTemporary = name.temporary();
         client.reverseName = name.reverse();
         return client;

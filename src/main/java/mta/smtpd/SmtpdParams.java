@@ -38,7 +38,7 @@ final class SmtpdParams {
                     tx.encoding = value.equalsIgnoreCase("8BITMIME") ? "8bit" : "7bit";
                 }
                 case "SMTPUTF8" -> {
-                    if (!settings.smtputf8()) return Reply.unsupportedOption(p);
+                    if (!settings.smtputf8) return Reply.unsupportedOption(p);
                     if (value != null) return Reply.badParameter("SMTPUTF8");
                     tx.smtputf8 = true;
                 }
@@ -59,7 +59,7 @@ final class SmtpdParams {
                 }
                 case "AUTH" -> {
                     // RFC 4954 section 5: who submitted the message, when SASL is on; <> means unknown
-                    if (!settings.sasl().enabled()) return Reply.unsupportedOption(p);
+                    if (!settings.sasl.enabled) return Reply.unsupportedOption(p);
                     if (sawAuth) return Reply.MULTIPLE_AUTH;
                     sawAuth = true;
                     String who = value == null ? null : xtext(value);
@@ -71,7 +71,7 @@ final class SmtpdParams {
                 }
             }
         }
-        if (size >= 0 && settings.messageSizeLimit() > 0 && size > settings.messageSizeLimit()) {
+        if (size >= 0 && settings.messageSizeLimit > 0 && size > settings.messageSizeLimit) {
             return Reply.SIZE_EXCEEDS_LIMIT;
         }
         tx.declaredSize = size;

@@ -3,23 +3,17 @@ package mta.smtpd;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import mta.config.Cidr;
-import mta.config.Config;
-import mta.config.ConfigException;
-import mta.config.Params;
 import mta.mail.Reply;
 import mta.util.LineReader;
 
 /**
  * SmtpdSasl - the SMTP AUTH command (RFC 4954) and the EHLO AUTH keyword, as Postfix's smtpd_sasl_glue and _proto.
  *
- * <p>Reads the smtpd_sasl_* parameters ({@link Settings}, checked once per listener) and, per
+ * <p>Reads the smtpd_sasl_* parameters ({@link SmtpdSaslSettings}, checked once per listener) and, per
  * session, talks to Dovecot through an {@link XsaslDovecot} connection opened when EHLO first
  * needs the mechanism list and closed with the session. {@link #authCmd} relays 334 challenges
  * and the client's base64 answers between the client and Dovecot until Dovecot says OK
@@ -29,78 +23,37 @@ import mta.util.LineReader;
  * smtpd_client_auth_rate_limit through {@link Anvil}.
  */
 final class SmtpdSasl {
-    /** The SASL parameters of one listener. */
-    record Settings(boolean enabled, String endpoint, String service, Set<String> options, Set<String> tlsOptions,
-                    List<Cidr> exceptions, boolean brokenClients, int responseLimit, boolean tlsAuthOnly,
-                    boolean authenticatedHeader, int rateLimit, java.time.Duration timeout) {
-
-        /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot */
-        static Settings from(Config c) {
-            boolean enabled = c.bool(Params.SMTPD_SASL_AUTH_ENABLE);
-            String type = c.str(Params.SMTPD_SASL_TYPE).strip();
-            if (enabled && !type.equalsIgnoreCase("dovecot")) {
-                throw new ConfigException("unsupported SASL server implementation: " + type
-                        + " (smtpd_sasl_type = dovecot is the only one supported)");
-            }
-            String path = c.str(Params.SMTPD_SASL_PATH).strip();
-            if (!path.startsWith("inet:") && !Path.of(path.startsWith("unix:") ? path.substring(5) : path).isAbsolute()) {
-                path = Path.of(c.str(Params.QUEUE_DIRECTORY)).resolve(path.startsWith("unix:") ? path.substring(5) : path)
-                        .toString();
-            }
-            List<Cidr> exceptions = new ArrayList<>();
-            for (String n : c.list(Params.SMTPD_SASL_EXCEPTIONS_NETWORKS)) {
-                try {
-                    exceptions.add(Cidr.parse(n));
-                } catch (RuntimeException e) {
-                    throw new ConfigException("smtpd_sasl_exceptions_networks: bad network/mask: " + n);
-                }
-            }
-            return new Settings(enabled, path, c.str(Params.SMTPD_SASL_SERVICE).strip(),
-                    options(c.list(Params.SMTPD_SASL_SECURITY_OPTIONS)),
-                    options(c.list(Params.SMTPD_SASL_TLS_SECURITY_OPTIONS)), List.copyOf(exceptions),
-                    c.bool(Params.BROKEN_SASL_AUTH_CLIENTS), c.integer(Params.SMTPD_SASL_RESPONSE_LIMIT),
-                    c.bool(Params.SMTPD_TLS_AUTH_ONLY), c.bool(Params.SMTPD_SASL_AUTHENTICATED_HEADER),
-                    c.integer(Params.SMTPD_CLIENT_AUTH_RATE_LIMIT), c.time(Params.IPC_TIMEOUT));
-        }
-
-        private static Set<String> options(List<String> words) {
-            Set<String> out = new java.util.HashSet<>();
-            for (String w : words) out.add(w.toLowerCase(Locale.ROOT));
-            return Set.copyOf(out);
-        }
-    }
-
     private static final Pattern BASE64 = Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
 
     private final SmtpdSession s;
-    private final Settings settings;
+    private final SmtpdSaslSettings settings;
     private XsaslDovecot dovecot;
 
-    SmtpdSasl(SmtpdSession session, Settings settings) {
+    SmtpdSasl(SmtpdSession session, SmtpdSaslSettings settings) {
         this.s = session;
         this.settings = settings;
     }
 
     /** True when this session may use AUTH at all: enabled, and not the stand-alone server of sendmail -bs. */
     private boolean active() {
-        return settings.enabled() && !(s.server() instanceof SmtpdStdio);
+        return settings.enabled && !(s.server() instanceof SmtpdStdio);
     }
 
     /** The EHLO lines for AUTH: {@code AUTH PLAIN LOGIN}, and {@code AUTH=PLAIN LOGIN} for broken clients; maybe none. */
     List<String> ehloKeywords() {
         SmtpdState.Client c = s.state.client;
-        if (!active() || SmtpdSettings.matches(settings.exceptions(), c.address)) return List.of();
-        if (settings.tlsAuthOnly() && c.tls == null) return List.of();
+        if (!active() || SmtpdSettings.matches(settings.exceptions, c.address)) return List.of();
+        if (settings.tlsAuthOnly && c.tls == null) return List.of();
         List<String> mechs = mechanisms();
         if (mechs.isEmpty()) return List.of();
         String list = String.join(" ", mechs);
-        return settings.brokenClients() ? List.of("AUTH " + list, "AUTH=" + list) : List.of("AUTH " + list);
+        return settings.brokenClients ? List.of("AUTH " + list, "AUTH=" + list) : List.of("AUTH " + list);
     }
 
     /** Dovecot's mechanisms that the security options (TLS or plain) allow; empty when Dovecot cannot be reached. */
     private List<String> mechanisms() {
         if (dovecot == null && !open()) return List.of();
-        Set<String> opts = s.state.client.tls != null ? settings.tlsOptions() : settings.options();
+        Set<String> opts = s.state.client.tls != null ? settings.tlsOptions : settings.options;
         List<String> out = new ArrayList<>();
         for (XsaslDovecot.Mechanism m : dovecot.mechanisms()) {
             Set<String> p = m.properties();
@@ -117,11 +70,11 @@ final class SmtpdSasl {
 
     private boolean open() {
         try {
-            SocketAddress a = XsaslDovecot.address(settings.endpoint());
-            dovecot = XsaslDovecot.connect(a, settings.timeout());
+            SocketAddress a = XsaslDovecot.address(settings.endpoint);
+            dovecot = XsaslDovecot.connect(a, settings.timeout);
             return true;
         } catch (IOException | RuntimeException e) {
-            s.log.warn("SASL: Connect to Dovecot auth socket '" + settings.endpoint() + "' failed: " + e.getMessage());
+            s.log.warn("SASL: Connect to Dovecot auth socket '" + settings.endpoint + "' failed: " + e.getMessage());
             return false;
         }
     }
@@ -140,7 +93,7 @@ final class SmtpdSasl {
     /** {@code AUTH mechanism [initial-response]} */
     void authCmd(String arg) throws IOException {
         SmtpdState st = s.state;
-        if (st.client.helo == null && s.settings.heloRequired()) {
+        if (st.client.helo == null && s.settings.heloRequired) {
             s.fail("auth", Reply.BAD_SEQUENCE_HELO);
             return;
         }
@@ -152,7 +105,7 @@ final class SmtpdSasl {
             s.fail("auth", Reply.AUTH_IN_TRANSACTION);
             return;
         }
-        if (settings.tlsAuthOnly() && st.client.tls == null) {
+        if (settings.tlsAuthOnly && st.client.tls == null) {
             s.fail("auth", Reply.AUTH_NEEDS_TLS);
             return;
         }
@@ -192,7 +145,7 @@ final class SmtpdSasl {
         } else {
             try {
                 step = dovecot.start(mech, initial == null ? null : initial.equals("=") ? "" : initial,
-                        settings.service(), null, c.addressText, c.tls != null);
+                        settings.service, null, c.addressText, c.tls != null);
             } catch (IOException e) {
                 lostDovecot();
                 return;
@@ -203,13 +156,13 @@ final class SmtpdSasl {
             lastChallenge = step.data();
             s.chat.reply(Reply.authChallenge(step.data()));
             s.chat.flush();
-            if (!s.chat.next(settings.responseLimit())) {
+            if (!s.chat.next(settings.responseLimit)) {
                 s.state.count("auth", false); // the disconnect line shows auth=0/1
                 throw new EOFException("lost connection during AUTH");
             }
             LineReader in = s.chat.reader();
             if (in.end() == LineReader.End.TOO_LONG) {
-                while (in.end() == LineReader.End.TOO_LONG && s.chat.next(settings.responseLimit())) {
+                while (in.end() == LineReader.End.TOO_LONG && s.chat.next(settings.responseLimit)) {
                     // discard the rest of the line
                 }
                 close();

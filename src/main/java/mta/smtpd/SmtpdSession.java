@@ -60,25 +60,25 @@ final class SmtpdSession implements Runnable {
             java.net.InetAddress client = SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
             if (client == null) return;
             state = new SmtpdState(server.identify(client));
-            if (!settings.upstreamProxy() && connection.socket() != null) state.client.port = connection.socket().getPort();
-            state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions(), state.client.address)
-                    ? SmtpdSettings.BareNewline.NO : settings.bareNewline();
+            if (!settings.upstreamProxy && connection.socket() != null) state.client.port = connection.socket().getPort();
+            state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions, state.client.address)
+                    ? SmtpdSettings.BareNewline.NO : settings.bareNewline;
             transaction = new SmtpdTransaction(this);
-            sasl = new SmtpdSasl(this, settings.sasl());
+            sasl = new SmtpdSasl(this, settings.sasl);
             log.info("connect from " + state.client.label());
-            chat = new SmtpdChat(connection, settings.timeout());
+            chat = new SmtpdChat(connection, settings.timeout);
             if (server.isStopping()) {
                 chat.reply(withHost(Reply.SHUTDOWN));
                 chat.flush();
                 return;
             }
-            counted = !SmtpdSettings.matches(settings.eventLimitExceptions(), state.client.address)
-                    && (settings.connectionCountLimit() > 0 || settings.connectionRateLimit() > 0);
+            counted = !SmtpdSettings.matches(settings.eventLimitExceptions, state.client.address)
+                    && (settings.connectionCountLimit > 0 || settings.connectionRateLimit > 0);
             if (counted && !admit()) return;
             if (server.tls().wrapperMode() && !wrapperHandshake()) return;
             checkPipelining();
             Reply denied = server.check().connect(state);
-            chat.reply(denied != null ? denied : Reply.greeting(settings.banner()));
+            chat.reply(denied != null ? denied : Reply.greeting(settings.banner));
             chat.flush();
             greeted = true;
             commandLoop();
@@ -123,10 +123,10 @@ final class SmtpdSession implements Runnable {
         Anvil.Counts c = server.anvil().connect(state.client.addressText);
         String what = null;
         int n = 0;
-        if (settings.connectionCountLimit() > 0 && c.count() > settings.connectionCountLimit()) {
+        if (settings.connectionCountLimit > 0 && c.count() > settings.connectionCountLimit) {
             what = "concurrency";
             n = c.count();
-        } else if (settings.connectionRateLimit() > 0 && c.rate() > settings.connectionRateLimit()) {
+        } else if (settings.connectionRateLimit > 0 && c.rate() > settings.connectionRateLimit) {
             what = "rate";
             n = c.rate();
         }
@@ -166,7 +166,7 @@ final class SmtpdSession implements Runnable {
             throw new IOException("TLS handshake failed", e);
         }
         connection = connection.overTls(ssl);
-        chat = new SmtpdChat(connection, settings.timeout());
+        chat = new SmtpdChat(connection, settings.timeout);
         state.client.tls = SmtpdTls.describe(ssl);
         String summary = server.tls().summary(state.client);
         if (summary != null) log.info(summary);
@@ -176,7 +176,7 @@ final class SmtpdSession implements Runnable {
         while (!quit) {
             LineReader in = chat.reader(); // a new one after STARTTLS
             checkPipelining();
-            if (!chat.next(settings.lineLengthLimit())) {
+            if (!chat.next(settings.lineLengthLimit)) {
                 logLostConnection();
                 return;
             }
@@ -189,7 +189,7 @@ final class SmtpdSession implements Runnable {
             } else {
                 dispatch(in);
             }
-            if (!quit && state.client.errors >= settings.hardErrorLimit()) {
+            if (!quit && state.client.errors >= settings.hardErrorLimit) {
                 log.info("too many errors after " + state.whereText() + " from " + state.client.label());
                 chat.reply(withHost(Reply.TOO_MANY_ERRORS));
                 return;
@@ -203,15 +203,15 @@ final class SmtpdSession implements Runnable {
     }
 
     Reply bareLfReply() {
-        return Reply.bareLf(settings.bareNewlineRejectCode());
+        return Reply.bareLf(settings.bareNewlineRejectCode);
     }
 
     Reply withHost(Reply r) {
-        return r.withHost(settings.myhostname());
+        return r.withHost(settings.myhostname);
     }
 
     private void skipRestOfLine(LineReader in) throws IOException {
-        while (in.end() == LineReader.End.TOO_LONG && chat.next(settings.lineLengthLimit())) {
+        while (in.end() == LineReader.End.TOO_LONG && chat.next(settings.lineLengthLimit)) {
             // discard
         }
     }
@@ -302,7 +302,7 @@ final class SmtpdSession implements Runnable {
 
     /** The line as text: UTF-8 when smtputf8_enable (null when it is not valid UTF-8), else one char per byte. */
     private String decode(LineReader in) {
-        if (!settings.smtputf8()) return in.text();
+        if (!settings.smtputf8) return in.text();
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -328,10 +328,10 @@ final class SmtpdSession implements Runnable {
      */
     void error(Reply r) throws IOException {
         state.client.errors++;
-        if (state.client.errors > settings.softErrorLimit() && !settings.errorSleep().isZero()) {
+        if (state.client.errors > settings.softErrorLimit && !settings.errorSleep.isZero()) {
             chat.flush();
             try {
-                Thread.sleep(settings.errorSleep());
+                Thread.sleep(settings.errorSleep);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted");
@@ -357,7 +357,7 @@ final class SmtpdSession implements Runnable {
         state.client.helo = arg.split("\\s+")[0];
         state.client.protocol = "SMTP";
         state.client.esmtp = false;
-        ok("helo", Reply.heloOk(settings.myhostname()));
+        ok("helo", Reply.heloOk(settings.myhostname));
     }
 
     /** ehlo_cmd - process EHLO command: the reply lists exactly the extensions that work, in Postfix's order. */
@@ -376,17 +376,17 @@ final class SmtpdSession implements Runnable {
         state.client.protocol = "ESMTP";
         state.client.esmtp = true;
         List<String> lines = new ArrayList<>();
-        lines.add(settings.myhostname());
+        lines.add(settings.myhostname);
         lines.add("PIPELINING");
-        lines.add(settings.messageSizeLimit() > 0 ? "SIZE " + settings.messageSizeLimit() : "SIZE");
-        if (!settings.vrfyDisabled()) lines.add("VRFY");
+        lines.add(settings.messageSizeLimit > 0 ? "SIZE " + settings.messageSizeLimit : "SIZE");
+        if (!settings.vrfyDisabled) lines.add("VRFY");
         lines.add("ETRN");
         if (server.tls().offersStarttls() && state.client.tls == null) lines.add("STARTTLS");
         lines.addAll(sasl.ehloKeywords());
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("8BITMIME");
         lines.add("DSN");
-        if (settings.smtputf8()) lines.add("SMTPUTF8");
+        if (settings.smtputf8) lines.add("SMTPUTF8");
         lines.add("CHUNKING");
         state.count("ehlo", true);
         chat.reply(250, lines);
@@ -466,7 +466,7 @@ final class SmtpdSession implements Runnable {
 
     /** vrfy_cmd - process VRFY command: {@code 252}, an address we neither confirm nor deny. */
     void vrfyCmd(String arg) throws IOException {
-        if (settings.vrfyDisabled()) {
+        if (settings.vrfyDisabled) {
             fail("vrfy", Reply.VRFY_DISABLED);
             return;
         }
@@ -490,7 +490,7 @@ final class SmtpdSession implements Runnable {
      */
     void etrnCmd(String arg) throws IOException {
         String[] words = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
-        if (settings.heloRequired() && state.client.helo == null) {
+        if (settings.heloRequired && state.client.helo == null) {
             fail("etrn", Reply.ETRN_HELO_FIRST);
         } else if (state.tx.sender != null) {
             fail("etrn", Reply.ETRN_IN_TRANSACTION);
@@ -535,9 +535,9 @@ final class SmtpdSession implements Runnable {
     void helpCmd(String arg) throws IOException {
         List<String> verbs = new ArrayList<>();
         for (SmtpdCommand c : SmtpdCommand.values()) {
-            if (c == SmtpdCommand.VRFY && settings.vrfyDisabled()) continue;
+            if (c == SmtpdCommand.VRFY && settings.vrfyDisabled) continue;
             if (c == SmtpdCommand.STARTTLS && !(server.tls().offersStarttls() && state.client.tls == null)) continue;
-            if (c == SmtpdCommand.AUTH && !settings.sasl().enabled()) continue;
+            if (c == SmtpdCommand.AUTH && !settings.sasl.enabled) continue;
             verbs.add(c.verb);
         }
         ok("help", Reply.help(verbs));

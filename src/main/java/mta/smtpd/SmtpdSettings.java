@@ -13,19 +13,11 @@ import mta.config.Params;
 /**
  * SmtpdSettings - the parameters one smtpd listener runs with, read and checked once.
  *
- * <p>Reads main.cf values with the listener's master.cf {@code -o} overrides applied. Sessions
- * read these fields; they never consult {@link Config} on the hot path.
+ * <p>Reads main.cf values with the listener's master.cf {@code -o} overrides applied, each field
+ * by its parameter's name ({@link #from}). Sessions read these fields; they never consult
+ * {@link Config} on the hot path. The AUTH parameters are {@link SmtpdSaslSettings}.
  */
-record SmtpdSettings(String syslogName, String myhostname, String banner, String mailName, Duration timeout,
-                     int recipientLimit, long messageSizeLimit, int lineLengthLimit, int hardErrorLimit,
-                     int softErrorLimit, Duration errorSleep, boolean peernameLookup, List<Cidr> mynetworks,
-                     boolean vrfyDisabled, boolean smtputf8, int connectionCountLimit, int connectionRateLimit,
-                     Duration rateTimeUnit, List<Cidr> eventLimitExceptions, BareNewline bareNewline,
-                     List<Cidr> bareNewlineExclusions, int bareNewlineRejectCode, boolean heloRequired,
-                     SmtpdRewriteClients localRewriteClients, int messageRateLimit, int recipientRateLimit,
-                     boolean upstreamProxy, Duration upstreamProxyTimeout,
-                     SmtpdSasl.Settings sasl) {
-
+final class SmtpdSettings {
     /** smtpd_forbid_bare_newline (Postfix 3.9): what a line ending in a bare LF means. */
     enum BareNewline {
         /** A bare LF ends a line like CRLF, but only CRLF "." CRLF ends DATA (the default). */
@@ -36,22 +28,80 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
         NO
     }
 
+    // identity
+    final String syslogName;
+    final String myhostname;
+    final String banner;
+    final String mailName;
+    final boolean peernameLookup;
+    final List<Cidr> mynetworks;
+    // the conversation
+    final Duration timeout;
+    final int lineLengthLimit;
+    final int hardErrorLimit;
+    final int softErrorLimit;
+    final Duration errorSleep;
+    final boolean heloRequired;
+    final boolean vrfyDisabled;
+    final boolean smtputf8;
+    final BareNewline bareNewline;
+    final List<Cidr> bareNewlineExclusions;
+    final int bareNewlineRejectCode;
+    final boolean upstreamProxy;
+    final Duration upstreamProxyTimeout;
+    // the message
+    final int recipientLimit;
+    final long messageSizeLimit;
+    final SmtpdRewriteClients localRewriteClients;
+    // per-client limits (anvil)
+    final int connectionCountLimit;
+    final int connectionRateLimit;
+    final int messageRateLimit;
+    final int recipientRateLimit;
+    final Duration rateTimeUnit;
+    final List<Cidr> eventLimitExceptions;
+    // AUTH
+    final SmtpdSaslSettings sasl;
+
+    private SmtpdSettings(Config c) {
+        syslogName = c.str(Params.SYSLOG_NAME);
+        myhostname = c.str(Params.MYHOSTNAME);
+        banner = c.str(Params.SMTPD_BANNER);
+        mailName = c.str(Params.MAIL_NAME);
+        peernameLookup = c.bool(Params.SMTPD_PEERNAME_LOOKUP);
+        mynetworks = c.list(Params.MYNETWORKS).stream().map(Cidr::parse).toList();
+
+        timeout = c.time(Params.SMTPD_TIMEOUT);
+        lineLengthLimit = c.integer(Params.LINE_LENGTH_LIMIT);
+        hardErrorLimit = c.integer(Params.SMTPD_HARD_ERROR_LIMIT);
+        softErrorLimit = c.integer(Params.SMTPD_SOFT_ERROR_LIMIT);
+        errorSleep = c.time(Params.SMTPD_ERROR_SLEEP_TIME);
+        heloRequired = c.bool(Params.SMTPD_HELO_REQUIRED);
+        vrfyDisabled = c.bool(Params.DISABLE_VRFY_COMMAND);
+        smtputf8 = c.bool(Params.SMTPUTF8_ENABLE);
+        bareNewline = bareNewline(c.str(Params.SMTPD_FORBID_BARE_NEWLINE));
+        bareNewlineExclusions = networks(c.list(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS));
+        bareNewlineRejectCode = c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE);
+        upstreamProxy = upstreamProxy(c.str(Params.SMTPD_UPSTREAM_PROXY_PROTOCOL));
+        upstreamProxyTimeout = c.time(Params.SMTPD_UPSTREAM_PROXY_TIMEOUT);
+
+        recipientLimit = c.integer(Params.SMTPD_RECIPIENT_LIMIT);
+        messageSizeLimit = c.size(Params.MESSAGE_SIZE_LIMIT);
+        localRewriteClients = new SmtpdRewriteClients(c);
+
+        connectionCountLimit = c.integer(Params.SMTPD_CLIENT_CONNECTION_COUNT_LIMIT);
+        connectionRateLimit = c.integer(Params.SMTPD_CLIENT_CONNECTION_RATE_LIMIT);
+        messageRateLimit = c.integer(Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT);
+        recipientRateLimit = c.integer(Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT);
+        rateTimeUnit = c.time(Params.ANVIL_RATE_TIME_UNIT);
+        eventLimitExceptions = networks(c.list(Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS));
+
+        sasl = SmtpdSaslSettings.from(c);
+    }
+
+    /** @throws ConfigException for a value smtpd cannot run with */
     static SmtpdSettings from(Config c) {
-        return new SmtpdSettings(c.str(Params.SYSLOG_NAME), c.str(Params.MYHOSTNAME), c.str(Params.SMTPD_BANNER),
-                c.str(Params.MAIL_NAME), c.time(Params.SMTPD_TIMEOUT), c.integer(Params.SMTPD_RECIPIENT_LIMIT),
-                c.size(Params.MESSAGE_SIZE_LIMIT), c.integer(Params.LINE_LENGTH_LIMIT),
-                c.integer(Params.SMTPD_HARD_ERROR_LIMIT), c.integer(Params.SMTPD_SOFT_ERROR_LIMIT),
-                c.time(Params.SMTPD_ERROR_SLEEP_TIME), c.bool(Params.SMTPD_PEERNAME_LOOKUP),
-                c.list(Params.MYNETWORKS).stream().map(Cidr::parse).toList(), c.bool(Params.DISABLE_VRFY_COMMAND),
-                c.bool(Params.SMTPUTF8_ENABLE), c.integer(Params.SMTPD_CLIENT_CONNECTION_COUNT_LIMIT),
-                c.integer(Params.SMTPD_CLIENT_CONNECTION_RATE_LIMIT), c.time(Params.ANVIL_RATE_TIME_UNIT),
-                networks(c.list(Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS)),
-                bareNewline(c.str(Params.SMTPD_FORBID_BARE_NEWLINE)),
-                networks(c.list(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS)),
-                c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE), c.bool(Params.SMTPD_HELO_REQUIRED),
-                new SmtpdRewriteClients(c), c.integer(Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT),
-                c.integer(Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT), upstreamProxy(c.str(Params.SMTPD_UPSTREAM_PROXY_PROTOCOL)),
-                c.time(Params.SMTPD_UPSTREAM_PROXY_TIMEOUT), SmtpdSasl.Settings.from(c));
+        return new SmtpdSettings(c);
     }
 
     /** smtpd_upstream_proxy_protocol: empty, or haproxy. */
@@ -85,6 +135,7 @@ record SmtpdSettings(String syslogName, String myhostname, String banner, String
         return List.copyOf(nets);
     }
 
+    /** True when {@code a} is in one of {@code nets}. */
     static boolean matches(List<Cidr> nets, InetAddress a) {
         for (Cidr c : nets) if (c.contains(a)) return true;
         return false;

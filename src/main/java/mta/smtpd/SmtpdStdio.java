@@ -47,10 +47,10 @@ public final class SmtpdStdio implements SmtpdServer {
     /** @throws ConfigException when the configuration is wrong */
     SmtpdStdio(Config config, MailLog mailLog, boolean restricted) {
         this.settings = SmtpdSettings.from(config);
-        this.log = mailLog.channel(settings.syslogName(), "smtpd");
+        this.log = mailLog.channel(settings.syslogName, "smtpd");
         this.check = new SmtpdCheck(config, new TrivialRewrite(config), SystemResolver.system(), log, restricted);
         this.cleanup = new MaildropCleanup(config, mailLog);
-        this.anvil = new Anvil(settings.rateTimeUnit());
+        this.anvil = new Anvil(settings.rateTimeUnit);
     }
 
     public static void main(String[] args) {
@@ -140,6 +140,6 @@ public final class SmtpdStdio implements SmtpdServer {
     /** The local user: localhost[127.0.0.1], without DNS. */
     @Override
     public SmtpdState.Client identify(InetAddress address) {
-        return new SmtpdState.Client(address, "localhost", SmtpdSettings.matches(settings.mynetworks(), address));
+        return new SmtpdState.Client(address, "localhost", SmtpdSettings.matches(settings.mynetworks, address));
     }
 }

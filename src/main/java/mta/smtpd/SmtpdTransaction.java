@@ -38,7 +38,7 @@ final class SmtpdTransaction {
     /** MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] [AUTH=xtext] */
     void mailCmd(String arg) throws IOException {
         SmtpdState st = state();
-        if (st.client.helo == null && s.settings.heloRequired()) {
+        if (st.client.helo == null && s.settings.heloRequired) {
             s.fail("mail", Reply.BAD_SEQUENCE_HELO);
             return;
         }
@@ -117,7 +117,7 @@ final class SmtpdTransaction {
             s.fail("rcpt", bad);
             return;
         }
-        if (st.tx.recipients.size() >= s.settings.recipientLimit()) {
+        if (st.tx.recipients.size() >= s.settings.recipientLimit) {
             s.fail("rcpt", Reply.TOO_MANY_RECIPIENTS);
             return;
         }
@@ -212,7 +212,7 @@ final class SmtpdTransaction {
         } else if (count == 0 && !last) {
             s.log.warn(st.tx.queueId() + ": null BDAT request from " + st.client.label());
             refusal = Reply.NULL_BDAT;
-        } else if (s.settings.messageSizeLimit() > 0 && st.tx.bytes + count > s.settings.messageSizeLimit()) {
+        } else if (s.settings.messageSizeLimit > 0 && st.tx.bytes + count > s.settings.messageSizeLimit) {
             s.log.warn(st.tx.queueId() + ": BDAT request from " + st.client.label() + " exceeds message size limit");
             refusal = Reply.BDAT_TOO_BIG;
         }
@@ -314,7 +314,7 @@ final class SmtpdTransaction {
             }
             if (st.tx.saslSender != null) t.attribute("sasl_sender", st.tx.saslSender);
             // local_header_rewrite_clients: cleanup completes and maps header addresses of local mail only
-            t.attribute("rewrite_context", s.settings.localRewriteClients().isLocal(st.client) ? "local" : "remote");
+            t.attribute("rewrite_context", s.settings.localRewriteClients.isLocal(st.client) ? "local" : "remote");
             if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
             if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
             // RFC 6152 BODY= and RFC 6531 SMTPUTF8 travel with the message, for the next hop
@@ -388,10 +388,10 @@ final class SmtpdTransaction {
             lines.add("\t(using " + SmtpdTls.usingText(st.client.tls) + ")");
             lines.add("\t(No client certificate requested)");
         }
-        if (st.client.sasl != null && s.settings.sasl().authenticatedHeader()) {
+        if (st.client.sasl != null && s.settings.sasl.authenticatedHeader) {
             lines.add("\t(Authenticated sender: " + st.client.sasl.username() + ")");
         }
-        String by = "\tby " + s.settings.myhostname() + " (" + s.settings.mailName() + ") with " + st.protocol()
+        String by = "\tby " + s.settings.myhostname + " (" + s.settings.mailName + ") with " + st.protocol()
                 + " id " + t.queueId();
         String date = ZonedDateTime.now().format(RECEIVED_DATE);
         if (st.tx.recipients.size() == 1) {

@@ -1,0 +1,93 @@
+package mta.smtpd;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import mta.config.Cidr;
+import mta.config.Config;
+import mta.config.ConfigException;
+import mta.config.Params;
+
+/**
+ * SmtpdSaslSettings - the AUTH parameters of one smtpd listener (smtpd_sasl_*), read and checked once.
+ *
+ * <p>Reads {@code smtpd_sasl_auth_enable}, {@code smtpd_sasl_type} (only {@code dovecot}),
+ * {@code smtpd_sasl_path} (relative to the queue directory unless absolute or {@code inet:}),
+ * the security options, {@code smtpd_sasl_exceptions_networks}, {@code broken_sasl_auth_clients},
+ * {@code smtpd_sasl_response_limit}, {@code smtpd_tls_auth_only},
+ * {@code smtpd_sasl_authenticated_header}, {@code smtpd_client_auth_rate_limit} and
+ * {@code ipc_timeout} (the Dovecot conversation). Used by {@link SmtpdSasl}.
+ */
+final class SmtpdSaslSettings {
+    final boolean enabled;
+    /** The Dovecot auth socket: a path, or {@code inet:host:port}. */
+    final String endpoint;
+    final String service;
+    /** smtpd_sasl_security_options and smtpd_sasl_tls_security_options, in lower case. */
+    final Set<String> options;
+    final Set<String> tlsOptions;
+    final List<Cidr> exceptions;
+    final boolean brokenClients;
+    final int responseLimit;
+    final boolean tlsAuthOnly;
+    final boolean authenticatedHeader;
+    final int rateLimit;
+    final Duration timeout;
+
+    /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot */
+    private SmtpdSaslSettings(Config c) {
+        enabled = c.bool(Params.SMTPD_SASL_AUTH_ENABLE);
+        String type = c.str(Params.SMTPD_SASL_TYPE).strip();
+        if (enabled && !type.equalsIgnoreCase("dovecot")) {
+            throw new ConfigException("unsupported SASL server implementation: " + type
+                    + " (smtpd_sasl_type = dovecot is the only one supported)");
+        }
+        endpoint = endpoint(c);
+        service = c.str(Params.SMTPD_SASL_SERVICE).strip();
+        options = options(c.list(Params.SMTPD_SASL_SECURITY_OPTIONS));
+        tlsOptions = options(c.list(Params.SMTPD_SASL_TLS_SECURITY_OPTIONS));
+        exceptions = exceptions(c.list(Params.SMTPD_SASL_EXCEPTIONS_NETWORKS));
+        brokenClients = c.bool(Params.BROKEN_SASL_AUTH_CLIENTS);
+        responseLimit = c.integer(Params.SMTPD_SASL_RESPONSE_LIMIT);
+        tlsAuthOnly = c.bool(Params.SMTPD_TLS_AUTH_ONLY);
+        authenticatedHeader = c.bool(Params.SMTPD_SASL_AUTHENTICATED_HEADER);
+        rateLimit = c.integer(Params.SMTPD_CLIENT_AUTH_RATE_LIMIT);
+        timeout = c.time(Params.IPC_TIMEOUT);
+    }
+
+    /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot */
+    static SmtpdSaslSettings from(Config c) {
+        return new SmtpdSaslSettings(c);
+    }
+
+    private static String endpoint(Config c) {
+        String path = c.str(Params.SMTPD_SASL_PATH).strip();
+        if (!path.startsWith("inet:") && !Path.of(path.startsWith("unix:") ? path.substring(5) : path).isAbsolute()) {
+            path = Path.of(c.str(Params.QUEUE_DIRECTORY)).resolve(path.startsWith("unix:") ? path.substring(5) : path)
+                    .toString();
+        }
+        return path;
+    }
+
+    private static List<Cidr> exceptions(List<String> networks) {
+        List<Cidr> out = new ArrayList<>();
+        for (String n : networks) {
+            try {
+                out.add(Cidr.parse(n));
+            } catch (RuntimeException e) {
+                throw new ConfigException("smtpd_sasl_exceptions_networks: bad network/mask: " + n);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Set<String> options(List<String> words) {
+        Set<String> out = new HashSet<>();
+        for (String w : words) out.add(w.toLowerCase(Locale.ROOT));
+        return Set.copyOf(out);
+    }
+}
