@@ -1,22 +1,21 @@
 package mta.smtpd;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.Arrays;
 import mta.cleanup.CleanupService;
 
 /**
- * SmtpdBdat - reads BDAT chunks (RFC 3030 CHUNKING) and turns their bytes into content lines.
+ * SmtpdBdat - turns the bytes of BDAT chunks (RFC 3030 CHUNKING) into content lines.
  *
  * <p>A chunk is exactly {@code count} raw bytes after the BDAT command line: no dot-stuffing, no
  * end mark, so nothing inside a chunk can end the message early. One instance lives for one
  * message's chunks: a line may continue from one chunk into the next, and the last line is
  * finished at {@code BDAT ... LAST}. Lines end at LF; a CR right before it is dropped. A bare LF
  * counts as a line end, unless {@code smtpd_forbid_bare_newline = reject} applies, which makes
- * the message refused at LAST. Lines over 64 KiB are passed on in pieces. Reads through
- * {@link SmtpdChat}; writes to the cleanup transaction, or nowhere when the chunk is discarded.
- * The message size in the session state counts as Postfix counts it: each line with a CRLF
- * end, the unfinished line as far as it goes.
+ * the message refused at LAST. Lines over 64 KiB are passed on in pieces. {@link SmtpdTransaction}
+ * reads the chunks and {@link #feed}s their bytes; the lines go to the cleanup transaction.
+ * {@link #bytes} is the message size as Postfix counts it: each line with a CRLF end, the
+ * unfinished line as far as it goes.
  */
 final class SmtpdBdat {
     private static final int MAX_PIECE = 65536;
@@ -33,32 +32,13 @@ final class SmtpdBdat {
         this.rejectBareLf = rejectBareLf;
     }
 
-    /**
-     * Reads a chunk of {@code count} bytes; passes its lines to {@code t} (null: discard them) and
-     * counts the bytes in {@code state}.
-     */
-    void chunk(SmtpdChat chat, SmtpdState state, long count, CleanupService.Transaction t) throws IOException {
-        byte[] buf = new byte[(int) Math.min(count, 16384)];
-        long left = count;
-        while (left > 0) {
-            int n = chat.read(buf, 0, (int) Math.min(left, buf.length));
-            if (n < 0) throw new EOFException("end of stream in BDAT");
-            left -= n;
-            if (t == null) {
-                state.tx.bytes += n;
-            } else {
-                feed(buf, n, t);
-                state.tx.bytes = done + length + (crPending ? 1 : 0);
-            }
-        }
+    /** The message's size so far. */
+    long bytes() {
+        return done + length + (crPending ? 1 : 0);
     }
 
-    /** Skips a chunk without keeping anything (a refused BDAT must still be read off the wire). */
-    static void discard(SmtpdChat chat, SmtpdState state, long count) throws IOException {
-        new SmtpdBdat(false).chunk(chat, state, count, null);
-    }
-
-    private void feed(byte[] b, int n, CleanupService.Transaction t) throws IOException {
+    /** Takes the next {@code n} bytes of the message and passes its complete lines to {@code t}. */
+    void feed(byte[] b, int n, CleanupService.Transaction t) throws IOException {
         for (int i = 0; i < n; i++) {
             byte c = b[i];
             if (c == '\n') {
@@ -75,11 +55,10 @@ final class SmtpdBdat {
     }
 
     /** Finishes the message: a last line without a line end is still a line. */
-    void finish(SmtpdState state, CleanupService.Transaction t) throws IOException {
+    void finish(CleanupService.Transaction t) throws IOException {
         if (crPending) append((byte) '\r');
         crPending = false;
         if (length > 0) emit(t, false);
-        state.tx.bytes = done;
     }
 
     private void append(byte c) {

@@ -1,18 +1,26 @@
 package mta.smtpd;
 
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLSocket;
 import mta.mail.Reply;
 import mta.util.LineReader;
 
 /**
  * SmtpdChat - the session's wire: reads command lines under a deadline, writes replies, flushes at the right time.
+ *
+ * <p>Holds the {@link SmtpdConnection} and, after STARTTLS (or in wrapper mode), continues over
+ * the TLS socket layered on it ({@link #overTls}): what the client sent in the clear and we had
+ * not read yet is dropped with the old buffers, never read as a command (the STARTTLS command
+ * injection).
  *
  * <p>Reads through a {@link LineReader}; every line (command or message content) and every raw
  * BDAT read must arrive within {@code smtpd_timeout}, counted from when the read started, so a
@@ -22,15 +30,39 @@ import mta.util.LineReader;
  * gets each reply at once, and the replies to complete commands never wait for the rest of a
  * partial line (Postfix flushes when its input buffer holds no complete line).
  */
-final class SmtpdChat {
-    private final DeadlineInput raw;
-    private final LineReader in;
-    private final OutputStream out;
+final class SmtpdChat implements Closeable {
+    private final Duration timeout;
+    private SmtpdConnection connection;
+    private DeadlineInput raw;
+    private LineReader in;
+    private OutputStream out;
 
     SmtpdChat(SmtpdConnection connection, Duration timeout) {
-        this.raw = new DeadlineInput(connection, timeout.toMillis());
+        this.timeout = timeout;
+        over(connection);
+    }
+
+    private void over(SmtpdConnection c) {
+        this.connection = c;
+        this.raw = new DeadlineInput(c, timeout.toMillis());
         this.in = new LineReader(raw);
-        this.out = new BufferedOutputStream(connection.out(), 4096);
+        this.out = new BufferedOutputStream(c.out(), 4096);
+    }
+
+    /** The TCP socket under the conversation, which TLS can be layered over; null on standard streams. */
+    Socket socket() {
+        return connection.socket();
+    }
+
+    /** Goes on over {@code tls}, a TLS socket layered over {@link #socket()}; unread input is dropped. */
+    void overTls(SSLSocket tls) throws IOException {
+        over(connection.overTls(tls));
+    }
+
+    /** Ends the connection (the TLS one, when there is one). */
+    @Override
+    public void close() throws IOException {
+        connection.close();
     }
 
     /** Reads the next line (at most {@code max} bytes) within a fresh deadline; false at end of stream. */
@@ -45,6 +77,7 @@ final class SmtpdChat {
         return in.read(b, off, len);
     }
 
+    /** The line reader; a new one after {@link #overTls}. */
     LineReader reader() {
         return in;
     }

@@ -15,25 +15,24 @@ import mta.mail.Reply;
 final class SmtpdEventLimits {
     private SmtpdEventLimits() {}
 
-    /** Counts one {@code event} of the session's client; the refusal when it is over its limit, else null. */
-    static Reply check(SmtpdSession s, Anvil.Event event) {
-        SmtpdSettings settings = s.settings;
+    /** Counts one {@code event} of client {@code c}; the refusal when it is over its limit, else null. */
+    static Reply check(SmtpdServices server, SmtpdState.Client c, Anvil.Event event) {
+        SmtpdSettings settings = server.settings();
         int limit = switch (event) {
             case MESSAGE -> settings.messageRateLimit;
             case RECIPIENT -> settings.recipientRateLimit;
             case AUTH -> settings.sasl.rateLimit;
         };
-        SmtpdState.Client c = s.state.client;
         if (limit <= 0 || SmtpdSettings.matches(settings.eventLimitExceptions, c.address)) return null;
-        int rate = s.server().anvil().rate(event, c.addressText);
+        int rate = server.anvil().rate(event, c.addressText);
         if (rate <= limit) return null;
         String what = switch (event) {
             case MESSAGE -> "Message delivery request";
             case RECIPIENT -> "Recipient address";
             case AUTH -> "AUTH command";
         };
-        s.log.warn(what + " rate limit exceeded: " + rate + " from " + c.label() + " for service "
-                + s.server().serviceName());
+        server.log().warn(what + " rate limit exceeded: " + rate + " from " + c.label() + " for service "
+                + server.serviceName());
         return switch (event) {
             case MESSAGE -> Reply.tooMuchMail(c.addressText);
             case RECIPIENT -> Reply.tooManyRecipients(c.addressText);

@@ -29,16 +29,14 @@ import mta.util.SecretFiles;
  * a grace period.
  */
 public final class SmtpdListener implements SmtpdServer {
-    private volatile SmtpdSettings settings;
-    private volatile MailLog.Channel log;
+    /** Replaced as a whole by {@link #reconfigure}: a session sees one configuration or the next, never a mix. */
+    private volatile SmtpdServices services;
     private final MailLog mailLog;
     private final CleanupService cleanup;
     private final Resolver resolver;
     private final SecretFiles secrets;
     /** The fast flush service that ETRN asks; null without one. */
     private final Flush flush;
-    private volatile SmtpdCheck check;
-    private volatile SmtpdTls tls;
     private final ServerSocket server;
     private final Semaphore permits;
     private final Anvil anvil;
@@ -76,9 +74,10 @@ public final class SmtpdListener implements SmtpdServer {
         this.cleanup = cleanup;
         this.resolver = resolver;
         this.secrets = secrets;
-        reconfigure(config);
+        SmtpdSettings first = SmtpdSettings.from(config);
+        this.anvil = new Anvil(first.rateTimeUnit);
+        configure(config, first);
         this.permits = new Semaphore(maxproc);
-        this.anvil = new Anvil(settings.rateTimeUnit);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         try {
@@ -101,14 +100,15 @@ public final class SmtpdListener implements SmtpdServer {
      *         the keys cannot be loaded (the old settings stay)
      */
     public void reconfigure(Config config) {
-        SmtpdSettings s = SmtpdSettings.from(config);
+        configure(config, SmtpdSettings.from(config));
+    }
+
+    private void configure(Config config, SmtpdSettings s) {
         MailLog.Channel channel = mailLog.channel(s.syslogName, "smtpd");
         // the keys are loaded here, once per configuration: at start and on postfix reload
         SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
-        this.check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
-        this.tls = t;
-        this.log = channel;
-        this.settings = s;
+        SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
+        this.services = new SmtpdServices(s, channel, check, t, cleanup, anvil, flush, serviceName, false);
     }
 
     /** Starts the accept thread. */
@@ -130,7 +130,7 @@ public final class SmtpdListener implements SmtpdServer {
             } catch (IOException e) {
                 permits.release();
                 if (stopping) return;
-                log.warn("accept: " + e.getMessage());
+                services.log().warn("accept: " + e.getMessage());
                 continue;
             }
             try {
@@ -178,43 +178,8 @@ public final class SmtpdListener implements SmtpdServer {
     }
 
     @Override
-    public SmtpdSettings settings() {
-        return settings;
-    }
-
-    @Override
-    public MailLog.Channel log() {
-        return log;
-    }
-
-    @Override
-    public CleanupService cleanup() {
-        return cleanup;
-    }
-
-    @Override
-    public Anvil anvil() {
-        return anvil;
-    }
-
-    @Override
-    public Flush flush() {
-        return flush;
-    }
-
-    @Override
-    public String serviceName() {
-        return serviceName;
-    }
-
-    @Override
-    public SmtpdCheck check() {
-        return check;
-    }
-
-    @Override
-    public SmtpdTls tls() {
-        return tls;
+    public SmtpdServices services() {
+        return services;
     }
 
     /**
@@ -223,6 +188,7 @@ public final class SmtpdListener implements SmtpdServer {
      */
     @Override
     public SmtpdState.Client identify(InetAddress a) {
+        SmtpdSettings settings = services.settings();
         SmtpdDns.ClientName name = settings.peernameLookup ? new SmtpdDns(resolver).clientName(a)
                 : new SmtpdDns.ClientName("unknown", false);
         SmtpdState.Client client = new SmtpdState.Client(a, name.name(), SmtpdSettings.matches(settings.mynetworks, a));

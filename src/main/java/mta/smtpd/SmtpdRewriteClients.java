@@ -48,8 +48,8 @@ final class SmtpdRewriteClients {
         this.ours = new OwnAddresses(c);
     }
 
-    /** True when mail from this client is local mail for header rewriting. */
-    boolean isLocal(SmtpdState.Client client) {
-        return everyone || (mynetworks && client.inMynetworks) || (interfaces && ours.isInterface(client.address));
+    /** True when mail from the client at {@code address} ({@code inMynetworks}) is local mail for header rewriting. */
+    boolean isLocal(java.net.InetAddress address, boolean inMynetworks) {
+        return everyone || (mynetworks && inMynetworks) || (interfaces && ours.isInterface(address));
     }
 }

@@ -15,7 +15,8 @@ import mta.util.LineReader;
  *
  * <p>Reads the smtpd_sasl_* parameters ({@link SmtpdSaslSettings}, checked once per listener) and, per
  * session, talks to Dovecot through an {@link XsaslDovecot} connection opened when EHLO first
- * needs the mechanism list and closed with the session. {@link #authCmd} relays 334 challenges
+ * needs the mechanism list, kept in the session's state, and closed with the session
+ * ({@link #close}). A handler of the command table: {@link #authCmd} relays 334 challenges
  * and the client's base64 answers between the client and Dovecot until Dovecot says OK
  * ({@code 235 2.7.0}, and {@code state.client.sasl} is set) or FAIL ({@code 535 5.7.8}, logged as
  * {@code warning: host[ip]: SASL PLAIN authentication failed: reason, sasl_username=name}). The
@@ -25,25 +26,44 @@ import mta.util.LineReader;
 final class SmtpdSasl {
     private static final Pattern BASE64 = Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
 
-    private final SmtpdSession s;
+    private final SmtpdContext c;
     private final SmtpdSaslSettings settings;
-    private XsaslDovecot dovecot;
 
-    SmtpdSasl(SmtpdSession session, SmtpdSaslSettings settings) {
-        this.s = session;
-        this.settings = settings;
+    private SmtpdSasl(SmtpdContext c) {
+        this.c = c;
+        this.settings = c.settings.sasl;
+    }
+
+    /** smtpd_sasl_auth_cmd - process AUTH command (RFC 4954) */
+    static void authCmd(SmtpdContext c, String arg) throws IOException {
+        new SmtpdSasl(c).auth(arg);
+    }
+
+    /** The EHLO lines for AUTH: {@code AUTH PLAIN LOGIN}, and {@code AUTH=PLAIN LOGIN} for broken clients; maybe none. */
+    static List<String> ehloKeywords(SmtpdContext c) {
+        return new SmtpdSasl(c).keywords();
+    }
+
+    /** Ends the Dovecot conversation of a session (when the session ends). */
+    static void close(SmtpdState state) {
+        if (state.saslServer == null) return;
+        try {
+            state.saslServer.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        state.saslServer = null;
     }
 
     /** True when this session may use AUTH at all: enabled, and not the stand-alone server of sendmail -bs. */
     private boolean active() {
-        return settings.enabled && !(s.server() instanceof SmtpdStdio);
+        return settings.enabled && !c.server.standalone();
     }
 
-    /** The EHLO lines for AUTH: {@code AUTH PLAIN LOGIN}, and {@code AUTH=PLAIN LOGIN} for broken clients; maybe none. */
-    List<String> ehloKeywords() {
-        SmtpdState.Client c = s.state.client;
-        if (!active() || SmtpdSettings.matches(settings.exceptions, c.address)) return List.of();
-        if (settings.tlsAuthOnly && c.tls == null) return List.of();
+    private List<String> keywords() {
+        SmtpdState.Client client = c.state.client;
+        if (!active() || SmtpdSettings.matches(settings.exceptions, client.address)) return List.of();
+        if (settings.tlsAuthOnly && client.tls == null) return List.of();
         List<String> mechs = mechanisms();
         if (mechs.isEmpty()) return List.of();
         String list = String.join(" ", mechs);
@@ -52,10 +72,10 @@ final class SmtpdSasl {
 
     /** Dovecot's mechanisms that the security options (TLS or plain) allow; empty when Dovecot cannot be reached. */
     private List<String> mechanisms() {
-        if (dovecot == null && !open()) return List.of();
-        Set<String> opts = s.state.client.tls != null ? settings.tlsOptions : settings.options;
+        if (c.state.saslServer == null && !open()) return List.of();
+        Set<String> opts = c.state.client.tls != null ? settings.tlsOptions : settings.options;
         List<String> out = new ArrayList<>();
-        for (XsaslDovecot.Mechanism m : dovecot.mechanisms()) {
+        for (XsaslDovecot.Mechanism m : c.state.saslServer.mechanisms()) {
             Set<String> p = m.properties();
             if (opts.contains("noplaintext") && p.contains("plaintext")) continue;
             if (opts.contains("noanonymous") && p.contains("anonymous")) continue;
@@ -71,56 +91,50 @@ final class SmtpdSasl {
     private boolean open() {
         try {
             SocketAddress a = XsaslDovecot.address(settings.endpoint);
-            dovecot = XsaslDovecot.connect(a, settings.timeout);
+            c.state.saslServer = XsaslDovecot.connect(a, settings.timeout);
             return true;
         } catch (IOException | RuntimeException e) {
-            s.log.warn("SASL: Connect to Dovecot auth socket '" + settings.endpoint + "' failed: " + e.getMessage());
+            c.log.warn("SASL: Connect to Dovecot auth socket '" + settings.endpoint + "' failed: " + e.getMessage());
             return false;
         }
     }
 
-    /** Ends the Dovecot conversation (after an unfinished exchange, and when the session ends). */
-    void close() {
-        if (dovecot == null) return;
-        try {
-            dovecot.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        dovecot = null;
+    /** Ends the Dovecot conversation after an unfinished exchange: the next AUTH starts afresh. */
+    private void close() {
+        close(c.state);
     }
 
     /** {@code AUTH mechanism [initial-response]} */
-    void authCmd(String arg) throws IOException {
-        SmtpdState st = s.state;
-        if (st.client.helo == null && s.settings.heloRequired) {
-            s.fail("auth", Reply.BAD_SEQUENCE_HELO);
+    private void auth(String arg) throws IOException {
+        SmtpdState st = c.state;
+        if (st.client.helo == null && c.settings.heloRequired) {
+            c.fail("auth", Reply.BAD_SEQUENCE_HELO);
             return;
         }
         if (!active()) {
-            s.fail("auth", Reply.AUTH_NOT_ENABLED);
+            c.fail("auth", Reply.AUTH_NOT_ENABLED);
             return;
         }
         if (st.tx.sender != null) {
-            s.fail("auth", Reply.AUTH_IN_TRANSACTION);
+            c.fail("auth", Reply.AUTH_IN_TRANSACTION);
             return;
         }
         if (settings.tlsAuthOnly && st.client.tls == null) {
-            s.fail("auth", Reply.AUTH_NEEDS_TLS);
+            c.fail("auth", Reply.AUTH_NEEDS_TLS);
             return;
         }
         if (st.client.sasl != null) {
-            s.fail("auth", Reply.AUTH_ALREADY_DONE);
+            c.fail("auth", Reply.AUTH_ALREADY_DONE);
             return;
         }
         String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
         if (w.length < 1 || w.length > 2) {
-            s.fail("auth", Reply.syntax("AUTH mechanism"));
+            c.fail("auth", Reply.syntax("AUTH mechanism"));
             return;
         }
-        Reply overLimit = SmtpdEventLimits.check(s, Anvil.Event.AUTH);
+        Reply overLimit = SmtpdEventLimits.check(c.server, st.client, Anvil.Event.AUTH);
         if (overLimit != null) {
-            s.fail("auth", overLimit);
+            c.fail("auth", overLimit);
             return;
         }
         String mech = printable(w[0]);
@@ -130,13 +144,13 @@ final class SmtpdSasl {
 
     /** The exchange with Dovecot; the reply ends the command. */
     private void authenticate(String mech, String initial) throws IOException {
-        SmtpdState.Client c = s.state.client;
+        SmtpdState.Client client = c.state.client;
         String failure = null;
         String user = null;
         XsaslDovecot.Step step = null;
         if (!mechanisms().stream().anyMatch(m -> m.equalsIgnoreCase(mech))) {
-            if (dovecot == null) {
-                s.fail("auth", Reply.authUnavailable("Can't connect to authentication server"));
+            if (c.state.saslServer == null) {
+                c.fail("auth", Reply.authUnavailable("Can't connect to authentication server"));
                 return;
             }
             failure = "Invalid authentication mechanism";
@@ -144,8 +158,8 @@ final class SmtpdSasl {
             failure = "Invalid base64 data in initial response";
         } else {
             try {
-                step = dovecot.start(mech, initial == null ? null : initial.equals("=") ? "" : initial,
-                        settings.service, null, c.addressText, c.tls != null);
+                step = c.state.saslServer.start(mech, initial == null ? null : initial.equals("=") ? "" : initial,
+                        settings.service, null, client.addressText, client.tls != null);
             } catch (IOException e) {
                 lostDovecot();
                 return;
@@ -154,26 +168,26 @@ final class SmtpdSasl {
         String lastChallenge = null;
         while (step != null && step.kind() == XsaslDovecot.Kind.CONTINUE) {
             lastChallenge = step.data();
-            s.chat.reply(Reply.authChallenge(step.data()));
-            s.chat.flush();
-            if (!s.chat.next(settings.responseLimit)) {
-                s.state.count("auth", false); // the disconnect line shows auth=0/1
+            c.chat.reply(Reply.authChallenge(step.data()));
+            c.chat.flush();
+            if (!c.chat.next(settings.responseLimit)) {
+                c.state.count("auth", false); // the disconnect line shows auth=0/1
                 throw new EOFException("lost connection during AUTH");
             }
-            LineReader in = s.chat.reader();
+            LineReader in = c.chat.reader();
             if (in.end() == LineReader.End.TOO_LONG) {
-                while (in.end() == LineReader.End.TOO_LONG && s.chat.next(settings.responseLimit)) {
+                while (in.end() == LineReader.End.TOO_LONG && c.chat.next(settings.responseLimit)) {
                     // discard the rest of the line
                 }
                 close();
-                s.fail("auth", Reply.AUTH_RESPONSE_TOO_LONG);
+                c.fail("auth", Reply.AUTH_RESPONSE_TOO_LONG);
                 return;
             }
             String response = in.text().strip();
             if (response.equals("*")) {
                 close();
-                s.log.warn(c.label() + ": SASL " + mech + " authentication aborted");
-                s.fail("auth", Reply.AUTH_ABORTED);
+                c.log.warn(client.label() + ": SASL " + mech + " authentication aborted");
+                c.fail("auth", Reply.AUTH_ABORTED);
                 return;
             }
             if (!BASE64.matcher(response).matches()) {
@@ -183,15 +197,15 @@ final class SmtpdSasl {
                 break;
             }
             try {
-                step = dovecot.next(response);
+                step = c.state.saslServer.next(response);
             } catch (IOException e) {
                 lostDovecot();
                 return;
             }
         }
         if (step != null && step.kind() == XsaslDovecot.Kind.OK) {
-            c.sasl = new SmtpdState.Sasl(mech, printable(step.user()));
-            s.ok("auth", Reply.AUTH_OK);
+            client.sasl = new SmtpdState.Sasl(mech, printable(step.user()));
+            c.ok("auth", Reply.AUTH_OK);
             return;
         }
         if (step != null) {
@@ -200,19 +214,19 @@ final class SmtpdSasl {
                     : lastChallenge != null && !lastChallenge.isEmpty() ? lastChallenge : "authentication failure";
         }
         failure = printable(failure);
-        s.log.warn(c.label() + ": SASL " + mech + " authentication failed: " + failure
+        c.log.warn(client.label() + ": SASL " + mech + " authentication failed: " + failure
                 + ", sasl_username=" + (user != null ? printable(user) : "(unavailable)"));
         if (step != null && step.kind() == XsaslDovecot.Kind.TEMPORARY) {
-            s.fail("auth", Reply.authUnavailable(failure));
+            c.fail("auth", Reply.authUnavailable(failure));
         } else {
-            s.fail("auth", Reply.authFailed(failure));
+            c.fail("auth", Reply.authFailed(failure));
         }
     }
 
     private void lostDovecot() throws IOException {
         close();
-        s.log.warn(s.state.client.label() + ": SASL authentication failed: Connection lost to authentication server");
-        s.fail("auth", Reply.authUnavailable("Connection lost to authentication server"));
+        c.log.warn(c.state.client.label() + ": SASL authentication failed: Connection lost to authentication server");
+        c.fail("auth", Reply.authUnavailable("Connection lost to authentication server"));
     }
 
     /** Control characters and non-ASCII bytes become '?', as Postfix's printable(). */

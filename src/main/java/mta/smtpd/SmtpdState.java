@@ -114,6 +114,8 @@ final class SmtpdState {
     boolean inContent;
     /** Per-command counters for the "disconnect from" line: {accepted, total}. */
     final Map<String, int[]> counts = new HashMap<>();
+    /** The AUTH conversation's server (Dovecot), opened when first needed and closed with the session ({@link SmtpdSasl}). */
+    XsaslDovecot saslServer;
 
     SmtpdState(Client client) {
         this.client = client;
@@ -147,12 +149,14 @@ final class SmtpdState {
         c[1]++;
     }
 
-    /** {@code ehlo=1 mail=1 rcpt=0/1 data=1 quit=1 commands=4/5}, in command table order, "unknown" last. */
-    String countsText() {
+    /**
+     * {@code ehlo=1 mail=1 rcpt=0/1 data=1 quit=1 commands=4/5}: the counters in the order of
+     * {@code verbs} (the command table's), others after them, "unknown" last.
+     */
+    String countsText(List<String> verbs) {
         StringBuilder sb = new StringBuilder();
         int ok = 0, all = 0;
-        List<String> order = new ArrayList<>();
-        for (SmtpdCommand cmd : SmtpdCommand.values()) order.add(cmd.verb.toLowerCase(java.util.Locale.ROOT));
+        List<String> order = new ArrayList<>(verbs);
         for (String k : counts.keySet()) if (!order.contains(k) && !k.equals("unknown")) order.add(k);
         order.add("unknown");
         for (String verb : order) {

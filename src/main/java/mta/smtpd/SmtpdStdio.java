@@ -38,19 +38,16 @@ import mta.util.TimedInputStream;
  * </pre>
  */
 public final class SmtpdStdio implements SmtpdServer {
-    private final SmtpdSettings settings;
-    private final MailLog.Channel log;
-    private final SmtpdCheck check;
-    private final CleanupService cleanup;
-    private final Anvil anvil;
+    private final SmtpdServices services;
 
     /** @throws ConfigException when the configuration is wrong */
     SmtpdStdio(Config config, MailLog mailLog, boolean restricted) {
-        this.settings = SmtpdSettings.from(config);
-        this.log = mailLog.channel(settings.syslogName, "smtpd");
-        this.check = new SmtpdCheck(config, new TrivialRewrite(config), SystemResolver.system(), log, restricted);
-        this.cleanup = new MaildropCleanup(config, mailLog);
-        this.anvil = new Anvil(settings.rateTimeUnit);
+        SmtpdSettings settings = SmtpdSettings.from(config);
+        MailLog.Channel log = mailLog.channel(settings.syslogName, "smtpd");
+        SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), SystemResolver.system(), log, restricted);
+        CleanupService cleanup = new MaildropCleanup(config, mailLog);
+        this.services = new SmtpdServices(settings, log, check, SmtpdTls.OFF, cleanup, new Anvil(settings.rateTimeUnit),
+                null, "smtpd", true);
     }
 
     public static void main(String[] args) {
@@ -103,33 +100,8 @@ public final class SmtpdStdio implements SmtpdServer {
     }
 
     @Override
-    public SmtpdSettings settings() {
-        return settings;
-    }
-
-    @Override
-    public MailLog.Channel log() {
-        return log;
-    }
-
-    @Override
-    public SmtpdCheck check() {
-        return check;
-    }
-
-    @Override
-    public CleanupService cleanup() {
-        return cleanup;
-    }
-
-    @Override
-    public Anvil anvil() {
-        return anvil;
-    }
-
-    @Override
-    public String serviceName() {
-        return "smtpd";
+    public SmtpdServices services() {
+        return services;
     }
 
     @Override
@@ -140,6 +112,6 @@ public final class SmtpdStdio implements SmtpdServer {
     /** The local user: localhost[127.0.0.1], without DNS. */
     @Override
     public SmtpdState.Client identify(InetAddress address) {
-        return new SmtpdState.Client(address, "localhost", SmtpdSettings.matches(settings.mynetworks, address));
+        return new SmtpdState.Client(address, "localhost", SmtpdSettings.matches(services.settings().mynetworks, address));
     }
 }

@@ -1,5 +1,6 @@
 package mta.smtpd;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
@@ -14,192 +15,169 @@ import mta.mail.Reply;
 import mta.mail.Smtputf8;
 
 /**
- * SmtpdTransaction - the mail transaction of a session: MAIL, RCPT, then DATA or BDAT chunks.
+ * SmtpdTransaction - the mail transaction's commands: MAIL, RCPT, then DATA or BDAT chunks; and RSET.
  *
- * <p>Reads the session's state and settings; writes the envelope and content to a cleanup
- * transaction, which is opened at the first accepted recipient (logging {@code QID: client=...})
- * and committed at the end of the content, before {@code 250 2.0.0 Ok: queued as QID} is sent.
- * Refusals are logged as Postfix does ({@code QID: reject: RCPT from host[ip]: ...}).
+ * <p>Handlers of the command table, each given the session's {@link SmtpdContext}. Reads the
+ * state and settings; writes the envelope and content to a cleanup transaction, which is opened
+ * at the first accepted recipient (logging {@code QID: client=...}) and committed at the end of
+ * the content, before {@code 250 2.0.0 Ok: queued as QID} is sent. Refusals are logged as Postfix
+ * does ({@code QID: reject: RCPT from host[ip]: ...}). Each command runs its checks first (order,
+ * syntax, rate limits, parameters, then the restrictions at the stage's one call of
+ * {@link SmtpdCheck}), and only then changes the state and answers.
  */
 final class SmtpdTransaction {
     private static final DateTimeFormatter RECEIVED_DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (z)", Locale.ROOT);
 
-    private final SmtpdSession s;
+    private SmtpdTransaction() {}
 
-    SmtpdTransaction(SmtpdSession session) {
-        this.s = session;
-    }
-
-    private SmtpdState state() {
-        return s.state;
-    }
-
-    /** MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] [AUTH=xtext] */
-    void mailCmd(String arg) throws IOException {
-        SmtpdState st = state();
-        if (st.client.helo == null && s.settings.heloRequired) {
-            s.fail("mail", Reply.BAD_SEQUENCE_HELO);
+    /** mail_cmd - process MAIL command: MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [RET=FULL|HDRS] [ENVID=xtext] [AUTH=xtext] */
+    static void mailCmd(SmtpdContext c, String arg) throws IOException {
+        SmtpdState st = c.state;
+        if (st.client.helo == null && c.settings.heloRequired) {
+            c.fail("mail", Reply.BAD_SEQUENCE_HELO);
             return;
         }
         if (st.tx.sender != null) {
-            s.fail("mail", Reply.NESTED_MAIL);
+            c.fail("mail", Reply.NESTED_MAIL);
             return;
         }
         if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
-            s.fail("mail", Reply.syntax("MAIL FROM:<address>"));
+            c.fail("mail", Reply.syntax("MAIL FROM:<address>"));
             return;
         }
-        Reply tooFast = SmtpdEventLimits.check(s, Anvil.Event.MESSAGE);
-        if (tooFast != null) {
-            s.fail("mail", tooFast);
-            return;
-        }
+        if (c.refused("mail", SmtpdEventLimits.check(c.server, st.client, Anvil.Event.MESSAGE))) return;
         Address.Path path = Address.parsePath(arg.substring(5));
         if (path == null || !SmtpdHostnames.hasValidDomain(path.address())) {
-            illegalSyntax("MAIL", arg.substring(5));
-            s.fail("mail", Reply.badAddress("sender"));
+            illegalSyntax(c, "MAIL", arg.substring(5));
+            c.fail("mail", Reply.badAddress("sender"));
             return;
         }
         SmtpdState.Transaction candidate = new SmtpdState.Transaction();
-        Reply bad = SmtpdParams.mail(path.parameters(), candidate, s.settings);
+        Reply bad = SmtpdParams.mail(path.parameters(), candidate, c.settings);
         if (bad == null && !candidate.smtputf8 && !isAscii(path.address().toString())) bad = Reply.NEED_SMTPUTF8;
         if (bad != null) {
-            if (bad.equals(Reply.SIZE_EXCEEDS_LIMIT)) logReject("MAIL", bad, path.address(), null);
-            s.fail("mail", bad);
+            if (bad.equals(Reply.SIZE_EXCEEDS_LIMIT)) logReject(c, "MAIL", bad, path.address(), null);
+            c.fail("mail", bad);
             return;
         }
-        Reply noRoom = s.server().check().queueSpace(st, candidate.declaredSize);
-        if (noRoom != null) {
-            s.fail("mail", noRoom);
-            return;
-        }
-        Reply refused = s.server().check().mail(st, path.address());
-        if (refused != null) {
-            s.fail("mail", refused);
-            return;
-        }
+        if (c.refused("mail", c.server.check().queueSpace(st, candidate.declaredSize))) return;
+        // the stage's checks: the restrictions (a further stage that may refuse MAIL goes after them)
+        if (c.refused("mail", c.server.check().mail(st, path.address()))) return;
+        // proceed: the transaction starts
         candidate.sender = path.address();
         st.tx = candidate;
-        s.ok("mail", Reply.OK_MAIL);
+        c.ok("mail", Reply.OK_MAIL);
     }
 
-    /** RCPT TO:<recipient> [NOTIFY=...] [ORCPT=type;xtext] */
-    void rcptCmd(String arg) throws IOException {
-        SmtpdState st = state();
+    /** rcpt_cmd - process RCPT command: RCPT TO:<recipient> [NOTIFY=...] [ORCPT=type;xtext] */
+    static void rcptCmd(SmtpdContext c, String arg) throws IOException {
+        SmtpdState st = c.state;
         if (st.tx.sender == null) {
-            s.fail("rcpt", Reply.NEED_MAIL);
+            c.fail("rcpt", Reply.NEED_MAIL);
             return;
         }
         if (st.tx.inBdat()) {
-            s.fail("rcpt", Reply.RCPT_AFTER_BDAT); // the content has started: no recipient can join now
+            c.fail("rcpt", Reply.RCPT_AFTER_BDAT); // the content has started: no recipient can join now
             return;
         }
         if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
-            s.fail("rcpt", Reply.syntax("RCPT TO:<address>"));
+            c.fail("rcpt", Reply.syntax("RCPT TO:<address>"));
             return;
         }
-        Reply tooFast = SmtpdEventLimits.check(s, Anvil.Event.RECIPIENT);
-        if (tooFast != null) {
-            s.fail("rcpt", tooFast);
-            return;
-        }
+        if (c.refused("rcpt", SmtpdEventLimits.check(c.server, st.client, Anvil.Event.RECIPIENT))) return;
         Address.Path path = Address.parsePath(arg.substring(3));
         if (path == null || path.address().isNull() || !SmtpdHostnames.hasValidDomain(path.address())) {
-            illegalSyntax("RCPT", arg.substring(3));
-            s.fail("rcpt", Reply.badAddress("recipient"));
+            illegalSyntax(c, "RCPT", arg.substring(3));
+            c.fail("rcpt", Reply.badAddress("recipient"));
             return;
         }
         SmtpdParams.RcptDsn[] dsn = new SmtpdParams.RcptDsn[1];
         Reply bad = SmtpdParams.rcpt(path.parameters(), dsn);
         if (bad == null && !st.tx.smtputf8 && !isAscii(path.address().toString())) bad = Reply.NEED_SMTPUTF8;
         if (bad != null) {
-            s.fail("rcpt", bad);
+            c.fail("rcpt", bad);
             return;
         }
-        if (st.tx.recipients.size() >= s.settings.recipientLimit) {
-            s.fail("rcpt", Reply.TOO_MANY_RECIPIENTS);
+        if (st.tx.recipients.size() >= c.settings.recipientLimit) {
+            c.fail("rcpt", Reply.TOO_MANY_RECIPIENTS);
             return;
         }
         Address rcpt = path.address();
-        Reply reject = s.server().check().rcpt(st, rcpt); // logs its own "reject:" line
-        if (reject != null) {
-            s.fail("rcpt", reject);
-            return;
-        }
-        if (st.tx.cleanup == null && !openQueueFile()) {
-            s.fail("rcpt", Reply.QUEUE_FILE_ERROR);
+        // the stage's checks: the restrictions, which log their own "reject:" line (a further stage goes after them)
+        if (c.refused("rcpt", c.server.check().rcpt(st, rcpt))) return;
+        // proceed: the recipient joins the queue file
+        if (st.tx.cleanup == null && !openQueueFile(c)) {
+            c.fail("rcpt", Reply.QUEUE_FILE_ERROR);
             return;
         }
         try {
             st.tx.cleanup.recipient(rcpt, rcpt.toString(), dsn[0].notifyValue(), dsn[0].orcptValue());
         } catch (java.io.UncheckedIOException e) {
             // cleanup's address tables (virtual_alias_maps, canonical maps) are away right now
-            s.server().log().warn(e.getCause().getMessage());
+            c.log.warn(e.getCause().getMessage());
             Reply r = Reply.temporaryLookupFailure(rcpt.toString());
-            logReject("RCPT", r, rcpt);
-            s.fail("rcpt", r);
+            logReject(c, "RCPT", r, rcpt);
+            c.fail("rcpt", r);
             return;
         }
         st.tx.recipients.add(rcpt);
-        s.ok("rcpt", Reply.OK_RCPT);
+        c.ok("rcpt", Reply.OK_RCPT);
     }
 
-    /** DATA: 354, then dot-stuffed content up to CRLF.CRLF (see {@link SmtpdData}). */
-    void dataCmd(String arg) throws IOException {
-        SmtpdState st = state();
+    /** data_cmd - process DATA command: 354, then dot-stuffed content up to CRLF.CRLF (see {@link SmtpdData}). */
+    static void dataCmd(SmtpdContext c, String arg) throws IOException {
+        SmtpdState st = c.state;
         if (st.tx.inBdat()) {
-            s.fail("data", Reply.DATA_AFTER_BDAT);
+            c.fail("data", Reply.DATA_AFTER_BDAT);
             return;
         }
         if (st.tx.recipients.isEmpty()) {
             // Inside a transaction whose recipients were all refused this is no protocol error:
             // a pipelining client sends DATA before it sees the RCPT replies (RFC 2920).
-            s.fail("data", st.tx.sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS);
+            c.fail("data", st.tx.sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS);
             return;
         }
         if (!arg.isEmpty()) {
-            s.fail("data", Reply.syntax("DATA"));
+            c.fail("data", Reply.syntax("DATA"));
             return;
         }
-        Reply refused = s.server().check().data(st);
-        if (refused != null) {
-            s.fail("data", refused);
-            return;
-        }
+        // the stage's checks: the restrictions (a further stage that may refuse DATA goes after them)
+        if (c.refused("data", c.server.check().data(st))) return;
+        // proceed: the content
         CleanupService.Transaction t = st.tx.cleanup;
-        s.checkPipelining(); // content sent before our 354 is improper pipelining
-        s.chat.reply(Reply.START_DATA);
-        s.chat.flush();
-        startContent(t);
+        c.checkPipelining(); // content sent before our 354 is improper pipelining
+        c.chat.reply(Reply.START_DATA);
+        c.chat.flush();
+        startContent(c, t);
         st.inContent = true;
         SmtpdData.Result r;
         try {
-            r = SmtpdData.copy(s.chat, st, t, s.settings);
+            r = SmtpdData.copy(c.chat, st, t, c.settings);
         } catch (IOException e) {
             st.count("data", false); // the disconnect line shows data=0/1
             throw e;
         }
         st.inContent = false;
-        finish("data", r == SmtpdData.Result.BARE_LF);
+        finish(c, "data", r == SmtpdData.Result.BARE_LF);
     }
 
     /**
-     * BDAT count [LAST]: one chunk of exactly count bytes (RFC 3030); LAST ends the message. A
+     * bdat_cmd - process BDAT command: BDAT count [LAST], one chunk of exactly count bytes (RFC 3030); LAST ends the message. A
      * refused chunk is still read off the wire; inside a transaction it puts the transaction in
      * error, and later chunks are thrown away ({@code 551 5.0.0}) until LAST ends it, as Postfix
      * does. A BDAT line without a count we can trust ends the session: there is no telling where
      * the chunk ends.
      */
-    void bdatCmd(String arg) throws IOException {
-        SmtpdState st = state();
+    static void bdatCmd(SmtpdContext c, String arg) throws IOException {
+        SmtpdState st = c.state;
         String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
         if (w.length < 1 || w.length > 2 || w[0].isEmpty() || w[0].length() > 18
-                || !w[0].chars().allMatch(c -> c >= '0' && c <= '9')
+                || !w[0].chars().allMatch(ch -> ch >= '0' && ch <= '9')
                 || (w.length == 2 && !w[1].equalsIgnoreCase("LAST"))) {
-            s.log.warn(st.tx.queueId() + ": malformed BDAT command syntax from " + st.client.label() + ": BDAT " + arg);
-            s.fail("bdat", Reply.BAD_BDAT);
-            s.quit = true;
+            c.log.warn(st.tx.queueId() + ": malformed BDAT command syntax from " + st.client.label() + ": BDAT " + arg);
+            c.fail("bdat", Reply.BAD_BDAT);
+            c.hangUp();
             return;
         }
         long count = Long.parseLong(w[0]);
@@ -210,21 +188,15 @@ final class SmtpdTransaction {
         } else if (st.tx.recipients.isEmpty()) {
             refusal = st.tx.sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS;
         } else if (count == 0 && !last) {
-            s.log.warn(st.tx.queueId() + ": null BDAT request from " + st.client.label());
+            c.log.warn(st.tx.queueId() + ": null BDAT request from " + st.client.label());
             refusal = Reply.NULL_BDAT;
-        } else if (s.settings.messageSizeLimit > 0 && st.tx.bytes + count > s.settings.messageSizeLimit) {
-            s.log.warn(st.tx.queueId() + ": BDAT request from " + st.client.label() + " exceeds message size limit");
+        } else if (c.settings.messageSizeLimit > 0 && st.tx.bytes + count > c.settings.messageSizeLimit) {
+            c.log.warn(st.tx.queueId() + ": BDAT request from " + st.client.label() + " exceeds message size limit");
             refusal = Reply.BDAT_TOO_BIG;
         }
         st.inContent = true;
         if (refusal != null) {
-            // The chunk is on its way regardless: read it off the wire.
-            try {
-                SmtpdBdat.discard(s.chat, st, count);
-            } catch (IOException e) {
-                st.count("bdat", false);
-                throw e;
-            }
+            readChunk(c, count, null); // the chunk is on its way regardless: read it off the wire
             st.inContent = false;
             if (last || st.tx.sender == null) {
                 st.resetTransaction();
@@ -234,32 +206,66 @@ final class SmtpdTransaction {
                 st.tx.cleanup = null;
                 st.tx.bdat = null;
             }
-            s.fail("bdat", refusal);
+            c.fail("bdat", refusal);
             return;
         }
         if (st.tx.bdat == null) {
             st.tx.bdat = new SmtpdBdat(st.client.bareNewline == SmtpdSettings.BareNewline.REJECT);
-            startContent(st.tx.cleanup);
+            startContent(c, st.tx.cleanup);
         }
-        try {
-            st.tx.bdat.chunk(s.chat, st, count, st.tx.cleanup);
-        } catch (IOException e) {
-            st.count("bdat", false);
-            throw e;
-        }
+        readChunk(c, count, st.tx.bdat);
         st.inContent = false;
         if (!last) {
-            s.ok("bdat", Reply.bdatOk(st.tx.bytes));
+            c.ok("bdat", Reply.bdatOk(st.tx.bytes));
             return;
         }
-        st.tx.bdat.finish(st, st.tx.cleanup);
-        finish("bdat", st.tx.bdat.sawBareLf);
+        st.tx.bdat.finish(st.tx.cleanup);
+        st.tx.bytes = st.tx.bdat.bytes();
+        finish(c, "bdat", st.tx.bdat.sawBareLf);
     }
 
-    private void startContent(CleanupService.Transaction t) throws IOException {
-        t.attribute("log_protocol_name", state().protocol());
-        t.attribute("content_filter", s.server().check().contentFilter(state()));
-        writeReceived(t);
+    /**
+     * Reads a BDAT chunk of {@code count} bytes into {@code bdat}, which passes its lines on to
+     * cleanup, or, with null, only off the wire (a refused chunk). The bytes are counted as they
+     * come, for the "lost connection after BDAT (N bytes)" line; a connection lost half-way
+     * counts the command as refused (bdat=0/1 in the disconnect line).
+     */
+    private static void readChunk(SmtpdContext c, long count, SmtpdBdat bdat) throws IOException {
+        SmtpdState.Transaction tx = c.state.tx;
+        byte[] buf = new byte[(int) Math.min(count, 16384)];
+        long left = count;
+        try {
+            while (left > 0) {
+                int n = c.chat.read(buf, 0, (int) Math.min(left, buf.length));
+                if (n < 0) throw new EOFException("end of stream in BDAT");
+                left -= n;
+                if (bdat == null) {
+                    tx.bytes += n;
+                } else {
+                    bdat.feed(buf, n, tx.cleanup);
+                    tx.bytes = bdat.bytes();
+                }
+            }
+        } catch (IOException e) {
+            c.state.count("bdat", false);
+            throw e;
+        }
+    }
+
+    /** rset_cmd - process RSET command */
+    static void rsetCmd(SmtpdContext c, String arg) throws IOException {
+        if (!arg.isEmpty()) {
+            c.fail("rset", Reply.syntax("RSET"));
+            return;
+        }
+        c.state.resetTransaction();
+        c.ok("rset", Reply.OK);
+    }
+
+    private static void startContent(SmtpdContext c, CleanupService.Transaction t) throws IOException {
+        t.attribute("log_protocol_name", c.state.protocol());
+        t.attribute("content_filter", c.server.check().contentFilter(c.state));
+        writeReceived(c, t);
     }
 
     /**
@@ -267,15 +273,15 @@ final class SmtpdTransaction {
      * refusal by cleanup is logged by cleanup (and a message too big as Postfix's smtpd logs it),
      * one by smtpd_end_of_data_restrictions by {@link SmtpdCheck}.
      */
-    private void finish(String verb, boolean bareLf) throws IOException {
-        SmtpdState st = state();
+    private static void finish(SmtpdContext c, String verb, boolean bareLf) throws IOException {
+        SmtpdState st = c.state;
         CleanupService.Transaction t = st.tx.cleanup;
         Reply reply;
         if (bareLf) {
             t.abort(); // nothing of a message with a bare LF may stay behind, not even a temporary file
-            reply = s.bareLfReply();
-            logReject(verb.toUpperCase(Locale.ROOT), reply, null);
-        } else if ((reply = s.server().check().endOfData(st)) != null) {
+            reply = Reply.bareLf(c.settings.bareNewlineRejectCode);
+            logReject(c, verb.toUpperCase(Locale.ROOT), reply, null);
+        } else if ((reply = c.server.check().endOfData(st)) != null) { // the end-of-data stage's checks
             t.abort(); // refused by smtpd_end_of_data_restrictions
         } else {
             try {
@@ -283,25 +289,25 @@ final class SmtpdTransaction {
                 reply = verb.equals("bdat") ? Reply.bdatQueued(st.tx.bytes, id) : Reply.queued(id);
             } catch (CleanupException e) {
                 reply = e.reply();
-                if (reply.equals(Reply.MESSAGE_TOO_BIG)) s.log.warn(t.queueId() + ": queue file size limit exceeded");
+                if (reply.equals(Reply.MESSAGE_TOO_BIG)) c.log.warn(t.queueId() + ": queue file size limit exceeded");
             }
         }
         st.where = "END-OF-MESSAGE";
         if (reply.isPositive()) {
             st.client.errors = 0; // a client that delivers mail is not a prober
-            s.ok(verb, reply);
+            c.ok(verb, reply);
         } else {
-            s.fail(verb, reply);
+            c.fail(verb, reply);
         }
         st.tx.cleanup = null; // committed or aborted above: nothing left to discard
         st.resetTransaction();
-        if (bareLf) s.quit = true; // smtpd_forbid_bare_newline = reject disconnects
+        if (bareLf) c.hangUp(); // smtpd_forbid_bare_newline = reject disconnects
     }
 
-    private boolean openQueueFile() {
-        SmtpdState st = state();
+    private static boolean openQueueFile(SmtpdContext c) {
+        SmtpdState st = c.state;
         try {
-            CleanupService.Transaction t = s.server().cleanup().open(CleanupService.Source.SMTPD);
+            CleanupService.Transaction t = c.server.cleanup().open(CleanupService.Source.SMTPD);
             t.sender(st.tx.sender, "");
             t.attribute("log_client_name", st.client.name);
             t.attribute("log_client_address", st.client.addressText);
@@ -314,7 +320,7 @@ final class SmtpdTransaction {
             }
             if (st.tx.saslSender != null) t.attribute("sasl_sender", st.tx.saslSender);
             // local_header_rewrite_clients: cleanup completes and maps header addresses of local mail only
-            t.attribute("rewrite_context", s.settings.localRewriteClients.isLocal(st.client) ? "local" : "remote");
+            t.attribute("rewrite_context", c.settings.localRewriteClients.isLocal(st.client.address, st.client.inMynetworks) ? "local" : "remote");
             if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
             if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
             // RFC 6152 BODY= and RFC 6531 SMTPUTF8 travel with the message, for the next hop
@@ -327,10 +333,10 @@ final class SmtpdTransaction {
                         .append(", sasl_username=").append(st.client.sasl.username());
             }
             if (st.tx.saslSender != null) client.append(", sasl_sender=").append(st.tx.saslSender);
-            s.log.info(client.toString());
+            c.log.info(client.toString());
             return true;
         } catch (IOException e) {
-            s.log.warn("cannot create queue file: " + e.getMessage());
+            c.log.warn("cannot create queue file: " + e.getMessage());
             return false;
         }
     }
@@ -339,34 +345,34 @@ final class SmtpdTransaction {
      * Logs an address that cannot be used, as Postfix does: {@code warning: Illegal address syntax
      * from host[ip] in RCPT command: <addr>}; not for a path whose {@code <} is never closed.
      */
-    void illegalSyntax(String verb, String pathText) {
+    static void illegalSyntax(SmtpdContext c, String verb, String pathText) {
         String p = pathText.strip();
         int end;
         if (p.startsWith("<")) {
             boolean quoted = false;
             end = -1;
             for (int i = 1; i < p.length() && end < 0; i++) {
-                char c = p.charAt(i);
-                if (c == '\\') i++;
-                else if (c == '"') quoted = !quoted;
-                else if (c == '>' && !quoted) end = i + 1;
+                char ch = p.charAt(i);
+                if (ch == '\\') i++;
+                else if (ch == '"') quoted = !quoted;
+                else if (ch == '>' && !quoted) end = i + 1;
             }
             if (end < 0) return;
         } else {
             end = 0;
             while (end < p.length() && p.charAt(end) != ' ' && p.charAt(end) != '\t') end++;
         }
-        s.log.warn("Illegal address syntax from " + state().client.label() + " in " + verb + " command: "
+        c.log.warn("Illegal address syntax from " + c.state.client.label() + " in " + verb + " command: "
                 + p.substring(0, end));
     }
 
     /** {@code QID: reject: RCPT from host[ip]: reply; from=<..> to=<..> proto=.. helo=<..>}, with what is known. */
-    void logReject(String stage, Reply reply, Address rcpt) {
-        logReject(stage, reply, state().tx.sender, rcpt);
+    private static void logReject(SmtpdContext c, String stage, Reply reply, Address rcpt) {
+        logReject(c, stage, reply, c.state.tx.sender, rcpt);
     }
 
-    private void logReject(String stage, Reply reply, Address sender, Address rcpt) {
-        SmtpdState st = state();
+    private static void logReject(SmtpdContext c, String stage, Reply reply, Address sender, Address rcpt) {
+        SmtpdState st = c.state;
         StringBuilder sb = new StringBuilder();
         sb.append(st.tx.queueId()).append(": reject: ").append(stage).append(" from ")
                 .append(st.client.label()).append(": ").append(reply).append(';');
@@ -374,24 +380,24 @@ final class SmtpdTransaction {
         if (rcpt != null) sb.append(" to=<").append(rcpt).append('>');
         sb.append(" proto=").append(st.client.protocol);
         if (st.client.helo != null) sb.append(" helo=<").append(st.client.helo).append('>');
-        s.log.info(sb.toString());
+        c.log.info(sb.toString());
     }
 
-    private void writeReceived(CleanupService.Transaction t) throws IOException {
-        SmtpdState st = state();
+    private static void writeReceived(SmtpdContext c, CleanupService.Transaction t) throws IOException {
+        SmtpdState st = c.state;
         List<String> lines = new ArrayList<>();
         String helo = st.client.helo != null ? st.client.helo : st.client.name;
         String ip = st.client.address instanceof java.net.Inet6Address ? "IPv6:" + st.client.addressText
                 : st.client.addressText;
         lines.add("Received: from " + helo + " (" + st.client.name + " [" + ip + "])");
-        if (st.client.tls != null && s.server().tls().receivedHeader()) {
+        if (st.client.tls != null && c.server.tls().receivedHeader()) {
             lines.add("\t(using " + SmtpdTls.usingText(st.client.tls) + ")");
             lines.add("\t(No client certificate requested)");
         }
-        if (st.client.sasl != null && s.settings.sasl.authenticatedHeader) {
+        if (st.client.sasl != null && c.settings.sasl.authenticatedHeader) {
             lines.add("\t(Authenticated sender: " + st.client.sasl.username() + ")");
         }
-        String by = "\tby " + s.settings.myhostname + " (" + s.settings.mailName + ") with " + st.protocol()
+        String by = "\tby " + c.settings.myhostname + " (" + c.settings.mailName + ") with " + st.protocol()
                 + " id " + t.queueId();
         String date = ZonedDateTime.now().format(RECEIVED_DATE);
         if (st.tx.recipients.size() == 1) {

@@ -14,12 +14,21 @@
  *   whose client address replaces the peer's for the whole session. {@link mta.smtpd.Anvil} counts
  *   each client's concurrent connections and its connection rate; a client over a limit gets
  *   {@code 421 4.7.0} instead of the greeting. It also counts MAIL and RCPT commands per client
- *   ({@link mta.smtpd.SmtpdEventLimits}: {@code 450 4.7.1} over the limit). The session reads command lines through
- *   {@link mta.smtpd.SmtpdChat} (every line within {@code smtpd_timeout}; replies batched for
- *   pipelining clients), looks the verb up in the command table {@link mta.smtpd.SmtpdCommand}
- *   and runs its handler ({@code heloCmd}, {@code ehloCmd}, {@code mailCmd}, {@code rcptCmd},
- *   {@code dataCmd}, {@code bdatCmd}, {@code rsetCmd}, {@code noopCmd}, {@code vrfyCmd},
- *   {@code etrnCmd}, {@code helpCmd}, {@code quitCmd}, {@code starttlsCmd}, {@code authCmd}). Per-connection and per-transaction state
+ *   ({@link mta.smtpd.SmtpdEventLimits}: {@code 450 4.7.1} over the limit). A session runs with the
+ *   {@link mta.smtpd.SmtpdServices} current when it starts (settings read by name into
+ *   {@link mta.smtpd.SmtpdSettings}, restrictions, TLS, cleanup) and keeps them to its end. It
+ *   reads command lines through {@link mta.smtpd.SmtpdChat} (every line within
+ *   {@code smtpd_timeout}; replies batched for pipelining clients), looks the verb up in the
+ *   command table {@link mta.smtpd.SmtpdCommand}, whose row names the handler, and runs it with
+ *   the session's {@link mta.smtpd.SmtpdContext} (state, chat, server parts, and the replier
+ *   {@code ok}/{@code fail}/{@code refused}): {@link mta.smtpd.SmtpdHelo} ({@code heloCmd},
+ *   {@code ehloCmd}), {@link mta.smtpd.SmtpdStarttls}, {@link mta.smtpd.SmtpdSasl} ({@code authCmd}),
+ *   {@link mta.smtpd.SmtpdTransaction} ({@code mailCmd}, {@code rcptCmd}, {@code dataCmd},
+ *   {@code bdatCmd}, {@code rsetCmd}), {@link mta.smtpd.SmtpdVrfy}, {@link mta.smtpd.SmtpdEtrn},
+ *   and NOOP, HELP and QUIT in the table's own file. Handlers never see the session; each checks
+ *   first (sequence, syntax, limits, then the stage's call of {@link mta.smtpd.SmtpdCheck}) and
+ *   proceeds after, so a further stage is one more check line (docs/architecture.md). Every reply
+ *   text is in {@link mta.mail.Reply}. Per-connection and per-transaction state
  *   live in {@link mta.smtpd.SmtpdState}. The mail transaction is {@link mta.smtpd.SmtpdTransaction}:
  *   {@link mta.smtpd.SmtpdParams} checks the ESMTP parameters of MAIL and RCPT (SIZE, BODY,
  *   SMTPUTF8, RET, ENVID, NOTIFY, ORCPT), {@link mta.smtpd.SmtpdCheck} evaluates the access
@@ -37,18 +46,18 @@
  *   holds a listener's TLS settings and its SSLContext (built once per configuration from the PEM
  *   files, through {@link mta.tls}, read through the privileged process's hand-over when the
  *   key is root-only; keys that cannot be loaded where TLS is required stop the start);
- *   {@code starttlsCmd} runs the handshake over the session's
- *   socket (in wrapper mode it runs before the greeting), swaps the connection and chat for TLS
- *   ones, dropping any clear-text input sent after STARTTLS, and forgets HELO and the transaction;
+ *   {@link mta.smtpd.SmtpdStarttls} runs the handshake over the session's
+ *   socket (in wrapper mode it runs before the greeting) and the chat goes on over TLS,
+ *   dropping any clear-text input sent after STARTTLS; STARTTLS forgets HELO and the transaction;
  *   at level encrypt the commands not marked {@code preTls} in the command table get 530 before
  *   TLS. ETRN asks the fast flush service ({@link mta.flush.Flush}) to deliver a site's deferred
  *   mail. At MAIL FROM {@link mta.smtpd.SmtpdQueueSpace} checks the free space of the queue file
  *   system (queue_minfree). A handler that fails unexpectedly still answers (451, or 421 inside
  *   message content).
- *   AUTH (RFC 4954) is {@link mta.smtpd.SmtpdSasl}: EHLO offers the mechanisms Dovecot announces
+ *   AUTH (RFC 4954) is {@link mta.smtpd.SmtpdSasl} (its parameters {@link mta.smtpd.SmtpdSaslSettings}): EHLO offers the mechanisms Dovecot announces
  *   (filtered by smtpd_sasl_security_options), and the 334 exchange is relayed to Dovecot's
  *   authentication service through {@link mta.smtpd.XsaslDovecot} (protocol 1.x over a
- *   UNIX-domain or TCP socket); a login sets {@code state.client.sasl}, which
+ *   UNIX-domain or TCP socket, one connection per session, kept in the state); a login sets {@code state.client.sasl}, which
  *   permit_sasl_authenticated and the sender login mismatch restrictions
  *   ({@link mta.smtpd.SmtpdSenderLogin}, smtpd_sender_login_maps) read.
  *   A session runs over a {@link mta.smtpd.SmtpdConnection} (two streams, the client address, a
