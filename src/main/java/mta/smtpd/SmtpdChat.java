@@ -31,11 +31,11 @@ import mta.util.LineReader;
  * partial line (Postfix flushes when its input buffer holds no complete line).
  */
 final class SmtpdChat implements Closeable {
-    private final Duration timeout;
     private SmtpdConnection connection;
     private DeadlineInput raw;
     private LineReader in;
     private OutputStream out;
+    private final Duration timeout;
 
     SmtpdChat(SmtpdConnection connection, Duration timeout) {
         this.timeout = timeout;

@@ -2,7 +2,6 @@ package mta.smtpd;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,10 +16,11 @@ import mta.config.Params;
  *
  * <p>Reads {@code smtpd_sasl_auth_enable}, {@code smtpd_sasl_type} (only {@code dovecot}),
  * {@code smtpd_sasl_path} (relative to the queue directory unless absolute or {@code inet:}),
- * the security options, {@code smtpd_sasl_exceptions_networks}, {@code broken_sasl_auth_clients},
+ * the security options, {@code broken_sasl_auth_clients},
  * {@code smtpd_sasl_response_limit}, {@code smtpd_tls_auth_only},
  * {@code smtpd_sasl_authenticated_header}, {@code smtpd_client_auth_rate_limit} and
- * {@code ipc_timeout} (the Dovecot conversation). Used by {@link SmtpdSasl}.
+ * {@code ipc_timeout} (the Dovecot conversation); with {@code smtpd_sasl_exceptions_networks}
+ * from {@link SmtpdSettings}. Used by {@link SmtpdSasl}.
  */
 final class SmtpdSaslSettings {
     final boolean enabled;
@@ -39,29 +39,36 @@ final class SmtpdSaslSettings {
     final Duration timeout;
 
     /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot */
-    private SmtpdSaslSettings(Config c) {
+    private SmtpdSaslSettings(Config c, List<Cidr> exceptions) {
         enabled = c.bool(Params.SMTPD_SASL_AUTH_ENABLE);
         String type = c.str(Params.SMTPD_SASL_TYPE).strip();
         if (enabled && !type.equalsIgnoreCase("dovecot")) {
             throw new ConfigException("unsupported SASL server implementation: " + type
                     + " (smtpd_sasl_type = dovecot is the only one supported)");
         }
+        // the Dovecot conversation
         endpoint = endpoint(c);
         service = c.str(Params.SMTPD_SASL_SERVICE).strip();
+        timeout = c.time(Params.IPC_TIMEOUT);
+        // which mechanisms are offered, and to whom
         options = options(c.list(Params.SMTPD_SASL_SECURITY_OPTIONS));
         tlsOptions = options(c.list(Params.SMTPD_SASL_TLS_SECURITY_OPTIONS));
-        exceptions = exceptions(c.list(Params.SMTPD_SASL_EXCEPTIONS_NETWORKS));
+        tlsAuthOnly = c.bool(Params.SMTPD_TLS_AUTH_ONLY);
+        this.exceptions = exceptions;
         brokenClients = c.bool(Params.BROKEN_SASL_AUTH_CLIENTS);
         responseLimit = c.integer(Params.SMTPD_SASL_RESPONSE_LIMIT);
-        tlsAuthOnly = c.bool(Params.SMTPD_TLS_AUTH_ONLY);
         authenticatedHeader = c.bool(Params.SMTPD_SASL_AUTHENTICATED_HEADER);
         rateLimit = c.integer(Params.SMTPD_CLIENT_AUTH_RATE_LIMIT);
-        timeout = c.time(Params.IPC_TIMEOUT);
     }
 
-    /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot */
-    static SmtpdSaslSettings from(Config c) {
-        return new SmtpdSaslSettings(c);
+    /**
+     * The AUTH parameters of {@code c}; {@code exceptions} is smtpd_sasl_exceptions_networks, which
+     * {@link SmtpdSettings} reads with its other network lists.
+     *
+     * @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot
+     */
+    static SmtpdSaslSettings from(Config c, List<Cidr> exceptions) {
+        return new SmtpdSaslSettings(c, exceptions);
     }
 
     private static String endpoint(Config c) {
@@ -71,18 +78,6 @@ final class SmtpdSaslSettings {
                     .toString();
         }
         return path;
-    }
-
-    private static List<Cidr> exceptions(List<String> networks) {
-        List<Cidr> out = new ArrayList<>();
-        for (String n : networks) {
-            try {
-                out.add(Cidr.parse(n));
-            } catch (RuntimeException e) {
-                throw new ConfigException("smtpd_sasl_exceptions_networks: bad network/mask: " + n);
-            }
-        }
-        return List.copyOf(out);
     }
 
     private static Set<String> options(List<String> words) {

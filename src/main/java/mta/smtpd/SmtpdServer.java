@@ -15,7 +15,9 @@ interface SmtpdServer {
     SmtpdServices services();
 
     /** True while the server is shutting down: sessions say 421 and end. */
-    boolean isStopping();
+    default boolean isStopping() {
+        return false;
+    }
 
     /** The facts about the client at {@code address}: its name and whether it is in mynetworks. */
     SmtpdState.Client identify(InetAddress address);

@@ -8,6 +8,7 @@ import java.util.Locale;
 import mta.config.Cidr;
 import mta.config.Config;
 import mta.config.ConfigException;
+import mta.config.Param;
 import mta.config.Params;
 
 /**
@@ -76,12 +77,12 @@ final class SmtpdSettings {
         hardErrorLimit = c.integer(Params.SMTPD_HARD_ERROR_LIMIT);
         softErrorLimit = c.integer(Params.SMTPD_SOFT_ERROR_LIMIT);
         errorSleep = c.time(Params.SMTPD_ERROR_SLEEP_TIME);
+        bareNewline = bareNewline(c.str(Params.SMTPD_FORBID_BARE_NEWLINE));
+        bareNewlineExclusions = networks(c, Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS, false);
+        bareNewlineRejectCode = c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE);
         heloRequired = c.bool(Params.SMTPD_HELO_REQUIRED);
         vrfyDisabled = c.bool(Params.DISABLE_VRFY_COMMAND);
         smtputf8 = c.bool(Params.SMTPUTF8_ENABLE);
-        bareNewline = bareNewline(c.str(Params.SMTPD_FORBID_BARE_NEWLINE));
-        bareNewlineExclusions = networks(c.list(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS));
-        bareNewlineRejectCode = c.integer(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE);
         upstreamProxy = upstreamProxy(c.str(Params.SMTPD_UPSTREAM_PROXY_PROTOCOL));
         upstreamProxyTimeout = c.time(Params.SMTPD_UPSTREAM_PROXY_TIMEOUT);
 
@@ -94,9 +95,9 @@ final class SmtpdSettings {
         messageRateLimit = c.integer(Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT);
         recipientRateLimit = c.integer(Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT);
         rateTimeUnit = c.time(Params.ANVIL_RATE_TIME_UNIT);
-        eventLimitExceptions = networks(c.list(Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS));
+        eventLimitExceptions = networks(c, Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS, false);
 
-        sasl = SmtpdSaslSettings.from(c);
+        sasl = SmtpdSaslSettings.from(c, networks(c, Params.SMTPD_SASL_EXCEPTIONS_NETWORKS, true));
     }
 
     /** @throws ConfigException for a value smtpd cannot run with */
@@ -122,14 +123,18 @@ final class SmtpdSettings {
         };
     }
 
-    /** The network/mask entries of a list; host names and table references are not matched here. */
-    private static List<Cidr> networks(List<String> items) {
+    /**
+     * The network/mask entries of list parameter {@code p}. With {@code strict} anything else is a
+     * configuration error; without, host names and table references are skipped (this list form
+     * only knows addresses).
+     */
+    private static List<Cidr> networks(Config c, Param p, boolean strict) {
         List<Cidr> nets = new ArrayList<>();
-        for (String n : items) {
+        for (String n : c.list(p)) {
             try {
                 nets.add(Cidr.parse(n));
             } catch (RuntimeException notANetwork) {
-                // a name or a type:table; this list form only knows addresses
+                if (strict) throw new ConfigException(p.name() + ": bad network/mask: " + n);
             }
         }
         return List.copyOf(nets);

@@ -104,11 +104,6 @@ public final class SmtpdStdio implements SmtpdServer {
         return services;
     }
 
-    @Override
-    public boolean isStopping() {
-        return false;
-    }
-
     /** The local user: localhost[127.0.0.1], without DNS. */
     @Override
     public SmtpdState.Client identify(InetAddress address) {
