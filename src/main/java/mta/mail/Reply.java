@@ -152,6 +152,29 @@ public record Reply(int code, String dsn, String text) {
         return new Reply(code, dsn, host + " " + text);
     }
 
+    // ------------------------------------------------------------------ per-client rate limits
+
+    /** What a client did too often: the words of {@link #rateLimited}. */
+    public enum RateLimit {
+        /** smtpd_client_message_rate_limit: MAIL FROM commands. */
+        MESSAGES("too much mail"),
+        /** smtpd_client_recipient_rate_limit: RCPT TO commands. */
+        RECIPIENTS("too many recipients"),
+        /** smtpd_client_auth_rate_limit: AUTH commands. */
+        AUTH_COMMANDS("too many AUTH commands");
+
+        private final String text;
+
+        RateLimit(String text) {
+            this.text = text;
+        }
+    }
+
+    /** {@code 450 4.7.1 Error: too much mail from ip}: a client over one of its rate limits. */
+    public static Reply rateLimited(RateLimit what, String ip) {
+        return new Reply(450, "4.7.1", "Error: " + what.text + " from " + ip);
+    }
+
     // ------------------------------------------------------------------ AUTH (RFC 4954)
 
     public static final Reply AUTH_NOT_ENABLED = new Reply(503, "5.5.1", "Error: authentication not enabled");
@@ -176,23 +199,6 @@ public record Reply(int code, String dsn, String text) {
     /** {@code 454 4.7.0}: the SASL server cannot be asked now; the client may try again. */
     public static Reply authUnavailable(String why) {
         return new Reply(454, "4.7.0", "Temporary authentication failure: " + why);
-    }
-
-    // ------------------------------------------------------------------ per-client rate limits
-
-    /** smtpd_client_message_rate_limit: too many MAIL FROM commands. */
-    public static Reply tooMuchMail(String ip) {
-        return new Reply(450, "4.7.1", "Error: too much mail from " + ip);
-    }
-
-    /** smtpd_client_recipient_rate_limit: too many RCPT TO commands. */
-    public static Reply tooManyRecipients(String ip) {
-        return new Reply(450, "4.7.1", "Error: too many recipients from " + ip);
-    }
-
-    /** smtpd_client_auth_rate_limit: too many AUTH commands. */
-    public static Reply tooManyAuth(String ip) {
-        return new Reply(450, "4.7.1", "Error: too many AUTH commands from " + ip);
     }
 
     // ------------------------------------------------------------------ access restrictions

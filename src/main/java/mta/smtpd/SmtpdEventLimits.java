@@ -33,10 +33,10 @@ final class SmtpdEventLimits {
         };
         server.log().warn(what + " rate limit exceeded: " + rate + " from " + c.label() + " for service "
                 + server.serviceName());
-        return switch (event) {
-            case MESSAGE -> Reply.tooMuchMail(c.addressText);
-            case RECIPIENT -> Reply.tooManyRecipients(c.addressText);
-            case AUTH -> Reply.tooManyAuth(c.addressText);
-        };
+        return Reply.rateLimited(switch (event) {
+            case MESSAGE -> Reply.RateLimit.MESSAGES;
+            case RECIPIENT -> Reply.RateLimit.RECIPIENTS;
+            case AUTH -> Reply.RateLimit.AUTH_COMMANDS;
+        }, c.addressText);
     }
 }
