@@ -6,7 +6,7 @@ import java.util.List;
  * Reply - an SMTP reply: code, RFC 3463 enhanced status, and text.
  *
  * <p>All reply texts the server sends live here, in Postfix's words, and those cleanup hands back
- * for the server to relay: the session and transaction replies first, then AUTH, the rate limits,
+ * for the server to relay: the session and transaction replies first, then the rate limits, AUTH,
  * the access restrictions, and the content checks. They are generic by design: they never name a
  * table, a file or a setting. A reply whose code is configured ({@code *_reject_code}) takes it as
  * an argument; its enhanced status then follows the code's class ({@link #of}). {@link #toString()}
