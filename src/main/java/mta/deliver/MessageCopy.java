@@ -2,10 +2,12 @@ package mta.deliver;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import mta.queue.QueueFile;
 
 /**
  * MessageCopy - the message as local and virtual delivery write it: envelope headers, then the content.
@@ -67,17 +69,43 @@ public final class MessageCopy {
     }
 
     public void write(OutputStream raw, Format format) throws IOException {
+        write(raw, format, null);
+    }
+
+    /**
+     * Writes the copy, reading the content through {@code queueFile} when it is not null (a
+     * channel opened before the work moved to a thread with a user's rights, who may not open the
+     * queue file), else from the queue file by name.
+     */
+    public void write(OutputStream raw, Format format, FileChannel queueFile) throws IOException {
         OutputStream out = new java.io.BufferedOutputStream(raw, 16384);
         out.write(header(format).getBytes(StandardCharsets.UTF_8));
         boolean quote = format == Format.MBOX;
-        req.forEachLine((buf, len) -> {
+        QueueFile.LineConsumer each = (buf, len) -> {
             if (quote && len >= 5 && buf[0] == 'F' && buf[1] == 'r' && buf[2] == 'o' && buf[3] == 'm' && buf[4] == ' ') {
                 out.write('>');
             }
             out.write(buf, 0, len);
             out.write('\n');
-        });
+        };
+        if (queueFile == null) req.forEachLine(each);
+        else QueueFile.forEachLine(queueFile, req.queueFile().toString(), req.contentOffset(), each);
         if (format == Format.MBOX) out.write('\n');
         out.flush();
+    }
+
+    /** This copy in {@code format}, as the mailbox writer takes it; content read through {@code queueFile} when not null. */
+    public MailboxWriter.Content content(Format format, FileChannel queueFile) {
+        return new MailboxWriter.Content() {
+            @Override
+            public long estimatedSize() {
+                return MessageCopy.this.estimatedSize();
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                write(out, format, queueFile);
+            }
+        };
     }
 }

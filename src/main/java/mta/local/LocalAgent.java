@@ -15,6 +15,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.lookup.TableException;
 import mta.queue.QueueFile;
+import mta.util.MailLog;
 
 /**
  * LocalAgent - the local delivery agent (Postfix local(8)): loop checks, then one
@@ -30,12 +31,13 @@ import mta.queue.QueueFile;
 public final class LocalAgent implements DeliveryAgent {
     private final LocalSettings settings;
 
-    public LocalAgent(Config config, CleanupService cleanup) {
-        this(config, cleanup, Path.of("/etc/passwd"));
+    /** The agent; its warnings go to {@code log} ({@code postfix/local}). */
+    public LocalAgent(Config config, CleanupService cleanup, MailLog.Channel log) {
+        this(config, cleanup, Path.of("/etc/passwd"), log);
     }
 
-    LocalAgent(Config config, CleanupService cleanup, Path passwdFile) {
-        this.settings = LocalSettings.from(config, cleanup, passwdFile);
+    LocalAgent(Config config, CleanupService cleanup, Path passwdFile, MailLog.Channel log) {
+        this.settings = LocalSettings.from(config, cleanup, passwdFile, log);
     }
 
     @Override

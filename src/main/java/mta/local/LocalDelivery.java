@@ -14,7 +14,7 @@ import java.util.Set;
 import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.deliver.DeliveryRequest;
-import mta.deliver.MailboxWriter;
+import mta.deliver.UserFiles;
 import mta.deliver.MessageCopy;
 import mta.lookup.Aliases;
 import mta.mail.Address;
@@ -22,6 +22,7 @@ import mta.mail.Smtputf8;
 import mta.queue.QueueFile;
 import mta.util.MacroExpand;
 import mta.util.PosixAccounts;
+import mta.util.SafeOpen;
 
 /**
  * LocalDelivery - delivers one queue recipient: aliases, .forward, then the mailbox.
@@ -39,9 +40,16 @@ import mta.util.PosixAccounts;
  * </ol>
  * A target is {@code |command}, {@code /file}, {@code :include:/file}, {@code &#92;user} (that user's
  * mailbox, nothing else), a remote address (forwarded) or a local name (delivered by the same steps).
- * A name found in its own alias expansion, or a user in his own .forward, goes to the mailbox. Each
- * mailbox, file, command and address gets the message once. The results are combined into one
- * status ({@link LocalResult#combine}).
+ * A name found in the alias it came from ({@code joe: joe, ann}), or a user in his own .forward,
+ * goes to the mailbox; a name found again further up the chain of aliases ({@code a: b}, {@code b:
+ * a}) bounces with {@code 5.4.6 alias database loop for b}. Each mailbox, file, command and
+ * address gets the message once. The results are combined into one status ({@link LocalResult#combine}).
+ *
+ * <p>Files are read and written with the rights {@link Ownership} gives (never root's on a user's
+ * behalf), and the warnings Postfix's local(8) logs go to the mail log: {@code file PATH has bad
+ * owner uid N}, {@code cannot open include file PATH: Permission denied}, and so on. Nothing read
+ * with a user's rights that the user could not read reaches a log line or a bounce: only names and
+ * the C library's error texts do.
  */
 final class LocalDelivery {
     private static final int MAX_DEPTH = 100;
@@ -50,6 +58,13 @@ final class LocalDelivery {
     private enum Origin { ALIAS, FORWARD, INCLUDE;
         String word() { return name().toLowerCase(Locale.ROOT); }
     }
+
+    /**
+     * Where a target was found and whose rights apply: {@code readAs} for the :include: files it
+     * names (null: an alias table root owns, see {@link #includeReader}), {@code deliverAs} for its
+     * commands and files, {@code acct} the user whose .forward it is (or null).
+     */
+    private record Context(Origin origin, Ownership readAs, Ownership deliverAs, PosixAccounts.User acct) {}
 
     private final LocalSettings s;
     private final DeliveryRequest req;
@@ -60,7 +75,8 @@ final class LocalDelivery {
     /** Remote targets, per envelope sender (an owner- alias changes the sender). */
     private final Map<String, List<String>> forwards = new LinkedHashMap<>();
     private final Set<String> delivered = new HashSet<>();
-    private final Set<String> aliasesExpanded = new HashSet<>();
+    /** The aliases being expanded, outermost first: a name found here again is a loop. */
+    private final List<String> aliasChain = new ArrayList<>();
     private final Set<String> forwardsExpanded = new HashSet<>();
     private boolean luserRelayUsed;
 
@@ -85,14 +101,25 @@ final class LocalDelivery {
             results.add(LocalResult.bounced("5.4.6", "mail forwarding loop for " + rcpt.address()));
             return;
         }
-        LocalAliases.Hit alias = findAlias(a);
+        LocalAliases.Hit alias;
+        try {
+            alias = findAlias(a);
+        } catch (AliasLoop loop) {
+            s.log().warn("alias database loop for " + loop.getMessage());
+            results.add(LocalResult.bounced("5.4.6", "alias database loop for " + loop.getMessage()));
+            return;
+        }
         if (alias != null) {
-            aliasesExpanded.add(alias.name());
             String childSender = ownerSender(alias.name(), sender);
-            Ownership rights = alias.file() == null ? Ownership.fileOwner(Path.of("/"), defaultPrivs())
-                    : Ownership.fileOwner(alias.file(), defaultPrivs());
-            for (String t : Aliases.targets(alias.value())) {
-                deliverTarget(t, Origin.ALIAS, rights, null, childSender, a, depth + 1);
+            Ownership rights = alias.file() == null ? Ownership.owner(0, 0, defaultPrivs(), s.defaultPrivs())
+                    : Ownership.fileOwner(alias.file(), defaultPrivs(), s.defaultPrivs());
+            Ownership readAs = alias.file() == null ? null : tableReader(alias.file());
+            Context ctx = new Context(Origin.ALIAS, readAs, rights, null);
+            aliasChain.add(alias.name());
+            try {
+                for (String t : Aliases.targets(alias.value())) deliverTarget(t, ctx, childSender, a, depth + 1);
+            } finally {
+                aliasChain.remove(aliasChain.size() - 1);
             }
             return;
         }
@@ -104,10 +131,12 @@ final class LocalDelivery {
         PosixAccounts.User acct = account.get();
         if (forwardsExpanded.add(acct.name())) {
             try {
-                Optional<LocalForward.Found> fwd = LocalForward.find(s.forwardPath(), variables(a, acct), s.forwardFilter());
+                Optional<LocalForward.Found> fwd = LocalForward.find(s.forwardPath(), variables(a, acct), s.forwardFilter(),
+                        Ownership.account(acct).files(), acct.uid(), s.log()::warn);
                 if (fwd.isPresent() && !fwd.get().targets().isEmpty()) {
                     Ownership rights = Ownership.user(acct, defaultPrivs());
-                    for (String t : fwd.get().targets()) deliverTarget(t, Origin.FORWARD, rights, acct, sender, a, depth + 1);
+                    Context ctx = new Context(Origin.FORWARD, Ownership.account(acct), rights, acct);
+                    for (String t : fwd.get().targets()) deliverTarget(t, ctx, sender, a, depth + 1);
                     return;
                 }
             } catch (IOException e) {
@@ -119,48 +148,94 @@ final class LocalDelivery {
         deliverMailbox(acct, a);
     }
 
-    /** The alias for the name with its extension, else without; a name already being expanded is skipped. */
-    private LocalAliases.Hit findAlias(LocalAddress a) {
+    /** A name found again higher up in the chain of aliases; the message names the alias Postfix reports. */
+    private static final class AliasLoop extends Exception {
+        AliasLoop(String alias) {
+            super(alias, null, false, false);
+        }
+    }
+
+    /**
+     * The alias for the name with its extension, else without. The alias the name came from
+     * directly is not looked up again (the user's own mailbox: {@code joe: joe, ann}); an alias
+     * higher up in the chain is a loop.
+     */
+    private LocalAliases.Hit findAlias(LocalAddress a) throws AliasLoop {
         for (String key : a.extension().isEmpty() ? List.of(a.local()) : List.of(a.local(), a.user())) {
-            if (aliasesExpanded.contains(key)) return null;
+            int at = aliasChain.indexOf(key);
+            if (at >= 0 && at == aliasChain.size() - 1) return null;
+            if (at >= 0) throw new AliasLoop(aliasChain.get(at + 1));
             LocalAliases.Hit hit = s.aliases().find(key);
             if (hit != null) return hit;
         }
         return null;
     }
 
+    /** The rights to read the :include: files of an alias table: its owner's; null when root owns it. */
+    private Ownership tableReader(java.nio.file.Path table) {
+        if (!Ownership.ROOT) return Ownership.OWN;
+        try {
+            SafeOpen.Attrs t = SafeOpen.attrs(table, true);
+            return t.uid() == 0 ? null : Ownership.of(t.uid(), t.gid());
+        } catch (IOException e) {
+            return Ownership.owner(0, 0, defaultPrivs(), s.defaultPrivs());
+        }
+    }
+
+    /**
+     * Who reads an :include: file that a root-owned alias table names: root, when only root can
+     * change what the name leads to (a directory root owns that nobody else may write to, or
+     * root's own file in a sticky directory root owns); otherwise the owner of the directory or of
+     * the file, so that a user who controls the name gets nothing the user could not read anyway.
+     */
+    private Ownership includeReader(java.nio.file.Path file) {
+        if (!Ownership.ROOT) return Ownership.OWN;
+        try {
+            java.nio.file.Path parent = file.toAbsolutePath().getParent();
+            SafeOpen.Attrs dir = SafeOpen.attrs(parent == null ? java.nio.file.Path.of("/") : parent, true);
+            if (dir.uid() != 0) return Ownership.of(dir.uid(), dir.gid());
+            if ((dir.perms() & 022) == 0) return Ownership.OWN;
+            SafeOpen.Attrs entry = SafeOpen.attrs(file, false);
+            if (entry.uid() != 0) return Ownership.of(entry.uid(), entry.gid());
+            if ((dir.perms() & 01000) != 0) return Ownership.OWN;
+        } catch (IOException e) {
+            // a name that cannot be looked at: the least privileged choice
+        }
+        return Ownership.owner(0, 0, defaultPrivs(), s.defaultPrivs());
+    }
+
     private void unknownUser(LocalAddress a, String sender, int depth) {
         if (!s.luserRelay().isEmpty() && !luserRelayUsed) {
             luserRelayUsed = true;
             String target = MacroExpand.expand(s.luserRelay(), variables(a, null), s.forwardFilter()).strip();
-            deliverTarget(target, Origin.ALIAS, Ownership.NONE, null, sender, a, depth + 1);
+            Ownership rights = Ownership.owner(0, 0, defaultPrivs(), s.defaultPrivs());
+            deliverTarget(target, new Context(Origin.ALIAS, rights, rights, null), sender, a, depth + 1);
             return;
         }
         results.add(LocalResult.bounced("5.1.1", "unknown user: \"" + a.user() + "\""));
     }
 
     /** Delivers one target of an alias, .forward or :include: file. */
-    private void deliverTarget(String target, Origin origin, Ownership rights, PosixAccounts.User acct,
-                               String sender, LocalAddress parent, int depth) {
+    private void deliverTarget(String target, Context ctx, String sender, LocalAddress parent, int depth) {
         String t = target.strip();
         if (t.length() > 1 && t.startsWith("\"") && t.endsWith("\"")) t = t.substring(1, t.length() - 1);
         if (t.startsWith("|")) {
             String command = t.substring(1).strip();
-            if (!s.allowCommands().contains(origin.word())) {
+            if (!s.allowCommands().contains(ctx.origin().word())) {
                 results.add(LocalResult.bounced("5.7.1", "mail to command is restricted"));
             } else if (delivered.add("command:" + command)) {
                 MessageCopy c = s.deliveredHeader().contains("command") ? copy : copy.deliveredTo(null);
-                results.add(LocalCommand.run(command, s.shell(), environment(parent, acct), c, rights,
+                results.add(LocalCommand.run(command, s.shell(), environment(parent, ctx.acct()), c, ctx.deliverAs(),
                         s.commandTimeLimit(), s.queueDirectory()));
             }
         } else if (t.startsWith(":include:")) {
-            deliverInclude(t.substring(":include:".length()).strip(), acct, sender, parent, depth);
+            deliverInclude(t.substring(":include:".length()).strip(), ctx, sender, parent, depth);
         } else if (t.startsWith("/")) {
-            if (!s.allowFiles().contains(origin.word())) {
+            if (!s.allowFiles().contains(ctx.origin().word())) {
                 results.add(LocalResult.bounced("5.7.1", "mail to file is restricted"));
             } else if (delivered.add("file:" + t)) {
                 MessageCopy c = s.deliveredHeader().contains("file") ? copy : copy.deliveredTo(null);
-                results.add(LocalFile.deliver(t, c, rights, s.myhostname(), s.mailboxSizeLimit()));
+                results.add(LocalFile.deliver(t, c, ctx.deliverAs(), s.myhostname(), s.mailboxSizeLimit(), s.log()::warn));
             }
         } else if (t.startsWith("\\")) {
             String user = t.substring(1).strip().toLowerCase(Locale.ROOT);
@@ -180,26 +255,63 @@ final class LocalDelivery {
         }
     }
 
-    /** Delivers to the targets listed in an :include: file, with the file owner's rights. */
-    private void deliverInclude(String path, PosixAccounts.User acct, String sender, LocalAddress parent, int depth) {
+    /**
+     * Delivers to the targets listed in an :include: file. The file is read with the rights of the
+     * context (the user of a .forward; see {@link #includeReader} for a root-owned alias table);
+     * its targets are delivered with the include file owner's rights, default_privs when root owns
+     * it. A file that cannot be read bounces with 5.3.5 "mail system configuration error" and
+     * Postfix's warning in the log; its content never reaches either.
+     */
+    private void deliverInclude(String path, Context ctx, String sender, LocalAddress parent, int depth) {
         if (!path.startsWith("/")) {
-            results.add(LocalResult.bounced("5.3.5", ":include: file must be an absolute path name: " + path));
+            s.log().warn(":include: file " + path + " is not an absolute path name");
+            results.add(LocalResult.bounced("5.3.5", "mail system configuration error"));
             return;
         }
         if (!delivered.add("include:" + path)) return;
-        Path file = Path.of(path);
-        List<String> targets;
+        java.nio.file.Path file = java.nio.file.Path.of(path);
+        Ownership reader = ctx.readAs() != null ? ctx.readAs() : includeReader(file);
+        UserFiles.Read read;
         try {
-            targets = LocalForward.targets(file);
+            read = reader.files().read(file, true);
         } catch (java.nio.file.NoSuchFileException e) {
-            results.add(LocalResult.bounced("5.3.5", "cannot open include file " + path + ": No such file or directory"));
+            s.log().warn("unable to lookup :include: file " + path + ": No such file or directory");
+            results.add(LocalResult.bounced("5.3.5", "mail system configuration error"));
+            return;
+        } catch (SafeOpen.Refused e) {
+            s.log().warn(":include: file " + path + " is not a regular file");
+            results.add(LocalResult.bounced("5.3.5", "mail system configuration error"));
+            return;
+        } catch (java.nio.file.FileSystemException e) {
+            s.log().warn("cannot open include file " + path + ": " + LocalFile.reason(e));
+            results.add(LocalResult.bounced("5.3.5", "mail system configuration error"));
             return;
         } catch (IOException e) {
-            results.add(LocalResult.deferred("4.3.0", "cannot open include file " + path + ": " + LocalFile.reason(e)));
+            s.log().warn("cannot open include file " + path + ": " + LocalFile.reason(e));
+            results.add(LocalResult.deferred("4.3.0", "mail system configuration error"));
             return;
         }
-        Ownership rights = acct != null ? Ownership.user(acct, defaultPrivs()) : Ownership.fileOwner(file, defaultPrivs());
-        for (String t : targets) deliverTarget(t, Origin.INCLUDE, rights, acct, sender, parent, depth + 1);
+        Ownership rights;
+        Ownership readAs;
+        if (read.owner() != 0) {
+            int gid = PosixAccounts.user(s.passwd(), read.owner()).map(PosixAccounts.User::gid).orElse(-1);
+            if (gid < 0) gid = ownerGroup(file);
+            rights = Ownership.of(read.owner(), gid);
+            readAs = rights;
+        } else {
+            rights = Ownership.owner(0, 0, defaultPrivs(), s.defaultPrivs());
+            readAs = ctx.readAs() != null ? ctx.readAs() : reader;
+        }
+        Context inner = new Context(Origin.INCLUDE, readAs, rights, ctx.acct());
+        for (String t : LocalForward.targets(read.data())) deliverTarget(t, inner, sender, parent, depth + 1);
+    }
+
+    private static int ownerGroup(java.nio.file.Path file) {
+        try {
+            return SafeOpen.attrs(file, true).gid();
+        } catch (IOException e) {
+            return 65534;
+        }
     }
 
     /** Step 4: mailbox_command, home_mailbox or the spool. */
@@ -212,31 +324,10 @@ final class LocalDelivery {
             return;
         }
         MessageCopy c = s.deliveredHeader().contains("file") ? copy : copy.deliveredTo(null);
-        Ownership owner = Ownership.mailbox(acct);
-        boolean maildir;
-        Path box;
-        if (!s.homeMailbox().isEmpty()) {
-            box = acct.home().resolve(s.homeMailbox()).normalize();
-            maildir = s.homeMailbox().endsWith("/");
-        } else {
-            box = s.spool().resolve(acct.name());
-            maildir = s.spoolIsMaildir();
-        }
-        try {
-            if (maildir) {
-                MailboxWriter.maildir(box, c, s.myhostname(), owner.fileOwner(), s.mailboxSizeLimit());
-                results.add(LocalResult.sent("delivered to maildir"));
-            } else {
-                MailboxWriter.mbox(box, c, owner.fileOwner(), s.mailboxSizeLimit());
-                results.add(LocalResult.sent("delivered to mailbox"));
-            }
-        } catch (MailboxWriter.TooLarge e) {
-            results.add(LocalResult.bounced("5.2.2", "cannot update mailbox " + box + " for user " + acct.name()
-                    + ". error writing message: " + e.getMessage()));
-        } catch (IOException e) {
-            results.add(LocalResult.deferred("4.2.0", "cannot update mailbox " + box + " for user " + acct.name()
-                    + ". " + LocalFile.reason(e)));
-        }
+        LocalMailbox box = !s.homeMailbox().isEmpty()
+                ? LocalMailbox.home(acct, s.homeMailbox())
+                : LocalMailbox.spool(acct, s.spool(), s.spoolIsMaildir());
+        results.add(box.deliver(c, s.myhostname(), s.mailboxSizeLimit(), s.log()::warn));
     }
 
     /** The sender for mail expanded from {@code alias}: owner-alias when that alias exists. */
@@ -277,6 +368,7 @@ final class LocalDelivery {
     }
 
     private Optional<PosixAccounts.User> defaultPrivs() {
+        if (s.defaultPrivs().isEmpty()) return Optional.empty();
         return PosixAccounts.user(s.passwd(), s.defaultPrivs());
     }
 

@@ -9,12 +9,14 @@ import java.util.Set;
 import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.config.Params;
+import mta.util.MailLog;
 
 /**
  * LocalSettings - the main.cf parameters of local delivery, read once when the agent starts.
  *
  * <p>Reads the configuration; writes nothing. {@code forward_path} and {@code luser_relay} are
- * kept unexpanded: their {@code $user}, {@code $home}, ... are filled in per recipient.
+ * kept unexpanded: their {@code $user}, {@code $home}, ... are filled in per recipient. {@code log}
+ * takes the warnings local(8) writes to the mail log.
  */
 record LocalSettings(
         LocalAliases aliases, Path passwd, CleanupService cleanup,
@@ -23,9 +25,10 @@ record LocalSettings(
         String recipientDelimiter, boolean ownerRequestSpecial, boolean expandOwnerAlias,
         List<String> forwardPath, String luserRelay, String forwardFilter, String commandFilter,
         Set<String> allowCommands, Set<String> allowFiles, Set<String> deliveredHeader,
-        List<String> shell, Duration commandTimeLimit, Path queueDirectory, String defaultPrivs, int hopcountLimit) {
+        List<String> shell, Duration commandTimeLimit, Path queueDirectory, String defaultPrivs, int hopcountLimit,
+        MailLog.Channel log) {
 
-    static LocalSettings from(Config c, CleanupService cleanup, Path passwdFile) {
+    static LocalSettings from(Config c, CleanupService cleanup, Path passwdFile, MailLog.Channel log) {
         String spoolText = c.str(Params.MAIL_SPOOL_DIRECTORY).strip();
         Set<String> domains = new HashSet<>();
         for (String d : c.list(Params.MYDESTINATION)) domains.add(d.toLowerCase(Locale.ROOT));
@@ -42,7 +45,7 @@ record LocalSettings(
                 lowerSet(c.list(Params.ALLOW_MAIL_TO_COMMANDS)), lowerSet(c.list(Params.ALLOW_MAIL_TO_FILES)),
                 lowerSet(c.list(Params.PREPEND_DELIVERED_HEADER)),
                 shell, c.time(Params.COMMAND_TIME_LIMIT), c.path(Params.QUEUE_DIRECTORY),
-                c.str(Params.DEFAULT_PRIVS).strip(), c.integer(Params.HOPCOUNT_LIMIT));
+                c.str(Params.DEFAULT_PRIVS).strip(), c.integer(Params.HOPCOUNT_LIMIT), log);
     }
 
     private static Set<String> lowerSet(List<String> words) {

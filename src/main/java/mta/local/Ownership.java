@@ -1,93 +1,116 @@
 package mta.local;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import mta.deliver.UserFiles;
 import mta.util.PosixAccounts;
+import mta.util.SafeOpen;
+import mta.util.Setpriv;
 
 /**
- * Ownership - whose rights a delivery uses: the owner of created files and the user commands run as.
+ * Ownership - whose rights a delivery uses: for the files it reads and writes ({@link #files}) and
+ * for the commands it runs ({@link #commandPrefix}).
  *
  * <p>Only matters when the mail system runs as root; otherwise every delivery runs with the mail
- * system's own rights and this class changes nothing. Reads file owners ({@code unix:uid}); writes
- * file ownership ({@code chown}).
+ * system's own rights ({@link #OWN}). Reads file owners and the password file; writes nothing.
+ * The rules are Postfix local(8)'s (docs/privilege-separation.md has the table):
  * <ul>
- *   <li>A mailbox belongs to its user ({@link #mailbox}); root's mailbox stays root's.
- *   <li>Commands and files for a user ({@code .forward}, {@code mailbox_command}) use that user's
- *       rights, or {@code default_privs} for root ({@link #user}).
- *   <li>Commands and files in an alias or {@code :include:} file use the rights of the table or
- *       file owner, or {@code default_privs} when root owns it ({@link #fileOwner}).
+ *   <li>a user's mailbox, .forward, and the files and commands of that .forward: the user's own
+ *       rights ({@link #account}, {@link #user}); root's deliveries use {@code default_privs};
+ *   <li>an alias table's commands and files: its owner's rights, {@code default_privs} when root
+ *       owns it ({@link #owner});
+ *   <li>an :include: file's targets: the include file owner's rights, {@code default_privs} when
+ *       root owns it.
  * </ul>
- * A JVM cannot change its own user, so a command is started through util-linux
- * {@code setpriv --reuid=UID --regid=GID --clear-groups --} ({@link #commandPrefix}); secondary
- * groups are not given, as in Postfix. Files that the agent itself writes get {@code chown}ed.
+ * An unknown {@code default_privs} account never means root: such deliveries are deferred
+ * ({@link #UNUSABLE}). File work goes through {@link UserFiles} (a thread or child process with the
+ * user's file-system identity); commands run under util-linux {@code setpriv} with the same
+ * identity ({@link Setpriv}).
  */
 final class Ownership {
-    static final Ownership NONE = new Ownership(-1, -1);
     static final boolean ROOT = PosixAccounts.ROOT;
-    private static final List<Path> SETPRIV = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
+    /** The mail system's own rights. */
+    static final Ownership OWN = new Ownership(-1, -1, null);
 
     private final int uid;
     private final int gid;
+    /** Why these rights cannot be used, or null. */
+    private final String unusable;
 
-    private Ownership(int uid, int gid) {
+    private Ownership(int uid, int gid, String unusable) {
         this.uid = uid;
         this.gid = gid;
+        this.unusable = unusable;
     }
 
-    /** The owner of a user's mailbox. */
-    static Ownership mailbox(PosixAccounts.User a) {
-        return ROOT && a.uid() != 0 ? new Ownership(a.uid(), a.gid()) : NONE;
+    /** Rights that cannot be had (an unknown default_privs account): every use fails. */
+    static Ownership unusable(String why) {
+        return new Ownership(-1, -1, why);
+    }
+
+    /** Exactly uid/gid when running as root (root itself: {@link #OWN}). */
+    static Ownership of(int uid, int gid) {
+        return !ROOT || uid == 0 ? OWN : new Ownership(uid, gid, null);
+    }
+
+    /** The user's own rights, root included (for reading a user's own files). */
+    static Ownership account(PosixAccounts.User a) {
+        return of(a.uid(), a.gid());
     }
 
     /** The rights for a user's commands and files: the user's own, or default_privs for root. */
     static Ownership user(PosixAccounts.User a, Optional<PosixAccounts.User> defaultPrivs) {
-        if (!ROOT) return NONE;
-        if (a.uid() != 0) return new Ownership(a.uid(), a.gid());
-        return defaultPrivs.map(d -> new Ownership(d.uid(), d.gid())).orElse(NONE);
+        return owner(a.uid(), a.gid(), defaultPrivs, null);
     }
 
-    /** The rights of whoever owns {@code file}, or default_privs when that is root. */
-    static Ownership fileOwner(Path file, Optional<PosixAccounts.User> defaultPrivs) {
-        if (!ROOT) return NONE;
+    /** The rights of a file owner: uid/gid, or default_privs for root. */
+    static Ownership owner(int uid, int gid, Optional<PosixAccounts.User> defaultPrivs, String defaultPrivsName) {
+        if (!ROOT) return OWN;
+        if (uid != 0) return new Ownership(uid, gid, null);
+        return defaultPrivs.map(d -> of(d.uid(), d.gid()))
+                .orElseGet(() -> unusable("unknown default_privs user" + (defaultPrivsName == null ? "" : " " + defaultPrivsName)));
+    }
+
+    /** The rights of whoever owns {@code file} (an alias table), or default_privs when that is root. */
+    static Ownership fileOwner(Path file, Optional<PosixAccounts.User> defaultPrivs, String defaultPrivsName) {
+        if (!ROOT) return OWN;
         try {
-            int u = (Integer) Files.getAttribute(file, "unix:uid");
-            int g = (Integer) Files.getAttribute(file, "unix:gid");
-            if (u != 0) return new Ownership(u, g);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            // unknown owner: the least privileged choice below
+            SafeOpen.Attrs a = SafeOpen.attrs(file, true);
+            return owner(a.uid(), a.gid(), defaultPrivs, defaultPrivsName);
+        } catch (IOException e) {
+            return owner(0, 0, defaultPrivs, defaultPrivsName); // unknown owner: the least privileged choice
         }
-        return defaultPrivs.map(d -> new Ownership(d.uid(), d.gid())).orElse(NONE);
     }
 
-    /** The same owner for the shared mailbox writer. */
-    mta.deliver.FileOwner fileOwner() {
-        return uid < 0 ? mta.deliver.FileOwner.NONE : mta.deliver.FileOwner.of(uid, gid);
+    boolean isOwn() {
+        return uid < 0 && unusable == null;
     }
 
-    boolean dropsPrivileges() {
-        return uid >= 0;
+    int uid() {
+        return uid;
     }
 
-    /** Gives {@code p} to this owner (nothing when no change of rights applies). */
-    void apply(Path p) throws IOException {
-        if (uid < 0) return;
-        Files.setAttribute(p, "unix:uid", uid);
-        Files.setAttribute(p, "unix:gid", gid);
+    int gid() {
+        return gid;
+    }
+
+    /** File work with these rights. */
+    UserFiles files() throws IOException {
+        if (unusable != null) throw new IOException(unusable);
+        return uid < 0 ? UserFiles.OWN : UserFiles.as(uid, gid);
     }
 
     /** The words to put before a command so that it runs with these rights; empty for none. */
     List<String> commandPrefix() throws IOException {
+        if (unusable != null) throw new IOException(unusable);
         if (uid < 0) return List.of();
-        Path setpriv = SETPRIV.stream().filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new IOException("cannot run a command as uid " + uid + ": setpriv not found"));
-        return List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--");
+        return Setpriv.prefix(uid, gid);
     }
 
     @Override
     public String toString() {
-        return uid < 0 ? "(own rights)" : "uid=" + uid + " gid=" + gid;
+        return unusable != null ? "(" + unusable + ")" : uid < 0 ? "(own rights)" : "uid=" + uid + " gid=" + gid;
     }
 }

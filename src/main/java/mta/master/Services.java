@@ -82,8 +82,8 @@ final class Services {
     static DeliveryAgent privileged(MasterCf.Service s, Config serviceConfig, CleanupService cleanup,
                                     MailLog.Channel log) {
         return switch (s.command()) {
-            case "local" -> new LocalAgent(serviceConfig, cleanup);
-            case "virtual" -> new VirtualAgent(serviceConfig);
+            case "local" -> new LocalAgent(serviceConfig, cleanup, log);
+            case "virtual" -> new VirtualAgent(serviceConfig, log);
             case "pipe" -> new PipeAgent(s, serviceConfig, log);
             default -> null;
         };

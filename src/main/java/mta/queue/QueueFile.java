@@ -71,8 +71,20 @@ public final class QueueFile {
 
     public static Envelope readEnvelope(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readEnvelope(ch, file.toString());
+        }
+    }
+
+    /**
+     * The envelope of the file open in {@code ch} (read from its start); {@code file} names it in
+     * messages ({@code maildrop/ID}). Every record length is checked against the file's size
+     * before anything is allocated: a file that claims more is {@link Corrupt} ("illegal length").
+     */
+    public static Envelope readEnvelope(FileChannel ch, String file) throws IOException {
+        try {
             checkEnd(ch, file);
-            RecordStream in = new RecordStream(Channels.newInputStream(ch));
+            ch.position(0);
+            RecordStream in = new RecordStream(Channels.newInputStream(ch), file, 0, ch.size());
             if (in.next() != RecordType.VERSION) throw new Corrupt(file + ": no version record");
             long arrival = 0;
             String sender = null;
@@ -122,38 +134,45 @@ public final class QueueFile {
     /** Feeds each content line to {@code consumer}, joining PARTIAL pieces. */
     public static void forEachLine(Path file, long contentOffset, LineConsumer consumer) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ch.position(contentOffset);
-            RecordStream in = new RecordStream(Channels.newInputStream(ch));
-            in.offset = contentOffset;
-            if (in.next() != RecordType.MESSAGE) throw new Corrupt(file + ": no message content");
-            byte[] joined = new byte[256];
-            int joinedLen = 0;
-            while (true) {
-                RecordType t = in.next();
-                if (t == null) throw new Corrupt(file + ": unexpected end of file");
-                if (t == RecordType.PARTIAL || t == RecordType.LINE) {
-                    if (joinedLen + in.length > joined.length) {
-                        joined = Arrays.copyOf(joined, Math.max(joined.length * 2, joinedLen + in.length));
-                    }
-                    System.arraycopy(in.data, 0, joined, joinedLen, in.length);
-                    joinedLen += in.length;
-                    if (t == RecordType.LINE) {
-                        consumer.line(joined, joinedLen);
-                        joinedLen = 0;
-                    }
-                } else if (t == RecordType.END_CONTENT) {
-                    return;
-                } else {
-                    throw new Corrupt(file + ": unexpected record type " + t.label + " in content");
+            forEachLine(ch, file.toString(), contentOffset, consumer);
+        }
+    }
+
+    /** As {@link #forEachLine(Path, long, LineConsumer)}, for a file already open in {@code ch}. */
+    public static void forEachLine(FileChannel ch, String file, long contentOffset, LineConsumer consumer)
+            throws IOException {
+        ch.position(contentOffset);
+        RecordStream in = new RecordStream(Channels.newInputStream(ch), file, contentOffset, ch.size());
+        if (in.next() != RecordType.MESSAGE) throw new Corrupt(file + ": no message content");
+        byte[] joined = new byte[256];
+        int joinedLen = 0;
+        while (true) {
+            RecordType t = in.next();
+            if (t == null) throw new Corrupt(file + ": unexpected end of file");
+            if (t == RecordType.PARTIAL || t == RecordType.LINE) {
+                if ((long) joinedLen + in.length > Integer.MAX_VALUE - 16) throw new Corrupt(file + ": line too long");
+                if (joinedLen + in.length > joined.length) {
+                    joined = Arrays.copyOf(joined, (int) Math.min(Integer.MAX_VALUE - 16,
+                            Math.max(joined.length * 2L, joinedLen + in.length)));
                 }
+                System.arraycopy(in.data, 0, joined, joinedLen, in.length);
+                joinedLen += in.length;
+                if (t == RecordType.LINE) {
+                    consumer.line(joined, joinedLen);
+                    joinedLen = 0;
+                }
+            } else if (t == RecordType.END_CONTENT) {
+                return;
+            } else {
+                throw new Corrupt(file + ": unexpected record type " + t.label + " in content");
             }
         }
     }
 
     /** Visits every record, in order (for postcat and checks). */
     public static void forEachRecord(Path file, RecordVisitor visitor) throws IOException {
-        try (InputStream raw = java.nio.file.Files.newInputStream(file)) {
-            RecordStream in = new RecordStream(raw);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            RecordStream in = new RecordStream(Channels.newInputStream(ch), file.toString(), 0, ch.size());
             while (true) {
                 long off = in.offset;
                 RecordType t = in.next();
@@ -190,7 +209,7 @@ public final class QueueFile {
         }
     }
 
-    private static void checkEnd(FileChannel ch, Path file) throws IOException {
+    private static void checkEnd(FileChannel ch, String file) throws IOException {
         long size = ch.size();
         if (size < 2) throw new Corrupt(file + ": file too short");
         ByteBuffer tail = ByteBuffer.allocate(2);
@@ -198,15 +217,24 @@ public final class QueueFile {
         if (tail.get(0) != RecordType.END.code || tail.get(1) != 0) throw new Corrupt(file + ": no END record");
     }
 
-    /** Decodes {@code type, length, data} records from a stream, tracking the offset. */
+    /**
+     * Decodes {@code type, length, data} records from a stream, tracking the offset. A length is
+     * believed only when that many bytes are left before {@code end} (the file's size): a hostile
+     * or damaged file cannot make the reader allocate more than the file holds.
+     */
     static final class RecordStream {
         private final InputStream in;
+        private final String file;
+        private final long end;
         long offset;
         byte[] data = new byte[512];
         int length;
 
-        RecordStream(InputStream in) {
+        RecordStream(InputStream in, String file, long start, long end) {
             this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 16 * 1024);
+            this.file = file;
+            this.offset = start;
+            this.end = end;
         }
 
         /** The next record's type, or null at a clean end of file. */
@@ -214,24 +242,26 @@ public final class QueueFile {
             int code = in.read();
             if (code < 0) return null;
             RecordType t = RecordType.of(code);
-            if (t == null) throw new Corrupt("unknown record type " + code + " at offset " + offset);
+            if (t == null) throw new Corrupt(file + ": unknown record type " + code + " at offset " + offset);
             long len = 0;
             int shift = 0;
             int hdr = 1;
             while (true) {
                 int b = in.read();
-                if (b < 0) throw new Corrupt("truncated record at offset " + offset);
+                if (b < 0) throw new Corrupt(file + ": truncated record at offset " + offset);
                 hdr++;
                 len |= (long) (b & 0x7f) << shift;
                 if ((b & 0x80) == 0) break;
                 shift += 7;
-                if (shift > 28) throw new Corrupt("bad record length at offset " + offset);
+                if (shift > 28) throw new Corrupt(file + ": illegal length, record type " + code);
             }
-            if (len > Integer.MAX_VALUE - 16) throw new Corrupt("bad record length at offset " + offset);
+            if (len > end - offset - hdr || len > Integer.MAX_VALUE - 16) {
+                throw new Corrupt(file + ": illegal length " + len + ", record type " + code);
+            }
             length = (int) len;
-            if (data.length < length) data = new byte[Math.max(length, data.length * 2)];
+            if (data.length < length) data = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(length, data.length * 2L))];
             int got = in.readNBytes(data, 0, length);
-            if (got < length) throw new Corrupt("truncated record at offset " + offset);
+            if (got < length) throw new Corrupt(file + ": truncated record at offset " + offset);
             offset += hdr + length;
             return t;
         }

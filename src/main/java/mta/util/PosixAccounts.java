@@ -42,6 +42,28 @@ public final class PosixAccounts {
         return Optional.empty();
     }
 
+    /** The user whose uid is {@code uid} in a passwd(5) file. */
+    public static Optional<User> user(Path passwd, int uid) {
+        for (String[] f : fields(passwd, 7)) {
+            if (f[2].equals(Integer.toString(uid))) return user(passwd, f[0]);
+        }
+        return Optional.empty();
+    }
+
+    /** This process's real user and group IDs, from /proc/self/status ({-1, -1} when unknown). */
+    public static int[] processIds() {
+        int[] ids = {-1, -1};
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("Uid:")) ids[0] = Integer.parseInt(l.substring(4).strip().split("\\s+")[0]);
+                if (l.startsWith("Gid:")) ids[1] = Integer.parseInt(l.substring(4).strip().split("\\s+")[0]);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: unknown
+        }
+        return ids;
+    }
+
     /** A group's gid. */
     public static Optional<Integer> group(String name) {
         return group(Path.of("/etc/group"), name);

@@ -10,15 +10,17 @@ import mta.config.Params;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
-import mta.deliver.FileOwner;
 import mta.deliver.MailboxWriter;
 import mta.deliver.MessageCopy;
+import mta.deliver.UserFiles;
 import mta.lookup.AddressLookup;
 import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
 import mta.queue.QueueFile;
+import mta.util.MailLog;
 import mta.util.PosixAccounts;
+import mta.util.SafeOpen;
 
 /**
  * VirtualAgent - the virtual(8) delivery agent: mailboxes of domains that have no UNIX accounts.
@@ -26,9 +28,12 @@ import mta.util.PosixAccounts;
  * <p>Reads {@code virtual_mailbox_maps} (address, then {@code @domain}: a catch-all), {@code
  * virtual_mailbox_base}, {@code virtual_uid_maps}, {@code virtual_gid_maps} and {@code
  * virtual_minimum_uid}. Writes the message to {@code $virtual_mailbox_base/<result>}: a Maildir
- * when the result ends in {@code /}, else an mbox file, created by {@link MailboxWriter} and owned by
- * the mapped user and group. An address without a mailbox is bounced ({@code 5.1.1}); a missing or
- * too small uid, a path that leaves the base, a table or write failure is deferred.
+ * when the result ends in {@code /}, else an mbox file, by {@link MailboxWriter} with the mapped
+ * user's and group's rights ({@link UserFiles}: a thread or child process with that file-system
+ * identity, as Postfix's virtual(8) does with set_eugid), so new files and directories belong to
+ * them and the kernel refuses what they may not write. An existing mbox must belong to the mapped
+ * user. An address without a mailbox is bounced ({@code 5.1.1}); a missing or too small uid, a
+ * path that leaves the base, a table or write failure is deferred.
  */
 public final class VirtualAgent implements DeliveryAgent {
 
@@ -39,8 +44,10 @@ public final class VirtualAgent implements DeliveryAgent {
     private final long minimumUid;
     private final String myhostname;
     private final AddressLookup lookup;
+    private final MailLog.Channel log;
 
-    public VirtualAgent(Config config) {
+    public VirtualAgent(Config config, MailLog.Channel log) {
+        this.log = log;
         this.mailboxes = open(config, Params.VIRTUAL_MAILBOX_MAPS);
         this.uids = open(config, Params.VIRTUAL_UID_MAPS);
         this.gids = open(config, Params.VIRTUAL_GID_MAPS);
@@ -78,7 +85,7 @@ public final class VirtualAgent implements DeliveryAgent {
             try {
                 s = deliverOne(req, r);
             } catch (IOException e) {
-                s = DeliveryStatus.deferred(r, "4.2.0", "virtual", "cannot update mailbox: " + e.getMessage());
+                s = DeliveryStatus.deferred(r, "4.2.0", "virtual", "cannot update mailbox: " + SafeOpen.reason(e));
             } catch (TableException e) {
                 s = DeliveryStatus.deferred(r, "4.3.0", "virtual", "table lookup failure");
             }
@@ -103,13 +110,30 @@ public final class VirtualAgent implements DeliveryAgent {
         if (uid < minimumUid) return configError(r, "recipient " + rcpt + ": bad uid " + uid + " in virtual_uid_maps");
         Long gid = number(gids, rcpt);
         if (gid == null || gid <= 0) return configError(r, "recipient " + rcpt + ": gid not found in virtual_gid_maps");
-        FileOwner owner = PosixAccounts.ROOT ? FileOwner.of(uid.intValue(), gid.intValue()) : FileOwner.NONE;
-        if (where.endsWith("/")) {
-            MailboxWriter.maildir(path, new MessageCopy(req, rcpt, rcpt), myhostname, owner, 0);
-            return DeliveryStatus.sent(r, "virtual", "delivered to maildir", 0, 0);
+        UserFiles files = PosixAccounts.ROOT ? UserFiles.as(uid.intValue(), gid.intValue()) : UserFiles.OWN;
+        MessageCopy copy = new MessageCopy(req, rcpt, rcpt);
+        try {
+            if (where.endsWith("/")) {
+                try {
+                    files.maildir(path, myhostname, 0, copy);
+                } catch (MailboxWriter.Failure e) {
+                    return failed(r, e.dsn(), "maildir delivery failed: " + e.getMessage());
+                }
+                return DeliveryStatus.sent(r, "virtual", "delivered to maildir", 0, 0);
+            }
+            int owner = PosixAccounts.ROOT ? uid.intValue() : -1;
+            MailboxWriter.Mbox how = new MailboxWriter.Mbox(owner, SafeOpen.Create.mode(0600), true, false, 0);
+            files.mbox(path, how, copy).forEach(log::warn);
+            return DeliveryStatus.sent(r, "virtual", "delivered to mailbox", 0, 0);
+        } catch (MailboxWriter.Failure e) {
+            e.warnings().forEach(log::warn);
+            return failed(r, e.dsn(), "cannot update mailbox " + path + " for user " + rcpt + ". " + e.getMessage());
         }
-        MailboxWriter.mbox(path, new MessageCopy(req, rcpt, rcpt), owner, 0);
-        return DeliveryStatus.sent(r, "virtual", "delivered to mailbox", 0, 0);
+    }
+
+    private static DeliveryStatus failed(QueueFile.Recipient r, String dsn, String text) {
+        return dsn.startsWith("4") ? DeliveryStatus.deferred(r, dsn, "virtual", text)
+                : DeliveryStatus.bounced(r, dsn, "virtual", text);
     }
 
     /** A numeric table answer ({@code static:5000}), or null when missing or not a number. */

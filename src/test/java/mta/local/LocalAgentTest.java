@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * changes rights (setpriv); the directories they write to are opened up for that.
  */
 class LocalAgentTest {
-    private static final String SENDER = "alice@remote.test";
+    private static final String SENDER = LocalFixture.SENDER;
 
     @TempDir
     Path tmp;
@@ -51,10 +51,13 @@ class LocalAgentTest {
     Path out;
     Path queue;
     int uid;
-    final Map<String, String> params = new LinkedHashMap<>();
+    LocalFixture f;
+    Map<String, String> params;
 
     @BeforeEach
     void setUp() throws IOException {
+        f = new LocalFixture(tmp);
+        params = f.params;
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         spool = Files.createDirectories(tmp.resolve("mail"));
         queue = Files.createDirectories(tmp.resolve("queue"));
@@ -73,65 +76,22 @@ class LocalAgentTest {
         }
         Files.setPosixFilePermissions(tmp.resolve("home"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(tmp.resolve("passwd"), pw);
-        params.put("myhostname", "mx.example.test");
-        params.put("mydestination", "example.test, localhost");
         params.put("mail_spool_directory", spool.toString());
-        params.put("queue_directory", queue.toString());
-        params.put("alias_maps", "hash:" + tmp.resolve("aliases"));
-        params.put("recipient_delimiter", "+");
         aliases("postmaster: root\n");
     }
 
     // --- helpers
 
     private void aliases(String text) throws IOException {
-        Path src = tmp.resolve("aliases");
-        Files.writeString(src, text);
-        Map<String, String> entries = new LinkedHashMap<>();
-        try (var r = Files.newBufferedReader(src)) {
-            for (Source.Entry e : AliasSource.parse(r, src.toString()).entries()) entries.putIfAbsent(e.key(), e.value());
-        }
-        TableBuilder.write(Tables.dbFile(src.toString()), entries, src);
+        f.aliases(text);
     }
 
     private Queues queues() throws IOException {
-        Queues q = new Queues(queue);
-        q.create();
-        return q;
-    }
-
-    private LocalAgent agent() throws IOException {
-        Config config = Config.of(params);
-        Cleanup cleanup = new Cleanup(config, queues(), MailLog.stderr("postfix"), c -> { });
-        return new LocalAgent(config, cleanup, tmp.resolve("passwd"));
-    }
-
-    private DeliveryRequest request(String rcpt, String... headerAndBody) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("active"));
-        Path file;
-        try (QueueFileWriter w = QueueFileWriter.create(dir, false)) {
-            w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
-            w.record(RecordType.SENDER, SENDER);
-            w.record(RecordType.RECIPIENT, rcpt);
-            w.startContent();
-            List<String> lines = new ArrayList<>(List.of(headerAndBody));
-            if (lines.isEmpty()) lines.addAll(List.of("Subject: test", "", "From the body", "bye"));
-            for (String line : lines) {
-                byte[] b = line.getBytes(StandardCharsets.UTF_8);
-                w.contentLine(b, 0, b.length, 2048);
-            }
-            file = w.commit();
-        }
-        QueueFile.Envelope env = QueueFile.readEnvelope(file);
-        return new DeliveryRequest(file.getFileName().toString(), file, "local", "mx.example.test", env.sender(),
-                env.pending(), Instant.ofEpochMilli(env.arrivalMillis()), Instant.now(), env.contentOffset(),
-                env.contentSize(), Map.of("log_client_address", "192.0.2.7"));
+        return f.queues();
     }
 
     private DeliveryStatus deliver(String rcpt, String... content) throws Exception {
-        List<DeliveryStatus> s = agent().deliver(request(rcpt, content));
-        assertEquals(1, s.size());
-        return s.get(0);
+        return f.deliver(rcpt, content);
     }
 
     private static void assertStatus(DeliveryStatus s, Outcome outcome, String dsn, String reason) {
