@@ -186,6 +186,19 @@ final class MailOwner {
         return false;
     }
 
+    /**
+     * Started as root on Java 21: local delivery cannot give a thread a user's file-system identity
+     * (that needs the foreign function API of Java 22), so it runs every access to a user's files in
+     * a child JVM under setpriv: correct, but slower. Empty on Java 22 and later.
+     */
+    static Optional<String> slowUserFiles() {
+        int feature = Runtime.version().feature();
+        if (feature >= 22) return Optional.empty();
+        return Optional.of("Java " + feature + " has no foreign function API: local delivery reads and writes users'"
+                + " files in a child JVM per access (setpriv), which is slower; use Java 22 or later"
+                + " (docs/privilege-separation.md)");
+    }
+
     /** What {@code postfix start} prints and logs when the master must run as root. */
     static Set<String> warningLines(String why) {
         Set<String> out = new LinkedHashSet<>();

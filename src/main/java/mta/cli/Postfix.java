@@ -73,6 +73,13 @@ public final class Postfix {
     private static final long STOP_TIMEOUT_MS = 30_000;
 
     /** JVM options for the master: a small heap that grows with load, and a frugal collector. */
+    /**
+     * Lets the foreign function calls of mta.util.NativeIo run without a warning: local delivery
+     * takes a user's file-system identity per thread, pickup opens maildrop files without
+     * following links or blocking (docs/privilege-separation.md).
+     */
+    private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
     private static final List<String> DEFAULT_MASTER_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
 
@@ -279,6 +286,7 @@ public final class Postfix {
                                            PrintStream err) throws IOException {
         MailOwner.Verdict v = MailOwner.check(config, dir);
         if (v.owner() != null) v.owner().prepare(queues);
+        MailOwner.slowUserFiles().ifPresent(w -> err.println(TAG + "warning: " + w));
         if (!v.usable()) {
             for (String line : MailOwner.warningLines(v.whyNot())) err.println(TAG + line);
             try (MailLog log = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
@@ -299,6 +307,7 @@ public final class Postfix {
     private static List<String> javaCommand(List<String> opts, String main, Path dir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add(NATIVE_ACCESS);
         cmd.addAll(opts);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -70,6 +70,7 @@ final class PostfixCheck {
             err.println(TAG + "fatal: cannot create the queue directories under " + queueDir + ": " + e.getMessage());
             return 1;
         }
+        if (PosixAccounts.ROOT) MailOwner.slowUserFiles().ifPresent(warnings::add);
         if (owner != null && !owner.usable()) {
             warnings.add(owner.whyNot() + "; postfix start would run the whole mail system as root");
         }

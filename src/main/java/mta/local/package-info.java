@@ -20,10 +20,13 @@
  *   mapping in {@link mta.local.Sysexits}), /file ({@link mta.local.LocalFile}), :include:/file,
  *   &#92;user, local names, and remote addresses, which are forwarded through cleanup as a new
  *   message (sender owner-alias when that alias exists). Every copy gets Return-Path:,
- *   X-Original-To: and Delivered-To: ({@link mta.local.MessageCopy}). When the system runs as
- *   root, commands run through setpriv with the user's rights (default_privs for root and for
- *   root-owned alias and include files) and created files are chowned ({@link mta.local.Ownership}).
- *   docs/local-delivery.md walks through the steps.
+ *   X-Original-To: and Delivered-To: ({@link mta.deliver.MessageCopy}). When the system runs as
+ *   root, every file of a user (.forward, :include:, mailbox, Maildir, /file) is read and written
+ *   with that user's rights through {@link mta.deliver.UserFiles}, commands run through setpriv
+ *   with the same identity (default_privs for root and for root-owned alias and include files;
+ *   {@link mta.local.Ownership}), and the mailbox's place decides the rights
+ *   ({@link mta.local.LocalMailbox}). Nothing is chowned. docs/local-delivery.md walks through
+ *   the steps, docs/privilege-separation.md lists the rights and Postfix's warnings.
  *
  * READS
  *   The queue file (through the request), alias tables, the password file, .forward and

@@ -9,6 +9,7 @@ import mta.flush.Flush;
 import mta.queue.FlushClient;
 import mta.queue.Queues;
 import mta.util.MailLog;
+import mta.util.ServiceLoops;
 
 /**
  * FlushServer - the flush service on {@code public/flush}, and its periodic refresh.
@@ -27,11 +28,11 @@ final class FlushServer implements AutoCloseable {
     private final PublicService service;
     private final Thread refresher;
 
-    FlushServer(Queues queues, Flush flush, Duration wakeup, MailLog.Channel log) throws IOException {
+    FlushServer(Queues queues, Flush flush, Duration wakeup, MailLog.Channel log, ServiceLoops loops) throws IOException {
         this.flush = flush;
         this.log = log;
-        this.service = new PublicService(queues.root().resolve("public").resolve("flush"), this::serve, log);
-        this.refresher = Thread.ofVirtual().name("flush-refresh").start(() -> {
+        this.service = new PublicService(queues.root().resolve("public").resolve("flush"), this::serve, log, loops);
+        this.refresher = loops.start("flush-refresh", () -> {
             try {
                 while (!service.isClosed()) {
                     Thread.sleep(wakeup);

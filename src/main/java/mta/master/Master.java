@@ -93,6 +93,8 @@ public final class Master implements AutoCloseable {
     private Qmgr qmgr;
     private Pickup pickup;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Restarts a service loop that dies (pickup, the queue manager's scan, the public/ sockets). */
+    private final Supervisor supervisor;
     private volatile boolean closed;
 
     private Master(Path configDir, Options options, Config config, MailLog mailLog, Queues queues,
@@ -102,6 +104,7 @@ public final class Master implements AutoCloseable {
         this.config = config;
         this.mailLog = mailLog;
         this.log = mailLog.channel("master");
+        this.supervisor = new Supervisor(log);
         this.queues = queues;
         this.pidChannel = pidChannel;
         this.pidLock = pidLock;
@@ -166,14 +169,15 @@ public final class Master implements AutoCloseable {
             spawn = new SpawnServices(queues, mailLog, null);
             spawn.update(masterCf, config, true);
         }
-        triggers.add(new TriggerServer(queues.root().resolve("public").resolve("pickup"), pickup, log));
-        triggers.add(new TriggerServer(queues.root().resolve("public").resolve("qmgr"), qmgr, log));
-        showq = new ShowqServer(queues, mailLog.channel("showq"));
-        postdrop = new PostdropServer(queues, configDir, () -> config, mailLog.channel("postdrop"));
-        flushServer = new FlushServer(queues, flush, java.time.Duration.ofSeconds(flushWakeup), mailLog.channel("flush"));
+        triggers.add(new TriggerServer(queues.root().resolve("public").resolve("pickup"), pickup, log, supervisor));
+        triggers.add(new TriggerServer(queues.root().resolve("public").resolve("qmgr"), qmgr, log, supervisor));
+        showq = new ShowqServer(queues, mailLog.channel("showq"), supervisor);
+        postdrop = new PostdropServer(queues, configDir, () -> config, mailLog.channel("postdrop"), supervisor);
+        flushServer = new FlushServer(queues, flush, java.time.Duration.ofSeconds(flushWakeup), mailLog.channel("flush"),
+                supervisor);
 
-        qmgr.start();
-        pickup.start();
+        qmgr.start(supervisor);
+        pickup.start(supervisor);
         for (SmtpdListener l : listeners.values()) l.start();
 
         byte[] pid = String.format("%10d\n", ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
@@ -301,6 +305,7 @@ public final class Master implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        supervisor.close();
         reloadLock.lock();
         try {
             for (SmtpdListener l : listeners.values()) l.stop(2000);

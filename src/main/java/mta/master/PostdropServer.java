@@ -23,6 +23,7 @@ import mta.config.Config;
 import mta.config.Params;
 import mta.queue.Queues;
 import mta.util.MailLog;
+import mta.util.ServiceLoops;
 import mta.util.PosixAccounts;
 import mta.util.TimedInputStream;
 
@@ -70,11 +71,12 @@ final class PostdropServer implements AutoCloseable {
     private final MailLog.Channel log;
     private final PublicService service;
 
-    PostdropServer(Queues queues, Path configDir, Supplier<Config> config, MailLog.Channel log) throws IOException {
+    PostdropServer(Queues queues, Path configDir, Supplier<Config> config, MailLog.Channel log, ServiceLoops loops)
+            throws IOException {
         this.configDir = configDir.toAbsolutePath().normalize();
         this.config = config;
         this.log = log;
-        this.service = new PublicService(queues.root().resolve("public").resolve("postdrop"), this::serve, log);
+        this.service = new PublicService(queues.root().resolve("public").resolve("postdrop"), this::serve, log, loops);
     }
 
     private void serve(SocketChannel ch) {

@@ -121,6 +121,8 @@ public final class PrivilegedMaster {
         }
         Files.setAttribute(socket, "unix:gid", owner.gid());
         Files.setAttribute(socket, "unix:uid", owner.uid());
+        // As Postfix's private sockets: 0666 inside the mail_owner-only private/ (SO_PEERCRED decides who is served).
+        mta.util.SafeFiles.setMode(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
         SecretService secrets = SecretService.start(dir, queues, owner, mailLog.channel("master"));
         // spawn services run commands as other users: their sockets are served here, as root.
         SpawnServices spawn = new SpawnServices(queues, mailLog, owner);
@@ -150,6 +152,32 @@ public final class PrivilegedMaster {
         spawn.close();
         mailLog.close();
         return rc;
+    }
+
+    /** The largest delivery request read from private/local (its recipients and attributes). */
+    static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+    /** {@code in}, failing once more than {@code max} bytes have been read from it. */
+    static java.io.InputStream limited(java.io.InputStream in, long max) {
+        return new java.io.FilterInputStream(in) {
+            private long left = max;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) throw new IOException("delivery request longer than " + max + " bytes");
+                int b = super.read();
+                if (b >= 0) left--;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) throw new IOException("delivery request longer than " + max + " bytes");
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) left -= n;
+                return n;
+            }
+        };
     }
 
     /** {@code $queue_directory/private/local}. */
@@ -202,7 +230,9 @@ public final class PrivilegedMaster {
                 log.warn("private/local: connection from user " + user + " refused: not " + owner.name() + " or root");
                 return;
             }
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            // The peer is the unprivileged side: what root reads from it is bounded.
+            BufferedReader in = new BufferedReader(new InputStreamReader(
+                    limited(Channels.newInputStream(ch), MAX_REQUEST_BYTES), StandardCharsets.UTF_8));
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
             DeliveryRequest req = DeliveryProtocol.readRequest(in);
             DeliveryProtocol.writeStatuses(out, deliver(req, peerIsRoot));

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Consumer;
 import mta.util.MailLog;
 import mta.util.SafeFiles;
+import mta.util.ServiceLoops;
 
 /**
  * PublicService - a UNIX-domain socket in {@code public/} and its accept loop, shared by the
@@ -18,7 +19,8 @@ import mta.util.SafeFiles;
  *
  * <p>Replaces a stale socket left by a crash, makes the new one 0666 as Postfix's public sockets
  * are (the {@code public/} directory, 2710 mail_owner:postdrop, decides who gets there), and
- * hands each connection to the service's handler on a virtual thread of its own; the handler
+ * hands each connection to the service's handler on a virtual thread of its own (the accept loop
+ * runs under the master's {@link Supervisor}); the handler
  * closes the connection. {@link #close} stops accepting and removes the socket.
  */
 final class PublicService implements AutoCloseable {
@@ -28,7 +30,7 @@ final class PublicService implements AutoCloseable {
     private final MailLog.Channel log;
     private volatile boolean closed;
 
-    PublicService(Path path, Consumer<SocketChannel> handler, MailLog.Channel log) throws IOException {
+    PublicService(Path path, Consumer<SocketChannel> handler, MailLog.Channel log, ServiceLoops loops) throws IOException {
         this.path = path;
         this.handler = handler;
         this.log = log;
@@ -37,7 +39,7 @@ final class PublicService implements AutoCloseable {
         server.bind(UnixDomainSocketAddress.of(path));
         SafeFiles.setMode(path, PosixFilePermissions.fromString("rw-rw-rw-"));
         String name = path.getFileName().toString();
-        Thread.ofVirtual().name(name).start(() -> run(name));
+        loops.start(name, () -> run(name));
     }
 
     private void run(String name) {

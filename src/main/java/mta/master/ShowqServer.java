@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import mta.cli.Postqueue;
 import mta.queue.Queues;
 import mta.util.MailLog;
+import mta.util.ServiceLoops;
 
 /**
  * ShowqServer - Postfix's showq service on {@code public/showq}: writes the queue listing (as
@@ -23,10 +24,10 @@ final class ShowqServer implements AutoCloseable {
     private final MailLog.Channel log;
     private final PublicService service;
 
-    ShowqServer(Queues queues, MailLog.Channel log) throws IOException {
+    ShowqServer(Queues queues, MailLog.Channel log, ServiceLoops loops) throws IOException {
         this.queues = queues;
         this.log = log;
-        this.service = new PublicService(queues.root().resolve("public").resolve("showq"), this::serve, log);
+        this.service = new PublicService(queues.root().resolve("public").resolve("showq"), this::serve, log, loops);
     }
 
     private void serve(SocketChannel ch) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import mta.queue.Trigger;
 import mta.util.MailLog;
+import mta.util.ServiceLoops;
 
 /**
  * TriggerServer - listens on {@code public/<service>} and passes each request letter to a service.
@@ -20,11 +21,11 @@ final class TriggerServer implements AutoCloseable {
     private final MailLog.Channel log;
     private final PublicService service;
 
-    TriggerServer(Path path, Trigger target, MailLog.Channel log) throws IOException {
+    TriggerServer(Path path, Trigger target, MailLog.Channel log, ServiceLoops loops) throws IOException {
         this.path = path;
         this.target = target;
         this.log = log;
-        this.service = new PublicService(path, this::serve, log);
+        this.service = new PublicService(path, this::serve, log, loops);
     }
 
     private void serve(SocketChannel connection) {

@@ -13,7 +13,9 @@
  *   ({@link mta.master.ShowqServer}: the queue listing for ordinary users' mailq), and the
  *   public/postdrop service ({@link mta.master.PostdropServer}: posting for bin/sendmail's thin
  *   client, through {@link mta.cli.Sendmail}'s posting core); each of these four sockets is a
- *   {@link mta.master.PublicService} (socket set-up, 0666 mode, accept loop). It locks and writes
+ *   {@link mta.master.PublicService} (socket set-up, 0666 mode, accept loop). The long-lived loops
+ *   (pickup, the qmgr scan, these accept loops) run under {@link mta.master.Supervisor}, which logs
+ *   a loop that dies ("process pickup ... terminated abnormally") and restarts it. It locks and writes
  *   $queue_directory/pid/master.pid; {@code bin/postfix start} runs it in the background.
  *   Started as root, {@code bin/postfix start} runs {@link mta.master.PrivilegedMaster} instead:
  *   it stays root, serves local and virtual delivery on $queue_directory/private/local and the
@@ -30,7 +32,8 @@
  * WRITES
  *   The queue directories (created), pid/master.pid, public/ sockets, the mail log; maildrop/
  *   files posted through public/postdrop;
- *   PrivilegedMaster: private/local, private/secrets, mailboxes, forwarded copies in incoming/.
+ *   PrivilegedMaster: private/local, private/secrets, forwarded copies in incoming/; mailboxes
+ *   only with the user's rights (mta.deliver.UserFiles).
  *
  * CONFIGURATION PARAMETERS
  *   queue_directory, data_directory, maillog_file, inet_interfaces (all), inet_protocols (all),

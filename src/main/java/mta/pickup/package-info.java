@@ -7,7 +7,11 @@
  *
  * DESCRIPTION
  *   {@link mta.pickup.Pickup} scans maildrop/ when woken through public/pickup and every wakeup
- *   seconds (master.cf), feeds each file to cleanup, and removes it after the commit.
+ *   seconds (master.cf), feeds each file to cleanup, and removes it after the commit. Nothing in
+ *   maildrop/ is trusted: links, FIFOs and files with several names are refused with Postfix's
+ *   warnings, the file is opened without following links or blocking, the poster is the file's
+ *   owner, and a file whose record lengths do not fit its size goes to corrupt/
+ *   (docs/privilege-separation.md).
  *
  * READS
  *   maildrop/ID.

@@ -23,6 +23,7 @@ import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
 import mta.util.MailLog;
+import mta.util.ServiceLoops;
 
 /**
  * Qmgr - the queue manager: moves mail into the active queue and hands it to delivery agents.
@@ -78,13 +79,18 @@ public final class Qmgr implements Trigger {
 
     /** Recovers the active queue and starts the scan loop. */
     public void start() throws IOException {
+        start(ServiceLoops.PLAIN);
+    }
+
+    /** As {@link #start()}, the scan loop started by {@code loops} (the master's supervisor). */
+    public void start(ServiceLoops loops) throws IOException {
         for (String id : queues.list(QueueName.ACTIVE)) {
             if (queues.move(id, QueueName.ACTIVE, QueueName.INCOMING)) {
                 log.info(id + ": requeued from active after restart");
             }
         }
         running = true;
-        loop = Thread.ofPlatform().name("qmgr").start(this::run);
+        loop = loops.start(Thread.ofPlatform(), "qmgr", this::run);
         trigger(Trigger.SCAN_INCOMING);
         trigger(Trigger.SCAN_DEFERRED);
     }

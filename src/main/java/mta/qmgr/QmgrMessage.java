@@ -58,10 +58,14 @@ final class QmgrMessage implements Runnable {
         } catch (QueueFile.Corrupt e) {
             q.log.warn("saving corrupt file \"" + id + "\" from queue \"active\" to queue \"corrupt\": " + e.getMessage());
             moveQuietly(QueueName.CORRUPT);
-        } catch (IOException | RuntimeException e) {
-            // Leave the message for a later attempt; never lose it.
+        } catch (IOException | RuntimeException | Error e) {
+            // Leave the message for a later attempt; never lose it, never let it end the queue manager.
             q.log.warn(id + ": delivery interrupted: " + e);
-            deferAll();
+            try {
+                deferAll();
+            } catch (RuntimeException | Error again) {
+                q.log.warn(id + ": cannot defer: " + again + "; it stays in active until the next start");
+            }
         }
     }
 

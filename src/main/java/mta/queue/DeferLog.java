@@ -37,7 +37,14 @@ public final class DeferLog {
             sb.append('\n');
         }
         Path temp = file.resolveSibling(TempFiles.name(id));
-        Files.writeString(temp, sb, StandardCharsets.UTF_8);
+        Files.deleteIfExists(temp);
+        // 0600, as Postfix's defer and bounce logs (docs/file-modes.md).
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
+                java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(SafeFiles.WRITING))) {
+            ch.write(java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        SafeFiles.inheritOwner(temp);
         SafeFiles.rename(temp, file);
     }
 

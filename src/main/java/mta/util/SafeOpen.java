@@ -50,6 +50,9 @@ public final class SafeOpen {
     private static final int EACCES = 13;
     private static final int ELOOP = 40;
 
+    /** How long a Java 21 open may take before a FIFO is suspected (see {@link #openWithDeadline}). */
+    static final java.time.Duration OPEN_DEADLINE = java.time.Duration.ofSeconds(5);
+
     private SafeOpen() {}
 
     /** The file reached was not the one asked for (Postfix's texts: "file is a symbolic link", ...). */
@@ -90,7 +93,8 @@ public final class SafeOpen {
             return mode & 07777;
         }
 
-        boolean sameFile(Attrs o) {
+        /** The same file (device and inode) as {@code o}. */
+        public boolean sameFileAs(Attrs o) {
             return dev == o.dev && ino == o.ino;
         }
     }
@@ -124,10 +128,14 @@ public final class SafeOpen {
      * not null. Refuses links, hard links and other kinds of file as the class comment says.
      */
     public static Opened append(Path file, Create create) throws IOException {
+        return append(file, create, NativeIo.get().orElse(null));
+    }
+
+    /** As {@link #append(Path, Create)}, with the native calls {@code io}, or without them (null). */
+    static Opened append(Path file, Create create, NativeIo io) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return NativeIo.get().isPresent() ? appendNative(NativeIo.get().get(), file)
-                        : appendPlain(file);
+                return io != null ? appendNative(io, file) : appendPlain(file);
             } catch (NoSuchFileException e) {
                 if (create == null) throw e;
             }
@@ -160,7 +168,7 @@ public final class SafeOpen {
                 : FileChannel.open(file, StandardOpenOption.WRITE);
         try {
             Attrs opened = attrs(file, true);
-            if (!opened.sameFile(before)) throw new Refused("file status changed unexpectedly");
+            if (!opened.sameFileAs(before)) throw new Refused("file status changed unexpectedly");
             checkReached(file, opened);
             return new Opened(ch, opened, false);
         } catch (IOException | RuntimeException e) {
@@ -185,7 +193,7 @@ public final class SafeOpen {
         Attrs named = attrs(file, false);
         if (named.symlink()) {
             if (!(named.uid() == 0 && trustedDirectory(file))) throw new Refused("file is a symbolic link");
-        } else if (!named.sameFile(opened)) {
+        } else if (!named.sameFileAs(opened)) {
             throw new Refused("file status changed unexpectedly");
         }
         if (!opened.regular() && !opened.charDevice()) throw new Refused("file is not a regular file");
@@ -226,8 +234,12 @@ public final class SafeOpen {
      * blocks on a FIFO.
      */
     public static Opened read(Path file, boolean follow) throws IOException {
-        if (NativeIo.get().isPresent()) {
-            NativeIo io = NativeIo.get().get();
+        return read(file, follow, NativeIo.get().orElse(null), OPEN_DEADLINE);
+    }
+
+    /** As {@link #read(Path, boolean)}, with the native calls {@code io}, or without them (null). */
+    static Opened read(Path file, boolean follow, NativeIo io, java.time.Duration deadline) throws IOException {
+        if (io != null) {
             EnumSet<NativeIo.Flag> flags = EnumSet.of(NativeIo.Flag.READ, NativeIo.Flag.NONBLOCK);
             if (!follow) flags.add(NativeIo.Flag.NOFOLLOW);
             int fd;
@@ -248,10 +260,10 @@ public final class SafeOpen {
         }
         Attrs before = attrs(file, follow);
         if (!before.regular()) throw new Refused("not a regular file");
-        FileChannel ch = openWithDeadline(file, follow);
+        FileChannel ch = openWithDeadline(file, follow, deadline);
         try {
             Attrs after = attrs(file, follow);
-            if (!after.sameFile(before) || !after.regular()) throw new Refused("file status changed unexpectedly");
+            if (!after.sameFileAs(before) || !after.regular()) throw new Refused("file status changed unexpectedly");
             return new Opened(ch, after, false);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -261,10 +273,10 @@ public final class SafeOpen {
 
     /**
      * Java 21: opens for reading on a thread of its own. A FIFO swapped in after the check would
-     * block the open until a writer comes; after a few seconds this method becomes that writer
+     * block the open until a writer comes; after {@code deadline} this method becomes that writer
      * itself, which ends the wait, and the caller's check then refuses the FIFO.
      */
-    private static FileChannel openWithDeadline(Path file, boolean follow) throws IOException {
+    static FileChannel openWithDeadline(Path file, boolean follow, java.time.Duration deadline) throws IOException {
         Object[] out = new Object[1];
         Thread t = Thread.ofPlatform().daemon().name("safe-open").start(() -> {
             try {
@@ -275,13 +287,13 @@ public final class SafeOpen {
             }
         });
         try {
-            if (!t.join(java.time.Duration.ofSeconds(5))) {
-                try (FileChannel unblock = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                    // opened: the blocked reader is released
+            if (!t.join(deadline)) {
+                try {
+                    FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS).close(); // releases the reader
                 } catch (IOException ignored) {
                     // not a FIFO any more: the open is finishing by itself
                 }
-                if (!t.join(java.time.Duration.ofSeconds(5))) {
+                if (!t.join(deadline)) {
                     throw new IOException(file + ": open does not finish");
                 }
             }

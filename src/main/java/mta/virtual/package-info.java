@@ -12,7 +12,9 @@
  *   hands it the recipients that trivial-rewrite resolved to {@code $virtual_transport}. Each
  *   address is looked up in virtual_mailbox_maps (the full address, then {@code @domain} as a
  *   catch-all); the result is a path relative to virtual_mailbox_base, a Maildir when it ends in
- *   {@code /}. The files belong to the uid and gid of virtual_uid_maps and virtual_gid_maps. No
+ *   {@code /}. The files are written with the rights of the uid and gid of virtual_uid_maps and
+ *   virtual_gid_maps (a thread with that file-system identity, or a setpriv child process on
+ *   Java 21: {@link mta.deliver.UserFiles}), so they belong to them and nothing else is written. No
  *   aliases, .forward files or commands: aliases of virtual domains are virtual_alias_maps, which
  *   cleanup has applied before.
  *
