@@ -29,7 +29,7 @@ import mta.util.SafeOpen;
  * the same). An existing mailbox must belong to the user ({@code destination PATH is not owned
  * by recipient}, deferred). A Maildir is always written with the user's rights; in a spool only
  * root may write to, root makes the user's Maildir directory (0700) first. Root's own mailbox is
- * written with root's rights.
+ * written with root's rights. A spool directory that does not exist yet is made by root (0755).
  */
 final class LocalMailbox {
     private final PosixAccounts.User acct;
@@ -65,6 +65,7 @@ final class LocalMailbox {
         }
         SafeOpen.Attrs dir;
         try {
+            if (!Files.exists(spool)) Files.createDirectories(spool); // first use: root's, 0755, as before
             dir = SafeOpen.attrs(spool, true);
         } catch (IOException e) {
             // A spool that is not there: the user's rights (the delivery fails with the reason).
