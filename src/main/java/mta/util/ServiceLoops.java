@@ -5,7 +5,7 @@ package mta.util;
  * scan, the accept loops of the trigger sockets).
  *
  * <p>Reads and writes nothing. The master passes its supervisor, which logs a loop that dies of
- * an exception or error and starts it again ({@code mta.master.Supervisor}); {@link #PLAIN} just
+ * an exception or error and starts it again (the master package's Supervisor); {@link #PLAIN} just
  * starts a thread, for tests and commands that run a daemon on its own.
  */
 public interface ServiceLoops {
