@@ -60,6 +60,7 @@ abstract class DatabaseHostingTest {
     abstract void startServer() throws Exception;
 
     private TestSite site(List<String> specs) throws IOException {
+        TestSite.virtualMailboxBase(tmp.resolve("vmail"), 5000, 5000);
         return new TestSite(tmp.resolve("site")).masterCf(RoutingTest.MASTER_CF)
                 .param("virtual_mailbox_domains", specs.get(0))
                 .param("virtual_mailbox_maps", specs.get(1))

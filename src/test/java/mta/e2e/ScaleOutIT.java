@@ -59,7 +59,7 @@ class ScaleOutIT {
                 + "query = SELECT maildir FROM mailboxes WHERE email = '%s' AND active\n");
         String aliases = DatabaseHostingTest.cf(etc, "pgsql", "aliases", connect
                 + "query = SELECT destination FROM aliases WHERE source = '%s'\n");
-        Path vmail = tmp.resolve("vmail");
+        Path vmail = TestSite.virtualMailboxBase(tmp.resolve("vmail"), 5000, 5000);
         List<TestSite> sites = new ArrayList<>();
         for (String name : List.of("mx1", "mx2")) {
             sites.add(new TestSite(tmp.resolve(name)).masterCf(RoutingTest.MASTER_CF)

@@ -25,14 +25,7 @@ class VirtualDomainsTest {
 
     @Test
     void aliasDomainsAndMailboxDomains() throws Exception {
-        Path vmail = tmp.resolve("vmail");
-        if ("root".equals(System.getProperty("user.name"))) {
-            // As an administrator sets it up: the base belongs to the virtual_uid_maps user, who writes the mailboxes.
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.createDirectories(vmail);
-            Files.setAttribute(vmail, "unix:gid", 5001);
-            Files.setAttribute(vmail, "unix:uid", 5000);
-        }
+        Path vmail = TestSite.virtualMailboxBase(tmp.resolve("vmail"), 5000, 5001);
         Path mailboxes = tmp.resolve("vmailbox");
         Files.writeString(mailboxes, "ann@box.example box.example/ann/\nben@box.example box.example/ben\n");
         Path aliases = tmp.resolve("virtual");

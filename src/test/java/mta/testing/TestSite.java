@@ -147,4 +147,20 @@ public final class TestSite {
     public Path maildir(String user) {
         return spool.resolve(user);
     }
+
+    /**
+     * {@code virtual_mailbox_base} as an administrator prepares it: a directory that belongs to
+     * the virtual_uid_maps user, in a directory that user may pass through. Virtual delivery
+     * writes with that user's rights, as Postfix's virtual(8) does; run as root, a base under a
+     * private (0700) test directory would be out of its reach. Returns {@code dir}.
+     */
+    public static Path virtualMailboxBase(Path dir, int uid, int gid) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        if (!"root".equals(System.getProperty("user.name"))) return dir;
+        Path parent = dir.toAbsolutePath().getParent();
+        java.nio.file.Files.setPosixFilePermissions(parent, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.setAttribute(dir, "unix:gid", gid);
+        java.nio.file.Files.setAttribute(dir, "unix:uid", uid);
+        return dir;
+    }
 }
