@@ -60,12 +60,19 @@ final class LocalMailbox {
     /** {@code $mail_spool_directory/user}. */
     static LocalMailbox spool(PosixAccounts.User acct, Path spool, boolean maildir) {
         Path path = spool.resolve(acct.name());
+        try {
+            if (!Files.exists(spool)) {
+                Files.createDirectories(spool); // first use: 0755 whatever the umask, so that users reach their mailboxes
+                Files.setPosixFilePermissions(spool, SafeOpen.permissions(0755));
+            }
+        } catch (IOException e) {
+            // the delivery fails with the reason
+        }
         if (!Ownership.ROOT || acct.uid() == 0) {
             return new LocalMailbox(acct, path, maildir, Ownership.OWN, SafeOpen.Create.mode(0600), false);
         }
         SafeOpen.Attrs dir;
         try {
-            if (!Files.exists(spool)) Files.createDirectories(spool); // first use: root's, 0755, as before
             dir = SafeOpen.attrs(spool, true);
         } catch (IOException e) {
             // A spool that is not there: the user's rights (the delivery fails with the reason).

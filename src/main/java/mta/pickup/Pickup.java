@@ -201,14 +201,24 @@ public final class Pickup implements Trigger {
     }
 
     /**
-     * Who posted the file: its owner. Only a file of the mail system's own user (root, or the
-     * user pickup runs as) may name another poster: the master's postdrop service and sendmail
-     * run by root write files for others, with the poster's uid in a {@code uid} attribute.
+     * Who posted the file: its owner. Only a file of the mail system's own users (root, the user
+     * pickup runs as, the owner of maildrop/, i.e. mail_owner) may name another poster: the
+     * master's postdrop service and sendmail run by root write files for others, with the
+     * poster's uid in a {@code uid} attribute. No one else can make a file such a user owns.
      */
     private String poster(int owner, QueueFile.Envelope env) {
         String recorded = env.attribute("uid");
-        if ((owner == 0 || owner == ownUid) && recorded != null && recorded.matches("\\d{1,10}")) return recorded;
+        boolean trusted = owner == 0 || owner == ownUid || owner == maildropOwner();
+        if (trusted && recorded != null && recorded.matches("\\d{1,10}")) return recorded;
         return Integer.toString(owner);
+    }
+
+    private int maildropOwner() {
+        try {
+            return SafeOpen.attrs(queues.dir(QueueName.MAILDROP), true).uid();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /**

@@ -383,6 +383,17 @@ class LocalDeliverySecurityTest {
     }
 
     @Test
+    void aMissingMaildirSpoolIsMadeSoThatEveryUserCanReachIt() throws Exception {
+        Path newSpool = tmp.resolve("newspool");
+        f.params.put("mail_spool_directory", newSpool + "/");
+        assertStatus(f.deliver("root@example.test"), Outcome.SENT, "2.0.0", "delivered to maildir");
+        assertEquals(0755, mode(newSpool));
+        assertStatus(f.deliver("joe@example.test"), Outcome.SENT, "2.0.0", "delivered to maildir");
+        assertEquals(JOE, uid(newSpool.resolve("joe")));
+        assertEquals(0700, mode(newSpool.resolve("joe")));
+    }
+
+    @Test
     void maildirFilesAre0600AndItsDirectories0700() throws Exception {
         f.params.put("home_mailbox", "Maildir/");
         assertStatus(f.deliver("joe@example.test"), Outcome.SENT, "2.0.0", "delivered to maildir");
