@@ -46,6 +46,12 @@ class ScaleOutIT {
 
     @TempDir
     Path tmp;
+    /**
+     * The mailboxes, outside {@code tmp}: that stays private (0700), so that the instances, which
+     * this test kills with -9, run as one root process each, as it was written for.
+     */
+    @TempDir
+    Path mailboxRoot;
 
     @Test
     void twoInstancesBehindHaproxyShareOneDatabaseAndLoseNothingWhenOneDies() throws Exception {
@@ -59,7 +65,7 @@ class ScaleOutIT {
                 + "query = SELECT maildir FROM mailboxes WHERE email = '%s' AND active\n");
         String aliases = DatabaseHostingTest.cf(etc, "pgsql", "aliases", connect
                 + "query = SELECT destination FROM aliases WHERE source = '%s'\n");
-        Path vmail = TestSite.virtualMailboxBase(tmp.resolve("vmail"), 5000, 5000);
+        Path vmail = TestSite.virtualMailboxBase(mailboxRoot.resolve("vmail"), 5000, 5000);
         List<TestSite> sites = new ArrayList<>();
         for (String name : List.of("mx1", "mx2")) {
             sites.add(new TestSite(tmp.resolve(name)).masterCf(RoutingTest.MASTER_CF)
