@@ -74,6 +74,8 @@ final class CleanupMessage implements CleanupService.Transaction {
     private Reply refusal;
     private boolean discarded;
     private boolean held;
+    /** smtpd's REDIRECT: the one recipient that replaces all others. */
+    private String redirect;
     private String messageId;
     /** content_filter as set by the client (smtpd passes its own, maybe empty) or a FILTER action; null: main.cf's. */
     private String contentFilter;
@@ -169,6 +171,16 @@ final class CleanupMessage implements CleanupService.Transaction {
             return;
         }
         attributes.add(name + "=" + value);
+    }
+
+    @Override
+    public void hold() {
+        held = true;
+    }
+
+    @Override
+    public void redirect(Address to) {
+        redirect = svc.rewrite.canonicalize(to).toString();
     }
 
     @Override
@@ -351,6 +363,12 @@ final class CleanupMessage implements CleanupService.Transaction {
         String filter = contentFilter != null ? contentFilter : svc.contentFilter;
         if (!filter.isBlank()) w.record(RecordType.ATTRIBUTE, "content_filter=" + filter.strip());
         w.record(RecordType.SENDER, sender.toString());
+        if (redirect != null) {
+            String first = recipientRecords.isEmpty() ? null : recipientRecords.get(0)[1];
+            recipientRecords.clear();
+            recipients.clear();
+            recipientRecords.add(new String[] {redirect, first, null, null});
+        }
         for (String[] r : recipientRecords) {
             if (r[1] != null && !r[1].equals(r[0])) w.record(RecordType.ORIGINAL_RECIPIENT, r[1]);
             if (r[2] != null) w.record(RecordType.DSN_NOTIFY, r[2]);

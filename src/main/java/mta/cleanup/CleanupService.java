@@ -62,6 +62,20 @@ public interface CleanupService {
          */
         void line(byte[] buf, int len, boolean more) throws IOException;
 
+        /**
+         * The message goes to the hold queue instead of incoming/ (smtpd's HOLD action, Postfix's
+         * cleanup hold flag). A service that cannot hold (maildrop/) ignores it.
+         */
+        default void hold() {
+        }
+
+        /**
+         * Every recipient, given or still to come, is replaced by {@code to} (smtpd's REDIRECT
+         * action). A service that cannot redirect (maildrop/) ignores it.
+         */
+        default void redirect(Address to) {
+        }
+
         /** Commits the message to the incoming queue; returns its queue ID. */
         String commit() throws CleanupException;
 

@@ -429,6 +429,25 @@ public final class Params {
     public static final Param RBL_REPLY_MAPS = def(Param.tables("rbl_reply_maps", "",
             "Tables of reply templates per DNS blocklist domain, instead of default_rbl_reply."));
 
+    public static final Param SMTPD_POLICY_SERVICE_TIMEOUT = def(Param.time("smtpd_policy_service_timeout", "100s", 's', 1,
+            100 * DAY, "The time limit for connecting to, writing to or reading from a policy server (check_policy_service)."));
+    public static final Param SMTPD_POLICY_SERVICE_MAX_IDLE = def(Param.time("smtpd_policy_service_max_idle", "300s", 's', 1,
+            100 * DAY, "An unused connection to a policy server is closed after this time."));
+    public static final Param SMTPD_POLICY_SERVICE_MAX_TTL = def(Param.time("smtpd_policy_service_max_ttl", "1000s", 's', 1,
+            100 * DAY, "A connection to a policy server is closed (between requests) after this time."));
+    public static final Param SMTPD_POLICY_SERVICE_REQUEST_LIMIT = def(Param.integer("smtpd_policy_service_request_limit",
+            "0", 0, INT_MAX, "The most requests per policy server connection; 0 means no limit."));
+    public static final Param SMTPD_POLICY_SERVICE_TRY_LIMIT = def(Param.integer("smtpd_policy_service_try_limit", "2", 1,
+            INT_MAX, "The attempts to send a policy request before the default action applies."));
+    public static final Param SMTPD_POLICY_SERVICE_RETRY_DELAY = def(Param.time("smtpd_policy_service_retry_delay", "1s",
+            's', 1, 100 * DAY, "The pause between attempts to send a policy request."));
+    public static final Param SMTPD_POLICY_SERVICE_DEFAULT_ACTION = def(Param.string(
+            "smtpd_policy_service_default_action", "451 4.3.5 Server configuration problem",
+            "The access(5) action when a policy server cannot be asked."));
+    public static final Param SMTPD_POLICY_SERVICE_POLICY_CONTEXT = def(Param.string(
+            "smtpd_policy_service_policy_context", "",
+            "Sent to policy servers as policy_context=, so that one server can serve several configurations."));
+
     // --- TLS and SASL
     static { section("TLS and SASL"); }
     public static final Param SMTPD_TLS_SECURITY_LEVEL = def(Param.string("smtpd_tls_security_level", "",

@@ -247,6 +247,11 @@ public record Reply(int code, String dsn, String text) {
         return rejected(code, "7.1", subject, what, ACCESS_DENIED);
     }
 
+    /** The restriction words defer_if_permit and defer_if_reject: {@code 450 4.7.0 <subject>: What rejected: WORD requested}. */
+    public static Reply deferIfRequested(String subject, Rejected what, String word) {
+        return rejected(450, "7.0", subject, what, word + " requested");
+    }
+
     /** {@code 503 5.7.0}: the client restrictions refused the client at connect time (smtpd_delay_reject = no). */
     public static Reply accessDeniedFor(String clientLabel) {
         return new Reply(503, "5.7.0", "Error: access denied for " + clientLabel);

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import mta.lookup.AddressLookup;
 import mta.lookup.Table;
 import mta.mail.Reply;
+import mta.util.MailLog;
 
 /**
  * SmtpdAccess - access(5) tables for the SMTP server: which keys to look up, and what a result means.
@@ -23,10 +24,9 @@ import mta.mail.Reply;
  * </pre>
  * Parents are {@code example.com} when {@code parent_domain_matches_subdomains} lists
  * {@code smtpd_access_maps} (the default), else {@code .example.com}. Pattern tables (regexp, pcre,
- * cidr) get only the whole name or address. Results: {@code OK}, {@code PERMIT} or a number permit;
- * {@code DUNNO} goes on; {@code REJECT [text]}, {@code DEFER [text]} and {@code 4NN/5NN [text]}
- * refuse; {@code FILTER transport:nexthop} goes on and sends the message to that content filter.
- * Anything else is logged as a configuration error and answered with a temporary error.
+ * cidr) get only the whole name or address. {@link #result} says what a result means, for access
+ * tables and for policy servers alike (see there). Anything else is logged as a configuration
+ * error and answered with a temporary error.
  */
 final class SmtpdAccess {
     private static final Pattern DSN = Pattern.compile("([245])\\.(\\d{1,3}\\.\\d{1,3})(?:\\s+|$)");
@@ -34,8 +34,15 @@ final class SmtpdAccess {
     private final SmtpdReject codes;
     private final boolean parentMatchesSubdomains;
     private final AddressLookup addressLookup;
+    private final MailLog.Channel log;
 
     SmtpdAccess(SmtpdReject codes, boolean parentMatchesSubdomains, String recipientDelimiter) {
+        this(codes, parentMatchesSubdomains, recipientDelimiter, null);
+    }
+
+    /** With {@code log}, malformed action arguments are warned about. */
+    SmtpdAccess(SmtpdReject codes, boolean parentMatchesSubdomains, String recipientDelimiter, MailLog.Channel log) {
+        this.log = log;
         this.codes = codes;
         this.parentMatchesSubdomains = parentMatchesSubdomains;
         this.addressLookup = AddressLookup.access(recipientDelimiter, parentMatchesSubdomains);
@@ -89,46 +96,109 @@ final class SmtpdAccess {
      * Returns null for a result this server does not understand (the caller logs it).
      */
     SmtpdVerdict result(String value, String subject, Reply.Rejected what) {
+        return result(value, subject, what, "access table", subject);
+    }
+
+    /**
+     * The same for a result that came from {@code table} (a table, or a policy server) for the
+     * lookup {@code key}, which name the source in the warnings about malformed actions.
+     *
+     * <p>Actions (access(5)): {@code OK}, {@code RELAY}, {@code PERMIT} or an all-numeric result
+     * permit; {@code DUNNO} goes on; {@code REJECT [text]} and {@code DEFER [text]} refuse with
+     * access_map_reject_code and access_map_defer_code, {@code 4NN text} and {@code 5NN text} with
+     * that code; {@code DEFER_IF_PERMIT [text]} and {@code DEFER_IF_REJECT [text]} arm a deferral
+     * (access_map_defer_code); {@code FILTER transport:nexthop}, {@code HOLD [text]},
+     * {@code REDIRECT user@domain}, {@code BCC user@domain} and {@code PREPEND header: text} are
+     * remembered for the message and go on; {@code DISCARD [text]} is remembered and permits;
+     * {@code WARN text} and {@code INFO text} are logged and go on. A text may start with an
+     * enhanced status code, whose class follows the reply code's. A malformed argument is logged
+     * and the action ignored, as Postfix does.
+     */
+    SmtpdVerdict result(String value, String subject, Reply.Rejected what, String table, String key) {
         String v = value.strip();
         int sp = indexOfSpace(v);
         String word = (sp < 0 ? v : v.substring(0, sp)).toUpperCase(Locale.ROOT);
         String text = sp < 0 ? "" : v.substring(sp).strip();
+        String noun = what.noun();
         switch (word) {
-            case "OK", "PERMIT" -> {
+            case "OK", "RELAY", "PERMIT" -> {
                 return SmtpdVerdict.PERMIT;
             }
             case "DUNNO" -> {
                 return SmtpdVerdict.DUNNO;
             }
-            case "FILTER" -> {
-                return text.indexOf(':') > 0 ? SmtpdVerdict.filter(text) : null;
-            }
             case "REJECT" -> {
-                return refuse(codes.accessReject, text, subject, what);
+                return SmtpdVerdict.refuse(refusal(codes.accessReject, text, Reply.ACCESS_DENIED, subject, what));
             }
             case "DEFER" -> {
-                return refuse(codes.accessDefer, text, subject, what);
+                return SmtpdVerdict.refuse(refusal(codes.accessDefer, text, Reply.ACCESS_DENIED, subject, what));
+            }
+            case "DEFER_IF_PERMIT", "DEFER_IF_REJECT" -> {
+                return SmtpdVerdict.deferIf(SmtpdVerdict.Kind.valueOf(word),
+                        refusal(codes.accessDefer, text, Reply.SERVICE_UNAVAILABLE_TEXT, subject, what));
+            }
+            case "FILTER" -> {
+                if (text.indexOf(':') <= 0) return malformed(table, key, "requires transport:destination");
+                return SmtpdVerdict.filter(text, "<" + subject + ">: " + noun + " triggers FILTER " + text);
+            }
+            case "HOLD", "DISCARD" -> {
+                String log = "<" + subject + ">: " + noun + " " + (text.isEmpty() ? "triggers " + word + " action" : text);
+                return SmtpdVerdict.action(SmtpdVerdict.Kind.valueOf(word), log, log);
+            }
+            case "REDIRECT", "BCC" -> {
+                if (text.indexOf('@') < 0) return malformed(table, key, "requires user@domain target");
+                return SmtpdVerdict.action(SmtpdVerdict.Kind.valueOf(word), text,
+                        "<" + subject + ">: " + noun + " triggers " + word + " " + text);
+            }
+            case "PREPEND" -> {
+                if (!isHeader(text)) return malformed(table, key, "requires header: text");
+                return SmtpdVerdict.action(SmtpdVerdict.Kind.PREPEND, text, null);
+            }
+            case "WARN", "INFO" -> {
+                return SmtpdVerdict.action(SmtpdVerdict.Kind.valueOf(word), text, text);
             }
             default -> {
-                if (!word.matches("\\d+")) return null;
-                if (word.length() == 3 && (word.charAt(0) == '4' || word.charAt(0) == '5')) {
-                    return refuse(Integer.parseInt(word), text, subject, what);
+                if (v.chars().allMatch(c -> c >= '0' && c <= '9') && !v.isEmpty()) {
+                    return SmtpdVerdict.PERMIT; // an all-numeric result is OK (access(5))
                 }
-                return SmtpdVerdict.PERMIT; // an all-numeric result is OK (access(5))
+                if (word.length() == 3 && (word.charAt(0) == '4' || word.charAt(0) == '5')
+                        && Character.isDigit(word.charAt(1)) && Character.isDigit(word.charAt(2)) && !text.isEmpty()) {
+                    return SmtpdVerdict.refuse(refusal(Integer.parseInt(word), text, Reply.ACCESS_DENIED, subject, what));
+                }
+                return null;
             }
         }
     }
 
-    /** A refusal with {@code code}; the text may start with an enhanced status of the same class. */
-    private static SmtpdVerdict refuse(int code, String text, String subject, Reply.Rejected what) {
+    private SmtpdVerdict malformed(String table, String key, String why) {
+        if (log != null) log.warn(table + " entry \"" + key + "\" " + why);
+        return SmtpdVerdict.DUNNO;
+    }
+
+    /** {@code Name: value} with a name of printable characters and no space. */
+    private static boolean isHeader(String text) {
+        int colon = text.indexOf(':');
+        if (colon <= 0) return false;
+        for (int i = 0; i < colon; i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c > '~') return false;
+        }
+        return true;
+    }
+
+    /**
+     * {@code code d.x.y <subject>: What rejected: text}. The text may start with an enhanced status
+     * code; its class is made the reply code's (Postfix keeps the two consistent).
+     */
+    private static Reply refusal(int code, String text, String empty, String subject, Reply.Rejected what) {
         String detail = "7.1";
         Matcher m = DSN.matcher(text);
-        if (m.lookingAt() && m.group(1).charAt(0) == Character.forDigit(code / 100, 10)) {
+        if (m.lookingAt()) {
             detail = m.group(2);
             text = text.substring(m.end()).strip();
         }
-        if (text.isEmpty()) text = Reply.ACCESS_DENIED;
-        return SmtpdVerdict.refuse(Reply.rejected(code, detail, subject, what, text));
+        if (text.isEmpty()) text = empty;
+        return Reply.rejected(code, detail, subject, what, text);
     }
 
     private static int indexOfSpace(String s) {

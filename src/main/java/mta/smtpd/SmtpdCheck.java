@@ -32,7 +32,13 @@ import mta.util.MailLog;
  * at connect time gets that refusal as its greeting and {@code 503 5.7.0} for HELO, MAIL, RCPT and
  * DATA. After the lists, an unknown local recipient is refused ({@code smtpd_reject_unlisted_recipient}),
  * and so is an unknown address in a virtual alias or virtual mailbox domain ({@link SmtpdVirtualRecipients}).
- * A {@code FILTER transport:nexthop} table result is remembered as the message's content filter.
+ * Table and policy results are read by {@link SmtpdAccess}; {@code check_policy_service} asks a
+ * policy server through {@link SmtpdPolicy}. Results that concern the message (FILTER, HOLD,
+ * DISCARD, REDIRECT, BCC, PREPEND) are remembered in {@link SmtpdSavedActions}; WARN and INFO are
+ * logged. DEFER_IF_PERMIT and DEFER_IF_REJECT (results or words) arm deferrals kept in
+ * {@link SmtpdDeferIf}: each stage starts them as Postfix does, a 5xx refusal becomes an armed
+ * DEFER_IF_REJECT, and a recipient, DATA or end-of-data stage that ends permitted is refused with
+ * an armed DEFER_IF_PERMIT. VRFY runs the recipient checks.
  * {@code permit_sasl_authenticated} permits a client that passed AUTH; the sender login mismatch
  * words consult {@code smtpd_sender_login_maps} through {@link SmtpdSenderLogin}.
  * Mail to {@code postmaster} in our domains is always accepted (RFC 5321 section 4.5.1).
@@ -60,6 +66,8 @@ final class SmtpdCheck {
     private final SmtpdSenderLogin senderLogin;
     /** Free space in the queue file system; null for the stand-alone server of sendmail -bs, as in Postfix. */
     private final SmtpdQueueSpace queueSpace;
+    /** The policy servers of check_policy_service, with their connection pools. */
+    private final SmtpdPolicy policy;
     /** This service's content_filter (master.cf -o content_filter= turns it off for re-injection). */
     private final String contentFilter;
     private final MailLog.Channel log;
@@ -83,13 +91,14 @@ final class SmtpdCheck {
         this.data = list(c, Params.SMTPD_DATA_RESTRICTIONS, restricted);
         this.endOfData = list(c, Params.SMTPD_END_OF_DATA_RESTRICTIONS, restricted);
         if (restricted) requireRelayControl(relay, recipient);
+        this.policy = new SmtpdPolicy(c, List.of(client, helo, sender, relay, recipient, etrn, data, endOfData), log);
         this.delayReject = c.bool(Params.SMTPD_DELAY_REJECT);
         this.rejectUnlisted = restricted && c.bool(Params.SMTPD_REJECT_UNLISTED_RECIPIENT);
         this.nullSenderKey = c.str(Params.SMTPD_NULL_ACCESS_LOOKUP_KEY);
         this.rewrite = rewrite;
         this.codes = new SmtpdReject(c);
         this.access = new SmtpdAccess(codes, c.list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS).contains("smtpd_access_maps"),
-                c.str(Params.RECIPIENT_DELIMITER));
+                c.str(Params.RECIPIENT_DELIMITER), log);
         this.dns = new SmtpdDns(resolver);
         this.dnsxl = new SmtpdDnsxl(resolver, log);
         this.rblReply = new SmtpdRblReply(c, log);
@@ -108,7 +117,8 @@ final class SmtpdCheck {
     /** Postfix refuses to start when neither list can refuse a relay attempt; so do we. */
     private static void requireRelayControl(SmtpdRestrictions relay, SmtpdRestrictions recipient) {
         for (SmtpdRestrictions l : List.of(relay, recipient)) {
-            for (Word w : List.of(Word.REJECT_UNAUTH_DESTINATION, Word.DEFER_UNAUTH_DESTINATION, Word.REJECT, Word.DEFER)) {
+            for (Word w : List.of(Word.REJECT_UNAUTH_DESTINATION, Word.DEFER_UNAUTH_DESTINATION, Word.REJECT, Word.DEFER,
+                    Word.DEFER_IF_PERMIT)) {
                 if (l.contains(w)) return;
             }
         }
@@ -121,7 +131,7 @@ final class SmtpdCheck {
     /** At connect time: the client list when rejections are not delayed. */
     Reply connect(SmtpdState s) {
         if (delayReject) return null;
-        Reply r = refusal(client, s, null, "CONNECT", null);
+        Reply r = clientList(s, null, "CONNECT", null);
         if (r != null) s.client.accessDenied = r;
         return r;
     }
@@ -133,7 +143,7 @@ final class SmtpdCheck {
         String saved = s.client.helo;
         s.client.helo = name;
         try {
-            return refusal(helo, s, null, "HELO", null);
+            return heloList(s, null, "HELO", null);
         } finally {
             s.client.helo = saved;
         }
@@ -141,12 +151,13 @@ final class SmtpdCheck {
 
     /** At MAIL FROM: the sender list when rejections are not delayed; {@code from} is not yet in the state. */
     Reply mail(SmtpdState s, Address from) {
+        policy.newInstance(s); // a new message: policy requests about it share one instance attribute
         if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
         if (delayReject) return null;
         Address saved = s.tx.sender;
         s.tx.sender = from;
         try {
-            return refusal(sender, s, null, "MAIL", null);
+            return senderList(s, null, "MAIL", null);
         } finally {
             s.tx.sender = saved;
         }
@@ -164,32 +175,54 @@ final class SmtpdCheck {
 
     /** At RCPT TO: the delayed lists, relay, recipient, then the local recipient table. */
     Reply rcpt(SmtpdState s, Address rcpt) {
-        if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
+        return rcpt(s, rcpt, "RCPT");
+    }
+
+    /**
+     * At VRFY {@code address}: the same checks as for a recipient, as Postfix makes them, so that
+     * VRFY tells no more than RCPT TO would.
+     */
+    Reply vrfy(SmtpdState s, Address address) {
+        return rcpt(s, address, "VRFY");
+    }
+
+    private Reply rcpt(SmtpdState s, Address rcpt, String stage) {
         try {
-            if (isPostmaster(rcpt)) return null;
-            if (delayReject) {
-                for (SmtpdRestrictions l : List.of(client, helo, sender)) {
-                    Reply r = refusal(l, s, rcpt, "RCPT", rcpt);
-                    if (r != null) return r;
-                }
-            }
-            for (SmtpdRestrictions l : List.of(relay, recipient)) {
-                Reply r = refusal(l, s, rcpt, "RCPT", rcpt);
-                if (r != null) return r;
-            }
-            if (rejectUnlisted) {
-                SmtpdVerdict v = unlisted(rcpt);
-                if (v.isRefusal()) {
-                    logReject("reject", s, "RCPT", v.reply, rcpt);
-                    return v.reply;
-                }
-            }
-            return null;
+            return rcptChecks(s, rcpt, stage);
         } catch (TableException e) {
             Reply r = lookupFailure(e, rcpt.toString());
-            logReject("reject", s, "RCPT", r, rcpt);
+            logReject("reject", s, stage, r, rcpt);
             return r;
         }
+    }
+
+    private Reply rcptChecks(SmtpdState s, Address rcpt, String stage) {
+        if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
+        if (isPostmaster(rcpt)) return null;
+        if (s.tx.saved.discard) return null; // the message is discarded anyway: no more checks
+        if (delayReject) {
+            Reply r = clientList(s, rcpt, stage, rcpt);
+            if (r == null) r = heloList(s, rcpt, stage, rcpt);
+            if (r == null) r = senderList(s, rcpt, stage, rcpt);
+            if (r != null) return r;
+        }
+        s.deferIf.permit = s.deferIf.afterSender;
+        s.deferIf.reject = null;
+        for (SmtpdRestrictions l : List.of(relay, recipient)) {
+            Reply r = refusal(l, s, rcpt, stage, rcpt);
+            if (r != null) return r;
+        }
+        Reply deferred = deferIfPermit(s, stage, rcpt);
+        if (deferred != null) return deferred;
+        if (rejectUnlisted && !s.tx.saved.discard) {
+            SmtpdVerdict v = unlisted(rcpt);
+            if (v.isRefusal()) {
+                Reply r = deferIfReject(s, v.reply);
+                logReject("reject", s, stage, r, rcpt);
+                return r;
+            }
+        }
+        return null;
     }
 
     /** At ETRN {@code domain}: smtpd_etrn_restrictions. */
@@ -197,7 +230,10 @@ final class SmtpdCheck {
         if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
         s.etrnDomain = domain;
         try {
-            return refusal(etrn, s, null, "ETRN", null);
+            s.deferIf.permit = null;
+            s.deferIf.reject = null;
+            Reply r = refusal(etrn, s, null, "ETRN", null);
+            return r != null ? r : deferIfPermit(s, "ETRN", null);
         } finally {
             s.etrnDomain = null;
         }
@@ -206,12 +242,69 @@ final class SmtpdCheck {
     /** At DATA. */
     Reply data(SmtpdState s) {
         if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
-        return refusal(data, s, null, "DATA", null);
+        if (s.tx.saved.discard) return null;
+        s.deferIf.permit = null;
+        s.deferIf.reject = null;
+        Reply r = refusal(data, s, null, "DATA", null);
+        return r != null ? r : deferIfPermit(s, "DATA", null);
     }
 
     /** After the message content, before the queue file is committed. */
     Reply endOfData(SmtpdState s) {
-        return refusal(endOfData, s, null, "END-OF-MESSAGE", null);
+        if (s.tx.saved.discard) return null;
+        s.deferIf.permit = null;
+        s.deferIf.reject = null;
+        Reply r = refusal(endOfData, s, null, "END-OF-MESSAGE", null);
+        return r != null ? r : deferIfPermit(s, "END-OF-MESSAGE", null);
+    }
+
+    /** Closes the policy servers' pooled connections: this configuration is done with. */
+    void close() {
+        policy.close();
+    }
+
+    // ------------------------------------------------------------------ stages and their deferrals
+
+    /** The client list, a stage of its own: deferrals start afresh. */
+    private Reply clientList(SmtpdState s, Address rcpt, String stage, Address logRcpt) {
+        s.deferIf.permit = null;
+        s.deferIf.reject = null;
+        Reply r = refusal(client, s, rcpt, stage, logRcpt);
+        s.deferIf.afterClient = s.deferIf.permit;
+        return r;
+    }
+
+    /** The HELO list: starts from what the client list armed. */
+    private Reply heloList(SmtpdState s, Address rcpt, String stage, Address logRcpt) {
+        s.deferIf.permit = s.deferIf.afterClient;
+        s.deferIf.reject = null;
+        Reply r = refusal(helo, s, rcpt, stage, logRcpt);
+        s.deferIf.afterHelo = s.deferIf.permit;
+        return r;
+    }
+
+    /** The sender list: starts from what the client and HELO lists armed (a client may skip HELO). */
+    private Reply senderList(SmtpdState s, Address rcpt, String stage, Address logRcpt) {
+        s.deferIf.permit = s.deferIf.afterHelo != null ? s.deferIf.afterHelo : s.deferIf.afterClient;
+        s.deferIf.reject = null;
+        Reply r = refusal(sender, s, rcpt, stage, logRcpt);
+        s.deferIf.afterSender = s.deferIf.permit;
+        return r;
+    }
+
+    /** A stage that ends in a permit is deferred after all when DEFER_IF_PERMIT was armed (logged). */
+    private Reply deferIfPermit(SmtpdState s, String stage, Address logRcpt) {
+        Reply r = s.deferIf.permit;
+        if (r != null) logReject("reject", s, stage, r, logRcpt);
+        return r;
+    }
+
+    /** A 5xx refusal becomes the armed DEFER_IF_REJECT deferral, once. */
+    private static Reply deferIfReject(SmtpdState s, Reply refusal) {
+        if (refusal.code() < 500 || s.deferIf.reject == null) return refusal;
+        Reply r = s.deferIf.reject;
+        s.deferIf.reject = null;
+        return r;
     }
 
     // ------------------------------------------------------------------ evaluation
@@ -220,6 +313,7 @@ final class SmtpdCheck {
     private Reply refusal(SmtpdRestrictions list, SmtpdState s, Address rcpt, String stage, Address logRcpt) {
         boolean warn = false;
         for (Step step : list.steps()) {
+            if (s.tx.saved.discard) return null; // DISCARD: nothing later matters
             if (step.word() == Word.WARN_IF_REJECT) {
                 warn = true;
                 continue;
@@ -230,19 +324,97 @@ final class SmtpdCheck {
             } catch (TableException e) {
                 v = SmtpdVerdict.refuse(lookupFailure(e, subject(list, s, rcpt)));
             }
-            if (v.filter != null) {
-                s.tx.filter = v.filter; // FILTER: remember it, go on as DUNNO
-                v = SmtpdVerdict.DUNNO;
-            }
+            v = perform(v, step, s, stage, logRcpt, warn);
             if (v.isRefusal()) {
-                logReject(warn ? "reject_warning" : "reject", s, stage, v.reply, logRcpt);
-                if (!warn) return v.reply;
+                Reply reply = warn ? v.reply : deferIfReject(s, v.reply);
+                logReject(warn ? "reject_warning" : "reject", s, stage, reply, logRcpt);
+                if (!warn) return reply;
                 v = SmtpdVerdict.DUNNO;
             }
             warn = false;
             if (v == SmtpdVerdict.PERMIT) return null;
+            if (s.deferIf.permit != null && s.deferIf.reject != null) return null; // nothing later can change the outcome
         }
         return null;
+    }
+
+    /**
+     * Carries out an action that lets the list go on: arms a deferral, logs WARN and INFO, or
+     * remembers FILTER, HOLD, DISCARD, REDIRECT, BCC and PREPEND for the message. Returns what the
+     * list does next: DUNNO, PERMIT (DISCARD) or the verdict itself (refusals and permits).
+     */
+    private SmtpdVerdict perform(SmtpdVerdict v, Step step, SmtpdState s, String stage, Address logRcpt, boolean warn) {
+        SmtpdSavedActions saved = s.tx.saved;
+        switch (v.kind) {
+            case DUNNO, PERMIT, REFUSE -> {
+                return v;
+            }
+            case DEFER_IF_PERMIT -> {
+                if (warn) return SmtpdVerdict.refuse(v.reply); // logged as reject_warning
+                s.deferIf.armPermit(v.reply);
+                return SmtpdVerdict.DUNNO;
+            }
+            case DEFER_IF_REJECT -> {
+                s.deferIf.armReject(v.reply);
+                return SmtpdVerdict.DUNNO;
+            }
+            case WARN, INFO -> {
+                logWhatsup(v.kind == SmtpdVerdict.Kind.WARN ? "warn" : "info", s, stage, v.log, logRcpt);
+                return SmtpdVerdict.DUNNO;
+            }
+            default -> {
+                if (!canDelegate(step, v.kind, s, stage)) return SmtpdVerdict.DUNNO;
+            }
+        }
+        switch (v.kind) {
+            case FILTER -> {
+                s.tx.filter = v.filter;
+                if (v.log != null) logWhatsup("filter", s, stage, v.log, logRcpt);
+            }
+            case HOLD -> {
+                if (!saved.hold) logWhatsup("hold", s, stage, v.log, logRcpt);
+                saved.hold = true;
+            }
+            case DISCARD -> {
+                logWhatsup("discard", s, stage, v.log, logRcpt);
+                saved.discard = true;
+                return SmtpdVerdict.PERMIT;
+            }
+            case REDIRECT -> {
+                logWhatsup("redirect", s, stage, v.log, logRcpt);
+                saved.redirect = v.text;
+            }
+            case BCC -> {
+                logWhatsup("bcc", s, stage, v.log, logRcpt);
+                saved.bcc.add(v.text);
+            }
+            case PREPEND -> saved.prepend.add(v.text);
+            default -> throw new IllegalStateException("unexpected action " + v);
+        }
+        return SmtpdVerdict.DUNNO;
+    }
+
+    /**
+     * Actions that cleanup carries out need a message: not in ETRN, not in the client or HELO
+     * lists outside a mail transaction (smtpd_delay_reject = no), and PREPEND not after the content.
+     */
+    private boolean canDelegate(Step step, SmtpdVerdict.Kind kind, SmtpdState s, String stage) {
+        String table = "access table " + step.argument();
+        if (stage.equals("ETRN")) {
+            log.warn(table + ": action " + kind + " is unavailable in smtpd_etrn_restrictions");
+            return false;
+        }
+        if (s.tx.sender == null) {
+            log.warn(table + ": with smtpd_delay_reject=no, action " + kind
+                    + " is always skipped in client or helo restrictions");
+            return false;
+        }
+        if (stage.equals("END-OF-MESSAGE") && kind != SmtpdVerdict.Kind.HOLD && kind != SmtpdVerdict.Kind.DISCARD) {
+            // the envelope and the headers are written by now; HOLD and DISCARD still apply at the commit
+            log.warn(table + ": action " + kind + " must be used before smtpd_end_of_data_restrictions");
+            return false;
+        }
+        return true;
     }
 
     /** One step. Words whose facts are not known yet (no HELO, no sender...) answer DUNNO. */
@@ -252,6 +424,10 @@ final class SmtpdCheck {
         return switch (step.word()) {
             case WARN_IF_REJECT -> SmtpdVerdict.DUNNO;
             case PERMIT -> SmtpdVerdict.PERMIT;
+            case DEFER_IF_PERMIT, DEFER_IF_REJECT -> SmtpdVerdict.deferIf(
+                    step.word() == Word.DEFER_IF_PERMIT ? SmtpdVerdict.Kind.DEFER_IF_PERMIT : SmtpdVerdict.Kind.DEFER_IF_REJECT,
+                    Reply.deferIfRequested(replyName(list, s, rcpt), replyClass(list), step.word().text()));
+            case CHECK_POLICY_SERVICE -> policyVerdict(step, list, s, rcpt);
             case REJECT -> SmtpdVerdict.refuse(generic(codes.reject, list, s, rcpt));
             case DEFER -> SmtpdVerdict.refuse(generic(codes.defer, list, s, rcpt));
             case PERMIT_MYNETWORKS -> c.inMynetworks ? SmtpdVerdict.PERMIT : SmtpdVerdict.DUNNO;
@@ -366,6 +542,46 @@ final class SmtpdCheck {
     }
 
     /**
+     * A check_policy_service step: the server's action (or its default action when it cannot be
+     * asked) read as an access table result about what the list checks.
+     */
+    private SmtpdVerdict policyVerdict(Step step, SmtpdRestrictions list, SmtpdState s, Address rcpt) {
+        String stage = list == endOfData ? "END-OF-MESSAGE" : s.where;
+        String action = policy.ask(step.argument(), s, stage, rcpt);
+        String name = replyName(list, s, rcpt);
+        SmtpdVerdict v = access.result(action, name, replyClass(list), "access table " + step.argument(), "policy query");
+        if (v != null) return v;
+        log.warn("access table " + step.argument() + ": unsupported policy action \"" + action + "\" for " + name);
+        return SmtpdVerdict.refuse(Reply.CONFIGURATION_ERROR);
+    }
+
+    /** What a list's verdicts are about (Postfix's reply name): the client, HELO name, sender, recipient... */
+    private String replyName(SmtpdRestrictions list, SmtpdState s, Address rcpt) {
+        return switch (list.parameter()) {
+            case "smtpd_client_restrictions" -> s.client.label();
+            case "smtpd_helo_restrictions" -> String.valueOf(s.client.helo);
+            case "smtpd_sender_restrictions" -> String.valueOf(s.tx.sender);
+            case "smtpd_etrn_restrictions" -> String.valueOf(s.etrnDomain);
+            case "smtpd_data_restrictions" -> "DATA";
+            case "smtpd_end_of_data_restrictions" -> "END-OF-MESSAGE";
+            default -> String.valueOf(rcpt);
+        };
+    }
+
+    /** The words after {@code <name>:} in a list's refusals (Postfix's reply class). */
+    private static Reply.Rejected replyClass(SmtpdRestrictions list) {
+        return switch (list.parameter()) {
+            case "smtpd_client_restrictions" -> Reply.Rejected.CLIENT;
+            case "smtpd_helo_restrictions" -> Reply.Rejected.HELO;
+            case "smtpd_sender_restrictions" -> Reply.Rejected.SENDER;
+            case "smtpd_etrn_restrictions" -> Reply.Rejected.ETRN;
+            case "smtpd_data_restrictions" -> Reply.Rejected.DATA;
+            case "smtpd_end_of_data_restrictions" -> Reply.Rejected.END_OF_DATA;
+            default -> Reply.Rejected.RECIPIENT;
+        };
+    }
+
+    /**
      * True when mail to {@code rcpt} stays with us or goes to a domain we relay for: the same
      * resolution the queue manager will make (so no spelling can pass here and be relayed later),
      * and no sender-specified routing in the local part ({@code user%remote}, {@code "user@remote"},
@@ -440,9 +656,14 @@ final class SmtpdCheck {
 
     /** {@code QID: reject: RCPT from name[ip]: reply; from=<s> to=<r> proto=ESMTP helo=<h>}. */
     private void logReject(String kind, SmtpdState s, String stage, Reply reply, Address rcpt) {
+        logWhatsup(kind, s, stage, reply.toString(), rcpt);
+    }
+
+    /** {@code QID: hold: RCPT from name[ip]: text; from=<s> to=<r> proto=ESMTP helo=<h>} (Postfix's log_whatsup). */
+    private void logWhatsup(String kind, SmtpdState s, String stage, String text, Address rcpt) {
         StringBuilder sb = new StringBuilder();
         sb.append(s.tx.queueId()).append(": ").append(kind).append(": ").append(stage).append(" from ")
-                .append(s.client.label()).append(": ").append(reply).append(';');
+                .append(s.client.label()).append(": ").append(text).append(';');
         if (s.tx.sender != null) sb.append(" from=<").append(s.tx.sender).append('>');
         if (rcpt != null) sb.append(" to=<").append(rcpt).append('>');
         sb.append(" proto=").append(s.client.protocol);

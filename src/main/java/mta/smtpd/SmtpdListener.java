@@ -108,7 +108,11 @@ public final class SmtpdListener implements SmtpdServer {
         // the keys are loaded here, once per configuration: at start and on postfix reload
         SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
         SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
+        SmtpdServices previous = this.services;
         this.services = new SmtpdServices(s, channel, check, t, cleanup, anvil, flush, serviceName, false);
+        // the pooled policy server connections of the old configuration; its running sessions
+        // still ask through it, over connections of their own that close when they end
+        if (previous != null) previous.check().close();
     }
 
     /** Starts the accept thread. */
@@ -166,6 +170,7 @@ public final class SmtpdListener implements SmtpdServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        services.check().close();
     }
 
     public int port() {

@@ -13,8 +13,9 @@ import mta.lookup.Tables;
 /**
  * SmtpdRestrictions - one parsed access restriction list, such as {@code smtpd_recipient_restrictions}.
  *
- * <p>Reads the list's words from main.cf (already split at commas and white space) and opens the
- * tables that {@code check_*_access} words name; writes nothing. Parsed once per listener
+ * <p>Reads the list's words from main.cf (already split at commas and white space, a
+ * {@code { ... }} group kept whole) and opens the tables that {@code check_*_access} words name;
+ * writes nothing. {@code check_policy_service} keeps its server argument for {@link SmtpdPolicy}. Parsed once per listener
  * configuration: an unknown word, or a word without its argument, is a fatal configuration error
  * that names the parameter. {@link SmtpdCheck} evaluates the steps in order.
  */
@@ -22,7 +23,8 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
 
     /** The restriction words this server knows; {@code arg} tells what follows the word. */
     enum Word {
-        PERMIT, REJECT, DEFER, WARN_IF_REJECT,
+        PERMIT, REJECT, DEFER, WARN_IF_REJECT, DEFER_IF_PERMIT, DEFER_IF_REJECT,
+        CHECK_POLICY_SERVICE(Arg.POLICY),
         PERMIT_MYNETWORKS, PERMIT_SASL_AUTHENTICATED,
         PERMIT_AUTH_DESTINATION, REJECT_UNAUTH_DESTINATION, DEFER_UNAUTH_DESTINATION,
         REJECT_UNLISTED_RECIPIENT,
@@ -37,7 +39,7 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
         REJECT_SENDER_LOGIN_MISMATCH, REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH,
         REJECT_KNOWN_SENDER_LOGIN_MISMATCH, REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH;
 
-        enum Arg { NONE, TABLE, DOMAIN }
+        enum Arg { NONE, TABLE, DOMAIN, POLICY }
 
         final Arg arg;
 
@@ -97,6 +99,15 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
             }
             if (w.arg == Word.Arg.NONE) {
                 steps.add(new Step(w, null, null));
+                continue;
+            }
+            if (w.arg == Word.Arg.POLICY) {
+                // the server is checked by SmtpdPolicy, which knows the policy service parameters
+                if (i + 1 >= words.size() || words.get(i + 1).indexOf(':') < 0) {
+                    throw new ConfigException("restriction " + text + " in parameter " + parameter
+                            + " must be followed by transport:server");
+                }
+                steps.add(new Step(w, words.get(++i), null));
                 continue;
             }
             if (i + 1 >= words.size()) {

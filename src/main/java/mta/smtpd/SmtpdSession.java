@@ -53,7 +53,12 @@ final class SmtpdSession implements Runnable {
             InetAddress client = SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
             if (client == null) return;
             state = new SmtpdState(server.identify(client));
-            if (!settings.upstreamProxy && connection.socket() != null) state.client.port = connection.socket().getPort();
+            java.net.Socket socket = connection.socket();
+            if (!settings.upstreamProxy && socket != null) { // behind a proxy, the socket's ports are the proxy's
+                state.client.port = socket.getPort();
+                state.client.serverAddress = socket.getLocalAddress().getHostAddress();
+                state.client.serverPort = socket.getLocalPort();
+            }
             state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions, state.client.address)
                     ? SmtpdSettings.BareNewline.NO : settings.bareNewline;
             log.info("connect from " + state.client.label());
@@ -98,6 +103,7 @@ final class SmtpdSession implements Runnable {
             if (state != null) {
                 SmtpdSasl.close(state);
                 state.resetTransaction();
+                state.policyLeases.close(); // the policy server connections go back to their pools
                 log.info("disconnect from " + state.client.label() + state.countsText(SmtpdCommand.counters()));
             }
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import mta.cleanup.CleanupService;
 import mta.mail.Address;
+import mta.policy.PolicyLeases;
 
 /**
  * SmtpdState - everything one SMTP session knows (Postfix's SMTPD_STATE).
@@ -44,6 +45,9 @@ final class SmtpdState {
         Tls tls;
         /** The SASL login after a successful AUTH; null until then. */
         Sasl sasl;
+        /** The server address and port the client connected to ("", -1 when unknown). */
+        String serverAddress = "";
+        int serverPort = -1;
 
         Client(InetAddress address, String name, boolean inMynetworks) {
             this.address = address;
@@ -90,6 +94,8 @@ final class SmtpdState {
         boolean bdatError;
         /** Set by a FILTER access table action: this message's content_filter. */
         String filter;
+        /** HOLD, DISCARD, REDIRECT, BCC and PREPEND actions of access tables and policy servers. */
+        SmtpdSavedActions saved = new SmtpdSavedActions();
         /** The MAIL FROM AUTH= parameter (RFC 4954 section 5), xtext-decoded; null when absent or {@code <>}. */
         String saslSender;
 
@@ -112,6 +118,11 @@ final class SmtpdState {
     String etrnDomain;
     /** True while message content is being read: the stage is then logged with its byte count. */
     boolean inContent;
+    /** Armed DEFER_IF_PERMIT and DEFER_IF_REJECT deferrals. */
+    final SmtpdDeferIf deferIf = new SmtpdDeferIf();
+    /** Policy delegation: the server connections this session holds, and the current message's instance. */
+    final PolicyLeases policyLeases = new PolicyLeases();
+    String policyInstance = "";
     /** Per-command counters for the "disconnect from" line: {accepted, total}. */
     final Map<String, int[]> counts = new HashMap<>();
     /** The AUTH conversation's server (Dovecot), opened when first needed and closed with the session ({@link SmtpdSasl}). */

@@ -63,9 +63,12 @@ final class SmtpdTransaction {
         }
         if (c.refused("mail", c.server.check().queueSpace(st, candidate.declaredSize))) return;
         // the stage's checks: the restrictions (a further stage that may refuse MAIL goes after them)
+        st.tx.declaredSize = candidate.declaredSize; // the sender restrictions see SIZE= (policy size=)
         if (c.refused("mail", c.server.check().mail(st, path.address()))) return;
         // proceed: the transaction starts
         candidate.sender = path.address();
+        candidate.filter = st.tx.filter; // actions of the sender restrictions (smtpd_delay_reject = no)
+        candidate.saved = st.tx.saved;
         st.tx = candidate;
         c.ok("mail", Reply.OK_MAIL);
     }
@@ -265,7 +268,30 @@ final class SmtpdTransaction {
     private static void startContent(SmtpdContext c, CleanupService.Transaction t) throws IOException {
         t.attribute("log_protocol_name", c.state.protocol());
         t.attribute("content_filter", c.server.check().contentFilter(c.state));
+        savedActions(c, t);
         writeReceived(c, t);
+    }
+
+    /**
+     * What access tables and policy servers asked for the message: BCC recipients (NOTIFY=NEVER),
+     * REDIRECT for cleanup, and PREPEND headers, which go above our Received: header (HOLD is
+     * handed over at the end, where smtpd_end_of_data_restrictions may still ask for it).
+     */
+    private static void savedActions(SmtpdContext c, CleanupService.Transaction t) throws IOException {
+        SmtpdSavedActions saved = c.state.tx.saved;
+        for (String bcc : saved.bcc) {
+            try {
+                t.recipient(Address.parse(bcc), null, "NEVER", null);
+            } catch (java.io.UncheckedIOException e) {
+                c.log.warn(e.getCause().getMessage());
+                saved.lookupFailed = bcc; // the message is refused for now at its end
+            }
+        }
+        if (saved.redirect != null) t.redirect(Address.parse(saved.redirect));
+        for (String header : saved.prepend) {
+            byte[] b = header.getBytes(StandardCharsets.UTF_8);
+            t.line(b, b.length);
+        }
     }
 
     /**
@@ -283,8 +309,17 @@ final class SmtpdTransaction {
             logReject(c, verb.toUpperCase(Locale.ROOT), reply, null);
         } else if ((reply = c.server.check().endOfData(st)) != null) { // the end-of-data stage's checks
             t.abort(); // refused by smtpd_end_of_data_restrictions
+        } else if (st.tx.saved.lookupFailed != null) {
+            t.abort();
+            reply = Reply.temporaryLookupFailure(st.tx.saved.lookupFailed);
+            logReject(c, verb.toUpperCase(Locale.ROOT), reply, null);
+        } else if (st.tx.saved.discard) {
+            String id = t.queueId(); // DISCARD: claim delivery, keep nothing
+            reply = verb.equals("bdat") ? Reply.bdatQueued(st.tx.bytes, id) : Reply.queued(id);
+            t.abort();
         } else {
             try {
+                if (st.tx.saved.hold) t.hold();
                 String id = t.commit();
                 reply = verb.equals("bdat") ? Reply.bdatQueued(st.tx.bytes, id) : Reply.queued(id);
             } catch (CleanupException e) {

@@ -8,7 +8,9 @@ import mta.mail.Reply;
  * SmtpdVrfy - the VRFY command: {@code 252}, an address we neither confirm nor deny.
  *
  * <p>A handler of the command table. Reads {@code disable_vrfy_command}; an address that cannot
- * be used is logged as RCPT's is ({@code warning: Illegal address syntax from ...}).
+ * be used is logged as RCPT's is ({@code warning: Illegal address syntax from ...}). The address
+ * goes through the recipient checks first ({@link SmtpdCheck#vrfy}), as in Postfix, so VRFY tells
+ * no more than RCPT TO would.
  */
 final class SmtpdVrfy {
     private SmtpdVrfy() {}
@@ -29,6 +31,7 @@ final class SmtpdVrfy {
             c.fail("vrfy", Reply.badAddress("recipient"));
             return;
         }
+        if (c.refused("vrfy", c.server.check().vrfy(c.state, p.address()))) return; // what RCPT TO would be told
         c.ok("vrfy", Reply.vrfyUnconfirmed(p.address().toString()));
     }
 }

@@ -36,8 +36,12 @@
  *   configuration) at connect, HELO, MAIL, RCPT, DATA and end of data (with smtpd_delay_reject
  *   the client, HELO and sender lists run at RCPT), reading access tables through
  *   {@link mta.smtpd.SmtpdAccess}, DNS through {@link mta.smtpd.SmtpdDns}, DNS block and allow lists
- *   through {@link mta.smtpd.SmtpdDnsxl} (refusals worded by {@link mta.smtpd.SmtpdRblReply}) and local users through
- *   {@link mta.smtpd.SmtpdLocalRecipients} (see docs/smtpd-access.md), and at the first accepted recipient a cleanup transaction is opened (its
+ *   through {@link mta.smtpd.SmtpdDnsxl} (refusals worded by {@link mta.smtpd.SmtpdRblReply}), local users through
+ *   {@link mta.smtpd.SmtpdLocalRecipients} and policy servers (check_policy_service) through
+ *   {@link mta.smtpd.SmtpdPolicy} and {@link mta.policy} (see docs/smtpd-access.md); actions that
+ *   concern the message (HOLD, DISCARD, REDIRECT, BCC, PREPEND) are kept in
+ *   {@link mta.smtpd.SmtpdSavedActions} and deferrals (defer_if_permit, defer_if_reject) in
+ *   {@link mta.smtpd.SmtpdDeferIf}, and at the first accepted recipient a cleanup transaction is opened (its
  *   queue ID is logged as {@code QID: client=...}). {@link mta.smtpd.SmtpdData} copies the DATA
  *   stream (only CRLF.CRLF ends it, per {@code smtpd_forbid_bare_newline}), {@link mta.smtpd.SmtpdBdat}
  *   the BDAT chunks; the commit forces the queue file to disk before

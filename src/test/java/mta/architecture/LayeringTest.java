@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     private static final Set<String> ALL = Set.of("util", "config", "mail", "lookup", "dns", "queue", "rewrite",
             "deliver", "cleanup", "flush", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "virtual", "pipe",
-            "spawn", "master", "cli", "tls");
+            "spawn", "master", "cli", "tls", "policy");
 
     /** package -> the packages it may import (besides itself and util). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -39,10 +39,12 @@ class LayeringTest {
             Map.entry("queue", Set.of("config", "mail")),
             Map.entry("rewrite", Set.of("config", "mail", "lookup")),
             Map.entry("deliver", Set.of("queue", "mail")),
+            Map.entry("policy", Set.of("config")),
             Map.entry("cleanup", Set.of("config", "mail", "lookup", "queue", "rewrite")),
             Map.entry("flush", Set.of("config", "mail", "lookup", "queue", "rewrite")),
             Map.entry("bounce", Set.of("queue", "mail", "config", "cleanup")),
-            Map.entry("smtpd", Set.of("config", "mail", "lookup", "dns", "queue", "rewrite", "cleanup", "flush", "tls")),
+            Map.entry("smtpd", Set.of("config", "mail", "lookup", "dns", "queue", "rewrite", "cleanup", "flush", "tls",
+                    "policy")),
             Map.entry("pickup", Set.of("queue", "cleanup", "config", "mail")),
             Map.entry("qmgr", Set.of("queue", "rewrite", "deliver", "bounce", "flush", "config", "mail")),
             // Agents see queue types because the delivery contract carries QueueFile.Recipient.
