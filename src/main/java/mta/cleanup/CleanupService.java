@@ -6,7 +6,7 @@ import mta.mail.Address;
 /**
  * CleanupService - the one way into the queue: open, give the envelope and content, commit.
  *
- * <p>Used by smtpd, pickup, bounce and local (forwarding). The shape follows a transaction:
+ * <p>Used by smtpd, pickup, bounce, local (forwarding) and verify (probes). The shape follows a transaction:
  * {@link #open} creates a queue file (its ID is known at once), {@link Transaction#sender},
  * {@link Transaction#recipient} and then {@link Transaction#line} for every content line, and
  * finally {@link Transaction#commit} (the file is on disk under its ID, the queue manager is
@@ -21,6 +21,8 @@ public interface CleanupService {
         public static final Source PICKUP_EXTRACT = new Source("pickup", true);
         public static final Source BOUNCE = new Source("bounce", false);
         public static final Source LOCAL = new Source("local", false);
+        /** Address verification probes (their queue file says so: {@code trace_flags}, {@link mta.queue.TraceFlags}). */
+        public static final Source VERIFY = new Source("verify", false);
     }
 
     Transaction open(Source source) throws IOException;

@@ -732,6 +732,75 @@ public final class Params {
     public static final Param SMTP_BODY_CHECKS = def(Param.tables("smtp_body_checks", "",
             "Pattern tables applied by the SMTP client to each body line it sends, MIME boundaries included."));
 
+    // --- address verification: the verify service, its probes and cache, reject_unverified_*
+    static { section("Address verification"); }
+    public static final Param ADDRESS_VERIFY_SERVICE_NAME = def(Param.string("address_verify_service_name", "verify",
+            "The master.cf name of the address verification service (its command is verify)."));
+    public static final Param ADDRESS_VERIFY_MAP = def(Param.string("address_verify_map",
+            "btree:$data_directory/verify_cache",
+            "Where probe results are kept (btree: and hash: are an MVStore file NAME.db here); empty: in memory only."));
+    public static final Param ADDRESS_VERIFY_POSITIVE_EXPIRE_TIME = def(Param.time("address_verify_positive_expire_time",
+            "31d", 'd', 1, 100_000 * DAY, "After how long a deliverable result is forgotten."));
+    public static final Param ADDRESS_VERIFY_POSITIVE_REFRESH_TIME = def(Param.time("address_verify_positive_refresh_time",
+            "7d", 'd', 1, 100_000 * DAY,
+            "After how long a deliverable result is probed again (it stays valid meanwhile; a failed probe does not replace it)."));
+    public static final Param ADDRESS_VERIFY_NEGATIVE_CACHE = def(Param.bool("address_verify_negative_cache", "yes",
+            "Keep failed probe results; with no, every query of an address that failed sends a new probe."));
+    public static final Param ADDRESS_VERIFY_NEGATIVE_EXPIRE_TIME = def(Param.time("address_verify_negative_expire_time",
+            "3d", 'd', 1, 100_000 * DAY, "After how long a failed result is forgotten."));
+    public static final Param ADDRESS_VERIFY_NEGATIVE_REFRESH_TIME = def(Param.time("address_verify_negative_refresh_time",
+            "3h", 'h', 1, 100_000 * DAY, "After how long a failed result is probed again."));
+    public static final Param ADDRESS_VERIFY_CACHE_CLEANUP_INTERVAL = def(Param.time(
+            "address_verify_cache_cleanup_interval", "12h", 'h', 0, 100_000 * DAY,
+            "How often expired results are removed from address_verify_map; 0: never."));
+    public static final Param ADDRESS_VERIFY_POLL_COUNT = def(Param.integer("address_verify_poll_count",
+            "${stress?{1}:{3}}", 1, INT_MAX,
+            "How many times the SMTP server asks for the result of a probe in progress before it answers 450."));
+    public static final Param ADDRESS_VERIFY_POLL_DELAY = def(Param.time("address_verify_poll_delay", "3s", 's', 1,
+            100 * DAY, "The longest wait between two of those questions (an answer that comes sooner ends the wait)."));
+    public static final Param ADDRESS_VERIFY_SENDER = def(Param.string("address_verify_sender", "$double_bounce_sender",
+            "The sender of probe messages (@$myorigin is added to a bare name); empty or <> for the null sender."));
+    public static final Param ADDRESS_VERIFY_SENDER_TTL = def(Param.time("address_verify_sender_ttl", "0s", 's', 0,
+            100_000 * DAY, "How often the probe sender's local part changes (a time stamp is appended); 0: never."));
+    public static final Param ADDRESS_VERIFY_RELAYHOST = def(Param.string("address_verify_relayhost", "$relayhost",
+            "relayhost for probe messages."));
+    public static final Param ADDRESS_VERIFY_TRANSPORT_MAPS = def(Param.tables("address_verify_transport_maps",
+            "$transport_maps", "transport_maps for probe messages."));
+    public static final Param ADDRESS_VERIFY_DEFAULT_TRANSPORT = def(Param.string("address_verify_default_transport",
+            "$default_transport", "default_transport for probe messages."));
+    public static final Param ADDRESS_VERIFY_LOCAL_TRANSPORT = def(Param.string("address_verify_local_transport",
+            "$local_transport", "local_transport for probe messages."));
+    public static final Param ADDRESS_VERIFY_VIRTUAL_TRANSPORT = def(Param.string("address_verify_virtual_transport",
+            "$virtual_transport", "virtual_transport for probe messages."));
+    public static final Param ADDRESS_VERIFY_RELAY_TRANSPORT = def(Param.string("address_verify_relay_transport",
+            "$relay_transport", "relay_transport for probe messages."));
+    public static final Param ADDRESS_VERIFY_SENDER_DEPENDENT_RELAYHOST_MAPS = def(Param.tables(
+            "address_verify_sender_dependent_relayhost_maps", "$sender_dependent_relayhost_maps",
+            "sender_dependent_relayhost_maps for probe messages."));
+    public static final Param ADDRESS_VERIFY_SENDER_DEPENDENT_DEFAULT_TRANSPORT_MAPS = def(Param.tables(
+            "address_verify_sender_dependent_default_transport_maps", "$sender_dependent_default_transport_maps",
+            "sender_dependent_default_transport_maps for probe messages." + NOT_YET));
+    public static final Param REJECT_TEMPFAIL_ACTION = def(Param.string("reject_tempfail_action", "defer_if_permit",
+            "What a reject-type restriction does when it fails temporarily: defer (at once) or defer_if_permit."));
+    public static final Param UNVERIFIED_RECIPIENT_REJECT_CODE = def(Param.integer("unverified_recipient_reject_code",
+            "450", 200, 599, "The reply code of reject_unverified_recipient for an address known to bounce (550 to trust it)."));
+    public static final Param UNVERIFIED_RECIPIENT_DEFER_CODE = def(Param.integer("unverified_recipient_defer_code",
+            "450", 200, 599, "The reply code of reject_unverified_recipient while a probe is pending or failed temporarily."));
+    public static final Param UNVERIFIED_RECIPIENT_TEMPFAIL_ACTION = def(Param.string(
+            "unverified_recipient_tempfail_action", "$reject_tempfail_action",
+            "What a 4xx result of reject_unverified_recipient does: defer_if_permit or defer."));
+    public static final Param UNVERIFIED_RECIPIENT_REJECT_REASON = def(Param.string("unverified_recipient_reject_reason",
+            "", "A fixed text for reject_unverified_recipient's refusals instead of the probe's details."));
+    public static final Param UNVERIFIED_SENDER_REJECT_CODE = def(Param.integer("unverified_sender_reject_code",
+            "450", 200, 599, "The reply code of reject_unverified_sender for an address known to bounce (550 to trust it)."));
+    public static final Param UNVERIFIED_SENDER_DEFER_CODE = def(Param.integer("unverified_sender_defer_code",
+            "450", 200, 599, "The reply code of reject_unverified_sender while a probe is pending or failed temporarily."));
+    public static final Param UNVERIFIED_SENDER_TEMPFAIL_ACTION = def(Param.string(
+            "unverified_sender_tempfail_action", "$reject_tempfail_action",
+            "What a 4xx result of reject_unverified_sender does: defer_if_permit or defer."));
+    public static final Param UNVERIFIED_SENDER_REJECT_REASON = def(Param.string("unverified_sender_reject_reason",
+            "", "A fixed text for reject_unverified_sender's refusals instead of the probe's details."));
+
     static { section("Master, control and logging"); }
     // --- master, control and logging (reload, check, syslog)
 

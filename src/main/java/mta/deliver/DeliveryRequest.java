@@ -5,13 +5,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import mta.queue.QueueFile;
+import mta.queue.TraceFlags;
 
 /**
  * DeliveryRequest - what the queue manager asks a delivery agent to do (Postfix DELIVER_REQUEST).
  *
  * <p>One message, one next-hop, and the recipients for that next-hop. The agent reads the content
  * through {@link #forEachLine}; it never moves or changes the queue file: the queue manager applies
- * the returned statuses.
+ * the returned statuses. A request that is {@link #verifyOnly} asks the agent only whether it
+ * could deliver: a SENT status then means deliverable.
  *
  * @param queueId     the message's queue ID, first in every log line
  * @param queueFile   the file in {@code active/}
@@ -28,6 +30,14 @@ import mta.queue.QueueFile;
 public record DeliveryRequest(String queueId, Path queueFile, String transport, String nexthop, String sender,
                               List<QueueFile.Recipient> recipients, Instant arrival, Instant activated,
                               long contentOffset, long contentSize, java.util.Map<String, String> attributes) {
+
+    /**
+     * True for an address verification probe (or sendmail -bv): the agent finds out whether it
+     * could deliver to each recipient, and delivers nothing ({@link TraceFlags}).
+     */
+    public boolean verifyOnly() {
+        return TraceFlags.of(attributes).verifyOnly();
+    }
 
     /** Feeds each line of the message (headers, blank line, body), without CRLF. */
     public void forEachLine(QueueFile.LineConsumer consumer) throws IOException {

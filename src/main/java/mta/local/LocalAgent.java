@@ -26,7 +26,8 @@ import mta.util.MailLog;
  * standard input of commands, and forwarded copies through {@link CleanupService}. A message with
  * more than {@code hopcount_limit} {@code Received:} headers, or with a {@code Delivered-To:} header
  * that names the recipient, bounces with {@code 5.4.6 mail forwarding loop for <recipient>}. An
- * alias table that cannot be read defers the recipient (4.3.0).
+ * alias table that cannot be read defers the recipient (4.3.0). An address verification probe
+ * only looks the recipient up ({@link LocalVerify}).
  */
 public final class LocalAgent implements DeliveryAgent {
     private final LocalSettings settings;
@@ -64,6 +65,7 @@ public final class LocalAgent implements DeliveryAgent {
             return LocalResult.bounced("5.4.6", "mail forwarding loop for " + r.address());
         }
         try {
+            if (req.verifyOnly()) return LocalVerify.check(settings, r.address()); // a probe: look, do not deliver
             return new LocalDelivery(settings, req, r, deliveredTo).run();
         } catch (TableException e) {
             return LocalResult.deferred("4.3.0", "alias database unavailable");

@@ -307,6 +307,30 @@ public record Reply(int code, String dsn, String text) {
         return of(553, "7.1", "<" + sender + ">: Sender address rejected: not owned by user " + user);
     }
 
+    /**
+     * reject_unverified_recipient and reject_unverified_sender while the address is not known to
+     * be deliverable: a probe in progress or failed for now, or (with a 4xx
+     * unverified_*_reject_code) known to bounce; {@code why} is the probe's reason or
+     * unverified_*_reject_reason. The enhanced status is X.1.1 for a recipient, X.1.7 for a sender.
+     */
+    public static Reply unverifiedAddress(int code, String address, Rejected what, String why) {
+        return rejected(code, verifyDetail(what), address, what, "unverified address: " + why);
+    }
+
+    /** The same for an address known to bounce, with a 5xx unverified_*_reject_code. */
+    public static Reply undeliverableAddress(int code, String address, Rejected what, String why) {
+        return rejected(code, verifyDetail(what), address, what, "undeliverable address: " + why);
+    }
+
+    /** reject_unverified_*: the verify service could not be asked. */
+    public static Reply addressVerificationProblem(String address, Rejected what) {
+        return rejected(450, verifyDetail(what), address, what, "address verification problem");
+    }
+
+    private static String verifyDetail(Rejected what) {
+        return what == Rejected.SENDER ? "1.7" : "1.1";
+    }
+
     /** A DNS blocklist's reply when rbl_reject_reply cannot be made into one. */
     public static final Reply SERVICE_UNAVAILABLE = new Reply(450, "4.7.1", "Service unavailable");
     /** The text of a blocklist reply whose template gives none. */

@@ -43,7 +43,8 @@ import mta.util.SecretFiles;
  * writes {@code $queue_directory/pid/master.pid}; wires the services of master.cf inside this JVM
  * (cleanup, qmgr, pickup, bounce, the delivery agents by transport name, one {@link SmtpdListener}
  * per {@code inet} smtpd entry, the fast flush service {@link Flush}, the spawn entries' sockets
- * ({@link SpawnServices}) unless the privileged process runs them), the {@code public/pickup} and
+ * ({@link SpawnServices}) unless the privileged process runs them), the address verification
+ * service when master.cf names it ({@link VerifySwitch}), the {@code public/pickup} and
  * {@code public/qmgr} triggers, and the {@code public/showq}, {@code public/postdrop} and
  * {@code public/flush} services ({@link ShowqServer}, {@link PostdropServer}, {@link FlushServer}).
  * A start-up failure (bad configuration, port in use, already running) throws {@link ConfigException}
@@ -79,6 +80,8 @@ public final class Master implements AutoCloseable {
     private final FileLock pidLock;
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final CleanupSwitch cleanup = new CleanupSwitch();
+    /** The address verification service, when master.cf has one (smtpd and qmgr hold this switch). */
+    private final VerifySwitch verify = new VerifySwitch();
     /** smtpd listeners by bound address ("127.0.0.1:2525"). */
     private final Map<String, SmtpdListener> listeners = new LinkedHashMap<>();
     private final List<TriggerServer> triggers = new ArrayList<>();
@@ -156,7 +159,8 @@ public final class Master implements AutoCloseable {
         cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
         Bounce bounce = new Bounce(config, cleanup, mailLog);
         flush = new Flush(config, queues, c -> qmgr.trigger(c), mailLog);
-        qmgr = new Qmgr(config, queues, mailLog, transports(masterCf), bounce, flush);
+        verify.update(masterCf, config, cleanup, mailLog);
+        qmgr = new Qmgr(config, queues, mailLog, transports(masterCf), bounce, flush, verify);
         int pickupWakeup = 60;
         int flushWakeup = 1000;
         for (MasterCf.Service s : masterCf.services()) {
@@ -217,7 +221,7 @@ public final class Master implements AutoCloseable {
                 } else {
                     try {
                         l = new SmtpdListener(sc, s.name(), a, maxproc, mailLog, cleanup, resolver, options.secrets(),
-                                flush);
+                                flush, verify);
                         if (!startup) l.start();
                     } catch (IOException | ConfigException e) {
                         if (startup) throw e instanceof ConfigException ce ? ce : new ConfigException(e.getMessage());
@@ -256,6 +260,7 @@ public final class Master implements AutoCloseable {
             Services.warnUnsupported(masterCf, log);
             cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
             flush.reconfigure(config);
+            verify.update(masterCf, config, cleanup, mailLog);
             qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanup, mailLog));
             updateListeners(masterCf, false);
             if (spawn != null) spawn.update(masterCf, config, false);
@@ -343,6 +348,7 @@ public final class Master implements AutoCloseable {
         }
         if (pickup != null) pickup.stop();
         if (qmgr != null) qmgr.stop(5000);
+        verify.close(); // after qmgr: the results of probes in flight are still recorded
         try {
             pidLock.release();
             pidChannel.close();

@@ -35,7 +35,8 @@ import mta.util.MailLog;
  * message that already has {@code Delivered-To:} the recipient bounces ({@code 5.4.6 mail
  * forwarding loop for ADDRESS}). A broken service (unknown user or macro, bad attribute) is logged
  * as fatal and its mail deferred ({@code 4.3.5}), as Postfix's pipe process dies and its mail waits.
- * Writes nothing but the command's input; the queue manager applies the statuses.
+ * Writes nothing but the command's input; the queue manager applies the statuses. An address
+ * verification probe runs no command: its recipients are deliverable ({@code delivers to command: ...}).
  */
 public final class PipeAgent implements DeliveryAgent {
     private final String service;
@@ -100,6 +101,13 @@ public final class PipeAgent implements DeliveryAgent {
         }
         List<DeliveryStatus> out = new ArrayList<>();
         List<QueueFile.Recipient> rcpts = req.recipients();
+        if (req.verifyOnly()) { // an address verification probe: the command is not run
+            for (QueueFile.Recipient r : rcpts) {
+                out.add(DeliveryStatus.sent(r, service, "delivers to command: "
+                        + (attrs.argv().isEmpty() ? service : attrs.argv().get(0)), 0, 0));
+            }
+            return out;
+        }
         for (int i = 0; i < rcpts.size(); i += recipientLimit) {
             List<QueueFile.Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + recipientLimit));
             PipeStatus st = deliverChunk(req, chunk, user, limit);

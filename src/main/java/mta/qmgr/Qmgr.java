@@ -22,6 +22,7 @@ import mta.flush.Flush;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
+import mta.queue.VerifyClient;
 import mta.util.MailLog;
 import mta.util.ServiceLoops;
 
@@ -34,7 +35,9 @@ import mta.util.ServiceLoops;
  * up to {@code qmgr_message_active_limit} at once. At start-up, files left in {@code active/} by a
  * crash go back to {@code incoming/}: they are delivered again, never lost. A flush request
  * ({@link Trigger#FLUSH}, from postqueue -f, sendmail -q, postfix flush) revives every dead
- * destination before the scan, as Postfix's qmgr does.
+ * destination before the scan, as Postfix's qmgr does. Address verification probes
+ * ({@code trace_flags}) are routed and attempted like mail; their results go to the verify
+ * service ({@link QmgrProbe}).
  */
 public final class Qmgr implements Trigger {
     final Queues queues;
@@ -43,6 +46,8 @@ public final class Qmgr implements Trigger {
     final MailLog.Channel log;
     /** Deferrals of a dead destination are logged as by Postfix's retry transport: postfix/error. */
     final MailLog.Channel retryLog;
+    /** The address verification service that probe results go to; null when master.cf has none. */
+    final VerifyClient verify;
     private volatile QmgrSettings settings;
 
     private final LinkedBlockingQueue<Character> requests = new LinkedBlockingQueue<>();
@@ -57,7 +62,14 @@ public final class Qmgr implements Trigger {
      */
     public Qmgr(Config config, Queues queues, MailLog mailLog, Map<String, Transport> transports, Bounce bounce,
                 Flush flush) {
+        this(config, queues, mailLog, transports, bounce, flush, null);
+    }
+
+    /** The same, telling {@code verify} what address verification probes found. */
+    public Qmgr(Config config, Queues queues, MailLog mailLog, Map<String, Transport> transports, Bounce bounce,
+                Flush flush, VerifyClient verify) {
         this.queues = queues;
+        this.verify = verify;
         this.flush = flush;
         this.log = mailLog.channel("qmgr");
         this.retryLog = mailLog.channel("error");

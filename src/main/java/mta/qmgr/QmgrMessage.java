@@ -19,7 +19,9 @@ import mta.mail.Address;
 import mta.queue.DeferLog;
 import mta.queue.QueueFile;
 import mta.queue.QueueName;
+import mta.queue.TraceFlags;
 import mta.rewrite.Resolved;
+import mta.rewrite.TrivialRewrite;
 import mta.util.MailLog;
 
 /**
@@ -32,7 +34,10 @@ import mta.util.MailLog;
  * pending, the file is removed; else it goes to {@code deferred/} with its retry time as mtime and
  * the reasons in {@code defer/<ID>}; failures are returned to the sender by bounce, and so are
  * delays and successes when the recipient's DSN request asks for them (bounce applies NOTIFY).
- * Unreadable files go to {@code corrupt/}.
+ * Unreadable files go to {@code corrupt/}. An address verification probe ({@code trace_flags}) is
+ * routed with the {@code address_verify_*} parameters and without content filter, each result is
+ * logged as {@code deliverable} or {@code undeliverable} and given to the verify service
+ * ({@link QmgrProbe}), and the probe is removed after its one attempt.
  */
 final class QmgrMessage implements Runnable {
     private final Qmgr q;
@@ -42,6 +47,11 @@ final class QmgrMessage implements Runnable {
     /** True when the message came from deferred/: it may have a defer log to remove. */
     private final boolean wasDeferred;
     private int pendingAtStart;
+    /**
+     * An address verification probe (or sendmail -bv): routed with the address_verify_*
+     * parameters, its results go to the verify service, and it is removed after one attempt.
+     */
+    private TraceFlags trace = TraceFlags.NONE;
 
     QmgrMessage(Qmgr q, String id, boolean wasDeferred) {
         this.q = q;
@@ -72,6 +82,7 @@ final class QmgrMessage implements Runnable {
     private void deliver() throws IOException {
         Instant activated = Instant.now();
         QueueFile.Envelope env = QueueFile.readEnvelope(file);
+        trace = TraceFlags.of(env.attributes());
         List<QueueFile.Recipient> pending = env.pending();
         pendingAtStart = pending.size();
         q.log.info(id + ": from=<" + env.sender() + ">, size=" + env.contentSize() + ", nrcpt="
@@ -124,13 +135,16 @@ final class QmgrMessage implements Runnable {
      */
     private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending, String filter,
                                                             List<DeliveryStatus> unresolved) {
+        // a probe asks about the address, not about a content filter, which would accept anything
+        if (trace.verifyOnly()) filter = null;
+        TrivialRewrite rewrite = trace.verifyOnly() ? s.probeRewrite() : s.rewrite();
         Map<String, Resolved> keys = new LinkedHashMap<>();
         Map<Resolved, List<QueueFile.Recipient>> out = new LinkedHashMap<>();
         for (QueueFile.Recipient r : pending) {
             Resolved res;
             try {
-                res = filter == null || filter.isBlank() ? s.rewrite().resolve(Address.parse(r.address()))
-                        : s.rewrite().filter(filter, Address.parse(r.address()));
+                res = filter == null || filter.isBlank() ? rewrite.resolve(Address.parse(r.address()))
+                        : rewrite.filter(filter, Address.parse(r.address()));
             } catch (RuntimeException e) {
                 // A table the resolver needs (transport_maps, a domain list) is away: try again later.
                 q.log.warn(id + ": " + e.getMessage());
@@ -178,7 +192,7 @@ final class QmgrMessage implements Runnable {
         } finally {
             feedback(destination, statuses);
         }
-        long[] done = statuses.stream().filter(st -> st.outcome() != DeliveryStatus.Outcome.DEFERRED)
+        long[] done = statuses.stream().filter(st -> trace.verifyOnly() || st.outcome() != DeliveryStatus.Outcome.DEFERRED)
                 .mapToLong(st -> st.recipient().offset()).toArray();
         try {
             // Unforced: a crash right now may repeat these deliveries, but cannot lose mail.
@@ -238,7 +252,9 @@ final class QmgrMessage implements Runnable {
                 .append(Delays.format(seconds(activated, started))).append('/')
                 .append(Delays.format(st.connectSeconds())).append('/')
                 .append(Delays.format(st.transferSeconds()));
-        sb.append(", dsn=").append(st.dsn()).append(", status=").append(st.outcome().logWord)
+        String word = trace.probe() ? QmgrProbe.record(q.verify, id, st, q.log)
+                : trace.userVerify() ? QmgrProbe.status(st).logWord() : st.outcome().logWord;
+        sb.append(", dsn=").append(st.dsn()).append(", status=").append(word)
                 .append(" (").append(st.reason()).append(')');
         channel.info(sb.toString());
     }
@@ -249,6 +265,10 @@ final class QmgrMessage implements Runnable {
 
     /** After all attempts: bounce the failed, warn about delays, defer or remove the message. */
     private void finish(QueueFile.Envelope env, Instant arrival, List<DeliveryStatus> results) throws IOException {
+        if (trace.verifyOnly()) {
+            finishProbe(env, results);
+            return;
+        }
         List<DsnRecipient> bounced = new ArrayList<>();
         List<DsnRecipient> deferred = new ArrayList<>();
         List<DsnRecipient> delivered = new ArrayList<>();
@@ -304,6 +324,16 @@ final class QmgrMessage implements Runnable {
             if (at >= 0 && at + 1 < r.address().length()) sites.add(r.address().substring(at + 1));
         }
         for (String site : sites) q.flush.add(site, id);
+    }
+
+    /**
+     * A probe has its answers (given to the verify service as they were logged): it is removed,
+     * never deferred, bounced or reported on, even when a result is a deferral.
+     */
+    private void finishProbe(QueueFile.Envelope env, List<DeliveryStatus> results) throws IOException {
+        if (wasDeferred) q.queues.delete(id, QueueName.ACTIVE);
+        else java.nio.file.Files.delete(file);
+        q.log.info(id + ": removed");
     }
 
     /** Sends the one delay warning of this message once it has waited delay_warning_time. */

@@ -10,17 +10,22 @@ import mta.rewrite.TrivialRewrite;
 /**
  * QmgrSettings - what the queue manager works with: parameters, transports and bounce, as one value.
  *
+ * <p>{@code probeRewrite} resolves address verification probes, with the {@code address_verify_*}
+ * routing parameters.
+ *
  * <p>Read from main.cf once per start or reload; {@link Qmgr} swaps the whole record on
  * {@code postfix reload}, and each message job takes one snapshot, so a job never mixes old and
  * new values.
  */
-record QmgrSettings(TrivialRewrite rewrite, Map<String, Qmgr.Transport> transports, Bounce bounce,
+record QmgrSettings(TrivialRewrite rewrite, TrivialRewrite probeRewrite, Map<String, Qmgr.Transport> transports,
+                    Bounce bounce,
                     Duration queueRunDelay, Duration minBackoff, Duration maxBackoff, Duration maxQueueLifetime,
                     Duration bounceQueueLifetime, Duration delayWarningTime, int recipientLimit,
                     int initialConcurrency, int concurrencyLimit, int failedCohortLimit, int activeLimit) {
 
     static QmgrSettings from(Config config, Map<String, Qmgr.Transport> transports, Bounce bounce) {
-        return new QmgrSettings(new TrivialRewrite(config), Map.copyOf(transports), bounce,
+        return new QmgrSettings(new TrivialRewrite(config), TrivialRewrite.forProbes(config), Map.copyOf(transports),
+                bounce,
                 config.time(Params.QUEUE_RUN_DELAY), config.time(Params.MINIMAL_BACKOFF_TIME),
                 config.time(Params.MAXIMAL_BACKOFF_TIME), config.time(Params.MAXIMAL_QUEUE_LIFETIME),
                 config.time(Params.BOUNCE_QUEUE_LIFETIME), config.time(Params.DELAY_WARNING_TIME),

@@ -96,6 +96,29 @@ public final class TrivialRewrite {
         return DestinationClass.DEFAULT;
     }
 
+    /**
+     * The resolver of address verification probes (Postfix's "verify" resolve class): the same
+     * rules with {@code address_verify_relayhost}, {@code address_verify_transport_maps} and the
+     * {@code address_verify_*_transport} parameters in place of the ordinary ones (by default the
+     * same values).
+     */
+    public static TrivialRewrite forProbes(Config config) {
+        java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
+        for (String[] p : new String[][] {
+                {Params.RELAYHOST.name(), Params.ADDRESS_VERIFY_RELAYHOST.name()},
+                {Params.TRANSPORT_MAPS.name(), Params.ADDRESS_VERIFY_TRANSPORT_MAPS.name()},
+                {Params.DEFAULT_TRANSPORT.name(), Params.ADDRESS_VERIFY_DEFAULT_TRANSPORT.name()},
+                {Params.LOCAL_TRANSPORT.name(), Params.ADDRESS_VERIFY_LOCAL_TRANSPORT.name()},
+                {Params.VIRTUAL_TRANSPORT.name(), Params.ADDRESS_VERIFY_VIRTUAL_TRANSPORT.name()},
+                {Params.RELAY_TRANSPORT.name(), Params.ADDRESS_VERIFY_RELAY_TRANSPORT.name()},
+                {"sender_dependent_relayhost_maps", Params.ADDRESS_VERIFY_SENDER_DEPENDENT_RELAYHOST_MAPS.name()},
+        }) {
+            // expanded here, so that "$relayhost" in the probe parameter does not name itself
+            o.put(p[0], config.get(p[1]).replace("$", "$$"));
+        }
+        return new TrivialRewrite(config.with(o));
+    }
+
     /** Resolves one recipient: the class's route, then transport_maps. */
     public Resolved resolve(Address rcpt) {
         if (rcpt.emptyDomain()) return new Resolved("error", BAD_SYNTAX, rcpt.toString(), DestinationClass.DEFAULT);

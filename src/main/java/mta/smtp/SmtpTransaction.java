@@ -24,7 +24,8 @@ import mta.queue.QueueFile;
  * server offers SIZE), {@code BODY=8BITMIME} (8-bit content, the server offers 8BITMIME), the
  * RFC 3461 {@code ENVID=} and {@code RET=} (the server offers DSN) and {@code SMTPUTF8} (the
  * message asks for it, the server offers it); RCPT TO carries {@code ORCPT=} and {@code NOTIFY=}.
- * A message that needs SMTPUTF8 is not sent to a server that does not offer it: 5.6.7.
+ * A message that needs SMTPUTF8 is not sent to a server that does not offer it: 5.6.7. An
+ * address verification probe ({@link DeliveryRequest#verifyOnly}) stops after RCPT TO.
  */
 final class SmtpTransaction {
     private static final byte[] DOT_CRLF = {'.', '\r', '\n'};
@@ -68,6 +69,10 @@ final class SmtpTransaction {
             return results(recipients);
         }
         try {
+            if (request.verifyOnly()) {
+                probe(request);
+                return results(recipients);
+            }
             List<QueueFile.Recipient> accepted = envelope(request);
             if (!accepted.isEmpty()) content(request, accepted);
         } catch (PeerException e) {
@@ -87,15 +92,54 @@ final class SmtpTransaction {
 
     /** MAIL, RCPT and (if any recipient is accepted) DATA; returns the accepted recipients. */
     private List<QueueFile.Recipient> envelope(DeliveryRequest request) throws PeerException {
-        List<QueueFile.Recipient> recipients = request.recipients();
+        String mail = mailFrom(request);
+        return features.pipelining() ? pipelined(mail, request.recipients()) : stepByStep(mail, request.recipients());
+    }
+
+    private String mailFrom(DeliveryRequest request) {
         boolean eightBit = "8bit".equals(request.attributes().get(ENCODING));
         boolean utf8 = Smtputf8.parse(request.attributes().get(Smtputf8.ATTRIBUTE)).requested();
-        String mail = "MAIL FROM:<" + request.sender() + ">"
+        return "MAIL FROM:<" + request.sender() + ">"
                 + (features.sizeLimit() >= 0 ? " SIZE=" + request.contentSize() : "")
                 + (eightBit && features.eightBitMime() ? " BODY=8BITMIME" : "")
                 + (features.dsn() ? dsnMail(request) : "")
                 + (utf8 && agent.smtputf8 && features.smtputf8() ? " SMTPUTF8" : "");
-        return features.pipelining() ? pipelined(mail, recipients) : stepByStep(mail, recipients);
+    }
+
+    /**
+     * An address verification probe: MAIL and RCPT (pipelined when the server offers it), never
+     * DATA, then RSET so that the connection can serve the next transaction. A recipient the
+     * server accepts is deliverable, with the server's RCPT reply as the reason
+     * ({@code 250 2.1.5 Ok}); a refused one keeps the refusal, as for mail.
+     */
+    private void probe(DeliveryRequest request) throws PeerException {
+        List<QueueFile.Recipient> recipients = request.recipients();
+        String mail = mailFrom(request);
+        ServerReply mailReply;
+        List<ServerReply> rcptReplies = new ArrayList<>();
+        if (features.pipelining()) {
+            conn.send(mail);
+            for (QueueFile.Recipient r : recipients) conn.send(rcpt(r));
+            conn.flush();
+            mailReply = read(SmtpPhase.MAIL);
+            for (int i = 0; i < recipients.size(); i++) rcptReplies.add(read(SmtpPhase.RCPT));
+        } else {
+            mailReply = command(SmtpPhase.MAIL, mail);
+            if (mailReply.isPositive()) {
+                for (QueueFile.Recipient r : recipients) rcptReplies.add(command(SmtpPhase.RCPT, rcpt(r)));
+            }
+        }
+        if (!mailReply.isPositive()) {
+            rejectAll(recipients, mailReply, SmtpPhase.MAIL);
+        } else {
+            for (int i = 0; i < recipients.size(); i++) {
+                ServerReply reply = rcptReplies.get(i);
+                QueueFile.Recipient r = recipients.get(i);
+                done.put(r, reply.isPositive() ? status(r, Outcome.SENT, reply.dsn(), reply.text())
+                        : refused(r, reply, SmtpPhase.RCPT));
+            }
+        }
+        if (!command(SmtpPhase.RSET, "RSET").isPositive()) conn.markBroken(); // not fit for another transaction
     }
 
     private List<QueueFile.Recipient> stepByStep(String mail, List<QueueFile.Recipient> recipients)

@@ -9,6 +9,7 @@ import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.Reply;
 import mta.mail.Reply.Rejected;
+import mta.queue.VerifyClient;
 import mta.rewrite.Resolved;
 import mta.rewrite.TrivialRewrite;
 import mta.smtpd.SmtpdRestrictions.Step;
@@ -38,7 +39,10 @@ import mta.util.MailLog;
  * logged. DEFER_IF_PERMIT and DEFER_IF_REJECT (results or words) arm deferrals kept in
  * {@link SmtpdDeferIf}: each stage starts them as Postfix does, a 5xx refusal becomes an armed
  * DEFER_IF_REJECT, and a recipient, DATA or end-of-data stage that ends permitted is refused with
- * an armed DEFER_IF_PERMIT. VRFY runs the recipient checks.
+ * an armed DEFER_IF_PERMIT. VRFY runs the recipient checks. reject_unverified_recipient and
+ * reject_unverified_sender ask the address verification service ({@link SmtpdVerify}); their
+ * temporary answers are by default DEFER_IF_PERMIT deferrals. Mail to the probe sender of address
+ * verification passes the recipient checks.
  * {@code permit_sasl_authenticated} permits a client that passed AUTH; the sender login mismatch
  * words consult {@code smtpd_sender_login_maps} through {@link SmtpdSenderLogin}.
  * Mail to {@code postmaster} in our domains is always accepted (RFC 5321 section 4.5.1).
@@ -68,6 +72,8 @@ final class SmtpdCheck {
     private final SmtpdQueueSpace queueSpace;
     /** The policy servers of check_policy_service, with their connection pools. */
     private final SmtpdPolicy policy;
+    /** reject_unverified_recipient and reject_unverified_sender: the verify service's answers. */
+    private final SmtpdVerify verify;
     /** This service's content_filter (master.cf -o content_filter= turns it off for re-injection). */
     private final String contentFilter;
     private final MailLog.Channel log;
@@ -82,6 +88,12 @@ final class SmtpdCheck {
      * stand-alone server of {@code sendmail -bs} run by a user other than mail_owner (sendmail(1)).
      */
     SmtpdCheck(Config c, TrivialRewrite rewrite, Resolver resolver, MailLog.Channel log, boolean restricted) {
+        this(c, rewrite, resolver, log, restricted, null);
+    }
+
+    /** The same, asking {@code verify} (the address verification service, or null) for reject_unverified_*. */
+    SmtpdCheck(Config c, TrivialRewrite rewrite, Resolver resolver, MailLog.Channel log, boolean restricted,
+               VerifyClient verify) {
         this.client = list(c, Params.SMTPD_CLIENT_RESTRICTIONS, restricted);
         this.helo = list(c, Params.SMTPD_HELO_RESTRICTIONS, restricted);
         this.sender = list(c, Params.SMTPD_SENDER_RESTRICTIONS, restricted);
@@ -107,6 +119,7 @@ final class SmtpdCheck {
         this.senderLogin = new SmtpdSenderLogin(c, rewrite);
         this.contentFilter = c.str(Params.CONTENT_FILTER).strip();
         this.queueSpace = restricted ? new SmtpdQueueSpace(c, log) : null;
+        this.verify = new SmtpdVerify(c, verify, log);
         this.log = log;
     }
 
@@ -199,6 +212,7 @@ final class SmtpdCheck {
     private Reply rcptChecks(SmtpdState s, Address rcpt, String stage) {
         if (s.client.accessDenied != null) return Reply.accessDeniedFor(s.client.label());
         if (isPostmaster(rcpt)) return null;
+        if (verify.isProbeSender(rcpt)) return null; // a probe answering our probe: never refused
         if (s.tx.saved.discard) return null; // the message is discarded anyway: no more checks
         if (delayReject) {
             Reply r = clientList(s, rcpt, stage, rcpt);
@@ -442,6 +456,9 @@ final class SmtpdCheck {
                     ? SmtpdVerdict.DUNNO
                     : SmtpdVerdict.refuse(codes.relayDenied(rcpt.toString(), step.word() == Word.DEFER_UNAUTH_DESTINATION));
             case REJECT_UNLISTED_RECIPIENT -> rcpt == null ? SmtpdVerdict.DUNNO : unlisted(rcpt);
+            case REJECT_UNVERIFIED_RECIPIENT -> rcpt == null ? SmtpdVerdict.DUNNO : verify.check(rcpt, verify.recipient);
+            case REJECT_UNVERIFIED_SENDER -> from == null || from.isNull() ? SmtpdVerdict.DUNNO
+                    : verify.check(from, verify.sender);
             case REJECT_NON_FQDN_SENDER -> from == null || from.isNull() || fqdnAddress(from) ? SmtpdVerdict.DUNNO
                     : SmtpdVerdict.refuse(Reply.needFqdnAddress(codes.nonFqdn, from.toString(), Rejected.SENDER));
             case REJECT_NON_FQDN_RECIPIENT -> rcpt == null || fqdnAddress(rcpt) ? SmtpdVerdict.DUNNO

@@ -13,6 +13,7 @@ import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.dns.Resolver;
 import mta.flush.Flush;
+import mta.queue.VerifyClient;
 import mta.rewrite.TrivialRewrite;
 import mta.util.MailLog;
 import mta.util.SecretFiles;
@@ -37,6 +38,8 @@ public final class SmtpdListener implements SmtpdServer {
     private final SecretFiles secrets;
     /** The fast flush service that ETRN asks; null without one. */
     private final Flush flush;
+    /** The address verification service that reject_unverified_* ask; null without one. */
+    private final VerifyClient verify;
     private final ServerSocket server;
     private final Semaphore permits;
     private final Anvil anvil;
@@ -68,7 +71,15 @@ public final class SmtpdListener implements SmtpdServer {
      */
     public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
                          CleanupService cleanup, Resolver resolver, SecretFiles secrets, Flush flush) throws IOException {
+        this(config, serviceName, address, maxproc, mailLog, cleanup, resolver, secrets, flush, null);
+    }
+
+    /** The same, with the address verification service that reject_unverified_* ask. */
+    public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
+                         CleanupService cleanup, Resolver resolver, SecretFiles secrets, Flush flush,
+                         VerifyClient verify) throws IOException {
         this.serviceName = serviceName;
+        this.verify = verify;
         this.flush = flush;
         this.mailLog = mailLog;
         this.cleanup = cleanup;
@@ -107,7 +118,7 @@ public final class SmtpdListener implements SmtpdServer {
         MailLog.Channel channel = mailLog.channel(s.syslogName, "smtpd");
         // the keys are loaded here, once per configuration: at start and on postfix reload
         SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
-        SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
+        SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel, true, verify);
         SmtpdServices previous = this.services;
         this.services = new SmtpdServices(s, channel, check, t, cleanup, anvil, flush, serviceName, false);
         // the pooled policy server connections of the old configuration; its running sessions

@@ -33,7 +33,8 @@ import mta.util.SafeOpen;
  * identity, as Postfix's virtual(8) does with set_eugid), so new files and directories belong to
  * them and the kernel refuses what they may not write. An existing mbox must belong to the mapped
  * user. An address without a mailbox is bounced ({@code 5.1.1}); a missing or too small uid, a
- * path that leaves the base, a table or write failure is deferred.
+ * path that leaves the base, a table or write failure is deferred. An address verification probe
+ * only looks the address up.
  */
 public final class VirtualAgent implements DeliveryAgent {
 
@@ -99,6 +100,10 @@ public final class VirtualAgent implements DeliveryAgent {
         String rcpt = r.address();
         AddressLookup.Hit box = lookup.find(mailboxes, rcpt);
         if (box == null) return DeliveryStatus.bounced(r, "5.1.1", "virtual", "unknown user: \"" + rcpt + "\"");
+        if (req.verifyOnly()) { // an address verification probe: the mailbox exists, nothing is written
+            return DeliveryStatus.sent(r, "virtual", box.value().strip().endsWith("/") ? "delivers to maildir"
+                    : "delivers to mailbox", 0, 0);
+        }
         if (base == null) return configError(r, "virtual_mailbox_base is not set");
         String where = box.value().strip();
         Path path = base.resolve(where.startsWith("/") ? where.substring(1) : where).normalize();

@@ -1,0 +1,59 @@
+package mta.queue;
+
+import java.util.Map;
+
+/**
+ * TraceFlags - what a message is for when it is not for delivery: the {@code trace_flags} attribute.
+ *
+ * <p>Written by cleanup as the named attribute {@code trace_flags=N} (a decimal bit mask, Postfix's
+ * values), read by the queue manager and the delivery agents through the delivery request. A
+ * message with {@link #VERIFY} is an address verification probe: every agent only finds out
+ * whether it could deliver (the SMTP client stops after RCPT TO, local and virtual look the
+ * address up), and the queue manager gives the answer to the verify service instead of
+ * delivering, deferring or bouncing; the probe is then removed. {@link #USER_VERIFY} is the same
+ * for {@code sendmail -bv}, whose answer goes back to the sender as a delivery report. An absent
+ * attribute, or one this system does not know, means ordinary mail.
+ *
+ * @param bits the bit mask
+ */
+public record TraceFlags(int bits) {
+    /** The named attribute in the queue file. */
+    public static final String ATTRIBUTE = "trace_flags";
+    /** An address verification probe of the verify service (Postfix's DEL_REQ_FLAG_MTA_VRFY). */
+    public static final int VERIFY = 0x100;
+    /** {@code sendmail -bv}: find out, then mail a report to the sender (DEL_REQ_FLAG_USR_VRFY). */
+    public static final int USER_VERIFY = 0x200;
+
+    public static final TraceFlags NONE = new TraceFlags(0);
+
+    /** The flags of a message, from its named attributes. */
+    public static TraceFlags of(Map<String, String> attributes) {
+        String v = attributes == null ? null : attributes.get(ATTRIBUTE);
+        if (v == null) return NONE;
+        try {
+            return new TraceFlags(Integer.parseInt(v.strip()));
+        } catch (NumberFormatException e) {
+            return NONE;
+        }
+    }
+
+    /** The attribute value to write ({@code 256}). */
+    public String value() {
+        return Integer.toString(bits);
+    }
+
+    /** A verify service probe. */
+    public boolean probe() {
+        return (bits & VERIFY) != 0;
+    }
+
+    /** A sendmail -bv request. */
+    public boolean userVerify() {
+        return (bits & USER_VERIFY) != 0;
+    }
+
+    /** Either kind: the agents find out and deliver nothing. */
+    public boolean verifyOnly() {
+        return probe() || userVerify();
+    }
+}
