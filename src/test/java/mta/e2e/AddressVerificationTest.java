@@ -89,6 +89,7 @@ class AddressVerificationTest {
                         "reject_unverified_recipient, check_recipient_access inline:{ blocked@down.test=REJECT }")
                 .param("unverified_recipient_reject_code", "550")
                 .param("address_verify_poll_count", "1")
+                .param("virtual_alias_maps", "inline:{ sales@primary.test=alice@primary.test }")
                 .masterCf(BACKUP_MASTER_CF).write();
     }
 
@@ -179,7 +180,11 @@ class AddressVerificationTest {
                     + "address rejected: unverified address: Address verification in progress"), first);
             rcptUntil("alice@primary.test", "250");
             rcptUntil("x@green.test", "250");
+            // a probe goes through cleanup's virtual aliases: the result is kept under the address asked about
+            rcptUntil("sales@primary.test", "250");
             waitFor(() -> WalkingSkeletonTest.queueEmpty(b), "the probes are gone");
+            assertTrue(read(backup.maillog).contains("to=<alice@primary.test>, orig_to=<sales@primary.test>, relay="),
+                    read(backup.maillog));
             String log = read(backup.maillog);
             assertTrue(log.matches("(?s).*: to=<alice@primary\\.test>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:"
                     + primary.smtpdPort + ", .*dsn=2\\.1\\.5, status=deliverable \\(250 2\\.1\\.5 Ok\\).*"), log);
@@ -251,6 +256,19 @@ class AddressVerificationTest {
             }
             assertEquals(probesBefore, count(read(backup.maillog), "from=<double-bounce@backup\\.example\\.test>"),
                     "no new probe after the restart");
+        }
+    }
+
+    @Test
+    void theServiceRunsWhileMasterCfHasIt() throws Exception {
+        backup.masterCf(BACKUP_MASTER_CF.replace("verify unix - - n - 1 verify\n", "")).write();
+        try (Master b = Master.start(backup.config, Master.Options.defaults())) {
+            assertEquals("450 4.1.1 <someone@down.test>: Recipient address rejected: address verification problem",
+                    rcpt("someone@down.test"));
+            assertTrue(read(backup.maillog).contains("warning: verify service failure"), read(backup.maillog));
+            backup.masterCf(BACKUP_MASTER_CF).write();
+            b.reload();
+            assertTrue(rcpt("someone@down.test").endsWith("unverified address: Address verification in progress"));
         }
     }
 }
