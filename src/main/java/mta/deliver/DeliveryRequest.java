@@ -32,11 +32,11 @@ public record DeliveryRequest(String queueId, Path queueFile, String transport, 
                               long contentOffset, long contentSize, java.util.Map<String, String> attributes) {
 
     /**
-     * True for an address verification probe (or sendmail -bv): the agent finds out whether it
-     * could deliver to each recipient, and delivers nothing ({@link TraceFlags}).
+     * True for an address verification probe: the agent finds out whether it could deliver to
+     * each recipient, and delivers nothing ({@link TraceFlags}).
      */
     public boolean verifyOnly() {
-        return TraceFlags.of(attributes).verifyOnly();
+        return TraceFlags.of(attributes).probe();
     }
 
     /** Feeds each line of the message (headers, blank line, body), without CRLF. */

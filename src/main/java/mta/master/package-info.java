@@ -8,7 +8,9 @@
  * DESCRIPTION
  *   {@link mta.master.Master} is the only class that sees all packages: it builds cleanup, bounce,
  *   the delivery agents (one per master.cf {@code unix} transport whose command is local or smtp),
- *   qmgr, pickup, one smtpd listener per {@code inet} address, and the public/pickup and
+ *   qmgr, pickup, one smtpd listener per {@code inet} address, the address verification service
+ *   while master.cf has a verify entry ({@link mta.master.VerifySwitch}, {@link mta.verify.Verify}),
+ *   and the public/pickup and
  *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}), the public/showq service
  *   ({@link mta.master.ShowqServer}: the queue listing for ordinary users' mailq), and the
  *   public/postdrop service ({@link mta.master.PostdropServer}: posting for bin/sendmail's thin
@@ -37,7 +39,8 @@
  *
  * CONFIGURATION PARAMETERS
  *   queue_directory, data_directory, maillog_file, inet_interfaces (all), inet_protocols (all),
- *   default_process_limit (100), mail_owner (postfix), ipc_timeout (3600s: public/postdrop reads).
+ *   default_process_limit (100), mail_owner (postfix), ipc_timeout (3600s: public/postdrop reads),
+ *   address_verify_service_name (verify).
  *
  * SEE ALSO
  *   Postfix master(8), master(5), postfix(1).

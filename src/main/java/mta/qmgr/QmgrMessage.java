@@ -48,8 +48,8 @@ final class QmgrMessage implements Runnable {
     private final boolean wasDeferred;
     private int pendingAtStart;
     /**
-     * An address verification probe (or sendmail -bv): routed with the address_verify_*
-     * parameters, its results go to the verify service, and it is removed after one attempt.
+     * An address verification probe: routed with the address_verify_* parameters, its results go
+     * to the verify service, and it is removed after one attempt.
      */
     private TraceFlags trace = TraceFlags.NONE;
 
@@ -136,8 +136,8 @@ final class QmgrMessage implements Runnable {
     private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending, String filter,
                                                             List<DeliveryStatus> unresolved) {
         // a probe asks about the address, not about a content filter, which would accept anything
-        if (trace.verifyOnly()) filter = null;
-        TrivialRewrite rewrite = trace.verifyOnly() ? s.probeRewrite() : s.rewrite();
+        if (trace.probe()) filter = null;
+        TrivialRewrite rewrite = trace.probe() ? s.probeRewrite() : s.rewrite();
         Map<String, Resolved> keys = new LinkedHashMap<>();
         Map<Resolved, List<QueueFile.Recipient>> out = new LinkedHashMap<>();
         for (QueueFile.Recipient r : pending) {
@@ -192,7 +192,7 @@ final class QmgrMessage implements Runnable {
         } finally {
             feedback(destination, statuses);
         }
-        long[] done = statuses.stream().filter(st -> trace.verifyOnly() || st.outcome() != DeliveryStatus.Outcome.DEFERRED)
+        long[] done = statuses.stream().filter(st -> trace.probe() || st.outcome() != DeliveryStatus.Outcome.DEFERRED)
                 .mapToLong(st -> st.recipient().offset()).toArray();
         try {
             // Unforced: a crash right now may repeat these deliveries, but cannot lose mail.
@@ -252,8 +252,7 @@ final class QmgrMessage implements Runnable {
                 .append(Delays.format(seconds(activated, started))).append('/')
                 .append(Delays.format(st.connectSeconds())).append('/')
                 .append(Delays.format(st.transferSeconds()));
-        String word = trace.probe() ? QmgrProbe.record(q.verify, id, st, q.log)
-                : trace.userVerify() ? QmgrProbe.status(st).logWord() : st.outcome().logWord;
+        String word = trace.probe() ? QmgrProbe.record(q.verify, id, st, q.log) : st.outcome().logWord;
         sb.append(", dsn=").append(st.dsn()).append(", status=").append(word)
                 .append(" (").append(st.reason()).append(')');
         channel.info(sb.toString());
@@ -265,8 +264,8 @@ final class QmgrMessage implements Runnable {
 
     /** After all attempts: bounce the failed, warn about delays, defer or remove the message. */
     private void finish(QueueFile.Envelope env, Instant arrival, List<DeliveryStatus> results) throws IOException {
-        if (trace.verifyOnly()) {
-            finishProbe(env, results);
+        if (trace.probe()) {
+            finishProbe();
             return;
         }
         List<DsnRecipient> bounced = new ArrayList<>();
@@ -330,7 +329,7 @@ final class QmgrMessage implements Runnable {
      * A probe has its answers (given to the verify service as they were logged): it is removed,
      * never deferred, bounced or reported on, even when a result is a deferral.
      */
-    private void finishProbe(QueueFile.Envelope env, List<DeliveryStatus> results) throws IOException {
+    private void finishProbe() throws IOException {
         if (wasDeferred) q.queues.delete(id, QueueName.ACTIVE);
         else java.nio.file.Files.delete(file);
         q.log.info(id + ": removed");

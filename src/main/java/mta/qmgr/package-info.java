@@ -25,7 +25,10 @@
  *   defer/ID. A message older than maximal_queue_lifetime (bounce_queue_lifetime for notices) is
  *   returned ("status=expired, returned to sender"). Once a message has waited delay_warning_time,
  *   its sender gets one delay notice, remembered in defer/X/ID.warned ({@link mta.qmgr.DelayMarker}).
- *   At start-up, active/ is moved back to incoming/.
+ *   At start-up, active/ is moved back to incoming/. An address verification probe
+ *   (trace_flags=256) is routed with the address_verify_* parameters and no content filter; its
+ *   results are logged as {@code status=deliverable} or {@code undeliverable}, given to the verify
+ *   service ({@link mta.qmgr.QmgrProbe}), and the probe is removed: never deferred or bounced.
  *
  * READS
  *   incoming/, deferred/, active/ID.
@@ -38,9 +41,10 @@
  *   maximal_queue_lifetime (5d), bounce_queue_lifetime (5d), qmgr_message_active_limit (20000),
  *   initial_destination_concurrency (5), default_destination_concurrency_limit (20),
  *   default_destination_concurrency_failed_cohort_limit (1), default_destination_recipient_limit (50),
- *   delay_warning_time (0h).
+ *   delay_warning_time (0h); for probes address_verify_relayhost, address_verify_transport_maps and
+ *   the address_verify_*_transport parameters.
  *
  * SEE ALSO
- *   Postfix qmgr(8), trivial-rewrite(8); docs/queue-format.md.
+ *   Postfix qmgr(8), trivial-rewrite(8), verify(8); docs/queue-format.md, docs/verify.md.
  */
 package mta.qmgr;

@@ -10,9 +10,8 @@ import java.util.Map;
  * message with {@link #VERIFY} is an address verification probe: every agent only finds out
  * whether it could deliver (the SMTP client stops after RCPT TO, local and virtual look the
  * address up), and the queue manager gives the answer to the verify service instead of
- * delivering, deferring or bouncing; the probe is then removed. {@link #USER_VERIFY} is the same
- * for {@code sendmail -bv}, whose answer goes back to the sender as a delivery report. An absent
- * attribute, or one this system does not know, means ordinary mail.
+ * delivering, deferring or bouncing; the probe is then removed. An absent attribute, or bits this
+ * system does not know (Postfix's {@code sendmail -bv} and {@code -v} reports), mean ordinary mail.
  *
  * @param bits the bit mask
  */
@@ -21,8 +20,6 @@ public record TraceFlags(int bits) {
     public static final String ATTRIBUTE = "trace_flags";
     /** An address verification probe of the verify service (Postfix's DEL_REQ_FLAG_MTA_VRFY). */
     public static final int VERIFY = 0x100;
-    /** {@code sendmail -bv}: find out, then mail a report to the sender (DEL_REQ_FLAG_USR_VRFY). */
-    public static final int USER_VERIFY = 0x200;
 
     public static final TraceFlags NONE = new TraceFlags(0);
 
@@ -42,18 +39,8 @@ public record TraceFlags(int bits) {
         return Integer.toString(bits);
     }
 
-    /** A verify service probe. */
+    /** A verify service probe: the agents find out and deliver nothing. */
     public boolean probe() {
         return (bits & VERIFY) != 0;
-    }
-
-    /** A sendmail -bv request. */
-    public boolean userVerify() {
-        return (bits & USER_VERIFY) != 0;
-    }
-
-    /** Either kind: the agents find out and deliver nothing. */
-    public boolean verifyOnly() {
-        return probe() || userVerify();
     }
 }

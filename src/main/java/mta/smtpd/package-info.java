@@ -41,7 +41,9 @@
  *   {@link mta.smtpd.SmtpdPolicy} and {@link mta.policy} (see docs/smtpd-access.md); actions that
  *   concern the message (HOLD, DISCARD, REDIRECT, BCC, PREPEND) are kept in
  *   {@link mta.smtpd.SmtpdSavedActions} and deferrals (defer_if_permit, defer_if_reject) in
- *   {@link mta.smtpd.SmtpdDeferIf}, and at the first accepted recipient a cleanup transaction is opened (its
+ *   {@link mta.smtpd.SmtpdDeferIf}; reject_unverified_recipient and reject_unverified_sender ask the
+ *   address verification service through {@link mta.smtpd.SmtpdVerify} (docs/verify.md); and at the
+ *   first accepted recipient a cleanup transaction is opened (its
  *   queue ID is logged as {@code QID: client=...}). {@link mta.smtpd.SmtpdData} copies the DATA
  *   stream (only CRLF.CRLF ends it, per {@code smtpd_forbid_bare_newline}), {@link mta.smtpd.SmtpdBdat}
  *   the BDAT chunks; the commit forces the queue file to disk before
@@ -77,7 +79,7 @@
  * READS
  *   The client connection (or standard input, smtpd -S), after a PROXY header when configured;
  *   DNS (PTR, A/AAAA, MX, A and TXT of block and allow lists); access tables; rbl_reply_maps;
- *   local_recipient_maps (/etc/passwd, aliases); Dovecot's auth socket (smtpd_sasl_path);
+ *   local_recipient_maps (/etc/passwd, aliases); the verify service's answers; Dovecot's auth socket (smtpd_sasl_path);
  *   smtpd_sender_login_maps; the TLS certificate and key PEM files.
  *
  * WRITES
@@ -114,12 +116,14 @@
  *   smtpd_tls_protocols and smtpd_tls_mandatory_protocols (>=TLSv1), smtpd_tls_ciphers and
  *   smtpd_tls_mandatory_ciphers (medium), smtpd_tls_loglevel (0), smtpd_tls_received_header (no),
  *   smtpd_tls_wrappermode (no), smtpd_starttls_timeout (300s), queue_minfree (0), queue_directory,
- *   proxy_interfaces (empty).
+ *   proxy_interfaces (empty), address_verify_poll_count (3), address_verify_poll_delay (3s),
+ *   unverified_recipient/sender_reject_code (450), _defer_code (450), _tempfail_action
+ *   (defer_if_permit), _reject_reason (empty).
  *
  * SEE ALSO
  *   Postfix smtpd(8), anvil(8), SMTPD_ACCESS_README, access(5); RFC 5321, RFC 2920 (PIPELINING),
  *   RFC 4954 (AUTH), RFC 1870 (SIZE), RFC 3207 (STARTTLS), RFC 8314 (implicit TLS),
  *   RFC 3030 (CHUNKING), RFC 3461 (DSN), RFC 6531 (SMTPUTF8), RFC 3463 (status
- *   codes); docs/smtpd.md, docs/smtpd-access.md.
+ *   codes); docs/smtpd.md, docs/smtpd-access.md, docs/verify.md.
  */
 package mta.smtpd;
