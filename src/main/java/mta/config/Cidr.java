@@ -8,7 +8,10 @@ import java.util.Locale;
 /**
  * Cidr - one network in Postfix's notation ({@code 192.0.2.0/24}, {@code [::1]/128}, a bare address).
  *
- * <p>Reads only its text; used for {@code mynetworks} and, later, cidr: tables.
+ * <p>Reads only its text; used for {@code mynetworks} and the other network lists. IPv4-mapped
+ * IPv6 prefixes ({@code [::ffff:127.0.0.0]/104}, in Debian's stock {@code mynetworks}) keep their
+ * 128-bit form, and an IPv4 client matches them through its mapped address {@code ::ffff:a.b.c.d},
+ * since the JDK hands IPv4 clients on an IPv6 socket over as IPv4 addresses.
  */
 public record Cidr(byte[] network, int bits) {
     /** Parses {@code 10.0.0.0/8}, {@code [2001:db8::]/32}, {@code 2001:db8::/32} or one address. */
@@ -26,6 +29,8 @@ public record Cidr(byte[] network, int bits) {
         } catch (UnknownHostException e) {
             throw new ConfigException("bad network address: " + text);
         }
+        // The JDK turns ::ffff:a.b.c.d into an IPv4 address; keep the IPv6 form that was written.
+        if (bytes.length == 4 && addr.indexOf(':') >= 0) bytes = mapped(bytes);
         int bits = bytes.length * 8;
         if (slash >= 0) {
             try {
@@ -42,11 +47,22 @@ public record Cidr(byte[] network, int bits) {
     public boolean contains(InetAddress address) {
         byte[] a = address.getAddress();
         if (a.length != network.length) {
-            // An IPv4-mapped IPv6 client (::ffff:a.b.c.d) matches IPv4 networks.
+            // An IPv4-mapped IPv6 client (::ffff:a.b.c.d) matches IPv4 networks, and an IPv4 client
+            // matches IPv4-mapped IPv6 networks.
             if (a.length == 16 && network.length == 4 && isMapped(a)) a = Arrays.copyOfRange(a, 12, 16);
+            else if (a.length == 4 && network.length == 16) a = mapped(a);
             else return false;
         }
         return Arrays.equals(mask(a, bits), network);
+    }
+
+    /** {@code ::ffff:a.b.c.d} for the IPv4 address {@code v4}. */
+    private static byte[] mapped(byte[] v4) {
+        byte[] m = new byte[16];
+        m[10] = (byte) 0xff;
+        m[11] = (byte) 0xff;
+        System.arraycopy(v4, 0, m, 12, 4);
+        return m;
     }
 
     private static boolean isMapped(byte[] a) {

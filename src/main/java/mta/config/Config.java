@@ -33,6 +33,9 @@ import mta.util.Durations;
 public final class Config {
     private final Map<String, String> raw;
     private final Map<String, String> expanded = new ConcurrentHashMap<>();
+    /** PATTERNS lists with their /file elements read, and NAME_OR_FILE values read from their file. */
+    private final Map<String, List<String>> fileLists = new ConcurrentHashMap<>();
+    private final Map<String, String> fileValues = new ConcurrentHashMap<>();
     /** This host's name for computed defaults; null means ask the operating system. */
     private final String hostName;
 
@@ -88,8 +91,16 @@ public final class Config {
         return v;
     }
 
+    /**
+     * The expanded value. For a name-or-file parameter ({@code myorigin = /etc/mailname}) a
+     * value that starts with {@code /} is replaced by the first word of that file.
+     */
     public String str(Param p) {
-        return get(p.name());
+        String v = get(p.name());
+        if (p.type() == Param.Type.NAME_OR_FILE && v.strip().startsWith("/")) {
+            return fileValues.computeIfAbsent(p.name(), n -> PatternFiles.firstWord(v));
+        }
+        return v;
     }
 
     /** A PATH parameter, or null when it is empty. */
@@ -144,9 +155,17 @@ public final class Config {
         throw new ConfigException("bad boolean configuration: " + p.name() + " = " + v);
     }
 
-    /** A LIST or TABLES parameter split on commas and white space; {@code { ... }} keeps spaces. */
+    /**
+     * A LIST, TABLES or PATTERNS parameter split on commas and white space; {@code { ... }} keeps
+     * spaces. In a PATTERNS list each {@code /file/name} element is replaced by the words of the
+     * file (read once per configuration).
+     */
     public List<String> list(Param p) {
-        return splitList(get(p.name()));
+        List<String> items = splitList(get(p.name()));
+        if (p.type() != Param.Type.PATTERNS || items.stream().noneMatch(i -> i.startsWith("/") || i.startsWith("!/"))) {
+            return items;
+        }
+        return fileLists.computeIfAbsent(p.name(), n -> List.copyOf(PatternFiles.expand(n, items)));
     }
 
     /** Splits a Postfix list value. */
@@ -187,9 +206,11 @@ public final class Config {
         check(Params.MYHOSTNAME);
         checkMyHostname();
         for (Param p : Params.all().values()) {
-            if (p.type() == Param.Type.TABLES) TableTypes.check(list(p));
+            if (p.type() == Param.Type.TABLES || p.type() == Param.Type.PATTERNS) TableTypes.check(list(p));
+            if (p.type() == Param.Type.NAME_OR_FILE) str(p);
         }
         TableTypes.checkProxied(this);
+        for (String net : list(Params.MYNETWORKS)) Cidr.parse(net); // as smtpd will, so check refuses what start would
         return warnings;
     }
 

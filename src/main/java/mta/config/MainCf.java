@@ -64,30 +64,22 @@ public final class MainCf {
     }
 
     private static void put(Path file, int line, String text, Map<String, String> values, List<String> warnings) {
-        int eq = text.indexOf('=');
-        if (eq < 0) {
+        // As Postfix: the name is the first word, whatever its characters (policyd-spf_time_limit,
+        // smtp-amavis_destination_recipient_limit); only white space may stand between it and '='.
+        int end = 0;
+        while (end < text.length() && text.charAt(end) != '=' && !Character.isWhitespace(text.charAt(end))) end++;
+        int eq = end;
+        while (eq < text.length() && Character.isWhitespace(text.charAt(eq))) eq++;
+        if (end == 0 || eq >= text.length() || text.charAt(eq) != '=') {
             throw new ConfigException(where(file, line) + ": missing '=' after attribute name: \"" + text + "\"");
         }
-        String name = text.substring(0, eq).strip();
+        String name = text.substring(0, end);
         String value = text.substring(eq + 1).strip();
-        if (!isName(name)) {
-            throw new ConfigException(where(file, line) + ": bad parameter name: \"" + name + "\"");
-        }
         if (values.containsKey(name)) {
             warnings.add(where(file, line) + ": overriding earlier entry: " + name + "=" + values.get(name));
             values.remove(name); // keep the order of the last definition
         }
         values.put(name, value);
-    }
-
-    /** Letters, digits and '_' (a plain loop: every command reads main.cf, a stream costs ms). */
-    private static boolean isName(String name) {
-        if (name.isEmpty()) return false;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!Character.isLetterOrDigit(c) && c != '_') return false;
-        }
-        return true;
     }
 
     private static String where(Path file, int line) {

@@ -8,8 +8,13 @@ package mta.config;
  * work as defaults. {@code unit} is the default unit of a time value.
  */
 public record Param(String name, Type type, String defaultValue, long min, long max, char unit, String doc) {
-    /** What a value means, which decides how {@link Config} checks and converts it. */
-    public enum Type { STRING, INT, SIZE, TIME, BOOL, LIST, TABLES, PATH }
+    /**
+     * What a value means, which decides how {@link Config} checks and converts it. PATTERNS is a
+     * list whose {@code /file/name} elements stand for the words in that file (Postfix's domain,
+     * host and network lists); NAME_OR_FILE is a value that, when it starts with {@code /}, names
+     * a file whose first word is the value (Debian's {@code myorigin = /etc/mailname}).
+     */
+    public enum Type { STRING, INT, SIZE, TIME, BOOL, LIST, TABLES, PATH, PATTERNS, NAME_OR_FILE }
 
     public static Param string(String name, String def, String doc) {
         return new Param(name, Type.STRING, def, 0, 0, ' ', doc);
@@ -21,6 +26,14 @@ public record Param(String name, Type type, String defaultValue, long min, long 
 
     public static Param list(String name, String def, String doc) {
         return new Param(name, Type.LIST, def, 0, 0, ' ', doc);
+    }
+
+    public static Param patterns(String name, String def, String doc) {
+        return new Param(name, Type.PATTERNS, def, 0, 0, ' ', doc);
+    }
+
+    public static Param nameOrFile(String name, String def, String doc) {
+        return new Param(name, Type.NAME_OR_FILE, def, 0, 0, ' ', doc);
     }
 
     public static Param tables(String name, String def, String doc) {

@@ -59,15 +59,16 @@ public final class Params {
             "The fully-qualified domain name of this mail system; default from the host name."));
     public static final Param MYDOMAIN = def(Param.string("mydomain", null,
             "The internet domain name of this mail system; default is $myhostname minus its first label."));
-    public static final Param MYORIGIN = def(Param.string("myorigin", "$myhostname",
-            "The domain that locally-posted mail appears to come from and that bare user names get."));
-    public static final Param MYDESTINATION = def(Param.list("mydestination", "$myhostname, localhost.$mydomain, localhost",
+    public static final Param MYORIGIN = def(Param.nameOrFile("myorigin", "$myhostname",
+            "The domain that locally-posted mail appears to come from and that bare user names get;"
+            + " a value starting with / names a file whose first word is the domain (Debian's /etc/mailname)."));
+    public static final Param MYDESTINATION = def(Param.patterns("mydestination", "$myhostname, localhost.$mydomain, localhost",
             "The domains delivered locally by the local transport."));
     public static final Param MYNETWORKS_STYLE = def(Param.string("mynetworks_style", "host",
             "How mynetworks is computed when not set: host, subnet or class."));
-    public static final Param MYNETWORKS = def(Param.list("mynetworks", null,
+    public static final Param MYNETWORKS = def(Param.patterns("mynetworks", null,
             "The trusted clients that may relay; default from mynetworks_style."));
-    public static final Param RELAY_DOMAINS = def(Param.list("relay_domains", "",
+    public static final Param RELAY_DOMAINS = def(Param.patterns("relay_domains", "",
             "Remote domains this system relays mail to from anywhere."));
     public static final Param RELAYHOST = def(Param.string("relayhost", "",
             "The next-hop for non-local mail: empty for direct delivery via MX, or [host]:port, host:port, host."));
@@ -255,9 +256,9 @@ public final class Params {
             "The transport for domains in relay_domains."));
     public static final Param TRANSPORT_MAPS = def(Param.tables("transport_maps", "",
             "Tables from an address or domain to transport:nexthop (user@domain, domain, .domain, *); overrides the class default."));
-    public static final Param VIRTUAL_ALIAS_DOMAINS = def(Param.list("virtual_alias_domains", "$virtual_alias_maps",
+    public static final Param VIRTUAL_ALIAS_DOMAINS = def(Param.patterns("virtual_alias_domains", "$virtual_alias_maps",
             "Domains whose every address must be in virtual_alias_maps; others are rejected as unknown."));
-    public static final Param VIRTUAL_MAILBOX_DOMAINS = def(Param.list("virtual_mailbox_domains", "$virtual_mailbox_maps",
+    public static final Param VIRTUAL_MAILBOX_DOMAINS = def(Param.patterns("virtual_mailbox_domains", "$virtual_mailbox_maps",
             "Domains whose mailboxes are not UNIX accounts; delivered by $virtual_transport."));
     public static final Param VIRTUAL_MAILBOX_MAPS = def(Param.tables("virtual_mailbox_maps", "",
             "Tables from a virtual address (or @domain) to its mailbox path; a trailing / means Maildir."));
@@ -335,7 +336,7 @@ public final class Params {
             "The maximal number of connections per minute from one client; 0 means no limit."));
     public static final Param ANVIL_RATE_TIME_UNIT = def(Param.time("anvil_rate_time_unit", "60s", 's', 1, 100 * DAY,
             "The time window over which per-client connection rates are counted."));
-    public static final Param SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS = def(Param.list("smtpd_client_event_limit_exceptions",
+    public static final Param SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS = def(Param.patterns("smtpd_client_event_limit_exceptions",
             "$mynetworks", "Clients (network/mask) exempt from the per-client connection, message and recipient limits."));
     public static final Param SMTPD_CLIENT_MESSAGE_RATE_LIMIT = def(Param.integer(
             "smtpd_client_message_rate_limit", "0", 0, INT_MAX,
@@ -354,7 +355,7 @@ public final class Params {
             100 * DAY, "How long the SMTP server waits for the proxy protocol header."));
     public static final Param SMTPD_FORBID_BARE_NEWLINE = def(Param.string("smtpd_forbid_bare_newline", "normalize",
             "Bare <LF> handling: normalize (a line end, but only CRLF.CRLF ends DATA), reject, or no."));
-    public static final Param SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS = def(Param.list(
+    public static final Param SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS = def(Param.patterns(
             "smtpd_forbid_bare_newline_exclusions", "$mynetworks",
             "Clients (network/mask) to which smtpd_forbid_bare_newline does not apply."));
     public static final Param SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE = def(Param.integer(
@@ -614,7 +615,7 @@ public final class Params {
             "The SASL realm; Dovecot ignores it (accepted for compatibility)."));
     public static final Param SMTPD_SASL_AUTHENTICATED_HEADER = def(Param.bool("smtpd_sasl_authenticated_header", "no",
             "Write the SASL login name into the Received: header: (Authenticated sender: name)."));
-    public static final Param SMTPD_SASL_EXCEPTIONS_NETWORKS = def(Param.list("smtpd_sasl_exceptions_networks", "",
+    public static final Param SMTPD_SASL_EXCEPTIONS_NETWORKS = def(Param.patterns("smtpd_sasl_exceptions_networks", "",
             "Clients (network/mask) to which EHLO does not offer AUTH."));
     public static final Param BROKEN_SASL_AUTH_CLIENTS = def(Param.bool("broken_sasl_auth_clients", "no",
             "Also offer AUTH in the obsolete AUTH=mechanisms form, for old Outlook clients."));

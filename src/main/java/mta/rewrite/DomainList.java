@@ -14,7 +14,8 @@ import mta.lookup.Tables;
  * <p>Reads one list value ({@code mydestination}, {@code relay_domains},
  * {@code virtual_alias_domains}, {@code virtual_mailbox_domains}, {@code fast_flush_domains}); a {@code type:name} element is a
  * table whose keys are domains (the value is ignored, as in {@code example.com  anything}), a
- * {@code !name} element excludes that domain. Writes nothing. A domain matches itself; its
+ * {@code !name} element excludes that domain; {@code /file/name} elements arrive already replaced
+ * by the words of the file (Config.list). Writes nothing. A domain matches itself; its
  * subdomains match a {@code .example.com} element, or a plain {@code example.com} element when the
  * parameter is listed in {@code parent_domain_matches_subdomains}.
  */
@@ -29,7 +30,7 @@ public final class DomainList {
         for (String v : values) {
             boolean negated = v.startsWith("!");
             String e = negated ? v.substring(1) : v;
-            if (e.isEmpty() || e.startsWith("/")) continue; // /file/name lists are not supported here
+            if (e.isEmpty()) continue;
             if (e.indexOf(':') > 0 && !e.startsWith("[")) {
                 try {
                     elements.add(new Element(e, Tables.open(e), negated));

@@ -122,4 +122,18 @@ class TrivialRewriteTest {
         TrivialRewrite v4only = rewrite(Map.of("inet_interfaces", "loopback-only", "inet_protocols", "ipv4"));
         assertEquals("smtp:[ipv6:::1] DEFAULT", show(v4only.resolve(Address.parse("bob@[IPv6:::1]"))));
     }
+
+    @Test
+    void debianFileFormsMyoriginAndDomainListFiles() throws Exception {
+        Path mailname = Files.writeString(tmp.resolve("mailname"), "mail.example.com\n");
+        Path hosted = Files.writeString(tmp.resolve("hosted"), "filed.example\n# comment\nother.example\n");
+        Path relayed = Files.writeString(tmp.resolve("relayed"), "relay-from-file.example\n");
+        TrivialRewrite t = rewrite(Map.of("myorigin", mailname.toString(), "mydestination", "$myhostname " + hosted,
+                "relay_domains", relayed.toString(), "virtual_mailbox_domains", hosted.toString()));
+        assertEquals("bob@mail.example.com", t.canonicalize(Address.parse("bob")).toString());
+        assertEquals(Resolved.DestinationClass.LOCAL, t.classify("filed.example"));
+        assertEquals(Resolved.DestinationClass.LOCAL, t.classify("other.example"));
+        assertEquals(Resolved.DestinationClass.RELAY, t.classify("relay-from-file.example"));
+        assertEquals(Resolved.DestinationClass.DEFAULT, t.classify("mailname"), "the file name is no domain");
+    }
 }
