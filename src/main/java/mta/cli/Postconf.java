@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import mta.config.Config;
 import mta.config.ConfigException;
@@ -17,60 +18,73 @@ import mta.config.MainCfEditor;
 import mta.config.MasterCf;
 import mta.config.Param;
 import mta.config.Params;
+import mta.config.PostfixParameters;
+import mta.config.ServiceParameters;
+import mta.config.UnusedParameters;
+import mta.lookup.Tables;
 
 /**
- * Postconf - show or change main.cf parameters, and show master.cf services (postconf(1)).
+ * Postconf - show or change main.cf parameters and master.cf services (postconf(1)).
  *
  * <pre>
  * SYNOPSIS
  *     postconf [-dhnx] [-c config_dir] [name ...]
  *     postconf [-c config_dir] [-e] name=value ...
- *     postconf [-c config_dir] -X name ...
- *     postconf [-c config_dir] -# name ...
- *     postconf [-c config_dir] -M [service[/type] ...]
- *     postconf -m
+ *     postconf [-c config_dir] -X name ... | -# name ...
+ *     postconf [-c config_dir] -M[fx] [name[/type] ...]
+ *     postconf [-c config_dir] -F[hx] [name[/type[/field]] ...]
+ *     postconf [-c config_dir] -P[hx] [name[/type[/parameter]] ...]
+ *     postconf [-c config_dir] -Me name/type="entry" ... | -MX name/type ... | -M# name/type ...
+ *     postconf [-c config_dir] -Fe name/type/field=value ...
+ *     postconf [-c config_dir] -Pe name/type/parameter=value ... | -PX name/type/parameter ...
+ *     postconf -m | -l | -a | -A
  *
  * DESCRIPTION
- *     Without options, prints every known parameter as "name = value", sorted by name, with
- *     the value as written in main.cf or the default, not expanded ($name stays). With names,
- *     prints those parameters only; an unknown name gives a warning (exit status 0).
+ *     Without options, prints every parameter as "name = value", sorted by name, with the value as
+ *     written in main.cf or the default, not expanded ($name stays): the parameters of this
+ *     system and every other Postfix 3.7 parameter (with Postfix's default; postfix check says
+ *     which ones nothing here acts on), those that master.cf services define (TRANSPORT_suffix),
+ *     and user-defined ones (set in main.cf and used as $name). With names, prints those only; an
+ *     unknown name gives a warning (exit status 0). Unused and undefined parameters in main.cf and
+ *     master.cf are warned about, as Postfix does.
  *
  *     -c dir   use dir/main.cf and dir/master.cf instead of $MAIL_CONFIG or /etc/postfix
  *     -d       print the default values (computed ones, such as myhostname, computed);
  *              main.cf is not read
- *     -e       edit main.cf: each name=value replaces the entry of that name where it is
- *              (with its continuation lines) or is appended; comments and other lines are
- *              kept. A name=value argument without -e does the same.
- *     -h       print the value only, without "name = "
- *     -m       print the lookup table types this system supports, one per line
- *     -M       print master.cf services, one per line in aligned columns; "name" selects
- *              every service of that name, "name/type" one service
+ *     -e       edit main.cf (or with -M, -F, -P: master.cf); a name=value argument without -e
+ *              edits main.cf too. Entries are replaced where they are, or appended
+ *     -f       with -M: fold long entries over several lines
+ *     -h       print values only, without "name = "
+ *     -M, -F, -P  master.cf entries, fields or -o parameters (see PostconfMaster, PostconfMasterEdit)
  *     -n       print only the parameters set in main.cf (and config_directory with -c)
  *     -x       expand $name references in the values printed
- *     -X       remove the entries of the named parameters from main.cf
- *     -#       comment out the entries of the named parameters in main.cf
+ *     -X, -#   remove, or comment out, main.cf parameters (with -M: services; with -P: -o parameters)
+ *     -m       the lookup table types this system supports
+ *     -l       the mailbox locking methods local delivery uses
+ *     -a, -A   the SASL server (smtpd) and client (smtp) implementations supported
  *
- *     main.cf is rewritten atomically (a temporary file renamed over it).
+ *     main.cf and master.cf are rewritten atomically (a temporary file renamed over them).
  * </pre>
  * Warnings ({@code postconf: warning: ...}) go to standard error; errors print
  * {@code postconf: fatal: ...} and exit 1. Unlike the daemons, postconf does not check values,
- * so it can repair a main.cf that stops the mail system.
+ * so it can repair a configuration that stops the mail system.
  */
 public final class Postconf {
-    static final Usage USAGE = new Usage("postconf", "postconf [-dehmMnxX#] [-c config_dir] [name[=value] ...]", 1,
+    static final Usage USAGE = new Usage("postconf", "postconf [-aAdefFhlmMnPxX#] [-c config_dir] [name[=value] ...]", 1,
             "  -c config_dir  main.cf and master.cf from config_dir instead of $MAIL_CONFIG or /etc/postfix",
             "  -d             the default values",
-            "  -e             edit main.cf: set each name=value (also without -e)",
+            "  -e             edit main.cf: set each name=value (also without -e); with -M, -F, -P: master.cf",
+            "  -f             with -M: fold long entries",
             "  -h             values only, without \"name = \"",
-            "  -m             the lookup table types this system supports",
-            "  -M             master.cf services (name or name/type selects)",
+            "  -m, -l         the lookup table types, the mailbox lock methods",
+            "  -a, -A         the SASL server and client types",
+            "  -M, -F, -P     master.cf services, their fields, their -o parameters (name[/type[/attribute]] selects)",
             "  -n             only the parameters that main.cf sets",
             "  -x             expand $name in the values",
-            "  -X             remove the named parameters from main.cf",
-            "  -#             comment out the named parameters in main.cf",
+            "  -X, -#         remove or comment out parameters (with -M: services; with -P: -o parameters)",
             "  --help         this list");
 
-    /** The options given; at most one of e, X, # and M selects what is done. */
+    /** The options given. */
     private record Options(String dashC, String flags, List<String> args) {
         boolean has(char c) {
             return flags.indexOf(c) >= 0;
@@ -78,7 +92,7 @@ public final class Postconf {
     }
 
     /** Ends the command with {@code postconf: fatal: message} and exit status 1. */
-    private static final class Fatal extends RuntimeException {
+    static final class Fatal extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Fatal(String message) {
@@ -128,7 +142,7 @@ public final class Postconf {
                     else return usage(err, "option requires an argument -- 'c'");
                     break;
                 }
-                if ("dehmMnxX#".indexOf(c) < 0) return usage(err, "invalid option -- '" + c + "'");
+                if ("aAdefFhlmMnPxX#".indexOf(c) < 0) return usage(err, "invalid option -- '" + c + "'");
                 flags.append(c);
             }
         }
@@ -142,24 +156,34 @@ public final class Postconf {
     }
 
     private int dispatch(Options o) {
-        if (o.has('m')) {
-            for (String type : mta.config.TableTypes.supported()) out.println(type);
-            return 0;
-        }
-        String modes = o.flags().replaceAll("[^eXM#]", "").chars().distinct()
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        if (modes.length() > 1) throw new Fatal("specify one of -e -X -# -M");
+        if (o.has('m')) return lines(Tables.TYPES);
+        if (o.has('l')) return lines(List.of("fcntl", "dotlock"));
+        if (o.has('a')) return lines(List.of("dovecot"));
+        if (o.has('A')) return 0; // the SMTP client does not authenticate yet (smtp_sasl_auth_enable)
+        String tables = oneOf(o, "FMP");
+        String edits = oneOf(o, "eX#");
         Path dir = ConfigLoader.directory(o.dashC());
-        if (modes.equals("M")) return master(dir, o.args());
-        if (!modes.isEmpty() && (o.has('n') || o.has('d') || o.has('x') || o.has('h'))) {
-            throw new Fatal("-" + modes + " cannot be combined with -d, -h, -n or -x");
+        if (!tables.isEmpty()) return master(dir, tables.charAt(0), edits, o);
+        if (!edits.isEmpty() && (o.has('n') || o.has('d') || o.has('x') || o.has('h'))) {
+            throw new Fatal("-" + edits + " cannot be combined with -d, -h, -n or -x");
         }
         boolean assignment = o.args().stream().anyMatch(a -> a.contains("="));
-        if (modes.equals("e") || (modes.isEmpty() && assignment)) {
-            return edit(dir, o.args());
-        }
-        if (modes.equals("X") || modes.equals("#")) return remove(dir, o.args(), modes.equals("#"));
+        if (edits.equals("e") || (edits.isEmpty() && assignment)) return edit(dir, o.args());
+        if (!edits.isEmpty()) return remove(dir, o.args(), edits.equals("#"));
         return show(dir, o);
+    }
+
+    /** Which of the mutually exclusive {@code letters} were given (at most one, else Postfix's error). */
+    private static String oneOf(Options o, String letters) {
+        StringBuilder given = new StringBuilder();
+        for (char c : letters.toCharArray()) if (o.has(c)) given.append(c);
+        if (given.length() > 1) throw new Fatal("specify one of -" + given.charAt(0) + " -" + given.charAt(1));
+        return given.toString();
+    }
+
+    private int lines(Iterable<String> items) {
+        for (String s : items) out.println(s);
+        return 0;
     }
 
     // ------------------------------------------------------------------ show parameters
@@ -167,48 +191,82 @@ public final class Postconf {
     private int show(Path dir, Options o) {
         boolean defaults = o.has('d');
         Map<String, String> values = new LinkedHashMap<>();
-        if (!defaults) {
-            Path file = dir.resolve("main.cf");
-            MainCf cf = readMainCf(file);
-            for (String w : cf.warnings()) err.println("postconf: warning: " + w);
-            values.putAll(cf.values());
-            for (Map.Entry<String, String> e : cf.values().entrySet()) {
-                if (Params.byName(e.getKey()) == null) {
-                    err.println("postconf: warning: " + file + ": unused parameter: " + e.getKey() + "=" + e.getValue());
-                }
-            }
-            if (o.dashC() != null || System.getenv("MAIL_CONFIG") != null) {
-                values.put(Params.CONFIG_DIRECTORY.name(), dir.toString());
-            }
+        Path mainCfFile = dir.resolve("main.cf");
+        if (!defaults) values.putAll(readMainCf(mainCfFile).values());
+        MasterCf masterCf = readMasterCfForParameters(dir);
+        if (!defaults) warn(UnusedParameters.undefined(mainCfName(dir), values, masterCfName(dir), masterCf));
+        if (!defaults && (o.dashC() != null || System.getenv("MAIL_CONFIG") != null)) {
+            values.put(Params.CONFIG_DIRECTORY.name(), dir.toString());
         }
-        Config config = Config.of(values);
+        Map<String, String> serviceDefined = masterCf == null ? Map.of() : ServiceParameters.of(masterCf);
+        Set<String> userDefined = defaults ? Set.of() : UnusedParameters.userDefined(values, masterCf);
+        Set<String> universe = new TreeSet<>(Params.all().keySet());
+        universe.addAll(PostfixParameters.all().keySet());
+        universe.addAll(serviceDefined.keySet());
+        universe.addAll(userDefined);
         List<String> names = new ArrayList<>();
         if (o.args().isEmpty()) {
-            names.addAll(new TreeSet<>(Params.all().keySet()));
+            names.addAll(universe);
         } else {
             for (String name : o.args()) {
-                if (Params.byName(name) == null) err.println("postconf: warning: " + name + ": unknown parameter");
+                if (!universe.contains(name)) err.println("postconf: warning: " + name + ": unknown parameter");
                 else names.add(name);
             }
         }
+        Config config = Config.of(values);
         for (String name : names) {
             if (o.has('n') && !config.isSet(name)) continue;
-            Param p = Params.byName(name);
-            String value;
-            if (o.has('x') || p.defaultValue() == null && !config.isSet(name)) value = config.get(name);
-            else value = config.rawValue(name);
+            String value = value(config, name, serviceDefined, o.has('x'));
             if (o.has('h')) out.println(value);
             else out.println(value.isEmpty() ? name + " =" : name + " = " + value);
         }
+        if (!defaults) warn(UnusedParameters.unused(mainCfName(dir), values, masterCfName(dir), masterCf));
         return 0;
     }
 
-    private static MainCf readMainCf(Path file) {
+    /** A parameter's value as written (or its default), expanded with {@code -x}; computed defaults computed. */
+    private static String value(Config config, String name, Map<String, String> serviceDefined, boolean expand) {
+        Param p = Params.byName(name);
+        boolean computed = p != null && p.defaultValue() == null && !config.isSet(name);
+        if (expand || computed) return config.get(name);
+        if (!config.isSet(name) && p == null && !PostfixParameters.known(name) && serviceDefined.containsKey(name)) {
+            return serviceDefined.get(name);
+        }
+        String v = config.rawValue(name);
+        return v == null ? "" : v;
+    }
+
+    private void warn(List<String> warnings) {
+        for (String w : warnings) err.println("postconf: warning: " + w);
+    }
+
+    private static String mainCfName(Path dir) {
+        return dir.resolve("main.cf").toString();
+    }
+
+    private static String masterCfName(Path dir) {
+        return dir.resolve("master.cf").toString();
+    }
+
+    private MainCf readMainCf(Path file) {
+        MainCf cf;
         try {
-            return MainCf.read(file);
+            cf = MainCf.read(file);
         } catch (IOException e) {
             throw new Fatal("open " + file + ": " + reason(e));
         }
+        for (String w : cf.warnings()) err.println("postconf: warning: " + w);
+        return cf;
+    }
+
+    /** master.cf for service-defined parameters; as Postfix, a missing file is only a warning. */
+    private MasterCf readMasterCfForParameters(Path dir) {
+        Path file = dir.resolve("master.cf");
+        if (!Files.exists(file)) {
+            if (Files.isDirectory(dir)) err.println("postconf: warning: open " + file + ": No such file or directory");
+            return null;
+        }
+        return MasterCf.read(file);
     }
 
     // ------------------------------------------------------------------ edit main.cf
@@ -220,8 +278,8 @@ public final class Postconf {
             int eq = a.indexOf('=');
             if (eq < 0) throw new Fatal("missing '=' after attribute name: \"" + a + "\"");
             String name = a.substring(0, eq).strip();
-            if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_')) {
-                throw new Fatal("bad parameter name: \"" + name + "\"");
+            if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
+                throw new Fatal("missing '=' after attribute name: \"" + a + "\"");
             }
             editor.set(name, a.substring(eq + 1).strip());
         }
@@ -229,9 +287,10 @@ public final class Postconf {
     }
 
     private int remove(Path dir, List<String> names, boolean commentOut) {
-        if (names.isEmpty()) throw new Fatal("-" + (commentOut ? "#" : "X") + " requires a parameter name");
+        if (names.isEmpty()) throw new Fatal("missing service argument");
         MainCfEditor editor = openEditor(dir);
         for (String name : names) {
+            if (name.contains("=")) throw new Fatal("-X or -# requires names without value");
             if (commentOut) editor.commentOut(name);
             else editor.remove(name);
         }
@@ -259,28 +318,45 @@ public final class Postconf {
 
     // ------------------------------------------------------------------ master.cf
 
-    private int master(Path dir, List<String> selectors) {
+    /** -M, -F, -P: show, or with -e, -X, -# edit master.cf. */
+    private int master(Path dir, char what, String edit, Options o) {
         Path file = dir.resolve("master.cf");
+        if (!edit.isEmpty()) return editMaster(file, what, edit, o.args());
+        if (o.has('h') && what == 'M') throw new Fatal("with option -M, do not specify -h");
         if (!Files.exists(file)) throw new Fatal("open " + file + ": No such file or directory");
-        List<MasterCf.Service> services = MasterCf.read(file).services();
-        if (selectors.isEmpty()) {
-            for (MasterCf.Service s : services) out.println(MasterCfFormat.line(s));
-            return 0;
-        }
-        for (String sel : selectors) {
-            boolean matched = false;
-            for (MasterCf.Service s : services) {
-                if (sel.equals(s.key()) || sel.equals(s.name())) {
-                    out.println(MasterCfFormat.line(s));
-                    matched = true;
-                }
-            }
-            if (!matched) err.println("postconf: warning: unmatched request: \"" + sel + "\"");
+        MasterCf masterCf = MasterCf.read(file);
+        Map<String, String> mainValues = Files.exists(dir.resolve("main.cf"))
+                ? readMainCf(dir.resolve("main.cf")).values() : Map.of();
+        warn(UnusedParameters.undefined(mainCfName(dir), mainValues, masterCfName(dir), masterCf));
+        PostconfMaster show = new PostconfMaster(masterCf.services(), mainValues, out, err);
+        switch (what) {
+            case 'M' -> show.entries(o.args(), o.has('f'), o.has('x'));
+            case 'F' -> show.fields(o.args(), o.has('h'), o.has('x'));
+            default -> show.parameters(o.args(), o.has('h'), o.has('x'));
         }
         return 0;
     }
 
-    private static String reason(IOException e) {
+    private int editMaster(Path file, char what, String edit, List<String> args) {
+        if (what == 'F' && !edit.equals("e")) throw new Fatal("with option -F, do not specify -" + edit);
+        if (args.isEmpty()) {
+            throw new Fatal(edit.equals("e") ? "-e requires name=value argument" : "missing service argument");
+        }
+        PostconfMasterEdit editor = new PostconfMasterEdit(file, err);
+        switch (what + edit) {
+            case "Me" -> editor.replaceEntries(args);
+            case "MX" -> editor.removeEntries(args, false);
+            case "M#" -> editor.removeEntries(args, true);
+            case "Fe" -> editor.setFields(args);
+            case "Pe" -> editor.setParameters(args);
+            case "PX" -> editor.removeParameters(args);
+            default -> throw new Fatal("with option -" + what + ", do not specify -" + edit);
+        }
+        editor.write();
+        return 0;
+    }
+
+    static String reason(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
         if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
         return e.getMessage();

@@ -72,13 +72,19 @@ public final class Config {
         return raw.containsKey(name);
     }
 
-    /** The unexpanded value: explicit, else the default, else null for an unknown name. */
+    /**
+     * The unexpanded value: explicit, else the default: this system's ({@link Params}), else
+     * Postfix's for a parameter this system does not implement ({@link PostfixParameters}), else
+     * that of a per-transport parameter ({@link ServiceParameters#defaultFor}); null for a name
+     * nobody knows.
+     */
     public String rawValue(String name) {
         String v = raw.get(name);
         if (v != null) return v;
         Param p = Params.byName(name);
-        if (p == null) return null;
-        return p.defaultValue() != null ? p.defaultValue() : computedDefault(name);
+        if (p != null) return p.defaultValue() != null ? p.defaultValue() : computedDefault(name);
+        v = PostfixParameters.defaultValue(name);
+        return v != null ? v : ServiceParameters.defaultFor(name);
     }
 
     /** The expanded value of any parameter; unknown names expand to the empty string. */
@@ -191,17 +197,13 @@ public final class Config {
     /**
      * Checks every declared parameter that is set explicitly, the {@code type:} of every table
      * in a TABLES parameter, and that {@code myhostname} can be determined; throws
-     * ConfigException for the first problem. Returns the "unused parameter" warnings.
+     * ConfigException for the first problem. Names that no part of the system knows are left to
+     * {@link UnusedParameters}, which needs master.cf too.
      */
-    public List<String> validate() {
-        List<String> warnings = new ArrayList<>();
-        for (Map.Entry<String, String> e : raw.entrySet()) {
-            Param p = Params.byName(e.getKey());
-            if (p == null) {
-                warnings.add("unused parameter: " + e.getKey() + "=" + e.getValue());
-                continue;
-            }
-            check(p);
+    public void validate() {
+        for (String name : raw.keySet()) {
+            Param p = Params.byName(name);
+            if (p != null) check(p);
         }
         check(Params.MYHOSTNAME);
         checkMyHostname();
@@ -211,7 +213,6 @@ public final class Config {
         }
         TableTypes.checkProxied(this);
         for (String net : list(Params.MYNETWORKS)) Cidr.parse(net); // as smtpd will, so check refuses what start would
-        return warnings;
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.Map;
  * <p>Reads {@code DIR/main.cf}, where DIR is the {@code -c} argument, else {@code MAIL_CONFIG},
  * else {@code /etc/postfix}. Sets {@code config_directory} to DIR, so main.cf can name paths
  * relative to it ({@code $config_directory/../var}). Returns a {@link Config} and the warnings
- * (overridden entries, unused parameters) for the caller to log.
+ * about the file (overridden entries) for the caller to log; "unused parameter" warnings need
+ * master.cf too and come from {@link UnusedParameters}.
  */
 public final class ConfigLoader {
     private ConfigLoader() {}
@@ -42,9 +43,8 @@ public final class ConfigLoader {
         Map<String, String> values = new LinkedHashMap<>(cf.values());
         values.put(Params.CONFIG_DIRECTORY.name(), dir.toString());
         Config config = new Config(values);
-        List<String> warnings = new ArrayList<>(cf.warnings());
-        for (String w : config.validate()) warnings.add(mainCf + ": " + w);
-        return new Loaded(dir, config, warnings);
+        config.validate();
+        return new Loaded(dir, config, new ArrayList<>(cf.warnings()));
     }
 
     static String reason(IOException e) {

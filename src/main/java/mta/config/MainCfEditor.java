@@ -1,16 +1,11 @@
 package mta.config;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import mta.util.SafeFiles;
 
 /**
  * MainCfEditor - changes entries of main.cf in place, for {@code postconf -e}, {@code -X} and {@code -#}.
@@ -88,22 +83,7 @@ public final class MainCfEditor {
 
     /** Writes the lines back atomically, keeping the file's permissions. */
     public void write() throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
-        try {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-            StringBuilder text = new StringBuilder();
-            for (String line : lines) text.append(line).append('\n');
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(StandardCharsets.UTF_8.encode(text.toString()));
-                ch.force(true);
-            }
-            SafeFiles.setMode(tmp, mode);
-            SafeFiles.rename(tmp, file);
-            SafeFiles.forceDirectory(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        ConfigFiles.writeAtomically(file, lines);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class MasterCf {
         return new MasterCf(List.copyOf(byKey.values()));
     }
 
-    private static Service parseLine(String where, int line, String text) {
+    public static Service parseLine(String where, int line, String text) {
         List<String> f = tokens(text);
         String at = where + ": line " + line + ": ";
         if (f.size() < 8) throw new ConfigException(at + "bad field count");
@@ -94,9 +95,13 @@ public final class MasterCf {
         String command = f.get(7);
         List<String> args = new ArrayList<>();
         Map<String, String> overrides = new LinkedHashMap<>();
+        // As the daemons' getopt: options come before the first word that does not start with '-';
+        // after it, "-o" is an ordinary argument (postconf -M prints it as such).
+        boolean options = true;
         for (int i = 8; i < f.size(); i++) {
             String a = f.get(i);
-            if (a.equals("-o") && i + 1 < f.size()) {
+            if (!a.startsWith("-")) options = false;
+            if (options && a.equals("-o") && i + 1 < f.size()) {
                 String nv = f.get(++i);
                 if (nv.startsWith("{") && nv.endsWith("}")) nv = nv.substring(1, nv.length() - 1).strip();
                 int eq = nv.indexOf('=');
@@ -107,11 +112,11 @@ public final class MasterCf {
             }
         }
         return new Service(name, type, priv, unpriv, chroot, wakeup, onlyAfterUse, maxproc, command,
-                List.copyOf(args), Map.copyOf(overrides), line, List.copyOf(f));
+                List.copyOf(args), Collections.unmodifiableMap(overrides), line, List.copyOf(f));
     }
 
     /** Splits on white space, keeping {@code { ... }} groups (with their spaces) as one token. */
-    private static List<String> tokens(String text) {
+    public static List<String> tokens(String text) {
         List<String> out = new ArrayList<>();
         int i = 0;
         while (i < text.length()) {

@@ -41,6 +41,7 @@ class PostconfCommandTest {
     void setUp() throws Exception {
         mainCf = dir.resolve("main.cf");
         Files.writeString(mainCf, MAIN_CF);
+        Files.writeString(dir.resolve("master.cf"), "");
     }
 
     private CommandRun postconf(String... args) {
@@ -72,7 +73,10 @@ class PostconfCommandTest {
         assertEquals(0, r.exit());
         assertEquals(unused(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertEquals(Params.all().size(), lines.size());
+        java.util.Set<String> all = new java.util.TreeSet<>(Params.all().keySet());
+        all.addAll(mta.config.PostfixParameters.all().keySet());
+        assertEquals(all.size(), lines.size(), "this system's parameters and every other Postfix parameter");
+        assertTrue(lines.contains("postscreen_greet_wait = ${stress?{2}:{6}}s"), "Postfix's default of one not implemented");
         assertEquals(lines.stream().sorted().toList(), lines);
         assertTrue(lines.contains("myorigin = $myhostname"), "not expanded");
         assertTrue(lines.contains("myhostname = mx.example.test"), "main.cf value");
@@ -85,7 +89,7 @@ class PostconfCommandTest {
     @Test
     void namedParametersAndUnknownNameWarning() {
         assertEquals(new CommandRun(0, "myorigin = $myhostname\nrelayhost = [r.example]\n",
-                        unused() + "postconf: warning: nosuch_param: unknown parameter\n"),
+                        "postconf: warning: nosuch_param: unknown parameter\n" + unused()),
                 inDir("myorigin", "nosuch_param", "relayhost"));
     }
 
@@ -147,7 +151,7 @@ class PostconfCommandTest {
         Files.setPosixFilePermissions(mainCf, PosixFilePermissions.fromString("rw-r-----"));
         inDir("-e", "myorigin=$mydomain");
         try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(List.of(mainCf), s.toList());
+            assertEquals(java.util.Set.of(mainCf, dir.resolve("master.cf")), java.util.Set.copyOf(s.toList()));
         }
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(mainCf)));
     }
@@ -191,8 +195,8 @@ class PostconfCommandTest {
     void editErrors() throws Exception {
         assertEquals(new CommandRun(1, "", "postconf: fatal: missing '=' after attribute name: \"bad\"\n"), inDir("-e", "bad"));
         assertEquals(new CommandRun(1, "", "postconf: fatal: -e requires name=value argument\n"), inDir("-e"));
-        assertEquals(new CommandRun(1, "", "postconf: fatal: -X requires a parameter name\n"), inDir("-X"));
-        assertEquals(new CommandRun(1, "", "postconf: fatal: specify one of -e -X -# -M\n"), inDir("-e", "-X", "a"));
+        assertEquals(new CommandRun(1, "", "postconf: fatal: missing service argument\n"), inDir("-X"));
+        assertEquals(new CommandRun(1, "", "postconf: fatal: specify one of -e -X\n"), inDir("-e", "-X", "a"));
         assertEquals(MAIN_CF, mainCf(), "nothing written");
         Path none = dir.resolve("none");
         assertEquals(new CommandRun(1, "", "postconf: fatal: open " + none.resolve("main.cf")
@@ -227,7 +231,8 @@ class PostconfCommandTest {
     // ------------------------------------------------------------------ master.cf
 
     private void masterCf() throws Exception {
-        Files.copy(Path.of(getClass().getResource("/cli/postconf-M.in").toURI()), dir.resolve("master.cf"));
+        Files.copy(Path.of(getClass().getResource("/cli/postconf-M.in").toURI()), dir.resolve("master.cf"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -247,5 +252,35 @@ class PostconfCommandTest {
         Path none = dir.resolve("none");
         assertEquals(new CommandRun(1, "", "postconf: fatal: open " + none.resolve("master.cf")
                 + ": No such file or directory\n"), postconf("-c", none.toString(), "-M"));
+    }
+
+    @Test
+    void mapLockAndSaslTypesComeFromWhatThisSystemHas() {
+        CommandRun m = postconf("-m");
+        assertEquals(0, m.exit());
+        assertEquals(String.join("\n", mta.lookup.Tables.TYPES) + "\n", m.out(), "the lookup registry, one per line");
+        assertTrue(m.out().contains("hash\n") && m.out().contains("cidr\n") && m.out().contains("pcre\n"), m.out());
+        assertEquals(new CommandRun(0, "fcntl\ndotlock\n", ""), postconf("-l"));
+        assertEquals(new CommandRun(0, "dovecot\n", ""), postconf("-a"));
+        assertEquals(new CommandRun(0, "", ""), postconf("-A"), "the SMTP client has no SASL yet");
+    }
+
+    @Test
+    void aMissingMasterCfIsAWarningForParametersAsInPostfix() throws Exception {
+        Files.delete(dir.resolve("master.cf"));
+        assertEquals(new CommandRun(0, "[r.example]\n", "postconf: warning: open " + dir.resolve("master.cf")
+                + ": No such file or directory\n" + unused()), inDir("-h", "relayhost"));
+    }
+
+    @Test
+    void serviceDefinedParametersOfMasterCfServicesAreKnown() throws Exception {
+        Files.writeString(dir.resolve("master.cf"), "smtp-amavis unix - - n - 2 smtp\n"
+                + "policyd-spf unix - n n - 0 spawn user=nobody argv=/bin/true\n");
+        Files.writeString(mainCf, "smtp-amavis_destination_recipient_limit = 1\npolicyd-spf_time_limit = 3600\n"
+                + "policyd-spf_destination_recipient_limit = 1\n");
+        assertEquals(new CommandRun(0, "1\n$default_destination_concurrency_limit\n3600\n",
+                "postconf: warning: " + mainCf + ": unused parameter: policyd-spf_destination_recipient_limit=1\n"),
+                inDir("-h", "smtp-amavis_destination_recipient_limit", "smtp-amavis_destination_concurrency_limit",
+                        "policyd-spf_time_limit"));
     }
 }

@@ -61,7 +61,10 @@ class MainCfGoldenTest {
         }
         for (String w : cf.warnings()) out.append("warning: ").append(w.replace(dirPrefix, "")).append('\n');
         try {
-            for (String w : config.validate()) out.append("warning: ").append(in.getFileName()).append(": ").append(w).append('\n');
+            config.validate();
+            for (String w : UnusedParameters.warnings(in.getFileName().toString(), cf.values(), "master.cf", null)) {
+                out.append("warning: ").append(w).append('\n');
+            }
         } catch (ConfigException e) {
             out.append("fatal: ").append(e.getMessage()).append('\n');
         }

@@ -112,4 +112,11 @@ class MasterCfTest {
             for (String name : s.overrides().keySet()) assertTrue(Params.all().containsKey(name), name);
         }
     }
+
+    @Test
+    void optionsComeBeforeTheFirstArgumentAsInGetopt() {
+        MasterCf.Service s = parse("z unix - n n - - smtp -v -o a=b c -o x=y d\n").services().get(0);
+        assertEquals(Map.of("a", "b"), s.overrides(), "-o after an argument is an argument");
+        assertEquals(List.of("-v", "c", "-o", "x=y", "d"), s.args());
+    }
 }
