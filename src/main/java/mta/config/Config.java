@@ -153,6 +153,25 @@ public final class Config {
         return d;
     }
 
+    /**
+     * A queue manager parameter for one master.cf transport: {@code TRANSPORT_destination_recipient_limit}
+     * when main.cf sets it, else its default (which for most is the {@code default_*} parameter
+     * {@code base}, see ServiceParameters), checked against the bounds of {@code base}.
+     */
+    public int transportInt(String transport, Param base) {
+        return integer(transportParam(transport, base));
+    }
+
+    /** A time-valued queue manager parameter for one transport ({@code TRANSPORT_destination_rate_delay}). */
+    public Duration transportTime(String transport, Param base) {
+        return time(transportParam(transport, base));
+    }
+
+    private static Param transportParam(String transport, Param base) {
+        String suffix = base.name().startsWith("default_") ? base.name().substring("default_".length()) : base.name();
+        return new Param(transport + "_" + suffix, base.type(), null, base.min(), base.max(), base.unit(), base.doc());
+    }
+
     public boolean bool(Param p) {
         // Postfix knows only "yes" and "no" (any case); the message shows the value as written.
         String v = get(p.name()).strip();

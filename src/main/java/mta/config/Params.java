@@ -662,16 +662,29 @@ public final class Params {
             "The maximal number of messages in the active queue."));
     public static final Param DEFAULT_DESTINATION_CONCURRENCY_LIMIT = def(Param.integer(
             "default_destination_concurrency_limit", "20", 1, INT_MAX,
-            "The maximal number of parallel deliveries to one destination."));
+            "The maximal number of parallel deliveries to one destination; TRANSPORT_destination_concurrency_limit"
+            + " overrides it for one master.cf transport (smtp-amavis_destination_concurrency_limit = 2)."));
     public static final Param INITIAL_DESTINATION_CONCURRENCY = def(Param.integer(
             "initial_destination_concurrency", "5", 1, INT_MAX,
-            "How many parallel deliveries a destination starts with (slow start)."));
+            "How many parallel deliveries a destination starts with (slow start);"
+            + " per transport: TRANSPORT_initial_destination_concurrency."));
     public static final Param DEFAULT_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT = def(Param.integer(
             "default_destination_concurrency_failed_cohort_limit", "1", 1, INT_MAX,
-            "How many failed delivery attempts in a row mark a destination as dead for a while."));
+            "How many failed delivery attempts in a row mark a destination as dead for a while;"
+            + " per transport: TRANSPORT_destination_concurrency_failed_cohort_limit."));
     public static final Param DEFAULT_DESTINATION_RECIPIENT_LIMIT = def(Param.integer(
             "default_destination_recipient_limit", "50", 1, INT_MAX,
-            "The maximal number of recipients per delivery to one destination."));
+            "The maximal number of recipients per delivery to one destination;"
+            + " per transport: TRANSPORT_destination_recipient_limit."));
+    public static final Param DEFAULT_DESTINATION_RATE_DELAY = def(Param.time("default_destination_rate_delay", "0s", 's',
+            0, 100 * DAY, "The least time between two deliveries to one destination; more than 0 also limits the"
+            + " destination to one delivery at a time."));
+    public static final Param LOCAL_DESTINATION_CONCURRENCY_LIMIT = def(Param.integer(
+            "local_destination_concurrency_limit", "2", 1, INT_MAX,
+            "The maximal number of parallel deliveries by the local transport (to one destination)."));
+    public static final Param LOCAL_DESTINATION_RECIPIENT_LIMIT = def(Param.integer(
+            "local_destination_recipient_limit", "1", 1, INT_MAX,
+            "The maximal number of recipients per local delivery (one, so each gets its own .forward and mailbox run)."));
     public static final Param BOUNCE_SIZE_LIMIT = def(Param.integer("bounce_size_limit", "50000", 1, INT_MAX,
             "How much of an undeliverable message is returned to the sender."));
     public static final Param ENABLE_LONG_QUEUE_IDS = def(Param.bool("enable_long_queue_ids", "no",

@@ -127,7 +127,7 @@ public final class Qmgr implements Trigger {
                 while ((more = requests.poll()) != null) batch.add(more);
                 if (batch.contains(Trigger.FLUSH)) {
                     // postqueue -f and friends: dead destinations are tried again at once
-                    for (QmgrDestination d : destinations.values()) d.flush(settings);
+                    for (QmgrDestination d : destinations.values()) d.flush();
                 }
                 if (batch.contains(Trigger.SCAN_ALL)) {
                     all = true;

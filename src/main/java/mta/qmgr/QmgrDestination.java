@@ -1,5 +1,6 @@
 package mta.qmgr;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -15,7 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link #release}):
  * <ul>
  *   <li>The window starts at {@code initial_destination_concurrency} parallel attempts and grows by
- *       one per successful attempt, up to {@code default_destination_concurrency_limit}.</li>
+ *       one per successful attempt, up to {@code default_destination_concurrency_limit}; each
+ *       limit may be set per transport ({@link QmgrTransportLimits}).</li>
+ *   <li>With a {@code destination_rate_delay}, attempts are one at a time and start at least
+ *       that long apart.</li>
  *   <li>A failed attempt (the destination could not be reached or refused the session) shrinks the
  *       window by one, never below one. After {@code default_destination_concurrency_failed_cohort_limit}
  *       failures in a row the destination is dead: for {@code minimal_backoff_time} no attempt is
@@ -41,25 +45,30 @@ final class QmgrDestination {
     private int busy;
     private int failures;
     private Instant deadUntil;
+    private Instant nextStart;
     private String lastDsn = "4.4.1";
     private String lastReason = "";
 
     /** Waits for a free slot; returns a suspended slot at once while the destination is dead. */
-    Slot acquire(QmgrSettings s) throws InterruptedException {
+    Slot acquire(QmgrTransportLimits t, Duration minBackoff) throws InterruptedException {
         lock.lock();
         try {
-            if (window < 0) window = Math.min(s.initialConcurrency(), s.concurrencyLimit());
+            if (window < 0) window = Math.min(t.initialConcurrency(), t.effectiveLimit());
             while (true) {
+                Instant now = Instant.now();
                 if (deadUntil != null) {
-                    if (Instant.now().isBefore(deadUntil)) return new Slot(false, lastDsn, lastReason);
-                    revive(s);
+                    if (now.isBefore(deadUntil)) return new Slot(false, lastDsn, lastReason);
+                    revive(t);
                 }
-                if (busy < window) {
+                boolean paced = nextStart == null || !now.isBefore(nextStart);
+                if (busy < Math.min(window, t.effectiveLimit()) && paced) {
                     busy++;
+                    if (!t.rateDelay().isZero()) nextStart = now.plus(t.rateDelay());
                     return Slot.GRANTED;
                 }
-                // Wake up now and then, so a dead period that ends while we wait is noticed.
-                changed.await(500, TimeUnit.MILLISECONDS);
+                // Wake up now and then, so a dead period or a rate delay that ends while we wait is noticed.
+                long waitMs = paced ? 500 : Math.max(1, Math.min(500, Duration.between(now, nextStart).toMillis()));
+                changed.await(waitMs, TimeUnit.MILLISECONDS);
             }
         } finally {
             lock.unlock();
@@ -67,22 +76,22 @@ final class QmgrDestination {
     }
 
     /** Gives the slot back and adjusts the window by how the attempt went. */
-    void release(QmgrSettings s, Feedback feedback, String dsn, String reason) {
+    void release(QmgrTransportLimits t, Duration minBackoff, Feedback feedback, String dsn, String reason) {
         lock.lock();
         try {
             busy--;
             switch (feedback) {
                 case SUCCESS -> {
                     failures = 0;
-                    window = Math.min(s.concurrencyLimit(), window + 1);
+                    window = Math.min(t.effectiveLimit(), window + 1);
                 }
                 case FAILURE -> {
                     failures++;
                     window = Math.max(1, window - 1);
                     lastDsn = dsn;
                     lastReason = reason;
-                    if (failures >= s.failedCohortLimit() && deadUntil == null) {
-                        deadUntil = Instant.now().plus(s.minBackoff());
+                    if (failures >= t.failedCohortLimit() && deadUntil == null) {
+                        deadUntil = Instant.now().plus(minBackoff);
                     }
                 }
                 case NEUTRAL -> { }
@@ -93,21 +102,25 @@ final class QmgrDestination {
         }
     }
 
-    /** A flush request: a dead destination is alive again, to be tried at once. */
-    void flush(QmgrSettings s) {
+    /** A flush request: a dead destination is alive again, to be tried at once (from its initial window). */
+    void flush() {
         lock.lock();
         try {
-            if (deadUntil != null) revive(s);
+            if (deadUntil != null) {
+                deadUntil = null;
+                failures = 0;
+                window = -1; // the next acquire starts it at its transport's initial concurrency
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    private void revive(QmgrSettings s) {
+    private void revive(QmgrTransportLimits t) {
         deadUntil = null;
         failures = 0;
-        window = Math.min(s.initialConcurrency(), s.concurrencyLimit());
+        window = Math.min(t.initialConcurrency(), t.effectiveLimit());
     }
 
     /** The current window (for tests and status). */

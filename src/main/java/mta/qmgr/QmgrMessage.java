@@ -109,8 +109,9 @@ final class QmgrMessage implements Runnable {
                 }
                 continue;
             }
-            for (int i = 0; i < rcpts.size(); i += s.recipientLimit()) {
-                List<QueueFile.Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + s.recipientLimit()));
+            int limit = s.limits(dest.transport()).recipientLimit();
+            for (int i = 0; i < rcpts.size(); i += limit) {
+                List<QueueFile.Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + limit));
                 DeliveryRequest req = new DeliveryRequest(id, file, dest.transport(), dest.nexthop(), env.sender(),
                         List.copyOf(chunk), arrival, activated, env.contentOffset(), env.contentSize(), env.attributes());
                 attempts.add(q.attempt(() -> results.addAll(attempt(transport, req, dest))));
@@ -169,7 +170,7 @@ final class QmgrMessage implements Runnable {
         QmgrDestination destination = q.destination(dest.destination());
         QmgrDestination.Slot slot;
         try {
-            slot = destination.acquire(s);
+            slot = destination.acquire(s.limits(dest.transport()), s.minBackoff());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();
@@ -190,7 +191,7 @@ final class QmgrMessage implements Runnable {
             statuses = req.recipients().stream()
                     .map(r -> DeliveryStatus.deferred(r, "4.3.0", "none", "delivery agent failed")).toList();
         } finally {
-            feedback(destination, statuses);
+            feedback(destination, s.limits(dest.transport()), statuses);
         }
         long[] done = statuses.stream().filter(st -> trace.probe() || st.outcome() != DeliveryStatus.Outcome.DEFERRED)
                 .mapToLong(st -> st.recipient().offset()).toArray();
@@ -210,7 +211,7 @@ final class QmgrMessage implements Runnable {
      * (a 4xx reply to RCPT TO says nothing about the site) or the agent delivers on this host
      * (local, virtual, a pipe command: its deferrals are the recipients', as in Postfix).
      */
-    private void feedback(QmgrDestination destination, List<DeliveryStatus> statuses) {
+    private void feedback(QmgrDestination destination, QmgrTransportLimits limits, List<DeliveryStatus> statuses) {
         QmgrDestination.Feedback fb = QmgrDestination.Feedback.NEUTRAL;
         String dsn = null;
         String reason = null;
@@ -226,7 +227,7 @@ final class QmgrMessage implements Runnable {
                 reason = first.reason();
             }
         }
-        destination.release(s, fb, dsn, reason);
+        destination.release(limits, s.minBackoff(), fb, dsn, reason);
     }
 
     /**

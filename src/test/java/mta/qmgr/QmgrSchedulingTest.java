@@ -188,6 +188,71 @@ class QmgrSchedulingTest {
         }
     }
 
+    /** master.cf with a second SMTP transport whose name has a '-', as content filters name theirs. */
+    private static final String AMAVIS_MASTER_CF = String.join("\n",
+            "SMTPD inet n - n - - smtpd", "pickup unix n - n 60 1 pickup", "qmgr unix n - n 300 1 qmgr",
+            "smtp unix - - n - - smtp", "smtp-amavis unix - - n - 2 smtp", "local unix - n n - - local", "");
+
+    @Test
+    void perTransportLimitsForAServiceNameWithADash() throws Exception {
+        try (CountingSmtpServer mx = new CountingSmtpServer()) {
+            mx.hold(true);
+            TestSite site = new TestSite(tmp).param("relayhost", mx.nexthop()).masterCf(AMAVIS_MASTER_CF)
+                    .param("default_transport", "smtp-amavis")
+                    .param("smtp-amavis_destination_recipient_limit", "7")
+                    .param("smtp-amavis_initial_destination_concurrency", "2")
+                    .param("smtp-amavis_destination_concurrency_limit", "3").write();
+            Queues queues = new Queues(site.queue);
+            List<String> rcpts = new ArrayList<>();
+            for (int i = 0; i < 20; i++) rcpts.add("user" + i + "@remote.example");
+            TestQueue.write(queues, QueueName.INCOMING, Instant.now(), "alice@example.test", rcpts, "many");
+            for (int i = 0; i < 4; i++) {
+                TestQueue.write(queues, QueueName.INCOMING, Instant.now(), "alice@example.test",
+                        List.of("bob" + i + "@remote.example"), "one" + i);
+            }
+            try (Master m = Master.start(site.config, Master.Options.defaults())) {
+                waitFor(() -> mx.open() == 2, "two parallel sessions (smtp-amavis_initial_destination_concurrency)");
+                mx.release(1);
+                waitFor(() -> mx.open() == 3, "the window grows to smtp-amavis_destination_concurrency_limit");
+                mx.hold(false);
+                waitFor(() -> queueEmpty(queues), "the queue empties");
+                assertEquals(3, mx.maxOpen(), "smtp-amavis_destination_concurrency_limit = 3");
+            }
+            List<Integer> tx = new ArrayList<>(mx.transactions());
+            tx.sort(null);
+            assertEquals(List.of(1, 1, 1, 1, 6, 7, 7), tx, "smtp-amavis_destination_recipient_limit = 7");
+        }
+    }
+
+    @Test
+    void aDestinationRateDelaySpacesDeliveriesOneAtATime() throws Exception {
+        try (CountingSmtpServer mx = new CountingSmtpServer()) {
+            TestSite site = new TestSite(tmp).param("relayhost", mx.nexthop()).masterCf(AMAVIS_MASTER_CF)
+                    .param("default_transport", "smtp-amavis")
+                    .param("smtp-amavis_destination_rate_delay", "1s").write();
+            Queues queues = new Queues(site.queue);
+            for (int i = 0; i < 3; i++) {
+                TestQueue.write(queues, QueueName.INCOMING, Instant.now(), "alice@example.test",
+                        List.of("bob" + i + "@remote.example"), "paced" + i);
+            }
+            Instant start = Instant.now();
+            try (Master m = Master.start(site.config, Master.Options.defaults())) {
+                waitFor(() -> queueEmpty(queues), "the queue empties");
+            }
+            assertEquals(1, mx.maxOpen(), "one delivery at a time");
+            assertTrue(Duration.between(start, Instant.now()).toMillis() >= 2000, "three deliveries, one second apart");
+        }
+    }
+
+    @Test
+    void aBadPerTransportValueStopsStartUp() throws Exception {
+        TestSite site = new TestSite(tmp).masterCf(AMAVIS_MASTER_CF)
+                .param("smtp-amavis_destination_recipient_limit", "many").write();
+        mta.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(mta.config.ConfigException.class,
+                () -> Master.start(site.config, Master.Options.defaults()).close());
+        assertEquals("bad numerical configuration: smtp-amavis_destination_recipient_limit = many", e.getMessage());
+    }
+
     static boolean queueEmpty(Queues queues) {
         try {
             for (QueueName q : List.of(QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED)) {
