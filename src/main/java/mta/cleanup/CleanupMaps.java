@@ -25,7 +25,8 @@ import mta.rewrite.TrivialRewrite;
  * sender then general canonical mapping and masquerading; a recipient gets recipient then general
  * canonical mapping (and masquerading, when its class is listed). Envelope recipients are then
  * expanded through the virtual alias maps, recursively, into the final recipient list (an address
- * that maps to itself stays); header addresses are not.
+ * that maps to itself stays); header addresses are not. {@code sender_bcc_maps} and
+ * {@code recipient_bcc_maps} give the automatic BCC recipient of a sender or recipient.
  */
 final class CleanupMaps {
     /** Postfix's virtual_alias_recursion_limit and virtual_alias_expansion_limit. */
@@ -36,6 +37,8 @@ final class CleanupMaps {
     private final List<Table> senderCanonical;
     private final List<Table> recipientCanonical;
     private final List<Table> virtualAlias;
+    private final List<Table> senderBcc;
+    private final List<Table> recipientBcc;
     private final List<String> masquerade;
     private final AddressLookup lookup;
     private final List<String> canonicalClasses;
@@ -54,6 +57,8 @@ final class CleanupMaps {
         this.senderCanonical = open(config.list(Params.SENDER_CANONICAL_MAPS));
         this.recipientCanonical = open(config.list(Params.RECIPIENT_CANONICAL_MAPS));
         this.virtualAlias = open(config.list(Params.VIRTUAL_ALIAS_MAPS));
+        this.senderBcc = open(config.list(Params.SENDER_BCC_MAPS));
+        this.recipientBcc = open(config.list(Params.RECIPIENT_BCC_MAPS));
         this.masquerade = config.list(Params.MASQUERADE_DOMAINS).stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
         this.lookup = AddressLookup.rewrite(config.str(Params.RECIPIENT_DELIMITER), rewrite::isLocalDomain);
         this.canonicalClasses = classes(config, Params.CANONICAL_CLASSES);
@@ -99,9 +104,14 @@ final class CleanupMaps {
         return masqueradeClasses.contains(cls) ? masquerade(a) : a;
     }
 
+    /** One recipient after recipient_canonical_maps and canonical_maps (and masquerading, by class). */
+    Address recipientCanonical(Address rcpt) {
+        return rewrite(rcpt, recipientCanonical, recipientClasses, ENVELOPE_RECIPIENT);
+    }
+
     /** One recipient after recipient_canonical_maps, canonical_maps and virtual alias expansion. */
     List<Address> recipient(Address rcpt) {
-        Address a = rewrite(rcpt, recipientCanonical, recipientClasses, ENVELOPE_RECIPIENT);
+        Address a = recipientCanonical(rcpt);
         if (virtualAlias.isEmpty()) return List.of(a);
         Set<String> out = new LinkedHashSet<>();
         expand(a, 0, out, new LinkedHashSet<>());
@@ -121,6 +131,23 @@ final class CleanupMaps {
             if (target.toString().equalsIgnoreCase(key)) out.add(key);     // maps to itself: keep it
             else expand(target, depth + 1, out, seen);
         }
+    }
+
+    /** The sender_bcc_maps recipient of a (mapped) sender, or null. */
+    Address senderBcc(Address sender) {
+        return bcc(senderBcc, sender);
+    }
+
+    /** The recipient_bcc_maps recipient of a (canonically mapped) recipient, or null. */
+    Address recipientBcc(Address rcpt) {
+        return bcc(recipientBcc, rcpt);
+    }
+
+    private Address bcc(List<Table> tables, Address a) {
+        if (tables.isEmpty() || a.isNull()) return null;
+        AddressLookup.Hit hit = lookup.find(tables, a.toString());
+        if (hit == null || hit.value().isBlank()) return null;
+        return Address.parse(hit.value().strip());
     }
 
     /** The first table's answer for the address, else the address itself. */

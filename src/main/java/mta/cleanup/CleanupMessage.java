@@ -37,7 +37,10 @@ import mta.queue.Trigger;
  * that recipient); one that fails later (the sender, header addresses, -t recipients, header and
  * body checks) makes the message refused for now ({@code 451 4.3.0}), never lost. Logs
  * {@code QID: message-id=} at the end of the headers, and
- * each header or body check action in Postfix's words.
+ * each header or body check action in Postfix's words. The source's
+ * {@code receive_override_options} may turn off the address mappings (with the automatic BCC
+ * recipients of {@code sender_bcc_maps} and {@code recipient_bcc_maps}, which only new mail from
+ * smtpd or pickup gets, with NOTIFY=NEVER) and the content checks.
  */
 final class CleanupMessage implements CleanupService.Transaction {
     private static final DateTimeFormatter RFC5322 =
@@ -83,10 +86,18 @@ final class CleanupMessage implements CleanupService.Transaction {
     private Smtputf8 smtputf8 = Smtputf8.NONE;
     private String encoding;
 
+    /** receive_override_options of the source: address mappings (and BCC), header/body checks. */
+    private final boolean mappings;
+    private final boolean autoBcc;
+    private final boolean contentChecks;
+
     CleanupMessage(Cleanup svc, CleanupService.Source source, QueueFileWriter w) {
         this.svc = svc;
         this.source = source;
         this.w = w;
+        this.mappings = !source.overrides().contains(ReceiveOverride.NO_ADDRESS_MAPPINGS);
+        this.autoBcc = mappings && source.newMail();
+        this.contentChecks = !source.overrides().contains(ReceiveOverride.NO_HEADER_BODY_CHECKS);
     }
 
     @Override
@@ -98,7 +109,7 @@ final class CleanupMessage implements CleanupService.Transaction {
     public void sender(Address sender, String fullName) {
         Address s = svc.rewrite.canonicalize(sender);
         try {
-            s = svc.maps.sender(s);
+            if (mappings) s = svc.maps.sender(s);
         } catch (TableException e) {
             lookupProblem(e, "address", s.toString());
         }
@@ -118,13 +129,38 @@ final class CleanupMessage implements CleanupService.Transaction {
         }
         String r = svc.rewrite.canonicalize(rcpt).toString();
         List<Address> expanded;
+        Address bcc;
         try {
-            expanded = svc.maps.recipient(Address.parse(r));
+            expanded = mappings ? svc.maps.recipient(Address.parse(r)) : List.of(Address.parse(r));
+            bcc = autoBcc ? svc.maps.recipientBcc(svc.maps.recipientCanonical(Address.parse(r))) : null;
         } catch (TableException e) {
             // the client hears of it at once (smtpd: 451 4.3.0 for this recipient), as from Postfix
             throw new java.io.UncheckedIOException(new IOException(e.getMessage(), e));
         }
         addRecipient(r, original, dsnNotify, dsnOrcpt, expanded);
+        if (bcc != null) addRecipient(svc.rewrite.canonicalize(bcc).toString(), null, "NEVER", null);
+    }
+
+    /** recipient_bcc_maps of a recipient found in the headers (sendmail -t): NOTIFY=NEVER, new mail only. */
+    private void recipientBcc(Address rcpt) {
+        if (!autoBcc) return;
+        try {
+            Address bcc = svc.maps.recipientBcc(svc.maps.recipientCanonical(svc.rewrite.canonicalize(rcpt)));
+            if (bcc != null) addRecipient(svc.rewrite.canonicalize(bcc).toString(), null, "NEVER", null);
+        } catch (TableException e) {
+            lookupProblem(e, "address", rcpt.toString());
+        }
+    }
+
+    /** sender_bcc_maps: one more recipient, with NOTIFY=NEVER, for new mail. */
+    private void senderBcc() {
+        if (!autoBcc || sender == null || sender.isNull()) return;
+        try {
+            Address bcc = svc.maps.senderBcc(sender);
+            if (bcc != null) addRecipient(svc.rewrite.canonicalize(bcc).toString(), null, "NEVER", null);
+        } catch (TableException e) {
+            lookupProblem(e, "address", sender.toString());
+        }
     }
 
     private void addRecipient(String rcpt, String original) {
@@ -138,7 +174,7 @@ final class CleanupMessage implements CleanupService.Transaction {
     private void addRecipient(String rcpt, String original, String notify, String orcpt) {
         List<Address> expanded;
         try {
-            expanded = svc.maps.recipient(Address.parse(rcpt));
+            expanded = mappings ? svc.maps.recipient(Address.parse(rcpt)) : List.of(Address.parse(rcpt));
         } catch (TableException e) {
             lookupProblem(e, "address", rcpt);
             expanded = List.of(Address.parse(rcpt));
@@ -315,7 +351,7 @@ final class CleanupMessage implements CleanupService.Transaction {
     }
 
     private void body(byte[] buf, int len, boolean more) throws IOException {
-        if (svc.checks.hasBodyChecks() && len > 0 && refusal == null) {
+        if (contentChecks && svc.checks.hasBodyChecks() && len > 0 && refusal == null) {
             String line = new String(buf, 0, len, StandardCharsets.UTF_8);
             CleanupChecks.Action a;
             try {
@@ -347,9 +383,10 @@ final class CleanupMessage implements CleanupService.Transaction {
     private void endHeaders() throws IOException {
         phase = Phase.BODY;
         if (sender == null) sender = Address.NULL_SENDER;
-        if ("local".equals(attributeValue("rewrite_context"))) rewriteHeaders();
+        if (mappings && "local".equals(attributeValue("rewrite_context"))) rewriteHeaders();
         if (source.extractRecipients()) extractRecipients();
-        if (svc.checks.hasHeaderChecks()) headerChecks();
+        senderBcc();
+        if (contentChecks && svc.checks.hasHeaderChecks()) headerChecks();
         addMissingHeaders();
         if (refusal == null && !discarded) svc.log.info(w.id() + ": message-id=" + (messageId == null ? "<>" : messageId));
 
@@ -407,7 +444,9 @@ final class CleanupMessage implements CleanupService.Transaction {
                     : n.equals("to") || n.equals("cc") || n.equals("bcc");
             if (isRcptHeader) {
                 for (Address a : HeaderAddresses.parse(value(h))) {
-                    if (!a.isNull()) addRecipient(svc.rewrite.canonicalize(a).toString(), null);
+                    if (a.isNull()) continue;
+                    addRecipient(svc.rewrite.canonicalize(a).toString(), null);
+                    recipientBcc(a);
                 }
             }
             if (!n.equals("bcc") && !n.equals("resent-bcc")) keep.add(h);

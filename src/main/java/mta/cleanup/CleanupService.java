@@ -14,8 +14,12 @@ import mta.mail.Address;
  */
 public interface CleanupService {
 
-    /** Where a message comes from, and what cleanup must do for it. */
-    record Source(String service, boolean extractRecipients) {
+    /**
+     * Where a message comes from, and what cleanup must do for it: recipients from the headers
+     * ({@code sendmail -t}), and the {@code receive_override_options} of the service it came
+     * through (the master adds those, see {@link #with}).
+     */
+    record Source(String service, boolean extractRecipients, java.util.Set<ReceiveOverride> overrides) {
         public static final Source SMTPD = new Source("smtpd", false);
         public static final Source PICKUP = new Source("pickup", false);
         public static final Source PICKUP_EXTRACT = new Source("pickup", true);
@@ -23,6 +27,20 @@ public interface CleanupService {
         public static final Source LOCAL = new Source("local", false);
         /** Address verification probes (their queue file says so: {@code trace_flags}, {@link mta.queue.TraceFlags}). */
         public static final Source VERIFY = new Source("verify", false);
+
+        public Source(String service, boolean extractRecipients) {
+            this(service, extractRecipients, java.util.Set.of());
+        }
+
+        /** The same source with these receive_override_options. */
+        public Source with(java.util.Set<ReceiveOverride> o) {
+            return new Source(service, extractRecipients, o);
+        }
+
+        /** Mail entering from outside (smtpd, pickup): only it gets automatic BCC recipients. */
+        public boolean newMail() {
+            return service.equals("smtpd") || service.equals("pickup");
+        }
     }
 
     Transaction open(Source source) throws IOException;

@@ -299,6 +299,17 @@ public final class Params {
             "Replace each carriage return or line feed that is not part of a line end with a space, before any"
             + " other content processing, so that no stray CR or LF leaves this system (outbound SMTP smuggling)."));
 
+    public static final Param RECEIVE_OVERRIDE_OPTIONS = def(Param.list("receive_override_options", "",
+            "Per smtpd or pickup service (-o): no_unknown_recipient_checks, no_address_mappings, no_header_body_checks,"
+            + " no_milters (recorded; milters are not supported yet)."));
+    public static final Param SENDER_BCC_MAPS = def(Param.tables("sender_bcc_maps", "",
+            "Tables from a sender address to one BCC recipient added to new mail (with NOTIFY=NEVER)."));
+    public static final Param RECIPIENT_BCC_MAPS = def(Param.tables("recipient_bcc_maps", "",
+            "Tables from a recipient address to one BCC recipient added to new mail (with NOTIFY=NEVER)."));
+    public static final Param CLEANUP_SERVICE_NAME = def(Param.string("cleanup_service_name", "cleanup",
+            "The master.cf cleanup service that an smtpd, pickup or local service hands its mail to"
+            + " (set with -o; a second cleanup entry can have its own -o header_checks=...)."));
+
     // --- smtpd
     static { section("SMTP server"); }
     public static final Param SMTPD_BANNER = def(Param.string("smtpd_banner", "$myhostname ESMTP $mail_name",

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import mta.bounce.Bounce;
-import mta.cleanup.Cleanup;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
@@ -79,7 +78,7 @@ public final class Master implements AutoCloseable {
     private final FileChannel pidChannel;
     private final FileLock pidLock;
     private final ReentrantLock reloadLock = new ReentrantLock();
-    private final CleanupSwitch cleanup = new CleanupSwitch();
+    private final CleanupServices cleanups = new CleanupServices();
     /** The address verification service, when master.cf has one (smtpd and qmgr hold this switch). */
     private final VerifySwitch verify = new VerifySwitch();
     /** smtpd listeners by bound address ("127.0.0.1:2525"). */
@@ -156,18 +155,22 @@ public final class Master implements AutoCloseable {
         if (tlsFatal != null) throw new ConfigException(tlsFatal);
         resolver = options.resolver() != null ? options.resolver() : SystemResolver.system();
         Services.warnUnsupported(masterCf, log);
-        cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
-        Bounce bounce = new Bounce(config, cleanup, mailLog);
+        cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c)));
+        Bounce bounce = new Bounce(config, cleanups.forService(config), mailLog);
         flush = new Flush(config, queues, c -> qmgr.trigger(c), mailLog);
-        verify.update(masterCf, config, cleanup, mailLog);
+        verify.update(masterCf, config, cleanups.forService(config), mailLog);
         qmgr = new Qmgr(config, queues, mailLog, transports(masterCf), bounce, flush, verify);
         int pickupWakeup = 60;
         int flushWakeup = 1000;
+        Config pickupConfig = config;
         for (MasterCf.Service s : masterCf.services()) {
-            if (s.command().equals("pickup")) pickupWakeup = s.wakeup();
+            if (s.command().equals("pickup")) {
+                pickupWakeup = s.wakeup();
+                pickupConfig = Services.serviceConfig(config, s);
+            }
             if (s.command().equals("flush") && s.wakeup() > 0) flushWakeup = s.wakeup();
         }
-        pickup = new Pickup(queues, cleanup, mailLog, pickupWakeup);
+        pickup = new Pickup(queues, cleanups.forService(pickupConfig), mailLog, pickupWakeup);
         updateListeners(masterCf, true);
         if (options.localService() == null) {
             spawn = new SpawnServices(queues, mailLog, null);
@@ -192,7 +195,7 @@ public final class Master implements AutoCloseable {
     }
 
     private Map<String, Qmgr.Transport> transports(MasterCf masterCf) {
-        return Services.transports(masterCf, config, cleanup, resolver, options.smtpDefaultPort(), mailLog,
+        return Services.transports(masterCf, config, cleanups, resolver, options.smtpDefaultPort(), mailLog,
                 options.localService(), options.secrets());
     }
 
@@ -220,8 +223,8 @@ public final class Master implements AutoCloseable {
                     }
                 } else {
                     try {
-                        l = new SmtpdListener(sc, s.name(), a, maxproc, mailLog, cleanup, resolver, options.secrets(),
-                                flush, verify);
+                        l = new SmtpdListener(sc, s.name(), a, maxproc, mailLog, cleanups.forService(sc), resolver,
+                                options.secrets(), flush, verify);
                         if (!startup) l.start();
                     } catch (IOException | ConfigException e) {
                         if (startup) throw e instanceof ConfigException ce ? ce : new ConfigException(e.getMessage());
@@ -258,10 +261,10 @@ public final class Master implements AutoCloseable {
             for (String w : loaded.warnings()) log.warn(w);
             config = loaded.config();
             Services.warnUnsupported(masterCf, log);
-            cleanup.set(new Cleanup(config, queues, mailLog, c -> qmgr.trigger(c)));
+            cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c)));
             flush.reconfigure(config);
-            verify.update(masterCf, config, cleanup, mailLog);
-            qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanup, mailLog));
+            verify.update(masterCf, config, cleanups.forService(config), mailLog);
+            qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanups.forService(config), mailLog));
             updateListeners(masterCf, false);
             if (spawn != null) spawn.update(masterCf, config, false);
             log.info("reload -- version " + version() + ", configuration " + configDir);

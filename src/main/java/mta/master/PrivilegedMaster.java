@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import mta.cleanup.Cleanup;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
@@ -295,13 +294,15 @@ public final class PrivilegedMaster {
             if (!stamp.equals(agentsStamp)) {
                 Config config = ConfigLoader.load(configDir).config();
                 MasterCf masterCf = MasterCf.read(configDir.resolve("master.cf"));
-                Cleanup cleanup = new Cleanup(config, queues, mailLog,
-                        (Trigger) c -> TriggerClient.send(queues, "qmgr", c));
+                CleanupServices cleanups = new CleanupServices();
+                cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog,
+                        (Trigger) c -> TriggerClient.send(queues, "qmgr", c)));
                 Map<String, DeliveryAgent> built = new HashMap<>();
                 for (MasterCf.Service s : masterCf.services()) {
                     if (!s.type().equals("unix")) continue;
                     Config sc = Services.serviceConfig(config, s);
-                    DeliveryAgent a = Services.privileged(s, sc, cleanup, mailLog.channel(sc.get("syslog_name"), s.command()));
+                    DeliveryAgent a = Services.privileged(s, sc, cleanups.forService(sc),
+                            mailLog.channel(sc.get("syslog_name"), s.command()));
                     if (a != null) built.put(s.name(), a);
                 }
                 agents = built;

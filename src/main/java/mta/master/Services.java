@@ -53,7 +53,7 @@ final class Services {
      * The delivery transports of master.cf, by service name. With {@code localService} set, the
      * privileged programs are {@link DeliveryClient}s of that socket; otherwise they run here.
      */
-    static Map<String, Qmgr.Transport> transports(MasterCf masterCf, Config main, CleanupService cleanup,
+    static Map<String, Qmgr.Transport> transports(MasterCf masterCf, Config main, CleanupServices cleanups,
                                                   Resolver resolver, int smtpDefaultPort, MailLog mailLog,
                                                   Path localService, SecretFiles secrets) {
         Map<String, Qmgr.Transport> out = new LinkedHashMap<>();
@@ -70,7 +70,7 @@ final class Services {
                     case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort, channel::info, secrets);
                     case "error" -> new ErrorAgent(s.name().equals("retry"));
                     case "discard" -> new DiscardAgent();
-                    default -> privileged(s, c, cleanup, channel);
+                    default -> privileged(s, c, cleanups.forService(c), channel);
                 };
             }
             if (agent != null) out.put(s.name(), new Qmgr.Transport(agent, channel));

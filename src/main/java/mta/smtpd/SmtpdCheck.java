@@ -66,6 +66,7 @@ final class SmtpdCheck {
     private final SmtpdDnsxl dnsxl;
     private final SmtpdRblReply rblReply;
     private final SmtpdLocalRecipients localRecipients;
+    private final boolean noUnknownRecipientChecks;
     private final SmtpdVirtualRecipients virtualRecipients;
     private final SmtpdSenderLogin senderLogin;
     /** Free space in the queue file system; null for the stand-alone server of sendmail -bs, as in Postfix. */
@@ -114,6 +115,8 @@ final class SmtpdCheck {
         this.dns = new SmtpdDns(resolver);
         this.dnsxl = new SmtpdDnsxl(resolver, log);
         this.rblReply = new SmtpdRblReply(c, log);
+        this.noUnknownRecipientChecks = mta.cleanup.ReceiveOverride.of(c)
+                .contains(mta.cleanup.ReceiveOverride.NO_UNKNOWN_RECIPIENT_CHECKS);
         this.localRecipients = new SmtpdLocalRecipients(c, rewrite);
         this.virtualRecipients = new SmtpdVirtualRecipients(c, rewrite);
         this.senderLogin = new SmtpdSenderLogin(c, rewrite);
@@ -622,6 +625,7 @@ final class SmtpdCheck {
     }
 
     private SmtpdVerdict unlisted(Address rcpt) {
+        if (noUnknownRecipientChecks) return SmtpdVerdict.DUNNO; // receive_override_options, after a content filter
         SmtpdVerdict virtual = virtualRecipients.check(rcpt);
         if (virtual != null) return virtual;
         return switch (localRecipients.status(rcpt)) {
