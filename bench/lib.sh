@@ -14,6 +14,7 @@ mynetworks = 127.0.0.0/8
 queue_directory = $dir/spool
 data_directory = $dir/data
 maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
 alias_maps =
 alias_database =
 smtpd_peername_lookup = no

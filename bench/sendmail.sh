@@ -48,6 +48,7 @@ cat > "$work/ours/etc/main.cf" <<EOT
 queue_directory = \$config_directory/../spool
 data_directory = \$config_directory/../data
 maillog_file = \$config_directory/../maillog
+maillog_file_prefixes = \$config_directory/..
 myhostname = bench.example.test
 default_transport = discard
 EOT

@@ -209,7 +209,9 @@ public final class Postconf {
             names.addAll(universe);
         } else {
             for (String name : o.args()) {
-                if (!universe.contains(name)) err.println("postconf: warning: " + name + ": unknown parameter");
+                if (!universe.contains(name) && !PostfixParameters.known(name)) {
+                    err.println("postconf: warning: " + name + ": unknown parameter");
+                }
                 else names.add(name);
             }
         }

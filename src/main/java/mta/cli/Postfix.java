@@ -16,6 +16,7 @@ import java.util.Optional;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
+import mta.config.MaillogFile;
 import mta.config.Params;
 import mta.lookup.Tables;
 import mta.queue.Queues;
@@ -44,8 +45,12 @@ import mta.util.PosixAccounts;
  *     abort    stop the master at once (SIGKILL); queued mail stays safe on disk
  *     reload   re-read main.cf and master.cf without stopping (SIGHUP)
  *     status   exit 0 when the mail system is running, 1 when it is not
- *     check    check the configuration, the queue directories and the alias tables; exit 1 on
- *              an error, 0 otherwise (warnings are printed)
+ *     start-fg as start, but in the foreground (as container images run it): the standard
+ *              output and error are this command's, so maillog_file = /dev/stdout logs there;
+ *              SIGTERM stops it; the exit status is 0 after a stop, 1 when it could not start
+ *     check    everything start would refuse, with the same messages (every problem, not only
+ *              the first), unused and misspelled parameters, the queue directories and the alias
+ *              tables; exit 1 on an error, 0 otherwise (warnings are printed)
  *     flush    attempt delivery of every queued message now
  *     set-permissions
  *              (root) give the queue, data_directory and maillog_file to mail_owner with
@@ -105,11 +110,12 @@ public final class Postfix {
     static final Usage USAGE = new Usage("postfix", "postfix [-c config_dir] [-Dv] command", 1,
             "Commands:",
             "  start            check the configuration, then start the mail system in the background",
+            "  start-fg         the same in the foreground (containers): logs on standard output, stops on SIGTERM",
             "  stop             stop it, letting running deliveries finish",
             "  abort            stop it at once (queued mail stays safe)",
             "  reload           re-read main.cf and master.cf without stopping",
             "  status           exit 0 when it runs, 1 when it does not",
-            "  check            check the configuration, the queue and the alias tables",
+            "  check            everything start would refuse (every problem), the queue and the alias tables",
             "  flush            deliver queued mail now",
             "  set-permissions  give the queue to mail_owner with Postfix's modes (root)",
             "  install [--root DIR]    make this the machine's mail system (root)",
@@ -138,17 +144,24 @@ public final class Postfix {
         }
         if (command == null) return unknownCommand("", err);
         Path dir = ConfigLoader.directory(dashC);
+        if (command.equals("check")) return PostfixCheck.run(dir, err);
+        // start and start-fg leave the checking to the master's start-up check, which reports
+        // every problem (the same list as postfix check), not only the first.
+        boolean starting = command.equals("start") || command.equals("start-fg");
         Config config;
+        Path queueDir;
         try {
-            config = ConfigLoader.load(dir).config();
+            config = starting ? ConfigLoader.read(dir).config() : ConfigLoader.load(dir).config();
+            queueDir = config.path(Params.QUEUE_DIRECTORY);
         } catch (ConfigException e) {
             err.println("postfix: fatal: " + e.getMessage());
+            if (starting) MaillogFile.fatal(dir, "postfix-script", e.getMessage());
             return 1;
         }
-        Path queueDir = config.path(Params.QUEUE_DIRECTORY);
         Path pidFile = queueDir.resolve("pid").resolve("master.pid");
         return switch (command) {
             case "start" -> start(dir, config, queueDir, pidFile, out, err);
+            case "start-fg" -> startForeground(dir, config, queueDir, pidFile, out, err);
             case "stop" -> stop(pidFile, err);
             case "abort" -> abort(pidFile, err);
             case "reload" -> {
@@ -157,7 +170,6 @@ public final class Postfix {
             }
             case "status" -> status(pidFile, err);
             case "flush" -> flush(queueDir, err);
-            case "check" -> PostfixCheck.run(dir, config, err);
             case "set-permissions" -> setPermissions(dir, config, queueDir, err);
             default -> unknownCommand(command, err);
         };
@@ -165,7 +177,7 @@ public final class Postfix {
 
     /** No command, or one that is not known: said as Postfix's postfix-script says it, then the list. */
     private static int unknownCommand(String command, PrintStream err) {
-        err.println(TAG + "fatal: unknown command: '" + command + "'. Usage: postfix start (or stop, abort, reload,"
+        err.println(TAG + "fatal: unknown command: '" + command + "'. Usage: postfix start (or start-fg, stop, abort, reload,"
                 + " status, check, flush, set-permissions, install, uninstall)");
         for (String l : USAGE.lines()) err.println(l);
         return 1;
@@ -208,23 +220,15 @@ public final class Postfix {
             err.println(TAG + "fatal: the Postfix mail system is already running");
             return 1;
         }
-        if (aliasesNeedBuilding(config)) {
-            // As a packaged install runs newaliases once: local delivery needs the compiled table.
-            int rc = Newaliases.rebuild(dir, null, new PrintStream(OutputStream.nullOutputStream()), err);
-            if (rc != 0) return rc;
-        }
+        if (!buildAliases(dir, config, err)) return 1;
         Path logFile = queueDir.resolve("pid").resolve("master.log");
+        if (MaillogFile.isStdout(config)) {
+            err.println(TAG + "warning: maillog_file = " + MaillogFile.STDOUT + " needs postfix start-fg; the mail log goes to "
+                    + logFile);
+        }
         Process p;
         try {
-            Queues queues = new Queues(queueDir);
-            queues.create();
-            // As Postfix's start runs postsuper: files put in their hashed subdirectories, and the
-            // temporary files of writers killed half-way (a crash, kill -9) removed.
-            Postsuper.run(new String[] {"-c", dir.toString()}, java.io.InputStream.nullInputStream(), out, err);
-            QueueDirectoryCache.write(dir, config); // for bin/sendmail's thin client
-            List<String> command = masterCommand(dir, null);
-            if (PosixAccounts.ROOT) command = privileged(dir, config, queues, command, err);
-            command = detached(command);
+            List<String> command = detached(systemCommand(dir, config, queueDir, out, err));
             Files.deleteIfExists(logFile);
             err.println(TAG + "starting the Postfix mail system");
             p = new ProcessBuilder(command)
@@ -241,7 +245,7 @@ public final class Postfix {
             String log = readQuietly(logFile);
             if (log.contains("postfix/master: ready")) return 0;
             if (!p.isAlive()) {
-                for (String line : log.split("\n")) if (line.contains("fatal:")) err.println(line);
+                for (String line : log.split("\n")) if (line.startsWith("postfix/") && line.contains("fatal:")) err.println(line);
                 if (!log.contains("fatal:")) err.println(TAG + "fatal: the master exited with status " + p.exitValue());
                 return 1;
             }
@@ -255,6 +259,90 @@ public final class Postfix {
         err.println(TAG + "fatal: the master did not start within " + START_TIMEOUT_MS / 1000 + "s; see " + logFile);
         p.destroy();
         return 1;
+    }
+
+    /**
+     * Creates the queue, tidies it as Postfix's start runs postsuper (files put in their hashed
+     * subdirectories, the temporary files of writers killed half-way removed), notes the queue
+     * directory for bin/sendmail's thin client, and returns the command that runs the mail
+     * system: the master, or, as root, the privileged process that runs the master as mail_owner.
+     */
+    private static List<String> systemCommand(Path dir, Config config, Path queueDir, PrintStream out, PrintStream err)
+            throws IOException {
+        Queues queues = new Queues(queueDir);
+        queues.create();
+        Postsuper.run(new String[] {"-c", dir.toString()}, java.io.InputStream.nullInputStream(), out, err);
+        QueueDirectoryCache.write(dir, config);
+        List<String> command = masterCommand(dir, null);
+        return PosixAccounts.ROOT ? privileged(dir, config, queues, command, err) : command;
+    }
+
+    /**
+     * As a packaged install runs newaliases once: local delivery needs the compiled table. With a
+     * configuration that has problems, nothing is built: the master's check reports them all.
+     */
+    private static boolean buildAliases(Path dir, Config config, PrintStream err) {
+        if (!config.problems().isEmpty() || !aliasesNeedBuilding(config)) return true;
+        return Newaliases.rebuild(dir, null, new PrintStream(OutputStream.nullOutputStream()), err) == 0;
+    }
+
+    /**
+     * {@code postfix start-fg}: as start, but the mail system runs in the foreground, as container
+     * images run it: its standard output and error are this command's (so {@code maillog_file =
+     * /dev/stdout} logs there), SIGTERM or SIGINT to this command stops it gracefully, and this
+     * command exits when it does: 0 after a stop (signal or {@code postfix stop}), 1 when it
+     * could not start (the reason on standard error and in the mail log).
+     */
+    private static int startForeground(Path dir, Config config, Path queueDir, Path pidFile, PrintStream out,
+                                       PrintStream err) {
+        if (runningPid(pidFile).isPresent()) {
+            err.println(TAG + "fatal: the Postfix mail system is already running");
+            return 1;
+        }
+        if (!buildAliases(dir, config, err)) return 1;
+        Process p;
+        try {
+            p = new ProcessBuilder(systemCommand(dir, config, queueDir, out, err))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+        } catch (IOException e) {
+            err.println(TAG + "fatal: cannot start the master: " + e.getMessage());
+            return 1;
+        }
+        Thread stopper = new Thread(() -> {
+            if (!p.isAlive()) return;
+            p.destroy(); // SIGTERM: the master stops gracefully
+            int status = 1;
+            try {
+                if (p.waitFor(STOP_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) status = foregroundStatus(p.exitValue());
+                else p.destroyForcibly();
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+            // A JVM ended by a signal would exit 143; a stop that went well is status 0.
+            Runtime.getRuntime().halt(status);
+        }, "start-fg-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        int rc;
+        try {
+            rc = p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        } catch (IllegalStateException shuttingDown) {
+            // a signal is being handled: the hook waits for the master
+        }
+        return foregroundStatus(rc);
+    }
+
+    /** The master's exit status as start-fg reports it: ended by SIGTERM (143) is a stop, 0. */
+    private static int foregroundStatus(int masterStatus) {
+        return masterStatus == 143 ? 0 : masterStatus;
     }
 
     /** True when an alias_database file table has a source file but no .db, or an older one. */
@@ -304,7 +392,7 @@ public final class Postfix {
     }
 
     /** {@code java OPTS -cp CLASSPATH [-Dmta.home=HOME] MAIN -c DIR}: the same Java and class path as this command. */
-    private static List<String> javaCommand(List<String> opts, String main, Path dir) {
+    static List<String> javaCommand(List<String> opts, String main, Path dir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add(NATIVE_ACCESS);

@@ -215,23 +215,39 @@ public final class Config {
 
     /**
      * Checks every declared parameter that is set explicitly, the {@code type:} of every table
-     * in a TABLES parameter, and that {@code myhostname} can be determined; throws
-     * ConfigException for the first problem. Names that no part of the system knows are left to
-     * {@link UnusedParameters}, which needs master.cf too.
+     * in a TABLES or PATTERNS parameter, {@code /file} values, {@code mynetworks}, and that
+     * {@code myhostname} can be determined; throws ConfigException for the first problem. Names
+     * that no part of the system knows are left to {@link UnusedParameters}, which needs master.cf too.
      */
     public void validate() {
+        List<String> p = problems();
+        if (!p.isEmpty()) throw new ConfigException(p.get(0));
+    }
+
+    /** Every problem {@link #validate} would stop at, in Postfix's wording; empty when there is none. */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
         for (String name : raw.keySet()) {
             Param p = Params.byName(name);
-            if (p != null) check(p);
+            if (p != null) problem(out, () -> check(p));
         }
-        check(Params.MYHOSTNAME);
-        checkMyHostname();
+        if (!raw.containsKey(Params.MYHOSTNAME.name())) problem(out, this::checkMyHostname);
         for (Param p : Params.all().values()) {
-            if (p.type() == Param.Type.TABLES || p.type() == Param.Type.PATTERNS) TableTypes.check(list(p));
-            if (p.type() == Param.Type.NAME_OR_FILE) str(p);
+            if (p.type() == Param.Type.TABLES || p.type() == Param.Type.PATTERNS) problem(out, () -> TableTypes.check(list(p)));
+            if (p.type() == Param.Type.NAME_OR_FILE) problem(out, () -> str(p));
         }
-        TableTypes.checkProxied(this);
-        for (String net : list(Params.MYNETWORKS)) Cidr.parse(net); // as smtpd will, so check refuses what start would
+        problem(out, () -> TableTypes.checkProxied(this));
+        // as smtpd will, so postfix check refuses what postfix start would
+        problem(out, () -> { for (String net : list(Params.MYNETWORKS)) Cidr.parse(net); });
+        return out;
+    }
+
+    private static void problem(List<String> into, Runnable check) {
+        try {
+            check.run();
+        } catch (ConfigException e) {
+            if (!into.contains(e.getMessage())) into.add(e.getMessage());
+        }
     }
 
     /**

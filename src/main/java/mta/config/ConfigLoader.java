@@ -33,6 +33,17 @@ public final class ConfigLoader {
 
     /** Reads and checks {@code dir/main.cf}; throws ConfigException when it is unusable. */
     public static Loaded load(Path dir) {
+        Loaded loaded = read(dir);
+        loaded.config().validate();
+        return loaded;
+    }
+
+    /**
+     * Reads {@code dir/main.cf} without checking the values (for the start-up check, which reports
+     * every problem, see {@link Config#problems}); throws ConfigException when it cannot be read
+     * or parsed.
+     */
+    public static Loaded read(Path dir) {
         Path mainCf = dir.resolve("main.cf");
         MainCf cf;
         try {
@@ -42,9 +53,7 @@ public final class ConfigLoader {
         }
         Map<String, String> values = new LinkedHashMap<>(cf.values());
         values.put(Params.CONFIG_DIRECTORY.name(), dir.toString());
-        Config config = new Config(values);
-        config.validate();
-        return new Loaded(dir, config, new ArrayList<>(cf.warnings()));
+        return new Loaded(dir, new Config(values), new ArrayList<>(cf.warnings()));
     }
 
     static String reason(IOException e) {

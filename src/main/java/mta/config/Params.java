@@ -96,9 +96,10 @@ public final class Params {
             "Where the mail system keeps its own data files."));
     public static final Param MAILLOG_FILE = def(Param.path("maillog_file", "",
             "The file the mail log is written to, with Postfix's postlogd dates (\"Dec 06\"); empty: the system logger,"
-            + " through /dev/log, as Postfix's syslog() (standard error when nothing listens there)."));
+            + " through /dev/log, as Postfix's syslog() (standard error when nothing listens there); /dev/stdout"
+            + " (with postfix start-fg): the standard output, as container images run it."));
     public static final Param MAILLOG_FILE_PREFIXES = def(Param.list("maillog_file_prefixes", "/var, /dev/stdout",
-            "The path prefixes that maillog_file must start with." + NOT_YET));
+            "The path prefixes that maillog_file must start with; another value stops start-up."));
     public static final Param SYSLOG_NAME = def(Param.string("syslog_name", "postfix",
             "The first part of the tag of each mail log line."));
     public static final Param SYSLOG_FACILITY = def(Param.string("syslog_facility", "mail",
@@ -309,6 +310,13 @@ public final class Params {
     public static final Param CLEANUP_SERVICE_NAME = def(Param.string("cleanup_service_name", "cleanup",
             "The master.cf cleanup service that an smtpd, pickup or local service hands its mail to"
             + " (set with -o; a second cleanup entry can have its own -o header_checks=...)."));
+
+    public static final Param SMTPD_MILTERS = def(Param.list("smtpd_milters", "",
+            "Milter applications for mail received by the SMTP server; milters are not supported yet, so a"
+            + " non-empty value stops start-up (postfix check says so) rather than being ignored."));
+    public static final Param NON_SMTPD_MILTERS = def(Param.list("non_smtpd_milters", "",
+            "Milter applications for mail not received by SMTP (sendmail, pickup); not supported yet, a"
+            + " non-empty value stops start-up."));
 
     // --- smtpd
     static { section("SMTP server"); }

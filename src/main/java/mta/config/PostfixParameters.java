@@ -25,37 +25,40 @@ public final class PostfixParameters {
     private PostfixParameters() {}
 
     private static final class Holder {
-        static final Map<String, String> DEFAULTS = load();
-    }
+        /** The names postconf -d lists, then (after the "# legacy" line) old names of renamed ones. */
+        static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+        static final Map<String, String> LEGACY = new LinkedHashMap<>();
 
-    private static Map<String, String> load() {
-        Map<String, String> m = new LinkedHashMap<>();
-        try (InputStream in = PostfixParameters.class.getResourceAsStream("postfix-parameters.cf");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                int eq = line.indexOf(" =");
-                m.put(line.substring(0, eq), line.substring(eq + 2).strip());
+        static {
+            try (InputStream in = PostfixParameters.class.getResourceAsStream("postfix-parameters.cf");
+                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                Map<String, String> into = DEFAULTS;
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("# legacy")) into = LEGACY;
+                    if (line.isEmpty() || line.startsWith("#")) continue;
+                    int eq = line.indexOf(" =");
+                    into.put(line.substring(0, eq), line.substring(eq + 2).strip());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return Collections.unmodifiableMap(m);
     }
 
-    /** True when Postfix 3.7 has a built-in parameter of this name. */
+    /** True when Postfix 3.7 has a built-in parameter of this name (old names of renamed ones included). */
     public static boolean known(String name) {
-        return Holder.DEFAULTS.containsKey(name);
+        return Holder.DEFAULTS.containsKey(name) || Holder.LEGACY.containsKey(name);
     }
 
     /** Postfix's default text (unexpanded), or null for a name Postfix does not know. */
     public static String defaultValue(String name) {
-        return Holder.DEFAULTS.get(name);
+        String v = Holder.DEFAULTS.get(name);
+        return v != null ? v : Holder.LEGACY.get(name);
     }
 
-    /** All names with their defaults, sorted by name. */
+    /** The names {@code postconf -d} lists, with their defaults, sorted by name. */
     public static Map<String, String> all() {
-        return Holder.DEFAULTS;
+        return Collections.unmodifiableMap(Holder.DEFAULTS);
     }
 }

@@ -19,6 +19,7 @@ import mta.bounce.Bounce;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
+import mta.config.MaillogFile;
 import mta.config.MasterCf;
 import mta.config.Params;
 import mta.dns.Resolver;
@@ -112,15 +113,31 @@ public final class Master implements AutoCloseable {
         this.pidLock = pidLock;
     }
 
-    /** Starts everything configured in {@code configDir}; throws ConfigException when it cannot. */
+    /**
+     * Starts everything configured in {@code configDir}; throws ConfigException when it cannot
+     * ({@link StartupCheck.Failed} with every problem when the configuration is wrong; each is
+     * also written to the mail log).
+     */
     public static Master start(Path configDir, Options options) throws IOException {
-        ConfigLoader.Loaded loaded = ConfigLoader.load(configDir);
+        ConfigLoader.Loaded loaded = ConfigLoader.read(configDir);
         Config config = loaded.config();
-        MailLog mailLog = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
-                config.str(Params.SYSLOG_NAME), config.str(Params.SYSLOG_FACILITY));
-        MailLog.Channel log = mailLog.channel("master");
-        for (String w : loaded.warnings()) log.warn(w);
         MasterCf masterCf = MasterCf.read(configDir.resolve("master.cf"));
+        MailLog mailLog = MaillogFile.open(config);
+        MailLog.Channel log = mailLog.channel("master");
+        Resolver resolver = options.resolver() != null ? options.resolver() : SystemResolver.system();
+        // Database tables read their .cf files (passwords, often root-only) where TLS keys come from.
+        Tables.useSecretFiles(options.secrets());
+        try {
+            List<StartupCheck.Problem> problems = StartupCheck.run(loaded, masterCf, resolver, mailLog, options.secrets());
+            for (StartupCheck.Problem p : problems) {
+                if (p.fatal()) log.fatal(p.text());
+                else log.warn(p.text());
+            }
+            StartupCheck.refuseIfFatal(problems);
+        } catch (RuntimeException e) {
+            mailLog.close();
+            throw e;
+        }
 
         Path queueDir = config.path(Params.QUEUE_DIRECTORY);
         if (queueDir == null) throw new ConfigException("queue_directory is not set");
@@ -138,6 +155,7 @@ public final class Master implements AutoCloseable {
             throw new ConfigException("the mail system is already running (" + pidFile + " is locked)");
         }
         Master m = new Master(configDir, options, config, mailLog, queues, pidChannel, lock);
+        m.resolver = resolver;
         try {
             m.startServices(masterCf);
         } catch (IOException | RuntimeException e) {
@@ -148,13 +166,6 @@ public final class Master implements AutoCloseable {
     }
 
     private void startServices(MasterCf masterCf) throws IOException {
-        // Database tables read their .cf files (passwords, often root-only) where TLS keys come from.
-        Tables.useSecretFiles(options.secrets());
-        // As postfix check: keys that cannot be loaded where TLS is required stop the start.
-        String tlsFatal = TlsConfigCheck.firstFatal(TlsConfigCheck.check(config, masterCf, options.secrets()));
-        if (tlsFatal != null) throw new ConfigException(tlsFatal);
-        resolver = options.resolver() != null ? options.resolver() : SystemResolver.system();
-        Services.warnUnsupported(masterCf, log);
         cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c)));
         Bounce bounce = new Bounce(config, cleanups.forService(config), mailLog);
         flush = new Flush(config, queues, c -> qmgr.trigger(c), mailLog);
@@ -252,15 +263,19 @@ public final class Master implements AutoCloseable {
             ConfigLoader.Loaded loaded;
             MasterCf masterCf;
             try {
-                loaded = ConfigLoader.load(configDir);
+                loaded = ConfigLoader.read(configDir);
                 masterCf = MasterCf.read(configDir.resolve("master.cf"));
+                List<StartupCheck.Problem> problems = StartupCheck.run(loaded, masterCf, resolver, mailLog,
+                        options.secrets());
+                for (StartupCheck.Problem p : problems) if (!p.fatal()) log.warn(p.text());
+                StartupCheck.refuseIfFatal(problems);
             } catch (ConfigException e) {
-                log.warn("reload refused, configuration unchanged: " + e.getMessage());
+                for (String line : e.getMessage().split("\n")) {
+                    log.warn("reload refused, configuration unchanged: " + line);
+                }
                 return;
             }
-            for (String w : loaded.warnings()) log.warn(w);
             config = loaded.config();
-            Services.warnUnsupported(masterCf, log);
             cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c)));
             flush.reconfigure(config);
             verify.update(masterCf, config, cleanups.forService(config), mailLog);
@@ -378,18 +393,26 @@ public final class Master implements AutoCloseable {
         String dashC = null;
         Path localService = null;
         SecretFiles secrets = SecretFiles.DIRECT;
+        boolean checkOnly = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("-c") && i + 1 < args.length) dashC = args[++i];
             else if (args[i].equals("-l") && i + 1 < args.length) localService = Path.of(args[++i]);
             else if (args[i].equals("-s") && i + 1 < args.length) secrets = new SecretClient(Path.of(args[++i]));
+            else if (args[i].equals("--check")) checkOnly = true;
         }
         PrintStream err = System.err;
         Path dir = ConfigLoader.directory(dashC);
+        if (checkOnly) System.exit(check(dir, System.out));
         Master m;
         try {
             m = start(dir, new Options(null, 25, localService, secrets));
+        } catch (StartupCheck.Failed e) {
+            for (String line : e.messages()) err.println("postfix/master: fatal: " + line);
+            System.exit(1);
+            return;
         } catch (ConfigException | IOException e) {
             err.println("postfix/master: fatal: " + e.getMessage());
+            MaillogFile.fatal(dir, "master", e.getMessage());
             System.exit(1);
             return;
         } catch (RuntimeException e) {
@@ -410,5 +433,42 @@ public final class Master implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * {@code java mta.master.Master -c DIR --check}, run by {@code postfix check}: the start-up
+     * check without starting anything, one {@code fatal: ...} or {@code warning: ...} line per
+     * problem on {@code out}; exit status 1 when any is fatal.
+     */
+    static int check(Path dir, PrintStream out) {
+        List<StartupCheck.Problem> problems;
+        List<String> logged = new ArrayList<>();
+        try {
+            ConfigLoader.Loaded loaded = ConfigLoader.read(dir);
+            MasterCf masterCf = MasterCf.read(dir.resolve("master.cf"));
+            // What the services would log while being set up (TLS keys that cannot be read, ...).
+            Path scratch = java.nio.file.Files.createTempFile("postfix-check", ".log");
+            try {
+                try (MailLog capture = MailLog.open(scratch, "localhost", "postfix")) {
+                    problems = StartupCheck.run(loaded, masterCf, SystemResolver.system(), capture, SecretFiles.DIRECT);
+                }
+                for (String line : java.nio.file.Files.readAllLines(scratch, StandardCharsets.UTF_8)) {
+                    int at = line.indexOf("]: ");
+                    if (at > 0) logged.add(line.substring(at + 3));
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(scratch);
+            }
+        } catch (ConfigException e) {
+            out.println("fatal: " + e.getMessage());
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            out.println("fatal: cannot check the configuration: " + e);
+            return 1;
+        }
+        for (String line : logged) if (line.startsWith("warning: ")) out.println(line);
+        StartupCheck.lines(problems).forEach(out::println);
+        out.flush();
+        return problems.stream().anyMatch(StartupCheck.Problem::fatal) ? 1 : 0;
     }
 }

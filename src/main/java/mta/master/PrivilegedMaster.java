@@ -106,8 +106,7 @@ public final class PrivilegedMaster {
         String ownerName = config.str(Params.MAIL_OWNER);
         PosixAccounts.User owner = PosixAccounts.user(ownerName)
                 .orElseThrow(() -> new ConfigException("mail_owner account " + ownerName + " does not exist"));
-        MailLog mailLog = MailLog.open(config.path(Params.MAILLOG_FILE), config.str(Params.MYHOSTNAME),
-                config.str(Params.SYSLOG_NAME), config.str(Params.SYSLOG_FACILITY));
+        MailLog mailLog = mta.config.MaillogFile.open(config);
         Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
         PrivilegedMaster pm = new PrivilegedMaster(dir, queues, mailLog, owner);
         Path socket = socketPath(queues);

@@ -2,7 +2,6 @@ package mta.master;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import mta.cleanup.CleanupService;
@@ -26,17 +25,12 @@ import mta.virtual.VirtualAgent;
  *
  * <p>Reads the parsed master.cf. A {@code unix} entry whose command is local, virtual, pipe, smtp,
  * error or discard becomes a delivery transport under its service name; {@code inet} smtpd entries
- * become listeners (see {@link Master}), spawn entries listeners of {@link SpawnServices}; Postfix's
- * other built-in programs are accepted silently because their job is done in-process; a program
- * this mail system does not have is logged as a warning and ignored.
+ * become listeners (see {@link Master}), spawn entries listeners of {@link SpawnServices}. What
+ * becomes of the other programs (done in-process, not yet supported, unknown) is decided by
+ * {@link ServiceKind} and reported by {@link StartupCheck}.
  */
 final class Services {
     private Services() {}
-
-    /** Postfix programs whose work is done elsewhere in this JVM, or not needed. */
-    private static final Set<String> BUILT_IN = Set.of("pickup", "cleanup", "qmgr", "oqmgr", "tlsmgr",
-            "trivial-rewrite", "bounce", "flush", "proxymap", "showq", "verify", "anvil", "scache",
-            "postlogd", "postscreen", "tlsproxy", "dnsblog", "lmtp", "smtpd");
 
     /** The service's configuration: main.cf, then its -o overrides, with $service_name set. */
     static Config serviceConfig(Config main, MasterCf.Service s) {
@@ -87,20 +81,5 @@ final class Services {
             case "pipe" -> new PipeAgent(s, serviceConfig, log);
             default -> null;
         };
-    }
-
-    /** Warns about entries whose program this mail system does not have. */
-    static void warnUnsupported(MasterCf masterCf, MailLog.Channel log) {
-        for (MasterCf.Service s : masterCf.services()) {
-            boolean known = BUILT_IN.contains(s.command())
-                    || List.of("local", "smtp", "error", "discard", "virtual", "pipe", "spawn").contains(s.command());
-            if (!known) {
-                log.warn("master.cf: line " + s.line() + ": service " + s.key() + ": program \"" + s.command()
-                        + "\" is not part of this mail system; service ignored");
-            }
-            // A pipe entry is checked again at each delivery (its mail waits); say it now as well.
-            String problem = s.command().equals("pipe") ? PipeAgent.check(s) : null;
-            if (problem != null) log.warn("master.cf: line " + s.line() + ": " + problem);
-        }
     }
 }

@@ -173,6 +173,16 @@ public final class Qmgr implements Trigger {
         }
     }
 
+    /**
+     * Reads the per-transport limits of these transports ({@code TRANSPORT_destination_recipient_limit},
+     * ...), for the start-up check.
+     *
+     * @throws mta.config.ConfigException for a bad value
+     */
+    public static void checkLimits(Config config, java.util.Collection<String> transports) {
+        for (String t : transports) QmgrTransportLimits.of(config, t);
+    }
+
     /** The concurrency window of one destination (transport:nexthop). */
     QmgrDestination destination(String key) {
         return destinations.computeIfAbsent(key, k -> new QmgrDestination());

@@ -126,6 +126,19 @@ public final class SmtpdListener implements SmtpdServer {
         if (previous != null) previous.check().close();
     }
 
+    /**
+     * Builds what a listener with this configuration would use (settings, restriction lists),
+     * without binding, for the start-up check ({@code postfix check} and {@code postfix start});
+     * the TLS keys are the business of mta.tls.TlsConfigCheck, which the check runs too.
+     *
+     * @throws mta.config.ConfigException for the first thing that is wrong
+     */
+    public static void check(Config config, Resolver resolver, MailLog mailLog) {
+        SmtpdSettings s = SmtpdSettings.from(config);
+        MailLog.Channel channel = mailLog.channel(s.syslogName(), "smtpd");
+        new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
+    }
+
     /** Starts the accept thread. */
     public void start() {
         acceptThread = Thread.ofPlatform().name("smtpd-listener-" + server.getLocalPort()).daemon(false)

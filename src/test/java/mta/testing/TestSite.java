@@ -42,6 +42,7 @@ public final class TestSite {
         params.put("queue_directory", queue.toString());
         params.put("data_directory", root.resolve("data").toString());
         params.put("maillog_file", maillog.toString());
+        params.put("maillog_file_prefixes", root.toString());
         params.put("mail_spool_directory", spool + "/");
         params.put("alias_maps", "hash:" + config.resolve("aliases"));
         params.put("alias_database", "hash:" + config.resolve("aliases"));
