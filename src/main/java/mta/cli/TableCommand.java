@@ -158,10 +158,13 @@ final class TableCommand {
         key = k;
     }
 
-    /** main.cf, read once on first use. */
+    /**
+     * main.cf, read once on first use. As Postfix's postmap, it does not check the parameters it
+     * does not use: a table can be built while main.cf names a table type not supported yet.
+     */
     private Config config() {
         if (config == null) {
-            ConfigLoader.Loaded loaded = ConfigLoader.load(ConfigLoader.directory(configDir));
+            ConfigLoader.Loaded loaded = ConfigLoader.read(ConfigLoader.directory(configDir));
             for (String w : loaded.warnings()) err.println(prog + ": warning: " + w);
             config = loaded.config();
         }

@@ -131,12 +131,20 @@ public final class SmtpdListener implements SmtpdServer {
      * without binding, for the start-up check ({@code postfix check} and {@code postfix start});
      * the TLS keys are the business of mta.tls.TlsConfigCheck, which the check runs too.
      *
-     * @throws mta.config.ConfigException for the first thing that is wrong
+     * @throws mta.config.ConfigException with one line per part that is wrong
      */
     public static void check(Config config, Resolver resolver, MailLog mailLog) {
-        SmtpdSettings s = SmtpdSettings.from(config);
-        MailLog.Channel channel = mailLog.channel(s.syslogName(), "smtpd");
-        new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel);
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        MailLog.Channel channel = mailLog.channel(config.get("syslog_name"), "smtpd");
+        for (Runnable part : java.util.List.<Runnable>of(() -> SmtpdSettings.from(config),
+                () -> new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel))) {
+            try {
+                part.run();
+            } catch (mta.config.ConfigException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) throw new mta.config.ConfigException(String.join("\n", problems));
     }
 
     /** Starts the accept thread. */

@@ -1,0 +1,138 @@
+package mta.master;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import mta.testing.TestSite;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * StartupCheckTest - what {@code postfix start} refuses, {@code postfix check} refuses first with
+ * the same words: every problem at once; services whose program this system does not have are
+ * fatal when they would leave a port or a transport in use unserved, warnings otherwise.
+ */
+class StartupCheckTest {
+    @TempDir
+    Path tmp;
+
+    /** The master's --check output (what postfix check prints, without its tag). */
+    private static List<String> check(TestSite site) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = Master.check(site.config, new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(lines.stream().anyMatch(l -> l.startsWith("fatal: ")) ? 1 : 0, rc, String.join("\n", lines));
+        return lines;
+    }
+
+    private static List<String> fatal(List<String> lines) {
+        return lines.stream().filter(l -> l.startsWith("fatal: ")).map(l -> l.substring(7)).toList();
+    }
+
+    @Test
+    void checkReportsEveryProblemAndStartRefusesWithTheSameMessages() throws Exception {
+        TestSite site = new TestSite(tmp)
+                .param("mynetworks", "127.0.0.0/8 [::1]/129")
+                .param("message_size_limit", "lots")
+                .param("smtpd_recipient_restrictions", "permit_mynetworks, reject_bogus_thing")
+                .param("alias_maps", "nosuch:/etc/aliases")
+                .masterCf("SMTPD inet n - n - - smtpd\nnosuchservice inet n - n - - smtpd\n"
+                        + "pickup unix n - n 60 1 pickup\nqmgr unix n - n 300 1 qmgr\nsmtp unix - - n - - smtp\n"
+                        + "local unix - n n - - local\n")
+                .write();
+        List<String> fatal = fatal(check(site));
+        assertTrue(fatal.contains("bad numerical configuration: message_size_limit = lots"), fatal.toString());
+        assertTrue(fatal.contains("bad network prefix: [::1]/129"), fatal.toString());
+        assertTrue(fatal.contains("unsupported dictionary type: nosuch"), fatal.toString());
+        assertTrue(fatal.contains("unknown service: nosuchservice/tcp"), fatal.toString());
+        assertTrue(fatal.stream().anyMatch(l -> l.contains("\"reject_bogus_thing\"")), fatal.toString());
+
+        StartupCheck.Failed e = assertThrows(StartupCheck.Failed.class,
+                () -> Master.start(site.config, Master.Options.defaults()).close());
+        assertEquals(fatal, e.messages(), "start refuses with the very messages check gave");
+        String log = Files.readString(site.maillog);
+        for (String f : fatal) assertTrue(log.contains("postfix/master[") && log.contains("fatal: " + f), log);
+    }
+
+    @Test
+    void servicesWhoseProgramIsMissingAreReportedNeverIgnored() throws Exception {
+        TestSite site = new TestSite(tmp)
+                .param("virtual_mailbox_domains", "box.example")
+                .param("virtual_transport", "lmtp:unix:private/dovecot-lmtp")
+                .masterCf(String.join("\n",
+                        "SMTPD inet n - n - 1 postscreen",
+                        "smtpd pass - - n - - smtpd",
+                        "pickup unix n - n 60 1 pickup", "qmgr unix n - n 300 1 qmgr",
+                        "smtp unix - - n - - smtp", "local unix - n n - - local",
+                        "verify unix - - n - 1 verify",
+                        "lmtp unix - - n - - lmtp",
+                        "maildrop unix - n n - - pipe flags=DRXhu user=vmail argv=/usr/bin/maildrop -d ${recipient}",
+                        "policyd-spf unix - n n - 0 spawn user=nobody argv=/usr/bin/policyd-spf",
+                        "tlsmgr unix - - n 1000? 1 tlsmgr",
+                        ""))
+                .write();
+        List<String> lines = check(site);
+        List<String> fatal = fatal(lines);
+        assertEquals(2, fatal.size(), lines.toString());
+        assertTrue(fatal.get(0).matches("master.cf: line 1: service 127\\.0\\.0\\.1:\\d+/inet: command \"postscreen\" is not"
+                + " supported yet \\(postscreen\\); this port would not be served"), fatal.get(0));
+        assertEquals("virtual_transport = lmtp:unix:private/dovecot-lmtp: transport \"lmtp\" runs lmtp,"
+                + " which is not supported yet", fatal.get(1));
+        String all = String.join("\n", lines);
+        assertTrue(all.contains("warning: master.cf: line 2: service smtpd/pass: pass services"), all);
+        assertTrue(all.contains("warning: master.cf: line 7: service verify/unix: command \"verify\" is not supported yet"), all);
+        assertTrue(all.contains("warning: master.cf: line 9: service maildrop/unix: command \"pipe\" is not supported yet"
+                + " (pipe); the service is not started"), all);
+        assertTrue(all.contains("service policyd-spf/unix: command \"spawn\" is not supported yet"), all);
+        assertFalse(all.contains("tlsmgr"), "tlsmgr's work is done in-process: nothing to say");
+    }
+
+    @Test
+    void debianStyleConfigurationPassesWithWarningsOnly() throws Exception {
+        TestSite site = new TestSite(tmp)
+                .param("mynetworks", "127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128")
+                .param("smtp-amavis_destination_recipient_limit", "1")
+                .param("policyd-spf_time_limit", "3600")
+                .masterCf(String.join("\n",
+                        "SMTPD inet n - n - - smtpd", "pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup",
+                        "qmgr unix n - n 300 1 qmgr", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
+                        "local unix - n n - - local", "smtp-amavis unix - - n - 2 smtp",
+                        "policyd-spf unix - n n - 0 spawn user=nobody argv=/usr/bin/policyd-spf", ""))
+                .write();
+        List<String> lines = check(site);
+        assertEquals(List.of(), fatal(lines));
+        assertFalse(String.join("\n", lines).contains("unused parameter"), "service-defined parameters are known: " + lines);
+    }
+
+    @Test
+    void miltersCleanupServiceNamesAndTheMailLogFileAreChecked() throws Exception {
+        TestSite site = new TestSite(tmp)
+                .param("smtpd_milters", "inet:127.0.0.1:8891")
+                .param("maillog_file_prefixes", "/var")
+                .masterCf(String.join("\n",
+                        "SMTPD inet n - n - - smtpd",
+                        "  -o cleanup_service_name=nosuch-cleanup",
+                        "  -o smtpd_milters=",
+                        "127.0.0.1:" + TestSite.freePort() + " inet n - n - - smtpd",
+                        "  -o receive_override_options=no_bogus",
+                        "pickup unix n - n 60 1 pickup", "qmgr unix n - n 300 1 qmgr", ""))
+                .write();
+        List<String> fatal = fatal(check(site));
+        assertTrue(fatal.stream().anyMatch(l -> l.endsWith("cleanup_service_name = nosuch-cleanup: no such cleanup"
+                + " service in master.cf")), fatal.toString());
+        assertTrue(fatal.contains("main.cf: smtpd_milters = inet:127.0.0.1:8891: milters are not supported yet"),
+                fatal.toString());
+        assertEquals(1, fatal.stream().filter(l -> l.contains("milters")).count(), "the first service turned them off");
+        assertTrue(fatal.contains("unknown receive_override_options value \"no_bogus\" in \"no_bogus\""), fatal.toString());
+        assertTrue(fatal.contains("maillog_file value '" + site.maillog + "' does not match any prefix in"
+                + " maillog_file_prefixes"), fatal.toString());
+    }
+}
