@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * MailLog - writes the mail log in syslog's line format, as Postfix does: to {@code maillog_file}
  * when it is set (as its postlogd), else to the system logger through /dev/log (as its syslog()).
  *
- * <p>With {@code maillog_file}, one line per event, with the date as postlogd writes it, the day
+ * <p>With {@code maillog_file} ({@code /dev/stdout}: the process's own standard output, for
+ * {@code postfix start-fg}), one line per event, with the date as postlogd writes it, the day
  * in two digits: {@code Dec 06 17:40:01 host postfix/smtpd[1234]: 4F1A2B3C4D5: client=...}.
  * Without it, one RFC 3164 datagram per event to {@link SyslogSocket}, as glibc's syslog() sends
  * it: {@code <22>Dec  6 17:40:01 postfix/smtpd[1234]: text}, the day padded with a space, the
@@ -82,9 +83,21 @@ public final class MailLog implements AutoCloseable {
      */
     public static MailLog open(Path file, String myhostname, String syslogName, String facility) throws IOException {
         if (file == null) return syslog(SyslogSocket.path(), syslogName, facility);
-        if (file.getParent() != null) Files.createDirectories(file.getParent());
-        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
+        OutputStream out;
+        if (file.toString().equals("/dev/stdout")) {
+            // The inherited standard output itself (postfix start-fg): reopening /dev/stdout by
+            // name would fail for a master that runs as mail_owner when the output is root's file.
+            out = new java.io.FilterOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // standard output stays open for the rest of the process
+                }
+            };
+        } else {
+            if (file.getParent() != null) Files.createDirectories(file.getParent());
+            out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
+        }
         String label = myhostname;
         int dot = label.indexOf('.');
         if (dot > 0) label = label.substring(0, dot);

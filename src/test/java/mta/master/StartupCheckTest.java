@@ -101,6 +101,7 @@ class StartupCheckTest {
                 .param("mynetworks", "127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128")
                 .param("smtp-amavis_destination_recipient_limit", "1")
                 .param("policyd-spf_time_limit", "3600")
+                .param("mydestinaton", "example.test")
                 .masterCf(String.join("\n",
                         "SMTPD inet n - n - - smtpd", "pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup",
                         "qmgr unix n - n 300 1 qmgr", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
@@ -109,7 +110,9 @@ class StartupCheckTest {
                 .write();
         List<String> lines = check(site);
         assertEquals(List.of(), fatal(lines));
-        assertFalse(String.join("\n", lines).contains("unused parameter"), "service-defined parameters are known: " + lines);
+        List<String> unused = lines.stream().filter(l -> l.contains("unused parameter")).toList();
+        assertEquals(List.of("warning: " + site.config.resolve("main.cf") + ": unused parameter: mydestinaton=example.test"),
+                unused, "a misspelling is named; service-defined parameters are known");
     }
 
     @Test
