@@ -30,7 +30,10 @@ public final class ParametersDoc {
                 .append("*computed* is worked out from the host at start-up (see docs/configuration.md);\n")
                 .append("`postconf -d NAME` prints its value on this machine. A description ending in\n")
                 .append("\"accepted; not yet acted on\" means the parameter is recognised, checked and shown by\n")
-                .append("postconf, but no part of the mail system uses it yet.\n");
+                .append("postconf, but no part of the mail system uses it yet. Every other Postfix 3.7 parameter is\n")
+                .append("accepted too, with Postfix's default (`postconf` shows it), but nothing acts on it;\n")
+                .append("`postfix check` names those that main.cf sets. Parameters that master.cf services define\n")
+                .append("(`TRANSPORT_destination_recipient_limit`, ...) are described in docs/configuration.md.\n");
         String section = null;
         for (Param p : Params.all().values()) {
             String s = Params.section(p);
