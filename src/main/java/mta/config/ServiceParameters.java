@@ -62,12 +62,16 @@ public final class ServiceParameters {
      * null when the name has no such suffix.
      */
     static String defaultFor(String name) {
-        for (Map.Entry<String, String> e : TRANSPORT_SUFFIXES.entrySet()) {
-            String suffix = "_" + e.getKey();
-            if (name.endsWith(suffix) && name.length() > suffix.length() && !name.startsWith("default_")) {
-                return e.getValue();
+        // The longest suffix that fits: x_destination_recipient_limit is not an x_destination_* of _recipient_limit.
+        String best = null;
+        for (String suffix : TRANSPORT_SUFFIXES.keySet()) {
+            String tail = "_" + suffix;
+            if (name.endsWith(tail) && name.length() > tail.length() && !name.startsWith("default_")
+                    && (best == null || suffix.length() > best.length())) {
+                best = suffix;
             }
         }
+        if (best != null) return TRANSPORT_SUFFIXES.get(best);
         if (name.endsWith("_time_limit") && name.length() > "_time_limit".length()) return "$command_time_limit";
         return null;
     }

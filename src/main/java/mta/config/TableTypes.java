@@ -41,7 +41,7 @@ public final class TableTypes {
             }
         }
         for (Param p : Params.all().values()) {
-            if (p.type() != Param.Type.TABLES && p.type() != Param.Type.LIST) continue;
+            if (p.type() != Param.Type.TABLES && p.type() != Param.Type.LIST && p.type() != Param.Type.PATTERNS) continue;
             if (p == Params.PROXY_READ_MAPS || p == Params.PROXY_WRITE_MAPS) continue;
             for (String entry : c.list(p)) {
                 String e = entry.startsWith("!") ? entry.substring(1) : entry;

@@ -161,4 +161,14 @@ class ConfigTest {
                 () -> onHost("mx.example.test", "smtpd_helo_required", "maybe").validate());
         assertEquals("bad boolean configuration: smtpd_helo_required = maybe", e.getMessage());
     }
+
+    @Test
+    void everyPerTransportParameterDefaultsToItsOwnDefaultParameter() {
+        Config c = of();
+        for (Map.Entry<String, String> e : ServiceParameters.TRANSPORT_SUFFIXES.entrySet()) {
+            assertEquals(e.getValue(), c.rawValue("smtp-amavis_" + e.getKey()), e.getKey());
+        }
+        assertEquals("$command_time_limit", c.rawValue("policyd-spf_time_limit"));
+        assertEquals("2", c.rawValue("local_destination_concurrency_limit"), "Postfix's own default for local");
+    }
 }
