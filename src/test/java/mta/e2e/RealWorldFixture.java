@@ -34,8 +34,8 @@ import mta.testing.TestSite;
  * with this system's own postmap and postalias; an empty queue. Two lines are appended to main.cf
  * to keep the test hermetic: {@code mail_spool_directory} inside the directory (else local
  * delivery would write to /var/mail), and, when {@code privsep} is off and the test runs as root,
- * a {@code mail_owner} that does not exist, so that the whole system runs as root and can read
- * the root-only key (see RealWorldConfigIT).
+ * a {@code mail_owner} that does not exist, so that the whole system runs as root (see
+ * RealWorldConfigIT).
  */
 final class RealWorldFixture {
     /** The parameters whose files are made with openssl when they are missing. */
