@@ -177,7 +177,7 @@ public final class Postfix {
 
     /** No command, or one that is not known: said as Postfix's postfix-script says it, then the list. */
     private static int unknownCommand(String command, PrintStream err) {
-        err.println(TAG + "fatal: unknown command: '" + command + "'. Usage: postfix start (or start-fg, stop, abort, reload,"
+        err.println(TAG + "fatal: unknown command: '" + command + "'. Usage: postfix start (or stop, abort, reload,"
                 + " status, check, flush, set-permissions, install, uninstall)");
         for (String l : USAGE.lines()) err.println(l);
         return 1;
