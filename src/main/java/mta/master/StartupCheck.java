@@ -18,6 +18,7 @@ import mta.config.MaillogFile;
 import mta.config.Params;
 import mta.config.UnusedParameters;
 import mta.dns.Resolver;
+import mta.pipe.PipeAgent;
 import mta.qmgr.Qmgr;
 import mta.queue.Queues;
 import mta.smtpd.SmtpdListener;
@@ -36,13 +37,13 @@ import mta.util.SecretFiles;
  * service whose address, restrictions, TLS or SASL settings are wrong, an {@code inet} service
  * whose program this system does not have (postscreen: that port would not be served), a
  * transport in use (default_transport, relay_, local_, virtual_transport when their domains are
- * set, content_filter) that runs a program this system does not have (lmtp, pipe; one that is
+ * set, content_filter) that runs a program this system does not have (lmtp; one that is
  * not in master.cf at all is a warning: its mail stays queued, as in Postfix),
  * a {@code cleanup_service_name} with no such cleanup service, milters (not supported yet), and a
  * {@code maillog_file} outside {@code maillog_file_prefixes}, and the TLS problems of
  * {@link TlsConfigCheck} (keys that cannot be loaded where TLS is required). Warnings: unused and undefined
- * parameters (as postconf), and services whose program is missing but that nothing uses here,
- * such as Debian's pipe entries (maildrop, uucp, ...) or verify.
+ * parameters (as postconf), services whose program is missing but that nothing uses here, such
+ * as Debian's stock verify and lmtp entries, and pipe entries whose attributes are wrong.
  */
 final class StartupCheck {
     /** One finding: fatal (start refuses) or a warning. */
@@ -172,6 +173,11 @@ final class StartupCheck {
                 case "pickup" -> receiving(sc, where, cleanups);
                 case "cleanup" -> attempt(() -> new Cleanup(sc, queues, log, c -> { }));
                 case "local" -> receiving(sc, where, cleanups);
+                case "pipe" -> {
+                    // checked again at each delivery (its mail waits); said now as well
+                    String problem = PipeAgent.check(s);
+                    if (problem != null) warn("master.cf: line " + s.line() + ": " + problem);
+                }
                 default -> { }
             }
         }

@@ -77,6 +77,7 @@ class StartupCheckTest {
                         "maildrop unix - n n - - pipe flags=DRXhu user=vmail argv=/usr/bin/maildrop -d ${recipient}",
                         "policyd-spf unix - n n - 0 spawn user=nobody argv=/usr/bin/policyd-spf",
                         "tlsmgr unix - - n 1000? 1 tlsmgr",
+                        "tlsproxy unix - - n - 0 tlsproxy",
                         ""))
                 .write();
         List<String> lines = check(site);
@@ -89,9 +90,12 @@ class StartupCheckTest {
         String all = String.join("\n", lines);
         assertTrue(all.contains("warning: master.cf: line 2: service smtpd/pass: pass services"), all);
         assertTrue(all.contains("warning: master.cf: line 7: service verify/unix: command \"verify\" is not supported yet"), all);
-        assertTrue(all.contains("warning: master.cf: line 9: service maildrop/unix: command \"pipe\" is not supported yet"
-                + " (pipe); the service is not started"), all);
-        assertTrue(all.contains("service policyd-spf/unix: command \"spawn\" is not supported yet"), all);
+        assertTrue(all.contains("warning: master.cf: line 8: service lmtp/unix: command \"lmtp\" is not supported yet (lmtp);"
+                + " the service is not started"), all);
+        assertTrue(all.contains("warning: master.cf: line 12: service tlsproxy/unix: command \"tlsproxy\" is not supported"
+                + " yet (postscreen (tlsproxy))"), all);
+        assertFalse(all.contains("service maildrop/unix") || all.contains("service policyd-spf/unix"),
+                "pipe and spawn run here: " + all);
         assertFalse(all.contains("tlsmgr"), "tlsmgr's work is done in-process: nothing to say");
     }
 
