@@ -89,7 +89,9 @@ class PipeDovecotTest {
                 assertEquals(65534, (Integer) Files.getAttribute(only(dovecot.inbox("bob@lda.test")), "unix:uid"),
                         "dovecot-lda ran as the service's user");
             }
-            waitFor(() -> read(site.maillog).contains("to=<nosuch@lda.test>"), "the unknown user's status");
+            // dovecot_destination_recipient_limit = 1: three deliveries, each logged when it ends.
+            waitFor(() -> read(site.maillog).contains("to=<nosuch@lda.test>")
+                    && read(site.maillog).contains("to=<carol@lda.test>"), "each recipient's status");
             String log = read(site.maillog);
             assertTrue(log.matches("(?s).*postfix/pipe\\[\\d+\\]: \\w+: to=<Bob@LDA\\.test>, relay=dovecot, delay=[\\d.]+, "
                     + "delays=[\\d./]+, dsn=2\\.0\\.0, status=sent \\(delivered via dovecot service.*"), log);
