@@ -86,7 +86,6 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
 
     /** Restrictions of features that are still to come, named in the error so the reader knows why. */
     private static final java.util.Map<String, String> LATER = java.util.Map.of(
-            "check_policy_service", "policy services are",
             "reject_unverified_recipient", "address verification (verify) is",
             "reject_unverified_sender", "address verification (verify) is");
 
