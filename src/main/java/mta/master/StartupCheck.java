@@ -43,7 +43,7 @@ import mta.util.SecretFiles;
  * {@code maillog_file} outside {@code maillog_file_prefixes}, and the TLS problems of
  * {@link TlsConfigCheck} (keys that cannot be loaded where TLS is required). Warnings: unused and undefined
  * parameters (as postconf), services whose program is missing but that nothing uses here, such
- * as Debian's stock verify and lmtp entries, and pipe entries whose attributes are wrong.
+ * as Debian's stock lmtp entry, and pipe entries whose attributes are wrong.
  */
 final class StartupCheck {
     /** One finding: fatal (start refuses) or a warning. */

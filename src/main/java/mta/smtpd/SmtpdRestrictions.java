@@ -84,11 +84,6 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
         return false;
     }
 
-    /** Restrictions of features that are still to come, named in the error so the reader knows why. */
-    private static final java.util.Map<String, String> LATER = java.util.Map.of(
-            "reject_unverified_recipient", "address verification (verify) is",
-            "reject_unverified_sender", "address verification (verify) is");
-
     /**
      * Parses the words of {@code parameter}.
      *
@@ -100,9 +95,7 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
             String text = words.get(i);
             Word w = BY_TEXT.get(text.toLowerCase(Locale.ROOT));
             if (w == null) {
-                String later = LATER.get(text.toLowerCase(Locale.ROOT));
-                throw new ConfigException("unknown smtpd restriction: \"" + text + "\" in parameter " + parameter
-                        + (later == null ? "" : " (" + later + " not supported yet)"));
+                throw new ConfigException("unknown smtpd restriction: \"" + text + "\" in parameter " + parameter);
             }
             if (w.arg == Word.Arg.NONE) {
                 steps.add(new Step(w, null, null));
