@@ -8,6 +8,8 @@ import java.util.List;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
+import mta.postdrop.Poster;
+import mta.postdrop.SendmailOptions;
 
 /**
  * Newaliases - the newaliases(1) command: sendmail with -bi as its default mode, so it rebuilds
@@ -30,12 +32,12 @@ public final class Newaliases {
     private Newaliases() {}
 
     public static void main(String[] args) {
-        System.exit(Sendmail.run("newaliases", args, System.in, System.out, System.err, Sendmail.Poster.ofProcess()));
+        System.exit(Sendmail.run("newaliases", args, System.in, System.out, System.err, Poster.ofProcess()));
     }
 
     /** As the command run with {@code args} (tests). */
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        return Sendmail.run("newaliases", args, in, out, err, Sendmail.Poster.ofProcess());
+        return Sendmail.run("newaliases", args, in, out, err, Poster.ofProcess());
     }
 
     /**
@@ -51,13 +53,13 @@ public final class Newaliases {
                 tables = ConfigLoader.load(configDir).config().list(Params.ALIAS_DATABASE);
             } catch (ConfigException e) {
                 err.println("newaliases: fatal: " + e.getMessage());
-                return Sendmail.EX_TEMPFAIL;
+                return SendmailOptions.EX_TEMPFAIL;
             }
         }
         if (tables.isEmpty()) return 0;
         List<String> args = new ArrayList<>(List.of("-c", configDir.toString(), "--"));
         args.addAll(tables);
         int rc = Postalias.command("newaliases", InputStream.nullInputStream(), out, err).run(args.toArray(String[]::new));
-        return rc == 0 ? 0 : Sendmail.EX_TEMPFAIL;
+        return rc == 0 ? 0 : SendmailOptions.EX_TEMPFAIL;
     }
 }

@@ -19,6 +19,7 @@ import mta.queue.QueueFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.RecordType;
+import mta.util.Usage;
 
 /**
  * Postcat - the postcat(1) command: show the records of queue files, by name.

@@ -22,6 +22,7 @@ import mta.config.PostfixParameters;
 import mta.config.ServiceParameters;
 import mta.config.UnusedParameters;
 import mta.lookup.Tables;
+import mta.util.Usage;
 
 /**
  * Postconf - show or change main.cf parameters and master.cf services (postconf(1)).

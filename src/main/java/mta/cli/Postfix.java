@@ -3,13 +3,9 @@ package mta.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +15,13 @@ import mta.config.ConfigLoader;
 import mta.config.MaillogFile;
 import mta.config.Params;
 import mta.lookup.Tables;
+import mta.install.PostfixInstall;
+import mta.queue.MasterPid;
 import mta.queue.Queues;
 import mta.queue.TriggerClient;
 import mta.util.MailLog;
 import mta.util.PosixAccounts;
+import mta.util.Usage;
 
 /**
  * Postfix - the {@code postfix} control command: start, stop and ask about the mail system.
@@ -122,6 +121,22 @@ public final class Postfix {
             "  uninstall [--root DIR]  undo install (root)",
             "Options: -c config_dir (else $MAIL_CONFIG, else /etc/postfix); -D and -v are accepted.");
 
+    /** What postfix install asks of the commands: newaliases, and set-permissions' owners and modes. */
+    private static final PostfixInstall.Commands INSTALL_COMMANDS = new PostfixInstall.Commands() {
+        @Override
+        public int rebuildAliases(Path configDir, PrintStream out, PrintStream err) {
+            return Newaliases.rebuild(configDir, null, out, err);
+        }
+
+        @Override
+        public boolean setPermissions(Config config, Path configDir, Queues queues) throws IOException {
+            Optional<MailOwner> owner = MailOwner.of(config, configDir);
+            if (owner.isEmpty()) return false;
+            owner.get().prepare(queues);
+            return true;
+        }
+    };
+
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (Usage.asksForHelp(args) || (args.length == 1 && args[0].equals("-h"))) return USAGE.help(out);
         String dashC = null;
@@ -129,7 +144,7 @@ public final class Postfix {
         for (String a : args) {
             if (a.equals("install") || a.equals("uninstall")) {
                 List<String> rest = new ArrayList<>(List.of(args).subList(List.of(args).indexOf(a) + 1, args.length));
-                return PostfixInstall.run(a, rest, out, err);
+                return PostfixInstall.run(a, rest, out, err, INSTALL_COMMANDS);
             }
             if (!a.startsWith("-")) break;
         }
@@ -158,7 +173,7 @@ public final class Postfix {
             if (starting) MaillogFile.fatal(dir, "postfix-script", e.getMessage());
             return 1;
         }
-        Path pidFile = queueDir.resolve("pid").resolve("master.pid");
+        Path pidFile = MasterPid.file(queueDir);
         return switch (command) {
             case "start" -> start(dir, config, queueDir, pidFile, out, err);
             case "start-fg" -> startForeground(dir, config, queueDir, pidFile, out, err);
@@ -183,30 +198,8 @@ public final class Postfix {
         return 1;
     }
 
-    /** The running master's pid, when the pid file is locked by a live process. */
-    static Optional<Long> runningPid(Path pidFile) {
-        long pid;
-        try {
-            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
-        } catch (NoSuchFileException | NumberFormatException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        try (FileChannel ch = FileChannel.open(pidFile, StandardOpenOption.WRITE)) {
-            FileLock lock = ch.tryLock();
-            if (lock != null) {
-                lock.release();
-                return Optional.empty(); // nobody holds it: a stale file from a crash
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
-    }
-
     private static int status(Path pidFile, PrintStream err) {
-        Optional<Long> pid = runningPid(pidFile);
+        Optional<Long> pid = MasterPid.running(pidFile);
         if (pid.isPresent()) {
             err.println(TAG + "the Postfix mail system is running: PID: " + pid.get());
             return 0;
@@ -216,7 +209,7 @@ public final class Postfix {
     }
 
     private static int start(Path dir, Config config, Path queueDir, Path pidFile, PrintStream out, PrintStream err) {
-        if (runningPid(pidFile).isPresent()) {
+        if (MasterPid.running(pidFile).isPresent()) {
             err.println(TAG + "fatal: the Postfix mail system is already running");
             return 1;
         }
@@ -295,7 +288,7 @@ public final class Postfix {
      */
     private static int startForeground(Path dir, Config config, Path queueDir, Path pidFile, PrintStream out,
                                        PrintStream err) {
-        if (runningPid(pidFile).isPresent()) {
+        if (MasterPid.running(pidFile).isPresent()) {
             err.println(TAG + "fatal: the Postfix mail system is already running");
             return 1;
         }
@@ -451,7 +444,7 @@ public final class Postfix {
 
     /** SIGHUP to the master: it re-reads main.cf and master.cf. */
     private static int reload(Path pidFile, PrintStream err) {
-        Optional<Long> pid = runningPid(pidFile);
+        Optional<Long> pid = MasterPid.running(pidFile);
         if (pid.isEmpty()) return notRunning(err);
         err.println(TAG + "refreshing the Postfix mail system");
         try {
@@ -468,7 +461,7 @@ public final class Postfix {
 
     /** SIGKILL to the master: no grace period. Queued mail is safe on disk; active mail is retried. */
     private static int abort(Path pidFile, PrintStream err) {
-        Optional<Long> pid = runningPid(pidFile);
+        Optional<Long> pid = MasterPid.running(pidFile);
         if (pid.isEmpty()) return notRunning(err);
         err.println(TAG + "aborting the Postfix mail system");
         ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
@@ -505,7 +498,7 @@ public final class Postfix {
     }
 
     private static int stop(Path pidFile, PrintStream err) {
-        Optional<Long> pid = runningPid(pidFile);
+        Optional<Long> pid = MasterPid.running(pidFile);
         if (pid.isEmpty()) {
             err.println(TAG + "fatal: the Postfix mail system is not running");
             return 1;

@@ -3,21 +3,18 @@ package mta.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.Locale;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
-import mta.queue.DeferLog;
 import mta.queue.FlushClient;
-import mta.queue.QueueFile;
+import mta.queue.QueueListing;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
 import mta.queue.TriggerClient;
+import mta.util.Getopt;
+import mta.util.Usage;
 
 /**
  * Postqueue - the postqueue(1) command: list the queue, or ask the queue manager to flush it.
@@ -49,8 +46,6 @@ import mta.queue.TriggerClient;
  */
 public final class Postqueue {
     static final int EX_UNAVAILABLE = 69;
-    private static final QueueName[] LISTED = {
-        QueueName.MAILDROP, QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED, QueueName.HOLD};
     static final Usage USAGE = new Usage("postqueue",
             "postqueue -f | postqueue -i queueid | postqueue -j | postqueue -p | postqueue -s site", EX_UNAVAILABLE,
             "  -c config_dir  read main.cf from config_dir instead of $MAIL_CONFIG or /etc/postfix",
@@ -61,7 +56,6 @@ public final class Postqueue {
             "  -s site        deliver now the deferred mail for one destination",
             "  -v             accepted for compatibility",
             "  -h, --help     this list");
-    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss ", Locale.ROOT);
 
     private Postqueue() {}
 
@@ -156,11 +150,6 @@ public final class Postqueue {
         };
     }
 
-    /** The queue listing for the master's showq service (public/showq), as mailq prints it. */
-    public static void showq(Queues queues, PrintStream out) {
-        list(queues, out, out, false);
-    }
-
     /**
      * mailq for a user who cannot read the queue (through the set-gid postdrop launcher): the
      * listing from the master's public/showq service, as Postfix's postqueue gets it.
@@ -179,106 +168,7 @@ public final class Postqueue {
     }
 
     static int list(Queues queues, PrintStream out, PrintStream err, boolean json) {
-        long bytes = 0;
-        int count = 0;
-        StringBuilder sb = new StringBuilder();
-        for (QueueName q : LISTED) {
-            List<String> ids;
-            try {
-                ids = queues.list(q);
-            } catch (IOException e) {
-                continue;
-            }
-            for (String id : ids) {
-                QueueFile.Envelope env;
-                List<DeferLog.Entry> reasons;
-                try {
-                    env = QueueFile.readEnvelope(queues.file(q, id));
-                    reasons = DeferLog.read(queues, QueueName.DEFER, id);
-                } catch (IOException e) {
-                    continue; // moved or removed while we looked, or not a complete file
-                }
-                count++;
-                bytes += env.contentSize();
-                if (json) json(sb, q, id, env, reasons);
-                else entry(sb, q, id, env, reasons);
-            }
-        }
-        if (json) {
-            out.print(sb);
-        } else if (count == 0) {
-            out.println("Mail queue is empty");
-        } else {
-            out.println("-Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------");
-            out.print(sb);
-            out.println("-- " + bytes / 1024 + " Kbytes in " + count + " Request" + (count == 1 ? "" : "s") + ".");
-        }
-        out.flush();
+        QueueListing.print(queues, out, json);
         return 0;
-    }
-
-    private static void entry(StringBuilder sb, QueueName q, String id, QueueFile.Envelope env,
-                              List<DeferLog.Entry> reasons) {
-        String marked = id + (q == QueueName.ACTIVE ? "*" : q == QueueName.HOLD ? "!" : "");
-        String time = ASCTIME.format(Instant.ofEpochMilli(env.arrivalMillis()).atZone(ZoneId.systemDefault()));
-        String sender = env.sender().isEmpty() ? "MAILER-DAEMON" : env.sender();
-        sb.append(String.format(Locale.ROOT, "%-11s %7d %20.20s %s%n", marked, env.contentSize(), time, sender));
-        String previous = null;
-        for (QueueFile.Recipient r : env.pending()) {
-            String reason = reasonFor(reasons, r.address());
-            if (reason != null && !reason.equals(previous)) {
-                sb.append(" ".repeat(Math.max(0, 76 - reason.length()))).append('(').append(reason).append(")\n");
-            } else if (reason == null && previous != null) {
-                sb.append(" ".repeat(58)).append("(reason unavailable)\n");
-            }
-            previous = reason;
-            sb.append(String.format(Locale.ROOT, "%-11s %7s %-20s %s%n", "", "", "", r.address()));
-        }
-        sb.append('\n');
-    }
-
-    private static String reasonFor(List<DeferLog.Entry> reasons, String rcpt) {
-        for (DeferLog.Entry e : reasons) if (e.recipient().equals(rcpt)) return e.reason();
-        return null;
-    }
-
-    private static void json(StringBuilder sb, QueueName q, String id, QueueFile.Envelope env,
-                             List<DeferLog.Entry> reasons) {
-        sb.append("{\"queue_name\": ").append(quote(q.dir))
-                .append(", \"queue_id\": ").append(quote(id))
-                .append(", \"arrival_time\": ").append(env.arrivalMillis() / 1000)
-                .append(", \"message_size\": ").append(env.contentSize())
-                .append(", \"forced_expire\": false")
-                .append(", \"sender\": ").append(quote(env.sender()))
-                .append(", \"recipients\": [");
-        boolean first = true;
-        for (QueueFile.Recipient r : env.pending()) {
-            if (!first) sb.append(", ");
-            first = false;
-            sb.append("{\"address\": ").append(quote(r.address()));
-            String reason = reasonFor(reasons, r.address());
-            if (reason != null) sb.append(", \"delay_reason\": ").append(quote(reason));
-            sb.append('}');
-        }
-        sb.append("]}\n");
-    }
-
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -23,6 +23,8 @@ import mta.config.Params;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.TempFiles;
+import mta.util.Getopt;
+import mta.util.Usage;
 
 /**
  * Postsuper - the postsuper(1) command: delete, hold, release and requeue messages; tidy the queue.

@@ -24,6 +24,8 @@ import mta.lookup.Table;
 import mta.lookup.TableBuilder;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
+import mta.util.Getopt;
+import mta.util.Usage;
 
 /**
  * TableCommand - what postmap, postalias and newaliases share: options, build, query, dump, delete.

@@ -18,9 +18,12 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import mta.cli.Sendmail;
 import mta.config.Config;
 import mta.config.Params;
+import mta.postdrop.Postdrop;
+import mta.postdrop.Poster;
+import mta.postdrop.SendmailOptions;
+import mta.postdrop.SendmailRequest;
 import mta.queue.Queues;
 import mta.util.MailLog;
 import mta.util.ServiceLoops;
@@ -31,7 +34,7 @@ import mta.util.TimedInputStream;
  * PostdropServer - the posting service on {@code public/postdrop}: {@code sendmail} without a JVM
  * of its own. {@code bin/sendmail} runs the small client {@code bin/.postdrop-client}, which hands
  * the arguments and the message to this service in the running master; the master writes the
- * maildrop file exactly as {@link Sendmail} would have, for the caller it learns from the socket.
+ * maildrop file exactly as the command would have (the same {@link Postdrop} core), for the caller it learns from the socket.
  *
  * <p>Who may connect: the socket is 0666 inside {@code public/} (2710 mail_owner:postdrop), so
  * only root and members of postdrop reach it, as Postfix's public services. The caller is named by
@@ -85,7 +88,7 @@ final class PostdropServer implements AutoCloseable {
         timed.setTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs));
         try (ch; OutputStream out = Channels.newOutputStream(ch);
              InputStream in = new BufferedInputStream(timed, 65536)) {
-            Optional<Sendmail.Poster> poster = poster(ch);
+            Optional<Poster> poster = poster(ch);
             List<String> request = readRequest(in);
             if (poster.isEmpty() || request == null) {
                 answer(out, "fallback\n");
@@ -94,7 +97,7 @@ final class PostdropServer implements AutoCloseable {
             String[] args = request.subList(2, request.size()).toArray(String[]::new);
             ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
             PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-            Sendmail.Request r = Sendmail.parse(args, err);
+            SendmailRequest r = SendmailOptions.parse("sendmail", args, err);
             if (r.exit() >= 0) {
                 answer(out, "exit " + r.exit() + "\n" + errBytes.toString(StandardCharsets.UTF_8));
                 return;
@@ -103,8 +106,8 @@ final class PostdropServer implements AutoCloseable {
                 answer(out, "fallback\n");
                 return;
             }
-            Config c = Sendmail.loadConfig(configDir, err);
-            Sendmail.Posting p = c == null ? null : Sendmail.prepare(r, c, poster.get(), err);
+            Config c = Postdrop.loadConfig("sendmail", configDir, err);
+            Postdrop.Posting p = c == null ? null : Postdrop.prepare(r, c, poster.get(), err);
             if (p == null || p.exit() >= 0) {
                 int exit = p == null ? 75 : p.exit();
                 answer(out, "exit " + exit + "\n" + errBytes.toString(StandardCharsets.UTF_8));
@@ -112,7 +115,7 @@ final class PostdropServer implements AutoCloseable {
             }
             answer(out, "post\n");
             ChunkedInput message = new ChunkedInput(in);
-            int exit = Sendmail.post(p, message, err);
+            int exit = Postdrop.post(p, message, err);
             if (timed.timedOut() || message.lost) {
                 log.warn((timed.timedOut() ? "timeout after " + timeoutMs / 1000 + "s reading" : "lost connection before the end of")
                         + " a message from uid=" + poster.get().uid() + "; discarded");
@@ -136,11 +139,11 @@ final class PostdropServer implements AutoCloseable {
     }
 
     /** The caller: login name and uid from the peer credentials; empty when they cannot be told. */
-    private static Optional<Sendmail.Poster> poster(SocketChannel ch) {
+    private static Optional<Poster> poster(SocketChannel ch) {
         try {
             UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
             String login = p.user().getName();
-            return PosixAccounts.user(login).map(u -> new Sendmail.Poster(login, Integer.toString(u.uid())));
+            return PosixAccounts.user(login).map(u -> new Poster(login, Integer.toString(u.uid())));
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
         }

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import mta.cli.Postqueue;
+import mta.queue.QueueListing;
 import mta.queue.Queues;
 import mta.util.MailLog;
 import mta.util.ServiceLoops;
@@ -33,7 +33,7 @@ final class ShowqServer implements AutoCloseable {
     private void serve(SocketChannel ch) {
         try (ch; OutputStream raw = Channels.newOutputStream(ch);
              PrintStream out = new PrintStream(raw, false, StandardCharsets.UTF_8)) {
-            Postqueue.showq(queues, out);
+            QueueListing.print(queues, out, false);
         } catch (IOException e) {
             log.warn("showq: " + e.getMessage());
         }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     private static final Set<String> ALL = Set.of("util", "config", "mail", "lookup", "dns", "queue", "rewrite",
             "deliver", "cleanup", "flush", "bounce", "smtpd", "pickup", "qmgr", "local", "smtp", "error", "virtual", "pipe",
-            "spawn", "verify", "master", "cli", "tls", "policy");
+            "spawn", "verify", "master", "cli", "tls", "policy", "postdrop", "install");
 
     /** package -> the packages it may import (besides itself and util). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -40,6 +40,7 @@ class LayeringTest {
             Map.entry("rewrite", Set.of("config", "mail", "lookup")),
             Map.entry("deliver", Set.of("queue", "mail")),
             Map.entry("policy", Set.of("config")),
+            Map.entry("postdrop", Set.of("config", "mail", "queue")),
             Map.entry("cleanup", Set.of("config", "mail", "lookup", "queue", "rewrite")),
             Map.entry("flush", Set.of("config", "mail", "lookup", "queue", "rewrite")),
             Map.entry("bounce", Set.of("queue", "mail", "config", "cleanup")),
@@ -58,7 +59,8 @@ class LayeringTest {
             // smtpd and qmgr reach it only through queue.VerifyClient, which master wires in.
             Map.entry("verify", Set.of("config", "mail", "lookup", "queue", "cleanup")),
             Map.entry("master", ALL),
-            Map.entry("cli", Set.of("config", "queue", "lookup", "mail", "tls")));
+            Map.entry("cli", Set.of("config", "queue", "lookup", "mail", "tls", "postdrop", "install")),
+            Map.entry("install", Set.of("config", "queue")));
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?mta\\.([a-z]+)\\.", Pattern.MULTILINE);
     private static final Pattern QUALIFIED = Pattern.compile("(?<![\"\\w.])mta\\.([a-z]+)\\.[A-Z]");

@@ -15,6 +15,7 @@ import mta.testing.TestSite;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import mta.postdrop.Poster;
 
 /**
  * CommandLineTest - every command's answer to --help (its usage and its options or commands on
@@ -57,7 +58,7 @@ class CommandLineTest {
     }
 
     private static CommandRun sendmailAs(String prog, String... args) {
-        return CommandRun.of((a, in, out, err) -> Sendmail.run(prog, a, in, out, err, Sendmail.Poster.ofProcess()), "", args);
+        return CommandRun.of((a, in, out, err) -> Sendmail.run(prog, a, in, out, err, Poster.ofProcess()), "", args);
     }
 
     /** The commands, each with an option it does not have and what it must list. */
@@ -70,9 +71,9 @@ class CommandLineTest {
                 "postqueue", (a, in, out, err) -> Postqueue.run(a, out, err),
                 "postsuper", Postsuper::run,
                 "postcat", (a, in, out, err) -> Postcat.run(a, out, err),
-                "sendmail", (a, in, out, err) -> Sendmail.run("sendmail", a, in, out, err, Sendmail.Poster.ofProcess()),
-                "mailq", (a, in, out, err) -> Sendmail.run("mailq", a, in, out, err, Sendmail.Poster.ofProcess()),
-                "newaliases", (a, in, out, err) -> Sendmail.run("newaliases", a, in, out, err, Sendmail.Poster.ofProcess()));
+                "sendmail", (a, in, out, err) -> Sendmail.run("sendmail", a, in, out, err, Poster.ofProcess()),
+                "mailq", (a, in, out, err) -> Sendmail.run("mailq", a, in, out, err, Poster.ofProcess()),
+                "newaliases", (a, in, out, err) -> Sendmail.run("newaliases", a, in, out, err, Poster.ofProcess()));
     }
 
     /** A line each list must hold. */

@@ -17,6 +17,7 @@ import mta.testing.TestSite;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import mta.postdrop.Poster;
 
 /** SendmailCommandTest - sendmail's options and exit codes, positive and negative, with no system running. */
 class SendmailCommandTest {
@@ -143,13 +144,13 @@ class SendmailCommandTest {
     @Test
     void helpNamesTheCommandItWasCalledAs() throws Exception {
         for (String prog : List.of("sendmail", "mailq", "newaliases")) {
-            CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run(prog, a, in, out, err, Sendmail.Poster.ofProcess()),
+            CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run(prog, a, in, out, err, Poster.ofProcess()),
                     "", "--help");
             assertEquals(0, r.exit(), prog);
             assertEquals("", r.err());
             assertTrue(r.out().startsWith("usage: " + prog + " [options]"), r.out());
             assertTrue(r.out().contains("\n  -C dir ") && r.out().contains("\n  -bp "), r.out());
-            CommandRun bad = CommandRun.of((a, in, out, err) -> Sendmail.run(prog, a, in, out, err, Sendmail.Poster.ofProcess()),
+            CommandRun bad = CommandRun.of((a, in, out, err) -> Sendmail.run(prog, a, in, out, err, Poster.ofProcess()),
                     "", "-Z");
             assertEquals(75, bad.exit(), prog);
             assertTrue(bad.err().startsWith(prog + ": invalid option -- 'Z'\n" + prog + ": fatal: usage: " + prog + " [options]"),
@@ -161,11 +162,11 @@ class SendmailCommandTest {
     void mailqTakesDashCAsSendmailDoes() throws Exception {
         for (String[] args : List.of(new String[] {"-C", site.config.toString()}, new String[] {"-C" + site.config},
                 new String[] {"-C", site.config.resolve("main.cf").toString()})) {
-            CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run("mailq", a, in, out, err, Sendmail.Poster.ofProcess()),
+            CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run("mailq", a, in, out, err, Poster.ofProcess()),
                     "", args);
             assertEquals(new CommandRun(0, "Mail queue is empty\n", ""), r, String.join(" ", args));
         }
-        CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run("mailq", a, in, out, err, Sendmail.Poster.ofProcess()),
+        CommandRun r = CommandRun.of((a, in, out, err) -> Sendmail.run("mailq", a, in, out, err, Poster.ofProcess()),
                 "", "-C", site.config.toString(), "root");
         assertEquals(new CommandRun(75, "", "mailq: fatal: display queue mode requires no recipient\n"), r);
     }

@@ -1,4 +1,4 @@
-package mta.cli;
+package mta.install;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import mta.config.Params;
 import mta.util.PosixAccounts;
 
 /**
@@ -24,6 +25,11 @@ import mta.util.PosixAccounts;
  * thing), else the first free system ID. Records each account or line in the manifest.
  */
 final class InstallAccounts {
+    /** The account the mail system runs as and the group of postdrop: Postfix's defaults, from Params. */
+    static final String OWNER = Params.MAIL_OWNER.defaultValue();
+    static final String GROUP = Params.SETGID_GROUP.defaultValue();
+    private static final String NOLOGIN = "/usr/sbin/nologin";
+
     private final Path root;
     private final boolean systemRoot;
     private final InstallManifest manifest;
@@ -38,21 +44,21 @@ final class InstallAccounts {
 
     /** The gid of postdrop on this machine (the one that owns files), if it exists. */
     Optional<Integer> postdropGid() {
-        return PosixAccounts.group("postdrop");
+        return PosixAccounts.group(GROUP);
     }
 
     void ensure() throws IOException {
         if (systemRoot) {
-            if (PosixAccounts.group("postdrop").isEmpty()) {
-                run("groupadd", "--system", "postdrop");
-                manifest.account("group", "postdrop");
-                say.accept("postfix/install: created the group postdrop");
+            if (PosixAccounts.group(GROUP).isEmpty()) {
+                run("groupadd", "--system", GROUP);
+                manifest.account("group", GROUP);
+                say.accept("postfix/install: created the group " + GROUP);
             }
-            if (PosixAccounts.user("postfix").isEmpty()) {
+            if (PosixAccounts.user(OWNER).isEmpty()) {
                 run("useradd", "--system", "--no-create-home", "--home-dir", PostfixInstall.QUEUE,
-                        "--shell", "/usr/sbin/nologin", "postfix");
-                manifest.account("user", "postfix");
-                say.accept("postfix/install: created the user postfix");
+                        "--shell", NOLOGIN, OWNER);
+                manifest.account("user", OWNER);
+                say.accept("postfix/install: created the user " + OWNER);
             }
             return;
         }
@@ -64,13 +70,13 @@ final class InstallAccounts {
         }
         Path group = etc.resolve("group");
         Path passwd = etc.resolve("passwd");
-        Optional<PosixAccounts.User> realPostfix = PosixAccounts.user("postfix");
+        Optional<PosixAccounts.User> realPostfix = PosixAccounts.user(OWNER);
         int postfixGid = realPostfix.map(PosixAccounts.User::gid)
-                .orElseGet(() -> PosixAccounts.group("postfix").orElse(freeId(group, 2)));
-        addLine(group, "postfix", "postfix:x:" + postfixGid + ":");
-        addLine(group, "postdrop", "postdrop:x:" + PosixAccounts.group("postdrop").orElse(freeId(group, 2)) + ":");
+                .orElseGet(() -> PosixAccounts.group(OWNER).orElse(freeId(group, 2)));
+        addLine(group, OWNER, OWNER + ":x:" + postfixGid + ":");
+        addLine(group, GROUP, GROUP + ":x:" + PosixAccounts.group(GROUP).orElse(freeId(group, 2)) + ":");
         int uid = realPostfix.map(PosixAccounts.User::uid).orElse(freeId(passwd, 2));
-        addLine(passwd, "postfix", "postfix:x:" + uid + ":" + postfixGid + "::" + PostfixInstall.QUEUE + ":/usr/sbin/nologin");
+        addLine(passwd, OWNER, OWNER + ":x:" + uid + ":" + postfixGid + "::" + PostfixInstall.QUEUE + ":" + NOLOGIN);
     }
 
     private void addLine(Path file, String name, String line) throws IOException {

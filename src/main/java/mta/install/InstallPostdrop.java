@@ -1,4 +1,4 @@
-package mta.cli;
+package mta.install;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  *
  * <p>Builds, with the JDK's {@code jlink} and {@code jpackage}, an application image
  * {@code /usr/lib/mta/postdrop/}: a private Java runtime, the jars, and a native launcher
- * {@code bin/postdrop} (main class {@code mta.cli.Sendmail}) owned root:postdrop, mode 2755. A
+ * {@code bin/postdrop} (its main class is the sendmail command's) owned root:postdrop, mode 2755. A
  * copy of the {@code java} launcher cannot be set-gid (glibc ignores its {@code $ORIGIN} library
  * path in secure mode and it cannot find libjli.so); the jpackage launcher loads its runtime by
  * absolute path, so it can. HotSpot ignores {@code JAVA_TOOL_OPTIONS} and {@code _JAVA_OPTIONS}

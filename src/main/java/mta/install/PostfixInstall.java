@@ -1,4 +1,4 @@
-package mta.cli;
+package mta.install;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +19,8 @@ import java.util.Set;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
+import mta.config.Params;
+import mta.queue.MasterPid;
 import mta.queue.Queues;
 import mta.util.PosixAccounts;
 
@@ -43,10 +45,11 @@ import mta.util.PosixAccounts;
  * which uninstall follows backwards. Prints one line per action; a second install prints
  * "nothing to change".
  */
-final class PostfixInstall {
+public final class PostfixInstall {
     static final String HOME = "/usr/lib/mta";
-    static final String CONFIG = "/etc/postfix";
-    static final String QUEUE = "/var/spool/postfix";
+    /** Where Postfix keeps its configuration and queue: the parameters' defaults. */
+    static final String CONFIG = Params.CONFIG_DIRECTORY.defaultValue();
+    static final String QUEUE = Params.QUEUE_DIRECTORY.defaultValue();
     /** The commands that take the place of the system's (moved to .orig), all links to bin/sendmail. */
     static final List<String> MAILER_LINKS = List.of("/usr/sbin/sendmail", "/usr/bin/mailq", "/usr/bin/newaliases");
     /** The other commands: linked into /usr/sbin only where no file of that name exists. */
@@ -62,19 +65,36 @@ final class PostfixInstall {
     private final Path source;
     private final PrintStream out;
     private final PrintStream err;
+    private final Commands commands;
     private InstallManifest manifest;
     private int changes;
 
-    private PostfixInstall(Path root, Path source, PrintStream out, PrintStream err) {
+    private PostfixInstall(Path root, Path source, PrintStream out, PrintStream err, Commands commands) {
         this.root = root;
+        this.commands = commands;
         this.prefix = root.toString().equals("/") ? "" : root.toString();
         this.source = source;
         this.out = out;
         this.err = err;
     }
 
+    /**
+     * What the installer asks of the commands, which pass it in (the postfix command), so that this
+     * package does not use cli.
+     */
+    public interface Commands {
+        /** newaliases for a configuration directory; 0 on success. */
+        int rebuildAliases(Path configDir, PrintStream out, PrintStream err);
+
+        /**
+         * postfix set-permissions: gives mail_owner the queue tree, data_directory and the rest;
+         * false when there is no mail_owner account.
+         */
+        boolean setPermissions(Config config, Path configDir, Queues queues) throws IOException;
+    }
+
     /** {@code args} are what follows "install" or "uninstall". */
-    static int run(String command, List<String> args, PrintStream out, PrintStream err) {
+    public static int run(String command, List<String> args, PrintStream out, PrintStream err, Commands commands) {
         Path root = Path.of("/");
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -92,7 +112,7 @@ final class PostfixInstall {
         root = root.toAbsolutePath().normalize();
         String home = System.getProperty("mta.home");
         Path source = home == null ? null : Path.of(home).toAbsolutePath().normalize();
-        PostfixInstall in = new PostfixInstall(root, source, out, err);
+        PostfixInstall in = new PostfixInstall(root, source, out, err, commands);
         try {
             return command.equals("install") ? in.install() : in.uninstall();
         } catch (IOException | RuntimeException e) {
@@ -207,7 +227,7 @@ final class PostfixInstall {
         Path db = Path.of(aliases + ".db");
         if (Files.exists(db) && Files.getLastModifiedTime(db).compareTo(Files.getLastModifiedTime(aliases)) >= 0) return;
         boolean existed = Files.exists(db);
-        int rc = Newaliases.rebuild(p(CONFIG), null, new PrintStream(OutputStream.nullOutputStream()), err);
+        int rc = commands.rebuildAliases(p(CONFIG), new PrintStream(OutputStream.nullOutputStream()), err);
         if (rc != 0) throw new IOException("newaliases failed for " + aliases);
         if (!existed) manifest.created(db);
         say(TAG + "compiled " + aliases + " into " + db);
@@ -237,15 +257,12 @@ final class PostfixInstall {
         try (var s = Files.walk(queue, 1)) {
             for (Path q : s.toList()) if (!before.contains(q) && !q.equals(queue)) manifest.created(q);
         }
-        Path data = config.path(mta.config.Params.DATA_DIRECTORY);
+        Path data = config.path(Params.DATA_DIRECTORY);
         if (!Files.exists(data)) {
             dirs(data);
         }
-        Optional<MailOwner> owner = MailOwner.of(config, p(CONFIG));
         String stamp = stamp(queue, data);
-        if (owner.isPresent() && accounts.postdropGid().isPresent()) {
-            owner.get().prepare(new Queues(queue));
-        } else {
+        if (!accounts.postdropGid().isPresent() || !commands.setPermissions(config, p(CONFIG), new Queues(queue))) {
             err.println(TAG + "warning: no postfix account or postdrop group on this machine: the queue stays root's");
         }
         if (!queueExisted) say(TAG + "created the queue " + queue + " (owner postfix, maildrop 1730 postfix:postdrop)");
@@ -413,8 +430,8 @@ final class PostfixInstall {
             err.println("postfix: fatal: uninstall: no " + file + ": nothing was installed under " + root);
             return 1;
         }
-        Path pid = p(QUEUE).resolve("pid/master.pid");
-        if (Postfix.runningPid(pid).isPresent()) {
+        Path pid = MasterPid.file(p(QUEUE));
+        if (MasterPid.running(pid).isPresent()) {
             err.println("postfix: fatal: uninstall: the mail system is running; run postfix stop first");
             return 1;
         }

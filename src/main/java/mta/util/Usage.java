@@ -1,4 +1,4 @@
-package mta.cli;
+package mta.util;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -19,13 +19,13 @@ import java.util.List;
  * @param exit     the exit status of a usage error
  * @param lines    the options or commands, one per line, indented
  */
-record Usage(String prog, String synopsis, int exit, List<String> lines) {
-    Usage(String prog, String synopsis, int exit, String... lines) {
+public record Usage(String prog, String synopsis, int exit, List<String> lines) {
+    public Usage(String prog, String synopsis, int exit, String... lines) {
         this(prog, synopsis, exit, List.of(lines));
     }
 
     /** True when an argument before any "--" is {@code --help}. */
-    static boolean asksForHelp(String[] args) {
+    public static boolean asksForHelp(String[] args) {
         for (String a : args) {
             if (a.equals("--")) return false;
             if (a.equals("--help")) return true;
@@ -34,7 +34,7 @@ record Usage(String prog, String synopsis, int exit, List<String> lines) {
     }
 
     /** The answer to {@code --help}: the usage and the list on standard output; exit 0. */
-    int help(PrintStream out) {
+    public int help(PrintStream out) {
         out.println("usage: " + synopsis);
         for (String l : lines) out.println(l);
         out.flush();
@@ -42,7 +42,7 @@ record Usage(String prog, String synopsis, int exit, List<String> lines) {
     }
 
     /** A usage error: the fatal usage line and the list on standard error; the command's exit code. */
-    int error(PrintStream err) {
+    public int error(PrintStream err) {
         err.println(prog + ": fatal: usage: " + synopsis);
         for (String l : lines) err.println(l);
         err.flush();
@@ -50,13 +50,13 @@ record Usage(String prog, String synopsis, int exit, List<String> lines) {
     }
 
     /** A usage error that names its cause first, as getopt does ({@code invalid option -- 'x'}). */
-    int error(PrintStream err, String problem) {
+    public int error(PrintStream err, String problem) {
         err.println(prog + ": " + problem);
         return error(err);
     }
 
     /** The same usage under another name (mailq and newaliases are sendmail). */
-    Usage named(String otherProg) {
+    public Usage named(String otherProg) {
         return new Usage(otherProg, otherProg + synopsis.substring(synopsis.indexOf(' ')), exit, lines);
     }
 }

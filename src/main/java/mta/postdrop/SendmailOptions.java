@@ -1,13 +1,15 @@
-package mta.cli;
+package mta.postdrop;
 
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
 import mta.mail.DsnNotify;
+import mta.util.Getopt;
+import mta.util.Usage;
 
 /**
  * SendmailOptions - reads the command line of sendmail, mailq and newaliases as Postfix's
- * sendmail does, into a {@link Sendmail.Request}.
+ * sendmail does, into a {@link SendmailRequest}.
  *
  * <p>The three names are one command with another default mode: sendmail posts (-bm), mailq lists
  * the queue (-bp), newaliases rebuilds the aliases (-bi); each accepts every option, -C included.
@@ -18,8 +20,9 @@ import mta.mail.DsnNotify;
  * {@code PROG: fatal: ...} and exits 75 (EX_TEMPFAIL), Postfix's exit status for them. Writes only
  * those messages to standard error.
  */
-final class SendmailOptions {
-    static final int EX_TEMPFAIL = 75;
+public final class SendmailOptions {
+    /** sendmail's exit status for every error, bad usage included (Postfix's). */
+    public static final int EX_TEMPFAIL = 75;
     /** The option letters that take a value. */
     private static final String WITH_VALUE = "befhoprABCFLNORVX";
     /** The option letters that are flags (accepted; those that do something are handled). */
@@ -34,7 +37,7 @@ final class SendmailOptions {
     }
 
     /** The usage of {@code prog} (sendmail, mailq or newaliases). */
-    static Usage usage(String prog) {
+    public static Usage usage(String prog) {
         Usage u = new Usage("sendmail", "sendmail [options] [recipient ...]", EX_TEMPFAIL,
                 "  -t            take the recipients from To:, Cc: and Bcc: as well (Bcc: is removed)",
                 "  -i, -oi       a line with only \".\" does not end the message",
@@ -65,13 +68,13 @@ final class SendmailOptions {
         };
     }
 
-    /** Parses {@code args}; prints what is wrong and sets {@link Sendmail.Request#exit} when it cannot. */
-    static Sendmail.Request parse(String prog, String[] args, PrintStream err) {
+    /** Parses {@code args}; prints what is wrong and sets {@link SendmailRequest#exit} when it cannot. */
+    public static SendmailRequest parse(String prog, String[] args, PrintStream err) {
         return new SendmailOptions(prog, err).parse(args);
     }
 
-    private Sendmail.Request parse(String[] args) {
-        Sendmail.Request.Builder b = new Sendmail.Request.Builder(defaultMode(prog));
+    private SendmailRequest parse(String[] args) {
+        SendmailRequest.Builder b = new SendmailRequest.Builder(defaultMode(prog));
         // --help is not getopt's: it is taken out before the options are read.
         String[] rest = args;
         if (Usage.asksForHelp(args)) {
@@ -81,9 +84,9 @@ final class SendmailOptions {
         Getopt g = new Getopt(rest, WITH_VALUE, "q");
         for (char opt; (opt = g.next()) != Getopt.END; ) {
             if (opt == 'q') {
-                if (!queueOption(b, g.value())) return Sendmail.Request.failed(EX_TEMPFAIL);
+                if (!queueOption(b, g.value())) return SendmailRequest.failed(EX_TEMPFAIL);
             } else if (g.value() != null) {
-                if (!valueOption(b, opt, g.value())) return Sendmail.Request.failed(EX_TEMPFAIL);
+                if (!valueOption(b, opt, g.value())) return SendmailRequest.failed(EX_TEMPFAIL);
             } else if (opt == 'n') {
                 return fatal("-n option not supported");
             } else if (FLAGS.indexOf(opt) < 0) {
@@ -117,7 +120,7 @@ final class SendmailOptions {
     }
 
     /** -q: flush the queue; -qRsite, -qIid: one site, one message; -q30m (an interval): nothing. */
-    private boolean queueOption(Sendmail.Request.Builder b, String rest) {
+    private boolean queueOption(SendmailRequest.Builder b, String rest) {
         if (rest.isEmpty()) {
             b.mode = "q";
         } else if (rest.startsWith("R") || rest.startsWith("I")) {
@@ -133,7 +136,7 @@ final class SendmailOptions {
     }
 
     /** An option with a value; false after printing a fatal error. */
-    private boolean valueOption(Sendmail.Request.Builder b, char opt, String value) {
+    private boolean valueOption(SendmailRequest.Builder b, char opt, String value) {
         switch (opt) {
             case 'f', 'r' -> b.sender = value;
             case 'F' -> b.fullName = value;
@@ -185,12 +188,12 @@ final class SendmailOptions {
         return v.chars().allMatch(c -> c > 32 && c < 127);
     }
 
-    private Sendmail.Request fatal(String message) {
+    private SendmailRequest fatal(String message) {
         err.println(prog + ": fatal: " + message);
-        return Sendmail.Request.failed(EX_TEMPFAIL);
+        return SendmailRequest.failed(EX_TEMPFAIL);
     }
 
-    private Sendmail.Request usageError(String problem) {
-        return Sendmail.Request.failed(usage(prog).error(err, problem));
+    private SendmailRequest usageError(String problem) {
+        return SendmailRequest.failed(usage(prog).error(err, problem));
     }
 }

@@ -1,4 +1,4 @@
-package mta.cli;
+package mta.util;
 
 /**
  * Getopt - reads a command line's options as Postfix's commands do (POSIX getopt): flags may be
@@ -13,9 +13,9 @@ package mta.cli;
  *   operands: args[g.operands()] ... args[args.length - 1]
  * </pre>
  */
-final class Getopt {
+public final class Getopt {
     /** What {@link #next} returns when the options are over, or after a problem. */
-    static final char END = 0;
+    public static final char END = 0;
 
     private final String[] args;
     private final String withValue;
@@ -30,14 +30,14 @@ final class Getopt {
      * @param attachedOnly letters whose value, possibly empty, is the rest of their argument
      *                     (sendmail's {@code -q30m}, {@code -qRsite})
      */
-    Getopt(String[] args, String withValue, String attachedOnly) {
+    public Getopt(String[] args, String withValue, String attachedOnly) {
         this.args = args;
         this.withValue = withValue;
         this.attachedOnly = attachedOnly;
     }
 
     /** The next option letter; {@link #END} when there is none, or when {@link #problem} is set. */
-    char next() {
+    public char next() {
         value = null;
         if (problem != null) return END;
         if (k == 1) {
@@ -75,22 +75,22 @@ final class Getopt {
     }
 
     /** The value of the option {@link #next} returned last (null for a flag). */
-    String value() {
+    public String value() {
         return value;
     }
 
     /** Marks the option {@link #next} returned last as unknown; {@link #next} then returns {@link #END}. */
-    void invalid(char c) {
+    public void invalid(char c) {
         problem = "invalid option -- '" + c + "'";
     }
 
     /** What is wrong ("invalid option -- 'x'", ...), or null. */
-    String problem() {
+    public String problem() {
         return problem;
     }
 
     /** The index of the first operand, once {@link #next} returned {@link #END}. */
-    int operands() {
+    public int operands() {
         return i;
     }
 }

@@ -1,4 +1,4 @@
-package mta.cli;
+package mta.install;
 
 import java.io.IOException;
 import java.io.PrintStream;
