@@ -173,10 +173,18 @@ public final class Params {
             + " rejects others; empty turns the check off."));
     public static final Param MAILBOX_COMMAND = def(Param.string("mailbox_command", "",
             "A command that delivers to the mailbox instead of the built-in delivery."));
+    public static final Param MAILBOX_TRANSPORT_MAPS = def(Param.tables("mailbox_transport_maps", "",
+            "Tables from a local user name to the transport:nexthop that local(8) hands the user's mailbox"
+            + " delivery to (after aliases and .forward), whether or not the user has a UNIX account."));
     public static final Param MAILBOX_TRANSPORT = def(Param.string("mailbox_transport", "",
-            "A master.cf transport that receives all local mailbox deliveries." + NOT_YET));
+            "The transport[:nexthop] that local(8) hands every mailbox delivery to, after aliases and .forward"
+            + " (lmtp:unix:private/dovecot-lmtp for Dovecot)."));
+    public static final Param FALLBACK_TRANSPORT_MAPS = def(Param.tables("fallback_transport_maps", "",
+            "Tables from a local user name to the transport:nexthop for names local(8) finds in neither the"
+            + " aliases nor the UNIX accounts."));
     public static final Param FALLBACK_TRANSPORT = def(Param.string("fallback_transport", "",
-            "A transport for local recipients that have no UNIX account." + NOT_YET));
+            "The transport[:nexthop] for local names found in neither the aliases nor the UNIX accounts;"
+            + " before luser_relay."));
     public static final Param LUSER_RELAY = def(Param.string("luser_relay", "",
             "Where mail for unknown local recipients goes instead of being bounced."));
     public static final Param MAILBOX_SIZE_LIMIT = def(Param.size("mailbox_size_limit", "51200000", 0, Long.MAX_VALUE,
@@ -837,7 +845,45 @@ public final class Params {
     static { section("Master, control and logging"); }
     // --- master, control and logging (reload, check, syslog)
 
+    // --- LMTP client: the SMTP client's parameters under the lmtp_ prefix, each declared from its smtp_ twin
+    /** lmtp_ names whose smtp_ twin is named otherwise (LHLO is LMTP's EHLO). */
+    private static final Map<String, String> LMTP_RENAMED = Map.of(
+            "smtp_helo_name", "lmtp_lhlo_name", "smtp_helo_timeout", "lmtp_lhlo_timeout");
+    /** lmtp_ defaults that are not the smtp_ twin's (Postfix's own). */
+    private static final Map<String, String> LMTP_DEFAULTS = Map.of(
+            "lmtp_connect_timeout", "0s", "lmtp_fallback_relay", "");
+    /** smtp_ name to its lmtp_ twin, in declaration order. */
+    private static final Map<String, String> LMTP_TWINS = new LinkedHashMap<>();
+
+    static { section("LMTP client"); declareLmtpTwins(); }
+    public static final Param LMTP_TCP_PORT = def(Param.integer("lmtp_tcp_port", "24", 1, 65535,
+            "The port of an LMTP next-hop that names none (inet:host)."));
+
     // --- end of declarations
+
+    /**
+     * Declares the lmtp_ twin of every smtp_ parameter declared so far that Postfix has one for:
+     * the same type and bounds, the default with $smtp_ read as $lmtp_, and a doc line that points to
+     * the twin (still marked when no code acts on it). The LMTP client reads its parameters through
+     * the SMTP client's names ({@link #lmtpTwins()}), so each twin does in LMTP what its smtp_ does.
+     */
+    private static void declareLmtpTwins() {
+        for (Param p : java.util.List.copyOf(ALL.values())) {
+            if (!p.name().startsWith("smtp_")) continue;
+            String twin = LMTP_RENAMED.getOrDefault(p.name(), "lmtp_" + p.name().substring(5));
+            if (!PostfixParameters.known(twin)) continue;
+            String def = LMTP_DEFAULTS.containsKey(twin) ? LMTP_DEFAULTS.get(twin)
+                    : p.defaultValue() == null ? null : p.defaultValue().replace("$smtp_", "$lmtp_");
+            String doc = "As " + p.name() + ", for the LMTP client." + (p.doc().endsWith(NOT_YET) ? NOT_YET : "");
+            def(new Param(twin, p.type(), def, p.min(), p.max(), p.unit(), doc));
+            LMTP_TWINS.put(p.name(), twin);
+        }
+    }
+
+    /** Each smtp_ parameter that has an lmtp_ twin, with that twin's name. */
+    public static Map<String, String> lmtpTwins() {
+        return Collections.unmodifiableMap(LMTP_TWINS);
+    }
 
     /** All parameters, in declaration order. */
     public static Map<String, Param> all() {

@@ -24,7 +24,7 @@ import mta.virtual.VirtualAgent;
  * Services - maps master.cf entries to the components inside this JVM.
  *
  * <p>Reads the parsed master.cf. A {@code unix} entry whose command is local, virtual, pipe, smtp,
- * error or discard becomes a delivery transport under its service name; {@code inet} smtpd entries
+ * lmtp, error or discard becomes a delivery transport under its service name; {@code inet} smtpd entries
  * become listeners (see {@link Master}), spawn entries listeners of {@link SpawnServices}. What
  * becomes of the other programs (done in-process, not yet supported, unknown) is decided by
  * {@link ServiceKind} and reported by {@link StartupCheck}.
@@ -62,6 +62,7 @@ final class Services {
             } else {
                 agent = switch (s.command()) {
                     case "smtp" -> new SmtpAgent(c, resolver, smtpDefaultPort, channel::info, secrets);
+                    case "lmtp" -> SmtpAgent.lmtp(c, resolver, channel::info, secrets);
                     case "error" -> new ErrorAgent(s.name().equals("retry"));
                     case "discard" -> new DiscardAgent();
                     default -> privileged(s, c, cleanups.forService(c), channel);

@@ -37,13 +37,13 @@ import mta.util.SecretFiles;
  * service whose address, restrictions, TLS or SASL settings are wrong, an {@code inet} service
  * whose program this system does not have (postscreen: that port would not be served), a
  * transport in use (default_transport, relay_, local_, virtual_transport when their domains are
- * set, content_filter) that runs a program this system does not have (lmtp; one that is
+ * set, content_filter) that runs a program this system does not have (qmqpd; one that is
  * not in master.cf at all is a warning: its mail stays queued, as in Postfix),
  * a {@code cleanup_service_name} with no such cleanup service, milters (not supported yet), and a
  * {@code maillog_file} outside {@code maillog_file_prefixes}, and the TLS problems of
  * {@link TlsConfigCheck} (keys that cannot be loaded where TLS is required). Warnings: unused and undefined
  * parameters (as postconf), services whose program is missing but that nothing uses here, such
- * as Debian's stock lmtp entry, and pipe entries whose attributes are wrong.
+ * as postscreen's tlsproxy, and pipe entries whose attributes are wrong.
  */
 final class StartupCheck {
     /** One finding: fatal (start refuses) or a warning. */

@@ -10,8 +10,30 @@ package mta.smtp;
  *   <li>{@code domain:port} and {@code domain}: the MX hosts of the domain, on that port.</li>
  * </ul>
  * The port defaults to the agent's default port (25 in production).
+ *
+ * <p>An LMTP next-hop ({@link #parseLmtp}) is {@code unix:PATH} (a UNIX-domain socket; a relative
+ * path is relative to the queue directory, as in Postfix), or {@code inet:host:port},
+ * {@code inet:[host]:port}, {@code [host]:port} or {@code host} (TCP, default port
+ * {@code lmtp_tcp_port}); LMTP never looks up MX records. For a socket, {@code host} is its path.
  */
-public record Nexthop(String host, int port, boolean mxLookup) {
+public record Nexthop(String host, int port, boolean mxLookup, boolean unix) {
+
+    public Nexthop(String host, int port, boolean mxLookup) {
+        this(host, port, mxLookup, false);
+    }
+
+    /** Parses an LMTP next-hop; throws IllegalArgumentException for an empty path or host, or a bad port. */
+    public static Nexthop parseLmtp(String text, int defaultPort) {
+        String t = text.strip();
+        if (t.regionMatches(true, 0, "unix:", 0, 5)) {
+            String path = t.substring(5).strip();
+            if (path.isEmpty()) throw new IllegalArgumentException("empty socket path in next-hop: " + text);
+            return new Nexthop(path, 0, false, true);
+        }
+        if (t.regionMatches(true, 0, "inet:", 0, 5)) t = t.substring(5);
+        Nexthop n = parse(t, defaultPort);
+        return new Nexthop(n.host(), n.port(), false, false);
+    }
 
     /** Parses a next-hop; throws IllegalArgumentException for an empty host or a bad port. */
     public static Nexthop parse(String text, int defaultPort) {

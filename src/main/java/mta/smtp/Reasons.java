@@ -34,9 +34,12 @@ final class Reasons {
         return e.kind() == PeerException.Kind.MALFORMED ? "4.5.0" : "4.4.2";
     }
 
-    /** {@code connect to mx.example.com[192.0.2.1]:25: Connection refused}. */
+    /**
+     * {@code connect to mx.example.com[192.0.2.1]:25: Connection refused}; for a UNIX-domain socket
+     * {@code connect to private/dovecot-lmtp: No such file or directory}.
+     */
     static String connect(MailHost host, IOException e) {
-        return "connect to " + host.relay() + ": " + connectError(e);
+        return "connect to " + (host.isUnix() ? host.socket() : host.relay()) + ": " + connectError(e);
     }
 
     private static String connectError(IOException e) {

@@ -1,6 +1,9 @@
 package mta.smtp;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import mta.config.Config;
 import mta.config.Params;
@@ -19,7 +22,8 @@ import mta.util.SecretFiles;
  * line length limit, SMTPUTF8 and the {@code smtp_*_checks} tables); writes SMTP to remote
  * servers, and TLS summary and content check lines to its log. Each request is a
  * {@link SmtpDelivery}; what outlives a request is the agent's {@link SmtpConnectionCache}. It
- * never changes the queue file, and never throws for a failure of the network or a server.
+ * never changes the queue file, and never throws for a failure of the network or a server. The
+ * same class is the LMTP client ({@link #lmtp}): Postfix's smtp(8) and lmtp(8) are one program too.
  */
 public final class SmtpAgent implements DeliveryAgent {
     final Resolver resolver;
@@ -39,6 +43,12 @@ public final class SmtpAgent implements DeliveryAgent {
     /** smtputf8_enable: say SMTPUTF8 when a message asks for it, and refuse servers that cannot take it. */
     final boolean smtputf8;
     final Consumer<String> log;
+    /** Speaks LMTP (RFC 2033): LHLO, next-hops of {@link Nexthop#parseLmtp}, one reply per recipient after DATA. */
+    final boolean lmtp;
+    /** This host's name, for a UNIX-domain socket in relay= ({@code mail.example.com[private/dovecot-lmtp]}). */
+    final String myhostname;
+    /** What a relative UNIX-domain socket path is relative to. */
+    final Path queueDirectory;
 
     /** An agent that speaks to port 25 unless a next-hop names another port. */
     public SmtpAgent(Config config, Resolver resolver) {
@@ -63,6 +73,26 @@ public final class SmtpAgent implements DeliveryAgent {
      * hand-over, for root-only files).
      */
     public SmtpAgent(Config config, Resolver resolver, int defaultPort, Consumer<String> log, SecretFiles secrets) {
+        this(config, resolver, defaultPort, log, secrets, false);
+    }
+
+    /**
+     * The LMTP client (Postfix's lmtp(8)): the same agent, speaking LMTP, with each {@code lmtp_*}
+     * parameter in the place of its {@code smtp_*} twin ({@code lmtp_lhlo_name} for
+     * {@code smtp_helo_name}, {@code lmtp_tls_security_level}, {@code lmtp_connection_cache_on_demand},
+     * ...), and {@code lmtp_tcp_port} as the port of a next-hop that names none.
+     */
+    public static SmtpAgent lmtp(Config config, Resolver resolver, Consumer<String> log, SecretFiles secrets) {
+        Map<String, String> asSmtp = new LinkedHashMap<>();
+        Params.lmtpTwins().forEach((smtp, lmtp) -> asSmtp.put(smtp, "$" + lmtp));
+        return new SmtpAgent(config.with(asSmtp), resolver, config.integer(Params.LMTP_TCP_PORT), log, secrets, true);
+    }
+
+    private SmtpAgent(Config config, Resolver resolver, int defaultPort, Consumer<String> log, SecretFiles secrets,
+                      boolean lmtp) {
+        this.lmtp = lmtp;
+        this.myhostname = config.str(Params.MYHOSTNAME);
+        this.queueDirectory = config.path(Params.QUEUE_DIRECTORY);
         this.resolver = resolver;
         this.defaultPort = defaultPort;
         this.heloName = config.str(Params.SMTP_HELO_NAME);
@@ -81,7 +111,7 @@ public final class SmtpAgent implements DeliveryAgent {
 
     @Override
     public String name() {
-        return "smtp";
+        return lmtp ? "lmtp" : "smtp";
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import mta.lookup.UnixSocketFactory;
 import mta.util.LineReader;
 
 /**
@@ -58,7 +60,8 @@ final class SmtpConnection implements AutoCloseable {
     SSLSession startTls(SSLSocketFactory factory, SSLParameters params, MailHost host, Duration timeout)
             throws IOException {
         try {
-            SSLSocket tls = (SSLSocket) factory.createSocket(socket, host.address().getHostAddress(), host.port(), true);
+            String peer = host.isUnix() ? host.name() : host.address().getHostAddress();
+            SSLSocket tls = (SSLSocket) factory.createSocket(socket, peer, host.port(), true);
             tls.setUseClientMode(true);
             if (params != null) tls.setSSLParameters(params);
             tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
@@ -86,6 +89,21 @@ final class SmtpConnection implements AutoCloseable {
         } catch (IOException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /**
+     * Connects to the UNIX-domain socket {@code path} (an LMTP server); the socket keeps the read
+     * time limits a TCP socket has. A plain IOException means no connection.
+     */
+    static SmtpConnection openUnix(Path path) throws IOException {
+        Socket socket = new UnixSocketFactory(path.toString()).createSocket();
+        try {
+            socket.connect(null, 0);
+            return new SmtpConnection(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e.getCause() instanceof IOException cause ? cause : e; // the reason without the path
         }
     }
 

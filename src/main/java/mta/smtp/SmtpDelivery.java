@@ -40,7 +40,7 @@ final class SmtpDelivery {
     List<DeliveryStatus> run() {
         Nexthop nexthop;
         try {
-            nexthop = Nexthop.parse(request.nexthop(), agent.defaultPort);
+            nexthop = parse(request.nexthop());
         } catch (IllegalArgumentException e) {
             return SmtpFailure.deferred("4.3.5", "none", "bad next-hop: " + e.getMessage())
                     .statuses(request.recipients(), secondsSince(start));
@@ -52,7 +52,7 @@ final class SmtpDelivery {
             for (String relay : agent.fallbackRelays) {
                 Nexthop fallback;
                 try {
-                    fallback = Nexthop.parse(relay, agent.defaultPort);
+                    fallback = parse(relay);
                 } catch (IllegalArgumentException e) {
                     continue; // a bad entry in smtp_fallback_relay is skipped, the others still count
                 }
@@ -86,7 +86,8 @@ final class SmtpDelivery {
         SmtpTlsPolicy tls;
         try {
             tls = agent.tls.destination(destination, nexthop);
-            hosts = new SmtpRoute(agent.resolver).hosts(nexthop);
+            hosts = nexthop.unix() ? List.of(MailHost.unix(agent.myhostname, nexthop.host()))
+                    : new SmtpRoute(agent.resolver).hosts(nexthop);
         } catch (SmtpFailure f) {
             lastFailure = f;
             return;
@@ -116,11 +117,12 @@ final class SmtpDelivery {
         while (true) {
             SmtpConnection conn;
             try {
-                conn = SmtpConnection.open(host, agent.timeouts.connect());
+                conn = host.isUnix() ? SmtpConnection.openUnix(agent.queueDirectory.resolve(host.socket()))
+                        : SmtpConnection.open(host, agent.timeouts.connect());
             } catch (IOException e) {
                 throw SmtpFailure.deferred("4.4.1", "none", Reasons.connect(host, e));
             }
-            SmtpSession session = new SmtpSession(conn, host, agent.timeouts, tls, agent.log);
+            SmtpSession session = new SmtpSession(conn, host, agent.timeouts, tls, agent.log, agent.lmtp);
             try {
                 session.greet(agent.heloName);
                 return session;
@@ -182,8 +184,14 @@ final class SmtpDelivery {
         return out;
     }
 
+    /** An SMTP next-hop, or an LMTP one for the LMTP client. */
+    private Nexthop parse(String text) {
+        return agent.lmtp ? Nexthop.parseLmtp(text, agent.defaultPort) : Nexthop.parse(text, agent.defaultPort);
+    }
+
     /** Sessions are shared by next-hops that mean the same servers. */
     private static String cacheKey(Nexthop n) {
+        if (n.unix()) return "unix:" + n.host();
         return (n.mxLookup() ? "" : "[") + n.host().toLowerCase(Locale.ROOT) + (n.mxLookup() ? "" : "]") + ":" + n.port();
     }
 

@@ -11,6 +11,7 @@ enum SmtpPhase {
     GREETING("receiving the initial server greeting", null),
     EHLO("performing the EHLO handshake", "EHLO"),
     HELO("performing the HELO handshake", "HELO"),
+    LHLO("performing the LHLO handshake", "LHLO"),
     STARTTLS("sending STARTTLS", "STARTTLS"),
     RSET("sending RSET", "RSET"),
     MAIL("sending MAIL FROM", "MAIL FROM"),

@@ -8,8 +8,8 @@ import mta.tls.TlsLevel;
 import mta.tls.TlsProtocols;
 
 /**
- * SmtpSession - one SMTP conversation outside its transactions: greeting, EHLO (or HELO),
- * STARTTLS, the RSET that checks a cached session, QUIT.
+ * SmtpSession - one SMTP conversation outside its transactions: greeting, EHLO (or HELO; LHLO
+ * for LMTP), STARTTLS, the RSET that checks a cached session, QUIT.
  *
  * <p>Reads the server's greeting and EHLO reply over an open {@link SmtpConnection}, and records
  * the extensions the server offers; writes EHLO, HELO, STARTTLS, RSET and QUIT. A failure here
@@ -24,6 +24,8 @@ final class SmtpSession implements AutoCloseable {
     /** The server's TLS policy; null for plaintext (TLS off, or the plaintext retry at level may). */
     private final SmtpTlsPolicy.Host tls;
     private final Consumer<String> log;
+    /** An LMTP session (RFC 2033): LHLO instead of EHLO. */
+    private final boolean lmtp;
     private final long openedNanos = System.nanoTime();
     private EsmtpFeatures features = EsmtpFeatures.NONE;
     private int uses;
@@ -33,6 +35,12 @@ final class SmtpSession implements AutoCloseable {
     }
 
     SmtpSession(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts, SmtpTlsPolicy.Host tls, Consumer<String> log) {
+        this(conn, host, timeouts, tls, log, false);
+    }
+
+    SmtpSession(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts, SmtpTlsPolicy.Host tls, Consumer<String> log,
+                boolean lmtp) {
+        this.lmtp = lmtp;
         this.conn = conn;
         this.host = host;
         this.timeouts = timeouts;
@@ -67,7 +75,8 @@ final class SmtpSession implements AutoCloseable {
     }
 
     /**
-     * Reads the 220 greeting, then says EHLO, or HELO when the server rejects EHLO with 5xx; then
+     * Reads the 220 greeting, then says EHLO, or HELO when the server rejects EHLO with 5xx (LMTP:
+     * LHLO, which must succeed); then
      * STARTTLS as the TLS level asks, and EHLO again inside TLS.
      */
     void greet(String heloName) throws SmtpFailure {
@@ -88,6 +97,13 @@ final class SmtpSession implements AutoCloseable {
     }
 
     private void hello(String heloName) throws SmtpFailure {
+        if (lmtp) {
+            // RFC 2033: LHLO, and nothing to fall back to
+            ServerReply lhlo = command(SmtpPhase.LHLO, "LHLO " + heloName);
+            if (!lhlo.isPositive()) throw said(lhlo, SmtpPhase.LHLO);
+            features = EsmtpFeatures.parse(lhlo);
+            return;
+        }
         ServerReply ehlo = command(SmtpPhase.EHLO, "EHLO " + heloName);
         if (ehlo.isPositive()) {
             features = EsmtpFeatures.parse(ehlo);

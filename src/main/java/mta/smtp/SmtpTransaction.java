@@ -25,7 +25,9 @@ import mta.queue.QueueFile;
  * RFC 3461 {@code ENVID=} and {@code RET=} (the server offers DSN) and {@code SMTPUTF8} (the
  * message asks for it, the server offers it); RCPT TO carries {@code ORCPT=} and {@code NOTIFY=}.
  * A message that needs SMTPUTF8 is not sent to a server that does not offer it: 5.6.7. An
- * address verification probe ({@link DeliveryRequest#verifyOnly}) stops after RCPT TO.
+ * address verification probe ({@link DeliveryRequest#verifyOnly}) stops after RCPT TO. Over LMTP
+ * (RFC 2033) the server answers the end of the content once per accepted recipient, so each
+ * recipient gets its own status: one may be saved while another fails.
  */
 final class SmtpTransaction {
     private static final byte[] DOT_CRLF = {'.', '\r', '\n'};
@@ -191,7 +193,8 @@ final class SmtpTransaction {
             phase = SmtpPhase.DOT;
             conn.write(DOT_CRLF, 0, DOT_CRLF.length);
             conn.flush();
-            read(SmtpPhase.DOT);
+            if (agent.lmtp) conn.markBroken(); // no recipient, so no reply is due: the dialogue is out of step
+            else read(SmtpPhase.DOT);
             return List.of();
         }
         if (!accepted.isEmpty() && data.code() != 354) {
@@ -251,8 +254,10 @@ final class SmtpTransaction {
             out.end();
             conn.flush();
         });
-        ServerReply fin = read(SmtpPhase.DOT);
+        ServerReply fin = null;
         for (QueueFile.Recipient r : accepted) {
+            // RFC 2033: an LMTP server answers the final dot once per accepted recipient, in RCPT order
+            if (fin == null || agent.lmtp) fin = read(SmtpPhase.DOT);
             done.put(r, fin.isPositive()
                     ? status(r, Outcome.SENT, fin.dsn(), fin.text())
                     : refused(r, fin, SmtpPhase.DOT));

@@ -1,9 +1,10 @@
 /**
  * NAME
- *   smtp - SMTP client delivery agent
+ *   smtp - SMTP client delivery agent (and lmtp, the LMTP client)
  *
  * SUMMARY
- *   Delivers a queued message to the mail servers of one next-hop over SMTP (RFC 5321).
+ *   Delivers a queued message to the mail servers of one next-hop over SMTP (RFC 5321), or to a
+ *   mailbox server over LMTP (RFC 2033).
  *
  * DESCRIPTION
  *   {@link mta.smtp.SmtpAgent} receives a {@link mta.deliver.DeliveryRequest} from the queue
@@ -31,6 +32,12 @@
  *   Postfix words them (see {@link mta.smtp.Reasons}) and the connection's use count (conn_use).
  *   See docs/smtp-client.md.
  *
+ *   LMTP ({@link mta.smtp.SmtpAgent#lmtp}, master.cf command {@code lmtp}) is the same agent in LMTP
+ *   mode: next-hops {@code unix:PATH} (relative to the queue directory) and {@code inet:host:port}
+ *   without MX lookups ({@link mta.smtp.Nexthop#parseLmtp}), LHLO instead of EHLO, one reply per
+ *   accepted recipient after the content, and the {@code lmtp_*} twin of each {@code smtp_*}
+ *   parameter read in its place. See docs/lmtp.md.
+ *
  * READS
  *   The queue file in active/ (through the request), DNS (through mta.dns.Resolver), SMTP replies.
  *
@@ -51,10 +58,11 @@
  *   smtp_tls_loglevel (0), smtp_fallback_relay ($fallback_relay), smtp_mx_address_limit (5),
  *   smtp_mx_session_limit (2), smtp_line_length_limit (998), smtp_header_checks,
  *   smtp_mime_header_checks, smtp_nested_header_checks, smtp_body_checks (empty),
- *   smtputf8_enable (yes).
+ *   smtputf8_enable (yes). For lmtp: the lmtp_* twins (lmtp_lhlo_name, lmtp_lhlo_timeout,
+ *   lmtp_connect_timeout (0s), ...) and lmtp_tcp_port (24).
  *
  * SEE ALSO
- *   Postfix smtp(8); RFC 5321 (SMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 3461 (DSN),
+ *   Postfix smtp(8) and lmtp(8); RFC 5321 (SMTP), RFC 2033 (LMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 3461 (DSN),
  *   RFC 7505 (null MX), RFC 3207 (STARTTLS), RFC 7672 (DANE for SMTP), RFC 6152 (8BITMIME),
  *   RFC 6531 (SMTPUTF8), header_checks(5).
  */

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and working with its root-only (0600) key, and deliver a message to the postmaster alias. For
  * the seven others, {@code postfix check} must refuse exactly what {@code postfix start} refuses
  * (the same messages), and every such message must name a feature that is still to come
- * ({@link #LATER}): milters, policy services, pipe, lmtp, postscreen, verify, database tables,
+ * ({@link #LATER}): milters, policy services, pipe, postscreen, verify, database tables,
  * or the restriction words of the next round. A message outside that list fails
  * the test: it is a class of problem this work should have fixed. A table of what stops each
  * configuration is written to {@code target/real-world.md} (docs/real-world.md is its edited form).
@@ -54,7 +54,6 @@ class RealWorldConfigIT {
         LATER.put("milters", Pattern.compile("milters are not supported yet"));
         LATER.put("policy services", Pattern.compile("policy services"));
         LATER.put("pipe", Pattern.compile("\\(pipe\\)|runs pipe,"));
-        LATER.put("lmtp", Pattern.compile("\\(lmtp\\)|runs lmtp,"));
         LATER.put("postscreen", Pattern.compile("\\(postscreen"));
         LATER.put("verify", Pattern.compile("address verification"));
         LATER.put("database tables", Pattern.compile("unsupported dictionary type: (mysql|pgsql|sqlite|ldap|memcache)$"));
