@@ -632,6 +632,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             if (held) w.commit(svc.queues.dir(mta.queue.QueueName.HOLD));
             else w.commit();
             committed = true;
+            mta.metrics.MailMetrics.MESSAGES_RECEIVED.get().inc();
         } catch (IOException e) {
             abort();
             svc.log.warn(w.id() + ": write queue file: " + reason(e));

@@ -20,8 +20,15 @@ public final class MaillogFile {
     /** The standard output, for container images that run {@code postfix start-fg}. */
     public static final String STDOUT = "/dev/stdout";
 
-    /** Throws ConfigException when {@code maillog_file} is set and matches none of the prefixes. */
+    /**
+     * Throws ConfigException when {@code maillog_file} is set and matches none of the prefixes, or
+     * when {@code maillog_format} is neither {@code postfix} nor {@code json}.
+     */
     public static void check(Config c) {
+        String format = c.str(Params.MAILLOG_FORMAT).strip();
+        if (!format.equals("postfix") && !format.equals("json")) {
+            throw new ConfigException("maillog_format value '" + format + "' is not postfix or json");
+        }
         String file = c.str(Params.MAILLOG_FILE).strip();
         if (file.isEmpty()) return;
         for (String prefix : c.list(Params.MAILLOG_FILE_PREFIXES)) {
@@ -54,7 +61,8 @@ public final class MaillogFile {
         } catch (ConfigException e) {
             host = "localhost";
         }
-        return MailLog.open(file, host, c.get(Params.SYSLOG_NAME.name()), c.get(Params.SYSLOG_FACILITY.name()));
+        return MailLog.open(file, host, c.get(Params.SYSLOG_NAME.name()), c.get(Params.SYSLOG_FACILITY.name()))
+                .json(c.str(Params.MAILLOG_FORMAT).strip().equals("json"));
     }
 
     /**

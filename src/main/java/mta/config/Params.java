@@ -104,6 +104,14 @@ public final class Params {
             "The first part of the tag of each mail log line."));
     public static final Param SYSLOG_FACILITY = def(Param.string("syslog_facility", "mail",
             "The syslog facility of mail log lines sent to the system logger (maillog_file empty)."));
+    public static final Param MAILLOG_FORMAT = def(Param.string("maillog_format", "postfix",
+            "The form of each mail log line: postfix (Postfix's text, for pflogsumm and the usual tools) or json"
+            + " (one JSON object per line with the same event split into fields: queue_id, client, from, to, relay,"
+            + " delays, dsn, status, ...; for Loki or Elasticsearch). Not a Postfix parameter; docs/observability.md."));
+    public static final Param METRICS_LISTEN = def(Param.string("metrics_listen", "",
+            "Where the master serves Prometheus metrics (/metrics) and its health check (/healthz) over HTTP:"
+            + " empty (the default) for nowhere, a port (9187) for 127.0.0.1:port, or host:port ([::1]:9187)."
+            + " Not a Postfix parameter; docs/observability.md."));
     public static final Param COMMAND_DIRECTORY = def(Param.path("command_directory", "/usr/sbin",
             "Where the administrative commands are installed." + NOT_YET));
     public static final Param DAEMON_DIRECTORY = def(Param.path("daemon_directory", "/usr/lib/postfix/sbin",

@@ -98,6 +98,29 @@ final class DnsLookup {
     /** One question, to the servers in turn, for {@code attempts} rounds. */
     private Message ask(Name name, int type, Name asked) throws DnsException {
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        String typeLabel = typeLabel(type);
+        mta.metrics.MailMetrics.DNS_LOOKUPS.labels(typeLabel).inc();
+        long started = System.nanoTime();
+        try {
+            return askServers(query, type, asked);
+        } catch (DnsException e) {
+            mta.metrics.MailMetrics.DNS_LOOKUP_FAILURES.labels(typeLabel).inc();
+            throw e;
+        } finally {
+            mta.metrics.MailMetrics.DNS_LOOKUP_DURATION.get().observeSince(started);
+        }
+    }
+
+    /** The record types a metric label may name; any other is "other". */
+    private static String typeLabel(int type) {
+        return switch (type) {
+            case Type.A, Type.AAAA, Type.MX, Type.PTR, Type.TXT, Type.TLSA, Type.CNAME, Type.SOA, Type.NS, Type.SRV,
+                 Type.DS, Type.DNSKEY -> Type.string(type);
+            default -> "other";
+        };
+    }
+
+    private Message askServers(Message query, int type, Name asked) throws DnsException {
         int first = rotate ? Math.floorMod(next.getAndIncrement(), servers.length) : 0;
         for (int round = 0; round < attempts; round++) {
             for (int i = 0; i < servers.length; i++) {

@@ -67,14 +67,21 @@ public final class Tables {
         secretFiles = files;
     }
 
-    /** Opens the table named by {@code spec}, such as {@code hash:/etc/aliases}. */
+    /**
+     * Opens the table named by {@code spec}, such as {@code hash:/etc/aliases}; its lookups are
+     * counted by type in the metrics ({@link MeteredTable}).
+     */
     public static Table open(String spec) {
         int colon = typeEnd(spec);
         if (colon < 0) {
             throw new TableException("open dictionary: expecting \"type:name\" form instead of \"" + spec + "\"");
         }
         String type = spec.substring(0, colon).toLowerCase(Locale.ROOT);
-        String name = spec.substring(colon + 1);
+        Table t = openType(spec, type, spec.substring(colon + 1));
+        return MeteredTable.KNOWN_TYPES.contains(type) ? new MeteredTable(t, type) : t;
+    }
+
+    private static Table openType(String spec, String type, String name) {
         if (FILE_TYPES.containsKey(type)) return new MvStoreTable(spec, Path.of(name + FILE_TYPES.get(type)));
         return switch (type) {
             case "inline" -> new InlineTable(spec, name);

@@ -99,6 +99,13 @@ public final class Master implements AutoCloseable {
     /** Restarts a service loop that dies (pickup, the queue manager's scan, the public/ sockets). */
     private final Supervisor supervisor;
     private volatile boolean closed;
+    /** Watches the privileged delivery process; null without privilege separation. */
+    private PrivilegedWatch privilegedWatch;
+    /** The HTTP listener of metrics_listen, and the value it was started with; null when off. */
+    private MetricsServer metricsServer;
+    private String metricsListen = "";
+    private final java.util.function.Consumer<mta.metrics.TextFormat> processMetrics = this::writeProcessMetrics;
+    private final List<java.util.function.Consumer<mta.metrics.TextFormat>> collectors = new ArrayList<>();
 
     private Master(Path configDir, Options options, Config config, MailLog mailLog, Queues queues,
                    FileChannel pidChannel, FileLock pidLock) {
@@ -197,12 +204,67 @@ public final class Master implements AutoCloseable {
         qmgr.start(supervisor);
         pickup.start(supervisor);
         for (SmtpdListener l : listeners.values()) l.start();
+        if (options.localService() != null) privilegedWatch = new PrivilegedWatch(options.localService(), log);
+        updateMetrics(true);
 
         byte[] pid = String.format("%10d\n", ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
         pidChannel.truncate(0);
         pidChannel.write(ByteBuffer.wrap(pid), 0);
         pidChannel.force(true);
         log.info("daemon started -- version " + version() + ", configuration " + configDir);
+    }
+
+    /**
+     * Opens, moves or closes the metrics listener to match {@code metrics_listen}. At start-up a
+     * bad value or a bind failure is fatal; on reload it is logged and the old listener stays.
+     */
+    private void updateMetrics(boolean startup) {
+        String wanted = config.str(Params.METRICS_LISTEN).strip();
+        if (wanted.equals(metricsListen) && (metricsServer != null || wanted.isEmpty())) return;
+        try {
+            java.net.InetSocketAddress address = MetricsServer.address(wanted);
+            MetricsServer started = address == null ? null
+                    : MetricsServer.start(address, mta.metrics.MailMetrics.REGISTRY, this::healthProblems);
+            if (metricsServer != null) metricsServer.close();
+            metricsServer = started;
+            metricsListen = wanted;
+        } catch (ConfigException e) {
+            if (startup) throw e;
+            log.warn(e.getMessage() + "; the metrics listener is unchanged");
+            return;
+        }
+        if (metricsServer != null && collectors.isEmpty()) {
+            collectors.add(new QueueMetrics(queues));
+            collectors.add(processMetrics);
+            collectors.add(new mta.metrics.JvmMetrics());
+            collectors.forEach(mta.metrics.MailMetrics.REGISTRY::collector);
+        }
+    }
+
+    /** The port of the metrics listener (tests), or -1 when there is none. */
+    public int metricsPort() {
+        MetricsServer m = metricsServer;
+        return m == null ? -1 : m.port();
+    }
+
+    /** What /healthz reports as down: empty when every service is up. */
+    List<String> healthProblems() {
+        List<String> down = new ArrayList<>();
+        if (closed) down.add("master: stopping");
+        PrivilegedWatch w = privilegedWatch;
+        if (w != null && w.problem() != null) down.add("privileged process: down: " + w.problem());
+        for (String loop : supervisor.restarting()) down.add(loop + ": terminated abnormally, waiting to restart");
+        return down;
+    }
+
+    /** {@code postfix_process_up{process="master|privileged"}}: 1 when the process serves. */
+    private void writeProcessMetrics(mta.metrics.TextFormat out) {
+        List<String> label = List.of("process");
+        out.header("postfix_process_up", "1 when the process serves, 0 when it is down (master, privileged).",
+                mta.metrics.Family.Type.GAUGE);
+        out.sample("postfix_process_up", label, List.of("master"), closed ? 0 : 1);
+        PrivilegedWatch w = privilegedWatch;
+        if (w != null) out.sample("postfix_process_up", label, List.of("privileged"), w.problem() == null ? 1 : 0);
     }
 
     private Map<String, Qmgr.Transport> transports(MasterCf masterCf) {
@@ -282,6 +344,7 @@ public final class Master implements AutoCloseable {
             qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanups.forService(config), mailLog));
             updateListeners(masterCf, false);
             if (spawn != null) spawn.update(masterCf, config, false);
+            updateMetrics(false);
             log.info("reload -- version " + version() + ", configuration " + configDir);
         } catch (RuntimeException e) {
             log.warn("reload failed: " + e.getMessage());
@@ -329,6 +392,9 @@ public final class Master implements AutoCloseable {
         if (closed) return;
         closed = true;
         supervisor.close();
+        if (metricsServer != null) metricsServer.close();
+        collectors.forEach(mta.metrics.MailMetrics.REGISTRY::remove);
+        if (privilegedWatch != null) privilegedWatch.close();
         reloadLock.lock();
         try {
             for (SmtpdListener l : listeners.values()) l.stop(2000);

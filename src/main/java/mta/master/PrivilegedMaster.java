@@ -231,6 +231,9 @@ public final class PrivilegedMaster {
             // The peer is the unprivileged side: what root reads from it is bounded.
             BufferedReader in = new BufferedReader(new InputStreamReader(
                     limited(Channels.newInputStream(ch), MAX_REQUEST_BYTES), StandardCharsets.UTF_8));
+            in.mark(1);
+            if (in.read() < 0) return; // the master's liveness probe (PrivilegedWatch): nothing to do
+            in.reset();
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
             DeliveryRequest req = DeliveryProtocol.readRequest(in);
             DeliveryProtocol.writeStatuses(out, deliver(req, peerIsRoot));

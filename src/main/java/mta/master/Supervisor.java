@@ -24,6 +24,8 @@ final class Supervisor implements ServiceLoops {
 
     private final MailLog.Channel log;
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** The loops waiting to be started again after a failure (for /healthz). */
+    private final java.util.Set<String> restarting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Supervisor(MailLog.Channel log) {
         this.log = log;
@@ -38,6 +40,7 @@ final class Supervisor implements ServiceLoops {
         long pause = FIRST_PAUSE_MILLIS;
         while (closed.getCount() > 0) {
             long started = System.nanoTime();
+            restarting.remove(name);
             try {
                 loop.run();
                 return;
@@ -47,6 +50,7 @@ final class Supervisor implements ServiceLoops {
                 log.warn("process " + service + " (thread " + name + ") terminated abnormally: " + t);
                 if (System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(MAX_PAUSE_MILLIS)) pause = FIRST_PAUSE_MILLIS;
                 log.warn(service + ": restarting in " + Math.max(1, pause / 1000) + "s");
+                restarting.add(name);
                 try {
                     if (closed.await(pause, TimeUnit.MILLISECONDS)) return;
                 } catch (InterruptedException e) {
@@ -55,6 +59,11 @@ final class Supervisor implements ServiceLoops {
                 pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
             }
         }
+    }
+
+    /** The loops (thread names) that died and wait to be started again. */
+    java.util.List<String> restarting() {
+        return java.util.List.copyOf(new java.util.TreeSet<>(restarting));
     }
 
     /** No more restarts (the master is stopping). */

@@ -94,7 +94,7 @@ final class QmgrMessage implements Runnable {
         List<DeliveryStatus> unresolved = new ArrayList<>();
         Map<Resolved, List<QueueFile.Recipient>> groups = groups(pending, env.attribute("content_filter"), unresolved);
         for (DeliveryStatus st : unresolved) {
-            report(q.log, arrival, activated, Instant.now(), st);
+            report("none", q.log, arrival, activated, Instant.now(), st);
             results.add(st);
         }
         for (Map.Entry<Resolved, List<QueueFile.Recipient>> group : groups.entrySet()) {
@@ -104,7 +104,7 @@ final class QmgrMessage implements Runnable {
             if (transport == null) {
                 for (QueueFile.Recipient r : rcpts) {
                     DeliveryStatus st = DeliveryStatus.deferred(r, "4.3.0", "none", "mail transport unavailable");
-                    report(q.log, arrival, activated, Instant.now(), st);
+                    report("none", q.log, arrival, activated, Instant.now(), st);
                     results.add(st);
                 }
                 continue;
@@ -180,7 +180,7 @@ final class QmgrMessage implements Runnable {
             List<DeliveryStatus> suspended = req.recipients().stream()
                     .map(r -> DeliveryStatus.deferred(r, slot.dsn(), "none",
                             "delivery temporarily suspended: " + slot.reason())).toList();
-            for (DeliveryStatus st : suspended) report(q.retryLog, req.arrival(), req.activated(), started, st);
+            for (DeliveryStatus st : suspended) report(dest.transport(), q.retryLog, req.arrival(), req.activated(), started, st);
             return suspended;
         }
         List<DeliveryStatus> statuses = List.of();
@@ -201,7 +201,7 @@ final class QmgrMessage implements Runnable {
         } catch (IOException e) {
             q.log.warn(id + ": cannot update queue file: " + e.getMessage());
         }
-        for (DeliveryStatus st : statuses) report(transport.log(), req.arrival(), req.activated(), started, st);
+        for (DeliveryStatus st : statuses) report(dest.transport(), transport.log(), req.arrival(), req.activated(), started, st);
         return statuses;
     }
 
@@ -239,8 +239,8 @@ final class QmgrMessage implements Runnable {
     }
 
     /** Logs {@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=.., status=.. (..)}. */
-    private void report(MailLog.Channel channel, Instant arrival, Instant activated, Instant started,
-                        DeliveryStatus st) {
+    private void report(String transportName, MailLog.Channel channel, Instant arrival, Instant activated,
+                        Instant started, DeliveryStatus st) {
         Instant now = Instant.now();
         StringBuilder sb = new StringBuilder();
         sb.append(id).append(": to=<").append(st.recipient().address()).append('>');
@@ -257,6 +257,10 @@ final class QmgrMessage implements Runnable {
         sb.append(", dsn=").append(st.dsn()).append(", status=").append(word)
                 .append(" (").append(st.reason()).append(')');
         channel.info(sb.toString());
+        mta.metrics.MailMetrics.DELIVERIES.labels(transportName, word).inc();
+        if (st.outcome() != DeliveryStatus.Outcome.DEFERRED) {
+            mta.metrics.MailMetrics.DELIVERY_DELAY.labels(transportName).observe(seconds(arrival, now));
+        }
     }
 
     private static double seconds(Instant a, Instant b) {

@@ -187,7 +187,9 @@ public final class QueueFileWriter implements AutoCloseable {
         flush();
         byte[] size = sizeText(contentSize, contentOffset, recipients).getBytes(StandardCharsets.US_ASCII);
         ch.write(ByteBuffer.wrap(size), sizeRecordOffset + 2);
+        long fsyncStart = System.nanoTime();
         ch.force(true);
+        mta.metrics.MailMetrics.FSYNC_DURATION.get().observeSince(fsyncStart);
         ch.close();
         SafeFiles.setMode(temp, readyMode);
         Path target = targetDir.resolve(id);

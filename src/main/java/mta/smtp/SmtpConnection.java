@@ -66,9 +66,11 @@ final class SmtpConnection implements AutoCloseable {
             if (params != null) tls.setSSLParameters(params);
             tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
             tls.startHandshake();
+            mta.metrics.MailMetrics.TLS_HANDSHAKES.labels("client").inc();
             attach(tls);
             return tls.getSession();
         } catch (IOException e) {
+            mta.metrics.MailMetrics.TLS_HANDSHAKE_FAILURES.labels("client").inc();
             broken = true;
             throw e;
         }

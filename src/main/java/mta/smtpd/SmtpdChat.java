@@ -95,6 +95,7 @@ final class SmtpdChat implements Closeable {
 
     /** Writes one reply; control characters echoed from the client (CR, NUL...) become '?', so a reply is one line. */
     void reply(Reply r) throws IOException {
+        mta.metrics.MailMetrics.reply(r.code());
         String text = r.toString();
         StringBuilder sb = new StringBuilder(text.length() + 2);
         for (int i = 0; i < text.length(); i++) {
@@ -106,6 +107,7 @@ final class SmtpdChat implements Closeable {
 
     /** A multi-line reply: {@code 250-first}, ..., {@code 250 last}. */
     void reply(int code, List<String> lines) throws IOException {
+        mta.metrics.MailMetrics.reply(code);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             sb.append(code).append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i)).append("\r\n");

@@ -345,7 +345,11 @@ final class SmtpdCheck {
             if (v.isRefusal()) {
                 Reply reply = warn ? v.reply : deferIfReject(s, v.reply);
                 logReject(warn ? "reject_warning" : "reject", s, stage, reply, logRcpt);
-                if (!warn) return reply;
+                if (!warn) {
+                    mta.metrics.MailMetrics.SMTPD_REJECTS.labels(stage.toLowerCase(java.util.Locale.ROOT),
+                            step.word().name().toLowerCase(java.util.Locale.ROOT)).inc();
+                    return reply;
+                }
                 v = SmtpdVerdict.DUNNO;
             }
             warn = false;

@@ -44,6 +44,8 @@ public final class SmtpdListener implements SmtpdServer {
     private final Semaphore permits;
     private final Anvil anvil;
     private final String serviceName;
+    private final mta.metrics.Counter connectionsMetric;
+    private final mta.metrics.Gauge sessionsMetric;
     private final ExecutorService sessions;
     private volatile boolean stopping;
     private Thread acceptThread;
@@ -79,6 +81,8 @@ public final class SmtpdListener implements SmtpdServer {
                          CleanupService cleanup, Resolver resolver, SecretFiles secrets, Flush flush,
                          VerifyClient verify) throws IOException {
         this.serviceName = serviceName;
+        this.connectionsMetric = mta.metrics.MailMetrics.SMTPD_CONNECTIONS.labels(serviceName);
+        this.sessionsMetric = mta.metrics.MailMetrics.SMTPD_SESSIONS.labels(serviceName);
         this.verify = verify;
         this.flush = flush;
         this.mailLog = mailLog;
@@ -170,12 +174,15 @@ public final class SmtpdListener implements SmtpdServer {
                 continue;
             }
             try {
+                connectionsMetric.inc();
                 sessions.execute(() -> {
+                    sessionsMetric.inc();
                     try {
                         new SmtpdSession(SmtpdConnection.of(s), this).run();
                     } catch (IOException e) {
                         closeQuietly(s);
                     } finally {
+                        sessionsMetric.dec();
                         permits.release();
                     }
                 });

@@ -205,6 +205,7 @@ final class SmtpdSasl {
         }
         if (step != null && step.kind() == XsaslDovecot.Kind.OK) {
             client.sasl = new SmtpdState.Sasl(mech, printable(step.user()));
+            mta.metrics.MailMetrics.SMTPD_SASL.get().inc();
             c.ok("auth", Reply.AUTH_OK);
             return;
         }
@@ -214,6 +215,7 @@ final class SmtpdSasl {
                     : lastChallenge != null && !lastChallenge.isEmpty() ? lastChallenge : "authentication failure";
         }
         failure = printable(failure);
+        mta.metrics.MailMetrics.SMTPD_SASL_FAILURES.get().inc();
         c.log.warn(client.label() + ": SASL " + mech + " authentication failed: " + failure
                 + ", sasl_username=" + (user != null ? printable(user) : "(unavailable)"));
         if (step != null && step.kind() == XsaslDovecot.Kind.TEMPORARY) {
@@ -225,6 +227,7 @@ final class SmtpdSasl {
 
     private void lostDovecot() throws IOException {
         close();
+        mta.metrics.MailMetrics.SMTPD_SASL_FAILURES.get().inc();
         c.log.warn(c.state.client.label() + ": SASL authentication failed: Connection lost to authentication server");
         c.fail("auth", Reply.authUnavailable("Connection lost to authentication server"));
     }

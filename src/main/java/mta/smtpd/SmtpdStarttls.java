@@ -68,7 +68,9 @@ final class SmtpdStarttls {
         SSLSocket ssl;
         try {
             ssl = c.server.tls().handshake(c.chat.socket());
+            mta.metrics.MailMetrics.TLS_HANDSHAKES.labels("server").inc();
         } catch (IOException e) {
+            mta.metrics.MailMetrics.TLS_HANDSHAKE_FAILURES.labels("server").inc();
             c.log.warn("TLS library problem: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             // not a SocketTimeoutException: nothing may be written in the clear now
             throw new IOException("TLS handshake failed", e);

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * it as Postfix's. When no system logger listens (no /dev/log), or for commands that have no
  * configuration yet, lines go to slf4j under the logger named by the tag, so they still reach
  * standard error. The kinds follow Postfix's {@code msg.c}: info, warning, error, fatal, panic.
- * Lines are written in batches: under load many share one write.
+ * Lines are written in batches: under load many share one write. With {@code maillog_format = json}
+ * ({@link #json}) each event is one JSON object ({@link JsonLogLine}): the whole line in a file, the
+ * message part of a datagram.
  */
 public final class MailLog implements AutoCloseable {
     /** postlogd's stamp (maillog_file): "Dec 06 17:40:01". */
@@ -48,6 +50,8 @@ public final class MailLog implements AutoCloseable {
     private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(8192);
     private boolean flushing;
     private volatile String[] stampCache;
+    /** maillog_format = json: one JSON object per line ({@link JsonLogLine}). */
+    private volatile boolean json;
 
     private MailLog(OutputStream out, String host, String syslogName, int facility) {
         this(out, host, syslogName, facility, Clock.systemDefaultZone());
@@ -60,6 +64,12 @@ public final class MailLog implements AutoCloseable {
         this.facility = facility;
         this.stampFormat = facility >= 0 ? SYSLOG_STAMP : FILE_STAMP;
         this.clock = clock;
+    }
+
+    /** Writes JSON objects from now on instead of Postfix-format lines ({@code maillog_format = json}). */
+    public MailLog json(boolean on) {
+        this.json = on;
+        return this;
     }
 
     /** The same log, its time stamps read from {@code clock} (tests). */
@@ -139,8 +149,15 @@ public final class MailLog implements AutoCloseable {
             LoggerFactory.getLogger(tag).info(text);
             return;
         }
-        String line = facility < 0 ? stamp() + " " + host + " " + tag + "[" + pid + "]: " + text + "\n"
-                : "<" + (facility * 8 + severity) + ">" + stamp() + " " + tag + "[" + pid + "]: " + oneLine(text) + "\n";
+        String line;
+        if (json) {
+            String object = JsonLogLine.format(clock.instant(), host, tag, pid, severity, text);
+            line = facility < 0 ? object + "\n"
+                    : "<" + (facility * 8 + severity) + ">" + stamp() + " " + tag + "[" + pid + "]: " + object + "\n";
+        } else {
+            line = facility < 0 ? stamp() + " " + host + " " + tag + "[" + pid + "]: " + text + "\n"
+                    : "<" + (facility * 8 + severity) + ">" + stamp() + " " + tag + "[" + pid + "]: " + oneLine(text) + "\n";
+        }
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         lock.lock();
         try {

@@ -1,0 +1,77 @@
+package mta.master;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import mta.util.MailLog;
+
+/**
+ * PrivilegedWatch - the master's view of the privileged delivery process: it connects to
+ * {@code private/local} every second (an empty connection, which that process ignores), and logs
+ * loudly when the process stops answering and when it is back:
+ *
+ * <pre>
+ * postfix/master[1234]: warning: the privileged process is down: connect to private/local: Connection refused; local, virtual and pipe delivery wait for it
+ * postfix/master[1234]: the privileged process is back: local, virtual and pipe delivery resume
+ * </pre>
+ *
+ * <p>Reads the socket; writes the mail log. {@link #problem} is what {@code /healthz} reports;
+ * {@code PrivilegedMaster}, the root parent, restarts the process (docs/privilege-separation.md).
+ */
+final class PrivilegedWatch implements AutoCloseable {
+    static final long INTERVAL_MILLIS = 1000;
+
+    private final Path socket;
+    private final MailLog.Channel log;
+    private volatile String problem;
+    private volatile boolean closed;
+    private final Thread thread;
+
+    PrivilegedWatch(Path socket, MailLog.Channel log) {
+        this.socket = socket;
+        this.log = log;
+        this.problem = probe();
+        this.thread = Thread.ofVirtual().name("privileged-watch").start(this::run);
+    }
+
+    /** Null when the process answers, else why it does not. */
+    String problem() {
+        return problem;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                Thread.sleep(INTERVAL_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closed) return;
+            String now = probe();
+            if (now != null && problem == null) {
+                log.warn("the privileged process is down: " + now + "; local, virtual and pipe delivery wait for it");
+            } else if (now == null && problem != null) {
+                log.info("the privileged process is back: local, virtual and pipe delivery resume");
+            }
+            problem = now;
+        }
+    }
+
+    private String probe() {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return null;
+        } catch (IOException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            return "connect to private/" + socket.getFileName() + ": " + why;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+    }
+}
