@@ -43,7 +43,8 @@ import mta.util.Usage;
  *     stop     stop the master and wait for it to exit (SIGTERM, then a grace period)
  *     abort    stop the master at once (SIGKILL); queued mail stays safe on disk
  *     reload   re-read main.cf and master.cf without stopping (SIGHUP)
- *     status   exit 0 when the mail system is running, 1 when it is not
+ *     status   exit 0 when the mail system is running, 1 when it is not; one line per process
+ *              (the master; as root also the privileged parent and delivery processes), 1 when one is down
  *     start-fg as start, but in the foreground (as container images run it): the standard
  *              output and error are this command's, so maillog_file = /dev/stdout logs there;
  *              SIGTERM stops it; the exit status is 0 after a stop, 1 when it could not start
@@ -113,7 +114,7 @@ public final class Postfix {
             "  stop             stop it, letting running deliveries finish",
             "  abort            stop it at once (queued mail stays safe)",
             "  reload           re-read main.cf and master.cf without stopping",
-            "  status           exit 0 when it runs, 1 when it does not",
+            "  status           exit 0 when every process runs, 1 when one does not",
             "  check            everything start would refuse (every problem), the queue and the alias tables",
             "  flush            deliver queued mail now",
             "  set-permissions  give the queue to mail_owner with Postfix's modes (root)",
@@ -198,20 +199,59 @@ public final class Postfix {
         return 1;
     }
 
+    /**
+     * Postfix's line, then one line per process: the master, and under privilege separation the
+     * root parent and the privileged delivery process ({@code pid/privileged.pid}). Exit 0 when
+     * every process runs; 1 when the master does not, or the privileged process is down (local,
+     * virtual and pipe mail waits until the root parent has restarted it).
+     */
     private static int status(Path pidFile, PrintStream err) {
         Optional<Long> pid = MasterPid.running(pidFile);
-        if (pid.isPresent()) {
-            err.println(TAG + "the Postfix mail system is running: PID: " + pid.get());
-            return 0;
+        if (pid.isEmpty()) {
+            err.println(TAG + "the Postfix mail system is not running");
+            return 1;
         }
-        err.println(TAG + "the Postfix mail system is not running");
-        return 1;
+        err.println(TAG + "the Postfix mail system is running: PID: " + pid.get());
+        err.println(TAG + "master: running: PID: " + pid.get());
+        Path privileged = pidFile.resolveSibling("privileged.pid");
+        if (!Files.exists(privileged)) return 0; // one process: no privilege separation
+        int rc = 0;
+        Optional<ProcessHandle> parent = ProcessHandle.of(pid.get()).flatMap(ProcessHandle::parent);
+        if (parent.isPresent() && parent.get().isAlive() && parent.get().pid() != 1) {
+            err.println(TAG + "privileged parent: running: PID: " + parent.get().pid());
+        } else {
+            err.println(TAG + "warning: privileged parent: not running; the master stops without it");
+            rc = 1;
+        }
+        long delivery = -1;
+        try {
+            delivery = Long.parseLong(Files.readString(privileged, StandardCharsets.US_ASCII).strip());
+        } catch (IOException | NumberFormatException e) {
+            // being rewritten by a restart: reported as not running
+        }
+        long d = delivery;
+        boolean alive = d > 0 && ProcessHandle.of(d).filter(ProcessHandle::isAlive)
+                .filter(h -> parent.isPresent() && h.parent().map(ProcessHandle::pid).orElse(-1L) == parent.get().pid())
+                .isPresent();
+        if (alive) {
+            err.println(TAG + "privileged delivery: running: PID: " + d);
+        } else {
+            err.println(TAG + "warning: privileged delivery: not running" + (d > 0 ? " (PID " + d + " is gone)" : "")
+                    + "; local, virtual and pipe delivery wait until it is restarted");
+            rc = 1;
+        }
+        return rc;
     }
 
     private static int start(Path dir, Config config, Path queueDir, Path pidFile, PrintStream out, PrintStream err) {
         if (MasterPid.running(pidFile).isPresent()) {
             err.println(TAG + "fatal: the Postfix mail system is already running");
             return 1;
+        }
+        try {
+            Files.deleteIfExists(pidFile.resolveSibling("privileged.pid")); // left by a killed root parent
+        } catch (IOException ignored) {
+            // not ours to remove: the next root start rewrites it
         }
         if (!buildAliases(dir, config, err)) return 1;
         Path logFile = queueDir.resolve("pid").resolve("master.log");

@@ -252,7 +252,8 @@ public final class Master implements AutoCloseable {
         List<String> down = new ArrayList<>();
         if (closed) down.add("master: stopping");
         PrivilegedWatch w = privilegedWatch;
-        if (w != null && w.problem() != null) down.add("privileged process: down: " + w.problem());
+        String privileged = w == null ? null : w.probeNow();
+        if (privileged != null) down.add("privileged process: down: " + privileged);
         for (String loop : supervisor.restarting()) down.add(loop + ": terminated abnormally, waiting to restart");
         return down;
     }
@@ -488,6 +489,7 @@ public final class Master implements AutoCloseable {
             return;
         }
         Reload.onHangup(m::reload);
+        if (localService != null) stopWithParent(m);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             m.log.info("terminating on signal 15");
             m.close();
@@ -499,6 +501,20 @@ public final class Master implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Under privilege separation the parent is the root process that restarts the privileged
+     * delivery process ({@link PrivilegedSupervisor}); if it is killed, nothing can restart that
+     * process again, so the master says so and stops cleanly (queued mail stays queued).
+     */
+    private static void stopWithParent(Master m) {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            m.log.fatal("the privileged parent process (pid " + parent.pid() + ") has exited: nothing can restart"
+                    + " local, virtual and pipe delivery; stopping the mail system");
+            m.close();
+            Runtime.getRuntime().halt(1);
+        }));
     }
 
     /**

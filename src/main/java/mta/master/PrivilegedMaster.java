@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import mta.config.Config;
@@ -48,12 +47,12 @@ import mta.util.PosixAccounts;
  * {@code mail_owner}) as its child. It also reads, for the master, the root-only files the
  * configuration names (TLS keys and certificates), on {@code private/secrets} ({@link SecretService}).
  *
- * <p>{@code java mta.master.PrivilegedMaster -c config_dir -- COMMAND...}: binds the socket (owned
- * by mail_owner, inside the mail_owner-only {@code private/}), starts COMMAND (the master under
- * {@code setpriv}, built by {@code mta.cli.Postfix}) with this process's standard input, output and
- * error, and exits with the master's exit status when the master exits, so that {@code postfix
- * stop}, {@code abort} and a kill of the master end both processes. A SIGTERM to this process
- * passes SIGTERM on to the master.
+ * <p>{@code java mta.master.PrivilegedMaster -c config_dir -- COMMAND...} is the root parent
+ * ({@link PrivilegedSupervisor}): it starts this class again as {@code -c config_dir --serve}, the
+ * privileged delivery process, and COMMAND (the master under {@code setpriv}, built by
+ * {@code mta.cli.Postfix}), restarts the delivery process when it dies, and exits with the master's
+ * status. The delivery process binds the socket (owned by mail_owner, inside the mail_owner-only
+ * {@code private/}), prints "ready" and serves until SIGTERM or until the root parent is gone.
  *
  * <p>Each connection carries one {@link DeliveryProtocol} request. The peer must be mail_owner or
  * root ({@code SO_PEERCRED}); the queue file must be a regular file {@code active/ID} owned by
@@ -81,27 +80,45 @@ public final class PrivilegedMaster {
         this.owner = owner;
     }
 
+    /**
+     * {@code PrivilegedMaster -c DIR -- COMMAND...}: the root parent ({@link PrivilegedSupervisor}),
+     * which starts this class again with {@code --serve} and runs COMMAND (the master);
+     * {@code PrivilegedMaster -c DIR --serve}: the privileged delivery process itself.
+     */
     public static void main(String[] args) {
         String dashC = null;
+        boolean serve = false;
         int dashes = Arrays.asList(args).indexOf("--");
         for (int i = 0; i < (dashes < 0 ? args.length : dashes); i++) {
             if (args[i].equals("-c") && i + 1 < args.length) dashC = args[++i];
+            else if (args[i].equals(SERVE)) serve = true;
         }
-        if (dashes < 0 || dashes == args.length - 1) {
-            System.err.println("postfix/local: fatal: usage: PrivilegedMaster -c config_dir -- command...");
+        if (!serve && (dashes < 0 || dashes == args.length - 1)) {
+            System.err.println("postfix/local: fatal: usage: PrivilegedMaster -c config_dir [--serve | -- command...]");
             System.exit(1);
         }
-        List<String> command = List.of(args).subList(dashes + 1, args.length);
         Path dir = ConfigLoader.directory(dashC);
         try {
-            System.exit(run(dir, command));
+            if (serve) System.exit(serve(dir));
+            System.exit(PrivilegedSupervisor.run(dir, List.of(args).subList(dashes + 1, args.length)));
         } catch (ConfigException | IOException e) {
             System.err.println("postfix/local: fatal: " + e.getMessage());
             System.exit(1);
         }
     }
 
-    private static int run(Path dir, List<String> command) throws IOException {
+    /** The argument that makes this class the privileged delivery process. */
+    static final String SERVE = "--serve";
+
+    /** What the delivery process prints on standard output once its sockets are bound. */
+    static final String READY = "ready";
+
+    /**
+     * The privileged delivery process: binds private/local, private/secrets and the spawn sockets,
+     * says {@value #READY} on standard output, and serves until SIGTERM or until its parent (the
+     * root parent, {@link PrivilegedSupervisor}) is gone.
+     */
+    private static int serve(Path dir) throws IOException {
         Config config = ConfigLoader.load(dir).config();
         String ownerName = config.str(Params.MAIL_OWNER);
         PosixAccounts.User owner = PosixAccounts.user(ownerName)
@@ -126,30 +143,24 @@ public final class PrivilegedMaster {
         SpawnServices spawn = new SpawnServices(queues, mailLog, owner);
         spawn.update(MasterCf.read(dir.resolve("master.cf")), config, true);
         Thread.ofVirtual().name("spawn-reload").start(() -> pm.followConfiguration(spawn));
-        Process master = new ProcessBuilder(command).inheritIO().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (master.isAlive()) {
-                master.destroy();
-                try {
-                    master.waitFor(30, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    // exiting anyway
-                }
+        Runnable cleanUp = () -> {
+            try {
+                server.close();
+                Files.deleteIfExists(socket);
+                secrets.close();
+                spawn.close();
+                mailLog.close();
+            } catch (IOException | RuntimeException ignored) {
+                // exiting anyway
             }
-        }, "privileged-stop"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(cleanUp, "privileged-stop"));
         Thread.ofVirtual().name("private-local").start(() -> pm.serve(server));
-        int rc;
-        try {
-            rc = master.waitFor();
-        } catch (InterruptedException e) {
-            rc = 1;
-        }
-        server.close();
-        Files.deleteIfExists(socket);
-        secrets.close();
-        spawn.close();
-        mailLog.close();
-        return rc;
+        System.out.println(READY);
+        System.out.flush();
+        // The root parent gone (killed): nobody would restart or stop this process; it ends too.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().join());
+        return 0;
     }
 
     /** The largest delivery request read from private/local (its recipients and attributes). */

@@ -36,9 +36,14 @@ final class PrivilegedWatch implements AutoCloseable {
         this.thread = Thread.ofVirtual().name("privileged-watch").start(this::run);
     }
 
-    /** Null when the process answers, else why it does not. */
+    /** Null when the process answered the last probe, else why it did not. */
     String problem() {
         return problem;
+    }
+
+    /** Probes now (for /healthz): null when the process answers, else why it does not. */
+    String probeNow() {
+        return probe();
     }
 
     private void run() {

@@ -49,6 +49,6 @@ public final class TextFormat {
         if (v == Double.NEGATIVE_INFINITY) return "-Inf";
         if (Double.isNaN(v)) return "NaN";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return Double.toString(v);
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString(); // 0.0005, not 5.0E-4
     }
 }

@@ -17,7 +17,7 @@ class RegistryTest {
         g.get().inc();
         g.get().inc();
         g.get().dec();
-        Family<Histogram> h = r.histogram("x_seconds", "Time.", new double[] {0.1, 1});
+        Family<Histogram> h = r.histogram("x_seconds", "Time.", new double[] {0.0005, 0.1, 1});
         h.get().observe(0.05);
         h.get().observe(0.5);
         h.get().observe(5);
@@ -25,7 +25,7 @@ class RegistryTest {
         assertTrue(text.contains("# HELP x_events_total Events, with a \\\\ and a\\nline.\n# TYPE x_events_total counter\n"), text);
         assertTrue(text.contains("x_events_total{kind=\"a\\\"b\"} 3\n"), text);
         assertTrue(text.contains("# TYPE x_open gauge\nx_open 1\n"), text);
-        assertTrue(text.contains("x_seconds_bucket{le=\"0.1\"} 1\nx_seconds_bucket{le=\"1\"} 2\nx_seconds_bucket{le=\"+Inf\"} 3\n"
+        assertTrue(text.contains("x_seconds_bucket{le=\"0.0005\"} 0\nx_seconds_bucket{le=\"0.1\"} 1\nx_seconds_bucket{le=\"1\"} 2\nx_seconds_bucket{le=\"+Inf\"} 3\n"
                 + "x_seconds_sum 5.55\nx_seconds_count 3\n"), text);
     }
 

@@ -1,0 +1,140 @@
+package mta.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import mta.testing.TestSite;
+import mta.testing.Transcript;
+import mta.util.PosixAccounts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PrivilegedRestartIT - {@code bin/postfix start} as root, then the privileged delivery process
+ * killed with SIGKILL: {@code postfix status} reports it down, {@code /healthz} answers 503 naming
+ * it, the root parent logs its death and restarts it, and local mail (also mail sent while it was
+ * down) is delivered without a manual restart; {@code /healthz} and {@code postfix status} are
+ * green again with the new process. Needs root, setpriv and a {@code postfix} account.
+ */
+class PrivilegedRestartIT {
+    private Path base;
+    private TestSite site;
+    private int metricsPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Result(int code, String out) {}
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assumeTrue(PosixAccounts.ROOT, "needs root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")),
+                "needs setpriv");
+        assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
+        base = Files.createTempDirectory(Path.of("/tmp"), "mta-restart-");
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        metricsPort = TestSite.freePort();
+        site = new TestSite(base).param("metrics_listen", Integer.toString(metricsPort)).write();
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        if (site != null) {
+            try {
+                postfix("stop");
+            } catch (Exception ignored) {
+                // not running
+            }
+        }
+        if (base != null) {
+            try (Stream<Path> s = Files.walk(base)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void aKilledPrivilegedProcessIsSeenAndRestarted() throws Exception {
+        Result start = postfix("start");
+        assertEquals(0, start.code(), start.out());
+        Result status = postfix("status");
+        assertEquals(0, status.code(), status.out());
+        long first = deliveryPid(status.out());
+        assertTrue(status.out().contains("postfix/postfix-script: master: running: PID: "), status.out());
+        assertTrue(status.out().contains("postfix/postfix-script: privileged parent: running: PID: "), status.out());
+        assertEquals(first, Long.parseLong(Files.readString(site.queue.resolve("pid/privileged.pid")).strip()));
+        assertEquals(200, healthz().statusCode());
+
+        assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(first)).start().waitFor());
+        WalkingSkeletonTest.waitFor(() -> ProcessHandle.of(first).map(h -> !h.isAlive()).orElse(true), "the process is gone");
+        // Seen at once: status, and /healthz, which probes private/local when asked.
+        Result down = postfix("status");
+        assertEquals(1, down.code(), down.out());
+        assertTrue(down.out().contains("warning: privileged delivery: not running (PID " + first + " is gone)"), down.out());
+        HttpResponse<String> unhealthy = healthz();
+        assertEquals(503, unhealthy.statusCode(), unhealthy.body());
+        assertTrue(unhealthy.body().contains("privileged process: down: connect to private/local"), unhealthy.body());
+        // Mail for a local user sent while the process is down.
+        Transcript.mail(site.smtpdPort, "sender@example.test", "nobody@example.test", "Subject: while down", "", "x");
+
+        // The root parent restarts it; everything is green again, with a new process.
+        WalkingSkeletonTest.waitFor(() -> {
+            try {
+                return healthz().statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }, "/healthz is green again");
+        Result again = postfix("status");
+        assertEquals(0, again.code(), again.out());
+        assertNotEquals(first, deliveryPid(again.out()));
+        String log = WalkingSkeletonTest.read(site.maillog);
+        assertTrue(log.contains("postfix/master[") && log.contains("warning: process privileged (pid " + first
+                + ") terminated abnormally: killed by signal 9"), log);
+        assertTrue(log.contains("privileged process restarted: pid " + deliveryPid(again.out())), log);
+
+        // Local mail resumes without a manual restart: the message sent meanwhile, and a new one.
+        Transcript.mail(site.smtpdPort, "sender@example.test", "nobody@example.test", "Subject: after", "", "y");
+        Path nobodyNew = site.maildir("nobody").resolve("new");
+        WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.count(nobodyNew) == 2, "both messages are delivered");
+    }
+
+    private static long deliveryPid(String statusOut) {
+        Matcher m = Pattern.compile("privileged delivery: running: PID: (\\d+)").matcher(statusOut);
+        assertTrue(m.find(), statusOut);
+        return Long.parseLong(m.group(1));
+    }
+
+    private HttpResponse<String> healthz() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/healthz"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Result postfix(String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of("bin/postfix").toAbsolutePath().toString(), "-c",
+                site.config.toString(), command);
+        Path out = Files.createTempFile("postfix", ".out");
+        pb.redirectErrorStream(true).redirectOutput(out.toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "postfix " + command + " finished");
+        String text = Files.readString(out);
+        Files.delete(out);
+        return new Result(p.exitValue(), text);
+    }
+}
