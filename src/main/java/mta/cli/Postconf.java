@@ -160,7 +160,7 @@ public final class Postconf {
         if (o.has('m')) return lines(Tables.TYPES);
         if (o.has('l')) return lines(List.of("fcntl", "dotlock"));
         if (o.has('a')) return lines(List.of("dovecot"));
-        if (o.has('A')) return 0; // the SMTP client does not authenticate yet (smtp_sasl_auth_enable)
+        if (o.has('A')) return lines(mta.smtp.SmtpAgent.SASL_CLIENT_TYPES);
         String tables = oneOf(o, "FMP");
         String edits = oneOf(o, "eX#");
         Path dir = ConfigLoader.directory(o.dashC());

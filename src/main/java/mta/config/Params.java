@@ -665,9 +665,42 @@ public final class Params {
             "Tables from a MAIL FROM address to the SASL login names that own it"
             + " (reject_sender_login_mismatch and its relatives)."));
     public static final Param SMTP_SASL_AUTH_ENABLE = def(Param.bool("smtp_sasl_auth_enable", "no",
-            "Let the SMTP client authenticate to the servers it sends to." + NOT_YET));
+            "Let the SMTP client authenticate (AUTH PLAIN or LOGIN) to servers it has a password for."));
     public static final Param SMTP_SASL_PASSWORD_MAPS = def(Param.tables("smtp_sasl_password_maps", "",
-            "Tables from a next-hop or sender to the user:password the SMTP client sends." + NOT_YET));
+            "Tables from a sender (with smtp_sender_dependent_authentication), next-hop as written"
+            + " ([smtp.example.com]:587) or server name to the user:password the SMTP client sends;"
+            + " read by the privileged side, so a root-only (0600) file works."));
+    public static final Param SMTP_SASL_SECURITY_OPTIONS = def(Param.list("smtp_sasl_security_options",
+            "noplaintext, noanonymous",
+            "SASL options outside TLS: noplaintext (also noactive, nodictionary, mutual_auth) forbids PLAIN and"
+            + " LOGIN, so no password is sent in the clear; noanonymous forbids ANONYMOUS."));
+    public static final Param SMTP_SASL_TLS_SECURITY_OPTIONS = def(Param.list("smtp_sasl_tls_security_options",
+            "$smtp_sasl_security_options", "SASL options inside TLS (noanonymous lets PLAIN and LOGIN through)."));
+    public static final Param SMTP_SASL_TLS_VERIFIED_SECURITY_OPTIONS = def(Param.list(
+            "smtp_sasl_tls_verified_security_options", "$smtp_sasl_tls_security_options",
+            "SASL options inside TLS with a verified server certificate."));
+    public static final Param SMTP_SASL_MECHANISM_FILTER = def(Param.list("smtp_sasl_mechanism_filter", "",
+            "If set, only the mechanisms it matches are used: names, !name exclusions, /file/name or type:table."));
+    public static final Param SMTP_SASL_AUTH_SOFT_BOUNCE = def(Param.bool("smtp_sasl_auth_soft_bounce", "yes",
+            "A server that rejects the password with a 5xx reply defers the mail instead of bouncing it."));
+    public static final Param SMTP_SASL_TYPE = def(Param.string("smtp_sasl_type", "cyrus",
+            "The SMTP client's SASL implementation: cyrus, here the built-in PLAIN and LOGIN (postconf -A)."));
+    public static final Param SMTP_SASL_PATH = def(Param.string("smtp_sasl_path", "",
+            "Where the SASL plug-in finds its configuration; not used by the built-in client."));
+    public static final Param SMTP_SASL_AUTH_CACHE_NAME = def(Param.string("smtp_sasl_auth_cache_name", "",
+            "A cache of failed authentications (smtp_sasl_auth_soft_bounce)." + NOT_YET));
+    public static final Param SMTP_SASL_AUTH_CACHE_TIME = def(Param.time("smtp_sasl_auth_cache_time", "90d", 'd', 0,
+            100 * 365 * DAY, "How long smtp_sasl_auth_cache_name keeps an entry." + NOT_YET));
+    public static final Param SMTP_SENDER_DEPENDENT_AUTHENTICATION = def(Param.bool(
+            "smtp_sender_dependent_authentication", "no",
+            "Look up smtp_sasl_password_maps by sender (address, then @domain) before the next-hop;"
+            + " such sessions are not cached for other senders."));
+    public static final Param SENDER_DEPENDENT_RELAYHOST_MAPS = def(Param.tables("sender_dependent_relayhost_maps", "",
+            "Tables from a sender (address, then @domain) to the relayhost for that sender's mail;"
+            + " DUNNO keeps $relayhost."));
+    public static final Param EMPTY_ADDRESS_RELAYHOST_MAPS_LOOKUP_KEY = def(Param.string(
+            "empty_address_relayhost_maps_lookup_key", "<>",
+            "The sender_dependent_relayhost_maps key for mail from the null sender."));
 
     // --- queue manager
     static { section("Queue manager"); }

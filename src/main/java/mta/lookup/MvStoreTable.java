@@ -123,13 +123,18 @@ final class MvStoreTable implements Table {
 
     /** Reads every entry of a table file. */
     static SortedMap<String, String> read(Path db) {
+        return read(db.toString(), db.toString());
+    }
+
+    /** Reads every entry of the table file H2 knows as {@code fileName}; {@code label} names it in errors. */
+    static SortedMap<String, String> read(String fileName, String label) {
         OPEN_LOCK.lock();
-        try (MVStore store = new MVStore.Builder().fileName(db.toString()).readOnly().open()) {
+        try (MVStore store = new MVStore.Builder().fileName(fileName).readOnly().open()) {
             SortedMap<String, String> copy = new TreeMap<>();
             if (store.hasMap(MAP)) copy.putAll(openMap(store));
             return Collections.unmodifiableSortedMap(copy);
         } catch (MVStoreException e) {
-            throw new TableException("open database " + db + ": " + e.getMessage(), e);
+            throw new TableException("open database " + label + ": " + e.getMessage(), e);
         } finally {
             OPEN_LOCK.unlock();
         }

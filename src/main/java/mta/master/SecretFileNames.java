@@ -32,7 +32,7 @@ final class SecretFileNames {
             "smtp_tls_chain_files", "smtp_tls_CAfile", "smtp_tls_trust_anchor_file");
 
     /** Parameters whose values are tables that may hold passwords. */
-    static final List<String> TABLE_PARAMETERS = List.of("smtp_sasl_password_maps");
+    static final List<String> TABLE_PARAMETERS = List.of("smtp_sasl_password_maps", "lmtp_sasl_password_maps");
 
     /** Every such file of main.cf and of each master.cf service, as absolute normalized paths. */
     static Set<Path> of(Config main, MasterCf masterCf) {
@@ -52,7 +52,7 @@ final class SecretFileNames {
                 while (Tables.type(name) != null) {
                     String type = Tables.type(name);
                     name = Tables.name(name);
-                    if (Tables.isFileType(type)) addPath(Tables.dbFile(name).toString(), out);
+                    if (Tables.isFileType(type)) addPath(Tables.databaseFile(type + ":" + name).toString(), out);
                 }
                 addPath(name, out);
             }

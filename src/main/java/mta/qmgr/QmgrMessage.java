@@ -92,7 +92,7 @@ final class QmgrMessage implements Runnable {
         List<DeliveryStatus> results = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> attempts = new ArrayList<>();
         List<DeliveryStatus> unresolved = new ArrayList<>();
-        Map<Resolved, List<QueueFile.Recipient>> groups = groups(pending, env.attribute("content_filter"), unresolved);
+        Map<Resolved, List<QueueFile.Recipient>> groups = groups(pending, env.attribute("content_filter"), env.sender(), unresolved);
         for (DeliveryStatus st : unresolved) {
             report("none", q.log, arrival, activated, Instant.now(), st);
             results.add(st);
@@ -131,11 +131,11 @@ final class QmgrMessage implements Runnable {
     }
 
     /**
-     * Groups recipients by where they go. A message with a {@code content_filter} attribute
+     * Groups recipients by where they go (the sender counts for sender_dependent_relayhost_maps). A message with a {@code content_filter} attribute
      * ({@code transport:nexthop}, from cleanup) sends every recipient to the filter instead.
      */
     private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending, String filter,
-                                                            List<DeliveryStatus> unresolved) {
+                                                            String sender, List<DeliveryStatus> unresolved) {
         // a probe asks about the address, not about a content filter, which would accept anything
         if (trace.probe()) filter = null;
         TrivialRewrite rewrite = trace.probe() ? s.probeRewrite() : s.rewrite();
@@ -144,7 +144,7 @@ final class QmgrMessage implements Runnable {
         for (QueueFile.Recipient r : pending) {
             Resolved res;
             try {
-                res = filter == null || filter.isBlank() ? rewrite.resolve(Address.parse(r.address()))
+                res = filter == null || filter.isBlank() ? rewrite.resolve(Address.parse(r.address()), sender)
                         : rewrite.filter(filter, Address.parse(r.address()));
             } catch (RuntimeException e) {
                 // A table the resolver needs (transport_maps, a domain list) is away: try again later.

@@ -13,7 +13,7 @@ import mta.rewrite.Resolved.DestinationClass;
  * <p>Reads {@code myorigin}, the domain lists {@code mydestination}, {@code virtual_alias_domains},
  * {@code virtual_mailbox_domains} and {@code relay_domains}, {@code relayhost}, the transports
  * {@code local_transport}, {@code virtual_transport}, {@code relay_transport} and
- * {@code default_transport}, and {@code transport_maps}; writes nothing. Mirrors Postfix's
+ * {@code default_transport}, {@code transport_maps} and {@code sender_dependent_relayhost_maps}; writes nothing. Mirrors Postfix's
  * trivial-rewrite(8) in two steps:
  * <ol>
  * <li>The address class decides the default route: a bare user name is completed with
@@ -23,6 +23,8 @@ import mta.rewrite.Resolved.DestinationClass;
  *     valid addresses were rewritten by cleanup before), one in {@code virtual_mailbox_domains} to
  *     the virtual transport, one in {@code relay_domains} to the relay transport, everything else
  *     to the default transport, through {@code relayhost} when one is set.</li>
+ * <li>{@code sender_dependent_relayhost_maps} ({@link SenderRelayhostMaps}) replaces {@code relayhost}
+ *     for a sender that has an entry.</li>
  * <li>{@code transport_maps} ({@link TransportMaps}) may then replace the transport, the next-hop
  *     or both, as transport(5) says; the class stays, so a transport entry never opens a relay.</li>
  * </ol>
@@ -45,6 +47,7 @@ public final class TrivialRewrite {
     private final TransportMaps.Route relayTransport;
     private final TransportMaps.Route defaultTransport;
     private final TransportMaps transportMaps;
+    private final SenderRelayhostMaps senderRelayhosts;
     private final OwnAddresses ownAddresses;
 
     public TrivialRewrite(Config config) {
@@ -66,6 +69,9 @@ public final class TrivialRewrite {
         this.transportMaps = new TransportMaps(config.list(Params.TRANSPORT_MAPS), config.str(Params.RECIPIENT_DELIMITER),
                 parents.contains("transport_maps"));
         this.ownAddresses = new OwnAddresses(config);
+        this.senderRelayhosts = new SenderRelayhostMaps(config.list(Params.SENDER_DEPENDENT_RELAYHOST_MAPS),
+                config.str(Params.RECIPIENT_DELIMITER), this::isLocalDomain,
+                config.str(Params.EMPTY_ADDRESS_RELAYHOST_MAPS_LOOKUP_KEY));
     }
 
     /** Completes a bare user name with {@code @$myorigin} (Postfix's append_at_myorigin). */
@@ -111,7 +117,7 @@ public final class TrivialRewrite {
                 {Params.LOCAL_TRANSPORT.name(), Params.ADDRESS_VERIFY_LOCAL_TRANSPORT.name()},
                 {Params.VIRTUAL_TRANSPORT.name(), Params.ADDRESS_VERIFY_VIRTUAL_TRANSPORT.name()},
                 {Params.RELAY_TRANSPORT.name(), Params.ADDRESS_VERIFY_RELAY_TRANSPORT.name()},
-                {"sender_dependent_relayhost_maps", Params.ADDRESS_VERIFY_SENDER_DEPENDENT_RELAYHOST_MAPS.name()},
+                {Params.SENDER_DEPENDENT_RELAYHOST_MAPS.name(), Params.ADDRESS_VERIFY_SENDER_DEPENDENT_RELAYHOST_MAPS.name()},
         }) {
             // expanded here, so that "$relayhost" in the probe parameter does not name itself
             o.put(p[0], config.get(p[1]).replace("$", "$$"));
@@ -121,6 +127,15 @@ public final class TrivialRewrite {
 
     /** Resolves one recipient: the class's route, then transport_maps. */
     public Resolved resolve(Address rcpt) {
+        return resolve(rcpt, null);
+    }
+
+    /**
+     * Resolves one recipient of mail from {@code sender} (null: unknown): as {@link #resolve(Address)},
+     * with the relayhost of {@code sender_dependent_relayhost_maps} in place of {@code relayhost}
+     * when the sender has one.
+     */
+    public Resolved resolve(Address rcpt, String sender) {
         if (rcpt.emptyDomain()) return new Resolved("error", BAD_SYNTAX, rcpt.toString(), DestinationClass.DEFAULT);
         Address a = canonicalize(rcpt);
         String domain = a.domainLower();
@@ -129,8 +144,8 @@ public final class TrivialRewrite {
             case LOCAL -> orDefaultNexthop(localTransport, myhostname);
             case VIRTUAL_ALIAS -> new TransportMaps.Route("error", UNKNOWN_VIRTUAL_ALIAS);
             case VIRTUAL_MAILBOX -> orDefaultNexthop(virtualTransport, domain);
-            case RELAY -> orDefaultNexthop(relayTransport, relayhost.isEmpty() ? domain : relayhost);
-            case DEFAULT -> orDefaultNexthop(defaultTransport, relayhost.isEmpty() ? domain : relayhost);
+            case RELAY -> orDefaultNexthop(relayTransport, relayhostFor(sender, domain));
+            case DEFAULT -> orDefaultNexthop(defaultTransport, relayhostFor(sender, domain));
         };
         if (cls != DestinationClass.VIRTUAL_ALIAS) route = applyTransportMaps(route, a, domain);
         return new Resolved(route.transport(), route.nexthop(), a.toString(), cls);
@@ -146,6 +161,13 @@ public final class TrivialRewrite {
         TransportMaps.Route f = TransportMaps.parse(filter.strip());
         String nexthop = f.nexthop().isEmpty() ? a.domainLower() : f.nexthop();
         return new Resolved(f.transport(), nexthop, a.toString(), classify(a.domainLower()));
+    }
+
+    /** The sender's relayhost, else relayhost, else the recipient's domain. */
+    private String relayhostFor(String sender, String domain) {
+        String own = senderRelayhosts.find(sender);
+        if (own != null) return own;
+        return relayhost.isEmpty() ? domain : relayhost;
     }
 
     private static TransportMaps.Route orDefaultNexthop(TransportMaps.Route r, String nexthop) {

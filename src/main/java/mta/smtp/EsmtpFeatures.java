@@ -1,5 +1,7 @@
 package mta.smtp;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -8,12 +10,14 @@ import java.util.Locale;
  *
  * <p>Read from the EHLO reply lines after the first. {@code sizeLimit} is -1 when the server did
  * not announce SIZE, 0 when it announced SIZE without a limit; {@code dsn} is RFC 3461 DSN,
- * {@code startTls} RFC 3207 STARTTLS, {@code smtputf8} RFC 6531 SMTPUTF8.
+ * {@code startTls} RFC 3207 STARTTLS, {@code smtputf8} RFC 6531 SMTPUTF8; {@code authMechanisms}
+ * the SASL mechanisms of RFC 4954 AUTH (also from the old {@code AUTH=} form), upper case, empty
+ * when the server does not offer AUTH.
  */
 record EsmtpFeatures(boolean pipelining, long sizeLimit, boolean eightBitMime, boolean dsn, boolean startTls,
-                     boolean smtputf8) {
+                     boolean smtputf8, List<String> authMechanisms) {
     /** What a server that only speaks HELO offers. */
-    static final EsmtpFeatures NONE = new EsmtpFeatures(false, -1, false, false, false, false);
+    static final EsmtpFeatures NONE = new EsmtpFeatures(false, -1, false, false, false, false, List.of());
 
     static EsmtpFeatures parse(ServerReply ehloReply) {
         boolean pipelining = false;
@@ -22,8 +26,9 @@ record EsmtpFeatures(boolean pipelining, long sizeLimit, boolean eightBitMime, b
         boolean startTls = false;
         boolean smtputf8 = false;
         long size = -1;
+        List<String> auth = new ArrayList<>();
         for (int i = 1; i < ehloReply.lines().size(); i++) {
-            String[] words = ehloReply.textOf(i).strip().split("\\s+");
+            String[] words = ehloReply.textOf(i).strip().split("[\\s=]+");
             switch (words[0].toUpperCase(Locale.ROOT)) {
                 case "PIPELINING" -> pipelining = true;
                 case "8BITMIME" -> eightBit = true;
@@ -31,10 +36,16 @@ record EsmtpFeatures(boolean pipelining, long sizeLimit, boolean eightBitMime, b
                 case "STARTTLS" -> startTls = true;
                 case "SMTPUTF8" -> smtputf8 = true;
                 case "SIZE" -> size = words.length > 1 ? parseSize(words[1]) : 0;
+                case "AUTH" -> {
+                    for (int w = 1; w < words.length; w++) {
+                        String m = words[w].toUpperCase(Locale.ROOT);
+                        if (!m.isEmpty() && !auth.contains(m)) auth.add(m);
+                    }
+                }
                 default -> { } // extensions this client does not use
             }
         }
-        return new EsmtpFeatures(pipelining, size, eightBit, dsn, startTls, smtputf8);
+        return new EsmtpFeatures(pipelining, size, eightBit, dsn, startTls, smtputf8, List.copyOf(auth));
     }
 
     private static long parseSize(String s) {

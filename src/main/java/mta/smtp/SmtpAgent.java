@@ -19,7 +19,8 @@ import mta.util.SecretFiles;
  * <p>Reads the request's envelope and content (from the queue file, through the request), DNS
  * (through a {@link Resolver}) and the configuration ({@code smtp_helo_name}, the
  * {@code smtp_*_timeout} parameters, TLS, connection cache, fallback relay and MX limits, the
- * line length limit, SMTPUTF8 and the {@code smtp_*_checks} tables); writes SMTP to remote
+ * line length limit, SMTPUTF8, the {@code smtp_*_checks} tables and the {@code smtp_sasl_*} settings of
+ * {@link SmtpSasl}); writes SMTP to remote
  * servers, and TLS summary and content check lines to its log. Each request is a
  * {@link SmtpDelivery}; what outlives a request is the agent's {@link SmtpConnectionCache}. It
  * never changes the queue file, and never throws for a failure of the network or a server. The
@@ -42,6 +43,8 @@ public final class SmtpAgent implements DeliveryAgent {
     final SmtpContentChecks contentChecks;
     /** smtputf8_enable: say SMTPUTF8 when a message asks for it, and refuse servers that cannot take it. */
     final boolean smtputf8;
+    /** SMTP AUTH to the servers the tables have a password for (smtp_sasl_*). */
+    final SmtpSasl sasl;
     final Consumer<String> log;
     /** Speaks LMTP (RFC 2033): LHLO, next-hops of {@link Nexthop#parseLmtp}, one reply per recipient after DATA. */
     final boolean lmtp;
@@ -68,9 +71,12 @@ public final class SmtpAgent implements DeliveryAgent {
         this(config, resolver, defaultPort, log, SecretFiles.DIRECT);
     }
 
+    /** What {@code postconf -A} lists: the SASL client type that the built-in PLAIN and LOGIN answer to. */
+    public static final java.util.List<String> SASL_CLIENT_TYPES = java.util.List.of("cyrus");
+
     /**
-     * The same, reading its TLS keys and CA file through {@code secrets} (the privileged process's
-     * hand-over, for root-only files).
+     * The same, reading its TLS keys, CA file and smtp_sasl_password_maps files through
+     * {@code secrets} (the privileged process's hand-over, for root-only files).
      */
     public SmtpAgent(Config config, Resolver resolver, int defaultPort, Consumer<String> log, SecretFiles secrets) {
         this(config, resolver, defaultPort, log, secrets, false);
@@ -106,6 +112,7 @@ public final class SmtpAgent implements DeliveryAgent {
         this.lineLengthLimit = config.integer(Params.SMTP_LINE_LENGTH_LIMIT);
         this.contentChecks = SmtpContentChecks.from(config);
         this.smtputf8 = config.bool(Params.SMTPUTF8_ENABLE);
+        this.sasl = SmtpSasl.from(config, secrets, log);
         this.log = log;
     }
 

@@ -46,7 +46,7 @@ final class SmtpDelivery {
                     .statuses(request.recipients(), secondsSince(start));
         }
         String key = cacheKey(nexthop);
-        tryCached(key);
+        if (!agent.sasl.perSenderSessions()) tryCached(key);
         if (!left().isEmpty()) tryDestination(request.nexthop().strip(), nexthop, key);
         if (!left().isEmpty() && mayFallBack()) {
             for (String relay : agent.fallbackRelays) {
@@ -101,7 +101,7 @@ final class SmtpDelivery {
             if (agent.mxSessionLimit > 0 && sessions >= agent.mxSessionLimit) return;
             SmtpSession session;
             try {
-                session = open(host, tls);
+                session = open(host, tls, destination);
             } catch (SmtpFailure f) {
                 lastFailure = f;
                 continue;
@@ -111,8 +111,11 @@ final class SmtpDelivery {
         }
     }
 
-    /** Connects and greets; at TLS level may, a failed handshake gets one plaintext try. */
-    private SmtpSession open(MailHost host, SmtpTlsPolicy policy) throws SmtpFailure {
+    /**
+     * Connects, greets and authenticates (when smtp_sasl_auth_enable and a password say so); at TLS
+     * level may, a failed handshake gets one plaintext try.
+     */
+    private SmtpSession open(MailHost host, SmtpTlsPolicy policy, String destination) throws SmtpFailure {
         SmtpTlsPolicy.Host tls = policy.forHost(host);
         while (true) {
             SmtpConnection conn;
@@ -125,6 +128,7 @@ final class SmtpDelivery {
             SmtpSession session = new SmtpSession(conn, host, agent.timeouts, tls, agent.log, agent.lmtp);
             try {
                 session.greet(agent.heloName);
+                agent.sasl.authenticate(session, request.sender(), destination);
                 return session;
             } catch (SmtpFailure f) {
                 session.close();
@@ -143,7 +147,8 @@ final class SmtpDelivery {
         List<DeliveryStatus> out = new SmtpTransaction(agent, session.connection(), session.host(),
                 session.features(), connectSeconds).run(sub);
         for (DeliveryStatus st : out) statuses.put(st.recipient(), st.withConnUse(use));
-        if (!agent.cacheOnDemand || !agent.cache.offer(key, session)) session.close();
+        boolean keep = agent.cacheOnDemand && !agent.sasl.perSenderSessions();
+        if (!keep || !agent.cache.offer(key, session)) session.close();
     }
 
     // ------------------------------------------------------------------ bookkeeping

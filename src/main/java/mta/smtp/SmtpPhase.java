@@ -13,6 +13,7 @@ enum SmtpPhase {
     HELO("performing the HELO handshake", "HELO"),
     LHLO("performing the LHLO handshake", "LHLO"),
     STARTTLS("sending STARTTLS", "STARTTLS"),
+    AUTH("performing the SASL authentication", "AUTH"),
     RSET("sending RSET", "RSET"),
     MAIL("sending MAIL FROM", "MAIL FROM"),
     RCPT("sending RCPT TO", "RCPT TO"),

@@ -9,7 +9,7 @@ import mta.tls.TlsProtocols;
 
 /**
  * SmtpSession - one SMTP conversation outside its transactions: greeting, EHLO (or HELO; LHLO
- * for LMTP), STARTTLS, the RSET that checks a cached session, QUIT.
+ * for LMTP), STARTTLS, the RSET that checks a cached session, QUIT; {@link SmtpSasl} runs AUTH over it.
  *
  * <p>Reads the server's greeting and EHLO reply over an open {@link SmtpConnection}, and records
  * the extensions the server offers; writes EHLO, HELO, STARTTLS, RSET and QUIT. A failure here
@@ -28,6 +28,8 @@ final class SmtpSession implements AutoCloseable {
     private final boolean lmtp;
     private final long openedNanos = System.nanoTime();
     private EsmtpFeatures features = EsmtpFeatures.NONE;
+    /** True once the server's certificate matched the TLS policy (a "Verified" connection). */
+    private boolean tlsVerified;
     private int uses;
 
     SmtpSession(SmtpConnection conn, MailHost host, SmtpTimeouts timeouts) {
@@ -54,6 +56,11 @@ final class SmtpSession implements AutoCloseable {
 
     SmtpConnection connection() {
         return conn;
+    }
+
+    /** True inside TLS when the server's certificate was verified (name, TLSA record or fingerprint). */
+    boolean tlsVerified() {
+        return tlsVerified;
     }
 
     MailHost host() {
@@ -152,6 +159,7 @@ final class SmtpSession implements AutoCloseable {
         SmtpTlsPolicy.Verdict verdict = tls.judge(SmtpTls.peerChain(session));
         if (tls.tls().logSummary()) log.accept(summary(verdict, session, host));
         if (verdict.failure() != null) throw SmtpFailure.deferred("4.7.5", host.relay(), verdict.failure());
+        tlsVerified = verdict.matched();
     }
 
     /**
@@ -205,6 +213,14 @@ final class SmtpSession implements AutoCloseable {
         } catch (PeerException ignored) {
             // the server hung up first, or is slow to say goodbye: the work is done either way
         }
+    }
+
+    /**
+     * Sends one command line (or a SASL response) and reads the reply, for the steps other classes
+     * run on this session ({@link SmtpSasl}); a broken connection is a failure of this server.
+     */
+    ServerReply exchange(SmtpPhase phase, String line) throws SmtpFailure {
+        return command(phase, line);
     }
 
     private ServerReply command(SmtpPhase phase, String line) throws SmtpFailure {

@@ -30,7 +30,7 @@ record SmtpTimeouts(Duration connect, Duration helo, Duration mail, Duration rcp
     /** How long to wait for the reply that ends {@code phase}. */
     Duration of(SmtpPhase phase) {
         return switch (phase) {
-            case GREETING, EHLO, HELO, LHLO, STARTTLS -> helo;
+            case GREETING, EHLO, HELO, LHLO, STARTTLS, AUTH -> helo;
             case RSET -> rset;
             case MAIL -> mail;
             case RCPT -> rcpt;

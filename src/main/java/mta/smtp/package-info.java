@@ -23,7 +23,10 @@
  *   {@link mta.smtp.SmtpTls} holds the TLS engine (client keys, CAs, trust anchors) and
  *   {@link mta.smtp.SmtpTlsPolicy} the policy of each destination and server (main.cf or
  *   {@link mta.smtp.SmtpTlsPolicyMaps}; DANE from DNSSEC-validated TLSA records): the session says
- *   STARTTLS as the level asks, judges the server's certificate, then EHLO again. {@link mta.smtp.SmtpDelivery} runs one request: a cached
+ *   STARTTLS as the level asks, judges the server's certificate, then EHLO again; then
+ *   {@link mta.smtp.SmtpSasl} says AUTH (PLAIN or LOGIN) when smtp_sasl_auth_enable is on and
+ *   {@link mta.smtp.SmtpSaslPasswords} has a password for the sender, next-hop or server.
+ *   {@link mta.smtp.SmtpDelivery} runs one request: a cached
  *   session first ({@link mta.smtp.SmtpConnectionCache}, checked with RSET), then the servers of
  *   the next-hop within the MX address and session limits, then the fallback relays when the
  *   destination was not found or every server deferred. After a transaction the session is kept
@@ -39,7 +42,8 @@
  *   parameter read in its place. See docs/lmtp.md.
  *
  * READS
- *   The queue file in active/ (through the request), DNS (through mta.dns.Resolver), SMTP replies.
+ *   The queue file in active/ (through the request), DNS (through mta.dns.Resolver), SMTP replies,
+ *   smtp_sasl_password_maps (through the privileged process's hand-over, mta.util.SecretFiles).
  *
  * WRITES
  *   SMTP commands and message content to remote servers. Never the queue file.
@@ -58,12 +62,16 @@
  *   smtp_tls_loglevel (0), smtp_fallback_relay ($fallback_relay), smtp_mx_address_limit (5),
  *   smtp_mx_session_limit (2), smtp_line_length_limit (998), smtp_header_checks,
  *   smtp_mime_header_checks, smtp_nested_header_checks, smtp_body_checks (empty),
- *   smtputf8_enable (yes). For lmtp: the lmtp_* twins (lmtp_lhlo_name, lmtp_lhlo_timeout,
- *   lmtp_connect_timeout (0s), ...) and lmtp_tcp_port (24).
+ *   smtputf8_enable (yes), smtp_sasl_auth_enable (no), smtp_sasl_password_maps,
+ *   smtp_sasl_security_options (noplaintext, noanonymous), smtp_sasl_tls_security_options,
+ *   smtp_sasl_tls_verified_security_options, smtp_sasl_mechanism_filter,
+ *   smtp_sasl_auth_soft_bounce (yes), smtp_sasl_type (cyrus), smtp_sender_dependent_authentication (no).
+ *   For lmtp: the lmtp_* twins (lmtp_lhlo_name, lmtp_lhlo_timeout, lmtp_connect_timeout (0s), ...)
+ *   and lmtp_tcp_port (24).
  *
  * SEE ALSO
  *   Postfix smtp(8) and lmtp(8); RFC 5321 (SMTP), RFC 2033 (LMTP), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 3461 (DSN),
  *   RFC 7505 (null MX), RFC 3207 (STARTTLS), RFC 7672 (DANE for SMTP), RFC 6152 (8BITMIME),
- *   RFC 6531 (SMTPUTF8), header_checks(5).
+ *   RFC 6531 (SMTPUTF8), RFC 4954 (AUTH), RFC 4616 (PLAIN), header_checks(5).
  */
 package mta.smtp;
