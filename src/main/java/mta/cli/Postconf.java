@@ -160,7 +160,8 @@ public final class Postconf {
         if (o.has('m')) return lines(Tables.TYPES);
         if (o.has('l')) return lines(List.of("fcntl", "dotlock"));
         if (o.has('a')) return lines(List.of("dovecot"));
-        if (o.has('A')) return lines(mta.smtp.SmtpAgent.SASL_CLIENT_TYPES);
+        // the SMTP client's built-in PLAIN and LOGIN answer to smtp_sasl_type = cyrus (docs/smtp-client.md)
+        if (o.has('A')) return lines(List.of("cyrus"));
         String tables = oneOf(o, "FMP");
         String edits = oneOf(o, "eX#");
         Path dir = ConfigLoader.directory(o.dashC());

@@ -71,9 +71,6 @@ public final class SmtpAgent implements DeliveryAgent {
         this(config, resolver, defaultPort, log, SecretFiles.DIRECT);
     }
 
-    /** What {@code postconf -A} lists: the SASL client type that the built-in PLAIN and LOGIN answer to. */
-    public static final java.util.List<String> SASL_CLIENT_TYPES = java.util.List.of("cyrus");
-
     /**
      * The same, reading its TLS keys, CA file and smtp_sasl_password_maps files through
      * {@code secrets} (the privileged process's hand-over, for root-only files).

@@ -136,4 +136,29 @@ class TrivialRewriteTest {
         assertEquals(Resolved.DestinationClass.RELAY, t.classify("relay-from-file.example"));
         assertEquals(Resolved.DestinationClass.DEFAULT, t.classify("mailname"), "the file name is no domain");
     }
+
+    @Test
+    void senderDependentRelayhostMapsReplaceRelayhostForTheirSenders() throws Exception {
+        Path relays = tmp.resolve("sender_relay");
+        Files.writeString(relays, String.join("\n",
+                "bob@home.example      [smtp.bobs-provider.example]:587",
+                "@home.example         [smtp.provider.example]:587",
+                "carol@home.example    DUNNO",
+                "<>                    [bounces.example]",
+                ""));
+        TrivialRewrite t = rewrite(Map.of("relayhost", "[relay.example]",
+                "sender_dependent_relayhost_maps", "texthash:" + relays));
+        Address far = Address.parse("friend@far.example");
+        assertEquals("smtp:[smtp.bobs-provider.example]:587 DEFAULT", show(t.resolve(far, "bob@home.example")));
+        assertEquals("smtp:[smtp.provider.example]:587 DEFAULT", show(t.resolve(far, "alice@home.example")));
+        assertEquals("smtp:[relay.example] DEFAULT", show(t.resolve(far, "carol@home.example")), "DUNNO: relayhost");
+        assertEquals("smtp:[relay.example] DEFAULT", show(t.resolve(far, "x@elsewhere.example")));
+        assertEquals("smtp:[bounces.example] DEFAULT", show(t.resolve(far, "")), "the null sender's key is <>");
+        assertEquals("relay:[smtp.provider.example]:587 RELAY",
+                show(t.resolve(Address.parse("x@relayed.example"), "alice@home.example")));
+        assertEquals("smtp:[192.0.2.2]:2525 DEFAULT",
+                show(t.resolve(Address.parse("special@two.example"), "bob@home.example")), "transport_maps still wins");
+        assertEquals("local:mx.example.test LOCAL", show(t.resolve(Address.parse("bob@example.test"), "bob@home.example")));
+        assertEquals("smtp:[relay.example] DEFAULT", show(t.resolve(far)), "no sender: relayhost");
+    }
 }
