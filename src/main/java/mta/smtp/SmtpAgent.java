@@ -109,7 +109,7 @@ public final class SmtpAgent implements DeliveryAgent {
         this.lineLengthLimit = config.integer(Params.SMTP_LINE_LENGTH_LIMIT);
         this.contentChecks = SmtpContentChecks.from(config);
         this.smtputf8 = config.bool(Params.SMTPUTF8_ENABLE);
-        this.sasl = SmtpSasl.from(config, secrets, log);
+        this.sasl = SmtpSasl.from(config, lmtp ? "lmtp" : "smtp", secrets, log);
         this.log = log;
     }
 

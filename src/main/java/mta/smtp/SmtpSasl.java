@@ -25,7 +25,8 @@ import mta.util.SecretFiles;
  * {@code SASL authentication failed; cannot authenticate to server ...: no mechanism available},
  * deferred, with no password sent; a server that rejects the password is {@code SASL
  * authentication failed; server ... said: 535 ...}, deferred when soft bounce is on (the
- * default), whatever the reply's class. The password is never logged.
+ * default), whatever the reply's class. The password is never logged. The LMTP client uses the
+ * same class with the {@code lmtp_sasl_*} twins (after LHLO).
  */
 final class SmtpSasl {
     private final boolean enabled;
@@ -38,14 +39,17 @@ final class SmtpSasl {
     private final boolean softBounce;
     private final boolean senderDependent;
     private final Consumer<String> log;
+    /** The name of the password tables' parameter, for warnings: smtp_ or lmtp_sasl_password_maps. */
+    private final String mapsName;
 
-    private SmtpSasl(Config c, SecretFiles secrets, Consumer<String> log) {
+    private SmtpSasl(Config c, String prefix, SecretFiles secrets, Consumer<String> log) {
+        this.mapsName = prefix + "_sasl_password_maps";
         this.enabled = c.bool(Params.SMTP_SASL_AUTH_ENABLE);
         this.type = c.str(Params.SMTP_SASL_TYPE).strip();
         this.senderDependent = c.bool(Params.SMTP_SENDER_DEPENDENT_AUTHENTICATION);
-        this.passwords = enabled ? new SmtpSaslPasswords(Params.SMTP_SASL_PASSWORD_MAPS.name(),
+        this.passwords = enabled ? new SmtpSaslPasswords(mapsName,
                 c.list(Params.SMTP_SASL_PASSWORD_MAPS), senderDependent, secrets) : null;
-        this.mechanisms = enabled ? new SmtpSaslMechanisms(Params.SMTP_SASL_MECHANISM_FILTER.name(),
+        this.mechanisms = enabled ? new SmtpSaslMechanisms(prefix + "_sasl_mechanism_filter",
                 c.list(Params.SMTP_SASL_MECHANISM_FILTER)) : null;
         this.options = c.list(Params.SMTP_SASL_SECURITY_OPTIONS);
         this.tlsOptions = c.list(Params.SMTP_SASL_TLS_SECURITY_OPTIONS);
@@ -61,9 +65,13 @@ final class SmtpSasl {
         }
     }
 
-    /** The SASL settings of an SMTP client service; tables are opened here, read at each lookup. */
-    static SmtpSasl from(Config c, SecretFiles secrets, Consumer<String> log) {
-        return new SmtpSasl(c, secrets, log);
+    /**
+     * The SASL settings of an SMTP client service; tables are opened here, read at each lookup.
+     * {@code c} holds the smtp_ names (the LMTP client's view maps its lmtp_ twins onto them);
+     * {@code prefix} ({@code smtp} or {@code lmtp}) names the parameters in warnings.
+     */
+    static SmtpSasl from(Config c, String prefix, SecretFiles secrets, Consumer<String> log) {
+        return new SmtpSasl(c, prefix, secrets, log);
     }
 
     boolean enabled() {
@@ -97,7 +105,7 @@ final class SmtpSasl {
         try {
             credentials = passwords.find(sender, destination, host.name());
         } catch (TableException e) {
-            log.accept("warning: " + Params.SMTP_SASL_PASSWORD_MAPS.name() + " lookup error: " + e.getMessage());
+            log.accept("warning: " + mapsName + " lookup error: " + e.getMessage());
             throw SmtpFailure.deferred("4.3.0", host.relay(), "Temporary lookup failure");
         }
         if (credentials == null) return; // no password for this server: mail goes on without AUTH
