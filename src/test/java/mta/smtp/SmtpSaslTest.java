@@ -254,4 +254,26 @@ class SmtpSaslTest {
 
         assertEquals(Outcome.SENT, s.outcome(), s.reason());
     }
+
+    @Test
+    void theLmtpClientAuthenticatesWithItsLmtpTwins() throws Exception {
+        server = ScriptedSmtpServer.start()
+                .on("LHLO", "250-scripted.test\n250-AUTH PLAIN LOGIN\n250 PIPELINING")
+                .on("AUTH PLAIN " + b64("\0lmtp-user\0" + PASSWORD), "235 2.7.0 Authentication successful");
+        String nexthop = "inet:127.0.0.1:" + server.port();
+        Map<String, String> m = new HashMap<>(Map.of("myhostname", "client.test", "queue_directory", dir.toString(),
+                "lmtp_connection_cache_on_demand", "no", "lmtp_sasl_auth_enable", "yes",
+                "lmtp_sasl_security_options", "noanonymous",
+                "lmtp_sasl_password_maps", passwords(Map.of(nexthop, "lmtp-user:" + PASSWORD))));
+        SmtpAgent lmtp = SmtpAgent.lmtp(Config.of(m), null, log::add, SecretFiles.DIRECT);
+
+        DeliveryStatus s = lmtp.deliver(TestMessages.request(dir, nexthop, "me@home.test",
+                List.of("bob@remote.test"), List.of("Subject: auth", "", "hello"))).get(0);
+
+        assertEquals(Outcome.SENT, s.outcome(), s.reason());
+        List<String> c = server.commands();
+        assertTrue(c.get(0).startsWith("LHLO "), c.toString());
+        assertEquals("AUTH PLAIN " + b64("\0lmtp-user\0" + PASSWORD), c.get(1), "AUTH right after LHLO");
+        noPasswordLogged(s);
+    }
 }
