@@ -261,7 +261,8 @@ public final class Params {
     public static final Param APPEND_AT_MYORIGIN = def(Param.bool("append_at_myorigin", "yes",
             "Append @$myorigin to header addresses without a domain in local mail (the envelope always gets it)."));
     public static final Param RELAY_RECIPIENT_MAPS = def(Param.tables("relay_recipient_maps", "",
-            "Tables of valid recipients in relay_domains; others are rejected." + NOT_YET));
+            "Tables of valid recipients in relay_domains (user@domain or @domain); others are rejected with 550 5.1.1;"
+            + " empty: every address in relay_domains is accepted."));
 
     // --- routing and virtual delivery
     static { section("Routing and virtual delivery"); }
@@ -432,6 +433,31 @@ public final class Params {
             "Reject unknown local recipients (local_recipient_maps) even without reject_unlisted_recipient."));
     public static final Param SMTPD_NULL_ACCESS_LOOKUP_KEY = def(Param.string("smtpd_null_access_lookup_key", "<>",
             "The access table key that stands for the null sender address."));
+    public static final Param SMTPD_DISCARD_EHLO_KEYWORDS = def(Param.list("smtpd_discard_ehlo_keywords", "",
+            "EHLO keywords (pipelining, starttls, auth, dsn, chunking, smtputf8...) not offered to clients; the matching"
+            + " command or parameter is then refused; silent-discard: do not log it."));
+    public static final Param SMTPD_DISCARD_EHLO_KEYWORD_ADDRESS_MAPS = def(Param.tables(
+            "smtpd_discard_ehlo_keyword_address_maps", "",
+            "Tables from a client address to the EHLO keywords not offered to it (instead of smtpd_discard_ehlo_keywords)."));
+    public static final Param SMTPD_REJECT_UNLISTED_SENDER = def(Param.bool("smtpd_reject_unlisted_sender", "no",
+            "Reject a sender address in our domains that is no valid recipient there, even without reject_unlisted_sender."));
+    public static final Param SMTPD_RESTRICTION_CLASSES = def(Param.list("smtpd_restriction_classes", "",
+            "Names of user-defined restriction lists: each name is a main.cf parameter whose value is a restriction"
+            + " list, usable as a restriction word (often as an access table result)."));
+    public static final Param UNKNOWN_HOSTNAME_REJECT_CODE = def(Param.integer("unknown_hostname_reject_code", "450",
+            400, 599, "The reply code of reject_unknown_helo_hostname when the name has no A, AAAA or MX record."));
+    public static final Param UNKNOWN_HELO_HOSTNAME_TEMPFAIL_ACTION = def(Param.string(
+            "unknown_helo_hostname_tempfail_action", "$reject_tempfail_action",
+            "What reject_unknown_helo_hostname does when DNS fails for the moment: defer_if_permit or defer."));
+    public static final Param UNKNOWN_ADDRESS_TEMPFAIL_ACTION = def(Param.string(
+            "unknown_address_tempfail_action", "$reject_tempfail_action",
+            "What reject_unknown_sender_domain and reject_unknown_recipient_domain do when DNS fails for the moment:"
+            + " defer_if_permit or defer."));
+    public static final Param UNKNOWN_RELAY_RECIPIENT_REJECT_CODE = def(Param.integer(
+            "unknown_relay_recipient_reject_code", "550", 400, 599,
+            "The reply code for a recipient in relay_domains that relay_recipient_maps does not list."));
+    public static final Param SHOW_USER_UNKNOWN_TABLE_NAME = def(Param.bool("show_user_unknown_table_name", "yes",
+            "Name the table in \"User unknown in ... table\" replies (no: just \"User unknown\")."));
     public static final Param PARENT_DOMAIN_MATCHES_SUBDOMAINS = def(Param.list("parent_domain_matches_subdomains",
             "debug_peer_list,fast_flush_domains,mynetworks,permit_mx_backup_networks,qmqpd_authorized_clients,"
             + "relay_domains,smtpd_access_maps",

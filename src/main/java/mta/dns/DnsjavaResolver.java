@@ -14,6 +14,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
@@ -150,6 +151,16 @@ public final class DnsjavaResolver implements Resolver {
             if (r instanceof TXTRecord t) out.add(String.join("", t.getStrings()));
         }
         if (out.isEmpty()) throw DnsException.noData(name, "TXT");
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<String> ns(String domain) throws DnsException {
+        List<String> out = new ArrayList<>();
+        for (Record r : query(domain, Type.NS)) {
+            if (r instanceof NSRecord n) out.add(hostName(n.getTarget()));
+        }
+        if (out.isEmpty()) throw DnsException.noData(domain, "NS");
         return List.copyOf(out);
     }
 

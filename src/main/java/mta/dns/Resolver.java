@@ -53,6 +53,17 @@ public interface Resolver {
     }
 
     /**
+     * The name servers (NS records) of {@code domain}, without the trailing dot; never empty. The
+     * SMTP server's check_*_ns_access restrictions look them up in access tables.
+     *
+     * @throws DnsException NOT_FOUND when the name does not exist or has no NS record, TEMPORARY
+     *                      when DNS fails
+     */
+    default List<String> ns(String domain) throws DnsException {
+        throw DnsException.noData(domain, "NS");
+    }
+
+    /**
      * DNSSEC-validated lookups for DANE ({@code smtp_dns_support_level = dnssec}), or null when
      * this resolver cannot validate.
      */

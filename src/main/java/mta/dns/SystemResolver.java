@@ -67,6 +67,11 @@ public final class SystemResolver implements Resolver {
         return dns.txt(name);
     }
 
+    @Override
+    public List<String> ns(String domain) throws DnsException {
+        return dns.ns(domain);
+    }
+
     /** DANE's DNSSEC-validated lookups: those of the DNS resolver. */
     @Override
     public DnssecLookup dnssec() {

@@ -145,6 +145,12 @@ public record Reply(int code, String dsn, String text) {
     }
 
     public static final Reply BAD_SIZE = new Reply(501, "5.5.4", "Bad message size syntax");
+    /** A DSN parameter from a client that was not offered DSN (smtpd_discard_ehlo_keywords). */
+    public static final Reply DSN_DISABLED = new Reply(501, "5.7.1", "DSN support is disabled");
+    /** BDAT from a client that was not offered CHUNKING; the session ends. */
+    public static final Reply BDAT_NOT_IMPLEMENTED = new Reply(521, "5.5.1", "Error: command not implemented");
+    /** A table needed to talk to this client cannot be read: {@code 421 4.3.0 host Server local data error}, the session ends. */
+    public static final Reply LOCAL_DATA_ERROR = new Reply(421, "4.3.0", "Server local data error");
     public static final Reply MULTIPLE_AUTH = new Reply(503, "5.5.4", "Error: multiple AUTH= options");
 
     /** This reply with {@code host} in front of its text: the replies that end a session ({@code 421 host ...}). */
@@ -210,7 +216,7 @@ public record Reply(int code, String dsn, String text) {
      */
     public enum Rejected {
         CLIENT("Client host"), HELO("Helo command"), SENDER("Sender address"), RECIPIENT("Recipient address"),
-        ETRN("Etrn command"), DATA("Data command"), END_OF_DATA("End-of-data");
+        ETRN("Etrn command"), DATA("Data command"), END_OF_DATA("End-of-data"), SASL_USER("SASL login name");
 
         private final String noun;
         public final String text;
@@ -284,17 +290,56 @@ public record Reply(int code, String dsn, String text) {
 
     /** An unknown recipient; {@code table} is "local recipient table", "virtual alias table"... */
     public static Reply userUnknown(int code, String rcpt, String table) {
-        return rejected(code, "1.1", rcpt, Rejected.RECIPIENT, "User unknown in " + table);
+        return userUnknown(code, rcpt, Rejected.RECIPIENT, table);
+    }
+
+    /**
+     * An unknown recipient ({@code X.1.1}) or sender address ({@code X.1.0}, reject_unlisted_sender);
+     * {@code table} is null when show_user_unknown_table_name = no.
+     */
+    public static Reply userUnknown(int code, String address, Rejected what, String table) {
+        return rejected(code, what == Rejected.SENDER ? "1.0" : "1.1", address, what,
+                table == null ? "User unknown" : "User unknown in " + table);
     }
 
     /** reject_unknown_sender_domain: the domain has no address and no MX. */
     public static Reply senderDomainNotFound(int code, String sender) {
-        return rejected(code, "1.8", sender, Rejected.SENDER, "Domain not found");
+        return domainNotFound(code, sender, Rejected.SENDER);
+    }
+
+    /**
+     * reject_unknown_sender_domain ({@code X.1.8}) and reject_unknown_recipient_domain
+     * ({@code X.1.2}): the address's domain has no MX and no address record.
+     */
+    public static Reply domainNotFound(int code, String address, Rejected what) {
+        return rejected(code, what == Rejected.SENDER ? "1.8" : "1.2", address, what, "Domain not found");
     }
 
     /** reject_unknown_sender_domain: the domain says it takes no mail (RFC 7505 null MX). */
     public static Reply senderDomainNullMx(String sender, String domain) {
-        return rejected(550, "7.27", sender, Rejected.SENDER, "Domain " + domain + " does not accept mail (nullMX)");
+        return domainNullMx(sender, domain, Rejected.SENDER);
+    }
+
+    /** The null MX refusal: {@code 550 5.7.27} for a sender, {@code 556 5.1.10} for a recipient (RFC 7505). */
+    public static Reply domainNullMx(String address, String domain, Rejected what) {
+        boolean sender = what == Rejected.SENDER;
+        return rejected(sender ? 550 : 556, sender ? "7.27" : "1.10", address, what,
+                "Domain " + domain + " does not accept mail (nullMX)");
+    }
+
+    /** reject_unknown_helo_hostname: the name has no A, AAAA or MX record. */
+    public static Reply heloHostNotFound(int code, String helo) {
+        return rejected(code, "7.1", helo, Rejected.HELO, "Host not found");
+    }
+
+    /** reject_unknown_helo_hostname for an address literal that is no valid address. */
+    public static Reply invalidHeloAddress(int code, String helo) {
+        return rejected(code, "5.2", helo, Rejected.HELO, "invalid ip address");
+    }
+
+    /** reject_unauth_pipelining: the client sent commands ahead where it must wait for the reply (RFC 2920). */
+    public static Reply improperPipelining(String subject, Rejected what) {
+        return rejected(503, "5.0", subject, what, "Improper use of SMTP command pipelining");
     }
 
     /** The sender login mismatch words: an address with an owner, from a client that did not log in. */

@@ -46,6 +46,14 @@ import mta.util.MailLog;
  * {@code permit_sasl_authenticated} permits a client that passed AUTH; the sender login mismatch
  * words consult {@code smtpd_sender_login_maps} through {@link SmtpdSenderLogin}.
  * Mail to {@code postmaster} in our domains is always accepted (RFC 5321 section 4.5.1).
+ *
+ * <p>A restriction class ({@link SmtpdRestrictionClasses}) is evaluated in place, about the same
+ * subject; so is any table result or policy action that is no access action (a class name, or
+ * restriction words). A bare {@code type:table} is the check_*_access of its stage. The words
+ * about servers (check_*_mx_access, _ns_, _a_) ask {@link SmtpdServerAccess} and may not permit.
+ * Unknown addresses are looked up by class: virtual ({@link SmtpdVirtualRecipients}), relay
+ * ({@link SmtpdRelayRecipients}), local ({@link SmtpdLocalRecipients}); the same check applies to
+ * the sender with reject_unlisted_sender or {@code smtpd_reject_unlisted_sender}.
  */
 final class SmtpdCheck {
     private final SmtpdRestrictions client;
@@ -59,6 +67,7 @@ final class SmtpdCheck {
     private final boolean delayReject;
     private final boolean rejectUnlisted;
     private final String nullSenderKey;
+    private final String doubleBounceSender;
     private final TrivialRewrite rewrite;
     private final SmtpdReject codes;
     private final SmtpdAccess access;
@@ -68,6 +77,14 @@ final class SmtpdCheck {
     private final SmtpdLocalRecipients localRecipients;
     private final boolean noUnknownRecipientChecks;
     private final SmtpdVirtualRecipients virtualRecipients;
+    private final SmtpdRelayRecipients relayRecipients;
+    private final boolean rejectUnlistedSender;
+    private final boolean showTable;
+    private final boolean saslEnabled;
+    private final SmtpdServerAccess serverAccess;
+    private final SmtpdRestrictionClasses classes;
+    /** Table results and policy actions that are restriction lists, parsed once each. */
+    private final java.util.Map<String, SmtpdRestrictions> resultLists = new java.util.concurrent.ConcurrentHashMap<>();
     private final SmtpdSenderLogin senderLogin;
     /** Free space in the queue file system; null for the stand-alone server of sendmail -bs, as in Postfix. */
     private final SmtpdQueueSpace queueSpace;
@@ -95,30 +112,37 @@ final class SmtpdCheck {
     /** The same, asking {@code verify} (the address verification service, or null) for reject_unverified_*. */
     SmtpdCheck(Config c, TrivialRewrite rewrite, Resolver resolver, MailLog.Channel log, boolean restricted,
                VerifyClient verify) {
-        this.client = list(c, Params.SMTPD_CLIENT_RESTRICTIONS, restricted);
-        this.helo = list(c, Params.SMTPD_HELO_RESTRICTIONS, restricted);
-        this.sender = list(c, Params.SMTPD_SENDER_RESTRICTIONS, restricted);
-        this.relay = list(c, Params.SMTPD_RELAY_RESTRICTIONS, restricted);
-        this.recipient = list(c, Params.SMTPD_RECIPIENT_RESTRICTIONS, restricted);
-        this.etrn = list(c, Params.SMTPD_ETRN_RESTRICTIONS, restricted);
-        this.data = list(c, Params.SMTPD_DATA_RESTRICTIONS, restricted);
-        this.endOfData = list(c, Params.SMTPD_END_OF_DATA_RESTRICTIONS, restricted);
+        this.classes = restricted ? SmtpdRestrictionClasses.of(c) : SmtpdRestrictionClasses.NONE;
+        this.client = list(c, Params.SMTPD_CLIENT_RESTRICTIONS, restricted, classes);
+        this.helo = list(c, Params.SMTPD_HELO_RESTRICTIONS, restricted, classes);
+        this.sender = list(c, Params.SMTPD_SENDER_RESTRICTIONS, restricted, classes);
+        this.relay = list(c, Params.SMTPD_RELAY_RESTRICTIONS, restricted, classes);
+        this.recipient = list(c, Params.SMTPD_RECIPIENT_RESTRICTIONS, restricted, classes);
+        this.etrn = list(c, Params.SMTPD_ETRN_RESTRICTIONS, restricted, classes);
+        this.data = list(c, Params.SMTPD_DATA_RESTRICTIONS, restricted, classes);
+        this.endOfData = list(c, Params.SMTPD_END_OF_DATA_RESTRICTIONS, restricted, classes);
         if (restricted) requireRelayControl(relay, recipient);
         this.policy = new SmtpdPolicy(c, List.of(client, helo, sender, relay, recipient, etrn, data, endOfData), log);
         this.delayReject = c.bool(Params.SMTPD_DELAY_REJECT);
         this.rejectUnlisted = restricted && c.bool(Params.SMTPD_REJECT_UNLISTED_RECIPIENT);
+        this.rejectUnlistedSender = restricted && c.bool(Params.SMTPD_REJECT_UNLISTED_SENDER);
+        this.showTable = c.bool(Params.SHOW_USER_UNKNOWN_TABLE_NAME);
+        this.saslEnabled = c.bool(Params.SMTPD_SASL_AUTH_ENABLE);
         this.nullSenderKey = c.str(Params.SMTPD_NULL_ACCESS_LOOKUP_KEY);
+        this.doubleBounceSender = c.str(Params.DOUBLE_BOUNCE_SENDER);
         this.rewrite = rewrite;
         this.codes = new SmtpdReject(c);
         this.access = new SmtpdAccess(codes, c.list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS).contains("smtpd_access_maps"),
                 c.str(Params.RECIPIENT_DELIMITER), log);
         this.dns = new SmtpdDns(resolver);
+        this.serverAccess = new SmtpdServerAccess(resolver, access, log);
         this.dnsxl = new SmtpdDnsxl(resolver, log);
         this.rblReply = new SmtpdRblReply(c, log);
         this.noUnknownRecipientChecks = mta.cleanup.ReceiveOverride.of(c)
                 .contains(mta.cleanup.ReceiveOverride.NO_UNKNOWN_RECIPIENT_CHECKS);
         this.localRecipients = new SmtpdLocalRecipients(c, rewrite);
         this.virtualRecipients = new SmtpdVirtualRecipients(c, rewrite);
+        this.relayRecipients = new SmtpdRelayRecipients(c, rewrite);
         this.senderLogin = new SmtpdSenderLogin(c, rewrite);
         this.contentFilter = c.str(Params.CONTENT_FILTER).strip();
         this.queueSpace = restricted ? new SmtpdQueueSpace(c, log) : null;
@@ -126,8 +150,9 @@ final class SmtpdCheck {
         this.log = log;
     }
 
-    private static SmtpdRestrictions list(Config c, mta.config.Param p, boolean restricted) {
-        return SmtpdRestrictions.parse(p.name(), restricted ? c.list(p) : List.of());
+    private static SmtpdRestrictions list(Config c, mta.config.Param p, boolean restricted,
+                                          SmtpdRestrictionClasses classes) {
+        return SmtpdRestrictions.parse(p.name(), restricted ? c.list(p) : List.of(), classes);
     }
 
     /** Postfix refuses to start when neither list can refuse a relay attempt; so do we. */
@@ -217,6 +242,7 @@ final class SmtpdCheck {
         if (isPostmaster(rcpt)) return null;
         if (verify.isProbeSender(rcpt)) return null; // a probe answering our probe: never refused
         if (s.tx.saved.discard) return null; // the message is discarded anyway: no more checks
+        s.recipientListChecked = false;
         if (delayReject) {
             Reply r = clientList(s, rcpt, stage, rcpt);
             if (r == null) r = heloList(s, rcpt, stage, rcpt);
@@ -231,8 +257,8 @@ final class SmtpdCheck {
         }
         Reply deferred = deferIfPermit(s, stage, rcpt);
         if (deferred != null) return deferred;
-        if (rejectUnlisted && !s.tx.saved.discard) {
-            SmtpdVerdict v = unlisted(rcpt);
+        if (rejectUnlisted && !s.tx.saved.discard && !s.recipientListChecked) {
+            SmtpdVerdict v = unlisted(rcpt, Rejected.RECIPIENT);
             if (v.isRefusal()) {
                 Reply r = deferIfReject(s, v.reply);
                 logReject("reject", s, stage, r, rcpt);
@@ -304,8 +330,19 @@ final class SmtpdCheck {
     private Reply senderList(SmtpdState s, Address rcpt, String stage, Address logRcpt) {
         s.deferIf.permit = s.deferIf.afterHelo != null ? s.deferIf.afterHelo : s.deferIf.afterClient;
         s.deferIf.reject = null;
+        s.senderListChecked = false;
         Reply r = refusal(sender, s, rcpt, stage, logRcpt);
         s.deferIf.afterSender = s.deferIf.permit;
+        Address from = s.tx.sender;
+        if (r == null && rejectUnlistedSender && !s.senderListChecked && !s.tx.saved.discard && from != null
+                && !from.isNull()) {
+            // smtpd_reject_unlisted_sender: an implicit reject_unlisted_sender after the list
+            SmtpdVerdict v = unlisted(from, Rejected.SENDER);
+            if (v.isRefusal()) {
+                r = deferIfReject(s, v.reply);
+                logReject("reject", s, stage, r, logRcpt);
+            }
+        }
         return r;
     }
 
@@ -328,35 +365,56 @@ final class SmtpdCheck {
 
     /** Runs one list; returns the logged refusal, or null when the list permits or ends. */
     private Reply refusal(SmtpdRestrictions list, SmtpdState s, Address rcpt, String stage, Address logRcpt) {
-        boolean warn = false;
-        for (Step step : list.steps()) {
-            if (s.tx.saved.discard) return null; // DISCARD: nothing later matters
+        SmtpdVerdict v = evaluate(list, list, s, rcpt, stage, logRcpt, false);
+        return v.isRefusal() ? v.reply : null;
+    }
+
+    /**
+     * Runs the steps of {@code steps}: the stage's {@code list} itself, or a restriction class it
+     * names (evaluated in place, about the same subject, as Postfix does). Returns the logged
+     * refusal, PERMIT, or DUNNO when the steps end undecided. {@code warnAll}: a warn_if_reject
+     * in front of the class turns each refusal in it into a log line.
+     */
+    private SmtpdVerdict evaluate(SmtpdRestrictions steps, SmtpdRestrictions list, SmtpdState s, Address rcpt,
+                                  String stage, Address logRcpt, boolean warnAll) {
+        boolean warn = warnAll;
+        for (Step step : steps.steps()) {
+            if (s.tx.saved.discard) return SmtpdVerdict.DUNNO; // DISCARD: nothing later matters
             if (step.word() == Word.WARN_IF_REJECT) {
                 warn = true;
                 continue;
             }
             SmtpdVerdict v;
-            try {
-                v = apply(step, list, s, rcpt);
-            } catch (TableException e) {
-                v = SmtpdVerdict.refuse(lookupFailure(e, subject(list, s, rcpt)));
-            }
-            v = perform(v, step, s, stage, logRcpt, warn);
-            if (v.isRefusal()) {
-                Reply reply = warn ? v.reply : deferIfReject(s, v.reply);
-                logReject(warn ? "reject_warning" : "reject", s, stage, reply, logRcpt);
-                if (!warn) {
-                    mta.metrics.MailMetrics.SMTPD_REJECTS.labels(stage.toLowerCase(java.util.Locale.ROOT),
-                            step.word().name().toLowerCase(java.util.Locale.ROOT)).inc();
-                    return reply;
+            if (step.word() == Word.RESTRICTION_CLASS) {
+                v = evaluate(steps.classList(step), list, s, rcpt, stage, logRcpt, warn);
+                if (v.isRefusal()) return v; // logged where it happened
+            } else {
+                try {
+                    v = apply(step, list, s, rcpt, warn);
+                } catch (TableException e) {
+                    v = SmtpdVerdict.refuse(lookupFailure(e, subject(list, s, rcpt)));
                 }
-                v = SmtpdVerdict.DUNNO;
+                if (v.kind == SmtpdVerdict.Kind.RESTRICTIONS) {
+                    v = evaluate(v.nested, list, s, rcpt, stage, logRcpt, warn);
+                    if (v.isRefusal()) return v; // logged where it happened
+                }
+                v = perform(v, step, s, stage, logRcpt, warn);
+                if (v.isRefusal()) {
+                    Reply reply = warn ? v.reply : deferIfReject(s, v.reply);
+                    logReject(warn ? "reject_warning" : "reject", s, stage, reply, logRcpt);
+                    if (!warn) {
+                        mta.metrics.MailMetrics.SMTPD_REJECTS.labels(stage.toLowerCase(java.util.Locale.ROOT),
+                                step.word().name().toLowerCase(java.util.Locale.ROOT)).inc();
+                        return SmtpdVerdict.refuse(reply);
+                    }
+                    v = SmtpdVerdict.DUNNO;
+                }
             }
-            warn = false;
-            if (v == SmtpdVerdict.PERMIT) return null;
-            if (s.deferIf.permit != null && s.deferIf.reject != null) return null; // nothing later can change the outcome
+            warn = warnAll;
+            if (v == SmtpdVerdict.PERMIT) return SmtpdVerdict.PERMIT;
+            if (s.deferIf.permit != null && s.deferIf.reject != null) return SmtpdVerdict.DUNNO; // nothing later can change the outcome
         }
-        return null;
+        return SmtpdVerdict.DUNNO;
     }
 
     /**
@@ -438,12 +496,37 @@ final class SmtpdCheck {
         return true;
     }
 
-    /** One step. Words whose facts are not known yet (no HELO, no sender...) answer DUNNO. */
-    private SmtpdVerdict apply(Step step, SmtpdRestrictions list, SmtpdState s, Address rcpt) {
+    /**
+     * One step. Words whose facts are not known yet (no HELO, no sender...) answer DUNNO.
+     * {@code warn}: a warn_if_reject is in front of it.
+     */
+    private SmtpdVerdict apply(Step step, SmtpdRestrictions list, SmtpdState s, Address rcpt, boolean warn) {
         SmtpdState.Client c = s.client;
         Address from = s.tx.sender;
         return switch (step.word()) {
-            case WARN_IF_REJECT -> SmtpdVerdict.DUNNO;
+            case WARN_IF_REJECT, RESTRICTION_CLASS -> SmtpdVerdict.DUNNO; // evaluate() handles these
+            case ACCESS_TABLE -> bareTable(step, list, s, rcpt, warn);
+            case REJECT_UNAUTH_PIPELINING -> !c.improperPipelining ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(Reply.improperPipelining(replyName(list, s, rcpt), replyClass(list)));
+            case REJECT_UNKNOWN_RECIPIENT_DOMAIN -> rcpt == null ? SmtpdVerdict.DUNNO
+                    : unknownDomain(rcpt, Rejected.RECIPIENT);
+            case REJECT_UNKNOWN_HELO_HOSTNAME -> c.helo == null ? SmtpdVerdict.DUNNO : unknownHelo(c.helo);
+            case REJECT_UNLISTED_SENDER -> {
+                if (from == null || from.isNull() || s.senderListChecked) yield SmtpdVerdict.DUNNO;
+                if (!warn) s.senderListChecked = true; // the implicit check at the end is then not needed
+                yield unlisted(from, Rejected.SENDER);
+            }
+            case CHECK_SASL_ACCESS -> saslAccess(step, c);
+            case CHECK_ETRN_ACCESS -> s.etrnDomain == null ? SmtpdVerdict.DUNNO
+                    : table(step, () -> access.host(step.table(), s.etrnDomain), s.etrnDomain, s.etrnDomain, Rejected.ETRN);
+            case CHECK_CLIENT_MX_ACCESS, CHECK_CLIENT_NS_ACCESS, CHECK_CLIENT_A_ACCESS -> c.name.equals("unknown")
+                    ? SmtpdVerdict.DUNNO : servers(step, c.name, c.label(), Rejected.CLIENT);
+            case CHECK_HELO_MX_ACCESS, CHECK_HELO_NS_ACCESS, CHECK_HELO_A_ACCESS -> c.helo == null
+                    ? SmtpdVerdict.DUNNO : servers(step, c.helo, c.helo, Rejected.HELO);
+            case CHECK_SENDER_MX_ACCESS, CHECK_SENDER_NS_ACCESS, CHECK_SENDER_A_ACCESS -> from == null || from.isNull()
+                    ? SmtpdVerdict.DUNNO : servers(step, from.toString(), from.toString(), Rejected.SENDER);
+            case CHECK_RECIPIENT_MX_ACCESS, CHECK_RECIPIENT_NS_ACCESS, CHECK_RECIPIENT_A_ACCESS -> rcpt == null
+                    ? SmtpdVerdict.DUNNO : servers(step, rcpt.toString(), rcpt.toString(), Rejected.RECIPIENT);
             case PERMIT -> SmtpdVerdict.PERMIT;
             case DEFER_IF_PERMIT, DEFER_IF_REJECT -> SmtpdVerdict.deferIf(
                     step.word() == Word.DEFER_IF_PERMIT ? SmtpdVerdict.Kind.DEFER_IF_PERMIT : SmtpdVerdict.Kind.DEFER_IF_REJECT,
@@ -462,7 +545,11 @@ final class SmtpdCheck {
             case REJECT_UNAUTH_DESTINATION, DEFER_UNAUTH_DESTINATION -> rcpt == null || authorizedDestination(rcpt)
                     ? SmtpdVerdict.DUNNO
                     : SmtpdVerdict.refuse(codes.relayDenied(rcpt.toString(), step.word() == Word.DEFER_UNAUTH_DESTINATION));
-            case REJECT_UNLISTED_RECIPIENT -> rcpt == null ? SmtpdVerdict.DUNNO : unlisted(rcpt);
+            case REJECT_UNLISTED_RECIPIENT -> {
+                if (rcpt == null || s.recipientListChecked) yield SmtpdVerdict.DUNNO;
+                if (!warn) s.recipientListChecked = true; // the implicit check at the end is then not needed
+                yield unlisted(rcpt, Rejected.RECIPIENT);
+            }
             case REJECT_UNVERIFIED_RECIPIENT -> rcpt == null ? SmtpdVerdict.DUNNO : verify.check(rcpt, verify.recipient);
             case REJECT_UNVERIFIED_SENDER -> from == null || from.isNull() ? SmtpdVerdict.DUNNO
                     : verify.check(from, verify.sender);
@@ -475,7 +562,7 @@ final class SmtpdCheck {
                     : SmtpdVerdict.refuse(Reply.needFqdnHelo(codes.nonFqdn, c.helo));
             case REJECT_INVALID_HELO_HOSTNAME -> c.helo == null || SmtpdHostnames.isValid(c.helo) ? SmtpdVerdict.DUNNO
                     : SmtpdVerdict.refuse(Reply.invalidHelo(codes.invalidHostname, c.helo));
-            case REJECT_UNKNOWN_SENDER_DOMAIN -> unknownSenderDomain(from);
+            case REJECT_UNKNOWN_SENDER_DOMAIN -> from == null ? SmtpdVerdict.DUNNO : unknownDomain(from, Rejected.SENDER);
             case REJECT_UNKNOWN_CLIENT_HOSTNAME -> !c.name.equals("unknown") ? SmtpdVerdict.DUNNO
                     : SmtpdVerdict.refuse(Reply.unknownClientHostname(c.nameTemporary ? 450 : codes.unknownClient,
                             c.addressText));
@@ -560,9 +647,27 @@ final class SmtpdCheck {
         }
         if (value == null) return SmtpdVerdict.DUNNO;
         SmtpdVerdict v = access.result(value, subject, what);
-        if (v != null) return v;
-        log.warn(step.argument() + ": unsupported access table result \"" + value + "\" for " + subject);
-        return SmtpdVerdict.refuse(Reply.configurationError(subject, what));
+        return v != null ? v : restrictions("access table " + step.argument(), key, value);
+    }
+
+    /**
+     * A table result or policy action that is no access action: a restriction list (a class name,
+     * or restriction words), parsed once per distinct value and evaluated in place of the step. An
+     * empty one permits, as in Postfix's dark ages; an unknown word is a configuration error.
+     */
+    private SmtpdVerdict restrictions(String table, String key, String value) {
+        List<String> words = mta.config.Config.splitList(value);
+        if (words.isEmpty()) {
+            log.warn(table + " entry " + key + " has empty value");
+            return SmtpdVerdict.PERMIT;
+        }
+        try {
+            return SmtpdVerdict.restrictions(resultLists.computeIfAbsent(value,
+                    v -> SmtpdRestrictions.parse(table, words, classes)));
+        } catch (ConfigException e) {
+            log.warn(e.getMessage());
+            return SmtpdVerdict.refuse(Reply.CONFIGURATION_ERROR);
+        }
     }
 
     /**
@@ -574,9 +679,7 @@ final class SmtpdCheck {
         String action = policy.ask(step.argument(), s, stage, rcpt);
         String name = replyName(list, s, rcpt);
         SmtpdVerdict v = access.result(action, name, replyClass(list), "access table " + step.argument(), "policy query");
-        if (v != null) return v;
-        log.warn("access table " + step.argument() + ": unsupported policy action \"" + action + "\" for " + name);
-        return SmtpdVerdict.refuse(Reply.CONFIGURATION_ERROR);
+        return v != null ? v : restrictions("access table " + step.argument(), "policy query", action);
     }
 
     /** What a list's verdicts are about (Postfix's reply name): the client, HELO name, sender, recipient... */
@@ -628,33 +731,129 @@ final class SmtpdCheck {
         return s.tx.filter != null ? s.tx.filter : contentFilter;
     }
 
-    private SmtpdVerdict unlisted(Address rcpt) {
+    /**
+     * reject_unlisted_recipient and reject_unlisted_sender: an address in one of our domains that
+     * is no valid recipient there, by its class's table (virtual alias or mailbox, relay recipient,
+     * local recipient); {@code X.1.1} for a recipient, {@code X.1.0} for a sender.
+     */
+    private SmtpdVerdict unlisted(Address a, Rejected what) {
         if (noUnknownRecipientChecks) return SmtpdVerdict.DUNNO; // receive_override_options, after a content filter
-        SmtpdVerdict virtual = virtualRecipients.check(rcpt);
+        SmtpdVerdict virtual = virtualRecipients.check(a, what, showTable);
         if (virtual != null) return virtual;
-        return switch (localRecipients.status(rcpt)) {
+        if (relayRecipients.unknown(a)) {
+            return SmtpdVerdict.refuse(Reply.userUnknown(codes.unknownRelayRecipient, a.toString(), what,
+                    showTable ? "relay recipient table" : null));
+        }
+        if (what == Rejected.SENDER && isMailSystemAddress(a)) return SmtpdVerdict.DUNNO;
+        return switch (localRecipients.status(a)) {
             case KNOWN -> SmtpdVerdict.DUNNO;
-            case UNKNOWN -> SmtpdVerdict.refuse(Reply.userUnknown(codes.unknownLocal, rcpt.toString(),
-                    "local recipient table"));
+            case UNKNOWN -> SmtpdVerdict.refuse(Reply.userUnknown(codes.unknownLocal, a.toString(), what,
+                    showTable ? "local recipient table" : null));
         };
+    }
+
+    /** postmaster, MAILER-DAEMON and the double-bounce sender: the mail system's own local addresses. */
+    private boolean isMailSystemAddress(Address a) {
+        String local = a.localPart();
+        return local.equalsIgnoreCase("postmaster") || local.equalsIgnoreCase("MAILER-DAEMON")
+                || local.equalsIgnoreCase(doubleBounceSender);
     }
 
     private static boolean fqdnAddress(Address a) {
         return a.hasDomain() && SmtpdHostnames.isFqdnOrLiteral(a.domain());
     }
 
-    private SmtpdVerdict unknownSenderDomain(Address from) {
-        if (from == null || from.isNull() || !from.hasDomain() || from.domain().startsWith("[")
-                || rewrite.isLocalDomain(from.domain())) {
+    /**
+     * reject_unknown_sender_domain and reject_unknown_recipient_domain: a domain of ours (final
+     * delivery here) or an address literal passes; another needs an MX or address record in DNS.
+     * A domain that DNS cannot answer for now follows unknown_address_tempfail_action.
+     */
+    private SmtpdVerdict unknownDomain(Address a, Rejected what) {
+        if (a.isNull() || !a.hasDomain() || a.domain().startsWith("[")) return SmtpdVerdict.DUNNO;
+        Resolved.DestinationClass cls = rewrite.classify(a.domainLower());
+        if (cls != Resolved.DestinationClass.RELAY && cls != Resolved.DestinationClass.DEFAULT) return SmtpdVerdict.DUNNO;
+        String text = a.toString();
+        return switch (dns.domainExists(a.domainLower())) {
+            case EXISTS -> SmtpdVerdict.DUNNO;
+            case NOT_FOUND -> SmtpdVerdict.refuse(Reply.domainNotFound(codes.unknownAddress, text, what));
+            case TEMPORARY -> codes.tempfail(codes.unknownAddressDeferAtOnce, Reply.domainNotFound(450, text, what));
+            case NULL_MX -> SmtpdVerdict.refuse(Reply.domainNullMx(text, a.domainLower(), what));
+        };
+    }
+
+    /**
+     * reject_unknown_helo_hostname: the HELO name needs an A, AAAA or MX record; an address
+     * literal must be a valid address. DNS that cannot answer for now follows
+     * unknown_helo_hostname_tempfail_action.
+     */
+    private SmtpdVerdict unknownHelo(String helo) {
+        if (helo.startsWith("[")) {
+            return SmtpdHostnames.isLiteral(helo) ? SmtpdVerdict.DUNNO
+                    : SmtpdVerdict.refuse(Reply.invalidHeloAddress(codes.invalidHostname, helo));
+        }
+        return switch (dns.hostExists(helo)) {
+            case EXISTS, NULL_MX -> SmtpdVerdict.DUNNO;
+            case NOT_FOUND -> SmtpdVerdict.refuse(Reply.heloHostNotFound(codes.unknownHostname, helo));
+            case TEMPORARY -> codes.tempfail(codes.unknownHostnameDeferAtOnce, Reply.heloHostNotFound(450, helo));
+        };
+    }
+
+    /**
+     * A bare {@code type:table} in a list: the check_*_access of the stage (client, helo,
+     * sender, recipient, etrn). The data and end-of-data stages have none: a configuration error.
+     */
+    private SmtpdVerdict bareTable(Step step, SmtpdRestrictions list, SmtpdState s, Address rcpt, boolean warn) {
+        Word w = switch (list.parameter()) {
+            case "smtpd_client_restrictions" -> Word.CHECK_CLIENT_ACCESS;
+            case "smtpd_helo_restrictions" -> Word.CHECK_HELO_ACCESS;
+            case "smtpd_sender_restrictions" -> Word.CHECK_SENDER_ACCESS;
+            case "smtpd_etrn_restrictions" -> Word.CHECK_ETRN_ACCESS;
+            case "smtpd_relay_restrictions", "smtpd_recipient_restrictions" -> Word.CHECK_RECIPIENT_ACCESS;
+            default -> null;
+        };
+        if (w == null) {
+            log.warn("specify one of (check_client_access, check_reverse_client_access, check_helo_access,"
+                    + " check_sender_access, check_recipient_access, check_etrn_access) before "
+                    + replyClass(list).noun() + " restriction \"" + step.argument() + "\"");
+            return SmtpdVerdict.refuse(Reply.CONFIGURATION_ERROR);
+        }
+        return apply(new Step(w, step.argument(), step.table()), list, s, rcpt, warn);
+    }
+
+    /** check_sasl_access: the SASL login name of a client that logged in, looked up as it is. */
+    private SmtpdVerdict saslAccess(Step step, SmtpdState.Client c) {
+        if (!saslEnabled) {
+            log.warn("restriction `" + Word.CHECK_SASL_ACCESS.text() + "' ignored: no SASL support");
             return SmtpdVerdict.DUNNO;
         }
-        String s = from.toString();
-        return switch (dns.domainExists(from.domainLower())) {
-            case EXISTS -> SmtpdVerdict.DUNNO;
-            case NOT_FOUND -> SmtpdVerdict.refuse(Reply.senderDomainNotFound(codes.unknownAddress, s));
-            case TEMPORARY -> SmtpdVerdict.refuse(Reply.senderDomainNotFound(450, s));
-            case NULL_MX -> SmtpdVerdict.refuse(Reply.senderDomainNullMx(s, from.domainLower()));
-        };
+        if (c.sasl == null || c.sasl.username().isEmpty()) return SmtpdVerdict.DUNNO;
+        String user = c.sasl.username();
+        String printable = user.replaceAll("[^\\x20-\\x7e]", "_");
+        return table(step, () -> step.table().get(user), printable, user, Rejected.SASL_USER);
+    }
+
+    /**
+     * check_*_mx_access, check_*_ns_access, check_*_a_access: the table's verdict about the first
+     * server of {@code name} that it lists. OK is not allowed here (it would permit whatever a
+     * domain's DNS points at): Postfix logs why and answers with a configuration error.
+     */
+    private SmtpdVerdict servers(Step step, String name, String subject, Rejected what) {
+        String word = step.word().text();
+        SmtpdServerAccess.Type type = word.endsWith("_mx_access") ? SmtpdServerAccess.Type.MX
+                : word.endsWith("_ns_access") ? SmtpdServerAccess.Type.NS : SmtpdServerAccess.Type.A;
+        SmtpdServerAccess.Found[] found = new SmtpdServerAccess.Found[1];
+        SmtpdVerdict v = table(step, () -> {
+            found[0] = serverAccess.lookup(step.table(), name, type, what.noun(), subject);
+            return found[0] == null ? null : found[0].value();
+        }, subject, name, what);
+        if (v == SmtpdVerdict.PERMIT) {
+            String target = what == Rejected.CLIENT ? name : subject;
+            log.warn("restriction " + word + " returns OK for " + target);
+            log.warn("this is not allowed for security reasons");
+            log.warn("use DUNNO instead of OK if you want to make an exception");
+            return SmtpdVerdict.refuse(Reply.CONFIGURATION_ERROR);
+        }
+        return v;
     }
 
     /**

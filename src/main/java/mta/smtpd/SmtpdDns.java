@@ -16,8 +16,9 @@ import mta.dns.Resolver;
  *       ({@code /etc/hosts}, then PTR records in DNS, in nsswitch.conf order: so 127.0.0.1 is
  *       {@code localhost}), forward-confirmed the same way: a name counts only when its addresses
  *       include the client's; otherwise the client is {@code unknown};
- *   <li>{@link #domainExists}: a sender domain exists when it has an MX record, or (no MX) an
- *       address record; a null MX (RFC 7505) means it sends no mail.
+ *   <li>{@link #domainExists}: a sender or recipient domain exists when it has an MX record, or
+ *       (no MX) an address record; a null MX (RFC 7505) means it takes no mail;
+ *   <li>{@link #hostExists}: a HELO name exists when it has an A, AAAA or MX record.
  * </ul>
  * DNS block and allow lists are asked by {@link SmtpdDnsxl}.
  */
@@ -71,6 +72,28 @@ final class SmtpdDns {
         } catch (DnsException e) {
             return e.isTemporary() ? Domain.TEMPORARY : Domain.NOT_FOUND;
         }
+    }
+
+    /**
+     * Whether a host name is known to DNS (reject_unknown_helo_hostname): it has an A, AAAA or MX
+     * record. TEMPORARY only when no lookup succeeded and one failed for the moment.
+     */
+    Domain hostExists(String name) {
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        boolean temporary = false;
+        try {
+            resolver.addresses(n);
+            return Domain.EXISTS;
+        } catch (DnsException e) {
+            temporary = e.isTemporary();
+        }
+        try {
+            List<MxHost> mx = resolver.mx(n);
+            if (!mx.isEmpty() && !mx.get(0).implicit()) return Domain.EXISTS;
+        } catch (DnsException e) {
+            temporary |= e.isTemporary();
+        }
+        return temporary ? Domain.TEMPORARY : Domain.NOT_FOUND;
     }
 
     /** The DNSBL query name of an address: 192.0.2.7 gives 7.2.0.192; IPv6 gives its 32 reversed nibbles. */

@@ -13,7 +13,8 @@ import mta.mail.Reply;
  * ({@code SMTP} or {@code ESMTP}, which may pipeline). EHLO's reply lists exactly the extensions
  * that work for this client, in Postfix's order: SIZE with message_size_limit, VRFY unless
  * disable_vrfy_command, STARTTLS while the connection is plain and TLS is offered, AUTH when
- * {@link SmtpdSasl} has mechanisms for the client, SMTPUTF8 when smtputf8_enable.
+ * {@link SmtpdSasl} has mechanisms for the client, SMTPUTF8 when smtputf8_enable; less the
+ * keywords {@link SmtpdEhloDiscard} hides from this client.
  */
 final class SmtpdHelo {
     private SmtpdHelo() {}
@@ -27,6 +28,12 @@ final class SmtpdHelo {
     static void ehloCmd(SmtpdContext c, String arg) throws IOException {
         if (!greet(c, "EHLO", arg)) return;
         SmtpdSettings settings = c.settings;
+        if (c.state.client.ehloDiscardUnknown) {
+            c.log.warn("don't know what EHLO features to announce to " + c.state.client.label());
+            c.fail("ehlo", Reply.LOCAL_DATA_ERROR.withHost(settings.myhostname));
+            c.hangUp();
+            return;
+        }
         List<String> lines = new ArrayList<>();
         lines.add(settings.myhostname);
         lines.add("PIPELINING");
@@ -40,6 +47,12 @@ final class SmtpdHelo {
         lines.add("DSN");
         if (settings.smtputf8) lines.add("SMTPUTF8");
         lines.add("CHUNKING");
+        java.util.Set<String> discard = c.state.client.ehloDiscard;
+        if (!discard.isEmpty()) {
+            String text = SmtpdEhloDiscard.logText(discard);
+            if (text != null) c.log.info("discarding EHLO keywords: " + text);
+            lines.subList(1, lines.size()).removeIf(l -> SmtpdEhloDiscard.hides(discard, l));
+        }
         c.state.count("ehlo", true);
         c.chat.reply(250, lines);
     }

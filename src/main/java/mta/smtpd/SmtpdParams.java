@@ -19,6 +19,15 @@ final class SmtpdParams {
 
     /** Parses MAIL FROM parameters into {@code tx}; null when all are acceptable. */
     static Reply mail(String params, SmtpdState.Transaction tx, SmtpdSettings settings) {
+        return mail(params, tx, settings, java.util.Set.of());
+    }
+
+    /**
+     * The same for a client that was not offered the EHLO keywords in {@code discarded}: without
+     * DSN, RET and ENVID are refused ({@code 501 5.7.1 DSN support is disabled}); without SMTPUTF8
+     * it is an unsupported option.
+     */
+    static Reply mail(String params, SmtpdState.Transaction tx, SmtpdSettings settings, java.util.Set<String> discarded) {
         long size = -1;
         boolean sawAuth = false;
         for (String p : words(params)) {
@@ -38,11 +47,12 @@ final class SmtpdParams {
                     tx.encoding = value.equalsIgnoreCase("8BITMIME") ? "8bit" : "7bit";
                 }
                 case "SMTPUTF8" -> {
-                    if (!settings.smtputf8) return Reply.unsupportedOption(p);
+                    if (!settings.smtputf8 || discarded.contains("SMTPUTF8")) return Reply.unsupportedOption(p);
                     if (value != null) return Reply.badParameter("SMTPUTF8");
                     tx.smtputf8 = true;
                 }
                 case "RET" -> {
+                    if (discarded.contains("DSN")) return Reply.DSN_DISABLED;
                     if (tx.dsnRet != null || value == null
                             || !(value.equalsIgnoreCase("FULL") || value.equalsIgnoreCase("HDRS"))) {
                         return Reply.badParameter("RET");
@@ -50,6 +60,7 @@ final class SmtpdParams {
                     tx.dsnRet = value.toUpperCase(Locale.ROOT);
                 }
                 case "ENVID" -> {
+                    if (discarded.contains("DSN")) return Reply.DSN_DISABLED;
                     String envid = value == null ? null : xtext(value);
                     if (tx.dsnEnvid != null || envid == null || envid.isEmpty() || envid.length() > 100
                             || !printable(envid)) {
@@ -80,6 +91,11 @@ final class SmtpdParams {
 
     /** Parses RCPT TO parameters; {@code out[0]} receives the DSN request. Null when all are acceptable. */
     static Reply rcpt(String params, RcptDsn[] out) {
+        return rcpt(params, out, java.util.Set.of());
+    }
+
+    /** The same for a client that was not offered DSN when {@code discarded} holds it (NOTIFY and ORCPT refused). */
+    static Reply rcpt(String params, RcptDsn[] out, java.util.Set<String> discarded) {
         String notify = null;
         String orcpt = null;
         for (String p : words(params)) {
@@ -87,10 +103,12 @@ final class SmtpdParams {
             String value = value(p);
             switch (name) {
                 case "NOTIFY" -> {
+                    if (discarded.contains("DSN")) return Reply.DSN_DISABLED;
                     notify = value == null ? null : notify(value);
                     if (notify == null) return Reply.badDsnParameter("NOTIFY");
                 }
                 case "ORCPT" -> {
+                    if (discarded.contains("DSN")) return Reply.DSN_DISABLED;
                     orcpt = value == null ? null : orcpt(value);
                     if (orcpt == null) return Reply.badDsnParameter("ORCPT");
                 }

@@ -43,7 +43,7 @@ final class SmtpdPolicy implements AutoCloseable {
         this.mailVersion = c.str(Params.MAIL_VERSION);
         this.stress = c.str(Params.STRESS);
         for (SmtpdRestrictions list : lists) {
-            for (SmtpdRestrictions.Step step : list.steps()) {
+            for (SmtpdRestrictions.Step step : list.allSteps()) {
                 if (step.word() != SmtpdRestrictions.Word.CHECK_POLICY_SERVICE || clients.containsKey(step.argument())) {
                     continue;
                 }

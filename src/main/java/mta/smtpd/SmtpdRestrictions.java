@@ -15,11 +15,13 @@ import mta.lookup.Tables;
  *
  * <p>Reads the list's words from main.cf (already split at commas and white space, a
  * {@code { ... }} group kept whole) and opens the tables that {@code check_*_access} words name;
- * writes nothing. {@code check_policy_service} keeps its server argument for {@link SmtpdPolicy}. Parsed once per listener
+ * writes nothing. A bare {@code type:table} stands for the check_*_access of the stage the list
+ * is evaluated in; a word defined in {@code smtpd_restriction_classes} names a restriction class
+ * ({@link SmtpdRestrictionClasses}), whose list is evaluated in its place. {@code check_policy_service} keeps its server argument for {@link SmtpdPolicy}. Parsed once per listener
  * configuration: an unknown word, or a word without its argument, is a fatal configuration error
  * that names the parameter. {@link SmtpdCheck} evaluates the steps in order.
  */
-record SmtpdRestrictions(String parameter, List<Step> steps) {
+record SmtpdRestrictions(String parameter, List<Step> steps, SmtpdRestrictionClasses classes) {
 
     /** The restriction words this server knows; {@code arg} tells what follows the word. */
     enum Word {
@@ -37,7 +39,19 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
         REJECT_RHSBL_HELO(Arg.DOMAIN), REJECT_RHSBL_SENDER(Arg.DOMAIN), REJECT_RHSBL_RECIPIENT(Arg.DOMAIN),
         PERMIT_DNSWL_CLIENT(Arg.DOMAIN), PERMIT_RHSWL_CLIENT(Arg.DOMAIN),
         REJECT_SENDER_LOGIN_MISMATCH, REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH,
-        REJECT_KNOWN_SENDER_LOGIN_MISMATCH, REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH;
+        REJECT_KNOWN_SENDER_LOGIN_MISMATCH, REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH,
+        REJECT_UNAUTH_PIPELINING, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
+        REJECT_UNLISTED_SENDER,
+        CHECK_SASL_ACCESS(Arg.TABLE), CHECK_ETRN_ACCESS(Arg.TABLE),
+        CHECK_CLIENT_MX_ACCESS(Arg.TABLE), CHECK_CLIENT_NS_ACCESS(Arg.TABLE), CHECK_CLIENT_A_ACCESS(Arg.TABLE),
+        CHECK_HELO_MX_ACCESS(Arg.TABLE), CHECK_HELO_NS_ACCESS(Arg.TABLE), CHECK_HELO_A_ACCESS(Arg.TABLE),
+        CHECK_SENDER_MX_ACCESS(Arg.TABLE), CHECK_SENDER_NS_ACCESS(Arg.TABLE), CHECK_SENDER_A_ACCESS(Arg.TABLE),
+        CHECK_RECIPIENT_MX_ACCESS(Arg.TABLE), CHECK_RECIPIENT_NS_ACCESS(Arg.TABLE),
+        CHECK_RECIPIENT_A_ACCESS(Arg.TABLE),
+        /** A bare {@code type:table}: the check_*_access of the list's stage (Postfix's short-hand). */
+        ACCESS_TABLE(Arg.TABLE),
+        /** The name of a restriction class (smtpd_restriction_classes): its own list, evaluated in place. */
+        RESTRICTION_CLASS;
 
         enum Arg { NONE, TABLE, DOMAIN, POLICY }
 
@@ -63,12 +77,16 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
             "reject_invalid_hostname", Word.REJECT_INVALID_HELO_HOSTNAME,
             "reject_unknown_client", Word.REJECT_UNKNOWN_CLIENT_HOSTNAME,
             "reject_unknown_address", Word.REJECT_UNKNOWN_SENDER_DOMAIN,
+            "reject_unknown_hostname", Word.REJECT_UNKNOWN_HELO_HOSTNAME,
+            "check_recipient_maps", Word.REJECT_UNLISTED_RECIPIENT,
             "reject_rbl", Word.REJECT_RBL_CLIENT);
 
     private static final Map<String, Word> BY_TEXT = new HashMap<>(ALIASES);
 
     static {
-        for (Word w : Word.values()) BY_TEXT.put(w.text(), w);
+        for (Word w : Word.values()) {
+            if (w != Word.ACCESS_TABLE && w != Word.RESTRICTION_CLASS) BY_TEXT.put(w.text(), w);
+        }
     }
 
     /**
@@ -78,10 +96,31 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
      */
     record Step(Word word, String argument, Table table) {}
 
-    /** True when the list holds {@code w}. */
+    /** True when the list holds {@code w}, itself or through a restriction class it names. */
     boolean contains(Word w) {
-        for (Step s : steps) if (s.word() == w) return true;
+        for (Step s : allSteps()) if (s.word() == w) return true;
         return false;
+    }
+
+    /** The steps of this list and of the restriction classes it names, however deep (each class once). */
+    List<Step> allSteps() {
+        List<Step> out = new ArrayList<>();
+        collect(this, out, new java.util.HashSet<>());
+        return out;
+    }
+
+    private static void collect(SmtpdRestrictions list, List<Step> out, java.util.Set<String> seen) {
+        for (Step s : list.steps()) {
+            out.add(s);
+            if (s.word() == Word.RESTRICTION_CLASS && seen.add(s.argument())) {
+                collect(list.classes().get(s.argument()), out, seen);
+            }
+        }
+    }
+
+    /** The list of the restriction class a RESTRICTION_CLASS step names. */
+    SmtpdRestrictions classList(Step step) {
+        return classes.get(step.argument());
     }
 
     /**
@@ -90,10 +129,29 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
      * @throws ConfigException for an unknown word, a missing argument or a table that cannot be opened
      */
     static SmtpdRestrictions parse(String parameter, List<String> words) {
+        return parse(parameter, words, SmtpdRestrictionClasses.NONE);
+    }
+
+    /**
+     * Parses the words of {@code parameter}; a word that is no built-in restriction may be a bare
+     * {@code type:table} (the stage's check_*_access) or one of {@code classes}.
+     *
+     * @throws ConfigException for an unknown word, a missing argument or a table that cannot be opened
+     */
+    static SmtpdRestrictions parse(String parameter, List<String> words, SmtpdRestrictionClasses classes) {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             String text = words.get(i);
             Word w = BY_TEXT.get(text.toLowerCase(Locale.ROOT));
+            if (w == null && text.indexOf(':') > 0) {
+                steps.add(new Step(Word.ACCESS_TABLE, text, open(parameter, text, text)));
+                continue;
+            }
+            if (w == null && classes.defines(text)) {
+                classes.parse(text); // a class that cannot be parsed stops start-up here too
+                steps.add(new Step(Word.RESTRICTION_CLASS, text, null));
+                continue;
+            }
             if (w == null) {
                 throw new ConfigException("unknown smtpd restriction: \"" + text + "\" in parameter " + parameter);
             }
@@ -117,15 +175,7 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
             String arg = words.get(++i);
             Table table = null;
             if (w.arg == Word.Arg.TABLE) {
-                if (Tables.type(arg) == null) {
-                    throw new ConfigException("restriction \"" + text + "\" in parameter " + parameter
-                            + ": expecting \"type:table\" instead of \"" + arg + "\"");
-                }
-                try {
-                    table = Tables.open(arg);
-                } catch (TableException e) {
-                    throw new ConfigException("parameter " + parameter + ": " + e.getMessage());
-                }
+                table = open(parameter, text, arg);
             } else {
                 try {
                     SmtpdDnsxl.Zone.parse(arg); // a malformed =d.d.d.d pattern stops start-up, as in Postfix
@@ -135,6 +185,19 @@ record SmtpdRestrictions(String parameter, List<Step> steps) {
             }
             steps.add(new Step(w, arg, table));
         }
-        return new SmtpdRestrictions(parameter, List.copyOf(steps));
+        return new SmtpdRestrictions(parameter, List.copyOf(steps), classes);
+    }
+
+    /** Opens the table {@code arg} of restriction {@code word}. */
+    private static Table open(String parameter, String word, String arg) {
+        if (Tables.type(arg) == null) {
+            throw new ConfigException("restriction \"" + word + "\" in parameter " + parameter
+                    + ": expecting \"type:table\" instead of \"" + arg + "\"");
+        }
+        try {
+            return Tables.open(arg);
+        } catch (TableException e) {
+            throw new ConfigException("parameter " + parameter + ": " + e.getMessage());
+        }
     }
 }

@@ -111,7 +111,7 @@ final class SmtpdSasl {
             c.fail("auth", Reply.BAD_SEQUENCE_HELO);
             return;
         }
-        if (!active()) {
+        if (!active() || st.client.ehloDiscard.contains("AUTH")) {
             c.fail("auth", Reply.AUTH_NOT_ENABLED);
             return;
         }

@@ -53,6 +53,12 @@ final class SmtpdSession implements Runnable {
             InetAddress client = SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
             if (client == null) return;
             state = new SmtpdState(server.identify(client));
+            try {
+                state.client.ehloDiscard = settings.ehloDiscard.forClient(client);
+            } catch (mta.lookup.TableException e) {
+                log.warn(e.getMessage());
+                state.client.ehloDiscardUnknown = true;
+            }
             java.net.Socket socket = connection.socket();
             if (!settings.upstreamProxy && socket != null) { // behind a proxy, the socket's ports are the proxy's
                 state.client.port = socket.getPort();
@@ -182,7 +188,8 @@ final class SmtpdSession implements Runnable {
      */
     private void checkPipelining() throws IOException {
         SmtpdCommand last = SmtpdCommand.find(state.where);
-        boolean mustWait = state.where.equals("CONNECT") || (last != null && last.lastInGroup) || !state.client.esmtp;
+        boolean mustWait = state.where.equals("CONNECT") || (last != null && last.lastInGroup) || !state.client.esmtp
+                || state.client.ehloDiscard.contains("PIPELINING"); // not offered: not negotiated
         if (mustWait) context.logEarlyInput(!greeted);
     }
 

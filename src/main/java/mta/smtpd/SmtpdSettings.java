@@ -63,6 +63,8 @@ final class SmtpdSettings {
     final List<Cidr> eventLimitExceptions;
     // AUTH
     final SmtpdSaslSettings sasl;
+    // EHLO keywords not offered
+    final SmtpdEhloDiscard ehloDiscard;
 
     private SmtpdSettings(Config c) {
         syslogName = c.str(Params.SYSLOG_NAME);
@@ -98,6 +100,7 @@ final class SmtpdSettings {
         eventLimitExceptions = networks(c, Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS, false);
 
         sasl = SmtpdSaslSettings.from(c, networks(c, Params.SMTPD_SASL_EXCEPTIONS_NETWORKS, true));
+        ehloDiscard = new SmtpdEhloDiscard(c);
     }
 
     /** @throws ConfigException for a value smtpd cannot run with */

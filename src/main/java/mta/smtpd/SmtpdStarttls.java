@@ -27,7 +27,7 @@ final class SmtpdStarttls {
             c.fail("starttls", Reply.syntax("STARTTLS"));
         } else if (st.client.tls != null) {
             c.fail("starttls", Reply.TLS_ALREADY_ACTIVE);
-        } else if (!tls.starttlsEnabled() || c.chat.socket() == null) {
+        } else if (!tls.starttlsEnabled() || c.chat.socket() == null || st.client.ehloDiscard.contains("STARTTLS")) {
             c.fail("starttls", Reply.NOT_IMPLEMENTED);
         } else if (!tls.available()) {
             c.fail("starttls", Reply.TLS_NOT_AVAILABLE);

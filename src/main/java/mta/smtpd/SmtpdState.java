@@ -39,6 +39,10 @@ final class SmtpdState {
         boolean esmtp;
         /** The client pipelined where it must wait (logged once; reject_unauth_pipelining can use it). */
         boolean improperPipelining;
+        /** The EHLO keywords not offered to this client (upper case; {@link SmtpdEhloDiscard}). */
+        java.util.Set<String> ehloDiscard = java.util.Set.of();
+        /** smtpd_discard_ehlo_keyword_address_maps could not be read for this client: EHLO ends the session. */
+        boolean ehloDiscardUnknown;
         /** smtpd_forbid_bare_newline as it applies to this client (NO when excluded). */
         SmtpdSettings.BareNewline bareNewline = SmtpdSettings.BareNewline.NORMALIZE;
         /** The TLS session after STARTTLS or on a wrapper-mode port; null while the connection is plain. */
@@ -118,6 +122,9 @@ final class SmtpdState {
     String etrnDomain;
     /** True while message content is being read: the stage is then logged with its byte count. */
     boolean inContent;
+    /** reject_unlisted_sender / _recipient ran in this stage's lists: the implicit check at its end is not needed. */
+    boolean senderListChecked;
+    boolean recipientListChecked;
     /** Armed DEFER_IF_PERMIT and DEFER_IF_REJECT deferrals. */
     final SmtpdDeferIf deferIf = new SmtpdDeferIf();
     /** Policy delegation: the server connections this session holds, and the current message's instance. */

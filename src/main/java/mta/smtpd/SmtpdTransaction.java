@@ -54,7 +54,7 @@ final class SmtpdTransaction {
             return;
         }
         SmtpdState.Transaction candidate = new SmtpdState.Transaction();
-        Reply bad = SmtpdParams.mail(path.parameters(), candidate, c.settings);
+        Reply bad = SmtpdParams.mail(path.parameters(), candidate, c.settings, c.state.client.ehloDiscard);
         if (bad == null && !candidate.smtputf8 && !isAscii(path.address().toString())) bad = Reply.NEED_SMTPUTF8;
         if (bad != null) {
             if (bad.equals(Reply.SIZE_EXCEEDS_LIMIT)) logReject(c, "MAIL", bad, path.address(), null);
@@ -96,7 +96,7 @@ final class SmtpdTransaction {
             return;
         }
         SmtpdParams.RcptDsn[] dsn = new SmtpdParams.RcptDsn[1];
-        Reply bad = SmtpdParams.rcpt(path.parameters(), dsn);
+        Reply bad = SmtpdParams.rcpt(path.parameters(), dsn, c.state.client.ehloDiscard);
         if (bad == null && !st.tx.smtputf8 && !isAscii(path.address().toString())) bad = Reply.NEED_SMTPUTF8;
         if (bad != null) {
             c.fail("rcpt", bad);
@@ -174,6 +174,12 @@ final class SmtpdTransaction {
      */
     static void bdatCmd(SmtpdContext c, String arg) throws IOException {
         SmtpdState st = c.state;
+        if (st.client.ehloDiscard.contains("CHUNKING")) {
+            // not offered: the chunk that follows cannot be told from commands, so the session ends
+            c.fail("bdat", Reply.BDAT_NOT_IMPLEMENTED);
+            c.hangUp();
+            return;
+        }
         String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
         if (w.length < 1 || w.length > 2 || w[0].isEmpty() || w[0].length() > 18
                 || !w[0].chars().allMatch(ch -> ch >= '0' && ch <= '9')

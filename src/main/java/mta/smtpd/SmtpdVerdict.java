@@ -11,10 +11,16 @@ import mta.mail.Reply;
  * {@code DEFER_IF_REJECT} carry the deferral that may replace a later permit or reject;
  * {@code FILTER}, {@code HOLD}, {@code REDIRECT}, {@code BCC} and {@code PREPEND} are remembered
  * for the message ({@link SmtpdSavedActions}); {@code WARN} and {@code INFO} are logged.
- * {@code DISCARD} is remembered and permits.
+ * {@code DISCARD} is remembered and permits. {@code RESTRICTIONS}: any other result is a restriction
+ * list (a restriction class name, or words such as {@code reject_unknown_sender_domain}), evaluated
+ * in place of the step.
  */
 final class SmtpdVerdict {
-    enum Kind { DUNNO, PERMIT, REFUSE, DEFER_IF_PERMIT, DEFER_IF_REJECT, FILTER, HOLD, DISCARD, REDIRECT, BCC, PREPEND, WARN, INFO }
+    enum Kind {
+        DUNNO, PERMIT, REFUSE, DEFER_IF_PERMIT, DEFER_IF_REJECT, FILTER, HOLD, DISCARD, REDIRECT, BCC, PREPEND, WARN, INFO,
+        /** Any other table result or policy action: a restriction list (often a class name) to evaluate in place. */
+        RESTRICTIONS
+    }
 
     static final SmtpdVerdict DUNNO = new SmtpdVerdict(Kind.DUNNO, null, null);
     static final SmtpdVerdict PERMIT = new SmtpdVerdict(Kind.PERMIT, null, null);
@@ -31,12 +37,19 @@ final class SmtpdVerdict {
     final String text;
     /** What the mail log says about an action ({@code <rcpt>: Recipient address triggers HOLD action}); may be null. */
     final String log;
+    /** The restriction list of a RESTRICTIONS result; else null. */
+    final SmtpdRestrictions nested;
 
     private SmtpdVerdict(Kind kind, Reply reply, String text) {
         this(kind, reply, text, null);
     }
 
     private SmtpdVerdict(Kind kind, Reply reply, String text, String log) {
+        this(kind, reply, text, log, null);
+    }
+
+    private SmtpdVerdict(Kind kind, Reply reply, String text, String log, SmtpdRestrictions nested) {
+        this.nested = nested;
         this.kind = kind;
         this.reply = reply;
         this.text = text;
@@ -65,6 +78,11 @@ final class SmtpdVerdict {
     /** HOLD, DISCARD, REDIRECT, BCC, PREPEND, WARN or INFO with its argument and log text. */
     static SmtpdVerdict action(Kind kind, String text, String log) {
         return new SmtpdVerdict(kind, null, text, log);
+    }
+
+    /** A table result or policy action that is a restriction list: evaluated in place of the step. */
+    static SmtpdVerdict restrictions(SmtpdRestrictions list) {
+        return new SmtpdVerdict(Kind.RESTRICTIONS, null, null, null, list);
     }
 
     boolean isRefusal() {

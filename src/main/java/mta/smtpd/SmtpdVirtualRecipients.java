@@ -56,16 +56,26 @@ final class SmtpdVirtualRecipients {
 
     /** A refusal for an unknown virtual address; null when the address is known or not virtual. */
     SmtpdVerdict check(Address rcpt) {
-        Address a = rewrite.canonicalize(rcpt);
+        return check(rcpt, Reply.Rejected.RECIPIENT, true);
+    }
+
+    /**
+     * The same for a recipient or (reject_unlisted_sender) a sender address; {@code showTable}
+     * is show_user_unknown_table_name.
+     */
+    SmtpdVerdict check(Address address, Reply.Rejected what, boolean showTable) {
+        Address a = rewrite.canonicalize(address);
         DestinationClass cls = rewrite.classify(a.domainLower());
         if (cls != DestinationClass.VIRTUAL_ALIAS && cls != DestinationClass.VIRTUAL_MAILBOX) return null;
         // A table that cannot answer throws TableException: SmtpdCheck.rcpt makes it a 451.
         if (lookup.find(aliases, a.toString()) != null) return null;
         if (cls == DestinationClass.VIRTUAL_ALIAS) {
-            return SmtpdVerdict.refuse(Reply.userUnknown(aliasCode, rcpt.toString(), "virtual alias table"));
+            return SmtpdVerdict.refuse(Reply.userUnknown(aliasCode, address.toString(), what,
+                    showTable ? "virtual alias table" : null));
         }
         // With no virtual_mailbox_maps there is no table to be missing from: accept, as Postfix does.
         if (mailboxes.isEmpty() || lookup.find(mailboxes, a.toString()) != null) return null;
-        return SmtpdVerdict.refuse(Reply.userUnknown(mailboxCode, rcpt.toString(), "virtual mailbox table"));
+        return SmtpdVerdict.refuse(Reply.userUnknown(mailboxCode, address.toString(), what,
+                showTable ? "virtual mailbox table" : null));
     }
 }

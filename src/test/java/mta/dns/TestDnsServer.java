@@ -30,6 +30,7 @@ import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
@@ -149,6 +150,11 @@ public final class TestDnsServer implements AutoCloseable {
     /** A PTR record for {@code ip} (IPv4 or IPv6): the reverse name of the address points to {@code host}. */
     public TestDnsServer ptr(String ip, String host) {
         return add(new PTRRecord(ReverseMap.fromAddress(literal(ip)), DClass.IN, TTL, name(host)));
+    }
+
+    /** An NS record: {@code domain NS host}. */
+    public TestDnsServer ns(String domain, String host) {
+        return add(new NSRecord(name(domain), DClass.IN, TTL, name(host)));
     }
 
     public TestDnsServer txt(String name, String text) {

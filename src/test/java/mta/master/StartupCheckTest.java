@@ -63,6 +63,33 @@ class StartupCheckTest {
     }
 
     @Test
+    void restrictionWordsOfRealConfigurationsPassAndTheirMistakesAreFatal() throws Exception {
+        TestSite good = new TestSite(tmp.resolve("good"))
+                .param("smtpd_restriction_classes", "strict")
+                .param("strict", "reject_unknown_sender_domain, check_sender_mx_access inline:{bad.example=REJECT}")
+                .param("smtpd_helo_restrictions", "reject_unknown_helo_hostname, check_helo_ns_access inline:{x=DUNNO}")
+                .param("smtpd_sender_restrictions", "inline:{a@b.example=strict}, reject_unlisted_sender,"
+                        + " check_sasl_access inline:{u=OK}")
+                .param("smtpd_recipient_restrictions", "reject_unknown_recipient_domain, check_recipient_a_access"
+                        + " inline:{192.0.2.1=REJECT}, defer_if_permit, defer_if_reject, strict")
+                .param("smtpd_data_restrictions", "reject_unauth_pipelining")
+                .param("relay_recipient_maps", "inline:{a@relay.example=ok}")
+                .param("smtpd_discard_ehlo_keywords", "silent-discard, dsn")
+                .write();
+        assertEquals(List.of(), fatal(check(good)));
+        TestSite bad = new TestSite(tmp.resolve("bad"))
+                .param("smtpd_restriction_classes", "strict")
+                .param("smtpd_recipient_restrictions", "strict")
+                .param("unknown_address_tempfail_action", "bounce")
+                .write();
+        List<String> fatal = fatal(check(bad));
+        assertTrue(fatal.stream().anyMatch(l -> l.contains("restriction class `strict' needs a definition")), fatal.toString());
+        StartupCheck.Failed e = assertThrows(StartupCheck.Failed.class,
+                () -> Master.start(bad.config, Master.Options.defaults()).close());
+        assertEquals(fatal, e.messages(), "start refuses with the very messages check gave");
+    }
+
+    @Test
     void servicesWhoseProgramIsMissingAreReportedNeverIgnored() throws Exception {
         TestSite site = new TestSite(tmp)
                 .param("virtual_mailbox_domains", "box.example")
