@@ -11,15 +11,19 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import mta.util.DirectoryForce;
 import mta.util.SafeFiles;
 
 /**
  * QueueFileWriter - writes one queue file: temporary name, records, force, rename into place.
  *
- * <p>Writes {@code <queue>/.t*} (invisible to every reader), then on {@link #commit()} the END
- * record, the final SIZE record, {@code force(true)}, mode 0700, an atomic no-replace rename to
- * {@code <queue>/<ID>}, and a force of the directory. Only then may the caller say "queued": after
- * a crash the file is either complete under its ID or an orphaned temporary that no reader sees.
+ * <p>Writes {@code <queue>/.t*} (invisible to every reader), created with its final mode (0700,
+ * Postfix's mark of a complete file: the name, not the mode, tells readers that it is complete),
+ * then on {@link #commit()} the END record, the final SIZE record, {@code force(true)}, an atomic
+ * no-replace rename to {@code <queue>/<ID>}, and a force of the directory, shared with the other
+ * sessions that commit at the same moment ({@link DirectoryForce}). Only then may the caller say
+ * "queued": after a crash the file is either complete under its ID or an orphaned temporary that
+ * no reader sees.
  */
 public final class QueueFileWriter implements AutoCloseable {
     /** Queue file format version written in the VERSION record. */
@@ -38,9 +42,9 @@ public final class QueueFileWriter implements AutoCloseable {
     private long contentSize;
     private int recipients;
     private boolean done;
-    private Set<PosixFilePermission> readyMode = SafeFiles.READY;
-    private static final Set<PosixFilePermission> POSTED_WRITING = PosixFilePermissions.fromString("rw-r--r--");
     private static final Set<PosixFilePermission> POSTED_READY = PosixFilePermissions.fromString("rwxr--r--");
+    private static final int READY_BITS = 0700;
+    private static final int POSTED_READY_BITS = 0744;
 
     private QueueFileWriter(Path dir, Path temp, FileChannel ch, String id) {
         this.dir = dir;
@@ -55,23 +59,32 @@ public final class QueueFileWriter implements AutoCloseable {
     }
 
     /**
-     * As {@link #create(Path, boolean)}; with {@code othersRead} the file is 0644 while written and
-     * 0744 when ready, as Postfix's postdrop leaves a file that an ordinary user posts into
+     * As {@link #create(Path, boolean)}; with {@code othersRead} the file is 0744,
+     * as Postfix's postdrop leaves a file that an ordinary user posts into
      * {@code maildrop/}: the user owns it, and pickup (mail_owner) reads it through those bits
      * (the 1730 directory keeps everyone else out).
      */
     public static QueueFileWriter create(Path dir, boolean longIds, boolean othersRead) throws IOException {
         Instant now = Instant.now();
         Path temp = dir.resolve(TempFiles.name(Long.toString(SEQ.incrementAndGet())));
-        FileChannel ch = SafeFiles.createNew(temp);
+        Set<PosixFilePermission> mode = othersRead ? POSTED_READY : SafeFiles.READY;
+        FileChannel ch = SafeFiles.createNew(temp, mode);
         try {
-            SafeFiles.setMode(temp, othersRead ? POSTED_WRITING : SafeFiles.WRITING);
             SafeFiles.inheritOwner(temp);
-            long ino = SafeFiles.inode(temp);
+            // One stat: the inode for the ID, and the mode, which a narrow umask may have cut.
+            long ino = -1;
+            int bits = -1;
+            try {
+                java.util.Map<String, Object> a = Files.readAttributes(temp, "unix:ino,mode");
+                ino = ((Number) a.get("ino")).longValue();
+                bits = ((Number) a.get("mode")).intValue() & 07777;
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                // no unix attributes: no inode, no mode
+            }
+            if (bits >= 0 && bits != (othersRead ? POSTED_READY_BITS : READY_BITS)) SafeFiles.setMode(temp, mode);
             if (ino < 0) ino = (System.nanoTime() ^ SEQ.get()) & 0xFFFFFFFL;
             String id = longIds ? QueueId.longId(now, ino) : QueueId.shortId(now, ino);
             QueueFileWriter w = new QueueFileWriter(dir, temp, ch, id);
-            if (othersRead) w.readyMode = POSTED_READY;
             w.record(RecordType.VERSION, FORMAT_VERSION);
             w.sizeRecordOffset = w.position;
             w.record(RecordType.SIZE, sizeText(0, 0, 0));
@@ -191,10 +204,9 @@ public final class QueueFileWriter implements AutoCloseable {
         ch.force(true);
         mta.metrics.MailMetrics.FSYNC_DURATION.get().observeSince(fsyncStart);
         ch.close();
-        SafeFiles.setMode(temp, readyMode);
         Path target = targetDir.resolve(id);
         SafeFiles.renameNoReplace(temp, target);
-        SafeFiles.forceDirectory(targetDir);
+        DirectoryForce.of(targetDir).force();
         done = true;
         return target;
     }

@@ -23,7 +23,7 @@ import mta.util.PosixAccounts;
  *   maildrop/                  mail_owner:setgid_group  1730
  *   public/                    mail_owner:setgid_group  2710
  * </pre>
- * Queue files themselves are 0600 while written and 0700 when complete (see {@link QueueFileWriter}).
+ * Queue files themselves are 0700 (made so under their temporary name; see {@link QueueFileWriter}).
  */
 public final class QueuePermissions {
     /** One directory's rule: owned by mail_owner (else root), group setgid_group (else the owner's), mode. */

@@ -1,8 +1,10 @@
 package mta.smtpd;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
 import mta.config.Config;
 import mta.config.Params;
 import mta.mail.Reply;
@@ -19,8 +21,13 @@ import mta.util.MailLog;
  * 1.5*message size limit}. A size declared with {@code SIZE=} that would not fit in what is left
  * above {@code queue_minfree} is refused the same way, so that the client keeps the message
  * instead of losing the transfer at the end of DATA.
+ *
+ * <p>The file system of the queue is found once per process ({@code Files.getFileStore} reads
+ * {@code /proc/mounts} and walks the path up to its mount point: about twenty system calls); each
+ * check after that is one {@code statfs}.
  */
 final class SmtpdQueueSpace {
+    private static final ConcurrentHashMap<Path, FileStore> STORES = new ConcurrentHashMap<>();
     private final Path queueDirectory;
     private final long minfree;
     private final long messageSizeLimit;
@@ -33,11 +40,20 @@ final class SmtpdQueueSpace {
         this.log = log;
     }
 
+    private static FileStore store(Path dir) throws IOException {
+        FileStore s = STORES.get(dir);
+        if (s == null) {
+            s = Files.getFileStore(dir);
+            STORES.put(dir, s);
+        }
+        return s;
+    }
+
     /** Null when a message of {@code declaredSize} bytes (-1: not declared) may come; else the 452 reply, logged. */
     Reply check(long declaredSize) {
         long free;
         try {
-            free = Files.getFileStore(queueDirectory).getUsableSpace();
+            free = store(queueDirectory).getUsableSpace();
         } catch (IOException e) {
             return null; // the queue file itself will tell, if anything is wrong
         }

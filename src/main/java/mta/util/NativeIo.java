@@ -54,6 +54,25 @@ public interface NativeIo {
 
     void close(int fd);
 
+    /**
+     * renameat2(2) with RENAME_NOREPLACE: renames {@code from} to {@code to} in one system call,
+     * atomically, and fails with EEXIST instead of replacing an existing {@code to}.
+     */
+    void renameNoReplace(String from, String to) throws ErrnoException;
+
+    /** EEXIST, the errno of {@link #renameNoReplace} when the target name is taken. */
+    int EEXIST = 17;
+
+    /**
+     * The native calls, for code that may also run in a short-lived command: empty unless this
+     * JVM was started with native access enabled ({@code --enable-native-access}), so that no
+     * command prints the JDK's warning about a restricted method (Module.isNativeAccessEnabled,
+     * Java 22+, asked by reflection).
+     */
+    static Optional<NativeIo> ifEnabled() {
+        return Access.ENABLED ? get() : Optional.empty();
+    }
+
     /** The native calls, when this runtime has them. */
     static Optional<NativeIo> get() {
         return Loader.INSTANCE;
@@ -98,6 +117,22 @@ public interface NativeIo {
         private static Optional<NativeIo> none(String why) {
             whyNot = why;
             return Optional.empty();
+        }
+    }
+
+    /** Whether this JVM lets the unnamed module make native calls; asked without loading the calls. */
+    final class Access {
+        static final boolean ENABLED = nativeAccessEnabled();
+
+        private Access() {}
+
+        private static boolean nativeAccessEnabled() {
+            try {
+                Object on = Module.class.getMethod("isNativeAccessEnabled").invoke(NativeIo.class.getModule());
+                return Boolean.TRUE.equals(on);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false; // Java 21: no such method, and no implementation either
+            }
         }
     }
 }

@@ -33,8 +33,36 @@ public final class SafeFiles {
                 StandardOpenOption.READ);
     }
 
-    /** Renames {@code from} to {@code to} atomically, replacing nothing: fails if {@code to} exists. */
+    /**
+     * As {@link #createNew(Path)}, the file created with {@code mode} (open(2)'s mode argument,
+     * which the process's umask may narrow: callers that need the exact mode check it).
+     */
+    public static FileChannel createNew(Path file, Set<PosixFilePermission> mode) throws IOException {
+        try {
+            return FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ), PosixFilePermissions.asFileAttribute(mode));
+        } catch (UnsupportedOperationException e) {
+            return createNew(file); // not a POSIX file system
+        }
+    }
+
+    /**
+     * Renames {@code from} to {@code to} atomically, replacing nothing: fails if {@code to} exists.
+     * One renameat2(RENAME_NOREPLACE) where this JVM may make native calls (the master and the
+     * privileged process), else a hard link (which fails when the name exists) and an unlink.
+     */
     public static void renameNoReplace(Path from, Path to) throws IOException {
+        java.util.Optional<NativeIo> io = NativeIo.ifEnabled();
+        if (io.isPresent()) {
+            try {
+                io.get().renameNoReplace(from.toString(), to.toString());
+                return;
+            } catch (NativeIo.ErrnoException e) {
+                if (e.errno() == NativeIo.EEXIST) throw new FileAlreadyExistsException(to.toString());
+                if (e.errno() != EINVAL && e.errno() != ENOSYS) throw e;
+                // a file system or kernel without RENAME_NOREPLACE: the portable way below
+            }
+        }
         // rename(2) would silently replace; a hard link fails when the name exists. Link, then unlink.
         try {
             Files.createLink(to, from);
@@ -45,6 +73,9 @@ public final class SafeFiles {
         }
         Files.delete(from);
     }
+
+    private static final int EINVAL = 22;
+    private static final int ENOSYS = 38;
 
     /** Renames atomically; the target directory must be on the same file system. */
     public static void rename(Path from, Path to) throws IOException {

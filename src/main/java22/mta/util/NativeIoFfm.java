@@ -17,7 +17,7 @@ import java.util.Set;
  * NativeIoFfm - {@link NativeIo} through the foreign function API (Java 22+), for Linux x86_64 and aarch64.
  *
  * <p>Calls the C library's {@code setfsuid}, {@code setfsgid}, {@code syscall(SYS_setgroups, ...)},
- * {@code getgroups}, {@code open}, {@code close} and {@code strerror}. The numbers that differ
+ * {@code getgroups}, {@code open}, {@code close}, {@code renameat2} and {@code strerror}. The numbers that differ
  * between architectures (the setgroups system call, O_NOFOLLOW) come from a small table; another
  * architecture makes the constructor throw, and the callers take their Java 21 path. Loaded by name
  * from {@link NativeIo#get}; compiled from {@code src/main/java22} with {@code --release 22}.
@@ -39,6 +39,7 @@ final class NativeIoFfm implements NativeIo {
     private final MethodHandle syscall3;
     private final MethodHandle open;
     private final MethodHandle close;
+    private final MethodHandle renameat2;
     private final MethodHandle strerror;
     private final StructLayout callState;
     private final VarHandle errnoHandle;
@@ -73,6 +74,9 @@ final class NativeIoFfm implements NativeIo {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
                 Linker.Option.firstVariadicArg(2), errno);
         close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        renameat2 = linker.downcallHandle(find(libc, "renameat2"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), errno);
         strerror = linker.downcallHandle(find(libc, "strerror"),
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         MethodHandle getgroups = linker.downcallHandle(find(libc, "getgroups"),
@@ -170,6 +174,26 @@ final class NativeIoFfm implements NativeIo {
         try {
             int ignored = (int) close.invokeExact(fd);
         } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static final int AT_FDCWD = -100;
+    private static final int RENAME_NOREPLACE = 1;
+
+    @Override
+    public void renameNoReplace(String from, String to) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(callState);
+            int rc = (int) renameat2.invokeExact(state, AT_FDCWD, arena.allocateFrom(from), AT_FDCWD,
+                    arena.allocateFrom(to), RENAME_NOREPLACE);
+            if (rc != 0) {
+                int e = (int) errnoHandle.get(state, 0L);
+                throw new ErrnoException(to, e, text(e));
+            }
+        } catch (ErrnoException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# profile.sh - where one accepted-and-relayed message goes, in measures that do not depend on the
+# machine's load: the master's system calls per message by type (strace -c over all its threads),
+# and its CPU time per message, user and system. smtp-source (BENCH_SESSIONS, 20) sends
+# `messages` (500) 1 KB messages after a warm-up (BENCH_WARMUP, 2000) into the bench MTA, relayed
+# to smtp-sink; the counts are taken from the start of the load until the last status=sent.
+# Usage: bench/profile.sh [messages]     (root; needs strace, smtp-source, smtp-sink, the built jar)
+# BENCH_JAR_HOME=DIR profiles another checkout's build (DIR/bin, DIR/target/mta.jar), for before/after.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+home=${BENCH_JAR_HOME:-$here}
+n=${1:-500}; s=${BENCH_SESSIONS:-20}; warm=${BENCH_WARMUP:-2000}
+port=${BENCH_PORT:-12550}
+work=$(mktemp -d /tmp/mta-profile.XXXXXX); chmod 755 "$work"
+sink=""; tracer=""
+cleanup() {
+  set +e
+  [ -z "$tracer" ] || kill -INT "$tracer" 2>/dev/null
+  MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" stop >/dev/null 2>&1
+  [ -z "$sink" ] || kill "$sink" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+. "$here/bench/lib.sh"
+bench_config "$work" "$port" 1000 $((port + 1))
+smtp-sink -u nobody "127.0.0.1:$((port + 1))" 1000 & sink=$!
+MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" start >/dev/null
+pid=$(tr -d ' \n' < "$work/spool/pid/master.pid")
+sent() { grep -c 'status=sent' "$work/maillog" 2>/dev/null || true; }
+wait_sent() {
+  local deadline=$((SECONDS + 600))
+  while [ "$(sent)" -lt "$1" ]; do [ $SECONDS -lt $deadline ] || { echo "not delivered" >&2; exit 1; }; sleep 0.2; done
+}
+src() { smtp-source -s "$s" -l 1024 -m "$1" -f bench@bench.example.test -t sink@remote.example "127.0.0.1:$port"; }
+[ "$warm" -eq 0 ] || { src "$warm"; wait_sent "$warm"; }
+before=$(sent)
+ticks() { awk '{ print $14, $15 }' "/proc/$pid/stat"; }
+read -r u0 s0 < <(ticks)
+strace -c -f -o "$work/strace" $(ls "/proc/$pid/task" | sed 's/^/-p /') 2>/dev/null & tracer=$!
+sleep 1
+src "$n"; wait_sent $((before + n))
+read -r u1 s1 < <(ticks)
+kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; tracer=""
+hz=$(getconf CLK_TCK)
+echo "profile.sh: $n messages of 1 KB, $s sessions, after $warm warm-up; master pid $pid; $(date -u '+%Y-%m-%d %H:%M UTC')"
+awk -v n="$n" -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v hz="$hz" 'BEGIN {
+  printf "master CPU per message (ms, under strace): user %.2f, system %.2f\n", u / hz * 1000 / n, k / hz * 1000 / n }'
+echo "system calls per message (strace -c -f, all threads of the master):"
+awk -v n="$n" '$1 ~ /^[0-9.]+$/ && $NF != "total" { c[$NF] = $4; tot += $4 }
+  END { for (k in c) printf "%8.1f  %s\n", c[k] / n, k | "sort -rn"; close("sort -rn"); printf "%8.1f  total\n", tot / n }' "$work/strace"
