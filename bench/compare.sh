@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # compare.sh - our MTA and Debian's Postfix side by side, on the same load and the same machine:
-# smtp-source (20 sessions) into each one's smtpd, relayed to its own smtp-sink; the time per
-# sendmail call; the resident memory at rest. Prints one table with the ratios ours/Postfix.
+# smtp-source (20 sessions) into each one's smtpd, relayed to its own smtp-sink; the final "." to
+# 250 latency of one session; the time per sendmail call (installed, in a checkout, with -C DIR);
+# the resident memory at rest; 1,000 / 10,000 / 50,000 idle sessions; start to the first 220.
+# Client name lookups are on for both (127.0.0.1 is answered from /etc/hosts). Prints one table
+# with every row of the targets and the ratios ours/Postfix.
 #
 # Usage: bench/compare.sh [messages] [size]
 #   messages  per run and per MTA (default 2000)
@@ -9,7 +12,10 @@
 # Environment: BENCH_SESSIONS (20), BENCH_WARMUP (200 1 KB messages into each MTA before
 #   measuring, so that our JIT has compiled the hot paths; 0 for none), BENCH_SENDMAIL (50 calls),
 #   BENCH_PORT (12530: ours on +0, its sink +1, Postfix on +10, its sink +11),
-#   BENCH_KEEP=DIR (copy both maillogs there).
+#   BENCH_KEEP=DIR (copy both maillogs there), BENCH_LATENCY (500 messages for the "." to 250
+#   latency), BENCH_IDLE ("1000 10000 50000" idle sessions; Postfix only the first, its
+#   default_process_limit of 100 keeps the rest waiting), BENCH_INSTALL (1: time the sendmail of
+#   an installation made with `postfix install --root` under the temporary directory; 0: skip).
 # Needs root, Debian's postfix package (postfix, smtp-source, smtp-sink, sendmail) and the built
 # jar (./mvnw -q -B -DskipTests package). Only 127.0.0.1 is used; everything runs from a
 # temporary directory that is removed on exit, and every wait has a deadline.
@@ -18,8 +24,14 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-2000}
 if [ -n "${2:-}" ]; then sizes=("$2"); else sizes=(1024 102400); fi
 sessions=${BENCH_SESSIONS:-20}; warmup=${BENCH_WARMUP:-200}; calls=${BENCH_SENDMAIL:-50}
+latency_n=${BENCH_LATENCY:-500}; read -r -a idle_counts <<< "${BENCH_IDLE:-1000 10000 50000}"
 base=${BENCH_PORT:-12530}
 o_port=$base; o_sink=$((base + 1)); p_port=$((base + 10)); p_sink=$((base + 11))
+# Two more smtpd listeners of ours without a session limit, for the idle sessions: 50,000
+# connections from 127.0.0.1 need two server ports (about 28,000 ephemeral ports per pair).
+o_idle1=$((base + 2)); o_idle2=$((base + 3))
+# Up to 50,000 sessions: one descriptor each, in the MTA and in the client.
+ulimit -Hn 200000 2>/dev/null || true; ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 hz=$(getconf CLK_TCK)
 
 [ "$(id -u)" = 0 ] || { echo "$0: must run as root (Postfix's master runs as root)" >&2; exit 1; }
@@ -105,8 +117,15 @@ wait_220() {
   local deadline=$((SECONDS + 30))
   until printf 'QUIT\r\n' | timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1; head -c3 <&3" 2>/dev/null | grep -q 220; do
     [ $SECONDS -lt $deadline ] || die "no 220 on 127.0.0.1:$1 within 30s"
-    sleep 0.05
+    sleep 0.01
   done
+}
+# root_of MASTERPID -> the process whose tree is the whole MTA: ours with privilege separation
+# is the privileged process (root) with the master (mail_owner) as its child; else the master.
+root_of() {
+  local pp
+  pp=$(awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[2] }' "/proc/$1/stat")
+  if tr '\0' ' ' < "/proc/$pp/cmdline" 2>/dev/null | grep -q PrivilegedMaster; then echo "$pp"; else echo "$1"; fi
 }
 start_sink() {
   smtp-sink -u nobody "127.0.0.1:$1" 1000 & sinks+=($!)
@@ -116,11 +135,14 @@ start_sink() {
 # --- our MTA, configured as in bench/throughput.sh -------------------------------------------
 . "$here/bench/lib.sh"
 bench_config "$o" "$o_port" 1000 "$o_sink"
+# The queue named as the shipped main.cf names it, with a '$': the thin client must expand it.
+sed -i "s|^queue_directory = .*|queue_directory = \\\$config_directory/../spool|" "$o/etc/main.cf"
+printf '127.0.0.1:%s inet n - n - 0 smtpd\n' "$o_idle1" "$o_idle2" >> "$o/etc/master.cf"
 start_sink "$o_sink"; start_sink "$p_sink"
 MAIL_CONFIG=$o/etc timeout 60 "$here/bin/postfix" start >"$work/ours-start.err" 2>&1 \
   || { cat "$work/ours-start.err" >&2; die "our MTA did not start"; }
 wait_220 "$o_port"
-o_pid=$(tr -d ' \n' < "$o/spool/pid/master.pid")
+o_pid=$(root_of "$(tr -d ' \n' < "$o/spool/pid/master.pid")")
 
 # --- Postfix -----------------------------------------------------------------------------------
 timeout 60 "$here/bench/postfix-instance.sh" start "$p" "$p_port" "$p_sink" >"$work/postfix-start.err" 2>&1 \
@@ -177,19 +199,48 @@ for size in "${sizes[@]}"; do
   rows+=("accept $kb (msg/s)|accept$size" "end to end $kb (msg/s)|e2e$size" "CPU per message $kb (ms)|cpu$size")
 done
 
-# sendmail: CALLS sequential calls, each posting one small message; wall time per call.
-msg=$'From: bench@bench.example.test\nTo: sink@remote.example\nSubject: sendmail bench\n\nhello\n'
+# The final "." to 250, one session, one message after the other.
 for m in ours postfix; do
+  before=$(sent "${log[$m]}")
+  out=$(timeout 600 python3 "$here/bench/dot_latency.py" 127.0.0.1 "${port[$m]}" "$latency_n") || die "$m: latency run failed"
+  R[dot50,$m]=$(sed -n 's/.*p50=\([0-9.]*\).*/\1/p' <<< "$out"); R[dot99,$m]=$(sed -n 's/.*p99=\([0-9.]*\).*/\1/p' <<< "$out")
+  wait_sent "${log[$m]}" $((before + latency_n)) 600
+done
+rows+=("final . to 250, p50 (ms)|dot50" "final . to 250, p99 (ms)|dot99")
+
+# sendmail: CALLS sequential calls, each posting one small message; wall time per call.
+# Ours in three ways: the checkout's bin/sendmail with MAIL_CONFIG, the same with -C DIR, and an
+# installation's (postfix install --root); Postfix's /usr/sbin/sendmail (+ postdrop) with
+# MAIL_CONFIG and with -C DIR (its "installed" row is the MAIL_CONFIG one).
+msg=$'From: bench@bench.example.test\nTo: sink@remote.example\nSubject: sendmail bench\n\nhello\n'
+# sendmail_run KEY MTA CONFIG COMMAND... -> R[KEY,MTA] = ms per call (MAIL_CONFIG=CONFIG, unset
+# when CONFIG is empty); waits for the deliveries.
+sendmail_run() {
+  local k=$1 m=$2 c=$3 before t0 t1 e=(-u MAIL_CONFIG); shift 3
+  [ -z "$c" ] || e=("MAIL_CONFIG=$c")
   before=$(sent "${log[$m]}")
   t0=$(now)
   for _ in $(seq 1 "$calls"); do
-    printf '%s' "$msg" | MAIL_CONFIG=${cfg[$m]} timeout 30 "${smail[$m]}" -f bench@bench.example.test sink@remote.example \
-      || die "$m sendmail failed"
+    printf '%s' "$msg" | env "${e[@]}" timeout 30 "$@" -f bench@bench.example.test sink@remote.example \
+      || die "$m sendmail failed: $*"
   done
   t1=$(now)
-  R[sendmail,$m]=$(awk -v n="$calls" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 / n }')
+  R[$k,$m]=$(awk -v n="$calls" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 / n }')
   wait_sent "${log[$m]}" $((before + calls)) 120
-done
+}
+sendmail_run sendmail ours "$o/etc" "$here/bin/sendmail"
+sendmail_run sendmailC ours "" "$here/bin/sendmail" -C "$o/etc"
+sendmail_run sendmail postfix "$p/etc" /usr/sbin/sendmail
+sendmail_run sendmailC postfix "" /usr/sbin/sendmail -C "$p/etc"
+R[sendmailI,postfix]=${R[sendmail,postfix]}; R[sendmailI,ours]=-
+if [ "${BENCH_INSTALL:-1}" = 1 ]; then
+  if timeout 300 "$here/bin/postfix" install --root "$work/inst" >"$work/install.log" 2>&1 \
+      && [ -x "$work/inst/usr/lib/mta/bin/sendmail" ]; then
+    sendmail_run sendmailI ours "$o/etc" "$work/inst/usr/lib/mta/bin/sendmail"
+  else
+    echo "compare.sh: postfix install --root failed; no installed sendmail row (see below)" >&2; tail -3 "$work/install.log" >&2
+  fi
+fi
 
 sleep 5   # at rest again, after the load
 for m in ours postfix; do
@@ -199,16 +250,50 @@ done
 for k in rss0 pss0 rss1 pss1; do
   for m in ours postfix; do R[$k,$m]=$(awk -v k="${R[$k,$m]}" 'BEGIN { printf "%.1f", k / 1024 }'); done
 done
-rows+=("sendmail, per call (ms)|sendmail"
+rows+=("sendmail per call, checkout (ms)|sendmail" "sendmail per call, -C DIR (ms)|sendmailC"
+       "sendmail per call, installed (ms)|sendmailI"
        "RSS at rest, before load (MiB)|rss0" "PSS at rest, before load (MiB)|pss0"
        "RSS at rest, after load (MiB)|rss1" "PSS at rest, after load (MiB)|pss1")
+
+# Idle sessions: N opened at once, the time until all have their 220, and the memory of the
+# whole MTA (every process of its tree) while they are open. Postfix: the first count only.
+# idle_run MTA N PORTS -> R[idleN,MTA] = "seconds" (or "greeted/N in seconds"), R[idlemN,MTA] = MiB
+idle_run() {
+  local m=$1 c=$2 ports=$3 out g t r
+  out=$(python3 "$here/bench/idle_sessions.py" 127.0.0.1 "$ports" "$c" "$(tree "${pid[$m]}" | paste -sd,)" 60) \
+    || { R[idle$c,$m]=failed; R[idlem$c,$m]=-; return 0; }
+  g=$(sed -n 's/.*greeted=\([0-9]*\).*/\1/p' <<< "$out"); t=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$out")
+  r=$(sed -n 's/.*rss_mib=\([0-9]*\).*/\1/p' <<< "$out")
+  if [ "$g" = "$c" ]; then R[idle$c,$m]=$t; else R[idle$c,$m]="$g/$c"; fi
+  R[idlem$c,$m]=$r
+  sleep 3   # the sessions end; let the MTA see them go
+}
+for c in "${idle_counts[@]}"; do
+  idle_run ours "$c" "$o_idle1,$o_idle2"
+  R[idle$c,postfix]=-; R[idlem$c,postfix]=-
+  [ "$c" != "${idle_counts[0]}" ] || idle_run postfix "$c" "$p_port"
+  rows+=("$c idle sessions greeted (s)|idle$c" "$c idle sessions, RSS (MiB)|idlem$c")
+done
+
+# Start to the first 220: each MTA stopped and started again (postfix start, JVM launches
+# included for ours), timed until its smtpd greets.
+MAIL_CONFIG=$o/etc timeout 60 "$here/bin/postfix" stop >/dev/null 2>&1 || true
+t0=$(now); MAIL_CONFIG=$o/etc timeout 60 "$here/bin/postfix" start >/dev/null 2>&1 || die "ours did not start again"
+wait_220 "$o_port"; t1=$(now)
+R[start,ours]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+timeout 60 /usr/sbin/postfix -c "$p/etc" stop >/dev/null 2>&1 || true
+for _ in $(seq 1 300); do kill -0 "$p_pid" 2>/dev/null || break; sleep 0.1; done
+t0=$(now); timeout 60 /usr/sbin/postfix -c "$p/etc" start >/dev/null 2>&1 || die "Postfix did not start again"
+wait_220 "$p_port"; t1=$(now)
+R[start,postfix]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+rows+=("start to first 220 (s)|start")
 
 echo
 echo "compare.sh: $n messages per run, $sessions sessions, warm-up $warmup, $calls sendmail calls; $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "processes at rest: ours ${R[procs,ours]} (after load ${R[procs1,ours]}), postfix ${R[procs,postfix]} (after load ${R[procs1,postfix]})"
-printf '%-34s %10s %10s %12s\n' measure ours postfix ours/postfix
+printf '%-36s %10s %10s %12s\n' measure ours postfix ours/postfix
 for r in "${rows[@]}"; do
   label=${r%%|*}; k=${r#*|}
-  printf '%-34s %10s %10s %12s\n' "$label" "${R[$k,ours]}" "${R[$k,postfix]}" \
-    "$(awk -v a="${R[$k,ours]}" -v b="${R[$k,postfix]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+  printf '%-36s %10s %10s %12s\n' "$label" "${R[$k,ours]}" "${R[$k,postfix]}" \
+    "$(awk -v a="${R[$k,ours]}" -v b="${R[$k,postfix]}" 'BEGIN { if (a + 0 > 0 && b + 0 > 0 && a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.2f", a / b; else print "-" }')"
 done

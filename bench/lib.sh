@@ -17,7 +17,7 @@ maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
 alias_maps =
 alias_database =
-smtpd_peername_lookup = no
+smtpd_peername_lookup = ${BENCH_PEERNAME_LOOKUP:-yes}
 EOT
   } > "$dir/etc/main.cf"
   cat > "$dir/etc/master.cf" <<EOT

@@ -57,7 +57,7 @@ maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
 alias_maps =
 alias_database =
-smtpd_peername_lookup = no
+smtpd_peername_lookup = ${BENCH_PEERNAME_LOOKUP:-yes}
 smtpd_banner = \$myhostname ESMTP
 biff = no
 EOT

@@ -86,7 +86,7 @@ public final class Postfix {
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     private static final List<String> DEFAULT_MASTER_OPTS =
-            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
+            List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
 
     /**
      * TLS servers refuse renegotiation that a client starts (a CPU lever for an attacker), as
@@ -95,10 +95,14 @@ public final class Postfix {
      */
     private static final String REFUSE_RENEGOTIATION = "-Djdk.tls.rejectClientInitiatedRenegotiation=true";
 
-    /** JVM options for the privileged process: it only runs local and virtual deliveries. */
+    /**
+     * JVM options for the privileged process: it only runs local and virtual deliveries, so the
+     * quick compiler alone (C1) does; no C2 saves it about 3 MiB at rest (bench/README.md, memory).
+     * {@code MTA_PRIVILEGED_OPTS} replaces them, as {@code MTA_MASTER_OPTS} does the master's.
+     */
     private static final List<String> PRIVILEGED_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx256m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10",
-                    "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-Xss512k");
+                    "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-Xss512k", "-XX:TieredStopAtLevel=1");
 
     private Postfix() {}
 
@@ -418,10 +422,16 @@ public final class Postfix {
         }
         Path socket = queues.root().resolve("private").resolve("local");
         List<String> master = v.owner().asMailOwner(masterCommand(dir, socket));
-        List<String> cmd = javaCommand(PRIVILEGED_OPTS, "mta.master.PrivilegedMaster", dir);
+        List<String> cmd = javaCommand(options("MTA_PRIVILEGED_OPTS", PRIVILEGED_OPTS), "mta.master.PrivilegedMaster", dir);
         cmd.add("--");
         cmd.addAll(master);
         return cmd;
+    }
+
+    /** The JVM options in environment variable {@code name} (split at white space), else {@code defaults}. */
+    private static List<String> options(String name, List<String> defaults) {
+        String opts = System.getenv(name);
+        return opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+")) : defaults;
     }
 
     /** {@code java OPTS -cp CLASSPATH [-Dmta.home=HOME] MAIN -c DIR}: the same Java and class path as this command. */
@@ -446,9 +456,7 @@ public final class Postfix {
      * ({@code private/secrets} beside it) where that process serves root-only files such as TLS keys.
      */
     private static List<String> masterCommand(Path dir, Path localService) {
-        String opts = System.getenv("MTA_MASTER_OPTS");
-        List<String> jvm = new ArrayList<>(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+"))
-                : DEFAULT_MASTER_OPTS);
+        List<String> jvm = new ArrayList<>(options("MTA_MASTER_OPTS", DEFAULT_MASTER_OPTS));
         jvm.add(REFUSE_RENEGOTIATION);
         List<String> cmd = javaCommand(jvm, "mta.master.Master", dir);
         if (localService != null) {

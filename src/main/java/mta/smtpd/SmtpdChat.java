@@ -46,7 +46,9 @@ final class SmtpdChat implements Closeable {
         this.connection = c;
         this.raw = new DeadlineInput(c, timeout.toMillis());
         this.in = new LineReader(raw);
-        this.out = new BufferedOutputStream(c.out(), 4096);
+        // No size: made on the session's virtual thread, the JDK's buffer starts at 512 bytes and
+        // grows to 8 KB only when a reply needs it (an idle session keeps 0.5 KB, not 4 KB).
+        this.out = new BufferedOutputStream(c.out());
     }
 
     /** The TCP socket under the conversation, which TLS can be layered over; null on standard streams. */

@@ -11,13 +11,18 @@ import java.util.Arrays;
  * without its terminator, and says how the line ended: CRLF, a bare LF (which SMTP forbids and
  * which smuggling attacks rely on), end of stream, or cut at the limit. A line longer than the
  * limit is returned in pieces, each flagged {@link End#TOO_LONG}, so memory stays bounded.
+ * The buffer starts at 512 bytes and grows to its full size only when a read fills it: an idle
+ * SMTP session, which sends short commands or nothing, keeps 0.5 KB instead of 8 KB (10,000 idle
+ * sessions: 75 MB less).
  */
 public final class LineReader {
     /** How a line ended. */
     public enum End { CRLF, BARE_LF, EOF, TOO_LONG }
 
     private final InputStream in;
-    private final byte[] buf;
+    private static final int FIRST_BUFFER = 512;
+    private final int bufferSize;
+    private byte[] buf;
     private int pos;
     private int limit;
     private byte[] line = new byte[256];
@@ -31,7 +36,8 @@ public final class LineReader {
 
     public LineReader(InputStream in, int bufferSize) {
         this.in = in;
-        this.buf = new byte[bufferSize];
+        this.bufferSize = bufferSize;
+        this.buf = new byte[Math.min(bufferSize, FIRST_BUFFER)];
     }
 
     /**
@@ -131,6 +137,8 @@ public final class LineReader {
     }
 
     private boolean fill() throws IOException {
+        // Called only when everything buffered has been consumed: a bigger buffer loses nothing.
+        if (limit == buf.length && buf.length < bufferSize) buf = new byte[Math.min(bufferSize, buf.length * 4)];
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) return false;
         pos = 0;

@@ -97,4 +97,18 @@ class LineReaderTest {
         assertFalse(r.hasBufferedInput());
         assertFalse(r.next(100));
     }
+
+    @Test
+    void theBufferGrowsWithoutLosingOrSplittingLines() throws IOException {
+        // Lines of 1 to 3000 bytes through a reader whose buffer starts small and grows to 8192.
+        StringBuilder sb = new StringBuilder();
+        List<String> want = new ArrayList<>();
+        for (int i = 1; i < 3000; i += 97) {
+            String line = String.valueOf((char) ('a' + i % 26)).repeat(i);
+            sb.append(line).append("\r\n");
+            want.add(line + "|CRLF");
+        }
+        assertEquals(want, all(sb.toString(), 4000, 8192));
+        assertEquals(want, all(sb.toString(), 4000, 100));
+    }
 }
