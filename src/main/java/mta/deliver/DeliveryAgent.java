@@ -17,4 +17,12 @@ public interface DeliveryAgent {
     String name();
 
     List<DeliveryStatus> deliver(DeliveryRequest request) throws Exception;
+
+    /**
+     * The same, with {@code pass} for handing a recipient to another transport (local's
+     * mailbox_transport and fallback_transport); agents that never do ignore it.
+     */
+    default List<DeliveryStatus> deliver(DeliveryRequest request, DeliveryPass pass) throws Exception {
+        return deliver(request);
+    }
 }

@@ -44,6 +44,12 @@ public final class DeliveryClient implements DeliveryAgent {
 
     @Override
     public List<DeliveryStatus> deliver(DeliveryRequest request) {
+        return deliver(request, DeliveryPass.NONE);
+    }
+
+    /** The same; a recipient the server hands back (mailbox_transport) is delivered through {@code pass}. */
+    @Override
+    public List<DeliveryStatus> deliver(DeliveryRequest request, DeliveryPass pass) {
         String where = "private/" + socket.getFileName();
         SocketChannel ch;
         try {
@@ -61,7 +67,7 @@ public final class DeliveryClient implements DeliveryAgent {
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             DeliveryProtocol.writeRequest(out, request);
-            List<DeliveryStatus> statuses = DeliveryProtocol.readStatuses(in, request.recipients());
+            List<DeliveryStatus> statuses = DeliveryProtocol.readStatuses(in, out, request, pass);
             return complete(request, statuses);
         } catch (IOException e) {
             return deferAll(request, "delivery temporarily suspended: lost connection with transport " + where

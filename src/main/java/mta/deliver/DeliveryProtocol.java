@@ -22,7 +22,7 @@ import mta.queue.QueueFile;
  * stands for "none" (null):
  * <pre>
  *   request                                    status-lines
- *   queue_id ID                                status OFFSET OUTCOME DSN RELAY REASON CONNECT XFER PASSED CONNUSE FINAL
+ *   queue_id ID                                status OFFSET OUTCOME DSN RELAY REASON CONNECT XFER PASSED CONNUSE FINAL LOGGED
  *   queue_file PATH                            ...
  *   transport NAME                             end
  *   nexthop HOST
@@ -36,6 +36,12 @@ import mta.queue.QueueFile;
  * </pre>
  * A status names its recipient by the offset of the recipient's record in the queue file, which is
  * unique within a message.
+ *
+ * <p>Before its statuses the server may hand recipients back to the client's transports
+ * ({@link DeliveryPass}: local's mailbox_transport): it writes
+ * {@code pass TRANSPORT OFFSET DONE NOTIFY ORCPT ORIGINAL ADDRESS}, and the client delivers that
+ * recipient through TRANSPORT and answers with its status line and {@code end}. The network side
+ * of such a delivery stays with the unprivileged client.
  */
 public final class DeliveryProtocol {
     /** At most this many lines in one request or answer: a peer that sends more is broken. */
@@ -116,7 +122,8 @@ public final class DeliveryProtocol {
         for (DeliveryStatus s : statuses) {
             line(out, "status", Long.toString(s.recipient().offset()), s.outcome().name(), s.dsn(), s.relay(),
                     s.reason(), Double.toString(s.connectSeconds()), Double.toString(s.transferSeconds()),
-                    s.dsnPassedOn() ? "1" : "0", Integer.toString(s.connUse()), s.finalDelivery() ? "1" : "0");
+                    s.dsnPassedOn() ? "1" : "0", Integer.toString(s.connUse()), s.finalDelivery() ? "1" : "0",
+                    s.logged() ? "1" : "0");
         }
         out.write("end\n");
         out.flush();
@@ -125,23 +132,65 @@ public final class DeliveryProtocol {
     /** The statuses of an answer, matched to {@code recipients} by offset. */
     public static List<DeliveryStatus> readStatuses(BufferedReader in, List<QueueFile.Recipient> recipients)
             throws IOException {
+        return readStatuses(in, null, null, null, recipients);
+    }
+
+    /**
+     * The statuses of an answer to {@code request}; each {@code pass} line before them is delivered
+     * through {@code pass} and answered on {@code out}.
+     */
+    public static List<DeliveryStatus> readStatuses(BufferedReader in, Writer out, DeliveryRequest request,
+                                                    DeliveryPass pass) throws IOException {
+        return readStatuses(in, out, request, pass, request.recipients());
+    }
+
+    private static List<DeliveryStatus> readStatuses(BufferedReader in, Writer answer, DeliveryRequest request,
+                                                     DeliveryPass pass, List<QueueFile.Recipient> recipients)
+            throws IOException {
         Map<Long, QueueFile.Recipient> byOffset = new LinkedHashMap<>();
         for (QueueFile.Recipient r : recipients) byOffset.put(r.offset(), r);
         List<DeliveryStatus> out = new ArrayList<>();
         for (int n = 0; ; n++) {
             String[] w = next(in, n);
             if (w[0].equals("end")) return out;
+            if (w[0].equals("pass") && pass != null) {
+                need(w, 8);
+                if (!byOffset.containsKey(number(w[2]))) throw new ProtocolException("pass for an unknown recipient offset " + w[2]);
+                QueueFile.Recipient r = new QueueFile.Recipient(w[7], w[6], number(w[2]), "1".equals(w[3]), w[4], w[5]);
+                writeStatuses(answer, List.of(pass.pass(w[1], request, r)));
+                continue;
+            }
             if (!w[0].equals("status")) throw new ProtocolException("unexpected line: " + w[0]);
-            if (w.length != 10 && w.length != 11) throw new ProtocolException("bad status line");
+            if (w.length < 10 || w.length > 12) throw new ProtocolException("bad status line");
             QueueFile.Recipient r = byOffset.get(number(w[1]));
             if (r == null) throw new ProtocolException("status for an unknown recipient offset " + w[1]);
             try {
                 out.add(new DeliveryStatus(r, DeliveryStatus.Outcome.valueOf(w[2]), w[3], w[4], w[5],
-                        Double.parseDouble(w[6]), Double.parseDouble(w[7]), "1".equals(w[8]), Integer.parseInt(w[9]), w.length > 10 && "1".equals(w[10])));
+                        Double.parseDouble(w[6]), Double.parseDouble(w[7]), "1".equals(w[8]), Integer.parseInt(w[9]),
+                        w.length > 10 && "1".equals(w[10]), w.length > 11 && "1".equals(w[11])));
             } catch (IllegalArgumentException e) {
                 throw new ProtocolException("bad status line: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The server's side of a hand-over: a {@link DeliveryPass} that asks the client on the other end
+     * of {@code in} and {@code out}. A broken connection defers the recipient.
+     */
+    public static DeliveryPass passBack(BufferedReader in, Writer out) {
+        return (transport, request, r) -> {
+            try {
+                line(out, "pass", transport, Long.toString(r.offset()), r.done() ? "1" : "0", r.dsnNotify(), r.dsnOrcpt(),
+                        r.original(), r.address());
+                out.flush();
+                List<DeliveryStatus> st = readStatuses(in, List.of(r));
+                if (st.size() == 1) return st.get(0);
+            } catch (IOException e) {
+                // the client went away: the recipient waits for the next attempt
+            }
+            return DeliveryStatus.deferred(r, "4.3.0", "none", "mail transport unavailable");
+        };
     }
 
     private static void line(Writer out, String keyword, String... values) throws IOException {

@@ -16,11 +16,20 @@ import mta.queue.QueueFile;
  * has used the connection this status came over (1 for a fresh one, 0 when there was none); the
  * log shows {@code conn_use=N} when it is above 1, as Postfix does. {@code finalDelivery} is true
  * when the agent handed the message to its final destination (a pipe command with flag {@code X}):
- * a success notice then says {@code Action: delivered}, not {@code relayed}.
+ * a success notice then says {@code Action: delivered}, not {@code relayed}. {@code logged} is true
+ * when the status line is already in the log, written by the transport a recipient was handed to
+ * ({@link DeliveryPass}): the queue manager applies the status without logging it again.
  */
 public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay,
                              String reason, double connectSeconds, double transferSeconds, boolean dsnPassedOn,
-                             int connUse, boolean finalDelivery) {
+                             int connUse, boolean finalDelivery, boolean logged) {
+
+    public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+                          double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse,
+                          boolean finalDelivery) {
+        this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, connUse, finalDelivery,
+                false);
+    }
 
     public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse) {
@@ -63,13 +72,25 @@ public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, Str
     /** The same status, marked as sent over the {@code n}th use of a connection. */
     public DeliveryStatus withConnUse(int n) {
         return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
-                n, finalDelivery);
+                n, finalDelivery, logged);
     }
 
     /** The same status, marked as a final delivery ({@code Action: delivered} in a success notice). */
     public DeliveryStatus asFinalDelivery() {
         return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
-                connUse, true);
+                connUse, true, logged);
+    }
+
+    /** The same status, marked as already written to the log by the agent that made it. */
+    public DeliveryStatus asLogged() {
+        return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
+                connUse, finalDelivery, true);
+    }
+
+    /** The same status for another recipient (the queue file's, for one that aliases led to). */
+    public DeliveryStatus forRecipient(QueueFile.Recipient r) {
+        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
+                connUse, finalDelivery, logged);
     }
 
     /** The same status with the DSN code taken from an SMTP reply ("550 5.1.1 ..."), if it has one. */

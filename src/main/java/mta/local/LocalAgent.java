@@ -11,6 +11,7 @@ import java.util.Set;
 import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.deliver.DeliveryAgent;
+import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.lookup.TableException;
@@ -27,7 +28,10 @@ import mta.util.MailLog;
  * more than {@code hopcount_limit} {@code Received:} headers, or with a {@code Delivered-To:} header
  * that names the recipient, bounces with {@code 5.4.6 mail forwarding loop for <recipient>}. An
  * alias table that cannot be read defers the recipient (4.3.0). An address verification probe
- * only looks the recipient up ({@link LocalVerify}).
+ * only looks the recipient up ({@link LocalVerify}). With {@code mailbox_transport} (or
+ * {@code fallback_transport}) a mailbox delivery is handed to that transport through the queue
+ * manager ({@link DeliveryPass}); it logs the delivery, so a recipient whose every delivery was
+ * handed over gets that status, already logged.
  */
 public final class LocalAgent implements DeliveryAgent {
     private final LocalSettings settings;
@@ -48,25 +52,35 @@ public final class LocalAgent implements DeliveryAgent {
 
     @Override
     public List<DeliveryStatus> deliver(DeliveryRequest req) throws IOException {
+        return deliver(req, DeliveryPass.NONE);
+    }
+
+    /**
+     * Delivers each recipient; {@code pass} takes what mailbox_transport and fallback_transport
+     * hand over. A recipient whose every delivery was handed over gets that transport's status.
+     */
+    @Override
+    public List<DeliveryStatus> deliver(DeliveryRequest req, DeliveryPass pass) throws IOException {
         Headers headers = Headers.read(req);
         List<DeliveryStatus> out = new ArrayList<>();
         for (QueueFile.Recipient r : req.recipients()) {
             long t0 = System.nanoTime();
-            LocalResult result = deliverOne(req, r, headers);
+            LocalResult result = deliverOne(req, r, headers, pass);
             double secs = (System.nanoTime() - t0) / 1e9;
-            out.add(new DeliveryStatus(r, result.outcome(), result.dsn(), "local", result.reason(), 0, secs));
+            out.add(result.passed() != null ? result.passed().forRecipient(r)
+                    : new DeliveryStatus(r, result.outcome(), result.dsn(), "local", result.reason(), 0, secs));
         }
         return out;
     }
 
-    private LocalResult deliverOne(DeliveryRequest req, QueueFile.Recipient r, Headers headers) {
+    private LocalResult deliverOne(DeliveryRequest req, QueueFile.Recipient r, Headers headers, DeliveryPass pass) {
         String deliveredTo = r.address().toLowerCase(Locale.ROOT);
         if (headers.received() > settings.hopcountLimit() || headers.deliveredTo().contains(deliveredTo)) {
             return LocalResult.bounced("5.4.6", "mail forwarding loop for " + r.address());
         }
         try {
-            if (req.verifyOnly()) return LocalVerify.check(settings, r.address()); // a probe: look, do not deliver
-            return new LocalDelivery(settings, req, r, deliveredTo).run();
+            if (req.verifyOnly()) return LocalVerify.check(settings, req, r, pass); // a probe: look, do not deliver
+            return new LocalDelivery(settings, req, r, deliveredTo, pass).run();
         } catch (TableException e) {
             return LocalResult.deferred("4.3.0", "alias database unavailable");
         }

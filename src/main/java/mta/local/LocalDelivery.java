@@ -13,10 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
+import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.UserFiles;
 import mta.deliver.MessageCopy;
 import mta.lookup.Aliases;
+import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.Smtputf8;
 import mta.queue.QueueFile;
@@ -32,11 +34,16 @@ import mta.util.SafeOpen;
  * <ol>
  *   <li>{@code alias_maps}, first with the extension ({@code joe+lists}), then without
  *       ({@code joe}); each target of the alias is delivered by {@link #deliverTarget};
- *   <li>the UNIX account ({@link mta.util.PosixAccounts}); an unknown name goes to {@code luser_relay} when it is
- *       set, else bounces with {@code 5.1.1 unknown user: "name"};
+ *   <li>the UNIX account ({@link mta.util.PosixAccounts}); an unknown name has no .forward and goes
+ *       on to step 4, whose last resorts are {@code luser_relay} when it is set, else a bounce with
+ *       {@code 5.1.1 unknown user: "name"};
  *   <li>the first file of {@code forward_path} that exists (its targets, with the user's rights);
- *   <li>{@code mailbox_command}, else {@code ~/$home_mailbox}, else
- *       {@code $mail_spool_directory/user} (Maildir when the name ends in {@code /}).
+ *   <li>{@code mailbox_transport_maps} or {@code mailbox_transport} (a UNIX account or not: the
+ *       mailbox is handed to that transport, such as Dovecot's LMTP, through {@link DeliveryPass});
+ *       else, for an account, {@code mailbox_command}, else {@code ~/$home_mailbox}, else
+ *       {@code $mail_spool_directory/user} (Maildir when the name ends in {@code /}); for a name
+ *       nobody knows, {@code fallback_transport_maps} or {@code fallback_transport}, before
+ *       {@code luser_relay}.
  * </ol>
  * A target is {@code |command}, {@code /file}, {@code :include:/file}, {@code &#92;user} (that user's
  * mailbox, nothing else), a remote address (forwarded) or a local name (delivered by the same steps).
@@ -71,6 +78,8 @@ final class LocalDelivery {
     private final QueueFile.Recipient rcpt;
     private final String deliveredTo;
     private final MessageCopy copy;
+    /** Hands a mailbox to mailbox_transport or fallback_transport. */
+    private final DeliveryPass pass;
     private final List<LocalResult> results = new ArrayList<>();
     /** Remote targets, per envelope sender (an owner- alias changes the sender). */
     private final Map<String, List<String>> forwards = new LinkedHashMap<>();
@@ -80,7 +89,9 @@ final class LocalDelivery {
     private final Set<String> forwardsExpanded = new HashSet<>();
     private boolean luserRelayUsed;
 
-    LocalDelivery(LocalSettings settings, DeliveryRequest req, QueueFile.Recipient rcpt, String deliveredTo) {
+    LocalDelivery(LocalSettings settings, DeliveryRequest req, QueueFile.Recipient rcpt, String deliveredTo,
+                  DeliveryPass pass) {
+        this.pass = pass;
         this.s = settings;
         this.req = req;
         this.rcpt = rcpt;
@@ -125,7 +136,7 @@ final class LocalDelivery {
         }
         Optional<PosixAccounts.User> account = PosixAccounts.user(s.passwd(), a.user());
         if (account.isEmpty()) {
-            unknownUser(a, sender, depth);
+            if (!passMailbox(a)) unknownUser(a, sender, depth);
             return;
         }
         PosixAccounts.User acct = account.get();
@@ -145,7 +156,27 @@ final class LocalDelivery {
                 return;
             }
         }
-        deliverMailbox(acct, a);
+        if (!passMailbox(a)) deliverMailbox(acct, a);
+    }
+
+    /**
+     * mailbox_transport_maps, then mailbox_transport: when one names a transport, the mailbox of
+     * this name goes there (once), account or not, and the result is true.
+     */
+    private boolean passMailbox(LocalAddress a) {
+        String transport;
+        try {
+            transport = s.transports().mailbox(a.user());
+        } catch (TableException e) {
+            s.log().warn("mailbox_transport_maps lookup for " + a.user() + ": " + e.getMessage());
+            results.add(LocalResult.deferred("4.3.0", "table lookup failure"));
+            return true;
+        }
+        if (transport == null) return false;
+        if (delivered.add("mailbox:" + a.user())) {
+            results.add(LocalTransports.pass(pass, transport, req, rcpt, a.address()));
+        }
+        return true;
     }
 
     /** A name found again higher up in the chain of aliases; the message names the alias Postfix reports. */
@@ -204,7 +235,22 @@ final class LocalDelivery {
         return Ownership.owner(0, 0, defaultPrivs(), s.defaultPrivs());
     }
 
+    /** fallback_transport_maps, fallback_transport, luser_relay, else 5.1.1. */
     private void unknownUser(LocalAddress a, String sender, int depth) {
+        String fallback;
+        try {
+            fallback = s.transports().fallback(a.user());
+        } catch (TableException e) {
+            s.log().warn("fallback_transport_maps lookup for " + a.user() + ": " + e.getMessage());
+            results.add(LocalResult.deferred("4.3.0", "table lookup failure"));
+            return;
+        }
+        if (fallback != null) {
+            if (delivered.add("fallback:" + a.user())) {
+                results.add(LocalTransports.pass(pass, fallback, req, rcpt, a.address()));
+            }
+            return;
+        }
         if (!s.luserRelay().isEmpty() && !luserRelayUsed) {
             luserRelayUsed = true;
             String target = MacroExpand.expand(s.luserRelay(), variables(a, null), s.forwardFilter()).strip();
@@ -240,8 +286,10 @@ final class LocalDelivery {
         } else if (t.startsWith("\\")) {
             String user = t.substring(1).strip().toLowerCase(Locale.ROOT);
             Optional<PosixAccounts.User> a = PosixAccounts.user(s.passwd(), user);
+            LocalAddress mailbox = parent.withLocal(user, "", false);
+            if (passMailbox(mailbox)) return;
             if (a.isEmpty()) results.add(LocalResult.bounced("5.1.1", "unknown user: \"" + user + "\""));
-            else deliverMailbox(a.get(), parent.withLocal(user, "", false));
+            else deliverMailbox(a.get(), mailbox);
         } else {
             Address addr = Address.parse(t);
             if (addr.hasDomain() && !s.localDomains().contains(addr.domainLower())) {

@@ -1,5 +1,6 @@
 package mta.local;
 
+import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
 
 /**
@@ -12,8 +13,19 @@ import mta.deliver.DeliveryStatus.Outcome;
  * @param outcome sent, deferred or bounced
  * @param dsn     the RFC 3463 status, such as {@code 2.0.0} or {@code 5.1.1}
  * @param reason  the text for the log and the bounce, such as {@code delivered to mailbox}
+ * @param passed  for a delivery handed to another transport (mailbox_transport), that transport's
+ *                status; null for local's own deliveries
  */
-record LocalResult(Outcome outcome, String dsn, String reason) {
+record LocalResult(Outcome outcome, String dsn, String reason, DeliveryStatus passed) {
+    LocalResult(Outcome outcome, String dsn, String reason) {
+        this(outcome, dsn, reason, null);
+    }
+
+    /** The result of a hand-over to another transport: that transport's status. */
+    static LocalResult passed(DeliveryStatus st) {
+        return new LocalResult(st.outcome(), st.dsn(), st.reason(), st);
+    }
+
     static LocalResult sent(String reason) {
         return new LocalResult(Outcome.SENT, "2.0.0", reason);
     }
@@ -34,17 +46,24 @@ record LocalResult(Outcome outcome, String dsn, String reason) {
     /**
      * The recipient's result: deferred if any delivery was deferred (the whole recipient is tried
      * again later), else bounced if any bounced, else sent. Texts of the deciding kind are joined.
+     * When every delivery was handed to another transport, the result is the first deciding
+     * hand-over's status (whose line that transport has logged).
      */
     static LocalResult combine(java.util.List<LocalResult> results) {
+        boolean allPassed = results.stream().allMatch(r -> r.passed != null);
         for (Outcome o : new Outcome[] {Outcome.DEFERRED, Outcome.BOUNCED, Outcome.SENT}) {
             java.util.LinkedHashSet<String> reasons = new java.util.LinkedHashSet<>();
             String dsn = null;
+            DeliveryStatus first = null;
             for (LocalResult r : results) {
                 if (r.outcome != o) continue;
-                if (dsn == null) dsn = r.dsn;
+                if (dsn == null) {
+                    dsn = r.dsn;
+                    first = r.passed;
+                }
                 reasons.add(r.reason);
             }
-            if (dsn != null) return new LocalResult(o, dsn, String.join("; ", reasons));
+            if (dsn != null) return new LocalResult(o, dsn, String.join("; ", reasons), allPassed ? first : null);
         }
         throw new IllegalStateException("no delivery result");
     }

@@ -16,7 +16,8 @@ import mta.util.MailLog;
  *
  * <p>Reads the configuration; writes nothing. {@code forward_path} and {@code luser_relay} are
  * kept unexpanded: their {@code $user}, {@code $home}, ... are filled in per recipient. {@code log}
- * takes the warnings local(8) writes to the mail log.
+ * takes the warnings local(8) writes to the mail log; {@code transports} the mailbox_transport and
+ * fallback_transport settings.
  */
 record LocalSettings(
         LocalAliases aliases, Path passwd, CleanupService cleanup,
@@ -26,7 +27,7 @@ record LocalSettings(
         List<String> forwardPath, String luserRelay, String forwardFilter, String commandFilter,
         Set<String> allowCommands, Set<String> allowFiles, Set<String> deliveredHeader,
         List<String> shell, Duration commandTimeLimit, Path queueDirectory, String defaultPrivs, int hopcountLimit,
-        MailLog.Channel log) {
+        MailLog.Channel log, LocalTransports transports) {
 
     static LocalSettings from(Config c, CleanupService cleanup, Path passwdFile, MailLog.Channel log) {
         String spoolText = c.str(Params.MAIL_SPOOL_DIRECTORY).strip();
@@ -45,7 +46,7 @@ record LocalSettings(
                 lowerSet(c.list(Params.ALLOW_MAIL_TO_COMMANDS)), lowerSet(c.list(Params.ALLOW_MAIL_TO_FILES)),
                 lowerSet(c.list(Params.PREPEND_DELIVERED_HEADER)),
                 shell, c.time(Params.COMMAND_TIME_LIMIT), c.path(Params.QUEUE_DIRECTORY),
-                c.str(Params.DEFAULT_PRIVS).strip(), c.integer(Params.HOPCOUNT_LIMIT), log);
+                c.str(Params.DEFAULT_PRIVS).strip(), c.integer(Params.HOPCOUNT_LIMIT), log, LocalTransports.from(c));
     }
 
     private static Set<String> lowerSet(List<String> words) {

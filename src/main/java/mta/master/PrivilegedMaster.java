@@ -28,6 +28,7 @@ import mta.config.ConfigLoader;
 import mta.config.MasterCf;
 import mta.config.Params;
 import mta.deliver.DeliveryAgent;
+import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryProtocol;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
@@ -247,7 +248,7 @@ public final class PrivilegedMaster {
             in.reset();
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
             DeliveryRequest req = DeliveryProtocol.readRequest(in);
-            DeliveryProtocol.writeStatuses(out, deliver(req, peerIsRoot));
+            DeliveryProtocol.writeStatuses(out, deliver(req, peerIsRoot, DeliveryProtocol.passBack(in, out)));
         } catch (IOException e) {
             log.warn("private/local: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -255,7 +256,7 @@ public final class PrivilegedMaster {
         }
     }
 
-    private List<DeliveryStatus> deliver(DeliveryRequest req, boolean peerIsRoot) {
+    private List<DeliveryStatus> deliver(DeliveryRequest req, boolean peerIsRoot, DeliveryPass pass) {
         String problem = checkQueueFile(req, peerIsRoot);
         if (problem != null) {
             log.warn(req.queueId() + ": request refused: " + problem);
@@ -273,7 +274,7 @@ public final class PrivilegedMaster {
                     + req.transport() + "\" in master.cf");
         }
         try {
-            return agent.deliver(req);
+            return agent.deliver(req, pass);
         } catch (Exception e) {
             log.warn(req.queueId() + ": " + agent.name() + " delivery failed: " + e);
             return deferAll(req, "4.3.0", "unknown mail transport error");

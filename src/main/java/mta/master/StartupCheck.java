@@ -37,7 +37,7 @@ import mta.util.SecretFiles;
  * service whose address, restrictions, TLS or SASL settings are wrong, an {@code inet} service
  * whose program this system does not have (postscreen: that port would not be served), a
  * transport in use (default_transport, relay_, local_, virtual_transport when their domains are
- * set, content_filter) that runs a program this system does not have (qmqpd; one that is
+ * set, mailbox_ and fallback_transport, content_filter) that runs a program this system does not have (qmqpd; one that is
  * not in master.cf at all is a warning: its mail stays queued, as in Postfix),
  * a {@code cleanup_service_name} with no such cleanup service, milters (not supported yet), and a
  * {@code maillog_file} outside {@code maillog_file_prefixes}, and the TLS problems of
@@ -224,7 +224,11 @@ final class StartupCheck {
     private void transports() {
         attempt(() -> Services.transports(masterCf, config, new CleanupServices(), resolver, 25, log, null, secrets));
         used(Params.DEFAULT_TRANSPORT, config);
-        if (!config.list(Params.MYDESTINATION).isEmpty()) used(Params.LOCAL_TRANSPORT, config);
+        if (!config.list(Params.MYDESTINATION).isEmpty()) {
+            used(Params.LOCAL_TRANSPORT, config);
+            used(Params.MAILBOX_TRANSPORT, config);
+            used(Params.FALLBACK_TRANSPORT, config);
+        }
         if (!config.list(Params.RELAY_DOMAINS).isEmpty()) used(Params.RELAY_TRANSPORT, config);
         if (!config.list(Params.VIRTUAL_MAILBOX_DOMAINS).isEmpty()) used(Params.VIRTUAL_TRANSPORT, config);
         used(Params.CONTENT_FILTER, config);

@@ -184,8 +184,11 @@ final class QmgrMessage implements Runnable {
             return suspended;
         }
         List<DeliveryStatus> statuses = List.of();
+        // local's mailbox_transport: another transport delivers a recipient now and logs its own line
+        QmgrPass pass = new QmgrPass(s.transports(),
+                (name, channel, begun, st) -> report(name, channel, req.arrival(), req.activated(), begun, st));
         try {
-            statuses = agent.deliver(req);
+            statuses = agent.deliver(req, pass);
         } catch (Exception e) {
             q.log.warn(id + ": " + agent.name() + " delivery agent failed: " + e);
             statuses = req.recipients().stream()
@@ -201,7 +204,9 @@ final class QmgrMessage implements Runnable {
         } catch (IOException e) {
             q.log.warn(id + ": cannot update queue file: " + e.getMessage());
         }
-        for (DeliveryStatus st : statuses) report(dest.transport(), transport.log(), req.arrival(), req.activated(), started, st);
+        for (DeliveryStatus st : statuses) {
+            if (!st.logged()) report(dest.transport(), transport.log(), req.arrival(), req.activated(), started, st);
+        }
         return statuses;
     }
 

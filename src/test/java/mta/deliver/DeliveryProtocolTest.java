@@ -62,6 +62,49 @@ class DeliveryProtocolTest {
                 new BufferedReader(new StringReader("queue_id X\nend\n"))));
     }
 
+    /**
+     * mailbox_transport under privilege separation: the server hands a recipient back, the client
+     * delivers it through its own transports and answers; the server gets that status (logged).
+     */
+    @Test
+    void aRecipientHandedBackIsDeliveredByTheClient() throws Exception {
+        DeliveryRequest req = request();
+        java.io.PipedWriter toClient = new java.io.PipedWriter();
+        java.io.PipedWriter toServer = new java.io.PipedWriter();
+        BufferedReader clientIn = new BufferedReader(new java.io.PipedReader(toClient));
+        BufferedReader serverIn = new BufferedReader(new java.io.PipedReader(toServer));
+        QueueFile.Recipient zoe = req.recipients().get(1);
+        QueueFile.Recipient dave = new QueueFile.Recipient("dave@example.test", zoe.original(), zoe.offset(), false,
+                zoe.dsnNotify(), zoe.dsnOrcpt());
+        DeliveryStatus[] serverGot = new DeliveryStatus[1];
+        Thread server = Thread.ofVirtual().start(() -> {
+            try {
+                DeliveryStatus st = DeliveryProtocol.passBack(serverIn, toClient)
+                        .pass("lmtp:unix:private/dovecot-lmtp", req, dave);
+                serverGot[0] = st;
+                DeliveryProtocol.writeStatuses(toClient, List.of(st.forRecipient(zoe),
+                        DeliveryStatus.sent(req.recipients().get(0), "local", "delivered to maildir", 0, 0)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        List<String> asked = new java.util.ArrayList<>();
+        DeliveryPass pass = (transport, r, rcpt) -> {
+            asked.add(transport + " " + rcpt.address() + " " + rcpt.original() + " " + rcpt.offset() + " " + r.queueId());
+            return DeliveryStatus.sent(rcpt, "mx.example.test[private/dovecot-lmtp]", "250 2.0.0 <dave@example.test> Saved",
+                    0, 0.1).asLogged();
+        };
+        List<DeliveryStatus> read = DeliveryProtocol.readStatuses(clientIn, toServer, req, pass);
+        server.join();
+        assertEquals(List.of("lmtp:unix:private/dovecot-lmtp dave@example.test Zoë@Example.test 190 4B7E21A3F9"), asked);
+        assertEquals("dave@example.test", serverGot[0].recipient().address());
+        assertTrue(serverGot[0].logged());
+        assertEquals(2, read.size());
+        assertEquals("zoë@example.test", read.get(0).recipient().address());
+        assertTrue(read.get(0).logged() && read.get(0).relay().equals("mx.example.test[private/dovecot-lmtp]"));
+        assertTrue(!read.get(1).logged());
+    }
+
     @Test
     void noServerDefersEveryRecipient(@TempDir Path tmp) {
         DeliveryRequest req = request();

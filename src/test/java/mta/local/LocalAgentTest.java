@@ -142,6 +142,70 @@ class LocalAgentTest {
         assertTrue(Files.readString(spool.resolve("ann")).contains("X-Original-To: nosuch@example.test\n"));
     }
 
+    /** What a recording hand-over was asked: "transport address original offset". */
+    private final List<String> passed = new ArrayList<>();
+
+    private DeliveryStatus deliverPassing(String rcpt) throws Exception {
+        mta.deliver.DeliveryPass pass = (transport, req, r) -> {
+            passed.add(transport + " " + r.address() + " " + r.original());
+            return DeliveryStatus.sent(r, "mx.example.test[private/dovecot-lmtp]", "250 2.0.0 <" + r.address() + "> Saved",
+                    0, 0).asLogged();
+        };
+        List<DeliveryStatus> st = f.agent().deliver(f.request(rcpt), pass);
+        assertEquals(1, st.size());
+        return st.get(0);
+    }
+
+    /**
+     * Postfix's order: aliases, .forward, mailbox_transport_maps, mailbox_transport (account or not),
+     * ..., fallback_transport_maps, fallback_transport, luser_relay.
+     */
+    @Test
+    void mailboxAndFallbackTransportsTakeTheMailboxAfterAliasesAndForward() throws Exception {
+        aliases("postmaster: root\nteam: joe, ann\nfiled: /dev/null\n");
+        userFile(home("ann").resolve(".forward"), "ann@remote.test\n");
+        params.put("mailbox_transport", "lmtp:unix:private/dovecot-lmtp");
+        params.put("allow_mail_to_files", "alias");
+
+        DeliveryStatus joe = deliverPassing("Joe+x@example.test");
+        assertEquals(List.of("lmtp:unix:private/dovecot-lmtp Joe+x@example.test Joe+x@example.test"), passed);
+        assertEquals("Joe+x@example.test", joe.recipient().address(), "the queue file's recipient");
+        assertEquals("mx.example.test[private/dovecot-lmtp]", joe.relay());
+        assertTrue(joe.logged(), "the other transport logged it");
+        assertFalse(Files.exists(spool.resolve("joe")));
+
+        passed.clear();
+        DeliveryStatus team = deliverPassing("team@example.test");
+        // joe's mailbox is handed over; ann's .forward comes first and forwards
+        assertEquals(List.of("lmtp:unix:private/dovecot-lmtp joe@example.test team@example.test"), passed);
+        assertFalse(team.logged(), "a forward was made here too: local logs the whole");
+        assertEquals("local", team.relay());
+        assertEquals(1, forwarded().size());
+
+        passed.clear();
+        deliverPassing("nosuch@example.test"); // no account: mailbox_transport takes it all the same
+        assertEquals(List.of("lmtp:unix:private/dovecot-lmtp nosuch@example.test nosuch@example.test"), passed);
+
+        params.remove("mailbox_transport");
+        params.put("mailbox_transport_maps", "inline:{ joe=lmtp:inet:127.0.0.1:24 }");
+        params.put("fallback_transport", "lmtp:unix:private/other");
+        params.put("luser_relay", "ann");
+        passed.clear();
+        deliverPassing("joe@example.test");
+        DeliveryStatus unknown = deliverPassing("nosuch@example.test");
+        assertEquals(List.of("lmtp:inet:127.0.0.1:24 joe@example.test joe@example.test",
+                "lmtp:unix:private/other nosuch@example.test nosuch@example.test"), passed);
+        assertTrue(unknown.logged());
+        // ann is not in mailbox_transport_maps: her own mailbox (through her .forward's absence)
+        Files.delete(home("ann").resolve(".forward"));
+        assertStatus(deliverPassing("ann@example.test"), Outcome.SENT, "2.0.0", "delivered to mailbox");
+
+        // without a queue manager behind it, a hand-over waits
+        DeliveryStatus alone = f.deliver("joe@example.test");
+        assertEquals(Outcome.DEFERRED, alone.outcome());
+        assertEquals("mail transport unavailable", alone.reason());
+    }
+
     @Test
     void theRecipientDelimiterSeparatesTheExtension() throws Exception {
         assertStatus(deliver("ann+lists@example.test"), Outcome.SENT, "2.0.0", "delivered to mailbox");
