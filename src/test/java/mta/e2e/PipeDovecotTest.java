@@ -90,7 +90,7 @@ class PipeDovecotTest {
                         "dovecot-lda ran as the service's user");
             }
             // dovecot_destination_recipient_limit = 1: three deliveries, each logged when it ends.
-            waitFor(() -> read(site.maillog).contains("to=<nosuch@lda.test>")
+            waitFor(() -> read(site.maillog).contains("to=<nosuch@lda.test>") && read(site.maillog).contains("to=<Bob@LDA.test>")
                     && read(site.maillog).contains("to=<carol@lda.test>"), "each recipient's status");
             String log = read(site.maillog);
             assertTrue(log.matches("(?s).*postfix/pipe\\[\\d+\\]: \\w+: to=<Bob@LDA\\.test>, relay=dovecot, delay=[\\d.]+, "
