@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * LmtpDovecotTest - the LMTP client ({@link SmtpAgent#lmtp}) against a real Dovecot LMTP server
  * with a passwd-file user database: delivery into the Maildir over {@code unix:PATH} (relative to
- * the queue directory) and {@code inet:host:port}; one status per recipient after DATA (an unknown
- * user bounces 5.1.1 while the others are saved); a probe that asks RCPT and delivers nothing; a
+ * the queue directory) and {@code inet:host:port}; one status per recipient (an unknown user
+ * bounces 5.1.1 at RCPT while the others are saved; after DATA, a user over quota bounces 5.2.2
+ * while another is saved); a probe that asks RCPT and delivers nothing; a
  * reused connection; and a server that is not there, which defers.
  */
 class LmtpDovecotTest {
@@ -47,7 +48,7 @@ class LmtpDovecotTest {
         int gid = PosixAccounts.ROOT ? 65534 : (Integer) Files.getAttribute(base, "unix:gid");
         dovecot = TestDovecotLmtp.start(Files.createDirectories(base.resolve("dovecot")),
                 queue.resolve("private/dovecot-lmtp"), List.of(new TestDovecotLda.User("bob@lmtp.test", uid, gid),
-                        new TestDovecotLda.User("carol@lmtp.test", uid, gid)));
+                        new TestDovecotLda.User("carol@lmtp.test", uid, gid), new TestDovecotLda.User("full@lmtp.test", uid, gid)));
     }
 
     @AfterAll
@@ -108,6 +109,23 @@ class LmtpDovecotTest {
                 && saved.contains("\n.a line with a dot"), saved);
     }
 
+    /** RFC 2033: after DATA each recipient has its own reply; Dovecot saves for one and refuses the other. */
+    @Test
+    void afterDataOneRecipientIsSavedAndTheOtherOverQuota() throws Exception {
+        long bob = count(dovecot.inbox("bob@lmtp.test"));
+        List<DeliveryStatus> st = agent().deliver(request("unix:private/dovecot-lmtp", Map.of(),
+                "full@lmtp.test", "bob@lmtp.test"));
+        DeliveryStatus full = of(st, "full@lmtp.test");
+        assertEquals(Outcome.BOUNCED, full.outcome(), full.reason());
+        assertEquals("5.2.2", full.dsn());
+        assertTrue(full.reason().matches("host client\\.test\\[private/dovecot-lmtp\\] said: 552 5\\.2\\.2 <full@lmtp\\.test> "
+                + "Quota exceeded.* \\(in reply to end of DATA command\\)"), full.reason());
+        DeliveryStatus b = of(st, "bob@lmtp.test");
+        assertEquals(Outcome.SENT, b.outcome(), b.reason());
+        assertTrue(b.reason().startsWith("250 2.0.0 <bob@lmtp.test> "), b.reason());
+        assertEquals(bob + 1, count(dovecot.inbox("bob@lmtp.test")));
+    }
+
     @Test
     void inetHostAndPortWithAndWithoutPrefix() throws Exception {
         long bob = count(dovecot.inbox("bob@lmtp.test"));
@@ -118,10 +136,12 @@ class LmtpDovecotTest {
             assertEquals("127.0.0.1[127.0.0.1]:" + dovecot.port, s.relay());
         }
         assertEquals(bob + 3, count(dovecot.inbox("bob@lmtp.test")));
-        // no port: lmtp_tcp_port
-        DeliveryStatus s = agent("lmtp_tcp_port", Integer.toString(dovecot.port))
-                .deliver(request("inet:127.0.0.1", Map.of(), "bob@lmtp.test")).get(0);
-        assertEquals(Outcome.SENT, s.outcome(), s.reason());
+        // no port: lmtp_tcp_port; no prefix: inet
+        for (String nexthop : List.of("inet:127.0.0.1", "127.0.0.1")) {
+            DeliveryStatus s = agent("lmtp_tcp_port", Integer.toString(dovecot.port))
+                    .deliver(request(nexthop, Map.of(), "bob@lmtp.test")).get(0);
+            assertEquals(Outcome.SENT, s.outcome(), nexthop + ": " + s.reason());
+        }
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.util.List;
  * <p>Writes {@code DIR/dovecot.conf} ({@code protocols = lmtp}, run and state directories inside,
  * {@code mail_location = maildir:~/Maildir}, its log in {@code DIR/dovecot.log}), {@code DIR/users}
  * (one line per user: {@code user@domain}, the uid and gid Dovecot delivers as, the home
- * {@code DIR/home/DOMAIN/USER}, which the user owns), and runs {@code /usr/sbin/dovecot -F} until
+ * {@code DIR/home/DOMAIN/USER}, which the user owns; a user called {@code full} has a quota of
+ * one byte, so Dovecot refuses each message for it after DATA: {@code 552 5.2.2 <full@...> Quota
+ * exceeded}), and runs {@code /usr/sbin/dovecot -F} until
  * {@link #stop}. LMTP listens on the UNIX-domain socket given to {@link #start} (any path, such as
  * {@code $queue_directory/private/dovecot-lmtp}) and on {@code 127.0.0.1:port}. The directory must
  * be reachable by the users (not a root-only JUnit temp directory: {@link ServerProcess#directory}).
@@ -61,7 +63,8 @@ public final class TestDovecotLmtp {
             }
             Files.setPosixFilePermissions(home.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
             db.append(u.address()).append(":{PLAIN}unused:").append(u.uid()).append(':').append(u.gid())
-                    .append("::").append(home).append("::\n");
+                    .append("::").append(home).append("::").append(ld[0].equals("full") ? "userdb_quota_rule=*:storage=1B" : "")
+                    .append('\n');
         }
         Files.setPosixFilePermissions(dir.resolve("home"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Path usersFile = dir.resolve("users");
@@ -77,6 +80,10 @@ public final class TestDovecotLmtp {
                 default_internal_user = %2$s
                 default_login_user = %2$s
                 mail_location = maildir:~/Maildir
+                mail_plugins = quota
+                plugin {
+                  quota = maildir:User quota
+                }
                 passdb {
                   driver = passwd-file
                   args = %3$s
