@@ -909,6 +909,100 @@ public final class Params {
     public static final Param UNVERIFIED_SENDER_REJECT_REASON = def(Param.string("unverified_sender_reject_reason",
             "", "A fixed text for reject_unverified_sender's refusals instead of the probe's details."));
 
+    // --- postscreen: the screening phase in front of smtpd on port 25
+    static { section("postscreen"); }
+    public static final Param SMTPD_SERVICE_NAME = def(Param.string("smtpd_service_name", "smtpd",
+            "The master.cf pass entry whose smtpd takes the clients that postscreen lets through (its -o overrides apply)."));
+    public static final Param DNSBLOG_SERVICE_NAME = def(Param.string("dnsblog_service_name", "dnsblog",
+            "The master.cf name of the dnsblog service; its lookups run inside postscreen here."));
+    public static final Param TLSPROXY_SERVICE_NAME = def(Param.string("tlsproxy_service_name", "tlsproxy",
+            "The master.cf name of the tlsproxy service; STARTTLS under postscreen is smtpd's own here." + NOT_YET));
+    public static final Param RESPECTFUL_LOGGING = def(Param.bool("respectful_logging", "yes",
+            "Log ALLOWLISTED and DENYLISTED (yes) or the older WHITELISTED and BLACKLISTED (no)."));
+    public static final Param POSTSCREEN_ACCESS_LIST = def(Param.list("postscreen_access_list", "permit_mynetworks",
+            "The permanent allow and deny list, tried in order: permit_mynetworks, or cidr:/... tables whose"
+            + " results are permit, reject or dunno."));
+    public static final Param POSTSCREEN_DENYLIST_ACTION = def(Param.string("postscreen_denylist_action",
+            "${postscreen_blacklist_action?{$postscreen_blacklist_action}:{ignore}}",
+            "What happens to a client the access list rejects: ignore, enforce (550 at RCPT) or drop (521 at once)."));
+    public static final Param POSTSCREEN_GREET_WAIT = def(Param.time("postscreen_greet_wait", "${stress?{2}:{6}}s", 's',
+            1, 100 * DAY, "How long postscreen waits for a client to talk before its turn, and for DNSBL answers."));
+    public static final Param POSTSCREEN_GREET_BANNER = def(Param.string("postscreen_greet_banner", "$smtpd_banner",
+            "The text of the 220- line sent ahead of smtpd's greeting; empty: no 220- line."));
+    public static final Param POSTSCREEN_GREET_ACTION = def(Param.string("postscreen_greet_action", "ignore",
+            "What happens to a client that talks before its turn: ignore, enforce (550 at RCPT) or drop (521 at once)."));
+    public static final Param POSTSCREEN_GREET_TTL = def(Param.time("postscreen_greet_ttl", "1d", 's', 1, 100_000 * DAY,
+            "How long a passed pregreet test counts."));
+    public static final Param POSTSCREEN_DNSBL_SITES = def(Param.list("postscreen_dnsbl_sites", "",
+            "DNS allow and block lists: domain[=d.d.d.d][*weight] (negative weights for allow lists)."));
+    public static final Param POSTSCREEN_DNSBL_THRESHOLD = def(Param.integer("postscreen_dnsbl_threshold", "1", 1, INT_MAX,
+            "The combined DNSBL score from which a client fails the DNSBL test."));
+    public static final Param POSTSCREEN_DNSBL_ALLOWLIST_THRESHOLD = def(Param.integer(
+            "postscreen_dnsbl_allowlist_threshold",
+            "${postscreen_dnsbl_whitelist_threshold?{$postscreen_dnsbl_whitelist_threshold}:{0}}", -INT_MAX, INT_MAX,
+            "A client whose score is at most this (below 0) skips the other tests; 0: off."));
+    public static final Param POSTSCREEN_DNSBL_ACTION = def(Param.string("postscreen_dnsbl_action", "ignore",
+            "What happens to a client at or above the DNSBL threshold: ignore, enforce or drop."));
+    public static final Param POSTSCREEN_DNSBL_REPLY_MAP = def(Param.tables("postscreen_dnsbl_reply_map", "",
+            "A table from a DNSBL domain (with a secret in it) to the name shown in replies."));
+    public static final Param POSTSCREEN_DNSBL_TIMEOUT = def(Param.time("postscreen_dnsbl_timeout", "10s", 's', 1,
+            100 * DAY, "The longest wait for DNSBL answers (within the greet wait)."));
+    public static final Param POSTSCREEN_DNSBL_MIN_TTL = def(Param.time("postscreen_dnsbl_min_ttl", "60s", 's', 1,
+            100_000 * DAY, "How long a passed DNSBL test counts (DNS answer TTLs are not seen here; this one is used)."));
+    public static final Param POSTSCREEN_DNSBL_MAX_TTL = def(Param.time("postscreen_dnsbl_max_ttl",
+            "${postscreen_dnsbl_ttl?{$postscreen_dnsbl_ttl}:{1}}h", 'h', 1, 100_000 * DAY,
+            "The upper bound of a passed DNSBL test's life."));
+    public static final Param POSTSCREEN_CACHE_MAP = def(Param.string("postscreen_cache_map",
+            "btree:$data_directory/postscreen_cache",
+            "Where test results are kept per client address (btree: is an MVStore file NAME.db here); empty: in memory."));
+    public static final Param POSTSCREEN_CACHE_RETENTION_TIME = def(Param.time("postscreen_cache_retention_time", "7d",
+            'd', 0, 100_000 * DAY, "How long an expired cache entry is kept before a cleanup run removes it."));
+    public static final Param POSTSCREEN_CACHE_CLEANUP_INTERVAL = def(Param.time("postscreen_cache_cleanup_interval",
+            "12h", 'h', 0, 100_000 * DAY, "How often expired entries are removed from postscreen_cache_map; 0: never."));
+    public static final Param POSTSCREEN_PIPELINING_ENABLE = def(Param.bool("postscreen_pipelining_enable", "no",
+            "The pipelining test after the 220 greeting (postscreen's own SMTP engine; a passing client must reconnect)."));
+    public static final Param POSTSCREEN_PIPELINING_ACTION = def(Param.string("postscreen_pipelining_action", "enforce",
+            "What happens to a client that sends commands without waiting: ignore, enforce or drop."));
+    public static final Param POSTSCREEN_PIPELINING_TTL = def(Param.time("postscreen_pipelining_ttl", "30d", 's', 1,
+            100_000 * DAY, "How long a passed pipelining test counts."));
+    public static final Param POSTSCREEN_NON_SMTP_COMMAND_ENABLE = def(Param.bool("postscreen_non_smtp_command_enable",
+            "no", "The non-SMTP command test after the 220 greeting (forbidden commands, header-like lines)."));
+    public static final Param POSTSCREEN_NON_SMTP_COMMAND_ACTION = def(Param.string("postscreen_non_smtp_command_action",
+            "drop", "What happens to a client that sends a non-SMTP command: ignore, enforce or drop."));
+    public static final Param POSTSCREEN_NON_SMTP_COMMAND_TTL = def(Param.time("postscreen_non_smtp_command_ttl", "30d",
+            's', 1, 100_000 * DAY, "How long a passed non-SMTP command test counts."));
+    public static final Param POSTSCREEN_BARE_NEWLINE_ENABLE = def(Param.bool("postscreen_bare_newline_enable", "no",
+            "The bare newline test after the 220 greeting."));
+    public static final Param POSTSCREEN_BARE_NEWLINE_ACTION = def(Param.string("postscreen_bare_newline_action",
+            "ignore", "What happens to a client that ends a line with a bare newline: ignore, enforce or drop."));
+    public static final Param POSTSCREEN_BARE_NEWLINE_TTL = def(Param.time("postscreen_bare_newline_ttl", "30d", 's', 1,
+            100_000 * DAY, "How long a passed bare newline test counts."));
+    public static final Param POSTSCREEN_FORBIDDEN_COMMANDS = def(Param.list("postscreen_forbidden_commands",
+            "$smtpd_forbidden_commands", "The commands postscreen's SMTP engine takes as non-SMTP commands."));
+    public static final Param POSTSCREEN_COMMAND_COUNT_LIMIT = def(Param.integer("postscreen_command_count_limit", "20",
+            1, INT_MAX, "The most commands of one session with postscreen's SMTP engine."));
+    public static final Param POSTSCREEN_COMMAND_TIME_LIMIT = def(Param.time("postscreen_command_time_limit",
+            "${stress?{10}:{300}}s", 's', 1, 100 * DAY, "The longest wait for one command line in postscreen's SMTP engine."));
+    public static final Param POSTSCREEN_DISCARD_EHLO_KEYWORDS = def(Param.list("postscreen_discard_ehlo_keywords",
+            "$smtpd_discard_ehlo_keywords", "EHLO keywords postscreen's SMTP engine does not announce."));
+    public static final Param POSTSCREEN_HELO_REQUIRED = def(Param.bool("postscreen_helo_required",
+            "$smtpd_helo_required", "postscreen's SMTP engine wants HELO or EHLO before MAIL."));
+    public static final Param POSTSCREEN_DISABLE_VRFY_COMMAND = def(Param.bool("postscreen_disable_vrfy_command",
+            "$disable_vrfy_command", "postscreen's SMTP engine refuses VRFY."));
+    public static final Param POSTSCREEN_UPSTREAM_PROXY_PROTOCOL = def(Param.string("postscreen_upstream_proxy_protocol",
+            "", "haproxy: each connection starts with a PROXY header naming the real client (read by postscreen)."));
+    public static final Param POSTSCREEN_UPSTREAM_PROXY_TIMEOUT = def(Param.time("postscreen_upstream_proxy_timeout",
+            "5s", 's', 1, 100 * DAY, "The longest wait for that header."));
+    public static final Param POSTSCREEN_PRE_QUEUE_LIMIT = def(Param.integer("postscreen_pre_queue_limit",
+            "$default_process_limit", 1, INT_MAX,
+            "The most clients being screened at once; more get 421 4.3.2 All screening ports are busy."));
+    public static final Param POSTSCREEN_POST_QUEUE_LIMIT = def(Param.integer("postscreen_post_queue_limit",
+            "$default_process_limit", 1, INT_MAX,
+            "The most clients talking to smtpd through postscreen at once; more get 421 4.3.2 All server ports are busy."));
+    public static final Param POSTSCREEN_CLIENT_CONNECTION_COUNT_LIMIT = def(Param.integer(
+            "postscreen_client_connection_count_limit", "$smtpd_client_connection_count_limit", 0, INT_MAX,
+            "The most connections one client may have with postscreen at once; 0: no limit."));
+
     static { section("Master, control and logging"); }
     // --- master, control and logging (reload, check, syslog)
 

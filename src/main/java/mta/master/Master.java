@@ -84,6 +84,8 @@ public final class Master implements AutoCloseable {
     private final VerifySwitch verify = new VerifySwitch();
     /** smtpd listeners by bound address ("127.0.0.1:2525"). */
     private final Map<String, SmtpdListener> listeners = new LinkedHashMap<>();
+    /** The postscreen entries and the pass entries' smtpd behind them; null before start-up got there. */
+    private PostscreenServices postscreens;
     private final List<TriggerServer> triggers = new ArrayList<>();
     private ShowqServer showq;
     private PostdropServer postdrop;
@@ -190,6 +192,9 @@ public final class Master implements AutoCloseable {
         }
         pickup = new Pickup(queues, cleanups.forService(pickupConfig), mailLog, pickupWakeup);
         updateListeners(masterCf, true);
+        postscreens = new PostscreenServices(new PostscreenServices.Wiring(mailLog, resolver, options.secrets(), flush,
+                verify, cleanups));
+        postscreens.update(masterCf, config, true, log);
         if (options.localService() == null) {
             spawn = new SpawnServices(queues, mailLog, null);
             spawn.update(masterCf, config, true);
@@ -206,6 +211,7 @@ public final class Master implements AutoCloseable {
         for (SmtpdListener l : listeners.values()) l.start();
         if (options.localService() != null) privilegedWatch = new PrivilegedWatch(options.localService(), log);
         updateMetrics(true);
+        postscreens.start();
 
         byte[] pid = String.format("%10d\n", ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
         pidChannel.truncate(0);
@@ -344,6 +350,7 @@ public final class Master implements AutoCloseable {
             verify.update(masterCf, config, cleanups.forService(config), mailLog);
             qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanups.forService(config), mailLog));
             updateListeners(masterCf, false);
+            postscreens.update(masterCf, config, false, log);
             if (spawn != null) spawn.update(masterCf, config, false);
             updateMetrics(false);
             log.info("reload -- version " + version() + ", configuration " + configDir);
@@ -364,6 +371,16 @@ public final class Master implements AutoCloseable {
         reloadLock.lock();
         try {
             return listeners.values().stream().map(SmtpdListener::port).toList();
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    /** The ports postscreen listens on, in master.cf order (tests connect to these). */
+    public List<Integer> postscreenPorts() {
+        reloadLock.lock();
+        try {
+            return postscreens == null ? List.of() : postscreens.ports();
         } finally {
             reloadLock.unlock();
         }
@@ -399,6 +416,7 @@ public final class Master implements AutoCloseable {
         reloadLock.lock();
         try {
             for (SmtpdListener l : listeners.values()) l.stop(2000);
+            if (postscreens != null) postscreens.close();
         } finally {
             reloadLock.unlock();
         }

@@ -21,6 +21,7 @@ import mta.dns.Resolver;
 import mta.pipe.PipeAgent;
 import mta.qmgr.Qmgr;
 import mta.queue.Queues;
+import mta.postscreen.PostscreenListener;
 import mta.smtpd.SmtpdListener;
 import mta.tls.TlsConfigCheck;
 import mta.util.MailLog;
@@ -157,9 +158,11 @@ final class StartupCheck {
             for (String p : sc.problems()) fatal(p);
             switch (s.command()) {
                 case "smtpd" -> {
-                    if (!s.type().equals("inet")) break;
-                    attempt(() -> InetAddresses.resolve(s.name(), sc.list(Params.INET_INTERFACES),
-                            sc.list(Params.INET_PROTOCOLS)));
+                    if (!s.type().equals("inet") && !s.type().equals("pass")) break;
+                    if (s.type().equals("inet")) {
+                        attempt(() -> InetAddresses.resolve(s.name(), sc.list(Params.INET_INTERFACES),
+                                sc.list(Params.INET_PROTOCOLS)));
+                    }
                     attempt(() -> SmtpdListener.check(sc, resolver, log));
                     receiving(sc, where, cleanups);
                     String milters = sc.str(Params.SMTPD_MILTERS).strip();
@@ -169,6 +172,18 @@ final class StartupCheck {
                     } else {
                         fatal("main.cf: " + milters(Params.SMTPD_MILTERS, milters));
                     }
+                }
+                case "postscreen" -> {
+                    if (!s.type().equals("inet")) break;
+                    attempt(() -> InetAddresses.resolve(s.name(), sc.list(Params.INET_INTERFACES),
+                            sc.list(Params.INET_PROTOCOLS)));
+                    attempt(() -> PostscreenListener.check(sc));
+                    attempt(() -> {
+                        if (PostscreenServices.passEntry(masterCf, sc) == null) {
+                            throw new ConfigException(where + ": no \"" + sc.str(Params.SMTPD_SERVICE_NAME)
+                                    + " pass ... smtpd\" entry for postscreen to hand clients to (smtpd_service_name)");
+                        }
+                    });
                 }
                 case "pickup" -> receiving(sc, where, cleanups);
                 case "cleanup" -> attempt(() -> new Cleanup(sc, queues, log, c -> { }));
@@ -190,11 +205,10 @@ final class StartupCheck {
      */
     private boolean kind(MasterCf.Service s, String where) {
         ServiceKind kind = ServiceKind.of(s.command());
-        if (kind == ServiceKind.RUN && !(s.command().equals("smtpd") && s.type().equals("pass"))) return true;
+        if (kind == ServiceKind.RUN) return true;
         if (kind == ServiceKind.IN_PROCESS) return false;
         String what = kind == ServiceKind.LATER
                 ? "command \"" + s.command() + "\" is not supported yet (" + ServiceKind.feature(s.command()) + ")"
-                : kind == ServiceKind.RUN ? "pass services (connections handed over by postscreen) are not supported yet"
                 : "command \"" + s.command() + "\" is not part of this mail system";
         if (s.type().equals("inet")) fatal(where + ": " + what + "; this port would not be served");
         else warn(where + ": " + what + "; the service is not started");
@@ -233,7 +247,7 @@ final class StartupCheck {
         if (!config.list(Params.VIRTUAL_MAILBOX_DOMAINS).isEmpty()) used(Params.VIRTUAL_TRANSPORT, config);
         used(Params.CONTENT_FILTER, config);
         for (MasterCf.Service s : masterCf.services()) {
-            if ((s.command().equals("smtpd") && s.type().equals("inet")) || s.command().equals("pickup")) {
+            if ((s.command().equals("smtpd") && !s.type().equals("unix")) || s.command().equals("pickup")) {
                 if (s.overrides().containsKey(Params.CONTENT_FILTER.name())) {
                     used(Params.CONTENT_FILTER, Services.serviceConfig(config, s));
                 }

@@ -41,6 +41,18 @@ record SmtpdConnection(InputStream in, OutputStream out, InetAddress client, Rea
                 socket::setSoTimeout, socket, socket);
     }
 
+    /**
+     * A TCP client handed over by postscreen: {@code early} holds the bytes postscreen already read
+     * from it (a client that talked before its turn), which the session reads first.
+     */
+    static SmtpdConnection of(Socket socket, byte[] early) throws IOException {
+        if (early.length == 0) return of(socket);
+        socket.setTcpNoDelay(true);
+        InputStream in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(early), socket.getInputStream());
+        return new SmtpdConnection(in, socket.getOutputStream(), socket.getInetAddress(), socket::setSoTimeout, socket,
+                socket);
+    }
+
     /** The same client over {@code tls}, a TLS socket layered over {@link #socket} (STARTTLS, wrapper mode). */
     SmtpdConnection overTls(SSLSocket tls) throws IOException {
         return new SmtpdConnection(tls.getInputStream(), tls.getOutputStream(), client, tls::setSoTimeout, tls, tls);

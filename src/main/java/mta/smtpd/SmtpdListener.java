@@ -32,14 +32,7 @@ import mta.util.SecretFiles;
 public final class SmtpdListener implements SmtpdServer {
     /** Replaced as a whole by {@link #reconfigure}: a session sees one configuration or the next, never a mix. */
     private volatile SmtpdServices services;
-    private final MailLog mailLog;
-    private final CleanupService cleanup;
-    private final Resolver resolver;
-    private final SecretFiles secrets;
-    /** The fast flush service that ETRN asks; null without one. */
-    private final Flush flush;
-    /** The address verification service that reject_unverified_* ask; null without one. */
-    private final VerifyClient verify;
+    private final Builder builder;
     private final ServerSocket server;
     private final Semaphore permits;
     private final Anvil anvil;
@@ -83,12 +76,7 @@ public final class SmtpdListener implements SmtpdServer {
         this.serviceName = serviceName;
         this.connectionsMetric = mta.metrics.MailMetrics.SMTPD_CONNECTIONS.labels(serviceName);
         this.sessionsMetric = mta.metrics.MailMetrics.SMTPD_SESSIONS.labels(serviceName);
-        this.verify = verify;
-        this.flush = flush;
-        this.mailLog = mailLog;
-        this.cleanup = cleanup;
-        this.resolver = resolver;
-        this.secrets = secrets;
+        this.builder = new Builder(serviceName, mailLog, cleanup, resolver, secrets, flush, verify);
         SmtpdSettings first = SmtpdSettings.from(config);
         this.anvil = new Anvil(first.rateTimeUnit);
         configure(config, first);
@@ -119,15 +107,40 @@ public final class SmtpdListener implements SmtpdServer {
     }
 
     private void configure(Config config, SmtpdSettings s) {
-        MailLog.Channel channel = mailLog.channel(s.syslogName, "smtpd");
-        // the keys are loaded here, once per configuration: at start and on postfix reload
-        SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
-        SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel, true, verify);
         SmtpdServices previous = this.services;
-        this.services = new SmtpdServices(s, channel, check, t, cleanup, anvil, flush, serviceName, false);
+        this.services = builder.services(config, s, anvil);
         // the pooled policy server connections of the old configuration; its running sessions
         // still ask through it, over connections of their own that close when they end
         if (previous != null) previous.check().close();
+    }
+
+    /**
+     * What a TCP smtpd ({@link SmtpdListener}, {@link SmtpdPass}) builds per configuration, and how
+     * it learns who a client is.
+     */
+    record Builder(String serviceName, MailLog mailLog, CleanupService cleanup, Resolver resolver, SecretFiles secrets,
+                   Flush flush, VerifyClient verify) {
+
+        /** The services of one configuration; the TLS keys are loaded here (at start and on postfix reload). */
+        SmtpdServices services(Config config, SmtpdSettings s, Anvil anvil) {
+            MailLog.Channel channel = mailLog.channel(s.syslogName, "smtpd");
+            SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
+            SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel, true, verify);
+            return new SmtpdServices(s, channel, check, t, cleanup, anvil, flush, serviceName, false);
+        }
+
+        /**
+         * The client's facts: its forward-confirmed host name (when peer name lookup is on, else
+         * {@code unknown}) and whether it is in mynetworks.
+         */
+        SmtpdState.Client identify(SmtpdSettings settings, InetAddress a) {
+            SmtpdDns.ClientName name = settings.peernameLookup ? new SmtpdDns(resolver).clientName(a)
+                    : new SmtpdDns.ClientName("unknown", false);
+            SmtpdState.Client client = new SmtpdState.Client(a, name.name(), SmtpdSettings.matches(settings.mynetworks, a));
+            client.nameTemporary = name.temporary();
+            client.reverseName = name.reverse();
+            return client;
+        }
     }
 
     /**
@@ -226,19 +239,10 @@ public final class SmtpdListener implements SmtpdServer {
         return services;
     }
 
-    /**
-     * The client's facts: its forward-confirmed host name (when peer name lookup is on, else
-     * {@code unknown}) and whether it is in mynetworks.
-     */
+    /** The client's facts: its host name and whether it is in mynetworks ({@link Builder#identify}). */
     @Override
     public SmtpdState.Client identify(InetAddress a) {
-        SmtpdSettings settings = services.settings();
-        SmtpdDns.ClientName name = settings.peernameLookup ? new SmtpdDns(resolver).clientName(a)
-                : new SmtpdDns.ClientName("unknown", false);
-        SmtpdState.Client client = new SmtpdState.Client(a, name.name(), SmtpdSettings.matches(settings.mynetworks, a));
-        client.nameTemporary = name.temporary();
-        client.reverseName = name.reverse();
-        return client;
+        return builder.identify(services.settings(), a);
     }
 
     private static void closeQuietly(Socket s) {

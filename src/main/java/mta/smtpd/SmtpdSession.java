@@ -36,8 +36,16 @@ final class SmtpdSession implements Runnable {
     private SmtpdContext context;
     /** The greeting is out: from now on only input we already read counts as improper pipelining. */
     private boolean greeted;
+    /** The client's and server's addresses as postscreen saw them; null for a connection of our own. */
+    private final SmtpdHandover handover;
 
     SmtpdSession(SmtpdConnection connection, SmtpdServer server) {
+        this(connection, server, null);
+    }
+
+    /** A session on a connection that postscreen handed over, with the addresses it saw. */
+    SmtpdSession(SmtpdConnection connection, SmtpdServer server, SmtpdHandover handover) {
+        this.handover = handover;
         this.connection = connection;
         this.server = server;
         this.services = server.services();
@@ -50,7 +58,8 @@ final class SmtpdSession implements Runnable {
         boolean counted = false;
         // Not try-with-resources: the connection must stay open for the timeout reply in the catch below.
         try {
-            InetAddress client = SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
+            InetAddress client = handover != null ? handover.client().getAddress() // postscreen read any proxy header
+                    : SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
             if (client == null) return;
             state = new SmtpdState(server.identify(client));
             try {
@@ -60,7 +69,11 @@ final class SmtpdSession implements Runnable {
                 state.client.ehloDiscardUnknown = true;
             }
             java.net.Socket socket = connection.socket();
-            if (!settings.upstreamProxy && socket != null) { // behind a proxy, the socket's ports are the proxy's
+            if (handover != null) {
+                state.client.port = handover.client().getPort();
+                state.client.serverAddress = handover.server().getAddress().getHostAddress();
+                state.client.serverPort = handover.server().getPort();
+            } else if (!settings.upstreamProxy && socket != null) { // behind a proxy, the socket's ports are the proxy's
                 state.client.port = socket.getPort();
                 state.client.serverAddress = socket.getLocalAddress().getHostAddress();
                 state.client.serverPort = socket.getLocalPort();

@@ -54,7 +54,7 @@ class RealWorldConfigIT {
         LATER.put("milters", Pattern.compile("milters are not supported yet"));
         LATER.put("policy services", Pattern.compile("policy services"));
         LATER.put("pipe", Pattern.compile("\\(pipe\\)|runs pipe,"));
-        LATER.put("postscreen", Pattern.compile("\\(postscreen"));
+        LATER.put("postscreen upstream proxy", Pattern.compile("\\(postscreen upstream proxy\\)"));
         LATER.put("verify", Pattern.compile("address verification"));
         LATER.put("database tables", Pattern.compile("unsupported dictionary type: (mysql|pgsql|sqlite|ldap|memcache)$"));
         LATER.put("Cyrus SASL (not planned)", Pattern.compile("unsupported SASL server implementation: cyrus"));
@@ -126,7 +126,7 @@ class RealWorldConfigIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"debian"})
+    @ValueSource(strings = {"debian", "debian-postscreen"})
     void debiansStockConfigurationChecksStartsListensAndDelivers(String name) throws Exception {
         RealWorldFixture f = RealWorldFixture.render(name, instance(name), PRIVSEP);
         Result check = bin(f.dir, "postfix", "check");

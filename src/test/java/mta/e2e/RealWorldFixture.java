@@ -58,8 +58,10 @@ final class RealWorldFixture {
     /** Renders fixture {@code name} into {@code dir} (which must not exist yet). */
     static RealWorldFixture render(String name, Path dir, boolean privsep) throws Exception {
         RealWorldFixture f = new RealWorldFixture(name, dir);
-        Path source = Path.of("src/test/resources/realworld").resolve(name);
+        boolean postscreen = name.endsWith("-postscreen");
+        Path source = Path.of("src/test/resources/realworld").resolve(postscreen ? name.replace("-postscreen", "") : name);
         copy(source, dir);
+        if (postscreen) f.enablePostscreen();
         f.moveInetServices();
         StringBuilder extra = new StringBuilder("\n# added by RealWorldFixture (see src/test/resources/realworld/README.md)\n");
         extra.append("mail_spool_directory = ").append(dir.resolve("mail")).append("/\n");
@@ -86,6 +88,28 @@ final class RealWorldFixture {
                 }
             }
         }
+    }
+
+    /**
+     * Turns postscreen on as POSTSCREEN_README says: the "smtp inet ... smtpd" line commented out,
+     * the shipped "smtp inet ... postscreen", "smtpd pass", "dnsblog" and "tlsproxy" lines uncommented.
+     */
+    private void enablePostscreen() throws IOException {
+        Path masterCf = dir.resolve("master.cf");
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(masterCf, StandardCharsets.UTF_8)) {
+            List<String> w = MasterCf.tokens(line.startsWith("#") ? line.substring(1) : line);
+            boolean entry = w.size() >= 8;
+            if (entry && !line.startsWith("#") && w.get(0).equals("smtp") && w.get(1).equals("inet")) {
+                out.add("#" + line);
+            } else if (entry && line.startsWith("#") && (w.get(7).equals("postscreen") && w.get(1).equals("inet")
+                    || w.get(1).equals("pass") || w.get(7).equals("dnsblog") || w.get(7).equals("tlsproxy"))) {
+                out.add(line.substring(1));
+            } else {
+                out.add(line);
+            }
+        }
+        Files.write(masterCf, out, StandardCharsets.UTF_8);
     }
 
     /** Gives every inet service of master.cf a free port on 127.0.0.1; records the mapping. */

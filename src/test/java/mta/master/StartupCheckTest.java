@@ -108,18 +108,32 @@ class StartupCheckTest {
                         ""))
                 .write();
         List<String> lines = check(site);
-        List<String> fatal = fatal(lines);
-        assertEquals(1, fatal.size(), lines.toString());
-        assertTrue(fatal.get(0).matches("master.cf: line 1: service 127\\.0\\.0\\.1:\\d+/inet: command \"postscreen\" is not"
-                + " supported yet \\(postscreen\\); this port would not be served"), fatal.get(0));
+        assertEquals(List.of(), fatal(lines), lines.toString());
         String all = String.join("\n", lines);
-        assertTrue(all.contains("warning: master.cf: line 2: service smtpd/pass: pass services"), all);
-        assertTrue(all.contains("warning: master.cf: line 12: service tlsproxy/unix: command \"tlsproxy\" is not supported"
-                + " yet (postscreen (tlsproxy))"), all);
+        assertFalse(all.contains("postscreen") || all.contains("smtpd/pass") || all.contains("tlsproxy"),
+                "postscreen, its pass entry and tlsproxy run here: " + all);
         assertFalse(all.contains("service maildrop/unix") || all.contains("service policyd-spf/unix")
                 || all.contains("service verify/unix") || all.contains("service lmtp/unix") || all.contains("runs lmtp"),
                 "pipe, spawn, verify and lmtp run here: " + all);
         assertFalse(all.contains("tlsmgr"), "tlsmgr's work is done in-process: nothing to say");
+    }
+
+    @Test
+    void postscreenWithoutItsPassEntryIsRefused() throws Exception {
+        TestSite site = new TestSite(tmp)
+                .param("postscreen_greet_action", "bounce")
+                .masterCf(String.join("\n",
+                        "SMTPD inet n - n - 1 postscreen",
+                        "pickup unix n - n 60 1 pickup", "qmgr unix n - n 300 1 qmgr",
+                        "smtp unix - - n - - smtp", "local unix - n n - - local", ""))
+                .write();
+        List<String> fatal = fatal(check(site));
+        assertEquals(2, fatal.size(), fatal.toString());
+        assertTrue(fatal.contains("postscreen_greet_action = bounce: unknown action (ignore, enforce or drop)"),
+                fatal.toString());
+        assertTrue(fatal.stream().anyMatch(l -> l.matches("master.cf: line 1: service 127\\.0\\.0\\.1:\\d+/inet: no"
+                + " \"smtpd pass \\.\\.\\. smtpd\" entry for postscreen to hand clients to \\(smtpd_service_name\\)")),
+                fatal.toString());
     }
 
     @Test
