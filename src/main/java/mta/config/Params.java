@@ -660,11 +660,14 @@ public final class Params {
     public static final Param SMTPD_SASL_AUTH_ENABLE = def(Param.bool("smtpd_sasl_auth_enable", "no",
             "Offer SMTP AUTH (RFC 4954) to clients, checked by the SASL server of smtpd_sasl_type."));
     public static final Param SMTPD_SASL_TYPE = def(Param.string("smtpd_sasl_type", "cyrus",
-            "The SASL implementation the SMTP server uses; only dovecot is supported (cyrus is refused at start"
-            + " when AUTH is enabled)."));
+            "The SASL implementation the SMTP server uses: dovecot (Dovecot's auth service), or cyrus (PLAIN and"
+            + " LOGIN with passwords checked by saslauthd, from the Cyrus application file)."));
     public static final Param SMTPD_SASL_PATH = def(Param.string("smtpd_sasl_path", "smtpd",
-            "The Dovecot auth socket: a UNIX-domain socket path (relative to $queue_directory, e.g. private/auth),"
-            + " or inet:host:port."));
+            "For dovecot, the auth socket: a UNIX-domain socket path (relative to $queue_directory, e.g."
+            + " private/auth), or inet:host:port; for cyrus, the application name (NAME.conf is read)."));
+    public static final Param CYRUS_SASL_CONFIG_PATH = def(Param.string("cyrus_sasl_config_path", "",
+            "Colon-separated directories searched for the Cyrus SASL application file (smtpd.conf); empty:"
+            + " /etc/postfix/sasl, /etc/sasl2, /usr/lib/sasl2."));
     public static final Param SMTPD_SASL_SERVICE = def(Param.string("smtpd_sasl_service", "smtp",
             "The service name the SMTP server gives the SASL server (Dovecot's %s)."));
     public static final Param SMTPD_SASL_SECURITY_OPTIONS = def(Param.list("smtpd_sasl_security_options", "noanonymous",
@@ -673,7 +676,7 @@ public final class Params {
             "$smtpd_sasl_security_options",
             "The SASL security options under TLS."));
     public static final Param SMTPD_SASL_LOCAL_DOMAIN = def(Param.string("smtpd_sasl_local_domain", "",
-            "The SASL realm; Dovecot ignores it (accepted for compatibility)."));
+            "The SASL realm: given to saslauthd with smtpd_sasl_type = cyrus; Dovecot ignores it."));
     public static final Param SMTPD_SASL_AUTHENTICATED_HEADER = def(Param.bool("smtpd_sasl_authenticated_header", "no",
             "Write the SASL login name into the Received: header: (Authenticated sender: name)."));
     public static final Param SMTPD_SASL_EXCEPTIONS_NETWORKS = def(Param.patterns("smtpd_sasl_exceptions_networks", "",

@@ -14,8 +14,8 @@ import mta.util.LineReader;
  * SmtpdSasl - the SMTP AUTH command (RFC 4954) and the EHLO AUTH keyword, as Postfix's smtpd_sasl_glue and _proto.
  *
  * <p>Reads the smtpd_sasl_* parameters ({@link SmtpdSaslSettings}, checked once per listener) and, per
- * session, talks to Dovecot through an {@link XsaslDovecot} connection opened when EHLO first
- * needs the mechanism list, kept in the session's state, and closed with the session
+ * session, talks to the SASL server (an {@link XsaslServer}: Dovecot through an {@link XsaslDovecot}
+ * connection, or Cyrus's saslauthd through {@link XsaslCyrus}) opened when EHLO first needs the mechanism list, kept in the session's state, and closed with the session
  * ({@link #close}). A handler of the command table: {@link #authCmd} relays 334 challenges
  * and the client's base64 answers between the client and Dovecot until Dovecot says OK
  * ({@code 235 2.7.0}, and {@code state.client.sasl} is set) or FAIL ({@code 535 5.7.8}, logged as
@@ -75,7 +75,7 @@ final class SmtpdSasl {
         if (c.state.saslServer == null && !open()) return List.of();
         Set<String> opts = c.state.client.tls != null ? settings.tlsOptions : settings.options;
         List<String> out = new ArrayList<>();
-        for (XsaslDovecot.Mechanism m : c.state.saslServer.mechanisms()) {
+        for (XsaslServer.Mechanism m : c.state.saslServer.mechanisms()) {
             Set<String> p = m.properties();
             if (opts.contains("noplaintext") && p.contains("plaintext")) continue;
             if (opts.contains("noanonymous") && p.contains("anonymous")) continue;
@@ -89,6 +89,15 @@ final class SmtpdSasl {
     }
 
     private boolean open() {
+        if (settings.cyrus) {
+            String problem = settings.cyrusConfig.problem();
+            if (problem != null) {
+                if (settings.cyrusReported.compareAndSet(false, true)) c.log.warn("SASL: " + problem);
+                return false;
+            }
+            c.state.saslServer = new XsaslCyrus(settings.cyrusConfig, settings.realm, settings.timeout, c.log::warn);
+            return true;
+        }
         try {
             SocketAddress a = XsaslDovecot.address(settings.endpoint);
             c.state.saslServer = XsaslDovecot.connect(a, settings.timeout);
@@ -147,7 +156,7 @@ final class SmtpdSasl {
         SmtpdState.Client client = c.state.client;
         String failure = null;
         String user = null;
-        XsaslDovecot.Step step = null;
+        XsaslServer.Step step = null;
         if (!mechanisms().stream().anyMatch(m -> m.equalsIgnoreCase(mech))) {
             if (c.state.saslServer == null) {
                 c.fail("auth", Reply.authUnavailable("Can't connect to authentication server"));
@@ -166,7 +175,7 @@ final class SmtpdSasl {
             }
         }
         String lastChallenge = null;
-        while (step != null && step.kind() == XsaslDovecot.Kind.CONTINUE) {
+        while (step != null && step.kind() == XsaslServer.Kind.CONTINUE) {
             lastChallenge = step.data();
             c.chat.reply(Reply.authChallenge(step.data()));
             c.chat.flush();
@@ -203,7 +212,7 @@ final class SmtpdSasl {
                 return;
             }
         }
-        if (step != null && step.kind() == XsaslDovecot.Kind.OK) {
+        if (step != null && step.kind() == XsaslServer.Kind.OK) {
             client.sasl = new SmtpdState.Sasl(mech, printable(step.user()));
             mta.metrics.MailMetrics.SMTPD_SASL.get().inc();
             c.ok("auth", Reply.AUTH_OK);
@@ -218,7 +227,7 @@ final class SmtpdSasl {
         mta.metrics.MailMetrics.SMTPD_SASL_FAILURES.get().inc();
         c.log.warn(client.label() + ": SASL " + mech + " authentication failed: " + failure
                 + ", sasl_username=" + (user != null ? printable(user) : "(unavailable)"));
-        if (step != null && step.kind() == XsaslDovecot.Kind.TEMPORARY) {
+        if (step != null && step.kind() == XsaslServer.Kind.TEMPORARY) {
             c.fail("auth", Reply.authUnavailable(failure));
         } else {
             c.fail("auth", Reply.authFailed(failure));

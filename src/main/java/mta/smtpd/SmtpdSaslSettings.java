@@ -14,8 +14,10 @@ import mta.config.Params;
 /**
  * SmtpdSaslSettings - the AUTH parameters of one smtpd listener (smtpd_sasl_*), read and checked once.
  *
- * <p>Reads {@code smtpd_sasl_auth_enable}, {@code smtpd_sasl_type} (only {@code dovecot}),
- * {@code smtpd_sasl_path} (relative to the queue directory unless absolute or {@code inet:}),
+ * <p>Reads {@code smtpd_sasl_auth_enable}, {@code smtpd_sasl_type} ({@code dovecot} or {@code cyrus}),
+ * {@code smtpd_sasl_path} (for dovecot the auth socket, relative to the queue directory unless
+ * absolute or {@code inet:}; for cyrus the application name, whose {@code .conf} file is found
+ * through {@code cyrus_sasl_config_path}: {@link CyrusSaslConfig}), {@code smtpd_sasl_local_domain},
  * the security options, {@code broken_sasl_auth_clients},
  * {@code smtpd_sasl_response_limit}, {@code smtpd_tls_auth_only},
  * {@code smtpd_sasl_authenticated_header}, {@code smtpd_client_auth_rate_limit} and
@@ -24,6 +26,14 @@ import mta.config.Params;
  */
 final class SmtpdSaslSettings {
     final boolean enabled;
+    /** True for smtpd_sasl_type = cyrus (saslauthd), false for dovecot. */
+    final boolean cyrus;
+    /** The Cyrus application file, read once (null for dovecot). */
+    final CyrusSaslConfig cyrusConfig;
+    /** smtpd_sasl_local_domain: the realm given to saslauthd. */
+    final String realm;
+    /** Set once the unusable Cyrus configuration has been reported, so that it is not reported per session. */
+    final java.util.concurrent.atomic.AtomicBoolean cyrusReported = new java.util.concurrent.atomic.AtomicBoolean();
     /** The Dovecot auth socket: a path, or {@code inet:host:port}. */
     final String endpoint;
     final String service;
@@ -38,14 +48,19 @@ final class SmtpdSaslSettings {
     final int rateLimit;
     final Duration timeout;
 
-    /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot */
+    /** @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot or cyrus */
     private SmtpdSaslSettings(Config c, List<Cidr> exceptions) {
         enabled = c.bool(Params.SMTPD_SASL_AUTH_ENABLE);
         String type = c.str(Params.SMTPD_SASL_TYPE).strip();
-        if (enabled && !type.equalsIgnoreCase("dovecot")) {
+        if (enabled && !type.equalsIgnoreCase("dovecot") && !type.equalsIgnoreCase("cyrus")) {
             throw new ConfigException("unsupported SASL server implementation: " + type
-                    + " (smtpd_sasl_type = dovecot is the only one supported)");
+                    + " (smtpd_sasl_type = dovecot or cyrus)");
         }
+        cyrus = type.equalsIgnoreCase("cyrus");
+        cyrusConfig = enabled && cyrus
+                ? CyrusSaslConfig.find(c.str(Params.CYRUS_SASL_CONFIG_PATH), c.str(Params.SMTPD_SASL_PATH).strip())
+                : null;
+        realm = c.str(Params.SMTPD_SASL_LOCAL_DOMAIN).strip();
         // the Dovecot conversation
         endpoint = endpoint(c);
         service = c.str(Params.SMTPD_SASL_SERVICE).strip();
@@ -65,7 +80,7 @@ final class SmtpdSaslSettings {
      * The AUTH parameters of {@code c}; {@code exceptions} is smtpd_sasl_exceptions_networks, which
      * {@link SmtpdSettings} reads with its other network lists.
      *
-     * @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot
+     * @throws ConfigException when AUTH is enabled with a smtpd_sasl_type other than dovecot or cyrus
      */
     static SmtpdSaslSettings from(Config c, List<Cidr> exceptions) {
         return new SmtpdSaslSettings(c, exceptions);

@@ -133,7 +133,7 @@ final class SmtpdState {
     /** Per-command counters for the "disconnect from" line: {accepted, total}. */
     final Map<String, int[]> counts = new HashMap<>();
     /** The AUTH conversation's server (Dovecot), opened when first needed and closed with the session ({@link SmtpdSasl}). */
-    XsaslDovecot saslServer;
+    XsaslServer saslServer;
 
     SmtpdState(Client client) {
         this.client = client;

@@ -1,7 +1,6 @@
 package mta.smtpd;
 
 import java.io.BufferedReader;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -33,28 +32,7 @@ import mta.util.TimedInputStream;
  * The client's responses pass through base64-encoded, as the client sent them: this class never
  * decodes or logs them.
  */
-final class XsaslDovecot implements Closeable {
-    /** One mechanism of Dovecot's MECH lines, with its properties in lower case. */
-    record Mechanism(String name, Set<String> properties) {}
-
-    /**
-     * What Dovecot answered to one AUTH or CONT request.
-     *
-     * @param data the challenge (base64) of a CONTINUE, or Dovecot's reason for a FAIL (null when it gave none)
-     * @param user the login name of an OK, and of a FAIL when Dovecot knew it
-     */
-    record Step(Kind kind, String data, String user) {}
-
-    enum Kind {
-        /** Relay {@code data} (base64) to the client in a 334 reply and send its answer with {@link #next}. */
-        CONTINUE,
-        /** Authenticated as {@code user}. */
-        OK,
-        /** Refused; {@code data} is Dovecot's reason or null, {@code user} the login name when Dovecot knew it. */
-        FAIL,
-        /** Dovecot could not decide now (its {@code temp} flag): a 454 reply. */
-        TEMPORARY
-    }
+final class XsaslDovecot implements XsaslServer {
 
     private final SocketChannel channel;
     private final BufferedReader in;
@@ -125,7 +103,8 @@ final class XsaslDovecot implements Closeable {
     }
 
     /** The mechanisms Dovecot announced, in its order. */
-    List<Mechanism> mechanisms() {
+    @Override
+    public List<Mechanism> mechanisms() {
         return mechanisms;
     }
 
@@ -139,8 +118,9 @@ final class XsaslDovecot implements Closeable {
      * @param remoteIp        the client's address
      * @param secured         true under TLS
      */
-    Step start(String mechanism, String initialResponse, String service, String localIp, String remoteIp,
-               boolean secured) throws IOException {
+    @Override
+    public Step start(String mechanism, String initialResponse, String service, String localIp, String remoteIp,
+                      boolean secured) throws IOException {
         lastId++;
         StringBuilder sb = new StringBuilder("AUTH\t").append(lastId).append('\t').append(mechanism)
                 .append("\tservice=").append(service).append("\tnologin");
@@ -152,7 +132,8 @@ final class XsaslDovecot implements Closeable {
     }
 
     /** Sends the client's answer (base64) to the last challenge. */
-    Step next(String response) throws IOException {
+    @Override
+    public Step next(String response) throws IOException {
         return send("CONT\t" + lastId + "\t" + response + "\n");
     }
 

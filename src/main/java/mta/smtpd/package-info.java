@@ -79,7 +79,7 @@
  * READS
  *   The client connection (or standard input, smtpd -S), after a PROXY header when configured;
  *   DNS (PTR, A/AAAA, MX, A and TXT of block and allow lists); access tables; rbl_reply_maps;
- *   local_recipient_maps (/etc/passwd, aliases); the verify service's answers; Dovecot's auth socket (smtpd_sasl_path);
+ *   local_recipient_maps (/etc/passwd, aliases); the verify service's answers; Dovecot's auth socket or saslauthd's (smtpd_sasl_path);
  *   smtpd_sender_login_maps; the TLS certificate and key PEM files.
  *
  * WRITES
@@ -107,7 +107,7 @@
  *   smtpd_helo_required (no), local_recipient_maps, smtpd_reject_unlisted_recipient (yes),
  *   the *_reject_code parameters, local_header_rewrite_clients (permit_inet_interfaces),
  *   inet_interfaces (all), mail_owner (postfix; smtpd -S), smtpd_sasl_auth_enable (no),
- *   smtpd_sasl_type (cyrus; only dovecot works), smtpd_sasl_path (smtpd), smtpd_sasl_service (smtp),
+ *   smtpd_sasl_type (cyrus: saslauthd; or dovecot), smtpd_sasl_path (smtpd), cyrus_sasl_config_path, smtpd_sasl_service (smtp),
  *   smtpd_sasl_security_options (noanonymous), smtpd_sasl_tls_security_options,
  *   smtpd_sasl_exceptions_networks, smtpd_sasl_authenticated_header (no), broken_sasl_auth_clients (no),
  *   smtpd_sasl_response_limit (12288), smtpd_client_auth_rate_limit (0), smtpd_tls_auth_only (no),

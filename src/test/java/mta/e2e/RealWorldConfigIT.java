@@ -57,7 +57,6 @@ class RealWorldConfigIT {
         LATER.put("postscreen upstream proxy", Pattern.compile("\\(postscreen upstream proxy\\)"));
         LATER.put("verify", Pattern.compile("address verification"));
         LATER.put("database tables", Pattern.compile("unsupported dictionary type: (mysql|pgsql|sqlite|ldap|memcache)$"));
-        LATER.put("Cyrus SASL (not planned)", Pattern.compile("unsupported SASL server implementation: cyrus"));
     }
 
     /** One row of target/real-world.md per configuration, in test order. */

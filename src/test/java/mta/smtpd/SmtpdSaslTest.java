@@ -117,14 +117,14 @@ class SmtpdSaslTest {
     }
 
     @Test
-    void unsupportedSaslTypeIsAFatalErrorNamingDovecot() throws IOException {
-        site = new TestSite(tmp).param("smtpd_sasl_auth_enable", "yes");
+    void unsupportedSaslTypeIsAFatalErrorNamingDovecotAndCyrus() throws IOException {
+        site = new TestSite(tmp).param("smtpd_sasl_auth_enable", "yes").param("smtpd_sasl_type", "nosuch");
         ConfigException e = assertThrows(ConfigException.class, () -> {
             site.write();
             m = Master.start(site.config, Master.Options.defaults());
         });
-        assertTrue(e.getMessage().contains("unsupported SASL server implementation: cyrus")
-                && e.getMessage().contains("dovecot"), e.getMessage());
+        assertTrue(e.getMessage().contains("unsupported SASL server implementation: nosuch")
+                && e.getMessage().contains("dovecot or cyrus"), e.getMessage());
     }
 
     @Test
