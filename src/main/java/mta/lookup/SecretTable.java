@@ -19,11 +19,13 @@ import mta.util.SecretFiles;
  * SecretTable - a lookup table whose file may be readable by root only ({@code sasl_passwd}, mode
  * 0600): its file is read through {@link SecretFiles}, the privileged process's hand-over.
  *
- * <p>Reads, at every lookup, the file of a {@code hash:}, {@code btree:}, {@code mvstore:},
- * {@code lmdb:} or {@code cdb:} table ({@code NAME.db} and the like, opened in memory by
- * {@link SecretBytesPath}) or of a {@code texthash:} table (the source itself), through the given
- * {@link SecretFiles}; the parsed entries are kept until the file's bytes change, so
- * {@code postmap} takes effect at once. {@code proxy:} is looked through. Any other type is opened
+ * <p>Reads the file of a {@code hash:}, {@code btree:}, {@code mvstore:}, {@code lmdb:} or
+ * {@code cdb:} table ({@code NAME.db} and the like, opened in memory by {@link SecretBytesPath})
+ * or of a {@code texthash:} table (the source itself) through the given {@link SecretFiles}, at a
+ * lookup that comes more than a second after the last read (a read through the privileged process
+ * costs some milliseconds, and one delivery looks up several keys); the parsed entries are kept
+ * until the file's bytes change, so {@code postmap} takes effect within a second. {@code proxy:}
+ * is looked through. Any other type is opened
  * by {@link Tables#open} as usual (the configuration files of database tables already come through
  * the same hand-over, {@link Tables#useSecretFiles}). Writes nothing: the table is read-only. The
  * privileged process serves only files the configuration names (see master.SecretFileNames).
@@ -33,8 +35,11 @@ public final class SecretTable implements Table {
     private final Path file;
     private final boolean source;
     private final SecretFiles secrets;
+    /** How long a read of the file answers lookups before the file is read again. */
+    static final long FRESH_NANOS = 1_000_000_000L;
     private byte[] lastBytes;
     private SortedMap<String, String> lastMap;
+    private long lastReadNanos;
 
     private SecretTable(String spec, Path file, boolean source, SecretFiles secrets) {
         this.spec = spec;
@@ -87,12 +92,14 @@ public final class SecretTable implements Table {
 
     /** The entries of the file as it is now: read again, parsed again only when its bytes changed. */
     private synchronized SortedMap<String, String> current() {
+        if (lastMap != null && System.nanoTime() - lastReadNanos < FRESH_NANOS) return lastMap;
         byte[] now;
         try {
             now = secrets.read(file);
         } catch (IOException e) {
             throw new TableException("open database " + file + ": " + e.getMessage(), e);
         }
+        lastReadNanos = System.nanoTime();
         if (lastMap != null && Arrays.equals(now, lastBytes)) {
             Arrays.fill(now, (byte) 0);
             return lastMap;

@@ -276,4 +276,30 @@ class SmtpSaslTest {
         assertEquals("AUTH PLAIN " + b64("\0lmtp-user\0" + PASSWORD), c.get(1), "AUTH right after LHLO");
         noPasswordLogged(s);
     }
+
+    @Test
+    void plaintextOnlyWithAVerifiedServerWhenTheVerifiedOptionsSaySo() throws Exception {
+        server = ScriptedSmtpServer.start().startTls(serverTls).ehlo(EHLO).on("AUTH PLAIN", "235 2.7.0 Ok");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keys.resolve("server.p12"))) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(ks.getCertificate("server").getEncoded());
+        String fp = java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        String table = passwords(Map.of(server.nexthop(), "alice:" + PASSWORD));
+
+        DeliveryStatus verified = deliver("me@home.test", "smtp_tls_security_level", "fingerprint",
+                "smtp_tls_fingerprint_cert_match", fp, "smtp_sasl_password_maps", table,
+                "smtp_sasl_tls_verified_security_options", "noanonymous");
+        assertEquals(Outcome.SENT, verified.outcome(), verified.reason());
+        assertTrue(server.tlsCommands().stream().anyMatch(c -> c.startsWith("AUTH PLAIN ")), server.tlsCommands().toString());
+
+        int before = server.commands().size();
+        DeliveryStatus unverified = deliver("me@home.test", "smtp_tls_security_level", "encrypt",
+                "smtp_sasl_password_maps", table, "smtp_sasl_tls_verified_security_options", "noanonymous");
+        assertEquals(Outcome.DEFERRED, unverified.outcome());
+        assertTrue(unverified.reason().endsWith(": no mechanism available"), unverified.reason());
+        assertFalse(server.commands().subList(before, server.commands().size()).stream()
+                .anyMatch(c -> c.startsWith("AUTH")), "no password for a server whose certificate is not verified");
+    }
 }
