@@ -14,11 +14,13 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import mta.postscreen.PostscreenCache.Test;
+import mta.util.HaproxyHeader;
 
 /**
  * PostscreenSession - one client's way through postscreen, on its own virtual thread, ending in smtpd or a refusal.
  *
- * <p>In order: {@code CONNECT from [ip]:port to [ip]:port}; the permanent access list
+ * <p>In order: the PROXY header when a proxy is in front ({@code postscreen_upstream_proxy_protocol});
+ * {@code CONNECT from [ip]:port to [ip]:port}; the permanent access list
  * ({@code ALLOWLISTED}: straight to smtpd; {@code DENYLISTED}: the denylist action); the cache
  * (every due test passed before: {@code PASS OLD}, straight to smtpd); the tests before the 220
  * greeting: the {@code 220-} teaser line and the greet wait, during which a client that talks is
@@ -70,6 +72,7 @@ final class PostscreenSession implements PostscreenEngine.Tests {
         server = (InetSocketAddress) socket.getLocalSocketAddress();
         out = socket.getOutputStream();
         socket.setTcpNoDelay(true);
+        if (s.upstreamProxy && !proxied()) return false;
         ip = client.getAddress().getHostAddress();
         label = "[" + ip + "]:" + client.getPort();
         log("CONNECT from " + label + " to [" + server.getAddress().getHostAddress() + "]:" + server.getPort());
@@ -105,6 +108,28 @@ final class PostscreenSession implements PostscreenEngine.Tests {
         } finally {
             cur.endScreening();
         }
+    }
+
+    /**
+     * Reads the PROXY header of {@code postscreen_upstream_proxy_protocol = haproxy}: the real
+     * client and server replace the socket's ends. False (logged) when it is missing or bad.
+     */
+    private boolean proxied() {
+        try {
+            HaproxyHeader.Addresses a = HaproxyHeader.read(socket, s.upstreamProxyTimeout);
+            if (a != null) {
+                client = a.client();
+                server = a.server();
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            cur.log().warn("haproxy read: timeout error");
+        } catch (java.io.EOFException e) {
+            cur.log().info("haproxy read: lost connection from [" + client.getAddress().getHostAddress() + "]");
+        } catch (IOException e) {
+            cur.log().warn("haproxy read: " + e.getMessage());
+        }
+        return false;
     }
 
     private void due(Test t, boolean enabled) {

@@ -98,9 +98,9 @@ final class PostscreenSettings {
         heloRequired = c.bool(Params.POSTSCREEN_HELO_REQUIRED);
         disableVrfy = c.bool(Params.POSTSCREEN_DISABLE_VRFY_COMMAND);
         String proxy = c.str(Params.POSTSCREEN_UPSTREAM_PROXY_PROTOCOL).strip();
-        if (!proxy.isEmpty()) {
+        if (!proxy.isEmpty() && !proxy.equals("haproxy")) {
             throw new ConfigException("postscreen_upstream_proxy_protocol = " + proxy
-                    + ": a proxy in front of postscreen is not supported yet (postscreen upstream proxy)");
+                    + ": unsupported protocol type (haproxy, or empty for none)");
         }
         upstreamProxy = !proxy.isEmpty();
         upstreamProxyTimeout = c.time(Params.POSTSCREEN_UPSTREAM_PROXY_TIMEOUT);

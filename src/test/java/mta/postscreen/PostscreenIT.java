@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mta.dns.DnsjavaResolver;
 import mta.dns.TestDnsServer;
@@ -65,11 +64,16 @@ class PostscreenIT {
 
     /** Starts with these main.cf parameters and a pass entry with {@code passOptions}. */
     private void start(String passOptions, String... params) throws IOException {
+        startWith("", passOptions, params);
+    }
+
+    /** The same, with {@code -o} options on the postscreen entry too. */
+    private void startWith(String postscreenOptions, String passOptions, String... params) throws IOException {
         site = new TestSite(tmp);
         site.param("postscreen_greet_wait", "1s");
         for (int i = 0; i < params.length; i += 2) site.param(params[i], params[i + 1]);
         site.masterCf(String.join("\n",
-                "SMTPD inet n - y - 1 postscreen",
+                "SMTPD inet n - y - 1 postscreen" + postscreenOptions,
                 "smtpd pass - - y - - smtpd",
                 "  -o { smtpd_banner = $myhostname ESMTP pass-entry }" + passOptions,
                 "dnsblog unix - - y - 0 dnsblog",
@@ -321,9 +325,38 @@ class PostscreenIT {
         }
     }
 
-    /** The client port postscreen logged must be the one smtpd logs nothing about but the client used. */
-    static int port(String line) {
-        Matcher mm = Pattern.compile("\\]:(\\d+)").matcher(line);
-        return mm.find() ? Integer.parseInt(mm.group(1)) : -1;
+    @Test
+    void behindHaproxyTheProxyHeaderNamesTheClient() throws Exception {
+        dns.a("7.2.0.192.zen.example", "127.0.0.2");
+        startWith("\n  -o postscreen_upstream_proxy_protocol=haproxy", "",
+                "postscreen_dnsbl_sites", "zen.example", "postscreen_dnsbl_action", "enforce");
+        // a version 1 header by hand: the client it names is screened, listed, refused
+        try (Transcript t = connect("127.0.0.1")) {
+            t.sendRaw("PROXY TCP4 192.0.2.7 198.51.100.25 4711 25\r\n");
+            t.expect("220 ");
+            t.send("HELO bot.example").expect("250 ");
+            t.send("MAIL FROM:<>").expect("250");
+            t.send("RCPT TO:<root@example.test>").expect(
+                    "550 5.7.1 Service unavailable; client [192.0.2.7] blocked using zen.example");
+        }
+        awaitLog("CONNECT from \\[192\\.0\\.2\\.7\\]:4711 to \\[198\\.51\\.100\\.25\\]:25\n");
+        awaitLog("DNSBL rank 1 for \\[192\\.0\\.2\\.7\\]:4711\n");
+        // a real HAProxy (version 2 headers): the client is allow-listed by its own address, and its
+        // smtpd session sees the addresses HAProxy saw
+        Files.createDirectories(tmp.resolve("haproxy"));
+        try (mta.testing.TestHaproxy haproxy = mta.testing.TestHaproxy.start(tmp.resolve("haproxy"),
+                List.of(site.smtpdPort))) {
+            try (Transcript t = Transcript.connect(haproxy.port)) {
+                t.expect("220 mx.example.test ESMTP pass-entry");
+                deliver(t);
+            }
+            awaitLog("CONNECT from \\[127\\.0\\.0\\.1\\]:\\d+ to \\[127\\.0\\.0\\.1\\]:" + haproxy.port + "\n");
+            awaitLog("ALLOWLISTED \\[127\\.0\\.0\\.1\\]:\\d+\n");
+        }
+        try (Transcript t = connect("127.0.0.2")) { // no header: refused without a greeting
+            t.sendRaw("EHLO no-header.example\r\n");
+            t.expectClosed();
+        }
+        awaitLog("warning: haproxy read: unrecognized protocol header");
     }
 }
