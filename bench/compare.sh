@@ -268,11 +268,19 @@ idle_run() {
   R[idlem$c,$m]=$r
   sleep 3   # the sessions end; let the MTA see them go
 }
+fd_cap=$(( $(ulimit -n) - 1000 ))
 for c in "${idle_counts[@]}"; do
-  idle_run ours "$c" "$o_idle1,$o_idle2"
-  R[idle$c,postfix]=-; R[idlem$c,postfix]=-
-  [ "$c" != "${idle_counts[0]}" ] || idle_run postfix "$c" "$p_port"
-  rows+=("$c idle sessions greeted (s)|idle$c" "$c idle sessions, RSS (MiB)|idlem$c")
+  label=$c
+  if [ "$c" -gt "$fd_cap" ]; then
+    label="$c (capped at $fd_cap: ulimit -n $(ulimit -n))"; R[idle$c,postfix]=-; R[idlem$c,postfix]=-
+    idle_run ours "$fd_cap" "$o_idle1,$o_idle2"
+    R[idle$c,ours]=${R[idle$fd_cap,ours]}; R[idlem$c,ours]=${R[idlem$fd_cap,ours]}
+  else
+    idle_run ours "$c" "$o_idle1,$o_idle2"
+    R[idle$c,postfix]=-; R[idlem$c,postfix]=-
+    [ "$c" != "${idle_counts[0]}" ] || idle_run postfix "$c" "$p_port"
+  fi
+  rows+=("$label idle sessions greeted (s)|idle$c" "$label idle sessions, RSS (MiB)|idlem$c")
 done
 
 # Start to the first 220: each MTA stopped and started again (postfix start, JVM launches
@@ -291,9 +299,10 @@ rows+=("start to first 220 (s)|start")
 echo
 echo "compare.sh: $n messages per run, $sessions sessions, warm-up $warmup, $calls sendmail calls; $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "processes at rest: ours ${R[procs,ours]} (after load ${R[procs1,ours]}), postfix ${R[procs,postfix]} (after load ${R[procs1,postfix]})"
-printf '%-36s %10s %10s %12s\n' measure ours postfix ours/postfix
+w=36; for r in "${rows[@]}"; do l=${r%%|*}; [ ${#l} -le $w ] || w=${#l}; done
+printf "%-${w}s %10s %10s %12s\n" measure ours postfix ours/postfix
 for r in "${rows[@]}"; do
   label=${r%%|*}; k=${r#*|}
-  printf '%-36s %10s %10s %12s\n' "$label" "${R[$k,ours]}" "${R[$k,postfix]}" \
+  printf "%-${w}s %10s %10s %12s\n" "$label" "${R[$k,ours]}" "${R[$k,postfix]}" \
     "$(awk -v a="${R[$k,ours]}" -v b="${R[$k,postfix]}" 'BEGIN { if (a + 0 > 0 && b + 0 > 0 && a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.2f", a / b; else print "-" }')"
 done

@@ -2,7 +2,7 @@
 
 # bench_config DIR PORT MAXPROC [RELAYPORT] -> writes DIR/etc/main.cf and master.cf: the queue,
 # data and log under DIR, smtpd on 127.0.0.1:PORT with MAXPROC sessions (0: no limit), no aliases,
-# no client name lookups; with RELAYPORT, everything relayed to [127.0.0.1]:RELAYPORT.
+# client name lookups as BENCH_PEERNAME_LOOKUP says (yes); with RELAYPORT, everything relayed to [127.0.0.1]:RELAYPORT.
 bench_config() {
   local dir=$1 port=$2 maxproc=$3 relay=${4:-}
   mkdir -p "$dir/etc"

@@ -6,6 +6,10 @@
 # to smtp-sink; the counts are taken from the start of the load until the last status=sent.
 # Usage: bench/profile.sh [messages]     (root; needs strace, smtp-source, smtp-sink, the built jar)
 # BENCH_JAR_HOME=DIR profiles another checkout's build (DIR/bin, DIR/target/mta.jar), for before/after.
+# BENCH_JFR=1: no strace; the master runs with Java Flight Recorder instead (profile settings), and
+# the script prints its hot methods (CPU samples of the carrier threads), the time in GC and the
+# JIT compilations during the measured load (jfr view hot-methods, gc, compiler-statistics).
+# BENCH_STRACE=0: neither, only the CPU per message (MTA_MASTER_OPTS tries other JVM options).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 home=${BENCH_JAR_HOME:-$here}
@@ -24,6 +28,11 @@ trap cleanup EXIT
 . "$here/bench/lib.sh"
 bench_config "$work" "$port" 1000 $((port + 1))
 smtp-sink -u nobody "127.0.0.1:$((port + 1))" 1000 & sink=$!
+jfr=${BENCH_JFR:-0}
+if [ "$jfr" = 1 ]; then
+  export MTA_MASTER_OPTS="-XX:+UseSerialGC -Xms4m -Xmx1g -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$work/master.jfr"
+  chmod 777 "$work"
+fi
 MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" start >/dev/null
 pid=$(tr -d ' \n' < "$work/spool/pid/master.pid")
 sent() { grep -c 'status=sent' "$work/maillog" 2>/dev/null || true; }
@@ -36,6 +45,19 @@ src() { smtp-source -s "$s" -l 1024 -m "$1" -f bench@bench.example.test -t sink@
 before=$(sent)
 ticks() { awk '{ print $14, $15 }' "/proc/$pid/stat"; }
 read -r u0 s0 < <(ticks)
+if [ "$jfr" = 1 ] || [ "${BENCH_STRACE:-1}" = 0 ]; then
+  src "$n"; wait_sent $((before + n))
+  read -r u1 s1 < <(ticks)
+  MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" stop >/dev/null
+  hz=$(getconf CLK_TCK)
+  echo "profile.sh: $n messages of 1 KB, $s sessions, after $warm warm-up; ${MTA_MASTER_OPTS:-default master options}"
+  awk -v n="$n" -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v hz="$hz" 'BEGIN {
+    printf "master CPU per message (ms): user %.2f, system %.2f\n", u / hz * 1000 / n, k / hz * 1000 / n }'
+  [ "$jfr" = 1 ] || exit 0
+  jdk=$(cat "$home/target/java-home" 2>/dev/null || dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  for v in hot-methods gc compiler-statistics allocation-by-class; do "$jdk/bin/jfr" view --width 160 "$v" "$work/master.jfr"; done
+  exit 0
+fi
 strace -c -f -o "$work/strace" $(ls "/proc/$pid/task" | sed 's/^/-p /') 2>/dev/null & tracer=$!
 sleep 1
 src "$n"; wait_sent $((before + n))

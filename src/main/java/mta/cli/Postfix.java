@@ -77,7 +77,6 @@ public final class Postfix {
     private static final long START_TIMEOUT_MS = 60_000;
     private static final long STOP_TIMEOUT_MS = 30_000;
 
-    /** JVM options for the master: a small heap that grows with load, and a frugal collector. */
     /**
      * Lets the foreign function calls of mta.util.NativeIo run without a warning: local delivery
      * takes a user's file-system identity per thread, pickup opens maildrop files without
@@ -85,8 +84,16 @@ public final class Postfix {
      */
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
+    /**
+     * The master's JVM options: the serial collector with a heap that starts at 16 MiB (smaller
+     * makes the young generation so small that it collects every few messages) and grows with
+     * load, and the quick compiler only (C1): the mail path is system calls and short Java code,
+     * C2 was still compiling (4,800 methods in the first 5,000 messages) and the master
+     * then used more CPU per message than with C1 alone (bench/README.md, "Where a message goes").
+     */
     private static final List<String> DEFAULT_MASTER_OPTS =
-            List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
+            List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10",
+                    "-XX:TieredStopAtLevel=1");
 
     /**
      * TLS servers refuse renegotiation that a client starts (a CPU lever for an attacker), as
