@@ -134,6 +134,7 @@ final class StartupCheck {
             warn(w);
         }
         attempt(() -> MaillogFile.check(config));
+        attempt(() -> MetricsServer.address(config.str(Params.METRICS_LISTEN)));
         String nonSmtpd = config.str(Params.NON_SMTPD_MILTERS).strip();
         if (!nonSmtpd.isEmpty()) fatal(milters(Params.NON_SMTPD_MILTERS, nonSmtpd));
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mta.master.Master;
+import mta.testing.TestPem;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +48,11 @@ class MetricsTest {
     @BeforeAll
     static void start() throws Exception {
         metricsPort = TestSite.freePort();
+        TestPem.Pair key = TestPem.make(tmp.resolve("keys"), TestPem.Form.RSA_PKCS8);
         site = new TestSite(tmp.resolve("site"))
+                .param("smtpd_tls_security_level", "may")
+                .param("smtpd_tls_cert_file", key.cert().toString())
+                .param("smtpd_tls_key_file", key.key().toString())
                 .param("metrics_listen", "127.0.0.1:" + metricsPort)
                 .param("smtpd_recipient_restrictions", "check_recipient_access inline:{ spam@example.test=REJECT }")
                 .write();
@@ -114,6 +119,35 @@ class MetricsTest {
         assertTrue(value(text, "jvm_memory_used_bytes{area=\"heap\"}") > 0, text);
         assertEquals(1, value(text, "postfix_process_up{process=\"master\"}"), text);
         assertTrue(!text.contains("@"), "no label carries an address");
+
+        // TLS: a handshake that works, and one that fails (plain text after STARTTLS).
+        String ok = "postfix_tls_handshakes_total{role=\"server\"}";
+        String failed = "postfix_tls_handshake_failures_total{role=\"server\"}";
+        double okBefore = Math.max(0, value(text, ok));
+        double failedBefore = Math.max(0, value(text, failed));
+        try (Transcript t = Transcript.connect(site.smtpdPort)) {
+            t.expect("220 ");
+            t.send("EHLO client.example.test").expect("250 ");
+            t.send("STARTTLS").expect("220 ");
+            t.startTls();
+            t.send("EHLO client.example.test").expect("250 ");
+            t.send("QUIT").expect("221 ");
+        }
+        try (Transcript t = Transcript.connect(site.smtpdPort)) {
+            t.expect("220 ");
+            t.send("EHLO client.example.test").expect("250 ");
+            t.send("STARTTLS").expect("220 ");
+            t.send("this is not a TLS record");
+            t.awaitClosed();
+        }
+        WalkingSkeletonTest.waitFor(() -> {
+            try {
+                String now = metrics();
+                return value(now, ok) == okBefore + 1 && value(now, failed) == failedBefore + 1;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }, "one TLS handshake and one failure counted");
 
         HttpResponse<String> health = get("http://127.0.0.1:" + metricsPort + "/healthz");
         assertEquals(200, health.statusCode(), health.body());
