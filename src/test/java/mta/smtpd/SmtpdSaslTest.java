@@ -130,6 +130,7 @@ class SmtpdSaslTest {
     @Test
     void plainWithInitialResponseAndWithChallengeAndLoginSucceed() throws Exception {
         start();
+        long counted = mta.metrics.MailMetrics.SMTPD_SASL.get().get();
         try (Transcript t = client(OUTSIDE)) {
             t.send("EHLO client.example").expect("250 ");
             t.send("AUTH PLAIN " + ALICE_PLAIN).expect("235 2.7.0 Authentication successful");
@@ -148,12 +149,14 @@ class SmtpdSaslTest {
             t.send(b64("alice")).expect("334 UGFzc3dvcmQ6");
             t.send(b64("alice-secret")).expect("235 2.7.0 Authentication successful");
         }
+        assertEquals(counted + 3, mta.metrics.MailMetrics.SMTPD_SASL.get().get(), "postfix_smtpd_sasl_authentications_total");
     }
 
     @Test
     void wrongPasswordsFailWithoutLoggingThemAndCountAsErrors() throws Exception {
         start("smtpd_hard_error_limit", "3");
         String wrong = b64("\0alice\0not-her-password");
+        long failures = mta.metrics.MailMetrics.SMTPD_SASL_FAILURES.get().get();
         try (Transcript t = client(OUTSIDE)) {
             t.send("EHLO client.example").expect("250 ");
             t.send("AUTH PLAIN " + wrong).expect("535 5.7.8 Error: authentication failed: authentication failure");
@@ -164,6 +167,8 @@ class SmtpdSaslTest {
             t.expect("421 4.7.0 mx.example.test Error: too many errors");
             t.expectClosed();
         }
+        assertEquals(failures + 3, mta.metrics.MailMetrics.SMTPD_SASL_FAILURES.get().get(),
+                "postfix_smtpd_sasl_authentication_failures_total");
         support.awaitLog("warning: unknown[127.0.0.2]: SASL PLAIN authentication failed: authentication failure,"
                 + " sasl_username=alice");
         support.awaitLog("warning: unknown[127.0.0.2]: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username=alice");
