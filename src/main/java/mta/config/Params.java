@@ -439,6 +439,15 @@ public final class Params {
     public static final Param SMTPD_DISCARD_EHLO_KEYWORD_ADDRESS_MAPS = def(Param.tables(
             "smtpd_discard_ehlo_keyword_address_maps", "",
             "Tables from a client address to the EHLO keywords not offered to it (instead of smtpd_discard_ehlo_keywords)."));
+    public static final Param SMTPD_PROXY_FILTER = def(Param.string("smtpd_proxy_filter", "",
+            "A before-queue content filter (host:port, inet:host:port or unix:path): the client's MAIL, RCPT and DATA"
+            + " go to this SMTP server, whose replies the client gets; nothing is queued here."));
+    public static final Param SMTPD_PROXY_TIMEOUT = def(Param.time("smtpd_proxy_timeout", "100s", 's', 1, 86400 * 365L,
+            "The time limit for connecting to the smtpd_proxy_filter and for each of its replies."));
+    public static final Param SMTPD_PROXY_EHLO = def(Param.string("smtpd_proxy_ehlo", "$myhostname",
+            "The name this server sends in its EHLO to the smtpd_proxy_filter."));
+    public static final Param SMTPD_PROXY_OPTIONS = def(Param.list("smtpd_proxy_options", "",
+            "speed_adjust: receive the whole message before the smtpd_proxy_filter is connected."));
     public static final Param SMTPD_REJECT_UNLISTED_SENDER = def(Param.bool("smtpd_reject_unlisted_sender", "no",
             "Reject a sender address in our domains that is no valid recipient there, even without reject_unlisted_sender."));
     public static final Param SMTPD_RESTRICTION_CLASSES = def(Param.list("smtpd_restriction_classes", "",

@@ -94,6 +94,8 @@ final class SmtpdCheck {
     private final SmtpdVerify verify;
     /** This service's content_filter (master.cf -o content_filter= turns it off for re-injection). */
     private final String contentFilter;
+    /** smtpd_proxy_filter is set: actions that cleanup carries out are unavailable. */
+    private final boolean proxyFilter;
     private final MailLog.Channel log;
 
     /** @throws ConfigException for an unknown word or a list set that would make an open relay */
@@ -145,6 +147,7 @@ final class SmtpdCheck {
         this.relayRecipients = new SmtpdRelayRecipients(c, rewrite);
         this.senderLogin = new SmtpdSenderLogin(c, rewrite);
         this.contentFilter = c.str(Params.CONTENT_FILTER).strip();
+        this.proxyFilter = !c.str(Params.SMTPD_PROXY_FILTER).isBlank();
         this.queueSpace = restricted ? new SmtpdQueueSpace(c, log) : null;
         this.verify = new SmtpdVerify(c, verify, log);
         this.log = log;
@@ -479,6 +482,11 @@ final class SmtpdCheck {
      */
     private boolean canDelegate(Step step, SmtpdVerdict.Kind kind, SmtpdState s, String stage) {
         String table = "access table " + step.argument();
+        if (proxyFilter && kind != SmtpdVerdict.Kind.PREPEND) {
+            // the message is not queued here: the before-queue filter passes it on
+            log.warn(table + ": with smtpd_proxy_filter specified, action " + kind + " is unavailable");
+            return false;
+        }
         if (stage.equals("ETRN")) {
             log.warn(table + ": action " + kind + " is unavailable in smtpd_etrn_restrictions");
             return false;

@@ -65,6 +65,8 @@ final class SmtpdSettings {
     final SmtpdSaslSettings sasl;
     // EHLO keywords not offered
     final SmtpdEhloDiscard ehloDiscard;
+    // the before-queue content filter, or null
+    final SmtpdProxy.Settings proxy;
 
     private SmtpdSettings(Config c) {
         syslogName = c.str(Params.SYSLOG_NAME);
@@ -101,6 +103,7 @@ final class SmtpdSettings {
 
         sasl = SmtpdSaslSettings.from(c, networks(c, Params.SMTPD_SASL_EXCEPTIONS_NETWORKS, true));
         ehloDiscard = new SmtpdEhloDiscard(c);
+        proxy = SmtpdProxy.from(c);
     }
 
     /** @throws ConfigException for a value smtpd cannot run with */

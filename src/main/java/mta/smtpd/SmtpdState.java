@@ -100,6 +100,8 @@ final class SmtpdState {
         String filter;
         /** HOLD, DISCARD, REDIRECT, BCC and PREPEND actions of access tables and policy servers. */
         SmtpdSavedActions saved = new SmtpdSavedActions();
+        /** The MAIL FROM command as the client sent it, for a smtpd_proxy_filter. */
+        String proxyMail;
         /** The MAIL FROM AUTH= parameter (RFC 4954 section 5), xtext-decoded; null when absent or {@code <>}. */
         String saslSender;
 

@@ -67,6 +67,7 @@ final class SmtpdTransaction {
         if (c.refused("mail", c.server.check().mail(st, path.address()))) return;
         // proceed: the transaction starts
         candidate.sender = path.address();
+        candidate.proxyMail = "MAIL " + arg;
         candidate.filter = st.tx.filter; // actions of the sender restrictions (smtpd_delay_reject = no)
         candidate.saved = st.tx.saved;
         st.tx = candidate;
@@ -109,8 +110,14 @@ final class SmtpdTransaction {
         Address rcpt = path.address();
         // the stage's checks: the restrictions, which log their own "reject:" line (a further stage goes after them)
         if (c.refused("rcpt", c.server.check().rcpt(st, rcpt))) return;
-        // proceed: the recipient joins the queue file
-        if (st.tx.cleanup == null && !openQueueFile(c)) {
+        // proceed: the recipient joins the queue file, or goes on to the before-queue filter, whose reply counts
+        if (c.settings.proxy != null) {
+            Reply r = proxyRcpt(c, "RCPT " + arg);
+            if (r != null) {
+                c.fail("rcpt", r);
+                return;
+            }
+        } else if (st.tx.cleanup == null && !openQueueFile(c)) {
             c.fail("rcpt", Reply.QUEUE_FILE_ERROR);
             return;
         }
@@ -149,6 +156,7 @@ final class SmtpdTransaction {
         if (c.refused("data", c.server.check().data(st))) return;
         // proceed: the content
         CleanupService.Transaction t = st.tx.cleanup;
+        if (t instanceof SmtpdProxy proxy && c.refused("data", proxy.data())) return; // the filter's word on DATA
         c.checkPipelining(); // content sent before our 354 is improper pipelining
         c.chat.reply(Reply.START_DATA);
         c.chat.flush();
@@ -202,6 +210,8 @@ final class SmtpdTransaction {
         } else if (c.settings.messageSizeLimit > 0 && st.tx.bytes + count > c.settings.messageSizeLimit) {
             c.log.warn(st.tx.queueId() + ": BDAT request from " + st.client.label() + " exceeds message size limit");
             refusal = Reply.BDAT_TOO_BIG;
+        } else if (st.tx.bdat == null && st.tx.cleanup instanceof SmtpdProxy proxy) {
+            refusal = proxy.data(); // the filter gets DATA for the chunks
         }
         st.inContent = true;
         if (refusal != null) {
@@ -319,6 +329,9 @@ final class SmtpdTransaction {
             t.abort();
             reply = Reply.temporaryLookupFailure(st.tx.saved.lookupFailed);
             logReject(c, verb.toUpperCase(Locale.ROOT), reply, null);
+        } else if (t instanceof SmtpdProxy proxy) {
+            reply = proxy.endOfData(); // the before-queue filter's verdict is the client's
+            logProxy(c, reply);
         } else if (st.tx.saved.discard) {
             String id = t.queueId(); // DISCARD: claim delivery, keep nothing
             reply = verb.equals("bdat") ? Reply.bdatQueued(st.tx.bytes, id) : Reply.queued(id);
@@ -343,6 +356,36 @@ final class SmtpdTransaction {
         st.tx.cleanup = null; // committed or aborted above: nothing left to discard
         st.resetTransaction();
         if (bareLf) c.hangUp(); // smtpd_forbid_bare_newline = reject disconnects
+    }
+
+    /**
+     * A recipient for the before-queue filter: the filter is connected (and given MAIL FROM) at
+     * the first one; null when it accepted the recipient, else its reply (or our generic one).
+     */
+    private static Reply proxyRcpt(SmtpdContext c, String command) throws IOException {
+        SmtpdState st = c.state;
+        if (st.tx.cleanup == null) {
+            SmtpdProxy p = new SmtpdProxy(c.settings.proxy, st, c.log);
+            Reply r = p.mail(st.tx.proxyMail);
+            if (r != null) {
+                p.abort(); // the next recipient tries again
+                return r;
+            }
+            st.tx.cleanup = p;
+        }
+        return ((SmtpdProxy) st.tx.cleanup).rcpt(command);
+    }
+
+    /** {@code NOQUEUE: proxy-accept: END-OF-MESSAGE: 250 ...; from=<s> to=<r> proto=ESMTP helo=<h>} (or proxy-reject). */
+    private static void logProxy(SmtpdContext c, Reply reply) {
+        SmtpdState st = c.state;
+        StringBuilder sb = new StringBuilder("NOQUEUE: ").append(reply.isPositive() ? "proxy-accept" : "proxy-reject")
+                .append(": END-OF-MESSAGE: ").append(reply).append(';');
+        if (st.tx.sender != null) sb.append(" from=<").append(st.tx.sender).append('>');
+        if (!st.tx.recipients.isEmpty()) sb.append(" to=<").append(st.tx.recipients.get(0)).append('>');
+        sb.append(" proto=").append(st.client.protocol);
+        if (st.client.helo != null) sb.append(" helo=<").append(st.client.helo).append('>');
+        c.log.info(sb.toString());
     }
 
     private static boolean openQueueFile(SmtpdContext c) {
@@ -439,7 +482,7 @@ final class SmtpdTransaction {
             lines.add("\t(Authenticated sender: " + st.client.sasl.username() + ")");
         }
         String by = "\tby " + c.settings.myhostname + " (" + c.settings.mailName + ") with " + st.protocol()
-                + " id " + t.queueId();
+                + (t instanceof SmtpdProxy ? "" : " id " + t.queueId()); // a proxied message has no queue ID here
         String date = ZonedDateTime.now().format(RECEIVED_DATE);
         if (st.tx.recipients.size() == 1) {
             lines.add(by);

@@ -75,15 +75,20 @@ class StartupCheckTest {
                 .param("smtpd_data_restrictions", "reject_unauth_pipelining")
                 .param("relay_recipient_maps", "inline:{a@relay.example=ok}")
                 .param("smtpd_discard_ehlo_keywords", "silent-discard, dsn")
+                .param("smtpd_proxy_filter", "inet:[127.0.0.1]:10024")
+                .param("smtpd_proxy_options", "speed_adjust")
                 .write();
         assertEquals(List.of(), fatal(check(good)));
         TestSite bad = new TestSite(tmp.resolve("bad"))
                 .param("smtpd_restriction_classes", "strict")
                 .param("smtpd_recipient_restrictions", "strict")
                 .param("unknown_address_tempfail_action", "bounce")
+                .param("smtpd_proxy_filter", "127.0.0.1:10024")
+                .param("smtpd_proxy_options", "speed")
                 .write();
         List<String> fatal = fatal(check(bad));
         assertTrue(fatal.stream().anyMatch(l -> l.contains("restriction class `strict' needs a definition")), fatal.toString());
+        assertTrue(fatal.stream().anyMatch(l -> l.contains("unknown smtpd_proxy_options value \"speed\"")), fatal.toString());
         StartupCheck.Failed e = assertThrows(StartupCheck.Failed.class,
                 () -> Master.start(bad.config, Master.Options.defaults()).close());
         assertEquals(fatal, e.messages(), "start refuses with the very messages check gave");
