@@ -46,7 +46,7 @@ public final class Cleanup implements CleanupService {
 
     public Cleanup(Config config, Queues queues, MailLog log, Trigger qmgr) {
         this.queues = queues;
-        this.log = log.channel(config.get("syslog_name"), "cleanup");
+        this.log = log.channel(config.str(Params.SYSLOG_NAME), "cleanup");
         this.qmgr = qmgr;
         this.rewrite = new TrivialRewrite(config);
         this.maps = new CleanupMaps(config, rewrite);

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import mta.config.Params;
 import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.HeaderAddresses;
@@ -357,7 +358,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             try {
                 a = svc.checks.body(line);
             } catch (TableException e) {
-                lookupProblem(e, "body_checks", null);
+                lookupProblem(e, Params.BODY_CHECKS.name(), null);
                 a = null;
             }
             if (a != null) {
@@ -509,7 +510,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             try {
                 a = svc.checks.header(text);
             } catch (TableException e) {
-                lookupProblem(e, "header_checks", null);
+                lookupProblem(e, Params.HEADER_CHECKS.name(), null);
                 a = null;
             }
             if (a == null) {

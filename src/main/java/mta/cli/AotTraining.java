@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import mta.config.ConfigLoader;
+import mta.config.Params;
 
 /**
  * AotTraining - the training run from which {@code bin/.build-aot} makes the start-up cache of the
@@ -77,7 +78,7 @@ public final class AotTraining {
         }
         Sendmail.run(new String[] {"-C", c, "-bp"}, message(), out, out);
         Postqueue.run(new String[] {"-c", c, "-p"}, out, out);
-        Postconf.run(new String[] {"-c", c, "-h", "queue_directory", "mail_version"}, out, out);
+        Postconf.run(new String[] {"-c", c, "-h", Params.QUEUE_DIRECTORY.name(), Params.MAIL_VERSION.name()}, out, out);
         Postconf.run(new String[] {"-c", c, "-n"}, out, out);
     }
 

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
+import mta.util.AddressBits;
 
 /**
  * Cidr - one network in Postfix's notation ({@code 192.0.2.0/24}, {@code [::1]/128}, a bare address).
@@ -30,7 +31,7 @@ public record Cidr(byte[] network, int bits) {
             throw new ConfigException("bad network address: " + text);
         }
         // The JDK turns ::ffff:a.b.c.d into an IPv4 address; keep the IPv6 form that was written.
-        if (bytes.length == 4 && addr.indexOf(':') >= 0) bytes = mapped(bytes);
+        if (bytes.length == 4 && addr.indexOf(':') >= 0) bytes = AddressBits.mapped(bytes);
         int bits = bytes.length * 8;
         if (slash >= 0) {
             try {
@@ -40,7 +41,7 @@ public record Cidr(byte[] network, int bits) {
             }
             if (bits < 0 || bits > bytes.length * 8) throw new ConfigException("bad network prefix: " + text);
         }
-        return new Cidr(mask(bytes, bits), bits);
+        return new Cidr(AddressBits.mask(bytes, bits), bits);
     }
 
     /** True when {@code address} is inside this network. */
@@ -49,40 +50,17 @@ public record Cidr(byte[] network, int bits) {
         if (a.length != network.length) {
             // An IPv4-mapped IPv6 client (::ffff:a.b.c.d) matches IPv4 networks, and an IPv4 client
             // matches IPv4-mapped IPv6 networks.
-            if (a.length == 16 && network.length == 4 && isMapped(a)) a = Arrays.copyOfRange(a, 12, 16);
-            else if (a.length == 4 && network.length == 16) a = mapped(a);
+            if (a.length == 16 && network.length == 4 && AddressBits.isMapped(a)) a = Arrays.copyOfRange(a, 12, 16);
+            else if (a.length == 4 && network.length == 16) a = AddressBits.mapped(a);
             else return false;
         }
-        return Arrays.equals(mask(a, bits), network);
-    }
-
-    /** {@code ::ffff:a.b.c.d} for the IPv4 address {@code v4}. */
-    private static byte[] mapped(byte[] v4) {
-        byte[] m = new byte[16];
-        m[10] = (byte) 0xff;
-        m[11] = (byte) 0xff;
-        System.arraycopy(v4, 0, m, 12, 4);
-        return m;
-    }
-
-    private static boolean isMapped(byte[] a) {
-        for (int i = 0; i < 10; i++) if (a[i] != 0) return false;
-        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
-    }
-
-    private static byte[] mask(byte[] a, int bits) {
-        byte[] m = a.clone();
-        for (int i = 0; i < m.length; i++) {
-            int keep = Math.max(0, Math.min(8, bits - i * 8));
-            m[i] = (byte) (m[i] & (0xff << (8 - keep)));
-        }
-        return m;
+        return Arrays.equals(AddressBits.mask(a, bits), network);
     }
 
     /** The network address of {@code a}/{@code bits}, as text. */
     static String networkOf(InetAddress a, int bits) {
         try {
-            String s = InetAddress.getByAddress(mask(a.getAddress(), bits)).getHostAddress();
+            String s = InetAddress.getByAddress(AddressBits.mask(a.getAddress(), bits)).getHostAddress();
             return s.toLowerCase(Locale.ROOT).replaceAll("%.*$", "").replace("0:0:0:0:0:0:0:1", "::1");
         } catch (UnknownHostException e) {
             return a.getHostAddress();

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import mta.util.Durations;
+import mta.util.MacroExpand;
 
 /**
  * Config - the parameters in force: main.cf values over {@link Params} defaults, expanded.
@@ -185,6 +186,14 @@ public final class Config {
      * spaces. In a PATTERNS list each {@code /file/name} element is replaced by the words of the
      * file (read once per configuration).
      */
+    /**
+     * True when parent_domain_matches_subdomains names {@code p}: there, {@code example.com} also
+     * matches its subdomains (else only {@code .example.com} does).
+     */
+    public boolean parentMatchesSubdomains(Param p) {
+        return list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS).contains(p.name());
+    }
+
     public List<String> list(Param p) {
         List<String> items = splitList(get(p.name()));
         if (p.type() != Param.Type.PATTERNS || items.stream().noneMatch(i -> i.startsWith("/") || i.startsWith("!/"))) {
@@ -300,92 +309,11 @@ public final class Config {
     }
 
     private String expandText(String text, Set<String> active) {
-        if (text.indexOf('$') < 0) return text;
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c != '$' || i + 1 >= text.length()) {
-                out.append(c);
-                i++;
-                continue;
-            }
-            char n = text.charAt(i + 1);
-            if (n == '$') {
-                out.append('$');
-                i += 2;
-            } else if (n == '{' || n == '(') {
-                char close = n == '{' ? '}' : ')';
-                int end = matching(text, i + 1, n, close);
-                if (end < 0) throw new ConfigException("syntax error in macro expansion: " + text);
-                out.append(expandBraced(text.substring(i + 2, end), active));
-                i = end + 1;
-            } else if (isNameChar(n)) {
-                int j = i + 1;
-                while (j < text.length() && isNameChar(text.charAt(j))) j++;
-                out.append(expand(text.substring(i + 1, j), active));
-                i = j;
-            } else {
-                out.append(c);
-                i++;
-            }
+        try {
+            return MacroExpand.expand(text, name -> expand(name, active));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
-        return out.toString();
-    }
-
-    private String expandBraced(String inner, Set<String> active) {
-        int j = 0;
-        while (j < inner.length() && isNameChar(inner.charAt(j))) j++;
-        String name = inner.substring(0, j);
-        if (name.isEmpty()) throw new ConfigException("syntax error in macro expansion: ${" + inner + "}");
-        if (j == inner.length()) return expand(name, active);
-        char op = inner.charAt(j);
-        String rest = inner.substring(j + 1);
-        boolean nonEmpty = !expand(name, active).isEmpty();
-        if (op == '?') {
-            // ${name?value}, ${name?{value}}, ${name?{v1}:{v2}}
-            String[] alt = alternatives(rest);
-            if (alt != null) return expandText(nonEmpty ? alt[0] : alt[1], active);
-            return nonEmpty ? expandText(unbrace(rest), active) : "";
-        }
-        if (op == ':') {
-            return nonEmpty ? "" : expandText(unbrace(rest), active);
-        }
-        throw new ConfigException("syntax error in macro expansion: ${" + inner + "}");
-    }
-
-    /** For {@code {a}:{b}} returns {a, b}; otherwise null. */
-    private static String[] alternatives(String s) {
-        String t = s.strip();
-        if (!t.startsWith("{")) return null;
-        int end = matching(t, 0, '{', '}');
-        if (end < 0) return null;
-        String rest = t.substring(end + 1).strip();
-        if (!rest.startsWith(":")) return null;
-        String second = rest.substring(1).strip();
-        if (!second.startsWith("{") || !second.endsWith("}")) return null;
-        return new String[] {t.substring(1, end), second.substring(1, second.length() - 1)};
-    }
-
-    private static String unbrace(String s) {
-        String t = s.strip();
-        if (t.startsWith("{") && t.endsWith("}") && matching(t, 0, '{', '}') == t.length() - 1) {
-            return t.substring(1, t.length() - 1);
-        }
-        return s;
-    }
-
-    private static int matching(String s, int open, char o, char c) {
-        int depth = 0;
-        for (int k = open; k < s.length(); k++) {
-            if (s.charAt(k) == o) depth++;
-            else if (s.charAt(k) == c && --depth == 0) return k;
-        }
-        return -1;
-    }
-
-    private static boolean isNameChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 
     // ------------------------------------------------------------------ computed defaults
@@ -397,11 +325,11 @@ public final class Config {
                 yield h.indexOf('.') > 0 ? h : h + ".$mydomain";
             }
             case "mydomain" -> {
-                String h = raw.containsKey("myhostname") ? expandText(raw.get("myhostname")) : hostName();
+                String h = raw.containsKey(Params.MYHOSTNAME.name()) ? expandText(raw.get(Params.MYHOSTNAME.name())) : hostName();
                 int dot = h.indexOf('.');
                 yield dot > 0 && dot < h.length() - 1 ? h.substring(dot + 1) : "localdomain";
             }
-            case "mynetworks" -> String.join(" ", HostInfo.networks(get("mynetworks_style")));
+            case "mynetworks" -> String.join(" ", HostInfo.networks(get(Params.MYNETWORKS_STYLE.name())));
             default -> "";
         };
     }

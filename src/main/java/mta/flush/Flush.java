@@ -56,8 +56,8 @@ public final class Flush {
 
     private record Settings(DomainList domains, Duration refreshTime, Duration purgeTime) {
         static Settings from(Config c) {
-            return new Settings(new DomainList("fast_flush_domains", c.list(Params.FAST_FLUSH_DOMAINS),
-                    c.list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS).contains("fast_flush_domains")),
+            return new Settings(new DomainList(Params.FAST_FLUSH_DOMAINS.name(), c.list(Params.FAST_FLUSH_DOMAINS),
+                    c.parentMatchesSubdomains(Params.FAST_FLUSH_DOMAINS)),
                     c.time(Params.FAST_FLUSH_REFRESH_TIME), c.time(Params.FAST_FLUSH_PURGE_TIME));
         }
     }

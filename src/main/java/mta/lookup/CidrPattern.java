@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import mta.util.AddressBits;
 
 /**
  * CidrPattern - one {@code network/prefix} or plain address of a cidr: table, and address literals as lookup keys.
@@ -38,7 +39,7 @@ record CidrPattern(byte[] network, int bits) {
             }
             bits = Integer.parseInt(len);
         }
-        byte[] network = mask(bytes, bits);
+        byte[] network = AddressBits.mask(bytes, bits);
         if (!Arrays.equals(network, bytes)) {
             throw new IllegalArgumentException("non-null host address bits in \"" + text + "\", perhaps you should use \""
                     + format(network) + "/" + bits + "\" instead: skipping this rule");
@@ -48,7 +49,7 @@ record CidrPattern(byte[] network, int bits) {
 
     /** True when the address {@code key} (4 or 16 bytes) is inside this network. */
     boolean contains(byte[] key) {
-        return key.length == network.length && Arrays.equals(mask(key, bits), network);
+        return key.length == network.length && Arrays.equals(AddressBits.mask(key, bits), network);
     }
 
     /**
@@ -68,28 +69,11 @@ record CidrPattern(byte[] network, int bits) {
         if (text.indexOf(':') < 0 || !text.matches("[0-9A-Fa-f:.]+")) return null;
         try {
             InetAddress a = InetAddress.getByName(text); // a literal with a colon: parsed, never looked up
-            if (a instanceof Inet4Address) return mapped(a.getAddress()); // Java turns ::ffff:a.b.c.d into IPv4
+            if (a instanceof Inet4Address) return AddressBits.mapped(a.getAddress()); // Java turns ::ffff:a.b.c.d into IPv4
             return a.getAddress();
         } catch (UnknownHostException e) {
             return null;
         }
-    }
-
-    private static byte[] mapped(byte[] v4) {
-        byte[] b = new byte[16];
-        b[10] = (byte) 0xff;
-        b[11] = (byte) 0xff;
-        System.arraycopy(v4, 0, b, 12, 4);
-        return b;
-    }
-
-    private static byte[] mask(byte[] a, int bits) {
-        byte[] m = a.clone();
-        for (int i = 0; i < m.length; i++) {
-            int keep = Math.max(0, Math.min(8, bits - i * 8));
-            m[i] = (byte) (m[i] & (0xff << (8 - keep)));
-        }
-        return m;
     }
 
     /** An address as text: dotted IPv4, or IPv6 with the longest run of zero groups written {@code ::}. */

@@ -15,12 +15,11 @@ import java.util.TreeMap;
  * the {@code =} and in the value, which are trimmed. Keys are folded to lower case. Writes
  * nothing; {@link #put} and {@link #remove} are refused.
  */
-final class InlineTable implements Table {
-    private final String spec;
+final class InlineTable extends ReadOnlyTable {
     private final SortedMap<String, String> map;
 
     InlineTable(String spec, String body) {
-        this.spec = spec;
+        super(spec);
         this.map = Collections.unmodifiableSortedMap(parse(spec, body));
     }
 
@@ -64,23 +63,8 @@ final class InlineTable implements Table {
     }
 
     @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
     public String get(String key) {
         return map.get(Keys.fold(key));
-    }
-
-    @Override
-    public void put(String key, String value) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
-    }
-
-    @Override
-    public boolean remove(String key) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
     }
 
     @Override

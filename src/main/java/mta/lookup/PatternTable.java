@@ -18,12 +18,11 @@ import java.util.Map;
  *
  * @param <K> the key form the rules test
  */
-abstract class PatternTable<K> implements Table {
-    private final String spec;
+abstract class PatternTable<K> extends ReadOnlyTable {
     private final WatchedFile<RuleList<K>> file;
 
     PatternTable(String spec, Path path) {
-        this.spec = spec;
+        super(spec);
         this.file = new WatchedFile<>(path, "open", (in, warnings) -> parse(in, path.toString(), warnings));
     }
 
@@ -32,11 +31,6 @@ abstract class PatternTable<K> implements Table {
 
     /** The key form of a lookup string, or null when no rule can match it. */
     abstract K key(String lookup);
-
-    @Override
-    public final String spec() {
-        return spec;
-    }
 
     @Override
     public final String get(String lookup) {
@@ -53,21 +47,6 @@ abstract class PatternTable<K> implements Table {
     @Override
     public final List<String> warnings() {
         return file.current().warnings();
-    }
-
-    @Override
-    public final void put(String key, String value) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
-    }
-
-    @Override
-    public final boolean remove(String key) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
-    }
-
-    @Override
-    public final List<Map.Entry<String, String>> entries() {
-        throw new UnsupportedOperationException("table " + spec + ": sequence operation is not supported");
     }
 
     @Override

@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * ReadOnlyTable - the common refusals of a table that can only be queried (the database,
- * directory and network tables, and the tables made of other tables).
+ * ReadOnlyTable - the common refusals of a table that can only be queried: the database,
+ * directory and network tables, the tables made of other tables, the pattern tables, and
+ * inline:, static:, texthash: and unix:passwd.byname.
  *
  * <p>Reads and writes nothing itself. {@link #put} and {@link #remove} are refused; {@link #entries}
- * is refused as Postfix refuses {@code postmap -s} for these types ({@code sequence operation is
- * not supported}).
+ * is refused as Postfix refuses {@code postmap -s} for most of these types ({@code sequence
+ * operation is not supported}); the tables that hold their entries list them instead.
  */
 abstract class ReadOnlyTable implements Table {
     private final String spec;
@@ -24,12 +25,12 @@ abstract class ReadOnlyTable implements Table {
     }
 
     @Override
-    public void put(String key, String value) {
+    public final void put(String key, String value) {
         throw new UnsupportedOperationException(spec + ": table is read-only");
     }
 
     @Override
-    public boolean remove(String key) {
+    public final boolean remove(String key) {
         throw new UnsupportedOperationException(spec + ": table is read-only");
     }
 

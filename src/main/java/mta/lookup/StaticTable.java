@@ -10,35 +10,19 @@ import java.util.Map;
  * whose braces and surrounding spaces are removed. Writes nothing; it has no entries to list,
  * and {@link #put} and {@link #remove} are refused.
  */
-final class StaticTable implements Table {
-    private final String spec;
+final class StaticTable extends ReadOnlyTable {
     private final String value;
 
     StaticTable(String spec, String body) {
-        this.spec = spec;
+        super(spec);
         String v = body.strip();
         if (v.startsWith("{") && v.endsWith("}")) v = v.substring(1, v.length() - 1).strip();
         this.value = v;
     }
 
     @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
     public String get(String key) {
         return value;
-    }
-
-    @Override
-    public void put(String key, String value) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
-    }
-
-    @Override
-    public boolean remove(String key) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
     }
 
     @Override

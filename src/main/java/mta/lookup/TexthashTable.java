@@ -17,12 +17,11 @@ import java.util.TreeMap;
  * the first lookup and again whenever it changes ({@link WatchedFile}). Writes nothing:
  * {@link #put} and {@link #remove} are refused, as Postfix opens texthash read-only.
  */
-final class TexthashTable implements Table {
-    private final String spec;
+final class TexthashTable extends ReadOnlyTable {
     private final WatchedFile<SortedMap<String, String>> file;
 
     TexthashTable(String spec, Path path) {
-        this.spec = spec;
+        super(spec);
         this.file = new WatchedFile<>(path, "open database", (in, warnings) -> {
             Source source = PostmapSource.parse(in, path.toString());
             warnings.addAll(source.warnings());
@@ -33,23 +32,8 @@ final class TexthashTable implements Table {
     }
 
     @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
     public String get(String key) {
         return file.current().value().get(Keys.fold(key));
-    }
-
-    @Override
-    public void put(String key, String value) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
-    }
-
-    @Override
-    public boolean remove(String key) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
     }
 
     @Override

@@ -18,18 +18,12 @@ import java.util.Map;
  * Postfix's {@code unix:passwd.byname} does; the SMTP server only asks whether there is one.
  * Writes nothing. Keys are compared in lower case, as every table here folds them.
  */
-final class UnixPasswdTable implements Table {
-    private final String spec;
+final class UnixPasswdTable extends ReadOnlyTable {
     private final Path file;
 
     UnixPasswdTable(String spec, Path file) {
-        this.spec = spec;
+        super(spec);
         this.file = file;
-    }
-
-    @Override
-    public String spec() {
-        return spec;
     }
 
     @Override
@@ -48,18 +42,8 @@ final class UnixPasswdTable implements Table {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new TableException(spec + ": cannot read " + file + ": " + e.getMessage(), e);
+            throw new TableException(spec() + ": cannot read " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public void put(String key, String value) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
-    }
-
-    @Override
-    public boolean remove(String key) {
-        throw new UnsupportedOperationException(spec + ": table is read-only");
     }
 
     @Override

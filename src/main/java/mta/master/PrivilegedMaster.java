@@ -316,7 +316,7 @@ public final class PrivilegedMaster {
                     if (!s.type().equals("unix")) continue;
                     Config sc = Services.serviceConfig(config, s);
                     DeliveryAgent a = Services.privileged(s, sc, cleanups.forService(sc),
-                            mailLog.channel(sc.get("syslog_name"), s.command()));
+                            mailLog.channel(sc.str(Params.SYSLOG_NAME), s.command()));
                     if (a != null) built.put(s.name(), a);
                 }
                 agents = built;

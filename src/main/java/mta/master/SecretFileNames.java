@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import mta.config.Config;
 import mta.config.MasterCf;
+import mta.config.Param;
+import mta.config.Params;
 import mta.lookup.Tables;
 
 /**
@@ -24,15 +26,20 @@ final class SecretFileNames {
     private SecretFileNames() {}
 
     /** Parameters whose values are files with keys, certificates, CA lists or DH parameters. */
-    static final List<String> FILE_PARAMETERS = List.of(
-            "smtpd_tls_cert_file", "smtpd_tls_key_file", "smtpd_tls_eccert_file", "smtpd_tls_eckey_file",
-            "smtpd_tls_chain_files", "smtpd_tls_dh1024_param_file", "smtpd_tls_dh512_param_file",
-            "smtpd_tls_CAfile",
-            "smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_eccert_file", "smtp_tls_eckey_file",
-            "smtp_tls_chain_files", "smtp_tls_CAfile", "smtp_tls_trust_anchor_file");
+    static final List<String> FILE_PARAMETERS = names(
+            Params.SMTPD_TLS_CERT_FILE, Params.SMTPD_TLS_KEY_FILE, Params.SMTPD_TLS_ECCERT_FILE, Params.SMTPD_TLS_ECKEY_FILE,
+            Params.SMTPD_TLS_CHAIN_FILES, Params.SMTPD_TLS_DH1024_PARAM_FILE, Params.SMTPD_TLS_DH512_PARAM_FILE,
+            Params.SMTPD_TLS_CAFILE,
+            Params.SMTP_TLS_CERT_FILE, Params.SMTP_TLS_KEY_FILE, Params.SMTP_TLS_ECCERT_FILE, Params.SMTP_TLS_ECKEY_FILE,
+            Params.SMTP_TLS_CHAIN_FILES, Params.SMTP_TLS_CAFILE, Params.SMTP_TLS_TRUST_ANCHOR_FILE);
 
     /** Parameters whose values are tables that may hold passwords. */
-    static final List<String> TABLE_PARAMETERS = List.of("smtp_sasl_password_maps", "lmtp_sasl_password_maps");
+    static final List<String> TABLE_PARAMETERS = List.of(Params.SMTP_SASL_PASSWORD_MAPS.name(),
+            Params.lmtpTwins().get(Params.SMTP_SASL_PASSWORD_MAPS.name()));
+
+    private static List<String> names(Param... params) {
+        return java.util.Arrays.stream(params).map(Param::name).toList();
+    }
 
     /** Every such file of main.cf and of each master.cf service, as absolute normalized paths. */
     static Set<Path> of(Config main, MasterCf masterCf) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.config.MasterCf;
+import mta.config.Params;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryClient;
 import mta.dns.Resolver;
@@ -54,7 +55,7 @@ final class Services {
         for (MasterCf.Service s : masterCf.services()) {
             if (!s.type().equals("unix")) continue;
             Config c = serviceConfig(main, s);
-            String syslogName = c.get("syslog_name");
+            String syslogName = c.str(Params.SYSLOG_NAME);
             MailLog.Channel channel = mailLog.channel(syslogName, s.command());
             DeliveryAgent agent;
             if (localService != null && PRIVILEGED.contains(s.command())) {

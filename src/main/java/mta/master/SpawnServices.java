@@ -73,7 +73,7 @@ final class SpawnServices implements AutoCloseable {
                             + " not started");
                     continue;
                 }
-                MailLog.Channel channel = mailLog.channel(sc.get("syslog_name"), "spawn");
+                MailLog.Channel channel = mailLog.channel(sc.str(Params.SYSLOG_NAME), "spawn");
                 int maxproc = s.maxproc() == null ? defaultMaxproc : s.maxproc();
                 for (Target t : targets(s, sc)) {
                     Running r = running.remove(t.where());

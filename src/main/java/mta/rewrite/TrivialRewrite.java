@@ -51,23 +51,22 @@ public final class TrivialRewrite {
     private final OwnAddresses ownAddresses;
 
     public TrivialRewrite(Config config) {
-        List<String> parents = config.list(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS);
         this.myorigin = config.str(Params.MYORIGIN).strip();
         this.myhostname = config.str(Params.MYHOSTNAME).strip();
-        this.mydestination = new DomainList("mydestination", config.list(Params.MYDESTINATION), false);
-        this.virtualAliasDomains = new DomainList("virtual_alias_domains",
+        this.mydestination = new DomainList(Params.MYDESTINATION.name(), config.list(Params.MYDESTINATION), false);
+        this.virtualAliasDomains = new DomainList(Params.VIRTUAL_ALIAS_DOMAINS.name(),
                 config.list(Params.VIRTUAL_ALIAS_DOMAINS), false);
-        this.virtualMailboxDomains = new DomainList("virtual_mailbox_domains",
+        this.virtualMailboxDomains = new DomainList(Params.VIRTUAL_MAILBOX_DOMAINS.name(),
                 config.list(Params.VIRTUAL_MAILBOX_DOMAINS), false);
-        this.relayDomains = new DomainList("relay_domains", config.list(Params.RELAY_DOMAINS),
-                parents.contains("relay_domains"));
+        this.relayDomains = new DomainList(Params.RELAY_DOMAINS.name(), config.list(Params.RELAY_DOMAINS),
+                config.parentMatchesSubdomains(Params.RELAY_DOMAINS));
         this.relayhost = config.str(Params.RELAYHOST).strip();
         this.localTransport = TransportMaps.parse(config.str(Params.LOCAL_TRANSPORT).strip());
         this.virtualTransport = TransportMaps.parse(config.str(Params.VIRTUAL_TRANSPORT).strip());
         this.relayTransport = TransportMaps.parse(config.str(Params.RELAY_TRANSPORT).strip());
         this.defaultTransport = TransportMaps.parse(config.str(Params.DEFAULT_TRANSPORT).strip());
         this.transportMaps = new TransportMaps(config.list(Params.TRANSPORT_MAPS), config.str(Params.RECIPIENT_DELIMITER),
-                parents.contains("transport_maps"));
+                config.parentMatchesSubdomains(Params.TRANSPORT_MAPS));
         this.ownAddresses = new OwnAddresses(config);
         this.senderRelayhosts = new SenderRelayhostMaps(config.list(Params.SENDER_DEPENDENT_RELAYHOST_MAPS),
                 config.str(Params.RECIPIENT_DELIMITER), this::isLocalDomain,

@@ -1,6 +1,7 @@
 package mta.smtpd;
 
 import java.util.List;
+import java.util.Map;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.Params;
@@ -627,15 +628,7 @@ final class SmtpdCheck {
 
     /** The reply of a plain {@code reject} or {@code defer}: about what the list is about. */
     private static Reply generic(int code, SmtpdRestrictions list, SmtpdState s, Address rcpt) {
-        return switch (list.parameter()) {
-            case "smtpd_client_restrictions" -> Reply.accessDenied(code, s.client.label(), Rejected.CLIENT);
-            case "smtpd_helo_restrictions" -> Reply.accessDenied(code, String.valueOf(s.client.helo), Rejected.HELO);
-            case "smtpd_sender_restrictions" -> Reply.accessDenied(code, String.valueOf(s.tx.sender), Rejected.SENDER);
-            case "smtpd_etrn_restrictions" -> Reply.accessDenied(code, String.valueOf(s.etrnDomain), Rejected.ETRN);
-            case "smtpd_data_restrictions" -> Reply.accessDenied(code, "DATA", Rejected.DATA);
-            case "smtpd_end_of_data_restrictions" -> Reply.accessDenied(code, "END-OF-MESSAGE", Rejected.END_OF_DATA);
-            default -> Reply.accessDenied(code, String.valueOf(rcpt), Rejected.RECIPIENT);
-        };
+        return Reply.accessDenied(code, replyName(list, s, rcpt), replyClass(list));
     }
 
     /**
@@ -691,29 +684,30 @@ final class SmtpdCheck {
     }
 
     /** What a list's verdicts are about (Postfix's reply name): the client, HELO name, sender, recipient... */
-    private String replyName(SmtpdRestrictions list, SmtpdState s, Address rcpt) {
-        return switch (list.parameter()) {
-            case "smtpd_client_restrictions" -> s.client.label();
-            case "smtpd_helo_restrictions" -> String.valueOf(s.client.helo);
-            case "smtpd_sender_restrictions" -> String.valueOf(s.tx.sender);
-            case "smtpd_etrn_restrictions" -> String.valueOf(s.etrnDomain);
-            case "smtpd_data_restrictions" -> "DATA";
-            case "smtpd_end_of_data_restrictions" -> "END-OF-MESSAGE";
+    private static String replyName(SmtpdRestrictions list, SmtpdState s, Address rcpt) {
+        return switch (replyClass(list)) {
+            case CLIENT -> s.client.label();
+            case HELO -> String.valueOf(s.client.helo);
+            case SENDER -> String.valueOf(s.tx.sender);
+            case ETRN -> String.valueOf(s.etrnDomain);
+            case DATA -> "DATA";
+            case END_OF_DATA -> "END-OF-MESSAGE";
             default -> String.valueOf(rcpt);
         };
     }
 
+    /** The reply class of each restriction list; the recipient and relay lists are about the recipient. */
+    private static final Map<String, Reply.Rejected> REPLY_CLASSES = Map.of(
+            Params.SMTPD_CLIENT_RESTRICTIONS.name(), Reply.Rejected.CLIENT,
+            Params.SMTPD_HELO_RESTRICTIONS.name(), Reply.Rejected.HELO,
+            Params.SMTPD_SENDER_RESTRICTIONS.name(), Reply.Rejected.SENDER,
+            Params.SMTPD_ETRN_RESTRICTIONS.name(), Reply.Rejected.ETRN,
+            Params.SMTPD_DATA_RESTRICTIONS.name(), Reply.Rejected.DATA,
+            Params.SMTPD_END_OF_DATA_RESTRICTIONS.name(), Reply.Rejected.END_OF_DATA);
+
     /** The words after {@code <name>:} in a list's refusals (Postfix's reply class). */
     private static Reply.Rejected replyClass(SmtpdRestrictions list) {
-        return switch (list.parameter()) {
-            case "smtpd_client_restrictions" -> Reply.Rejected.CLIENT;
-            case "smtpd_helo_restrictions" -> Reply.Rejected.HELO;
-            case "smtpd_sender_restrictions" -> Reply.Rejected.SENDER;
-            case "smtpd_etrn_restrictions" -> Reply.Rejected.ETRN;
-            case "smtpd_data_restrictions" -> Reply.Rejected.DATA;
-            case "smtpd_end_of_data_restrictions" -> Reply.Rejected.END_OF_DATA;
-            default -> Reply.Rejected.RECIPIENT;
-        };
+        return REPLY_CLASSES.getOrDefault(list.parameter(), Reply.Rejected.RECIPIENT);
     }
 
     /**
@@ -876,10 +870,10 @@ final class SmtpdCheck {
     /** What a list's lookup failure is about: the recipient, else the sender, the HELO name or the client. */
     private static String subject(SmtpdRestrictions list, SmtpdState s, Address rcpt) {
         if (rcpt != null) return rcpt.toString();
-        return switch (list.parameter()) {
-            case "smtpd_helo_restrictions" -> String.valueOf(s.client.helo);
-            case "smtpd_sender_restrictions" -> String.valueOf(s.tx.sender);
-            case "smtpd_etrn_restrictions" -> String.valueOf(s.etrnDomain);
+        return switch (replyClass(list)) {
+            case HELO -> String.valueOf(s.client.helo);
+            case SENDER -> String.valueOf(s.tx.sender);
+            case ETRN -> String.valueOf(s.etrnDomain);
             default -> s.client.label();
         };
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import mta.cleanup.CleanupService;
 import mta.config.Config;
+import mta.config.Params;
 import mta.dns.Resolver;
 import mta.flush.Flush;
 import mta.queue.VerifyClient;
@@ -152,7 +153,7 @@ public final class SmtpdListener implements SmtpdServer {
      */
     public static void check(Config config, Resolver resolver, MailLog mailLog) {
         java.util.List<String> problems = new java.util.ArrayList<>();
-        MailLog.Channel channel = mailLog.channel(config.get("syslog_name"), "smtpd");
+        MailLog.Channel channel = mailLog.channel(config.str(Params.SYSLOG_NAME), "smtpd");
         for (Runnable part : java.util.List.<Runnable>of(() -> SmtpdSettings.from(config),
                 () -> new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel))) {
             try {
