@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import mta.queue.QueueFile;
 
 /**
  * DeliveryClient - a delivery agent that runs in another process: hands each request to the
@@ -78,7 +77,7 @@ public final class DeliveryClient implements DeliveryAgent {
     /** Recipients the server did not answer for are deferred, so that none is forgotten. */
     private static List<DeliveryStatus> complete(DeliveryRequest request, List<DeliveryStatus> statuses) {
         List<DeliveryStatus> out = new ArrayList<>(statuses);
-        for (QueueFile.Recipient r : request.recipients()) {
+        for (Recipient r : request.recipients()) {
             if (statuses.stream().noneMatch(s -> s.recipient().offset() == r.offset())) {
                 out.add(DeliveryStatus.deferred(r, "4.3.0", "none", "delivery temporarily suspended: no status for this recipient"));
             }
@@ -88,7 +87,7 @@ public final class DeliveryClient implements DeliveryAgent {
 
     private static List<DeliveryStatus> deferAll(DeliveryRequest request, String reason) {
         List<DeliveryStatus> out = new ArrayList<>();
-        for (QueueFile.Recipient r : request.recipients()) out.add(DeliveryStatus.deferred(r, "4.3.0", "none", reason));
+        for (Recipient r : request.recipients()) out.add(DeliveryStatus.deferred(r, "4.3.0", "none", reason));
         return out;
     }
 

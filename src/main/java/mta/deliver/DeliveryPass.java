@@ -1,6 +1,5 @@
 package mta.deliver;
 
-import mta.queue.QueueFile;
 
 /**
  * DeliveryPass - hands one recipient of a request to another master.cf transport, as local(8)
@@ -16,7 +15,7 @@ import mta.queue.QueueFile;
  * deferral: {@code mail transport unavailable}.
  */
 public interface DeliveryPass {
-    DeliveryStatus pass(String transport, DeliveryRequest request, QueueFile.Recipient recipient);
+    DeliveryStatus pass(String transport, DeliveryRequest request, Recipient recipient);
 
     /** For agents called without a queue manager behind them: every pass is deferred. */
     DeliveryPass NONE = (transport, request, recipient) ->

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mta.queue.QueueFile;
 
 /**
  * DeliveryProtocol - the lines a {@link DeliveryClient} and the privileged delivery process exchange
@@ -66,8 +65,8 @@ public final class DeliveryProtocol {
         line(out, "activated", r.activated().toString());
         line(out, "content", Long.toString(r.contentOffset()), Long.toString(r.contentSize()));
         for (Map.Entry<String, String> a : r.attributes().entrySet()) line(out, "attr", a.getKey(), a.getValue());
-        for (QueueFile.Recipient rc : r.recipients()) {
-            line(out, "rcpt", Long.toString(rc.offset()), rc.done() ? "1" : "0", rc.dsnNotify(), rc.dsnOrcpt(),
+        for (Recipient rc : r.recipients()) {
+            line(out, "rcpt", Long.toString(rc.offset()), "0", rc.dsnNotify(), rc.dsnOrcpt(),
                     rc.original(), rc.address());
         }
         out.write("end\n");
@@ -77,7 +76,7 @@ public final class DeliveryProtocol {
     public static DeliveryRequest readRequest(BufferedReader in) throws IOException {
         Map<String, String> f = new LinkedHashMap<>();
         Map<String, String> attrs = new LinkedHashMap<>();
-        List<QueueFile.Recipient> rcpts = new ArrayList<>();
+        List<Recipient> rcpts = new ArrayList<>();
         long contentOffset = -1;
         long contentSize = -1;
         for (int n = 0; ; n++) {
@@ -108,7 +107,7 @@ public final class DeliveryProtocol {
                 }
                 case "rcpt" -> {
                     need(w, 7);
-                    rcpts.add(new QueueFile.Recipient(w[6], w[5], number(w[1]), "1".equals(w[2]), w[3], w[4]));
+                    rcpts.add(new Recipient(w[6], w[5], number(w[1]), w[3], w[4]));
                 }
                 default -> {
                     need(w, 2);
@@ -130,7 +129,7 @@ public final class DeliveryProtocol {
     }
 
     /** The statuses of an answer, matched to {@code recipients} by offset. */
-    public static List<DeliveryStatus> readStatuses(BufferedReader in, List<QueueFile.Recipient> recipients)
+    public static List<DeliveryStatus> readStatuses(BufferedReader in, List<Recipient> recipients)
             throws IOException {
         return readStatuses(in, null, null, null, recipients);
     }
@@ -145,10 +144,10 @@ public final class DeliveryProtocol {
     }
 
     private static List<DeliveryStatus> readStatuses(BufferedReader in, Writer answer, DeliveryRequest request,
-                                                     DeliveryPass pass, List<QueueFile.Recipient> recipients)
+                                                     DeliveryPass pass, List<Recipient> recipients)
             throws IOException {
-        Map<Long, QueueFile.Recipient> byOffset = new LinkedHashMap<>();
-        for (QueueFile.Recipient r : recipients) byOffset.put(r.offset(), r);
+        Map<Long, Recipient> byOffset = new LinkedHashMap<>();
+        for (Recipient r : recipients) byOffset.put(r.offset(), r);
         List<DeliveryStatus> out = new ArrayList<>();
         for (int n = 0; ; n++) {
             String[] w = next(in, n);
@@ -156,13 +155,13 @@ public final class DeliveryProtocol {
             if (w[0].equals("pass") && pass != null) {
                 need(w, 8);
                 if (!byOffset.containsKey(number(w[2]))) throw new ProtocolException("pass for an unknown recipient offset " + w[2]);
-                QueueFile.Recipient r = new QueueFile.Recipient(w[7], w[6], number(w[2]), "1".equals(w[3]), w[4], w[5]);
+                Recipient r = new Recipient(w[7], w[6], number(w[2]), w[4], w[5]);
                 writeStatuses(answer, List.of(pass.pass(w[1], request, r)));
                 continue;
             }
             if (!w[0].equals("status")) throw new ProtocolException("unexpected line: " + w[0]);
             if (w.length < 10 || w.length > 12) throw new ProtocolException("bad status line");
-            QueueFile.Recipient r = byOffset.get(number(w[1]));
+            Recipient r = byOffset.get(number(w[1]));
             if (r == null) throw new ProtocolException("status for an unknown recipient offset " + w[1]);
             try {
                 out.add(new DeliveryStatus(r, DeliveryStatus.Outcome.valueOf(w[2]), w[3], w[4], w[5],
@@ -181,7 +180,7 @@ public final class DeliveryProtocol {
     public static DeliveryPass passBack(BufferedReader in, Writer out) {
         return (transport, request, r) -> {
             try {
-                line(out, "pass", transport, Long.toString(r.offset()), r.done() ? "1" : "0", r.dsnNotify(), r.dsnOrcpt(),
+                line(out, "pass", transport, Long.toString(r.offset()), "0", r.dsnNotify(), r.dsnOrcpt(),
                         r.original(), r.address());
                 out.flush();
                 List<DeliveryStatus> st = readStatuses(in, List.of(r));

@@ -28,7 +28,7 @@ import mta.queue.TraceFlags;
  * @param attributes  named attributes of the message (client, protocol, DSN fields, ...)
  */
 public record DeliveryRequest(String queueId, Path queueFile, String transport, String nexthop, String sender,
-                              List<QueueFile.Recipient> recipients, Instant arrival, Instant activated,
+                              List<Recipient> recipients, Instant arrival, Instant activated,
                               long contentOffset, long contentSize, java.util.Map<String, String> attributes) {
 
     /**
@@ -39,8 +39,13 @@ public record DeliveryRequest(String queueId, Path queueFile, String transport, 
         return TraceFlags.of(attributes).probe();
     }
 
+    /** Receives the message's lines without their CRLF. */
+    public interface LineConsumer {
+        void line(byte[] buf, int len) throws IOException;
+    }
+
     /** Feeds each line of the message (headers, blank line, body), without CRLF. */
-    public void forEachLine(QueueFile.LineConsumer consumer) throws IOException {
-        QueueFile.forEachLine(queueFile, contentOffset, consumer);
+    public void forEachLine(LineConsumer consumer) throws IOException {
+        QueueFile.forEachLine(queueFile, contentOffset, consumer::line);
     }
 }

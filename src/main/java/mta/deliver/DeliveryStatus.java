@@ -1,6 +1,5 @@
 package mta.deliver;
 
-import mta.queue.QueueFile;
 
 /**
  * DeliveryStatus - the outcome for one recipient of one delivery attempt.
@@ -20,28 +19,28 @@ import mta.queue.QueueFile;
  * when the status line is already in the log, written by the transport a recipient was handed to
  * ({@link DeliveryPass}): the queue manager applies the status without logging it again.
  */
-public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay,
+public record DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay,
                              String reason, double connectSeconds, double transferSeconds, boolean dsnPassedOn,
                              int connUse, boolean finalDelivery, boolean logged) {
 
-    public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse,
                           boolean finalDelivery) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, connUse, finalDelivery,
                 false);
     }
 
-    public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, connUse, false);
     }
 
-    public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, 0);
     }
 
-    public DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, false);
     }
@@ -57,15 +56,15 @@ public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, Str
         }
     }
 
-    public static DeliveryStatus sent(QueueFile.Recipient r, String relay, String reason, double c, double d) {
+    public static DeliveryStatus sent(Recipient r, String relay, String reason, double c, double d) {
         return new DeliveryStatus(r, Outcome.SENT, "2.0.0", relay, reason, c, d);
     }
 
-    public static DeliveryStatus deferred(QueueFile.Recipient r, String dsn, String relay, String reason) {
+    public static DeliveryStatus deferred(Recipient r, String dsn, String relay, String reason) {
         return new DeliveryStatus(r, Outcome.DEFERRED, dsn, relay, reason, 0, 0);
     }
 
-    public static DeliveryStatus bounced(QueueFile.Recipient r, String dsn, String relay, String reason) {
+    public static DeliveryStatus bounced(Recipient r, String dsn, String relay, String reason) {
         return new DeliveryStatus(r, Outcome.BOUNCED, dsn, relay, reason, 0, 0);
     }
 
@@ -88,7 +87,7 @@ public record DeliveryStatus(QueueFile.Recipient recipient, Outcome outcome, Str
     }
 
     /** The same status for another recipient (the queue file's, for one that aliases led to). */
-    public DeliveryStatus forRecipient(QueueFile.Recipient r) {
+    public DeliveryStatus forRecipient(Recipient r) {
         return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
                 connUse, finalDelivery, logged);
     }

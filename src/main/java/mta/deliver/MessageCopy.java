@@ -81,7 +81,7 @@ public final class MessageCopy {
         OutputStream out = new java.io.BufferedOutputStream(raw, 16384);
         out.write(header(format).getBytes(StandardCharsets.UTF_8));
         boolean quote = format == Format.MBOX;
-        QueueFile.LineConsumer each = (buf, len) -> {
+        DeliveryRequest.LineConsumer each = (buf, len) -> {
             if (quote && len >= 5 && buf[0] == 'F' && buf[1] == 'r' && buf[2] == 'o' && buf[3] == 'm' && buf[4] == ' ') {
                 out.write('>');
             }
@@ -89,7 +89,7 @@ public final class MessageCopy {
             out.write('\n');
         };
         if (queueFile == null) req.forEachLine(each);
-        else QueueFile.forEachLine(queueFile, req.queueFile().toString(), req.contentOffset(), each);
+        else QueueFile.forEachLine(queueFile, req.queueFile().toString(), req.contentOffset(), each::line);
         if (format == Format.MBOX) out.write('\n');
         out.flush();
     }

@@ -14,8 +14,8 @@ import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
+import mta.deliver.Recipient;
 import mta.lookup.TableException;
-import mta.queue.QueueFile;
 import mta.util.MailLog;
 
 /**
@@ -63,7 +63,7 @@ public final class LocalAgent implements DeliveryAgent {
     public List<DeliveryStatus> deliver(DeliveryRequest req, DeliveryPass pass) throws IOException {
         Headers headers = Headers.read(req);
         List<DeliveryStatus> out = new ArrayList<>();
-        for (QueueFile.Recipient r : req.recipients()) {
+        for (Recipient r : req.recipients()) {
             long t0 = System.nanoTime();
             LocalResult result = deliverOne(req, r, headers, pass);
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -73,7 +73,7 @@ public final class LocalAgent implements DeliveryAgent {
         return out;
     }
 
-    private LocalResult deliverOne(DeliveryRequest req, QueueFile.Recipient r, Headers headers, DeliveryPass pass) {
+    private LocalResult deliverOne(DeliveryRequest req, Recipient r, Headers headers, DeliveryPass pass) {
         String deliveredTo = r.address().toLowerCase(Locale.ROOT);
         if (headers.received() > settings.hopcountLimit() || headers.deliveredTo().contains(deliveredTo)) {
             return LocalResult.bounced("5.4.6", "mail forwarding loop for " + r.address());

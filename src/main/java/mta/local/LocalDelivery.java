@@ -15,13 +15,13 @@ import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
+import mta.deliver.Recipient;
 import mta.deliver.UserFiles;
 import mta.deliver.MessageCopy;
 import mta.lookup.Aliases;
 import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.Smtputf8;
-import mta.queue.QueueFile;
 import mta.util.MacroExpand;
 import mta.util.PosixAccounts;
 import mta.util.SafeOpen;
@@ -75,7 +75,7 @@ final class LocalDelivery {
 
     private final LocalSettings s;
     private final DeliveryRequest req;
-    private final QueueFile.Recipient rcpt;
+    private final Recipient rcpt;
     private final String deliveredTo;
     private final MessageCopy copy;
     /** Hands a mailbox to mailbox_transport or fallback_transport. */
@@ -89,7 +89,7 @@ final class LocalDelivery {
     private final Set<String> forwardsExpanded = new HashSet<>();
     private boolean luserRelayUsed;
 
-    LocalDelivery(LocalSettings settings, DeliveryRequest req, QueueFile.Recipient rcpt, String deliveredTo,
+    LocalDelivery(LocalSettings settings, DeliveryRequest req, Recipient rcpt, String deliveredTo,
                   DeliveryPass pass) {
         this.pass = pass;
         this.s = settings;

@@ -7,9 +7,9 @@ import mta.config.Config;
 import mta.config.Params;
 import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
+import mta.deliver.Recipient;
 import mta.lookup.Table;
 import mta.lookup.Tables;
-import mta.queue.QueueFile;
 
 /**
  * LocalTransports - the transports local(8) hands a local name to instead of delivering it itself.
@@ -56,10 +56,10 @@ final class LocalTransports {
      * Hands {@code address} (the queue file's recipient, or a name aliases led to) to
      * {@code transport}; the status keeps the queue file's recipient offset and original address.
      */
-    static LocalResult pass(DeliveryPass pass, String transport, DeliveryRequest req, QueueFile.Recipient rcpt,
+    static LocalResult pass(DeliveryPass pass, String transport, DeliveryRequest req, Recipient rcpt,
                             String address) {
-        QueueFile.Recipient to = new QueueFile.Recipient(address, rcpt.original() != null ? rcpt.original() : rcpt.address(),
-                rcpt.offset(), false, rcpt.dsnNotify(), rcpt.dsnOrcpt());
+        Recipient to = new Recipient(address, rcpt.original() != null ? rcpt.original() : rcpt.address(),
+                rcpt.offset(), rcpt.dsnNotify(), rcpt.dsnOrcpt());
         return LocalResult.passed(pass.pass(transport, req, to));
     }
 

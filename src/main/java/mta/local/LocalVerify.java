@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 import mta.util.PosixAccounts;
 
 /**
@@ -24,7 +24,7 @@ import mta.util.PosixAccounts;
 final class LocalVerify {
     private LocalVerify() {}
 
-    static LocalResult check(LocalSettings s, DeliveryRequest req, QueueFile.Recipient rcpt, DeliveryPass pass) {
+    static LocalResult check(LocalSettings s, DeliveryRequest req, Recipient rcpt, DeliveryPass pass) {
         LocalAddress a = LocalAddress.parse(rcpt.address(), s.recipientDelimiter(), s.ownerRequestSpecial());
         for (String key : a.extension().isEmpty() ? List.of(a.local()) : List.of(a.local(), a.user())) {
             LocalAliases.Hit hit = s.aliases().find(key);

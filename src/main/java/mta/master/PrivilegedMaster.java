@@ -32,7 +32,7 @@ import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryProtocol;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 import mta.queue.QueueId;
 import mta.queue.QueueName;
 import mta.queue.Queues;
@@ -51,7 +51,7 @@ import mta.util.PosixAccounts;
  * <p>{@code java mta.master.PrivilegedMaster -c config_dir -- COMMAND...} is the root parent
  * ({@link PrivilegedSupervisor}): it starts this class again as {@code -c config_dir --serve}, the
  * privileged delivery process, and COMMAND (the master under {@code setpriv}, built by
- * {@code mta.cli.Postfix}), restarts the delivery process when it dies, and exits with the master's
+ * the postfix command), restarts the delivery process when it dies, and exits with the master's
  * status. The delivery process binds the socket (owned by mail_owner, inside the mail_owner-only
  * {@code private/}), prints "ready" and serves until SIGTERM or until the root parent is gone.
  *
@@ -336,7 +336,7 @@ public final class PrivilegedMaster {
 
     private static List<DeliveryStatus> deferAll(DeliveryRequest req, String dsn, String reason) {
         List<DeliveryStatus> out = new ArrayList<>();
-        for (QueueFile.Recipient r : req.recipients()) out.add(DeliveryStatus.deferred(r, dsn, "local", reason));
+        for (Recipient r : req.recipients()) out.add(DeliveryStatus.deferred(r, dsn, "local", reason));
         return out;
     }
 }

@@ -15,7 +15,7 @@ import mta.config.Params;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 import mta.util.MailLog;
 
 /**
@@ -100,19 +100,19 @@ public final class PipeAgent implements DeliveryAgent {
             return configError(req.recipients(), e.getMessage());
         }
         List<DeliveryStatus> out = new ArrayList<>();
-        List<QueueFile.Recipient> rcpts = req.recipients();
+        List<Recipient> rcpts = req.recipients();
         if (req.verifyOnly()) { // an address verification probe: the command is not run
-            for (QueueFile.Recipient r : rcpts) {
+            for (Recipient r : rcpts) {
                 out.add(DeliveryStatus.sent(r, service, "delivers to command: "
                         + (attrs.argv().isEmpty() ? service : attrs.argv().get(0)), 0, 0));
             }
             return out;
         }
         for (int i = 0; i < rcpts.size(); i += recipientLimit) {
-            List<QueueFile.Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + recipientLimit));
+            List<Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + recipientLimit));
             PipeStatus st = deliverChunk(req, chunk, user, limit);
             double secs = (System.nanoTime() - started) / 1e9;
-            for (QueueFile.Recipient r : chunk) {
+            for (Recipient r : chunk) {
                 DeliveryStatus ds = new DeliveryStatus(r, st.outcome(), st.dsn(), service, st.reason(), 0, secs);
                 out.add(st.outcome() == DeliveryStatus.Outcome.SENT && attrs.has(PipeFlag.FINAL_DELIVERY)
                         ? ds.asFinalDelivery() : ds);
@@ -121,7 +121,7 @@ public final class PipeAgent implements DeliveryAgent {
         return out;
     }
 
-    private PipeStatus deliverChunk(DeliveryRequest req, List<QueueFile.Recipient> chunk, CommandUser user,
+    private PipeStatus deliverChunk(DeliveryRequest req, List<Recipient> chunk, CommandUser user,
                                     Duration limit) throws IOException {
         for (PipeFlag f : List.of(PipeFlag.DELIVERED_TO, PipeFlag.ORIGINAL_TO)) {
             if (attrs.has(f) && chunk.size() > 1) {
@@ -132,7 +132,7 @@ public final class PipeAgent implements DeliveryAgent {
         if (attrs.sizeLimit() > 0 && req.contentSize() > attrs.sizeLimit()) {
             return PipeStatus.failed("5.2.3", "message too large");
         }
-        QueueFile.Recipient first = chunk.get(0);
+        Recipient first = chunk.get(0);
         if (attrs.has(PipeFlag.DELIVERED_TO) && DeliveredTo.contains(req, first.address())) {
             return PipeStatus.failed("5.4.6", "mail forwarding loop for " + first.address());
         }
@@ -174,10 +174,10 @@ public final class PipeAgent implements DeliveryAgent {
     }
 
     /** The service cannot work: say why once per delivery, and keep the mail. */
-    private List<DeliveryStatus> configError(List<QueueFile.Recipient> rcpts, String why) {
+    private List<DeliveryStatus> configError(List<Recipient> rcpts, String why) {
         log.fatal(why);
         List<DeliveryStatus> out = new ArrayList<>();
-        for (QueueFile.Recipient r : rcpts) {
+        for (Recipient r : rcpts) {
             out.add(DeliveryStatus.deferred(r, "4.3.5", service, "mail system configuration error"));
         }
         return out;

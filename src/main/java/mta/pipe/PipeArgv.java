@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 
 /**
  * PipeArgv - expands the {@code ${name}} macros of a pipe service's {@code argv=} into the
@@ -81,7 +81,7 @@ final class PipeArgv {
     }
 
     /** The arguments for {@code recipients}. */
-    static List<String> expand(List<String> argv, Values v, List<QueueFile.Recipient> recipients) throws UnknownMacro {
+    static List<String> expand(List<String> argv, Values v, List<Recipient> recipients) throws UnknownMacro {
         List<String> out = new ArrayList<>();
         for (String arg : argv) {
             Set<String> names = names(arg);
@@ -94,7 +94,7 @@ final class PipeArgv {
                 out.add(substitute(arg, v.message()));
                 continue;
             }
-            for (QueueFile.Recipient r : recipients) {
+            for (Recipient r : recipients) {
                 Map<String, String> values = new java.util.HashMap<>(v.message());
                 String address = r.address();
                 String original = r.original() != null && !r.original().isEmpty() ? r.original() : address;

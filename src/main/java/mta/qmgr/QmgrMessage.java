@@ -15,6 +15,7 @@ import mta.bounce.DsnRecipient;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
+import mta.deliver.Recipient;
 import mta.mail.Address;
 import mta.queue.DeferLog;
 import mta.queue.QueueFile;
@@ -83,7 +84,7 @@ final class QmgrMessage implements Runnable {
         Instant activated = Instant.now();
         QueueFile.Envelope env = QueueFile.readEnvelope(file);
         trace = TraceFlags.of(env.attributes());
-        List<QueueFile.Recipient> pending = env.pending();
+        List<Recipient> pending = Recipient.of(env.pending());
         pendingAtStart = pending.size();
         q.log.info(id + ": from=<" + env.sender() + ">, size=" + env.contentSize() + ", nrcpt="
                 + env.recipients().size() + " (queue active)");
@@ -92,17 +93,17 @@ final class QmgrMessage implements Runnable {
         List<DeliveryStatus> results = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> attempts = new ArrayList<>();
         List<DeliveryStatus> unresolved = new ArrayList<>();
-        Map<Resolved, List<QueueFile.Recipient>> groups = groups(pending, env.attribute("content_filter"), env.sender(), unresolved);
+        Map<Resolved, List<Recipient>> groups = groups(pending, env.attribute("content_filter"), env.sender(), unresolved);
         for (DeliveryStatus st : unresolved) {
             report("none", q.log, arrival, activated, Instant.now(), st);
             results.add(st);
         }
-        for (Map.Entry<Resolved, List<QueueFile.Recipient>> group : groups.entrySet()) {
+        for (Map.Entry<Resolved, List<Recipient>> group : groups.entrySet()) {
             Resolved dest = group.getKey();
-            List<QueueFile.Recipient> rcpts = group.getValue();
+            List<Recipient> rcpts = group.getValue();
             Qmgr.Transport transport = s.transports().get(dest.transport());
             if (transport == null) {
-                for (QueueFile.Recipient r : rcpts) {
+                for (Recipient r : rcpts) {
                     DeliveryStatus st = DeliveryStatus.deferred(r, "4.3.0", "none", "mail transport unavailable");
                     report("none", q.log, arrival, activated, Instant.now(), st);
                     results.add(st);
@@ -111,7 +112,7 @@ final class QmgrMessage implements Runnable {
             }
             int limit = s.limits(dest.transport()).recipientLimit();
             for (int i = 0; i < rcpts.size(); i += limit) {
-                List<QueueFile.Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + limit));
+                List<Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + limit));
                 DeliveryRequest req = new DeliveryRequest(id, file, dest.transport(), dest.nexthop(), env.sender(),
                         List.copyOf(chunk), arrival, activated, env.contentOffset(), env.contentSize(), env.attributes());
                 attempts.add(q.attempt(() -> results.addAll(attempt(transport, req, dest))));
@@ -134,14 +135,14 @@ final class QmgrMessage implements Runnable {
      * Groups recipients by where they go (the sender counts for sender_dependent_relayhost_maps). A message with a {@code content_filter} attribute
      * ({@code transport:nexthop}, from cleanup) sends every recipient to the filter instead.
      */
-    private Map<Resolved, List<QueueFile.Recipient>> groups(List<QueueFile.Recipient> pending, String filter,
-                                                            String sender, List<DeliveryStatus> unresolved) {
+    private Map<Resolved, List<Recipient>> groups(List<Recipient> pending, String filter,
+                                                  String sender, List<DeliveryStatus> unresolved) {
         // a probe asks about the address, not about a content filter, which would accept anything
         if (trace.probe()) filter = null;
         TrivialRewrite rewrite = trace.probe() ? s.probeRewrite() : s.rewrite();
         Map<String, Resolved> keys = new LinkedHashMap<>();
-        Map<Resolved, List<QueueFile.Recipient>> out = new LinkedHashMap<>();
-        for (QueueFile.Recipient r : pending) {
+        Map<Resolved, List<Recipient>> out = new LinkedHashMap<>();
+        for (Recipient r : pending) {
             Resolved res;
             try {
                 res = filter == null || filter.isBlank() ? rewrite.resolve(Address.parse(r.address()), sender)
@@ -372,7 +373,7 @@ final class QmgrMessage implements Runnable {
     }
 
     private static DsnRecipient dsnRecipient(DeliveryStatus st, String action) {
-        QueueFile.Recipient r = st.recipient();
+        Recipient r = st.recipient();
         return new DsnRecipient(r.address(), r.original(), st.dsn(), action, st.reason(), st.relay(),
                 r.dsnNotify(), r.dsnOrcpt());
     }

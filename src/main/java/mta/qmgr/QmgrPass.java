@@ -6,7 +6,7 @@ import java.util.Map;
 import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 import mta.util.MailLog;
 
 /**
@@ -36,7 +36,7 @@ final class QmgrPass implements DeliveryPass {
     }
 
     @Override
-    public DeliveryStatus pass(String transport, DeliveryRequest request, QueueFile.Recipient recipient) {
+    public DeliveryStatus pass(String transport, DeliveryRequest request, Recipient recipient) {
         String spec = transport.strip();
         int colon = spec.indexOf(':');
         String name = colon < 0 ? spec : spec.substring(0, colon).strip();

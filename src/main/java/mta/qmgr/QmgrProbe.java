@@ -2,7 +2,7 @@ package mta.qmgr;
 
 import java.io.IOException;
 import mta.deliver.DeliveryStatus;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 import mta.queue.VerifyClient;
 import mta.queue.VerifyClient.Status;
 import mta.util.MailLog;
@@ -37,7 +37,7 @@ final class QmgrProbe {
             log.warn(queueId + ": no verify service for the result of an address verification probe");
             return status.logWord();
         }
-        QueueFile.Recipient r = st.recipient();
+        Recipient r = st.recipient();
         try {
             String probed = r.original() != null ? r.original() : r.address();
             boolean kept = verify.update(probed, status, st.reason());

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import mta.queue.QueueFile;
+import mta.deliver.DeliveryRequest;
 
 /**
  * SmtpContent - the message content on its way from the queue file to the DATA phase, through
@@ -20,7 +20,7 @@ import mta.queue.QueueFile;
  * unchanged (byte for byte), replaced, dropped, or after a prepended line; body lines are judged
  * one by one when {@code smtp_body_checks} is set.
  */
-final class SmtpContent implements QueueFile.LineConsumer {
+final class SmtpContent implements DeliveryRequest.LineConsumer {
     private final SmtpLineWriter out;
     private final SmtpContentChecks checks;
     private final String queueId;

@@ -9,7 +9,7 @@ import java.util.Map;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 
 /**
  * SmtpDelivery - one delivery request on its way through sessions: cached, then the
@@ -28,7 +28,7 @@ final class SmtpDelivery {
     private final DeliveryRequest request;
     private final long start = System.nanoTime();
     /** The latest status of each recipient that a server (or the route) has decided. */
-    private final Map<QueueFile.Recipient, DeliveryStatus> statuses = new LinkedHashMap<>();
+    private final Map<Recipient, DeliveryStatus> statuses = new LinkedHashMap<>();
     /** Why the latest server or route could not be used; the reason for recipients without status. */
     private SmtpFailure lastFailure;
 
@@ -154,9 +154,9 @@ final class SmtpDelivery {
     // ------------------------------------------------------------------ bookkeeping
 
     /** Recipients without a final status: none yet, or deferred by the last server that tried. */
-    private List<QueueFile.Recipient> left() {
-        List<QueueFile.Recipient> out = new ArrayList<>();
-        for (QueueFile.Recipient r : request.recipients()) {
+    private List<Recipient> left() {
+        List<Recipient> out = new ArrayList<>();
+        for (Recipient r : request.recipients()) {
             DeliveryStatus st = statuses.get(r);
             if (st == null || st.outcome() == Outcome.DEFERRED) out.add(r);
         }
@@ -169,7 +169,7 @@ final class SmtpDelivery {
      */
     private boolean mayFallBack() {
         if (agent.fallbackRelays.isEmpty()) return false;
-        for (QueueFile.Recipient r : left()) {
+        for (Recipient r : left()) {
             if (statuses.containsKey(r)) continue; // deferred by a server
             if (lastFailure == null) return false;
             boolean notFound = lastFailure.dsn().equals("5.4.4");
@@ -181,7 +181,7 @@ final class SmtpDelivery {
     private List<DeliveryStatus> results() {
         double seconds = secondsSince(start);
         List<DeliveryStatus> out = new ArrayList<>();
-        for (QueueFile.Recipient r : request.recipients()) {
+        for (Recipient r : request.recipients()) {
             DeliveryStatus st = statuses.get(r);
             if (st == null && lastFailure == null) throw new IllegalStateException("no server tried for " + r.address());
             out.add(st != null ? st : lastFailure.status(r, seconds, 0));

@@ -3,7 +3,7 @@ package mta.smtp;
 import java.util.List;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 
 /**
  * SmtpFailure - a failure that applies to every recipient of a delivery attempt.
@@ -66,11 +66,11 @@ final class SmtpFailure extends Exception {
         return outcome;
     }
 
-    DeliveryStatus status(QueueFile.Recipient r, double connectSeconds, double transferSeconds) {
+    DeliveryStatus status(Recipient r, double connectSeconds, double transferSeconds) {
         return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds);
     }
 
-    List<DeliveryStatus> statuses(List<QueueFile.Recipient> recipients, double connectSeconds) {
+    List<DeliveryStatus> statuses(List<Recipient> recipients, double connectSeconds) {
         return recipients.stream().map(r -> status(r, connectSeconds, 0)).toList();
     }
 }

@@ -8,9 +8,9 @@ import java.util.Map;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.deliver.Recipient;
 import mta.mail.Smtputf8;
 import mta.mail.Xtext;
-import mta.queue.QueueFile;
 
 /**
  * SmtpTransaction - one mail transaction on a greeted connection: MAIL, RCPT, DATA, content.
@@ -43,7 +43,7 @@ final class SmtpTransaction {
     private final double connectSeconds;
     private final long start = System.nanoTime();
     /** The final status of each recipient that has one, in request order. */
-    private final Map<QueueFile.Recipient, DeliveryStatus> done = new LinkedHashMap<>();
+    private final Map<Recipient, DeliveryStatus> done = new LinkedHashMap<>();
     /** The step in progress, for the wording of a timeout or lost connection. */
     private SmtpPhase phase = SmtpPhase.MAIL;
 
@@ -59,7 +59,7 @@ final class SmtpTransaction {
 
     /** Runs the transaction; returns one status per recipient of the request. */
     List<DeliveryStatus> run(DeliveryRequest request) {
-        List<QueueFile.Recipient> recipients = request.recipients();
+        List<Recipient> recipients = request.recipients();
         if (features.sizeLimit() > 0 && request.contentSize() > features.sizeLimit()) {
             String reason = Reasons.tooBig(host, request.contentSize(), features.sizeLimit());
             finish(recipients, Outcome.BOUNCED, "5.3.4", reason);
@@ -75,17 +75,17 @@ final class SmtpTransaction {
                 probe(request);
                 return results(recipients);
             }
-            List<QueueFile.Recipient> accepted = envelope(request);
+            List<Recipient> accepted = envelope(request);
             if (!accepted.isEmpty()) content(request, accepted);
         } catch (PeerException e) {
             SmtpFailure f = SmtpSession.peerFailure(host, phase, e);
-            for (QueueFile.Recipient r : recipients) done.putIfAbsent(r, f.status(r, connectSeconds, elapsed()));
+            for (Recipient r : recipients) done.putIfAbsent(r, f.status(r, connectSeconds, elapsed()));
         } catch (IOException e) {
             // reading our own queue file failed: the server is not to blame, and the message
             // cannot be finished on this connection
             conn.markBroken();
             String reason = "error reading queue file: " + e.getMessage();
-            for (QueueFile.Recipient r : recipients) done.putIfAbsent(r, status(r, Outcome.DEFERRED, "4.3.0", reason));
+            for (Recipient r : recipients) done.putIfAbsent(r, status(r, Outcome.DEFERRED, "4.3.0", reason));
         }
         return results(recipients);
     }
@@ -93,7 +93,7 @@ final class SmtpTransaction {
     // ------------------------------------------------------------------ envelope
 
     /** MAIL, RCPT and (if any recipient is accepted) DATA; returns the accepted recipients. */
-    private List<QueueFile.Recipient> envelope(DeliveryRequest request) throws PeerException {
+    private List<Recipient> envelope(DeliveryRequest request) throws PeerException {
         String mail = mailFrom(request);
         return features.pipelining() ? pipelined(mail, request.recipients()) : stepByStep(mail, request.recipients());
     }
@@ -115,20 +115,20 @@ final class SmtpTransaction {
      * ({@code 250 2.1.5 Ok}); a refused one keeps the refusal, as for mail.
      */
     private void probe(DeliveryRequest request) throws PeerException {
-        List<QueueFile.Recipient> recipients = request.recipients();
+        List<Recipient> recipients = request.recipients();
         String mail = mailFrom(request);
         ServerReply mailReply;
         List<ServerReply> rcptReplies = new ArrayList<>();
         if (features.pipelining()) {
             conn.send(mail);
-            for (QueueFile.Recipient r : recipients) conn.send(rcpt(r));
+            for (Recipient r : recipients) conn.send(rcpt(r));
             conn.flush();
             mailReply = read(SmtpPhase.MAIL);
             for (int i = 0; i < recipients.size(); i++) rcptReplies.add(read(SmtpPhase.RCPT));
         } else {
             mailReply = command(SmtpPhase.MAIL, mail);
             if (mailReply.isPositive()) {
-                for (QueueFile.Recipient r : recipients) rcptReplies.add(command(SmtpPhase.RCPT, rcpt(r)));
+                for (Recipient r : recipients) rcptReplies.add(command(SmtpPhase.RCPT, rcpt(r)));
             }
         }
         if (!mailReply.isPositive()) {
@@ -136,7 +136,7 @@ final class SmtpTransaction {
         } else {
             for (int i = 0; i < recipients.size(); i++) {
                 ServerReply reply = rcptReplies.get(i);
-                QueueFile.Recipient r = recipients.get(i);
+                Recipient r = recipients.get(i);
                 done.put(r, reply.isPositive() ? status(r, Outcome.SENT, reply.dsn(), reply.text())
                         : refused(r, reply, SmtpPhase.RCPT));
             }
@@ -144,15 +144,15 @@ final class SmtpTransaction {
         if (!command(SmtpPhase.RSET, "RSET").isPositive()) conn.markBroken(); // not fit for another transaction
     }
 
-    private List<QueueFile.Recipient> stepByStep(String mail, List<QueueFile.Recipient> recipients)
+    private List<Recipient> stepByStep(String mail, List<Recipient> recipients)
             throws PeerException {
         ServerReply mailReply = command(SmtpPhase.MAIL, mail);
         if (!mailReply.isPositive()) {
             rejectAll(recipients, mailReply, SmtpPhase.MAIL);
             return List.of();
         }
-        List<QueueFile.Recipient> accepted = new ArrayList<>();
-        for (QueueFile.Recipient r : recipients) {
+        List<Recipient> accepted = new ArrayList<>();
+        for (Recipient r : recipients) {
             ServerReply reply = command(SmtpPhase.RCPT, rcpt(r));
             if (reply.isPositive()) accepted.add(r);
             else done.put(r, refused(r, reply, SmtpPhase.RCPT));
@@ -166,10 +166,10 @@ final class SmtpTransaction {
         return accepted;
     }
 
-    private List<QueueFile.Recipient> pipelined(String mail, List<QueueFile.Recipient> recipients)
+    private List<Recipient> pipelined(String mail, List<Recipient> recipients)
             throws PeerException {
         conn.send(mail);
-        for (QueueFile.Recipient r : recipients) conn.send(rcpt(r));
+        for (Recipient r : recipients) conn.send(rcpt(r));
         conn.send("DATA");
         conn.flush();
 
@@ -178,7 +178,7 @@ final class SmtpTransaction {
         for (int i = 0; i < recipients.size(); i++) rcptReplies.add(read(SmtpPhase.RCPT));
         ServerReply data = read(SmtpPhase.DATA);
 
-        List<QueueFile.Recipient> accepted = new ArrayList<>();
+        List<Recipient> accepted = new ArrayList<>();
         if (!mailReply.isPositive()) {
             rejectAll(recipients, mailReply, SmtpPhase.MAIL);
         } else {
@@ -204,7 +204,7 @@ final class SmtpTransaction {
         return accepted;
     }
 
-    private String rcpt(QueueFile.Recipient r) {
+    private String rcpt(Recipient r) {
         StringBuilder sb = new StringBuilder("RCPT TO:<").append(r.address()).append('>');
         if (features.dsn()) {
             if (r.dsnOrcpt() != null) {
@@ -232,7 +232,7 @@ final class SmtpTransaction {
     private static boolean needsSmtputf8(Smtputf8 utf8, DeliveryRequest request) {
         if (!utf8.requested()) return false;
         if (utf8.header() || utf8.sender() || !Smtputf8.isAscii(request.sender())) return true;
-        for (QueueFile.Recipient r : request.recipients()) {
+        for (Recipient r : request.recipients()) {
             if (!Smtputf8.isAscii(r.address())) return true;
         }
         return false;
@@ -241,7 +241,7 @@ final class SmtpTransaction {
     // ------------------------------------------------------------------ content
 
     /** Sends the content, dot-stuffed, then the final dot, and applies the final reply. */
-    private void content(DeliveryRequest request, List<QueueFile.Recipient> accepted) throws IOException {
+    private void content(DeliveryRequest request, List<Recipient> accepted) throws IOException {
         phase = SmtpPhase.BODY;
         String id = request.queueId();
         SmtpLineWriter out = new SmtpLineWriter(conn, agent.lineLengthLimit,
@@ -255,7 +255,7 @@ final class SmtpTransaction {
             conn.flush();
         });
         ServerReply fin = null;
-        for (QueueFile.Recipient r : accepted) {
+        for (Recipient r : accepted) {
             // RFC 2033: an LMTP server answers the final dot once per accepted recipient, in RCPT order
             if (fin == null || agent.lmtp) fin = read(SmtpPhase.DOT);
             done.put(r, fin.isPositive()
@@ -278,19 +278,19 @@ final class SmtpTransaction {
         return conn.readReply(timeouts.of(p));
     }
 
-    private void rejectAll(List<QueueFile.Recipient> recipients, ServerReply reply, SmtpPhase p) {
-        for (QueueFile.Recipient r : recipients) done.put(r, refused(r, reply, p));
+    private void rejectAll(List<Recipient> recipients, ServerReply reply, SmtpPhase p) {
+        for (Recipient r : recipients) done.put(r, refused(r, reply, p));
     }
 
-    private DeliveryStatus refused(QueueFile.Recipient r, ServerReply reply, SmtpPhase p) {
+    private DeliveryStatus refused(Recipient r, ServerReply reply, SmtpPhase p) {
         return SmtpFailure.fromReply(host, reply, Reasons.said(host, reply, p)).status(r, connectSeconds, elapsed());
     }
 
-    private void finish(List<QueueFile.Recipient> recipients, Outcome o, String dsn, String reason) {
-        for (QueueFile.Recipient r : recipients) done.put(r, status(r, o, dsn, reason));
+    private void finish(List<Recipient> recipients, Outcome o, String dsn, String reason) {
+        for (Recipient r : recipients) done.put(r, status(r, o, dsn, reason));
     }
 
-    private DeliveryStatus status(QueueFile.Recipient r, Outcome o, String dsn, String reason) {
+    private DeliveryStatus status(Recipient r, Outcome o, String dsn, String reason) {
         boolean passedOn = o == Outcome.SENT && features.dsn();
         return new DeliveryStatus(r, o, dsn, host.relay(), reason, connectSeconds, elapsed(), passedOn);
     }
@@ -299,9 +299,9 @@ final class SmtpTransaction {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private List<DeliveryStatus> results(List<QueueFile.Recipient> recipients) {
+    private List<DeliveryStatus> results(List<Recipient> recipients) {
         List<DeliveryStatus> out = new ArrayList<>();
-        for (QueueFile.Recipient r : recipients) out.add(done.get(r));
+        for (Recipient r : recipients) out.add(done.get(r));
         return out;
     }
 }

@@ -12,12 +12,12 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.MailboxWriter;
 import mta.deliver.MessageCopy;
+import mta.deliver.Recipient;
 import mta.deliver.UserFiles;
 import mta.lookup.AddressLookup;
 import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
-import mta.queue.QueueFile;
 import mta.util.MailLog;
 import mta.util.PosixAccounts;
 import mta.util.SafeOpen;
@@ -80,7 +80,7 @@ public final class VirtualAgent implements DeliveryAgent {
     @Override
     public List<DeliveryStatus> deliver(DeliveryRequest req) {
         List<DeliveryStatus> out = new ArrayList<>();
-        for (QueueFile.Recipient r : req.recipients()) {
+        for (Recipient r : req.recipients()) {
             long t0 = System.nanoTime();
             DeliveryStatus s;
             try {
@@ -96,7 +96,7 @@ public final class VirtualAgent implements DeliveryAgent {
         return out;
     }
 
-    private DeliveryStatus deliverOne(DeliveryRequest req, QueueFile.Recipient r) throws IOException {
+    private DeliveryStatus deliverOne(DeliveryRequest req, Recipient r) throws IOException {
         String rcpt = r.address();
         AddressLookup.Hit box = lookup.find(mailboxes, rcpt);
         if (box == null) return DeliveryStatus.bounced(r, "5.1.1", "virtual", "unknown user: \"" + rcpt + "\"");
@@ -136,7 +136,7 @@ public final class VirtualAgent implements DeliveryAgent {
         }
     }
 
-    private static DeliveryStatus failed(QueueFile.Recipient r, String dsn, String text) {
+    private static DeliveryStatus failed(Recipient r, String dsn, String text) {
         return dsn.startsWith("4") ? DeliveryStatus.deferred(r, dsn, "virtual", text)
                 : DeliveryStatus.bounced(r, dsn, "virtual", text);
     }
@@ -152,7 +152,7 @@ public final class VirtualAgent implements DeliveryAgent {
         }
     }
 
-    private static DeliveryStatus configError(QueueFile.Recipient r, String why) {
+    private static DeliveryStatus configError(Recipient r, String why) {
         return DeliveryStatus.deferred(r, "4.3.5", "virtual", "mail system configuration error: " + why);
     }
 }

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mta.queue.QueueFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +21,9 @@ class DeliveryProtocolTest {
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("client_name", "host with space % and !");
         attrs.put("empty", "");
-        List<QueueFile.Recipient> rcpts = List.of(
-                new QueueFile.Recipient("\"odd user\"@example.test", null, 120, false, null, null),
-                new QueueFile.Recipient("zoë@example.test", "Zoë@Example.test", 190, false, "SUCCESS,DELAY",
+        List<Recipient> rcpts = List.of(
+                new Recipient("\"odd user\"@example.test", null, 120, null, null),
+                new Recipient("zoë@example.test", "Zoë@Example.test", 190, "SUCCESS,DELAY",
                         "rfc822;zoë@example.test"));
         return new DeliveryRequest("4B7E21A3F9", Path.of("/var/spool/postfix/active/4B7E21A3F9"), "local",
                 "mx.example.test", "", rcpts, Instant.parse("2024-05-01T10:00:00.123Z"),
@@ -73,8 +72,8 @@ class DeliveryProtocolTest {
         java.io.PipedWriter toServer = new java.io.PipedWriter();
         BufferedReader clientIn = new BufferedReader(new java.io.PipedReader(toClient));
         BufferedReader serverIn = new BufferedReader(new java.io.PipedReader(toServer));
-        QueueFile.Recipient zoe = req.recipients().get(1);
-        QueueFile.Recipient dave = new QueueFile.Recipient("dave@example.test", zoe.original(), zoe.offset(), false,
+        Recipient zoe = req.recipients().get(1);
+        Recipient dave = new Recipient("dave@example.test", zoe.original(), zoe.offset(),
                 zoe.dsnNotify(), zoe.dsnOrcpt());
         DeliveryStatus[] serverGot = new DeliveryStatus[1];
         Thread server = Thread.ofVirtual().start(() -> {

@@ -15,6 +15,7 @@ import mta.cleanup.Cleanup;
 import mta.config.Config;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
+import mta.deliver.Recipient;
 import mta.lookup.AliasSource;
 import mta.lookup.Source;
 import mta.lookup.TableBuilder;
@@ -91,7 +92,7 @@ final class LocalFixture {
         }
         QueueFile.Envelope env = QueueFile.readEnvelope(file);
         return new DeliveryRequest(file.getFileName().toString(), file, "local", "mx.example.test", env.sender(),
-                env.pending(), Instant.ofEpochMilli(env.arrivalMillis()), Instant.now(), env.contentOffset(),
+                Recipient.of(env.pending()), Instant.ofEpochMilli(env.arrivalMillis()), Instant.now(), env.contentOffset(),
                 env.contentSize(), Map.of("log_client_address", "192.0.2.7"));
     }
 

@@ -15,6 +15,7 @@ import mta.config.Config;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.deliver.Recipient;
 import mta.lookup.TableBuilder;
 import mta.lookup.Tables;
 import mta.queue.QueueFile;
@@ -62,7 +63,7 @@ class LocalVerifyTest {
         }
         QueueFile.Envelope env = QueueFile.readEnvelope(file);
         List<DeliveryStatus> out = agent.deliver(new DeliveryRequest(file.getFileName().toString(), file, "local",
-                "mx.example.test", env.sender(), env.pending(), Instant.now(), Instant.now(), env.contentOffset(),
+                "mx.example.test", env.sender(), Recipient.of(env.pending()), Instant.now(), Instant.now(), env.contentOffset(),
                 env.contentSize(), env.attributes()));
         assertFalse(Files.exists(tmp.resolve("mail")), "no mailbox was written");
         assertEquals(List.of(), queues.list(QueueName.INCOMING), "nothing was forwarded");

@@ -10,7 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import mta.queue.QueueFile;
+import mta.deliver.Recipient;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,11 +50,11 @@ class PipeArgvGoldenTest {
             }
             Set<PipeFlag> flags = EnumSet.noneOf(PipeFlag.class);
             for (char c : flagText.toCharArray()) flags.add(PipeFlag.of(c));
-            List<QueueFile.Recipient> rcpts = new ArrayList<>();
+            List<Recipient> rcpts = new ArrayList<>();
             for (String r : parts[1].strip().split(", ")) {
                 int eq = r.indexOf('=');
-                rcpts.add(new QueueFile.Recipient(eq < 0 ? r : r.substring(0, eq), eq < 0 ? null : r.substring(eq + 1),
-                        rcpts.size(), false));
+                rcpts.add(new Recipient(eq < 0 ? r : r.substring(0, eq), eq < 0 ? null : r.substring(eq + 1),
+                        rcpts.size(), null, null));
             }
             List<String> argv = List.of(parts[2].strip().split(" +"));
             PipeArgv.Values v = new PipeArgv.Values(

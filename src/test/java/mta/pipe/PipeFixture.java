@@ -13,6 +13,7 @@ import java.util.Map;
 import mta.config.Config;
 import mta.config.MasterCf;
 import mta.deliver.DeliveryRequest;
+import mta.deliver.Recipient;
 import mta.queue.QueueFile;
 import mta.queue.QueueFileWriter;
 import mta.queue.RecordType;
@@ -140,7 +141,7 @@ final class PipeFixture {
         attrs.put("sasl_username", "alice");
         attrs.put("sasl_sender", "boss@example.test");
         return new DeliveryRequest(file.getFileName().toString(), file, "pipetest", "Example.TEST", env.sender(),
-                env.pending(), Instant.ofEpochMilli(env.arrivalMillis()), Instant.now(), env.contentOffset(),
+                Recipient.of(env.pending()), Instant.ofEpochMilli(env.arrivalMillis()), Instant.now(), env.contentOffset(),
                 env.contentSize(), attrs);
     }
 

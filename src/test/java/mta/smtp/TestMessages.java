@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import mta.deliver.DeliveryRequest;
+import mta.deliver.Recipient;
 import mta.queue.QueueFile;
 import mta.queue.QueueFileWriter;
 import mta.queue.RecordType;
@@ -44,7 +45,7 @@ final class TestMessages {
         }
         QueueFile.Envelope env = QueueFile.readEnvelope(file);
         return new DeliveryRequest(file.getFileName().toString(), file, "smtp", nexthop, env.sender(),
-                env.pending(), Instant.ofEpochMilli(env.arrivalMillis()), Instant.now(), env.contentOffset(),
+                Recipient.of(env.pending()), Instant.ofEpochMilli(env.arrivalMillis()), Instant.now(), env.contentOffset(),
                 env.contentSize(), env.attributes());
     }
 }

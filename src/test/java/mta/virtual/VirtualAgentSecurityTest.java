@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import mta.config.Config;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
+import mta.deliver.Recipient;
 import mta.queue.QueueFile;
 import mta.queue.QueueFileWriter;
 import mta.queue.RecordType;
@@ -66,7 +67,7 @@ class VirtualAgentSecurityTest {
         }
         QueueFile.Envelope env = QueueFile.readEnvelope(file);
         DeliveryRequest req = new DeliveryRequest(file.getFileName().toString(), file, "virtual", "box.example",
-                env.sender(), env.pending(), Instant.now(), Instant.now(), env.contentOffset(), env.contentSize(), Map.of());
+                env.sender(), Recipient.of(env.pending()), Instant.now(), Instant.now(), env.contentOffset(), env.contentSize(), Map.of());
         return new VirtualAgent(c, MailLog.stderr("postfix").channel("virtual")).deliver(req).get(0);
     }
 

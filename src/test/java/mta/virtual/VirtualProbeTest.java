@@ -12,6 +12,7 @@ import mta.config.Config;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.deliver.Recipient;
 import mta.queue.QueueFile;
 import mta.queue.QueueFileWriter;
 import mta.queue.RecordType;
@@ -42,7 +43,7 @@ class VirtualProbeTest {
         }
         QueueFile.Envelope env = QueueFile.readEnvelope(file);
         List<DeliveryStatus> st = agent.deliver(new DeliveryRequest(file.getFileName().toString(), file, "virtual",
-                "v.test", env.sender(), env.pending(), Instant.now(), Instant.now(), env.contentOffset(),
+                "v.test", env.sender(), Recipient.of(env.pending()), Instant.now(), Instant.now(), env.contentOffset(),
                 env.contentSize(), env.attributes()));
         assertEquals("delivers to maildir", st.get(0).reason());
         assertEquals("delivers to mailbox", st.get(1).reason());
