@@ -13,6 +13,7 @@ import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.config.Params;
 import mta.mail.Address;
+import mta.mail.MailAttributes;
 import mta.mail.Smtputf8;
 import mta.queue.QueueFile;
 import mta.util.MailLog;
@@ -161,7 +162,7 @@ public final class Bounce {
      * message (within the limit), delay warnings and success reports the headers.
      */
     private DsnMessage.Returned returned(QueueFile.Envelope env, boolean failure) {
-        String ret = env.attribute("dsn_ret");
+        String ret = env.attribute(MailAttributes.DSN_RET);
         boolean full = ret == null ? failure : ret.equalsIgnoreCase("FULL");
         return full && env.contentSize() <= sizeLimit ? DsnMessage.Returned.MESSAGE : DsnMessage.Returned.HEADERS;
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import mta.cleanup.CleanupService;
+import mta.mail.MailAttributes;
 import mta.queue.QueueFile;
 
 /**
@@ -69,7 +70,7 @@ final class DsnMessage {
         out.add("Content-Description: Delivery report");
         out.add("Content-Type: message/delivery-status");
         out.add("");
-        String envid = env.attribute("dsn_envid");
+        String envid = env.attribute(MailAttributes.DSN_ENVID);
         if (envid != null) out.add("Original-Envelope-Id: " + envid);
         out.add("Reporting-MTA: dns; " + myhostname);
         out.add("X-Postfix-Queue-ID: " + queueId);

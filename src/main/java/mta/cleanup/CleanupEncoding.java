@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import mta.config.Config;
 import mta.config.Params;
+import mta.mail.MailAttributes;
 import mta.mail.Smtputf8;
 
 /**
@@ -44,7 +45,7 @@ final class CleanupEncoding {
                             List<String> recipients, List<? extends CharSequence> headers) {
         List<String> out = new ArrayList<>(2);
         String enc = encoding != null ? encoding : declared(headers);
-        if (enc != null) out.add("encoding=" + enc);
+        if (enc != null) out.add(MailAttributes.ENCODING + "=" + enc);
         Smtputf8 u = enabled ? smtputf8(source, given, sender, recipients, headers) : Smtputf8.NONE;
         if (!u.equals(Smtputf8.NONE)) out.add(Smtputf8.ATTRIBUTE + "=" + u.format());
         return out;

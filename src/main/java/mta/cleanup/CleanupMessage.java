@@ -13,6 +13,7 @@ import mta.config.Params;
 import mta.lookup.TableException;
 import mta.mail.Address;
 import mta.mail.HeaderAddresses;
+import mta.mail.MailAttributes;
 import mta.mail.Reply;
 import mta.mail.Smtputf8;
 import mta.queue.QueueFileWriter;
@@ -57,7 +58,10 @@ final class CleanupMessage implements CleanupService.Transaction {
     private long arrival = System.currentTimeMillis();
     private final List<String> attributes = new ArrayList<>();
     private final Set<String> recipients = new LinkedHashSet<>();
-    private final List<String[]> recipientRecords = new ArrayList<>();
+    private final List<RecipientRecord> recipientRecords = new ArrayList<>();
+
+    /** One recipient as the queue file will have it: the address, the original address, NOTIFY, ORCPT (null: none). */
+    private record RecipientRecord(String address, String original, String dsnNotify, String dsnOrcpt) {}
 
     private enum Phase { HEADERS, BODY }
     private Phase phase = Phase.HEADERS;
@@ -188,14 +192,14 @@ final class CleanupMessage implements CleanupService.Transaction {
             String r = svc.rewrite.canonicalize(a).toString();
             // One delivery per address: duplicates are dropped, as Postfix's cleanup does.
             if (recipients.add(r.toLowerCase(Locale.ROOT))) {
-                recipientRecords.add(new String[] {r, original != null ? original : rcpt, notify, orcpt});
+                recipientRecords.add(new RecipientRecord(r, original != null ? original : rcpt, notify, orcpt));
             }
         }
     }
 
     @Override
     public void attribute(String name, String value) {
-        if (name.equals("content_filter")) {
+        if (name.equals(MailAttributes.CONTENT_FILTER)) {
             contentFilter = value;
             return;
         }
@@ -203,7 +207,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             smtputf8 = Smtputf8.parse(value);
             return;
         }
-        if (name.equals("encoding")) {
+        if (name.equals(MailAttributes.ENCODING)) {
             encoding = value;
             return;
         }
@@ -384,7 +388,7 @@ final class CleanupMessage implements CleanupService.Transaction {
     private void endHeaders() throws IOException {
         phase = Phase.BODY;
         if (sender == null) sender = Address.NULL_SENDER;
-        if (mappings && "local".equals(attributeValue("rewrite_context"))) rewriteHeaders();
+        if (mappings && "local".equals(attributeValue(MailAttributes.REWRITE_CONTEXT))) rewriteHeaders();
         if (source.extractRecipients()) extractRecipients();
         senderBcc();
         if (contentChecks && svc.checks.hasHeaderChecks()) headerChecks();
@@ -394,24 +398,24 @@ final class CleanupMessage implements CleanupService.Transaction {
         w.record(RecordType.TIME, Long.toString(arrival));
         if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
         for (String a : attributes) w.record(RecordType.ATTRIBUTE, a);
-        List<String> rcpts = recipientRecords.stream().map(r -> r[0]).toList();
+        List<String> rcpts = recipientRecords.stream().map(RecipientRecord::address).toList();
         for (String a : svc.encoding.attributes(source, smtputf8, encoding, sender.toString(), rcpts, headers)) {
             w.record(RecordType.ATTRIBUTE, a);
         }
         String filter = contentFilter != null ? contentFilter : svc.contentFilter;
-        if (!filter.isBlank()) w.record(RecordType.ATTRIBUTE, "content_filter=" + filter.strip());
+        if (!filter.isBlank()) w.record(RecordType.ATTRIBUTE, MailAttributes.CONTENT_FILTER + "=" + filter.strip());
         w.record(RecordType.SENDER, sender.toString());
         if (redirect != null) {
-            String first = recipientRecords.isEmpty() ? null : recipientRecords.get(0)[1];
+            String first = recipientRecords.isEmpty() ? null : recipientRecords.get(0).original();
             recipientRecords.clear();
             recipients.clear();
-            recipientRecords.add(new String[] {redirect, first, null, null});
+            recipientRecords.add(new RecipientRecord(redirect, first, null, null));
         }
-        for (String[] r : recipientRecords) {
-            if (r[1] != null && !r[1].equals(r[0])) w.record(RecordType.ORIGINAL_RECIPIENT, r[1]);
-            if (r[2] != null) w.record(RecordType.DSN_NOTIFY, r[2]);
-            if (r[3] != null) w.record(RecordType.DSN_ORCPT, r[3]);
-            w.record(RecordType.RECIPIENT, r[0]);
+        for (RecipientRecord r : recipientRecords) {
+            if (r.original() != null && !r.original().equals(r.address())) w.record(RecordType.ORIGINAL_RECIPIENT, r.original());
+            if (r.dsnNotify() != null) w.record(RecordType.DSN_NOTIFY, r.dsnNotify());
+            if (r.dsnOrcpt() != null) w.record(RecordType.DSN_ORCPT, r.dsnOrcpt());
+            w.record(RecordType.RECIPIENT, r.address());
         }
         w.startContent();
         for (StringBuilder h : headers) {
@@ -469,7 +473,7 @@ final class CleanupMessage implements CleanupService.Transaction {
         }
         // Mail from a client outside local_header_rewrite_clients keeps its header as it came
         // (always_add_missing_headers = no), so that a signature over it stays valid.
-        if (!svc.alwaysAddMissingHeaders && "remote".equals(attributeValue("rewrite_context"))) return;
+        if (!svc.alwaysAddMissingHeaders && "remote".equals(attributeValue(MailAttributes.REWRITE_CONTEXT))) return;
         ZonedDateTime now = ZonedDateTime.now();
         if (messageId == null) {
             messageId = "<" + now.format(MSGID_STAMP) + "." + w.id() + "@" + svc.myhostname + ">";
@@ -562,7 +566,7 @@ final class CleanupMessage implements CleanupService.Transaction {
             case "REDIRECT" -> {
                 recipientRecords.clear();
                 recipients.clear();
-                recipientRecords.add(new String[] {a.text(), null, null, null});
+                recipientRecords.add(new RecipientRecord(a.text(), null, null, null));
                 logAction("redirect", what, a.text());
             }
             case "PREPEND" -> {
@@ -586,15 +590,15 @@ final class CleanupMessage implements CleanupService.Transaction {
      * then {@code ; from=<sender> to=<last recipient>} and, when known, {@code  proto=ESMTP helo=<name>}.
      */
     private String logTail() {
-        String client = attributeValue("log_client_name");
+        String client = attributeValue(MailAttributes.LOG_CLIENT_NAME);
         StringBuilder sb = new StringBuilder(" from ");
         if (client == null) sb.append("local");
-        else sb.append(client).append('[').append(attributeValue("log_client_address")).append(']');
+        else sb.append(client).append('[').append(attributeValue(MailAttributes.LOG_CLIENT_ADDRESS)).append(']');
         sb.append("; from=<").append(sender == null ? "" : sender).append("> to=<")
-                .append(recipientRecords.isEmpty() ? "" : recipientRecords.get(recipientRecords.size() - 1)[0]).append('>');
-        String proto = attributeValue("log_protocol_name");
+                .append(recipientRecords.isEmpty() ? "" : recipientRecords.get(recipientRecords.size() - 1).address()).append('>');
+        String proto = attributeValue(MailAttributes.LOG_PROTOCOL_NAME);
         if (proto != null) sb.append(" proto=").append(proto);
-        String helo = attributeValue("log_helo_name");
+        String helo = attributeValue(MailAttributes.LOG_HELO_NAME);
         if (helo != null) sb.append(" helo=<").append(helo).append('>');
         return sb.toString();
     }

@@ -21,7 +21,7 @@ import java.util.Map;
  * stands for "none" (null):
  * <pre>
  *   request                                    status-lines
- *   queue_id ID                                status OFFSET OUTCOME DSN RELAY REASON CONNECT XFER PASSED CONNUSE FINAL LOGGED
+ *   queue_id ID                                status OFFSET OUTCOME DSN RELAY REASON CONNECT XFER PASSED CONNUSE FINAL LOGGED STAGE
  *   queue_file PATH                            ...
  *   transport NAME                             end
  *   nexthop HOST
@@ -122,7 +122,7 @@ public final class DeliveryProtocol {
             line(out, "status", Long.toString(s.recipient().offset()), s.outcome().name(), s.dsn(), s.relay(),
                     s.reason(), Double.toString(s.connectSeconds()), Double.toString(s.transferSeconds()),
                     s.dsnPassedOn() ? "1" : "0", Integer.toString(s.connUse()), s.finalDelivery() ? "1" : "0",
-                    s.logged() ? "1" : "0");
+                    s.logged() ? "1" : "0", s.stage().name());
         }
         out.write("end\n");
         out.flush();
@@ -160,13 +160,14 @@ public final class DeliveryProtocol {
                 continue;
             }
             if (!w[0].equals("status")) throw new ProtocolException("unexpected line: " + w[0]);
-            if (w.length < 10 || w.length > 12) throw new ProtocolException("bad status line");
+            if (w.length < 10 || w.length > 13) throw new ProtocolException("bad status line");
             Recipient r = byOffset.get(number(w[1]));
             if (r == null) throw new ProtocolException("status for an unknown recipient offset " + w[1]);
             try {
                 out.add(new DeliveryStatus(r, DeliveryStatus.Outcome.valueOf(w[2]), w[3], w[4], w[5],
                         Double.parseDouble(w[6]), Double.parseDouble(w[7]), "1".equals(w[8]), Integer.parseInt(w[9]),
-                        w.length > 10 && "1".equals(w[10]), w.length > 11 && "1".equals(w[11])));
+                        w.length > 10 && "1".equals(w[10]), w.length > 11 && "1".equals(w[11]),
+                        w.length > 12 ? DeliveryStatus.Stage.valueOf(w[12]) : DeliveryStatus.Stage.NONE));
             } catch (IllegalArgumentException e) {
                 throw new ProtocolException("bad status line: " + e.getMessage());
             }

@@ -1,5 +1,8 @@
 package mta.deliver;
 
+import java.util.List;
+import mta.mail.Dsn;
+
 
 /**
  * DeliveryStatus - the outcome for one recipient of one delivery attempt.
@@ -17,11 +20,20 @@ package mta.deliver;
  * when the agent handed the message to its final destination (a pipe command with flag {@code X}):
  * a success notice then says {@code Action: delivered}, not {@code relayed}. {@code logged} is true
  * when the status line is already in the log, written by the transport a recipient was handed to
- * ({@link DeliveryPass}): the queue manager applies the status without logging it again.
+ * ({@link DeliveryPass}): the queue manager applies the status without logging it again. {@code stage}
+ * is where a deferral or bounce came from, and so whose fault it is ({@link #fault}): the queue
+ * manager backs off from a destination only for the destination's failures.
  */
 public record DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay,
                              String reason, double connectSeconds, double transferSeconds, boolean dsnPassedOn,
-                             int connUse, boolean finalDelivery, boolean logged) {
+                             int connUse, boolean finalDelivery, boolean logged, Stage stage) {
+
+    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+                          double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse,
+                          boolean finalDelivery, boolean logged) {
+        this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, connUse,
+                finalDelivery, logged, Stage.NONE);
+    }
 
     public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse,
@@ -45,6 +57,39 @@ public record DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, S
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, false);
     }
 
+    /**
+     * The step of a delivery that a status comes from: a remote server's reply to one of the
+     * SMTP stages, or the delivery itself by an agent on this host (local, virtual, pipe).
+     * {@code NONE}: no step in particular (no server reached, the agent could not run).
+     */
+    public enum Stage {
+        NONE, CONNECT, GREETING, HELO, MAIL, RCPT, DATA, DELIVERY
+    }
+
+    /** Whose failure a deferral or bounce is. */
+    public enum Fault {
+        /** The destination's: its other recipients would fare the same (the queue manager backs off). */
+        DESTINATION,
+        /** This recipient's alone: a server's reply to RCPT TO, or the delivery by an agent on this host. */
+        RECIPIENT
+    }
+
+    /** Whose failure this status is: the recipient's after RCPT TO or a delivery on this host. */
+    public Fault fault() {
+        return stage == Stage.RCPT || stage == Stage.DELIVERY ? Fault.RECIPIENT : Fault.DESTINATION;
+    }
+
+    /** The same status, from {@code s}. */
+    public DeliveryStatus at(Stage s) {
+        return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
+                connUse, finalDelivery, logged, s);
+    }
+
+    /** The same statuses, from {@code s}. */
+    public static List<DeliveryStatus> at(Stage s, List<DeliveryStatus> statuses) {
+        return statuses.stream().map(st -> st.at(s)).toList();
+    }
+
     /** What happened, which decides what the queue manager does next. */
     public enum Outcome {
         SENT("sent"), DEFERRED("deferred"), BOUNCED("bounced");
@@ -57,7 +102,7 @@ public record DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, S
     }
 
     public static DeliveryStatus sent(Recipient r, String relay, String reason, double c, double d) {
-        return new DeliveryStatus(r, Outcome.SENT, "2.0.0", relay, reason, c, d);
+        return new DeliveryStatus(r, Outcome.SENT, Dsn.OK.toString(), relay, reason, c, d);
     }
 
     public static DeliveryStatus deferred(Recipient r, String dsn, String relay, String reason) {
@@ -71,37 +116,34 @@ public record DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, S
     /** The same status, marked as sent over the {@code n}th use of a connection. */
     public DeliveryStatus withConnUse(int n) {
         return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
-                n, finalDelivery, logged);
+                n, finalDelivery, logged, stage);
     }
 
     /** The same status, marked as a final delivery ({@code Action: delivered} in a success notice). */
     public DeliveryStatus asFinalDelivery() {
         return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
-                connUse, true, logged);
+                connUse, true, logged, stage);
     }
 
     /** The same status, marked as already written to the log by the agent that made it. */
     public DeliveryStatus asLogged() {
         return new DeliveryStatus(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
-                connUse, finalDelivery, true);
+                connUse, finalDelivery, true, stage);
     }
 
     /** The same status for another recipient (the queue file's, for one that aliases led to). */
     public DeliveryStatus forRecipient(Recipient r) {
         return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
-                connUse, finalDelivery, logged);
+                connUse, finalDelivery, logged, stage);
     }
 
     /** The same status with the DSN code taken from an SMTP reply ("550 5.1.1 ..."), if it has one. */
     public static String dsnFromReply(int code, String text, String fallback) {
-        if (text != null) {
-            String t = text.strip();
-            int sp = t.indexOf(' ');
-            String first = sp < 0 ? t : t.substring(0, sp);
-            if (first.matches("[245]\\.\\d{1,3}\\.\\d{1,3}") && first.charAt(0) == Character.forDigit(code / 100, 10)) {
-                return first;
-            }
-        }
-        return fallback;
+        return Dsn.ofReply(code, text).map(Dsn::toString).orElse(fallback);
+    }
+
+    /** The status's RFC 3463 code as a value. */
+    public Dsn status() {
+        return Dsn.parse(dsn);
     }
 }

@@ -1,5 +1,7 @@
 package mta.deliver;
 
+import mta.mail.Dsn;
+
 /**
  * SysExits - what a delivery command's exit status means for the mail: the {@code <sysexits.h>}
  * codes with their RFC 3463 status and text, as the pipe(8) and local(8) agents report them.
@@ -16,7 +18,7 @@ public final class SysExits {
     public record Detail(int status, String dsn, String text) {
         /** True when the mail should be tried again later. */
         public boolean soft() {
-            return dsn.startsWith("4");
+            return Dsn.isTemporary(dsn);
         }
     }
 

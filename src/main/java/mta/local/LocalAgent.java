@@ -67,8 +67,11 @@ public final class LocalAgent implements DeliveryAgent {
             long t0 = System.nanoTime();
             LocalResult result = deliverOne(req, r, headers, pass);
             double secs = (System.nanoTime() - t0) / 1e9;
+            // delivered here: a success notice says "delivered"; a deferral is this recipient's. A
+            // recipient handed to another transport gets that transport's status.
             out.add(result.passed() != null ? result.passed().forRecipient(r)
-                    : new DeliveryStatus(r, result.outcome(), result.dsn(), "local", result.reason(), 0, secs));
+                    : new DeliveryStatus(r, result.outcome(), result.dsn(), "local", result.reason(), 0, secs)
+                            .asFinalDelivery().at(DeliveryStatus.Stage.DELIVERY));
         }
         return out;
     }

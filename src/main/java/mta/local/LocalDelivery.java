@@ -21,6 +21,7 @@ import mta.deliver.MessageCopy;
 import mta.lookup.Aliases;
 import mta.lookup.TableException;
 import mta.mail.Address;
+import mta.mail.MailAttributes;
 import mta.mail.Smtputf8;
 import mta.util.MacroExpand;
 import mta.util.PosixAccounts;
@@ -397,7 +398,7 @@ final class LocalDelivery {
                 t.sender(f.getKey().isEmpty() ? Address.NULL_SENDER : Address.parse(f.getKey()), "");
                 for (String a : f.getValue()) t.recipient(Address.parse(a), a);
                 // what the original needs from the next hop, the forwarded copy needs too
-                for (String name : List.of("encoding", Smtputf8.ATTRIBUTE)) {
+                for (String name : List.of(MailAttributes.ENCODING, Smtputf8.ATTRIBUTE)) {
                     String v = req.attributes().get(name);
                     if (v != null && !v.isEmpty()) t.attribute(name, v);
                 }
@@ -451,13 +452,13 @@ final class LocalDelivery {
         env.put("SENDER", req.sender());
         env.put("ORIGINAL_RECIPIENT", rcpt.original() != null ? rcpt.original() : rcpt.address());
         Map<String, String> attrs = req.attributes() == null ? Map.of() : req.attributes();
-        putAttr(env, "CLIENT_ADDRESS", attrs, "log_client_address", "client_address");
-        putAttr(env, "CLIENT_HOSTNAME", attrs, "log_client_name", "client_name");
-        putAttr(env, "CLIENT_HELO", attrs, "log_helo_name", "helo_name");
-        putAttr(env, "CLIENT_PROTOCOL", attrs, "log_protocol_name", "protocol_name");
-        putAttr(env, "SASL_METHOD", attrs, "sasl_method", "sasl_method");
-        putAttr(env, "SASL_USERNAME", attrs, "sasl_username", "sasl_username");
-        putAttr(env, "SASL_SENDER", attrs, "sasl_sender", "sasl_sender");
+        putAttr(env, "CLIENT_ADDRESS", attrs, MailAttributes.LOG_CLIENT_ADDRESS, MailAttributes.CLIENT_ADDRESS);
+        putAttr(env, "CLIENT_HOSTNAME", attrs, MailAttributes.LOG_CLIENT_NAME, MailAttributes.CLIENT_NAME);
+        putAttr(env, "CLIENT_HELO", attrs, MailAttributes.LOG_HELO_NAME, MailAttributes.HELO_NAME);
+        putAttr(env, "CLIENT_PROTOCOL", attrs, MailAttributes.LOG_PROTOCOL_NAME, MailAttributes.PROTOCOL_NAME);
+        putAttr(env, "SASL_METHOD", attrs, MailAttributes.SASL_METHOD, MailAttributes.SASL_METHOD);
+        putAttr(env, "SASL_USERNAME", attrs, MailAttributes.SASL_USERNAME, MailAttributes.SASL_USERNAME);
+        putAttr(env, "SASL_SENDER", attrs, MailAttributes.SASL_SENDER, MailAttributes.SASL_SENDER);
         env.replaceAll((k, v) -> filter(v, s.commandFilter()));
         return env;
     }

@@ -2,6 +2,7 @@ package mta.local;
 
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.mail.Dsn;
 
 /**
  * LocalResult - the outcome of one delivery that local made for a recipient (one mailbox, file,
@@ -40,7 +41,7 @@ record LocalResult(Outcome outcome, String dsn, String reason, DeliveryStatus pa
 
     /** A result whose outcome follows the first digit of {@code dsn} (4 deferred, 5 bounced). */
     static LocalResult failed(String dsn, String reason) {
-        return dsn.startsWith("4") ? deferred(dsn, reason) : bounced(dsn, reason);
+        return Dsn.isTemporary(dsn) ? deferred(dsn, reason) : bounced(dsn, reason);
     }
 
     /**

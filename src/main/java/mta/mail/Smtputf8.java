@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record Smtputf8(boolean requested, boolean header, boolean sender) {
     /** The named attribute that holds the state. */
-    public static final String ATTRIBUTE = "smtputf8";
+    public static final String ATTRIBUTE = MailAttributes.SMTPUTF8;
     public static final Smtputf8 NONE = new Smtputf8(false, false, false);
     public static final Smtputf8 REQUESTED = new Smtputf8(true, false, false);
 

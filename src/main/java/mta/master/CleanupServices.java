@@ -10,6 +10,7 @@ import mta.cleanup.ReceiveOverride;
 import mta.config.Config;
 import mta.config.MasterCf;
 import mta.config.Params;
+import mta.mail.MailAttributes;
 import mta.queue.Queues;
 import mta.queue.Trigger;
 import mta.util.MailLog;
@@ -63,7 +64,7 @@ final class CleanupServices {
             if (c == null) throw new IOException("cleanup service \"" + name + "\" is not defined in master.cf");
             CleanupService.Transaction t = c.open(source.with(overrides));
             try {
-                t.attribute("content_filter", filter);
+                t.attribute(MailAttributes.CONTENT_FILTER, filter);
             } catch (IOException | RuntimeException e) {
                 t.abort();
                 throw e;

@@ -336,7 +336,9 @@ public final class PrivilegedMaster {
 
     private static List<DeliveryStatus> deferAll(DeliveryRequest req, String dsn, String reason) {
         List<DeliveryStatus> out = new ArrayList<>();
-        for (Recipient r : req.recipients()) out.add(DeliveryStatus.deferred(r, dsn, "local", reason));
+        for (Recipient r : req.recipients()) {
+            out.add(DeliveryStatus.deferred(r, dsn, "local", reason).at(DeliveryStatus.Stage.DELIVERY));
+        }
         return out;
     }
 }

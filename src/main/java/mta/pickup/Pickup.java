@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.mail.Address;
+import mta.mail.MailAttributes;
 import mta.queue.QueueFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
@@ -40,7 +41,7 @@ import mta.util.ServiceLoops;
  */
 public final class Pickup implements Trigger {
     /** The message's RFC 3461 RET and ENVID (sendmail -R, -V), passed on as they are. */
-    private static final String[] DSN_ATTRIBUTES = {"dsn_ret", "dsn_envid"};
+    private static final String[] DSN_ATTRIBUTES = {MailAttributes.DSN_RET, MailAttributes.DSN_ENVID};
     /** How soon a file that was being committed is looked at again. */
     private static final long RETRY_MILLIS = 50;
     private final Queues queues;
@@ -180,13 +181,13 @@ public final class Pickup implements Trigger {
     private void pickup(String id, Path file, String name, SafeOpen.Opened opened) throws IOException, CleanupException {
         FileChannel ch = opened.channel();
         QueueFile.Envelope env = QueueFile.readEnvelope(ch, name);
-        boolean extract = "yes".equals(env.attribute("extract_recipients"));
+        boolean extract = "yes".equals(env.attribute(MailAttributes.EXTRACT_RECIPIENTS));
         try (CleanupService.Transaction t = cleanup.open(extract ? CleanupService.Source.PICKUP_EXTRACT
                 : CleanupService.Source.PICKUP)) {
             log.info(t.queueId() + ": uid=" + poster(opened.attrs().uid(), env) + " from=<" + env.sender() + ">");
             t.arrivalTime(env.arrivalMillis());
             t.sender(Address.parse(env.sender()), env.fullName());
-            t.attribute("rewrite_context", "local");
+            t.attribute(MailAttributes.REWRITE_CONTEXT, "local");
             for (String dsn : DSN_ATTRIBUTES) {
                 if (env.attribute(dsn) != null) t.attribute(dsn, env.attribute(dsn));
             }
@@ -207,7 +208,7 @@ public final class Pickup implements Trigger {
      * poster's uid in a {@code uid} attribute. No one else can make a file such a user owns.
      */
     private String poster(int owner, QueueFile.Envelope env) {
-        String recorded = env.attribute("uid");
+        String recorded = env.attribute(MailAttributes.UID);
         boolean trusted = owner == 0 || owner == ownUid || owner == maildropOwner();
         if (trusted && recorded != null && recorded.matches("\\d{1,10}")) return recorded;
         return Integer.toString(owner);

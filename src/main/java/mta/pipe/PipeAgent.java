@@ -87,6 +87,11 @@ public final class PipeAgent implements DeliveryAgent {
 
     @Override
     public List<DeliveryStatus> deliver(DeliveryRequest req) throws IOException {
+        // delivered here: a deferral is the recipients', never the destination's
+        return DeliveryStatus.at(DeliveryStatus.Stage.DELIVERY, deliverAll(req));
+    }
+
+    private List<DeliveryStatus> deliverAll(DeliveryRequest req) throws IOException {
         long started = System.nanoTime();
         if (broken != null) return configError(req.recipients(), broken.getMessage());
         CommandUser user;

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import mta.deliver.Recipient;
+import mta.mail.MailAttributes;
 
 /**
  * PipeArgv - expands the {@code ${name}} macros of a pipe service's {@code argv=} into the
@@ -61,14 +62,14 @@ final class PipeArgv {
         v.put("nexthop", flags.contains(PipeFlag.FOLD_HOST) ? nexthop.toLowerCase(Locale.ROOT) : nexthop);
         v.put("size", Long.toString(size));
         v.put("queue_id", queueId);
-        v.put("client_address", attribute(attr, "log_client_address", "client_address"));
-        v.put("client_hostname", attribute(attr, "log_client_name", "client_name"));
-        v.put("client_helo", attribute(attr, "log_helo_name", "helo_name"));
-        v.put("client_port", attribute(attr, "log_client_port", "client_port"));
-        v.put("client_protocol", attribute(attr, "log_protocol_name", "protocol_name"));
-        v.put("sasl_method", attribute(attr, "sasl_method"));
-        v.put("sasl_username", attribute(attr, "sasl_username"));
-        v.put("sasl_sender", attribute(attr, "sasl_sender"));
+        v.put("client_address", attribute(attr, MailAttributes.LOG_CLIENT_ADDRESS, MailAttributes.CLIENT_ADDRESS));
+        v.put("client_hostname", attribute(attr, MailAttributes.LOG_CLIENT_NAME, MailAttributes.CLIENT_NAME));
+        v.put("client_helo", attribute(attr, MailAttributes.LOG_HELO_NAME, MailAttributes.HELO_NAME));
+        v.put("client_port", attribute(attr, MailAttributes.LOG_CLIENT_PORT, MailAttributes.CLIENT_PORT));
+        v.put("client_protocol", attribute(attr, MailAttributes.LOG_PROTOCOL_NAME, MailAttributes.PROTOCOL_NAME));
+        v.put("sasl_method", attribute(attr, MailAttributes.SASL_METHOD));
+        v.put("sasl_username", attribute(attr, MailAttributes.SASL_USERNAME));
+        v.put("sasl_sender", attribute(attr, MailAttributes.SASL_SENDER));
         return v;
     }
 

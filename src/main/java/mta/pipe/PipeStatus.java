@@ -2,6 +2,7 @@ package mta.pipe;
 
 import mta.deliver.DeliveryStatus.Outcome;
 import mta.deliver.SysExits;
+import mta.mail.Dsn;
 
 /**
  * PipeStatus - what a pipe command's ending means for its recipients, in Postfix's words.
@@ -54,6 +55,6 @@ record PipeStatus(Outcome outcome, String dsn, String reason) {
 
     /** Deferred for a 4.x.x status, bounced otherwise. */
     static PipeStatus failed(String dsn, String reason) {
-        return new PipeStatus(dsn.startsWith("4") ? Outcome.DEFERRED : Outcome.BOUNCED, dsn, reason);
+        return new PipeStatus(Dsn.isTemporary(dsn) ? Outcome.DEFERRED : Outcome.BOUNCED, dsn, reason);
     }
 }

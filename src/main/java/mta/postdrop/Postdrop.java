@@ -12,6 +12,7 @@ import mta.config.ConfigException;
 import mta.config.ConfigLoader;
 import mta.config.Params;
 import mta.mail.AddressList;
+import mta.mail.MailAttributes;
 import mta.queue.MaildropFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
@@ -73,9 +74,9 @@ public final class Postdrop {
         boolean pickupWoken;
         try (m) {
             m.fullName(p.fullName());
-            if (p.extract()) m.attribute("extract_recipients", "yes");
-            if (dsn.ret() != null) m.attribute("dsn_ret", dsn.ret());
-            if (dsn.envid() != null) m.attribute("dsn_envid", dsn.envid());
+            if (p.extract()) m.attribute(MailAttributes.EXTRACT_RECIPIENTS, "yes");
+            if (dsn.ret() != null) m.attribute(MailAttributes.DSN_RET, dsn.ret());
+            if (dsn.envid() != null) m.attribute(MailAttributes.DSN_ENVID, dsn.envid());
             m.sender(p.sender());
             for (String r : p.rcpts()) {
                 for (String one : AddressList.parse(r)) {

@@ -17,6 +17,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.Recipient;
 import mta.mail.Address;
+import mta.mail.MailAttributes;
 import mta.queue.DeferLog;
 import mta.queue.QueueFile;
 import mta.queue.QueueName;
@@ -93,7 +94,7 @@ final class QmgrMessage implements Runnable {
         List<DeliveryStatus> results = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> attempts = new ArrayList<>();
         List<DeliveryStatus> unresolved = new ArrayList<>();
-        Map<Resolved, List<Recipient>> groups = groups(pending, env.attribute("content_filter"), env.sender(), unresolved);
+        Map<Resolved, List<Recipient>> groups = groups(pending, env.attribute(MailAttributes.CONTENT_FILTER), env.sender(), unresolved);
         for (DeliveryStatus st : unresolved) {
             report("none", q.log, arrival, activated, Instant.now(), st);
             results.add(st);
@@ -213,9 +214,10 @@ final class QmgrMessage implements Runnable {
 
     /**
      * Tells the destination how the attempt went. Any recipient sent or bounced: the destination
-     * works. All deferred: the destination failed, unless a server deferred recipients one by one
-     * (a 4xx reply to RCPT TO says nothing about the site) or the agent delivers on this host
-     * (local, virtual, a pipe command: its deferrals are the recipients', as in Postfix).
+     * works. All deferred: the destination failed, unless some deferral was a recipient's own
+     * ({@link DeliveryStatus#fault}: a 4xx reply to RCPT TO says nothing about the site, and the
+     * deferrals of an agent that delivers on this host, local, virtual or a pipe command, are the
+     * recipients', as in Postfix).
      */
     private void feedback(QmgrDestination destination, QmgrTransportLimits limits, List<DeliveryStatus> statuses) {
         QmgrDestination.Feedback fb = QmgrDestination.Feedback.NEUTRAL;
@@ -225,8 +227,7 @@ final class QmgrMessage implements Runnable {
             fb = QmgrDestination.Feedback.SUCCESS;
         } else if (!statuses.isEmpty()) {
             DeliveryStatus first = statuses.get(0);
-            boolean recipientLevel = statuses.stream().anyMatch(st -> onThisHost(st.relay())
-                    || st.reason().endsWith("(in reply to RCPT TO command)"));
+            boolean recipientLevel = statuses.stream().anyMatch(st -> st.fault() == DeliveryStatus.Fault.RECIPIENT);
             if (!recipientLevel) {
                 fb = QmgrDestination.Feedback.FAILURE;
                 dsn = first.dsn();
@@ -234,14 +235,6 @@ final class QmgrMessage implements Runnable {
             }
         }
         destination.release(limits, s.minBackoff(), fb, dsn, reason);
-    }
-
-    /**
-     * True for the relay of an agent that delivers on this host (local, virtual, a pipe service):
-     * not a server ({@code host[address]:port}) and not {@code none} (no server reached).
-     */
-    private static boolean onThisHost(String relay) {
-        return !relay.equals("none") && relay.indexOf('[') < 0;
     }
 
     /** Logs {@code QID: to=<..>, relay=.., delay=.., delays=a/b/c/d, dsn=.., status=.. (..)}. */
@@ -286,7 +279,7 @@ final class QmgrMessage implements Runnable {
         for (DeliveryStatus st : results) {
             if (st.outcome() == DeliveryStatus.Outcome.SENT) {
                 // a next hop that took the DSN request reports success itself
-                String action = st.finalDelivery() || st.relay().equals("local") ? "delivered" : "relayed";
+                String action = st.finalDelivery() ? "delivered" : "relayed";
                 if (!st.dsnPassedOn()) delivered.add(dsnRecipient(st, action));
             } else if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(dsnRecipient(st, "failed"));
             else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {

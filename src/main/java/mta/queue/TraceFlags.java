@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record TraceFlags(int bits) {
     /** The named attribute in the queue file. */
-    public static final String ATTRIBUTE = "trace_flags";
+    public static final String ATTRIBUTE = mta.mail.MailAttributes.TRACE_FLAGS;
     /** An address verification probe of the verify service (Postfix's DEL_REQ_FLAG_MTA_VRFY). */
     public static final int VERIFY = 0x100;
 

@@ -123,7 +123,7 @@ final class SmtpDelivery {
                 conn = host.isUnix() ? SmtpConnection.openUnix(agent.queueDirectory.resolve(host.socket()))
                         : SmtpConnection.open(host, agent.timeouts.connect());
             } catch (IOException e) {
-                throw SmtpFailure.deferred("4.4.1", "none", Reasons.connect(host, e));
+                throw SmtpFailure.deferred("4.4.1", "none", Reasons.connect(host, e)).at(DeliveryStatus.Stage.CONNECT);
             }
             SmtpSession session = new SmtpSession(conn, host, agent.timeouts, tls, agent.log, agent.lmtp);
             try {

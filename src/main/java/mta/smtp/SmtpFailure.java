@@ -3,6 +3,7 @@ package mta.smtp;
 import java.util.List;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.deliver.DeliveryStatus.Stage;
 import mta.deliver.Recipient;
 
 /**
@@ -20,23 +21,32 @@ final class SmtpFailure extends Exception {
     private final String reason;
     /** A TLS handshake failed at level may: the same server deserves a plaintext try. */
     private final boolean retryInPlaintext;
+    /** The stage of the dialogue that failed. */
+    private final Stage stage;
 
     SmtpFailure(Outcome outcome, String dsn, String relay, String reason) {
-        this(outcome, dsn, relay, reason, false);
+        this(outcome, dsn, relay, reason, false, Stage.NONE);
     }
 
-    private SmtpFailure(Outcome outcome, String dsn, String relay, String reason, boolean retryInPlaintext) {
+    private SmtpFailure(Outcome outcome, String dsn, String relay, String reason, boolean retryInPlaintext,
+                        Stage stage) {
         super(reason, null, false, false);
         this.outcome = outcome;
         this.dsn = dsn;
         this.relay = relay;
         this.reason = reason;
         this.retryInPlaintext = retryInPlaintext;
+        this.stage = stage;
+    }
+
+    /** The same failure, of {@code s}. */
+    SmtpFailure at(Stage s) {
+        return new SmtpFailure(outcome, dsn, relay, reason, retryInPlaintext, s);
     }
 
     /** The TLS handshake failed; at level may the caller connects again without TLS. */
     static SmtpFailure tlsHandshake(MailHost host, String reason, boolean retryInPlaintext) {
-        return new SmtpFailure(Outcome.DEFERRED, "4.7.5", host.relay(), reason, retryInPlaintext);
+        return new SmtpFailure(Outcome.DEFERRED, "4.7.5", host.relay(), reason, retryInPlaintext, Stage.HELO);
     }
 
     boolean retryInPlaintext() {
@@ -62,12 +72,17 @@ final class SmtpFailure extends Exception {
         return new SmtpFailure(o, dsn, host.relay(), reason);
     }
 
+    /** The server's reply at {@code phase}: "host X said: ... (in reply to ... command)". */
+    static SmtpFailure fromReply(MailHost host, ServerReply reply, SmtpPhase phase) {
+        return fromReply(host, reply, Reasons.said(host, reply, phase)).at(phase.stage);
+    }
+
     Outcome outcome() {
         return outcome;
     }
 
     DeliveryStatus status(Recipient r, double connectSeconds, double transferSeconds) {
-        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds);
+        return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds).at(stage);
     }
 
     List<DeliveryStatus> statuses(List<Recipient> recipients, double connectSeconds) {

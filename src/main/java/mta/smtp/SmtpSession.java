@@ -92,7 +92,7 @@ final class SmtpSession implements AutoCloseable {
         ServerReply greeting = read(SmtpPhase.GREETING);
         if (greeting.code() != 220) {
             throw SmtpFailure.fromReply(host, greeting,
-                    "host " + host.label() + " refused to talk to me: " + greeting.text());
+                    "host " + host.label() + " refused to talk to me: " + greeting.text()).at(SmtpPhase.GREETING.stage);
         }
         hello(heloName);
         if (wrapper) return;
@@ -242,11 +242,12 @@ final class SmtpSession implements AutoCloseable {
     }
 
     private SmtpFailure said(ServerReply reply, SmtpPhase phase) {
-        return SmtpFailure.fromReply(host, reply, Reasons.said(host, reply, phase));
+        return SmtpFailure.fromReply(host, reply, phase);
     }
 
     /** A timeout, lost connection or garbled reply, as a deferral of the whole attempt. */
     static SmtpFailure peerFailure(MailHost host, SmtpPhase phase, PeerException e) {
-        return new SmtpFailure(Outcome.DEFERRED, Reasons.peerDsn(e), host.relay(), Reasons.peer(host, phase, e));
+        return new SmtpFailure(Outcome.DEFERRED, Reasons.peerDsn(e), host.relay(), Reasons.peer(host, phase, e))
+                .at(phase.stage);
     }
 }

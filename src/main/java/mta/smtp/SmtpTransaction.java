@@ -9,6 +9,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
 import mta.deliver.Recipient;
+import mta.mail.MailAttributes;
 import mta.mail.Smtputf8;
 import mta.mail.Xtext;
 
@@ -33,7 +34,7 @@ final class SmtpTransaction {
     private static final byte[] DOT_CRLF = {'.', '\r', '\n'};
 
     /** The named attribute that says the content is 8-bit ({@code 8bit}) or 7-bit ({@code 7bit}). */
-    static final String ENCODING = "encoding";
+    static final String ENCODING = MailAttributes.ENCODING;
 
     private final SmtpAgent agent;
     private final SmtpConnection conn;
@@ -219,8 +220,8 @@ final class SmtpTransaction {
 
     /** The RFC 3461 parameters of MAIL FROM, for a server that offers DSN: ENVID and RET as queued. */
     private static String dsnMail(DeliveryRequest request) {
-        String ret = request.attributes().get("dsn_ret");
-        String envid = request.attributes().get("dsn_envid");
+        String ret = request.attributes().get(MailAttributes.DSN_RET);
+        String envid = request.attributes().get(MailAttributes.DSN_ENVID);
         return (envid != null ? " ENVID=" + Xtext.encode(envid) : "") + (ret != null ? " RET=" + ret : "");
     }
 
@@ -283,7 +284,7 @@ final class SmtpTransaction {
     }
 
     private DeliveryStatus refused(Recipient r, ServerReply reply, SmtpPhase p) {
-        return SmtpFailure.fromReply(host, reply, Reasons.said(host, reply, p)).status(r, connectSeconds, elapsed());
+        return SmtpFailure.fromReply(host, reply, p).status(r, connectSeconds, elapsed());
     }
 
     private void finish(List<Recipient> recipients, Outcome o, String dsn, String reason) {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.mail.Address;
+import mta.mail.MailAttributes;
 import mta.mail.Reply;
 import mta.mail.Smtputf8;
 
@@ -282,8 +283,8 @@ final class SmtpdTransaction {
     }
 
     private static void startContent(SmtpdContext c, CleanupService.Transaction t) throws IOException {
-        t.attribute("log_protocol_name", c.state.protocol());
-        t.attribute("content_filter", c.server.check().contentFilter(c.state));
+        t.attribute(MailAttributes.LOG_PROTOCOL_NAME, c.state.protocol());
+        t.attribute(MailAttributes.CONTENT_FILTER, c.server.check().contentFilter(c.state));
         savedActions(c, t);
         writeReceived(c, t);
     }
@@ -393,22 +394,22 @@ final class SmtpdTransaction {
         try {
             CleanupService.Transaction t = c.server.cleanup().open(CleanupService.Source.SMTPD);
             t.sender(st.tx.sender, "");
-            t.attribute("log_client_name", st.client.name);
-            t.attribute("log_client_address", st.client.addressText);
-            t.attribute("log_helo_name", st.client.helo);
-            t.attribute("log_protocol_name", st.protocol());
-            if (st.client.port > 0) t.attribute("log_client_port", Integer.toString(st.client.port));
+            t.attribute(MailAttributes.LOG_CLIENT_NAME, st.client.name);
+            t.attribute(MailAttributes.LOG_CLIENT_ADDRESS, st.client.addressText);
+            t.attribute(MailAttributes.LOG_HELO_NAME, st.client.helo);
+            t.attribute(MailAttributes.LOG_PROTOCOL_NAME, st.protocol());
+            if (st.client.port > 0) t.attribute(MailAttributes.LOG_CLIENT_PORT, Integer.toString(st.client.port));
             if (st.client.sasl != null) {
-                t.attribute("sasl_method", st.client.sasl.method());
-                t.attribute("sasl_username", st.client.sasl.username());
+                t.attribute(MailAttributes.SASL_METHOD, st.client.sasl.method());
+                t.attribute(MailAttributes.SASL_USERNAME, st.client.sasl.username());
             }
-            if (st.tx.saslSender != null) t.attribute("sasl_sender", st.tx.saslSender);
+            if (st.tx.saslSender != null) t.attribute(MailAttributes.SASL_SENDER, st.tx.saslSender);
             // local_header_rewrite_clients: cleanup completes and maps header addresses of local mail only
-            t.attribute("rewrite_context", c.settings.localRewriteClients.isLocal(st.client.address, st.client.inMynetworks) ? "local" : "remote");
-            if (st.tx.dsnRet != null) t.attribute("dsn_ret", st.tx.dsnRet);
-            if (st.tx.dsnEnvid != null) t.attribute("dsn_envid", st.tx.dsnEnvid);
+            t.attribute(MailAttributes.REWRITE_CONTEXT, c.settings.localRewriteClients.isLocal(st.client.address, st.client.inMynetworks) ? "local" : "remote");
+            if (st.tx.dsnRet != null) t.attribute(MailAttributes.DSN_RET, st.tx.dsnRet);
+            if (st.tx.dsnEnvid != null) t.attribute(MailAttributes.DSN_ENVID, st.tx.dsnEnvid);
             // RFC 6152 BODY= and RFC 6531 SMTPUTF8 travel with the message, for the next hop
-            if (st.tx.encoding != null) t.attribute("encoding", st.tx.encoding);
+            if (st.tx.encoding != null) t.attribute(MailAttributes.ENCODING, st.tx.encoding);
             if (st.tx.smtputf8) t.attribute(Smtputf8.ATTRIBUTE, Smtputf8.REQUESTED.format());
             st.tx.cleanup = t;
             StringBuilder client = new StringBuilder(t.queueId()).append(": client=").append(st.client.label());

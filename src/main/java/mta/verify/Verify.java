@@ -17,6 +17,7 @@ import mta.config.Config;
 import mta.lookup.CacheTable;
 import mta.lookup.TableException;
 import mta.mail.Address;
+import mta.mail.MailAttributes;
 import mta.queue.TraceFlags;
 import mta.queue.VerifyClient;
 import mta.util.MailLog;
@@ -207,7 +208,7 @@ public final class Verify implements VerifyClient, AutoCloseable {
         }
         try (CleanupService.Transaction tx = cleanup.open(CleanupService.Source.VERIFY)) {
             tx.attribute(TraceFlags.ATTRIBUTE, new TraceFlags(TraceFlags.VERIFY).value());
-            tx.attribute("rewrite_context", "local");
+            tx.attribute(MailAttributes.REWRITE_CONTEXT, "local");
             String sender = s.sender().address(now);
             tx.sender(sender.isEmpty() ? Address.NULL_SENDER : Address.parse(sender), "");
             tx.recipient(rcpt, null);

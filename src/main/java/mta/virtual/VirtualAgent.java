@@ -18,6 +18,7 @@ import mta.lookup.AddressLookup;
 import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
+import mta.mail.Dsn;
 import mta.util.MailLog;
 import mta.util.PosixAccounts;
 import mta.util.SafeOpen;
@@ -91,7 +92,8 @@ public final class VirtualAgent implements DeliveryAgent {
                 s = DeliveryStatus.deferred(r, "4.3.0", "virtual", "table lookup failure");
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            out.add(new DeliveryStatus(r, s.outcome(), s.dsn(), s.relay(), s.reason(), 0, secs));
+            // delivered here: a deferral is this recipient's
+            out.add(new DeliveryStatus(r, s.outcome(), s.dsn(), s.relay(), s.reason(), 0, secs).at(DeliveryStatus.Stage.DELIVERY));
         }
         return out;
     }
@@ -137,7 +139,7 @@ public final class VirtualAgent implements DeliveryAgent {
     }
 
     private static DeliveryStatus failed(Recipient r, String dsn, String text) {
-        return dsn.startsWith("4") ? DeliveryStatus.deferred(r, dsn, "virtual", text)
+        return Dsn.isTemporary(dsn) ? DeliveryStatus.deferred(r, dsn, "virtual", text)
                 : DeliveryStatus.bounced(r, dsn, "virtual", text);
     }
 
