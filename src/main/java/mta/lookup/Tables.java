@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import mta.config.Config;
 import mta.util.SecretFiles;
 
 /**
@@ -118,22 +119,8 @@ public final class Tables {
         if (!text.startsWith("{") || !text.endsWith("}")) {
             throw new TableException(spec + ": need \"{type:name, ...}\"");
         }
-        List<String> out = new ArrayList<>();
-        String inner = text.substring(1, text.length() - 1);
-        int depth = 0;
-        StringBuilder cur = new StringBuilder();
-        for (int i = 0; i < inner.length(); i++) {
-            char c = inner.charAt(i);
-            if (c == '{') depth++;
-            if (c == '}') depth--;
-            if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
-                if (!cur.isEmpty()) out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        if (!cur.isEmpty()) out.add(cur.toString());
+        // split as a main.cf list: commas or white space, not inside nested braces
+        List<String> out = Config.splitList(text.substring(1, text.length() - 1));
         if (out.isEmpty()) throw new TableException(spec + ": empty table list");
         return out;
     }
