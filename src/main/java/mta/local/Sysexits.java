@@ -1,7 +1,10 @@
 package mta.local;
 
+import mta.deliver.SysExits;
+
 /**
- * Sysexits - what a command's exit status means for the mail (the {@code <sysexits.h>} codes).
+ * Sysexits - what a command's exit status means for the local agent's mail (the {@code <sysexits.h>}
+ * codes of deliver.SysExits, which the pipe agent reads too).
  *
  * <p>Reads and writes nothing. 0 is success; 64..78 are the sendmail-compatible codes, each with
  * an RFC 3463 status and a short text; 71 (OS error) and 75 (temporary failure) are soft, so the
@@ -11,24 +14,6 @@ package mta.local;
  */
 final class Sysexits {
     static final int EX_TEMPFAIL = 75;
-
-    private static final String[][] TABLE = {
-        {"64", "5.3.0", "command line usage error"},
-        {"65", "5.6.0", "data format error"},
-        {"66", "5.3.0", "cannot open input"},
-        {"67", "5.1.1", "user unknown"},
-        {"68", "5.1.2", "host name unknown"},
-        {"69", "5.3.0", "service unavailable"},
-        {"70", "5.3.0", "internal software error"},
-        {"71", "4.3.0", "system resource problem"},
-        {"72", "5.3.0", "critical OS file missing"},
-        {"73", "5.2.0", "can't create user output file"},
-        {"74", "5.3.0", "input/output error"},
-        {"75", "4.3.0", "temporary failure"},
-        {"76", "5.5.0", "remote error in protocol"},
-        {"77", "5.7.0", "permission denied"},
-        {"78", "5.3.5", "local configuration error"},
-    };
 
     private Sysexits() {}
 
@@ -41,9 +26,9 @@ final class Sysexits {
         String tail = output.isEmpty() ? "" : ". Command output: " + output;
         String dsn;
         String text;
-        if (status >= 64 && status <= 78) {
-            dsn = TABLE[status - 64][1];
-            text = TABLE[status - 64][2] + tail;
+        if (SysExits.isSysExit(status)) {
+            dsn = SysExits.detail(status).dsn();
+            text = SysExits.detail(status).text() + tail;
         } else {
             dsn = "5.3.0";
             text = "Command died with status " + status + ": \"" + command + "\"" + tail;
@@ -55,8 +40,6 @@ final class Sysexits {
 
     /** The enhanced status code ({@code 4.x.y} or {@code 5.x.y}) that starts {@code output}, or null. */
     static String enhancedCode(String output) {
-        int sp = output.indexOf(' ');
-        String first = sp < 0 ? output : output.substring(0, sp);
-        return first.matches("[45]\\.\\d{1,3}\\.\\d{1,3}") ? first : null;
+        return SysExits.leadingCode(output);
     }
 }
