@@ -326,6 +326,25 @@ class PostscreenIT {
     }
 
     @Test
+    void reloadGivesNewSessionsTheNewSettings() throws Exception {
+        start("");
+        try (Transcript t = connect("127.0.0.15")) { // the default greet action: ignore
+            t.sendRaw("HELO early.example\r\n");
+            t.expect("220 ");
+            t.expect("250 ");
+        }
+        site.param("postscreen_greet_action", "drop").write();
+        m.reload();
+        awaitLog("reload -- version");
+        try (Transcript t = connect("127.0.0.15")) {
+            t.sendRaw("HELO early.example\r\n");
+            assertEquals("220-mx.example.test ESMTP Postfix\n521 5.5.1 Protocol error", t.reply());
+            t.expectClosed();
+        }
+        assertEquals(List.of(site.smtpdPort), m.postscreenPorts(), "the same listener, reconfigured");
+    }
+
+    @Test
     void behindHaproxyTheProxyHeaderNamesTheClient() throws Exception {
         dns.a("7.2.0.192.zen.example", "127.0.0.2");
         startWith("\n  -o postscreen_upstream_proxy_protocol=haproxy", "",
