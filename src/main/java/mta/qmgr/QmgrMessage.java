@@ -196,7 +196,7 @@ final class QmgrMessage implements Runnable {
             statuses = req.recipients().stream()
                     .map(r -> DeliveryStatus.deferred(r, "4.3.0", "none", "delivery agent failed")).toList();
         } finally {
-            feedback(destination, s.limits(dest.transport()), statuses);
+            feedback(destination, s.limits(dest.transport()), statuses, pass);
         }
         long[] done = statuses.stream().filter(st -> trace.probe() || st.outcome() != DeliveryStatus.Outcome.DEFERRED)
                 .mapToLong(st -> st.recipient().offset()).toArray();
@@ -217,9 +217,11 @@ final class QmgrMessage implements Runnable {
      * works. All deferred: the destination failed, unless some deferral was a recipient's own
      * ({@link DeliveryStatus#fault}: a 4xx reply to RCPT TO says nothing about the site, and the
      * deferrals of an agent that delivers on this host, local, virtual or a pipe command, are the
-     * recipients', as in Postfix).
+     * recipients', as in Postfix), or local handed the recipient to another transport that failed
+     * (Dovecot down: local's own destination is not to blame).
      */
-    private void feedback(QmgrDestination destination, QmgrTransportLimits limits, List<DeliveryStatus> statuses) {
+    private void feedback(QmgrDestination destination, QmgrTransportLimits limits, List<DeliveryStatus> statuses,
+                          QmgrPass pass) {
         QmgrDestination.Feedback fb = QmgrDestination.Feedback.NEUTRAL;
         String dsn = null;
         String reason = null;
@@ -227,7 +229,8 @@ final class QmgrMessage implements Runnable {
             fb = QmgrDestination.Feedback.SUCCESS;
         } else if (!statuses.isEmpty()) {
             DeliveryStatus first = statuses.get(0);
-            boolean recipientLevel = statuses.stream().anyMatch(st -> st.fault() == DeliveryStatus.Fault.RECIPIENT);
+            boolean recipientLevel = statuses.stream().anyMatch(st -> st.fault() == DeliveryStatus.Fault.RECIPIENT
+                    || pass.handedOver(st.recipient().offset()));
             if (!recipientLevel) {
                 fb = QmgrDestination.Feedback.FAILURE;
                 dsn = first.dsn();

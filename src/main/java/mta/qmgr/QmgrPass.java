@@ -29,14 +29,22 @@ final class QmgrPass implements DeliveryPass {
 
     private final Map<String, Qmgr.Transport> transports;
     private final Report report;
+    /** The queue file offsets of the recipients handed over so far. */
+    private final java.util.Set<Long> handedOver = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     QmgrPass(Map<String, Qmgr.Transport> transports, Report report) {
         this.transports = transports;
         this.report = report;
     }
 
+    /** True when the recipient at this queue file offset was handed to another transport. */
+    boolean handedOver(long offset) {
+        return handedOver.contains(offset);
+    }
+
     @Override
     public DeliveryStatus pass(String transport, DeliveryRequest request, Recipient recipient) {
+        handedOver.add(recipient.offset());
         String spec = transport.strip();
         int colon = spec.indexOf(':');
         String name = colon < 0 ? spec : spec.substring(0, colon).strip();

@@ -146,7 +146,7 @@ class LmtpDovecotIT {
         int uid = PosixAccounts.ROOT ? 65534 : (Integer) Files.getAttribute(base, "unix:uid");
         int gid = PosixAccounts.ROOT ? 65534 : (Integer) Files.getAttribute(base, "unix:gid");
         dovecot = TestDovecotLmtp.start(base.resolve("dovecot"), site.queue.resolve("private/dovecot-lmtp"),
-                USERS.stream().map(u -> new TestDovecotLda.User(u, uid, gid)).toList());
+                USERS.stream().map(u -> new TestDovecotLda.User(u, uid, gid)).toList(), dovecot.port);
     }
 
     @Test
@@ -183,6 +183,24 @@ class LmtpDovecotIT {
             String refused = rcptUntil("nosuch@example.test", "550");
             assertTrue(refused.contains("5.1.1") && refused.contains("User doesn't exist"), refused);
             assertEquals(dave + 2, count(dovecot.inbox("dave@example.test")), "a probe delivers nothing");
+
+            // Dovecot down: local's mail is deferred by the hand-over, never bounced, and local
+            // itself is not suspended (the next message is tried too); all arrive once Dovecot is back
+            dovecot.stop();
+            try {
+                Transcript.mail(site.smtpdPort, "carol@lmtp.test", "dave@example.test", "Subject: down 1", "", "x");
+                Transcript.mail(site.smtpdPort, "carol@lmtp.test", "dave@example.test", "Subject: down 2", "", "x");
+                waitFor(() -> read(site.maillog).lines().filter(l -> l.matches(".*postfix/lmtp\\[\\d+\\]: \\w+: "
+                        + "to=<dave@example\\.test>, relay=none, .*dsn=4\\.4\\.1, status=deferred \\(connect to "
+                        + "private/dovecot-lmtp: .*")).map(l -> l.replaceFirst(".*: (\\w+): to=.*", "$1")).distinct().count() == 2,
+                        "both messages deferred by lmtp");
+                String down = read(site.maillog);
+                assertFalse(down.lines().anyMatch(l -> l.contains("to=<dave@example.test>")
+                        && (l.contains("temporarily suspended") || l.contains("status=bounced"))), down);
+            } finally {
+                restartDovecot();
+            }
+            waitFor(() -> count(dovecot.inbox("dave@example.test")) == dave + 4, "both delivered once Dovecot is back");
         }
     }
 

@@ -49,6 +49,12 @@ public final class TestDovecotLmtp {
     /** Starts Dovecot with these users, LMTP on {@code socket} and on a free port. */
     public static TestDovecotLmtp start(Path dir, Path socket, List<TestDovecotLda.User> users)
             throws IOException, InterruptedException {
+        return start(dir, socket, users, TestSite.freePort());
+    }
+
+    /** The same on a given port (to start again where a stopped one listened). */
+    public static TestDovecotLmtp start(Path dir, Path socket, List<TestDovecotLda.User> users, int port)
+            throws IOException, InterruptedException {
         require();
         boolean root = ServerProcess.ROOT;
         String me = System.getProperty("user.name");
@@ -69,7 +75,6 @@ public final class TestDovecotLmtp {
         Files.setPosixFilePermissions(dir.resolve("home"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Path usersFile = dir.resolve("users");
         Files.writeString(usersFile, db);
-        int port = TestSite.freePort();
         Path config = dir.resolve("dovecot.conf");
         Files.writeString(config, """
                 protocols = lmtp
