@@ -18,7 +18,8 @@ import mta.util.MailLog;
  * {@code line_length_limit}, {@code header_size_limit}, {@code hopcount_limit},
  * {@code cleanup_replace_stray_cr_lf}, {@code always_add_missing_headers},
  * {@code undisclosed_recipients_header}, {@code enable_long_queue_ids},
- * {@code content_filter} (recorded as the message attribute {@code content_filter}), and the
+ * {@code content_filter} (recorded as the message attribute {@code content_filter}),
+ * {@code non_smtpd_milters} (run by {@link CleanupMilters} for mail from pickup), and the
  * SMTPUTF8 settings ({@link CleanupEncoding}: the attributes {@code encoding} and {@code smtputf8}). Writes
  * {@code incoming/<ID>} through {@link QueueFileWriter} and wakes the queue manager. The
  * per-message work (headers, -t, missing headers) is in {@link CleanupMessage}.
@@ -43,6 +44,8 @@ public final class Cleanup implements CleanupService {
     final boolean longIds;
     /** content_filter: transport:nexthop recorded in each message unless the client sets its own. */
     final String contentFilter;
+    /** non_smtpd_milters: the milters of mail from sendmail and pickup. */
+    final mta.milter.MilterSettings nonSmtpdMilters;
 
     public Cleanup(Config config, Queues queues, MailLog log, Trigger qmgr) {
         this.queues = queues;
@@ -63,6 +66,7 @@ public final class Cleanup implements CleanupService {
         this.undisclosedRecipientsHeader = config.str(Params.UNDISCLOSED_RECIPIENTS_HEADER).strip();
         this.longIds = config.bool(Params.ENABLE_LONG_QUEUE_IDS);
         this.contentFilter = config.str(Params.CONTENT_FILTER);
+        this.nonSmtpdMilters = mta.milter.MilterSettings.nonSmtpd(config);
     }
 
     @Override

@@ -91,10 +91,20 @@ final class CleanupMessage implements CleanupService.Transaction {
     private Smtputf8 smtputf8 = Smtputf8.NONE;
     private String encoding;
 
-    /** receive_override_options of the source: address mappings (and BCC), header/body checks. */
+    /** receive_override_options of the source: address mappings (and BCC), header/body checks, milters. */
     private final boolean mappings;
     private final boolean autoBcc;
     private final boolean contentChecks;
+    private final boolean useMilters;
+
+    /** The milters that see this message at its end (smtpd's, or our own non_smtpd_milters); null: none. */
+    private mta.milter.MilterChain milters;
+    private boolean ownMilters;
+    /** With milters: the body, kept until they have seen it (the envelope and headers stay in memory too). */
+    private mta.milter.MilterSpool spool;
+    /** With milters: the empty line after the headers is not body; whether the message had one. */
+    private boolean separatorPending;
+    private boolean separator;
 
     CleanupMessage(Cleanup svc, CleanupService.Source source, QueueFileWriter w) {
         this.svc = svc;
@@ -103,6 +113,19 @@ final class CleanupMessage implements CleanupService.Transaction {
         this.mappings = !source.overrides().contains(ReceiveOverride.NO_ADDRESS_MAPPINGS);
         this.autoBcc = mappings && source.newMail();
         this.contentChecks = !source.overrides().contains(ReceiveOverride.NO_HEADER_BODY_CHECKS);
+        this.useMilters = !source.overrides().contains(ReceiveOverride.NO_MILTERS);
+        if (useMilters && source.service().equals("pickup") && !svc.nonSmtpdMilters.isEmpty()) {
+            milters = new mta.milter.MilterChain(svc.nonSmtpdMilters, svc.log);
+            ownMilters = true;
+        }
+    }
+
+    @Override
+    public void milters(mta.milter.MilterChain chain) {
+        if (useMilters && chain != null && !chain.isEmpty() && phase == Phase.HEADERS && headers.isEmpty()) {
+            milters = chain;
+            ownMilters = false;
+        }
     }
 
     @Override
@@ -379,12 +402,29 @@ final class CleanupMessage implements CleanupService.Transaction {
     }
 
     private void write(byte[] buf, int len, boolean more) throws IOException {
+        if (spool != null) {
+            if (separatorPending && len == 0 && !more) { // the empty line that ends the headers
+                separatorPending = false;
+                separator = true;
+                return;
+            }
+            separatorPending = false;
+            spool.write(buf, 0, len);
+            if (!more) spool.write(CRLF, 0, 2);
+            if (svc.messageSizeLimit > 0 && headerBytes + spool.size() > svc.messageSizeLimit) tooBig = true;
+            return;
+        }
         if (more) w.contentPart(buf, 0, len, svc.lineLengthLimit);
         else w.contentLine(buf, 0, len, svc.lineLengthLimit);
         if (svc.messageSizeLimit > 0 && w.contentSize() > svc.messageSizeLimit) tooBig = true;
     }
 
-    /** Finishes the header: -t recipients, missing headers; writes the envelope and the header. */
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    /**
+     * Finishes the header: -t recipients, missing headers; writes the envelope and the header, or,
+     * when milters will see the message, keeps them and spools the body until the end.
+     */
     private void endHeaders() throws IOException {
         phase = Phase.BODY;
         if (sender == null) sender = Address.NULL_SENDER;
@@ -394,7 +434,16 @@ final class CleanupMessage implements CleanupService.Transaction {
         if (contentChecks && svc.checks.hasHeaderChecks()) headerChecks();
         addMissingHeaders();
         if (refusal == null && !discarded) svc.log.info(w.id() + ": message-id=" + (messageId == null ? "<>" : messageId));
+        if (milters != null) {
+            spool = new mta.milter.MilterSpool();
+            separatorPending = true;
+            return;
+        }
+        writeEnvelopeAndHeaders();
+    }
 
+    /** The envelope records, then the header lines. */
+    private void writeEnvelopeAndHeaders() throws IOException {
         w.record(RecordType.TIME, Long.toString(arrival));
         if (!fullName.isEmpty()) w.record(RecordType.FULLNAME, fullName);
         for (String a : attributes) w.record(RecordType.ATTRIBUTE, a);
@@ -625,6 +674,7 @@ final class CleanupMessage implements CleanupService.Transaction {
                 abort();
                 throw new CleanupException(refusal, refusal.text(), null);
             }
+            if (spool != null) endWithMilters();
             if (discarded) {
                 abort();
                 return w.id();
@@ -657,5 +707,135 @@ final class CleanupMessage implements CleanupService.Transaction {
     @Override
     public void abort() {
         if (!committed) w.abort();
+        if (spool != null) spool.close();
+        if (ownMilters && milters != null) milters.close();
+    }
+
+    /**
+     * The milters see the message and change it; then the envelope, the headers and the body go
+     * into the queue file. A reject or tempfail refuses the message, a discard drops it, a
+     * quarantine puts it on hold.
+     */
+    private void endWithMilters() throws IOException, CleanupException {
+        mta.milter.MilterVerdict v = CleanupMilters.run(milters, ownMilters, new MilterView(), w.id());
+        ownMilters = false; // closed by run()
+        String client = clientText();
+        switch (v.kind()) {
+            case REJECT, SHUTDOWN -> {
+                Reply r = v.reply();
+                svc.log.info(CleanupMilters.logLine(w.id(), "milter-reject", client, r.dsn() + " " + r.text(), envelopeTail()));
+                abort();
+                throw new CleanupException(r, r.text(), null);
+            }
+            case DISCARD -> {
+                svc.log.info(CleanupMilters.logLine(w.id(), "milter-discard", client, "milter triggers DISCARD action",
+                        envelopeTail()));
+                discarded = true;
+                return;
+            }
+            case HOLD -> held = true;
+            default -> { }
+        }
+        if (held && milterHold) {
+            svc.log.info(CleanupMilters.logLine(w.id(), "milter-hold", client, "milter triggers HOLD action", envelopeTail()));
+        } else if (v.kind() == mta.milter.MilterVerdict.Kind.HOLD) {
+            svc.log.info(CleanupMilters.logLine(w.id(), "milter-hold", client, "milter triggers HOLD action", envelopeTail()));
+        }
+        writeEnvelopeAndHeaders();
+        CleanupMilters.writeBody(w, spool, separator, svc.lineLengthLimit);
+        if (svc.messageSizeLimit > 0 && w.contentSize() > svc.messageSizeLimit) {
+            abort();
+            throw new CleanupException(Reply.MESSAGE_TOO_BIG, "message file too big", null);
+        }
+    }
+
+    /** A quarantine request of a milter (SMFIR_QUARANTINE). */
+    private boolean milterHold;
+
+    /** The message as the milters see and change it. */
+    private final class MilterView implements mta.milter.MilterMessage {
+        @Override
+        public String sender() {
+            return sender == null ? "" : sender.toString();
+        }
+
+        @Override
+        public List<String> recipients() {
+            return recipientRecords.stream().map(RecipientRecord::address).toList();
+        }
+
+        @Override
+        public List<String> headers() {
+            return headers.stream().map(StringBuilder::toString).toList();
+        }
+
+        @Override
+        public mta.milter.MilterSpool body() {
+            return spool;
+        }
+
+        @Override
+        public void changeSender(String s, String esmtpArgs) {
+            sender = Address.parse(s);
+        }
+
+        @Override
+        public void addRecipient(String recipient, String esmtpArgs) {
+            CleanupMessage.this.addRecipient(recipient, null);
+        }
+
+        @Override
+        public void deleteRecipient(String recipient) {
+            recipientRecords.removeIf(r -> r.address().equalsIgnoreCase(recipient));
+            recipients.remove(recipient.toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public void addHeader(String header) {
+            headers.add(new StringBuilder(header));
+        }
+
+        @Override
+        public void insertHeader(int index, String header) {
+            headers.add(Math.max(0, Math.min(index, headers.size())), new StringBuilder(header));
+        }
+
+        @Override
+        public void changeHeader(String name, int index, String header) {
+            int seen = 0;
+            for (int i = 0; i < headers.size(); i++) {
+                if (name(headers.get(i)).equalsIgnoreCase(name.strip()) && ++seen == index) {
+                    if (header == null) headers.remove(i);
+                    else headers.set(i, new StringBuilder(header));
+                    return;
+                }
+            }
+            if (header != null) headers.add(new StringBuilder(header));
+        }
+
+        @Override
+        public void replaceBody(mta.milter.MilterSpool body) {
+            spool.close();
+            spool = body;
+            separator = true;
+        }
+
+        @Override
+        public void quarantine(String reason) {
+            held = true;
+            milterHold = true;
+        }
+    }
+
+    /** {@code host[ip]}, or {@code local} for mail without a client. */
+    private String clientText() {
+        String client = attributeValue("log_client_name");
+        return client == null ? "local" : client + "[" + attributeValue("log_client_address") + "]";
+    }
+
+    /** {@code  from=<s> to=<r> proto=P helo=<h>}, with what is known. */
+    private String envelopeTail() {
+        String t = logTail();
+        return t.substring(t.indexOf(';') + 1);
     }
 }

@@ -96,6 +96,14 @@ public interface CleanupService {
         default void redirect(Address to) {
         }
 
+        /**
+         * The SMTP session's milters (smtpd_milters): at {@link #commit} cleanup sends them the
+         * headers, body and end of the message, applies their changes and acts on their verdict.
+         * A service that cannot run milters (maildrop/, where pickup runs non_smtpd_milters later) ignores it.
+         */
+        default void milters(mta.milter.MilterChain chain) {
+        }
+
         /** Commits the message to the incoming queue; returns its queue ID. */
         String commit() throws CleanupException;
 

@@ -15,8 +15,8 @@ import mta.config.Params;
  * travel to cleanup with each message ({@link CleanupService.Source#overrides}):
  * {@code no_address_mappings} turns off canonical mapping, masquerading, virtual alias expansion
  * and automatic BCC recipients, {@code no_header_body_checks} turns off header_checks and
- * body_checks, and {@code no_milters} is recorded for the milter support to come (no milter runs
- * today). An unknown word is a configuration error.
+ * body_checks, and {@code no_milters} turns off the milters (smtpd does not open its
+ * smtpd_milters, cleanup runs no non_smtpd_milters). An unknown word is a configuration error.
  */
 public enum ReceiveOverride {
     NO_UNKNOWN_RECIPIENT_CHECKS, NO_ADDRESS_MAPPINGS, NO_HEADER_BODY_CHECKS, NO_MILTERS;

@@ -319,7 +319,7 @@ public final class Params {
 
     public static final Param RECEIVE_OVERRIDE_OPTIONS = def(Param.list("receive_override_options", "",
             "Per smtpd or pickup service (-o): no_unknown_recipient_checks, no_address_mappings, no_header_body_checks,"
-            + " no_milters (recorded; milters are not supported yet)."));
+            + " no_milters (smtpd_milters and non_smtpd_milters are not called)."));
     public static final Param SENDER_BCC_MAPS = def(Param.tables("sender_bcc_maps", "",
             "Tables from a sender address to one BCC recipient added to new mail (with NOTIFY=NEVER)."));
     public static final Param RECIPIENT_BCC_MAPS = def(Param.tables("recipient_bcc_maps", "",
@@ -328,12 +328,50 @@ public final class Params {
             "The master.cf cleanup service that an smtpd, pickup or local service hands its mail to"
             + " (set with -o; a second cleanup entry can have its own -o header_checks=...)."));
 
+    // --- milters
+    static { section("Mail filters (milters)"); }
     public static final Param SMTPD_MILTERS = def(Param.list("smtpd_milters", "",
-            "Milter applications for mail received by the SMTP server; milters are not supported yet, so a"
-            + " non-empty value stops start-up (postfix check says so) rather than being ignored."));
+            "Milter applications for mail received by the SMTP server: inet:host:port or unix:pathname (relative to"
+            + " queue_directory), or { name, default_action=..., connect_timeout=..., command_timeout=...,"
+            + " content_timeout=..., protocol=... }; called in order at each SMTP stage, see docs/milter.md."));
     public static final Param NON_SMTPD_MILTERS = def(Param.list("non_smtpd_milters", "",
-            "Milter applications for mail not received by SMTP (sendmail, pickup); not supported yet, a"
-            + " non-empty value stops start-up."));
+            "Milter applications for mail not received by SMTP (sendmail, pickup), run by cleanup; same syntax as smtpd_milters."));
+    public static final Param MILTER_PROTOCOL = def(Param.string("milter_protocol", "6",
+            "The milter protocol version offered to the filters: 2, 3, 4 or 6."));
+    public static final Param MILTER_DEFAULT_ACTION = def(Param.string("milter_default_action", "tempfail",
+            "What happens when a milter cannot be reached or fails: accept, reject, tempfail or quarantine."));
+    public static final Param MILTER_CONNECT_TIMEOUT = def(Param.time("milter_connect_timeout", "30s", 's', 1, 100 * DAY,
+            "The time limit for connecting to a milter and negotiating the protocol."));
+    public static final Param MILTER_COMMAND_TIMEOUT = def(Param.time("milter_command_timeout", "30s", 's', 1, 100 * DAY,
+            "The time limit for a milter's reply to an SMTP event (connect, HELO, MAIL, RCPT, DATA)."));
+    public static final Param MILTER_CONTENT_TIMEOUT = def(Param.time("milter_content_timeout", "300s", 's', 1, 100 * DAY,
+            "The time limit for a milter's reply to message content (a header, a body chunk, the end of the message)."));
+    public static final Param MILTER_MACRO_DAEMON_NAME = def(Param.string("milter_macro_daemon_name", "$myhostname",
+            "The {daemon_name} macro value sent to milters."));
+    public static final Param MILTER_MACRO_V = def(Param.string("milter_macro_v", "$mail_name $mail_version",
+            "The {v} macro value sent to milters."));
+    public static final Param MILTER_CONNECT_MACROS = def(Param.list("milter_connect_macros", "j {daemon_name} {daemon_addr} v _",
+            "The macros sent to milters with the client connection."));
+    public static final Param MILTER_HELO_MACROS = def(Param.list("milter_helo_macros",
+            "{tls_version} {cipher} {cipher_bits} {cert_subject} {cert_issuer}",
+            "The macros sent to milters with HELO or EHLO."));
+    public static final Param MILTER_MAIL_MACROS = def(Param.list("milter_mail_macros",
+            "i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}",
+            "The macros sent to milters with MAIL FROM."));
+    public static final Param MILTER_RCPT_MACROS = def(Param.list("milter_rcpt_macros", "i {rcpt_addr} {rcpt_host} {rcpt_mailer}",
+            "The macros sent to milters with RCPT TO."));
+    public static final Param MILTER_DATA_MACROS = def(Param.list("milter_data_macros", "i",
+            "The macros sent to milters with DATA."));
+    public static final Param MILTER_END_OF_HEADER_MACROS = def(Param.list("milter_end_of_header_macros", "i",
+            "The macros sent to milters at the end of the message headers."));
+    public static final Param MILTER_END_OF_DATA_MACROS = def(Param.list("milter_end_of_data_macros", "i",
+            "The macros sent to milters at the end of the message."));
+    public static final Param MILTER_UNKNOWN_COMMAND_MACROS = def(Param.list("milter_unknown_command_macros", "",
+            "The macros sent to milters with an unknown SMTP command" + NOT_YET));
+    public static final Param MILTER_MACRO_DEFAULTS = def(Param.list("milter_macro_defaults", "",
+            "name=value pairs: macro values sent when this system has no value of its own."));
+    public static final Param MILTER_HEADER_CHECKS = def(Param.tables("milter_header_checks", "",
+            "Pattern tables applied to the headers that milters add or change" + NOT_YET));
 
     // --- smtpd
     static { section("SMTP server"); }

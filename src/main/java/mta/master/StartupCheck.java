@@ -16,6 +16,7 @@ import mta.config.MasterCf;
 import mta.config.Param;
 import mta.config.MaillogFile;
 import mta.config.Params;
+import mta.milter.MilterSettings;
 import mta.config.UnusedParameters;
 import mta.dns.Resolver;
 import mta.pipe.PipeAgent;
@@ -40,7 +41,7 @@ import mta.util.SecretFiles;
  * transport in use (default_transport, relay_, local_, virtual_transport when their domains are
  * set, mailbox_ and fallback_transport, content_filter) that runs a program this system does not have (qmqpd; one that is
  * not in master.cf at all is a warning: its mail stays queued, as in Postfix),
- * a {@code cleanup_service_name} with no such cleanup service, milters (not supported yet), and a
+ * a {@code cleanup_service_name} with no such cleanup service, a malformed milter list, and a
  * {@code maillog_file} outside {@code maillog_file_prefixes}, and the TLS problems of
  * {@link TlsConfigCheck} (keys that cannot be loaded where TLS is required). Warnings: unused and undefined
  * parameters (as postconf), services whose program is missing but that nothing uses here, such
@@ -135,13 +136,7 @@ final class StartupCheck {
         }
         attempt(() -> MaillogFile.check(config));
         attempt(() -> MetricsServer.address(config.str(Params.METRICS_LISTEN)));
-        String nonSmtpd = config.str(Params.NON_SMTPD_MILTERS).strip();
-        if (!nonSmtpd.isEmpty()) fatal(milters(Params.NON_SMTPD_MILTERS, nonSmtpd));
-    }
-
-    /** Milters are not supported yet: a configuration that names one must not run without it. */
-    private static String milters(Param p, String value) {
-        return p.name() + " = " + value + ": milters are not supported yet";
+        attempt(() -> MilterSettings.nonSmtpd(config)); // the syntax; a filter that is down is a run-time matter
     }
 
     // ------------------------------------------------------------------ master.cf
@@ -166,13 +161,7 @@ final class StartupCheck {
                     }
                     attempt(() -> SmtpdListener.check(sc, resolver, log));
                     receiving(sc, where, cleanups);
-                    String milters = sc.str(Params.SMTPD_MILTERS).strip();
-                    if (milters.isEmpty()) break;
-                    if (s.overrides().containsKey(Params.SMTPD_MILTERS.name())) {
-                        fatal(where + ": " + milters(Params.SMTPD_MILTERS, milters));
-                    } else {
-                        fatal("main.cf: " + milters(Params.SMTPD_MILTERS, milters));
-                    }
+                    attempt(() -> MilterSettings.smtpd(sc));
                 }
                 case "postscreen" -> {
                     if (!s.type().equals("inet")) break;

@@ -70,6 +70,7 @@ final class SmtpdHelo {
         String name = arg.split("\\s+")[0];
         // the stage's checks: the HELO restrictions (a further stage that may refuse HELO goes after them)
         if (c.refused(counter, c.server.check().helo(c.state, name))) return false;
+        if (c.refused(counter, SmtpdMilters.helo(c, name))) return false;
         // proceed: a new start under the new name
         SmtpdState st = c.state;
         st.resetTransaction();

@@ -127,7 +127,9 @@ public final class SmtpdListener implements SmtpdServer {
             MailLog.Channel channel = mailLog.channel(s.syslogName, "smtpd");
             SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
             SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel, true, verify);
-            return new SmtpdServices(s, channel, check, t, cleanup, anvil, flush, serviceName, false);
+            mta.milter.MilterSettings milters = mta.cleanup.ReceiveOverride.of(config).contains(mta.cleanup.ReceiveOverride.NO_MILTERS)
+                    ? mta.milter.MilterSettings.none() : mta.milter.MilterSettings.smtpd(config);
+            return new SmtpdServices(s, channel, check, t, cleanup, anvil, flush, serviceName, false, milters);
         }
 
         /**

@@ -20,7 +20,9 @@ import mta.util.MailLog;
  * @param flush       the fast flush service for ETRN; null for the stand-alone server of sendmail -bs
  * @param serviceName the master.cf service name, for log lines such as "... for service smtp"
  * @param standalone  the stand-alone server of {@code sendmail -bs}: no AUTH
+ * @param milters     smtpd_milters (none with {@code receive_override_options = no_milters}); each session opens its own connections
  */
 record SmtpdServices(SmtpdSettings settings, MailLog.Channel log, SmtpdCheck check, SmtpdTls tls,
-                     CleanupService cleanup, Anvil anvil, Flush flush, String serviceName, boolean standalone) {
+                     CleanupService cleanup, Anvil anvil, Flush flush, String serviceName, boolean standalone,
+                     mta.milter.MilterSettings milters) {
 }

@@ -93,8 +93,18 @@ final class SmtpdSession implements Runnable {
             if (counted && !admit()) return;
             if (services.tls().wrapperMode() && !SmtpdStarttls.wrapperMode(context)) return;
             checkPipelining();
-            // the connect stage's checks: the client restrictions when rejections are not delayed
+            // the connect stage's checks: the client restrictions when rejections are not delayed, then the milters
             Reply denied = services.check().connect(state);
+            if (denied == null && !services.milters().isEmpty()) {
+                state.milters = new mta.milter.MilterChain(services.milters(), log);
+                denied = SmtpdMilters.connect(context);
+                if (denied != null && denied.code() != 421) state.client.accessDenied = denied;
+            }
+            if (context.hungUp()) {
+                chat.reply(denied);
+                chat.flush();
+                return;
+            }
             chat.reply(denied != null ? denied : Reply.greeting(settings.banner));
             chat.flush();
             greeted = true;
@@ -123,6 +133,7 @@ final class SmtpdSession implements Runnable {
                 SmtpdSasl.close(state);
                 state.resetTransaction();
                 state.policyLeases.close(); // the policy server connections go back to their pools
+                if (state.milters != null) state.milters.close();
                 log.info("disconnect from " + state.client.label() + state.countsText(SmtpdCommand.counters()));
             }
         }

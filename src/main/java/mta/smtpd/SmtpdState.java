@@ -134,6 +134,8 @@ final class SmtpdState {
     String policyInstance = "";
     /** Per-command counters for the "disconnect from" line: {accepted, total}. */
     final Map<String, int[]> counts = new HashMap<>();
+    /** The session's milters (smtpd_milters), connected at the start; null without milters. */
+    mta.milter.MilterChain milters;
     /** The AUTH conversation's server (Dovecot), opened when first needed and closed with the session ({@link SmtpdSasl}). */
     XsaslServer saslServer;
 
@@ -160,6 +162,7 @@ final class SmtpdState {
     /** Ends the current transaction, discarding an unfinished queue file. */
     void resetTransaction() {
         if (tx.cleanup != null) tx.cleanup.abort();
+        if (milters != null) milters.abort();
         tx = new Transaction();
     }
 

@@ -47,7 +47,7 @@ public final class SmtpdStdio implements SmtpdServer {
         SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), SystemResolver.system(), log, restricted);
         CleanupService cleanup = new MaildropCleanup(config, mailLog);
         this.services = new SmtpdServices(settings, log, check, SmtpdTls.OFF, cleanup, new Anvil(settings.rateTimeUnit),
-                null, "smtpd", true);
+                null, "smtpd", true, mta.milter.MilterSettings.none());
     }
 
     public static void main(String[] args) {

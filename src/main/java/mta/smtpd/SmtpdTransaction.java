@@ -66,6 +66,7 @@ final class SmtpdTransaction {
         // the stage's checks: the restrictions (a further stage that may refuse MAIL goes after them)
         st.tx.declaredSize = candidate.declaredSize; // the sender restrictions see SIZE= (policy size=)
         if (c.refused("mail", c.server.check().mail(st, path.address()))) return;
+        if (c.refused("mail", SmtpdMilters.mail(c, path.address(), path.parameters()))) return;
         // proceed: the transaction starts
         candidate.sender = path.address();
         candidate.proxyMail = "MAIL " + arg;
@@ -111,6 +112,7 @@ final class SmtpdTransaction {
         Address rcpt = path.address();
         // the stage's checks: the restrictions, which log their own "reject:" line (a further stage goes after them)
         if (c.refused("rcpt", c.server.check().rcpt(st, rcpt))) return;
+        if (c.refused("rcpt", SmtpdMilters.rcpt(c, rcpt, path.parameters()))) return;
         // proceed: the recipient joins the queue file, or goes on to the before-queue filter, whose reply counts
         if (c.settings.proxy != null) {
             Reply r = proxyRcpt(c, "RCPT " + arg);
@@ -155,6 +157,7 @@ final class SmtpdTransaction {
         }
         // the stage's checks: the restrictions (a further stage that may refuse DATA goes after them)
         if (c.refused("data", c.server.check().data(st))) return;
+        if (c.refused("data", SmtpdMilters.data(c))) return;
         // proceed: the content
         CleanupService.Transaction t = st.tx.cleanup;
         if (t instanceof SmtpdProxy proxy && c.refused("data", proxy.data())) return; // the filter's word on DATA
@@ -214,6 +217,7 @@ final class SmtpdTransaction {
         } else if (st.tx.bdat == null && st.tx.cleanup instanceof SmtpdProxy proxy) {
             refusal = proxy.data(); // the filter gets DATA for the chunks
         }
+        if (refusal == null && st.tx.bdat == null) refusal = SmtpdMilters.data(c); // the milters' DATA event, once
         st.inContent = true;
         if (refusal != null) {
             readChunk(c, count, null); // the chunk is on its way regardless: read it off the wire
@@ -411,6 +415,7 @@ final class SmtpdTransaction {
             // RFC 6152 BODY= and RFC 6531 SMTPUTF8 travel with the message, for the next hop
             if (st.tx.encoding != null) t.attribute(MailAttributes.ENCODING, st.tx.encoding);
             if (st.tx.smtputf8) t.attribute(Smtputf8.ATTRIBUTE, Smtputf8.REQUESTED.format());
+            t.milters(st.milters); // they see the content at its end, in cleanup
             st.tx.cleanup = t;
             StringBuilder client = new StringBuilder(t.queueId()).append(": client=").append(st.client.label());
             if (st.client.sasl != null) {

@@ -64,12 +64,13 @@ class StartForegroundIT {
 
     @Test
     void aConfigurationThatCannotStartExitsOneWithTheReasonAlsoInTheMailLog() throws Exception {
-        TestSite site = new TestSite(tmp).param("smtpd_milters", "inet:127.0.0.1:8891").write();
+        TestSite site = new TestSite(tmp).param("smtpd_milters", "bogus:127.0.0.1:8891").write();
         Path out = tmp.resolve("stdout");
         Process p = startFg(site, out);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "gave up");
         assertEquals(1, p.exitValue(), read(out));
-        String fatal = "fatal: main.cf: smtpd_milters = inet:127.0.0.1:8891: milters are not supported yet";
+        String fatal = "fatal: parameter smtpd_milters: milter bogus:127.0.0.1:8891: unsupported transport type:"
+                + " \"bogus\" (use inet: or unix:)";
         assertTrue(read(out).contains("postfix/master: " + fatal), read(out));
         assertTrue(read(site.maillog).matches("(?s).*postfix/master\\[\\d+\\]: " + java.util.regex.Pattern.quote(fatal) + ".*"),
                 read(site.maillog));

@@ -162,9 +162,9 @@ class StartupCheckTest {
     }
 
     @Test
-    void miltersCleanupServiceNamesAndTheMailLogFileAreChecked() throws Exception {
+    void malformedMiltersCleanupServiceNamesAndTheMailLogFileAreChecked() throws Exception {
         TestSite site = new TestSite(tmp)
-                .param("smtpd_milters", "inet:127.0.0.1:8891")
+                .param("smtpd_milters", "inet:127.0.0.1")
                 .param("maillog_file_prefixes", "/var")
                 .masterCf(String.join("\n",
                         "SMTPD inet n - n - - smtpd",
@@ -177,9 +177,9 @@ class StartupCheckTest {
         List<String> fatal = fatal(check(site));
         assertTrue(fatal.stream().anyMatch(l -> l.endsWith("cleanup_service_name = nosuch-cleanup: no such cleanup"
                 + " service in master.cf")), fatal.toString());
-        assertTrue(fatal.contains("main.cf: smtpd_milters = inet:127.0.0.1:8891: milters are not supported yet"),
+        assertTrue(fatal.contains("parameter smtpd_milters: milter inet:127.0.0.1: need inet:host:port"),
                 fatal.toString());
-        assertEquals(1, fatal.stream().filter(l -> l.contains("milters")).count(), "the first service turned them off");
+        assertEquals(1, fatal.stream().filter(l -> l.contains("milter")).count(), "the first service turned them off");
         assertTrue(fatal.contains("unknown receive_override_options value \"no_bogus\" in \"no_bogus\""), fatal.toString());
         assertTrue(fatal.contains("maillog_file value '" + site.maillog + "' does not match any prefix in"
                 + " maillog_file_prefixes"), fatal.toString());
