@@ -32,14 +32,14 @@ import mta.util.MailLog;
  * event and to every later one of the session.
  */
 final class Milter {
-    private enum State { NEW, READY, ACCEPT_CONNECTION, ACCEPT_MESSAGE, FAILED, CLOSED }
+    private enum State { NEW, READY, ACCEPT_CONNECTION, ACCEPT_MESSAGE, REJECT_CONNECTION, FAILED, CLOSED }
 
     private final MilterSpec spec;
     private final MilterSettings settings;
     private final MailLog.Channel log;
     private MilterConnection conn;
     private State state = State.NEW;
-    /** The default action's verdict after a failure; CONTINUE for accept. */
+    /** The default action's verdict after a failure (CONTINUE for accept), or the refusal of the connection. */
     private MilterVerdict failed;
     private int actions;
     private int protocol;
@@ -66,7 +66,12 @@ final class Milter {
         if (address instanceof Inet4Address) d.octet('4').int16(Math.max(port, 0)).string(address.getHostAddress());
         else if (address instanceof Inet6Address) d.octet('6').int16(Math.max(port, 0)).string(address.getHostAddress());
         else d.octet('U');
-        return event(SMFIC_CONNECT, SMFIP_NOCONNECT, SMFIP_NR_CONN, m, d.toBytes(), spec.commandTimeout());
+        MilterVerdict v = event(SMFIC_CONNECT, SMFIP_NOCONNECT, SMFIP_NR_CONN, m, d.toBytes(), spec.commandTimeout());
+        if (v.kind() == MilterVerdict.Kind.REJECT && state == State.READY) {
+            state = State.REJECT_CONNECTION; // every later event of this connection gets the same answer
+            failed = v;
+        }
+        return v;
     }
 
     MilterVerdict helo(MilterMacros m, String helo) {
@@ -123,7 +128,7 @@ final class Milter {
     /** Sends the message's headers, body and end; applies the filter's changes to {@code msg}. */
     MilterVerdict message(MilterMacros m, MilterMessage msg) {
         if (state == State.NEW && !open()) return failed;
-        if (state == State.FAILED) return failed;
+        if (state == State.FAILED || state == State.REJECT_CONNECTION) return failed;
         if (state != State.READY) {
             if (state == State.ACCEPT_MESSAGE) state = State.READY;
             return MilterVerdict.CONTINUE;
@@ -275,7 +280,7 @@ final class Milter {
      * reply (unless the filter said it would not send one). {@code m} null: no macros for this event.
      */
     private MilterVerdict event(byte cmd, int skipFlag, int noReplyFlag, MilterMacros m, byte[] data, Duration timeout) {
-        if (state == State.FAILED) return failed;
+        if (state == State.FAILED || state == State.REJECT_CONNECTION) return failed;
         if (state != State.READY) return MilterVerdict.CONTINUE; // accepted, or closed
         if (m != null && !sendMacros(cmd, m)) return failed;
         if (skipFlag != 0 && (protocol & skipFlag) != 0) return MilterVerdict.CONTINUE;

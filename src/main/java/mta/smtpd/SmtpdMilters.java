@@ -121,8 +121,8 @@ final class SmtpdMilters {
                 return null;
             }
             case HOLD -> {
+                if (!st.tx.saved.hold) log(c, "milter-hold", stage, "milter triggers HOLD action", sender, rcpt);
                 st.tx.saved.hold = true;
-                log(c, "milter-hold", stage, "milter triggers HOLD action", sender, rcpt);
                 return null;
             }
             case SHUTDOWN -> {

@@ -96,14 +96,15 @@ final class SmtpdSession implements Runnable {
             // the connect stage's checks: the client restrictions when rejections are not delayed, then the milters
             Reply denied = services.check().connect(state);
             if (denied == null && !services.milters().isEmpty()) {
+                // a milter's refusal is logged here and answers each later command (as the milter
+                // keeps refusing); the greeting stays, as in Postfix; only a 421 ends the session now
                 state.milters = new mta.milter.MilterChain(services.milters(), log);
-                denied = SmtpdMilters.connect(context);
-                if (denied != null && denied.code() != 421) state.client.accessDenied = denied;
-            }
-            if (context.hungUp()) {
-                chat.reply(denied);
-                chat.flush();
-                return;
+                Reply milter = SmtpdMilters.connect(context);
+                if (context.hungUp()) {
+                    chat.reply(milter);
+                    chat.flush();
+                    return;
+                }
             }
             chat.reply(denied != null ? denied : Reply.greeting(settings.banner));
             chat.flush();
