@@ -4,8 +4,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,28 +36,37 @@ public final class FakeMilter implements AutoCloseable {
 
     public static final Script CONTINUE = (c, t) -> List.of(packet('c'));
 
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
+    private final String name;
     public final List<String> events = new CopyOnWriteArrayList<>();
     public volatile Script script = CONTINUE;
     public volatile int protocol;
 
+    /** A milter on a free port of 127.0.0.1. */
     public FakeMilter() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        name = "inet:127.0.0.1:" + ((InetSocketAddress) server.getLocalAddress()).getPort();
         Thread.ofVirtual().name("fake-milter").start(this::acceptLoop);
     }
 
-    public int port() {
-        return server.getLocalPort();
+    /** A milter on a UNIX-domain socket (a file that must not exist yet); {@link #name()} is then {@code unix:}. */
+    public FakeMilter(Path socket) throws IOException {
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket), 50);
+        name = "unix:" + socket;
+        Thread.ofVirtual().name("fake-milter").start(this::acceptLoop);
     }
 
+    /** {@code inet:127.0.0.1:port} or {@code unix:/path}. */
     public String name() {
-        return "inet:127.0.0.1:" + port();
+        return name;
     }
 
     private void acceptLoop() {
-        while (!server.isClosed()) {
+        while (server.isOpen()) {
             try {
-                Socket s = server.accept();
+                SocketChannel s = server.accept();
                 Thread.ofVirtual().start(() -> serve(s));
             } catch (IOException e) {
                 return;
@@ -60,9 +74,9 @@ public final class FakeMilter implements AutoCloseable {
         }
     }
 
-    private void serve(Socket s) {
-        try (s; DataInputStream in = new DataInputStream(s.getInputStream());
-             DataOutputStream out = new DataOutputStream(s.getOutputStream())) {
+    private void serve(SocketChannel s) {
+        try (s; DataInputStream in = new DataInputStream(Channels.newInputStream(s));
+             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Channels.newOutputStream(s)))) {
             while (true) {
                 int len = in.readInt();
                 byte[] b = new byte[len];

@@ -36,8 +36,10 @@ class MilterActionsTest {
     static FakeMilter first;
     static FakeMilter second;
     static FakeMilter silent;
+    /** On a UNIX-domain socket given relative to queue_directory: unix:private/fake-milter. */
+    static FakeMilter local;
     static int dead;
-    static int acceptPort, rejectPort, tempfailPort, quarantinePort, timeoutPort;
+    static int acceptPort, rejectPort, tempfailPort, quarantinePort, timeoutPort, unixPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,6 +62,7 @@ class MilterActionsTest {
         tempfailPort = TestSite.freePort();
         quarantinePort = TestSite.freePort();
         timeoutPort = TestSite.freePort();
+        unixPort = TestSite.freePort();
         String down = "inet:127.0.0.1:" + dead;
         site = new TestSite(Files.createTempDirectory("milter-actions"));
         site.relayedMailWaits()
@@ -73,16 +76,18 @@ class MilterActionsTest {
                         "127.0.0.1:" + quarantinePort + " inet n - n - - smtpd -o smtpd_milters={" + down
                                 + ",default_action=quarantine}",
                         "127.0.0.1:" + timeoutPort + " inet n - n - - smtpd -o smtpd_milters=" + silent.name()
-                                + " -o milter_command_timeout=1s")
+                                + " -o milter_command_timeout=1s",
+                        "127.0.0.1:" + unixPort + " inet n - n - - smtpd -o smtpd_milters=unix:private/fake-milter")
                 .write();
         m = Master.start(site.config, Master.Options.defaults());
+        local = new FakeMilter(site.queue.resolve("private/fake-milter"));
         sup = new SmtpdTestSupport(site, m);
     }
 
     @AfterAll
     static void stop() throws IOException {
         if (m != null) m.close();
-        for (FakeMilter f : new FakeMilter[] {first, second, silent}) if (f != null) f.close();
+        for (FakeMilter f : new FakeMilter[] {first, second, silent, local}) if (f != null) f.close();
         if (site != null) ServerProcess.delete(site.root);
     }
 
@@ -276,6 +281,16 @@ class MilterActionsTest {
         assertEquals("451 4.7.1 Service unavailable - try again later", replies.get(3));
         assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "milter_command_timeout = 1s");
         sup.awaitLog("warning: milter " + silent.name() + ": can't read SMFIC_RCPT reply packet header: Connection timed out");
+    }
+
+    @Test
+    void aMilterOnAUnixSocketRelativeToTheQueueDirectory() throws Exception {
+        local.script = (c, t) -> c == 'E' ? List.of(FakeMilter.packet('h', "X-Unix", "yes"), FakeMilter.packet('c'))
+                : List.of(FakeMilter.packet('c'));
+        String id = SmtpdTestSupport.queuedId(last(send(unixPort, "alice@example.test", List.of("bob@remote.example"),
+                "Subject: over a unix socket", "", "x")));
+        assertTrue(sup.awaitDeferred(id).lines().contains("X-Unix: yes"));
+        assertTrue(local.commands().contains("HELO client.example"), local.commands().toString());
     }
 
     static long count(Path dir) throws IOException {
