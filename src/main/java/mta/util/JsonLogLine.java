@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * {@code delay}, {@code delays}, {@code dsn}, {@code status} with its text in
  * {@code status_detail}, {@code size}, {@code nrcpt}, {@code client}, {@code message-id}, ...;
  * angle brackets dropped, numbers as numbers); {@code event} and {@code client} for
- * {@code connect from}, {@code disconnect from} and {@code lost connection}; {@code event=reject}
+ * {@code connect from}, {@code disconnect from} (with its command counts) and {@code lost connection};
+ * {@code event=reject}
  * (or {@code reject_warning}, {@code hold}, ...) with {@code stage}, {@code client}, {@code reply}
  * and the {@code from}, {@code to}, {@code proto}, {@code helo} of smtpd's reject lines.
  */
@@ -33,6 +34,7 @@ public final class JsonLogLine {
             "^(connect from|disconnect from|lost connection after \\S+ from|timeout after \\S+ from) (\\S+)");
     private static final Pattern REJECT = Pattern.compile(
             "^(reject|reject_warning|hold|discard|redirect|filter|warn|info): (\\S+) from (\\S+): (.*?); (.*)$");
+    private static final Pattern SPACED_TAIL = Pattern.compile("(\\S+) ((?:[a-z_]+=(?:<[^>]*>|\\S+) ?)+)");
     private static final Pattern SPACED_PAIR = Pattern.compile("(?:^| )([a-z_]+)=(<[^>]*>|\\S+)");
 
     /** The JSON object (no line end) for one event. */
@@ -68,6 +70,9 @@ public final class JsonLogLine {
             f.put("event", what.startsWith("lost") ? "lost_connection" : what.startsWith("timeout") ? "timeout"
                     : what.replace(' ', '_'));
             f.put("client", ce.group(2));
+            // the command counts of "disconnect from": ehlo=1 mail=1 rcpt=0/1 ... commands=3/4
+            Matcher counts = SPACED_PAIR.matcher(rest.substring(ce.end()));
+            while (counts.find()) f.put(counts.group(1), value(counts.group(2)));
             return;
         }
         Matcher rj = REJECT.matcher(rest);
@@ -104,6 +109,13 @@ public final class JsonLogLine {
                 f.put("status_detail", raw.substring(paren + 2, raw.length() - 1));
                 return;
             }
+        }
+        Matcher spaced = SPACED_TAIL.matcher(raw);
+        if (spaced.matches()) { // pickup's "uid=0 from=<root>": pairs separated by spaces
+            f.put(name, value(spaced.group(1)));
+            Matcher p = SPACED_PAIR.matcher(spaced.group(2));
+            while (p.find()) f.put(p.group(1), value(p.group(2)));
+            return;
         }
         f.put(name, value(raw));
     }

@@ -25,6 +25,26 @@ class JsonLogLineTest {
     }
 
     @Test
+    void pickupLineWithSpaceSeparatedPairs() {
+        assertEquals("{\"time\":\"2026-12-06T17:40:01.250Z\",\"host\":\"mx\",\"program\":\"postfix/smtpd\",\"pid\":42,"
+                + "\"severity\":\"info\",\"queue_id\":\"4F1A2B3C4D5\",\"uid\":0,\"from\":\"root\","
+                + "\"message\":\"4F1A2B3C4D5: uid=0 from=<root>\"}", json(6, "4F1A2B3C4D5: uid=0 from=<root>"));
+        assertEquals("{\"time\":\"2026-12-06T17:40:01.250Z\",\"host\":\"mx\",\"program\":\"postfix/smtpd\",\"pid\":42,"
+                + "\"severity\":\"info\",\"queue_id\":\"4F1A2B3C4D5\",\"from\":\"a@b\",\"size\":310,"
+                + "\"nrcpt\":\"1 (queue active)\",\"message\":\"4F1A2B3C4D5: from=<a@b>, size=310, nrcpt=1 (queue active)\"}",
+                json(6, "4F1A2B3C4D5: from=<a@b>, size=310, nrcpt=1 (queue active)"));
+    }
+
+    @Test
+    void disconnectCounts() {
+        assertEquals("{\"time\":\"2026-12-06T17:40:01.250Z\",\"host\":\"mx\",\"program\":\"postfix/smtpd\",\"pid\":42,"
+                + "\"severity\":\"info\",\"event\":\"disconnect_from\",\"client\":\"localhost[127.0.0.1]\",\"ehlo\":1,"
+                + "\"rcpt\":\"0/1\",\"commands\":\"2/3\","
+                + "\"message\":\"disconnect from localhost[127.0.0.1] ehlo=1 rcpt=0/1 commands=2/3\"}",
+                json(6, "disconnect from localhost[127.0.0.1] ehlo=1 rcpt=0/1 commands=2/3"));
+    }
+
+    @Test
     void rejectConnectAndWarning() {
         assertEquals("{\"time\":\"2026-12-06T17:40:01.250Z\",\"host\":\"mx\",\"program\":\"postfix/smtpd\",\"pid\":42,"
                 + "\"severity\":\"info\",\"queue_id\":\"NOQUEUE\",\"event\":\"reject\",\"stage\":\"RCPT\","
