@@ -34,6 +34,24 @@ public final class IpLiteral {
         }
     }
 
+    /**
+     * The query name of an address in a DNS block or allow list: 192.0.2.7 gives {@code 7.2.0.192};
+     * an IPv6 address gives its 32 nibbles, least significant first.
+     */
+    public static String reversed(InetAddress address) {
+        byte[] b = address.getAddress();
+        StringBuilder sb = new StringBuilder();
+        if (b.length == 4) {
+            for (int i = 3; i >= 0; i--) sb.append(b[i] & 0xff).append(i > 0 ? "." : "");
+        } else {
+            for (int i = b.length - 1; i >= 0; i--) {
+                sb.append(Character.forDigit(b[i] & 0xf, 16)).append('.')
+                        .append(Character.forDigit((b[i] >> 4) & 0xf, 16)).append(i > 0 ? "." : "");
+            }
+        }
+        return sb.toString();
+    }
+
     private static String stripPrefix(String text) {
         return text.regionMatches(true, 0, "IPv6:", 0, 5) ? text.substring(5) : text;
     }

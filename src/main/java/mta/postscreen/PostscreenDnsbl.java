@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mta.dns.DnsException;
+import mta.dns.IpLiteral;
 import mta.dns.Resolver;
 import mta.util.MailLog;
 
@@ -81,7 +82,7 @@ final class PostscreenDnsbl {
     /** Sends the questions about {@code client} to every list and returns at once. */
     Lookup start(InetAddress client, List<PostscreenDnsblSite> sites) {
         Map<String, CompletableFuture<List<InetAddress>>> answers = new LinkedHashMap<>();
-        String reversed = reversed(client);
+        String reversed = IpLiteral.reversed(client);
         for (PostscreenDnsblSite site : sites) {
             answers.computeIfAbsent(site.domain(), d -> {
                 CompletableFuture<List<InetAddress>> f = new CompletableFuture<>();
@@ -113,18 +114,4 @@ final class PostscreenDnsbl {
         }
     }
 
-    /** {@code 4.3.2.1} for 1.2.3.4; the 32 nibbles, least significant first, for IPv6. */
-    static String reversed(InetAddress a) {
-        byte[] b = a.getAddress();
-        StringBuilder sb = new StringBuilder();
-        if (b.length == 4) {
-            for (int i = 3; i >= 0; i--) sb.append(b[i] & 0xff).append(i > 0 ? "." : "");
-        } else {
-            for (int i = b.length - 1; i >= 0; i--) {
-                sb.append(Character.forDigit(b[i] & 0xf, 16)).append('.')
-                        .append(Character.forDigit((b[i] >> 4) & 0xf, 16)).append(i > 0 ? "." : "");
-            }
-        }
-        return sb.toString();
-    }
 }

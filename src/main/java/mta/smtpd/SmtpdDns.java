@@ -96,18 +96,4 @@ final class SmtpdDns {
         return temporary ? Domain.TEMPORARY : Domain.NOT_FOUND;
     }
 
-    /** The DNSBL query name of an address: 192.0.2.7 gives 7.2.0.192; IPv6 gives its 32 reversed nibbles. */
-    static String reversed(InetAddress address) {
-        byte[] b = address.getAddress();
-        StringBuilder sb = new StringBuilder();
-        if (b.length == 4) {
-            for (int i = 3; i >= 0; i--) sb.append(b[i] & 0xff).append(i > 0 ? "." : "");
-        } else {
-            for (int i = b.length - 1; i >= 0; i--) {
-                sb.append(Character.forDigit(b[i] & 0xf, 16)).append('.');
-                sb.append(Character.forDigit((b[i] >> 4) & 0xf, 16)).append(i > 0 ? "." : "");
-            }
-        }
-        return sb.toString();
-    }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import mta.config.ConfigException;
 import mta.dns.DnsException;
+import mta.dns.IpLiteral;
 import mta.dns.Resolver;
 import mta.util.MailLog;
 
@@ -143,7 +144,7 @@ final class SmtpdDnsxl {
 
     /** Is the client address listed under {@code zone}? */
     Result address(InetAddress client, Zone zone) {
-        return lookup(SmtpdDns.reversed(client) + "." + zone.domain(), zone);
+        return lookup(IpLiteral.reversed(client) + "." + zone.domain(), zone);
     }
 
     /**

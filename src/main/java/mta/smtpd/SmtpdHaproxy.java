@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import mta.util.AddressBits;
 import mta.util.MailLog;
 
 /**
@@ -142,7 +143,7 @@ final class SmtpdHaproxy {
             if (length < 2 * size + 4) throw new BadHeader("short address field", buf, count);
             byte[] addr = new byte[size];
             System.arraycopy(buf, 16, addr, 0, size);
-            return normalized(InetAddress.getByAddress(addr));
+            return AddressBits.unmapped(InetAddress.getByAddress(addr));
         }
 
         private static InetAddress address(String[] f, int i, boolean v6) {
@@ -151,7 +152,7 @@ final class SmtpdHaproxy {
                 if (!v6) {
                     for (String octet : f[i].split("\\.")) if (Integer.parseInt(octet) > 255) return null;
                 }
-                return normalized(InetAddress.getByName(f[i])); // a checked literal: no DNS question
+                return AddressBits.unmapped(InetAddress.getByName(f[i])); // a checked literal: no DNS question
             } catch (UnknownHostException | NumberFormatException e) {
                 return null;
             }
@@ -162,14 +163,6 @@ final class SmtpdHaproxy {
         }
     }
 
-    /** An IPv4-mapped IPv6 address (::ffff:192.0.2.1) as the IPv4 address it stands for. */
-    private static InetAddress normalized(InetAddress a) throws UnknownHostException {
-        byte[] b = a.getAddress();
-        if (b.length != 16) return a;
-        for (int i = 0; i < 10; i++) if (b[i] != 0) return a;
-        if (b[10] != (byte) 0xff || b[11] != (byte) 0xff) return a;
-        return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-    }
 
     /** The header bytes for a log line: printable ASCII as is, the rest as C escapes. */
     static String escape(byte[] b, int n) {

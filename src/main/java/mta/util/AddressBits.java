@@ -27,6 +27,17 @@ public final class AddressBits {
         return m;
     }
 
+    /** An IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}) as the IPv4 address it stands for; others as they are. */
+    public static java.net.InetAddress unmapped(java.net.InetAddress a) {
+        byte[] b = a.getAddress();
+        if (!isMapped(b)) return a;
+        try {
+            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+
     /** True when the 16 bytes {@code a} are an IPv4-mapped IPv6 address. */
     public static boolean isMapped(byte[] a) {
         if (a.length != 16) return false;

@@ -103,8 +103,8 @@ public final class HaproxyHeader {
         byte[] dst = java.util.Arrays.copyOfRange(buf, 16 + size, 16 + 2 * size);
         int sport = ((buf[16 + 2 * size] & 0xff) << 8) | (buf[17 + 2 * size] & 0xff);
         int dport = ((buf[18 + 2 * size] & 0xff) << 8) | (buf[19 + 2 * size] & 0xff);
-        return new Addresses(new InetSocketAddress(unmapped(InetAddress.getByAddress(src)), sport),
-                new InetSocketAddress(unmapped(InetAddress.getByAddress(dst)), dport));
+        return new Addresses(new InetSocketAddress(AddressBits.unmapped(InetAddress.getByAddress(src)), sport),
+                new InetSocketAddress(AddressBits.unmapped(InetAddress.getByAddress(dst)), dport));
     }
 
     /** A numeric address and port, or null when either is not valid; never a DNS question. */
@@ -119,18 +119,9 @@ public final class HaproxyHeader {
                     || Integer.parseInt(x) > 255) return null;
         }
         try {
-            return new InetSocketAddress(unmapped(InetAddress.getByName(v6 ? "[" + host + "]" : host)), p);
+            return new InetSocketAddress(AddressBits.unmapped(InetAddress.getByName(v6 ? "[" + host + "]" : host)), p);
         } catch (IOException e) {
             return null;
         }
-    }
-
-    /** An IPv4-mapped IPv6 address as the IPv4 address it stands for. */
-    private static InetAddress unmapped(InetAddress a) throws IOException {
-        byte[] b = a.getAddress();
-        if (b.length != 16) return a;
-        for (int i = 0; i < 10; i++) if (b[i] != 0) return a;
-        if (b[10] != (byte) 0xff || b[11] != (byte) 0xff) return a;
-        return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16));
     }
 }

@@ -12,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import mta.testing.RootSite;
+import mta.testing.RootSite.Result;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
 import mta.util.PosixAccounts;
@@ -32,10 +32,8 @@ import org.junit.jupiter.api.Test;
 class PrivilegeSeparationIT {
     private Path base;
     private TestSite site;
-    private String c;
     private PosixAccounts.User postfix;
 
-    record Result(int code, String out) {}
 
     @BeforeEach
     void setUp() throws IOException {
@@ -45,26 +43,13 @@ class PrivilegeSeparationIT {
         postfix = PosixAccounts.user("postfix").orElse(null);
         assumeTrue(postfix != null, "needs a postfix account");
         // Not JUnit's @TempDir: that is mode 0700, which mail_owner could not reach.
-        base = Files.createTempDirectory(Path.of("/tmp"), "mta-privsep-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        base = RootSite.base("mta-privsep-");
         site = new TestSite(base).relayedMailWaits().write(); // relayed mail waits in deferred/
-        c = site.config.toString();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        if (site != null) {
-            try {
-                postfix("stop");
-            } catch (Exception ignored) {
-                // not running
-            }
-        }
-        if (base != null) {
-            try (Stream<Path> s = Files.walk(base)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        RootSite.stop(site, base);
     }
 
     @Test
@@ -155,14 +140,7 @@ class PrivilegeSeparationIT {
     }
 
     private Result postfix(String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of("bin/postfix").toAbsolutePath().toString(), "-c", c, command);
-        Path out = Files.createTempFile("postfix", ".out");
-        pb.redirectErrorStream(true).redirectOutput(out.toFile());
-        Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "postfix " + command + " finished");
-        String text = Files.readString(out);
-        Files.delete(out);
-        return new Result(p.exitValue(), text);
+        return RootSite.postfix(site, command);
     }
 
     /** The first number of a /proc/PID/status line ("Uid:", "PPid:"). */

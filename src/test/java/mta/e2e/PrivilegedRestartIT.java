@@ -12,13 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import mta.testing.RootSite;
+import mta.testing.RootSite.Result;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
 import mta.util.PosixAccounts;
@@ -39,7 +37,6 @@ class PrivilegedRestartIT {
     private int metricsPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Result(int code, String out) {}
 
     @BeforeEach
     void setUp() throws IOException {
@@ -47,26 +44,14 @@ class PrivilegedRestartIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")),
                 "needs setpriv");
         assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
-        base = Files.createTempDirectory(Path.of("/tmp"), "mta-restart-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        base = RootSite.base("mta-restart-");
         metricsPort = TestSite.freePort();
         site = new TestSite(base).param("metrics_listen", Integer.toString(metricsPort)).write();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        if (site != null) {
-            try {
-                postfix("stop");
-            } catch (Exception ignored) {
-                // not running
-            }
-        }
-        if (base != null) {
-            try (Stream<Path> s = Files.walk(base)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        RootSite.stop(site, base);
     }
 
     @Test
@@ -127,14 +112,6 @@ class PrivilegedRestartIT {
     }
 
     private Result postfix(String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of("bin/postfix").toAbsolutePath().toString(), "-c",
-                site.config.toString(), command);
-        Path out = Files.createTempFile("postfix", ".out");
-        pb.redirectErrorStream(true).redirectOutput(out.toFile());
-        Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "postfix " + command + " finished");
-        String text = Files.readString(out);
-        Files.delete(out);
-        return new Result(p.exitValue(), text);
+        return RootSite.postfix(site, command);
     }
 }

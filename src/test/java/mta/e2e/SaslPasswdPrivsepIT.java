@@ -11,12 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import mta.lookup.TableBuilder;
 import mta.smtp.ScriptedSmtpServer;
+import mta.testing.RootSite;
+import mta.testing.RootSite.Result;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
 import mta.util.PosixAccounts;
@@ -39,7 +38,6 @@ class SaslPasswdPrivsepIT {
     private ScriptedSmtpServer relay;
     private Path table;
 
-    record Result(int code, String out) {}
 
     @BeforeEach
     void setUp() throws Exception {
@@ -48,8 +46,7 @@ class SaslPasswdPrivsepIT {
                 "needs setpriv");
         assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
         // Not JUnit's @TempDir: that is mode 0700, which mail_owner could not reach.
-        base = Files.createTempDirectory(Path.of("/tmp"), "mta-saslpasswd-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        base = RootSite.base("mta-saslpasswd-");
         String plain = Base64.getEncoder().encodeToString(("\0home-user\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         relay = ScriptedSmtpServer.start()
                 .ehlo("250-relay.provider.test\n250-AUTH PLAIN LOGIN\n250 8BITMIME")
@@ -70,23 +67,12 @@ class SaslPasswdPrivsepIT {
     @AfterEach
     void tearDown() throws IOException {
         if (relay != null) relay.close();
-        if (site != null) {
-            try {
-                postfix("stop");
-            } catch (Exception ignored) {
-                // not running
-            }
-        }
-        if (base != null) {
-            try (Stream<Path> s = Files.walk(base)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        RootSite.stop(site, base);
     }
 
     @Test
     void aRootOnlySaslPasswdAuthenticatesUnderPrivilegeSeparation() throws Exception {
-        assertFalse(run("setpriv", "--reuid=postfix", "--regid=postfix", "--clear-groups", "cat", table + ".db")
+        assertFalse(RootSite.run("setpriv", "--reuid=postfix", "--regid=postfix", "--clear-groups", "cat", table + ".db")
                 .code() == 0, "mail_owner cannot read the table itself");
         Result start = postfix("start");
         assertEquals(0, start.code(), start.out());
@@ -121,15 +107,7 @@ class SaslPasswdPrivsepIT {
     }
 
     private Result postfix(String command) throws Exception {
-        return run(Path.of("bin/postfix").toAbsolutePath().toString(), "-c", site.config.toString(), command);
+        return RootSite.postfix(site, command);
     }
 
-    private static Result run(String... cmd) throws Exception {
-        Path out = Files.createTempFile("saslpasswd", ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-        String text = Files.readString(out);
-        Files.delete(out);
-        return new Result(p.exitValue(), text);
-    }
 }

@@ -13,12 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import mta.testing.TestPem;
+import mta.testing.RootSite;
+import mta.testing.RootSite.Result;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
 import mta.util.PosixAccounts;
@@ -44,7 +44,6 @@ class TlsKeysIT {
     private TestPem.Pair pair;
     private int submission;
 
-    record Result(int code, String out) {}
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,13 +52,12 @@ class TlsKeysIT {
                 "needs setpriv");
         assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
         // Not JUnit's @TempDir: that is mode 0700, which mail_owner could not reach.
-        base = Files.createTempDirectory(Path.of("/tmp"), "mta-tlskeys-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        base = RootSite.base("mta-tlskeys-");
         keys = Files.createDirectories(base.resolve("keys"));
         pair = TestPem.make(keys, TestPem.Form.RSA_PKCS8);
         rootOnly(pair.key());
         Path dh = keys.resolve("dh.pem");
-        run("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", dh.toString());
+        RootSite.run("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", dh.toString());
         rootOnly(dh);
         submission = TestSite.freePort();
         site = new TestSite(base.resolve("site"))
@@ -79,23 +77,12 @@ class TlsKeysIT {
 
     @AfterEach
     void tearDown() throws IOException {
-        if (site != null) {
-            try {
-                postfix("stop");
-            } catch (Exception ignored) {
-                // not running
-            }
-        }
-        if (base != null) {
-            try (Stream<Path> s = Files.walk(base)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        RootSite.stop(site, base);
     }
 
     @Test
     void aRootOnlyKeyServesStarttlsUnderPrivilegeSeparation() throws Exception {
-        assertFalse(run("setpriv", "--reuid=postfix", "--regid=postfix", "--clear-groups", "cat", pair.key().toString())
+        assertFalse(RootSite.run("setpriv", "--reuid=postfix", "--regid=postfix", "--clear-groups", "cat", pair.key().toString())
                 .code() == 0, "mail_owner cannot read the key itself");
         Result start = postfix("start");
         assertEquals(0, start.code(), start.out());
@@ -265,17 +252,9 @@ class TlsKeysIT {
     }
 
     private Result postfix(String command) throws Exception {
-        return run(Path.of("bin/postfix").toAbsolutePath().toString(), "-c", site.config.toString(), command);
+        return RootSite.postfix(site, command);
     }
 
-    private static Result run(String... cmd) throws Exception {
-        Path out = Files.createTempFile("tlskeys", ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-        String text = Files.readString(out);
-        Files.delete(out);
-        return new Result(p.exitValue(), text);
-    }
 
     private static long uid(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
