@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import mta.mail.Dsn;
 import mta.mail.Reply;
 import mta.util.MailLog;
 
@@ -314,7 +315,7 @@ final class Milter {
                 return MilterVerdict.CONTINUE;
             }
             case SMFIR_REJECT -> {
-                return cmd == SMFIC_CONNECT ? MilterVerdict.reject(new Reply(554, "5.7.1", "Command rejected"))
+                return cmd == SMFIC_CONNECT ? MilterVerdict.reject(new Reply(554, Dsn.NOT_AUTHORIZED, "Command rejected"))
                         : MilterVerdict.REJECTED;
             }
             case SMFIR_TEMPFAIL, SMFIR_CONN_FAIL -> {

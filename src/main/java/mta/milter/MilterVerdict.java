@@ -1,5 +1,6 @@
 package mta.milter;
 
+import mta.mail.Dsn;
 import mta.mail.Reply;
 
 /**
@@ -20,12 +21,12 @@ public record MilterVerdict(Kind kind, Reply reply, String reason) {
 
     public static final MilterVerdict CONTINUE = new MilterVerdict(Kind.CONTINUE, null, null);
     public static final MilterVerdict DISCARD = new MilterVerdict(Kind.DISCARD, null, null);
-    static final MilterVerdict REJECTED = reject(new Reply(550, "5.7.1", "Command rejected"));
-    static final MilterVerdict TEMPFAILED = reject(new Reply(451, "4.7.1", "Service unavailable - try again later"));
-    static final MilterVerdict UNAVAILABLE = reject(new Reply(550, "5.5.0", "Service unavailable"));
-    static final MilterVerdict CONFIG_ERROR = reject(new Reply(451, "4.3.5", "Server configuration problem - try again later"));
+    static final MilterVerdict REJECTED = reject(new Reply(550, Dsn.NOT_AUTHORIZED, "Command rejected"));
+    static final MilterVerdict TEMPFAILED = reject(new Reply(451, Dsn.NOT_AUTHORIZED.temporary(), "Service unavailable - try again later"));
+    static final MilterVerdict UNAVAILABLE = reject(new Reply(550, Dsn.OTHER_PROTOCOL, "Service unavailable"));
+    static final MilterVerdict CONFIG_ERROR = reject(new Reply(451, Dsn.SYSTEM_MISCONFIGURED.temporary(), "Server configuration problem - try again later"));
     static final MilterVerdict SHUTDOWN_421 = new MilterVerdict(Kind.SHUTDOWN,
-            new Reply(421, "4.7.0", "Server closing connection"), null);
+            new Reply(421, Dsn.OTHER_SECURITY.temporary(), "Server closing connection"), null);
 
     static MilterVerdict reject(Reply r) {
         return new MilterVerdict(Kind.REJECT, r, null);
@@ -48,7 +49,7 @@ public record MilterVerdict(Kind kind, Reply reply, String reason) {
         String[] lines = text.split("\r?\n");
         StringBuilder all = new StringBuilder();
         int code = -1;
-        String dsn = null;
+        Dsn dsn = null;
         for (String line : lines) {
             if (line.length() < 3 || !line.substring(0, 3).matches("[45]\\d\\d")) return null;
             int c = Integer.parseInt(line.substring(0, 3));
@@ -57,14 +58,14 @@ public record MilterVerdict(Kind kind, Reply reply, String reason) {
             String rest = line.length() > 3 ? line.substring(4) : "";
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([245]\\.\\d{1,3}\\.\\d{1,3}) ?(.*)$").matcher(rest);
             if (m.matches()) {
-                if (dsn == null) dsn = m.group(1);
+                if (dsn == null) dsn = Dsn.parse(m.group(1));
                 rest = m.group(2);
             }
             if (!all.isEmpty()) all.append(' ');
             all.append(rest.strip());
         }
         if (code < 0) return null;
-        if (dsn == null || dsn.charAt(0) != Integer.toString(code).charAt(0)) dsn = (code / 100) + ".7.1";
+        if (dsn == null || dsn.statusClass() != code / 100) dsn = Dsn.NOT_AUTHORIZED.asClassOf(code);
         return new Reply(code, dsn, all.toString());
     }
 }

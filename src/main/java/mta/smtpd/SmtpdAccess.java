@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mta.lookup.AddressLookup;
 import mta.lookup.Table;
+import mta.mail.Dsn;
 import mta.mail.Reply;
 import mta.util.MailLog;
 
@@ -191,14 +192,14 @@ final class SmtpdAccess {
      * code; its class is made the reply code's (Postfix keeps the two consistent).
      */
     private static Reply refusal(int code, String text, String empty, String subject, Reply.Rejected what) {
-        String detail = "7.1";
+        Dsn status = Dsn.NOT_AUTHORIZED;
         Matcher m = DSN.matcher(text);
         if (m.lookingAt()) {
-            detail = m.group(2);
+            status = Dsn.parse(m.group(1) + "." + m.group(2));
             text = text.substring(m.end()).strip();
         }
         if (text.isEmpty()) text = empty;
-        return Reply.rejected(code, detail, subject, what, text);
+        return Reply.rejected(code, status, subject, what, text);
     }
 
     private static int indexOfSpace(String s) {

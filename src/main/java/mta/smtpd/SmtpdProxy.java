@@ -25,6 +25,7 @@ import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.Params;
 import mta.mail.Address;
+import mta.mail.Dsn;
 import mta.mail.Reply;
 import mta.util.MailLog;
 import mta.util.TimedInputStream;
@@ -53,7 +54,7 @@ import mta.util.TimedInputStream;
  */
 final class SmtpdProxy implements CleanupService.Transaction {
     /** What the client gets when the filter cannot be talked to (Postfix's CLEANUP_STAT_PROXY). */
-    static final Reply UNAVAILABLE = new Reply(451, "4.3.0", "Error: queue file write error");
+    static final Reply UNAVAILABLE = Reply.QUEUE_FILE_ERROR;
 
     /** The listener's proxy settings; null (from {@link #from}) when there is no filter. */
     record Settings(String service, SocketAddress address, Duration timeout, String ehlo, boolean speedAdjust) {}
@@ -284,9 +285,9 @@ final class SmtpdProxy implements CleanupService.Transaction {
         String text = line.length() > 4 ? line.substring(4) : "";
         java.util.regex.Matcher m = DSN.matcher(text);
         if (m.lookingAt() && m.group(1).charAt(0) == line.charAt(0)) {
-            return new Reply(code, m.group(1), text.substring(m.end()).stripLeading());
+            return new Reply(code, Dsn.parse(m.group(1)), text.substring(m.end()).stripLeading());
         }
-        return new Reply(code, "", text);
+        return new Reply(code, null, text);
     }
 
     private static final java.util.regex.Pattern DSN = java.util.regex.Pattern.compile("([245]\\.\\d{1,3}\\.\\d{1,3})(?:\\s|$)");

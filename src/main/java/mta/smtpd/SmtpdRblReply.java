@@ -13,6 +13,7 @@ import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
 import mta.mail.Address;
+import mta.mail.Dsn;
 import mta.mail.Reply;
 import mta.util.MacroExpand;
 import mta.util.MailLog;
@@ -103,9 +104,9 @@ final class SmtpdRblReply {
             return Reply.SERVICE_UNAVAILABLE;
         }
         int replyCode = Integer.parseInt(m.group(1));
-        String detail = m.group(3) != null ? m.group(3) : "7.1";
+        Dsn status = m.group(3) != null ? Dsn.parse(m.group(2) + "." + m.group(3)) : Dsn.NOT_AUTHORIZED;
         String rest = m.group(4).isEmpty() ? Reply.SERVICE_UNAVAILABLE_TEXT : m.group(4);
-        return Reply.of(replyCode, detail, rest);
+        return Reply.of(replyCode, status, rest);
     }
 
     private String mapTemplate(String list) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import mta.config.Config;
 import mta.config.ConfigException;
+import mta.mail.Dsn;
 import mta.mail.Reply;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +53,10 @@ class SmtpdProxyTest {
 
     @Test
     void replyLines() {
-        assertEquals(new Reply(250, "2.0.0", "Ok: queued as 4A1B2C3D4E"), SmtpdProxy.parse("250 2.0.0 Ok: queued as 4A1B2C3D4E"));
-        assertEquals(new Reply(554, "", "Transaction failed"), SmtpdProxy.parse("554 Transaction failed"));
-        assertEquals(new Reply(550, "", "4.1.1 mismatched class"), SmtpdProxy.parse("550 4.1.1 mismatched class"));
-        assertEquals(new Reply(250, "", ""), SmtpdProxy.parse("250"));
+        assertEquals(new Reply(250, Dsn.parse("2.0.0"), "Ok: queued as 4A1B2C3D4E"), SmtpdProxy.parse("250 2.0.0 Ok: queued as 4A1B2C3D4E"));
+        assertEquals(new Reply(554, null, "Transaction failed"), SmtpdProxy.parse("554 Transaction failed"));
+        assertEquals(new Reply(550, null, "4.1.1 mismatched class"), SmtpdProxy.parse("550 4.1.1 mismatched class"));
+        assertEquals(new Reply(250, null, ""), SmtpdProxy.parse("250"));
         assertNull(SmtpdProxy.parse("hello"));
         assertNull(SmtpdProxy.parse("999 no such code"));
         assertNull(SmtpdProxy.parse("25O typo"));
