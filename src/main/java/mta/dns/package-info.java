@@ -11,6 +11,8 @@
  * ({@link mta.dns.NsSwitch}: the hosts line of /etc/nsswitch.conf; {@link mta.dns.HostsFile}:
  * /etc/hosts), which smtpd uses for client names; paths are given to it, so tests use their own
  * files. {@link mta.dns.DnsException} tells a name that does not exist (permanent) from a DNS
- * failure (temporary). Depends on mta.util, mta.config and dnsjava only.
+ * failure (temporary). {@link mta.dns.ReplyFilter} is the {@code =d.d.d.d} filter of a DNS
+ * block or allow list, which smtpd and postscreen both parse. Depends on mta.util, mta.config and
+ * dnsjava only.
  */
 package mta.dns;

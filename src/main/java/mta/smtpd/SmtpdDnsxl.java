@@ -1,13 +1,12 @@
 package mta.smtpd;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import mta.config.ConfigException;
 import mta.dns.DnsException;
 import mta.dns.IpLiteral;
+import mta.dns.ReplyFilter;
 import mta.dns.Resolver;
 import mta.util.MailLog;
 
@@ -42,12 +41,12 @@ final class SmtpdDnsxl {
     static final Result FAILED = new Failed();
 
     /**
-     * One list as a restriction names it: the DNS domain and the optional A record pattern.
+     * One list as a restriction names it: the DNS domain and the A record filter.
      *
      * @param domain  the list's DNS domain, as replies name it
-     * @param octets  for each of the four octets, the values that match; null without a pattern
+     * @param filter  the A records that list a name ({@link ReplyFilter#ANY} without a pattern)
      */
-    record Zone(String domain, boolean[][] octets) {
+    record Zone(String domain, ReplyFilter filter) {
 
         /**
          * Parses {@code domain[=d.d.d.d]}.
@@ -56,81 +55,19 @@ final class SmtpdDnsxl {
          */
         static Zone parse(String spec) {
             int eq = spec.indexOf('=');
-            if (eq < 0) return new Zone(spec.toLowerCase(Locale.ROOT), null);
+            if (eq < 0) return new Zone(spec.toLowerCase(Locale.ROOT), ReplyFilter.ANY);
             String domain = spec.substring(0, eq).toLowerCase(Locale.ROOT);
             String pattern = spec.substring(eq + 1);
-            String[] parts = splitOctets(pattern);
-            if (domain.isEmpty() || parts == null || parts.length != 4) throw bad(pattern);
-            boolean[][] octets = new boolean[4][];
-            for (int i = 0; i < 4; i++) {
-                octets[i] = octet(parts[i]);
-                if (octets[i] == null) throw bad(pattern);
+            ReplyFilter filter = ReplyFilter.parse(pattern);
+            if (domain.isEmpty() || filter == null) {
+                throw new ConfigException("RBL reply error: bad address pattern: \"" + pattern + "\"");
             }
-            return new Zone(domain, octets);
+            return new Zone(domain, filter);
         }
 
         /** True when {@code a} is an IPv4 address and the pattern (if any) matches it. */
         boolean matches(InetAddress a) {
-            if (!(a instanceof Inet4Address)) return false;
-            if (octets == null) return true;
-            byte[] b = a.getAddress();
-            for (int i = 0; i < 4; i++) if (!octets[i][b[i] & 0xff]) return false;
-            return true;
-        }
-
-        private static ConfigException bad(String pattern) {
-            return new ConfigException("RBL reply error: bad address pattern: \"" + pattern + "\"");
-        }
-
-        /** Splits at dots outside brackets; null when brackets do not balance. */
-        private static String[] splitOctets(String s) {
-            List<String> out = new ArrayList<>();
-            int start = 0;
-            boolean inside = false;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == '[') {
-                    if (inside) return null;
-                    inside = true;
-                } else if (c == ']') {
-                    if (!inside) return null;
-                    inside = false;
-                } else if (c == '.' && !inside) {
-                    out.add(s.substring(start, i));
-                    start = i + 1;
-                }
-            }
-            if (inside) return null;
-            out.add(s.substring(start));
-            return out.toArray(new String[0]);
-        }
-
-        /** {@code 7}, or {@code [2;4..6]}: the matching values of one octet; null when malformed. */
-        private static boolean[] octet(String text) {
-            boolean[] set = new boolean[256];
-            if (!(text.startsWith("[") && text.endsWith("]"))) {
-                int v = number(text);
-                if (v < 0) return null;
-                set[v] = true;
-                return set;
-            }
-            String inner = text.substring(1, text.length() - 1);
-            if (inner.isEmpty()) return null;
-            for (String item : inner.split(";", -1)) {
-                int dots = item.indexOf("..");
-                int lo = number(dots < 0 ? item : item.substring(0, dots));
-                int hi = dots < 0 ? lo : number(item.substring(dots + 2));
-                if (lo < 0 || hi < lo) return null;
-                for (int v = lo; v <= hi; v++) set[v] = true;
-            }
-            return set;
-        }
-
-        private static int number(String s) {
-            if (s.isEmpty() || s.length() > 3) return -1;
-            for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return -1;
-            int v = Integer.parseInt(s);
-            return v <= 255 ? v : -1;
+            return filter.matches(a);
         }
     }
 
