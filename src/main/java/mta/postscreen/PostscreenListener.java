@@ -15,6 +15,7 @@ import mta.dns.Resolver;
 import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
+import mta.util.AcceptLoop;
 import mta.util.MailLog;
 
 /**
@@ -96,15 +97,11 @@ public final class PostscreenListener {
         this.caches = caches;
         this.handoff = handoff;
         this.current = build(config);
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
         try {
-            server.bind(address, 65535);
+            this.server = AcceptLoop.bind(address);
         } catch (IOException e) {
-            server.close();
             close(current);
-            throw new IOException("bind " + address.getAddress().getHostAddress() + " port " + address.getPort()
-                    + ": " + e.getMessage(), e);
+            throw e;
         }
         this.sessions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("postscreen-", 1).factory());
     }
@@ -225,20 +222,8 @@ public final class PostscreenListener {
     /** Stops accepting; sessions get {@code graceMillis} to finish, then their sockets are closed. */
     public void stop(long graceMillis) {
         stopping = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        if (acceptThread != null) acceptThread.interrupt();
         if (cleanupThread != null) cleanupThread.interrupt();
-        sessions.shutdown();
-        try {
-            if (!sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) sessions.shutdownNow();
-            sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        AcceptLoop.stop(server, acceptThread, sessions, graceMillis);
         close(current);
     }
 

@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import mta.cleanup.CleanupService;
 import mta.config.Config;
 import mta.config.Params;
@@ -16,6 +15,7 @@ import mta.dns.Resolver;
 import mta.flush.Flush;
 import mta.queue.VerifyClient;
 import mta.rewrite.TrivialRewrite;
+import mta.util.AcceptLoop;
 import mta.util.MailLog;
 import mta.util.SecretFiles;
 
@@ -82,17 +82,7 @@ public final class SmtpdListener implements SmtpdServer {
         this.anvil = new Anvil(first.rateTimeUnit);
         configure(config, first);
         this.permits = new Semaphore(maxproc);
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        try {
-            // A deep accept queue: the kernel caps it at net.core.somaxconn; a burst of connections
-            // waits there instead of being dropped and retried seconds later by the clients.
-            server.bind(address, 65535);
-        } catch (IOException e) {
-            server.close();
-            throw new IOException("bind " + address.getAddress().getHostAddress() + " port " + address.getPort()
-                    + ": " + e.getMessage(), e);
-        }
+        this.server = AcceptLoop.bind(address);
         this.sessions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smtpd-", 1).factory());
     }
 
@@ -174,57 +164,26 @@ public final class SmtpdListener implements SmtpdServer {
     }
 
     private void acceptLoop() {
-        while (!stopping) {
+        AcceptLoop.run(() -> {
+            Socket s = server.accept();
+            connectionsMetric.inc();
+            return s;
+        }, permits, sessions, () -> stopping, e -> services.log().warn("accept: " + e.getMessage()), s -> () -> {
+            sessionsMetric.inc();
             try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            Socket s;
-            try {
-                s = server.accept();
+                new SmtpdSession(SmtpdConnection.of(s), this).run();
             } catch (IOException e) {
-                permits.release();
-                if (stopping) return;
-                services.log().warn("accept: " + e.getMessage());
-                continue;
-            }
-            try {
-                connectionsMetric.inc();
-                sessions.execute(() -> {
-                    sessionsMetric.inc();
-                    try {
-                        new SmtpdSession(SmtpdConnection.of(s), this).run();
-                    } catch (IOException e) {
-                        closeQuietly(s);
-                    } finally {
-                        sessionsMetric.dec();
-                        permits.release();
-                    }
-                });
-            } catch (RuntimeException e) {
-                permits.release();
                 closeQuietly(s);
+            } finally {
+                sessionsMetric.dec();
             }
-        }
+        });
     }
 
     /** Stops accepting; sessions get {@code grace} to finish, then their sockets are closed. */
     public void stop(long graceMillis) {
         stopping = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        if (acceptThread != null) acceptThread.interrupt();
-        sessions.shutdown();
-        try {
-            if (!sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) sessions.shutdownNow();
-            sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        AcceptLoop.stop(server, acceptThread, sessions, graceMillis);
         services.check().close();
     }
 

@@ -1,12 +1,10 @@
 package mta.spawn;
 
-import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import mta.util.AcceptLoop;
 import mta.util.MailLog;
 
 /**
@@ -55,57 +53,17 @@ public final class SpawnListener {
     }
 
     private void acceptLoop() {
-        while (!stopping) {
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            SocketChannel ch;
-            try {
-                ch = server.accept();
-            } catch (IOException e) {
-                permits.release();
-                if (stopping || !server.isOpen()) return;
-                log.warn("accept " + where + ": " + e.getMessage());
-                continue;
-            }
-            SpawnSettings s = settings;
-            MailLog.Channel l = log;
-            try {
-                sessions.execute(() -> {
-                    try {
-                        new SpawnSession(ch, s, l).run();
-                    } finally {
-                        permits.release();
-                    }
+        AcceptLoop.run(server::accept, permits, sessions, () -> stopping || !server.isOpen(),
+                e -> log.warn("accept " + where + ": " + e.getMessage()), ch -> {
+                    SpawnSettings s = settings;
+                    MailLog.Channel l = log;
+                    return () -> new SpawnSession(ch, s, l).run();
                 });
-            } catch (RuntimeException e) {
-                permits.release();
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-            }
-        }
     }
 
     /** Stops accepting; running commands get {@code graceMillis}, then they are interrupted. */
     public void stop(long graceMillis) {
         stopping = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        if (acceptThread != null) acceptThread.interrupt();
-        sessions.shutdown();
-        try {
-            if (!sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) sessions.shutdownNow();
-            sessions.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        AcceptLoop.stop(server, acceptThread, sessions, graceMillis);
     }
 }
