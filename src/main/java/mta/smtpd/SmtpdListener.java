@@ -1,7 +1,6 @@
 package mta.smtpd;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,18 +29,10 @@ import mta.util.SecretFiles;
  * {@code smtpd_client_connection_rate_limit}. {@link #stop} closes the socket and gives sessions
  * a grace period.
  */
-public final class SmtpdListener implements SmtpdServer {
-    /** Replaced as a whole by {@link #reconfigure}: a session sees one configuration or the next, never a mix. */
-    private volatile SmtpdServices services;
-    private final Builder builder;
+public final class SmtpdListener extends SmtpdTcpServer {
     private final ServerSocket server;
     private final Semaphore permits;
-    private final Anvil anvil;
-    private final String serviceName;
-    private final mta.metrics.Counter connectionsMetric;
-    private final mta.metrics.Gauge sessionsMetric;
     private final ExecutorService sessions;
-    private volatile boolean stopping;
     private Thread acceptThread;
 
     /**
@@ -74,66 +65,10 @@ public final class SmtpdListener implements SmtpdServer {
     public SmtpdListener(Config config, String serviceName, InetSocketAddress address, int maxproc, MailLog mailLog,
                          CleanupService cleanup, Resolver resolver, SecretFiles secrets, Flush flush,
                          VerifyClient verify) throws IOException {
-        this.serviceName = serviceName;
-        this.connectionsMetric = mta.metrics.MailMetrics.SMTPD_CONNECTIONS.labels(serviceName);
-        this.sessionsMetric = mta.metrics.MailMetrics.SMTPD_SESSIONS.labels(serviceName);
-        this.builder = new Builder(serviceName, mailLog, cleanup, resolver, secrets, flush, verify);
-        SmtpdSettings first = SmtpdSettings.from(config);
-        this.anvil = new Anvil(first.rateTimeUnit);
-        configure(config, first);
+        super(config, serviceName, mailLog, cleanup, resolver, secrets, flush, verify);
         this.permits = new Semaphore(maxproc);
         this.server = AcceptLoop.bind(address);
         this.sessions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smtpd-", 1).factory());
-    }
-
-    /**
-     * Takes new settings (postfix reload): sessions that start from now on use them; sessions
-     * already running keep the ones they started with.
-     *
-     * @throws mta.config.ConfigException when a restriction list is wrong, or TLS is required and
-     *         the keys cannot be loaded (the old settings stay)
-     */
-    public void reconfigure(Config config) {
-        configure(config, SmtpdSettings.from(config));
-    }
-
-    private void configure(Config config, SmtpdSettings s) {
-        SmtpdServices previous = this.services;
-        this.services = builder.services(config, s, anvil);
-        // the pooled policy server connections of the old configuration; its running sessions
-        // still ask through it, over connections of their own that close when they end
-        if (previous != null) previous.check().close();
-    }
-
-    /**
-     * What a TCP smtpd ({@link SmtpdListener}, {@link SmtpdPass}) builds per configuration, and how
-     * it learns who a client is.
-     */
-    record Builder(String serviceName, MailLog mailLog, CleanupService cleanup, Resolver resolver, SecretFiles secrets,
-                   Flush flush, VerifyClient verify) {
-
-        /** The services of one configuration; the TLS keys are loaded here (at start and on postfix reload). */
-        SmtpdServices services(Config config, SmtpdSettings s, Anvil anvil) {
-            MailLog.Channel channel = mailLog.channel(s.syslogName, "smtpd");
-            SmtpdTls t = SmtpdTls.from(config, channel, secrets, serviceName);
-            SmtpdCheck check = new SmtpdCheck(config, new TrivialRewrite(config), resolver, channel, true, verify);
-            mta.milter.MilterSettings milters = mta.cleanup.ReceiveOverride.of(config).contains(mta.cleanup.ReceiveOverride.NO_MILTERS)
-                    ? mta.milter.MilterSettings.none() : mta.milter.MilterSettings.smtpd(config);
-            return new SmtpdServices(s, channel, check, t, cleanup, anvil, flush, serviceName, false, milters);
-        }
-
-        /**
-         * The client's facts: its forward-confirmed host name (when peer name lookup is on, else
-         * {@code unknown}) and whether it is in mynetworks.
-         */
-        SmtpdState.Client identify(SmtpdSettings settings, InetAddress a) {
-            SmtpdDns.ClientName name = settings.peernameLookup ? new SmtpdDns(resolver).clientName(a)
-                    : new SmtpdDns.ClientName("unknown", false);
-            SmtpdState.Client client = new SmtpdState.Client(a, name.name(), SmtpdSettings.matches(settings.mynetworks, a));
-            client.nameTemporary = name.temporary();
-            client.reverseName = name.reverse();
-            return client;
-        }
     }
 
     /**
@@ -166,52 +101,20 @@ public final class SmtpdListener implements SmtpdServer {
     private void acceptLoop() {
         AcceptLoop.run(() -> {
             Socket s = server.accept();
-            connectionsMetric.inc();
+            countConnection();
             return s;
-        }, permits, sessions, () -> stopping, e -> services.log().warn("accept: " + e.getMessage()), s -> () -> {
-            sessionsMetric.inc();
-            try {
-                new SmtpdSession(SmtpdConnection.of(s), this).run();
-            } catch (IOException e) {
-                closeQuietly(s);
-            } finally {
-                sessionsMetric.dec();
-            }
-        });
+        }, permits, sessions, this::isStopping, e -> services().log().warn("accept: " + e.getMessage()),
+                s -> () -> session(s, () -> SmtpdConnection.of(s), null));
     }
 
     /** Stops accepting; sessions get {@code grace} to finish, then their sockets are closed. */
     public void stop(long graceMillis) {
-        stopping = true;
+        markStopping();
         AcceptLoop.stop(server, acceptThread, sessions, graceMillis);
-        services.check().close();
+        services().check().close();
     }
 
     public int port() {
         return server.getLocalPort();
-    }
-
-    @Override
-    public boolean isStopping() {
-        return stopping;
-    }
-
-    @Override
-    public SmtpdServices services() {
-        return services;
-    }
-
-    /** The client's facts: its host name and whether it is in mynetworks ({@link Builder#identify}). */
-    @Override
-    public SmtpdState.Client identify(InetAddress a) {
-        return builder.identify(services.settings(), a);
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
     }
 }

@@ -1,7 +1,5 @@
 package mta.smtpd;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import mta.cleanup.CleanupService;
@@ -19,16 +17,10 @@ import mta.util.SecretFiles;
  * on postscreen's thread ({@link #serve}): no second process, no file descriptor passing. The
  * entry's {@code -o} overrides are in the {@link Config} given here, so they apply to the
  * session, as they do to Postfix's {@code smtpd pass} service. Built and reconfigured like
- * {@link SmtpdListener} (the same {@link SmtpdServices} per configuration).
+ * {@link SmtpdListener}: both are {@link SmtpdTcpServer}s (the same {@link SmtpdServices} per
+ * configuration).
  */
-public final class SmtpdPass implements SmtpdServer {
-    private final SmtpdListener.Builder builder;
-    private final Anvil anvil;
-    private volatile SmtpdServices services;
-    private volatile boolean stopping;
-    private final mta.metrics.Counter connectionsMetric;
-    private final mta.metrics.Gauge sessionsMetric;
-
+public final class SmtpdPass extends SmtpdTcpServer {
     /**
      * @param config      main.cf with the pass entry's {@code -o} overrides
      * @param serviceName the pass entry's name (normally {@code smtpd})
@@ -36,19 +28,7 @@ public final class SmtpdPass implements SmtpdServer {
      */
     public SmtpdPass(Config config, String serviceName, MailLog mailLog, CleanupService cleanup, Resolver resolver,
                      SecretFiles secrets, Flush flush, VerifyClient verify) {
-        this.builder = new SmtpdListener.Builder(serviceName, mailLog, cleanup, resolver, secrets, flush, verify);
-        SmtpdSettings first = SmtpdSettings.from(config);
-        this.anvil = new Anvil(first.rateTimeUnit);
-        this.services = builder.services(config, first, anvil);
-        this.connectionsMetric = mta.metrics.MailMetrics.SMTPD_CONNECTIONS.labels(serviceName);
-        this.sessionsMetric = mta.metrics.MailMetrics.SMTPD_SESSIONS.labels(serviceName);
-    }
-
-    /** Takes new settings (postfix reload) for sessions that start from now on. */
-    public void reconfigure(Config config) {
-        SmtpdServices previous = services;
-        services = builder.services(config, SmtpdSettings.from(config), anvil);
-        previous.check().close();
+        super(config, serviceName, mailLog, cleanup, resolver, secrets, flush, verify);
     }
 
     /**
@@ -59,39 +39,13 @@ public final class SmtpdPass implements SmtpdServer {
      * @param server the address and port the client connected to
      */
     public void serve(Socket socket, byte[] early, InetSocketAddress client, InetSocketAddress server) {
-        connectionsMetric.inc();
-        sessionsMetric.inc();
-        try {
-            new SmtpdSession(SmtpdConnection.of(socket, early), this, new SmtpdHandover(client, server)).run();
-        } catch (IOException e) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        } finally {
-            sessionsMetric.dec();
-        }
+        countConnection();
+        session(socket, () -> SmtpdConnection.of(socket, early), new SmtpdHandover(client, server));
     }
 
     /** Sessions that start from now on say 421; the pooled policy connections close. */
     public void stop() {
-        stopping = true;
-        services.check().close();
-    }
-
-    @Override
-    public boolean isStopping() {
-        return stopping;
-    }
-
-    @Override
-    public SmtpdServices services() {
-        return services;
-    }
-
-    @Override
-    public SmtpdState.Client identify(InetAddress a) {
-        return builder.identify(services.settings(), a);
+        markStopping();
+        services().check().close();
     }
 }

@@ -5,7 +5,8 @@ import java.net.InetAddress;
 /**
  * SmtpdServer - what a session needs from the server that runs it.
  *
- * <p>Two servers run sessions: {@link SmtpdListener} (a TCP socket, many sessions) and
+ * <p>Three servers run sessions: {@link SmtpdListener} (a TCP socket, many sessions),
+ * {@link SmtpdPass} (connections postscreen hands over), both {@link SmtpdTcpServer}s, and
  * {@link SmtpdStdio} (one session on standard input and output, {@code sendmail -bs}). Each gives
  * the {@link SmtpdServices} a session runs with, says when it is shutting down, and knows who a
  * client is.
