@@ -1,6 +1,5 @@
 package mta.lookup;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,13 +11,10 @@ import java.util.List;
  * finds nothing, the pipeline finds nothing. A member's failure fails the lookup. The pipeline
  * sees whole keys only when its first table is a pattern table.
  */
-final class PipeTable extends ReadOnlyTable {
-    private final List<Table> members;
-
+final class PipeTable extends CompositeTable {
     PipeTable(String spec, List<Table> members) {
-        super(spec);
+        super(spec, members);
         if (members.size() < 2) throw new TableException(spec + ": need at least two tables");
-        this.members = List.copyOf(members);
     }
 
     @Override
@@ -34,17 +30,5 @@ final class PipeTable extends ReadOnlyTable {
     @Override
     public boolean matchesPatterns() {
         return members.get(0).matchesPatterns();
-    }
-
-    @Override
-    public List<String> warnings() {
-        List<String> w = new ArrayList<>();
-        for (Table t : members) w.addAll(t.warnings());
-        return w;
-    }
-
-    @Override
-    public void close() {
-        members.forEach(Table::close);
     }
 }

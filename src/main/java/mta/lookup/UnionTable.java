@@ -12,12 +12,9 @@ import java.util.List;
  * lookup (temporarily, when the member says so). Pattern lookups: the union counts as a pattern
  * table when any member is one, so it sees only whole keys.
  */
-final class UnionTable extends ReadOnlyTable {
-    private final List<Table> members;
-
+final class UnionTable extends CompositeTable {
     UnionTable(String spec, List<Table> members) {
-        super(spec);
-        this.members = List.copyOf(members);
+        super(spec, members);
     }
 
     @Override
@@ -33,17 +30,5 @@ final class UnionTable extends ReadOnlyTable {
     @Override
     public boolean matchesPatterns() {
         return members.stream().anyMatch(Table::matchesPatterns);
-    }
-
-    @Override
-    public List<String> warnings() {
-        List<String> w = new ArrayList<>();
-        for (Table t : members) w.addAll(t.warnings());
-        return w;
-    }
-
-    @Override
-    public void close() {
-        members.forEach(Table::close);
     }
 }
