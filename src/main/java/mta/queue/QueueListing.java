@@ -1,5 +1,7 @@
 package mta.queue;
 
+import static mta.util.JsonLogLine.quote;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -105,24 +107,5 @@ public final class QueueListing {
             sb.append('}');
         }
         sb.append("]}\n");
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

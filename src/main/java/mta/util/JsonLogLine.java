@@ -143,6 +143,13 @@ public final class JsonLogLine {
         return sb.append('}').toString();
     }
 
+    /** {@code s} as a JSON string, quotes included (the log's fields; also postqueue -j's listing). */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        string(sb, s);
+        return sb.toString();
+    }
+
     private static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
