@@ -9,10 +9,9 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import mta.util.ChannelDeadline;
 
 /**
  * MilterConnection - the socket to one milter: packets out, packets in, each step under a deadline.
@@ -66,42 +65,13 @@ final class MilterConnection implements AutoCloseable {
         }
     }
 
-    interface Io<T> {
-        T run() throws IOException;
-    }
-
     /** Runs {@code io}; closes the channel if it takes longer than {@code timeout}. */
-    <T> T within(Duration timeout, Io<T> io) throws IOException {
+    <T> T within(Duration timeout, ChannelDeadline.Io<T> io) throws IOException {
         return within(timeout, channel, io);
     }
 
-    private static <T> T within(Duration timeout, SocketChannel ch, Io<T> io) throws IOException {
-        AtomicBoolean finished = new AtomicBoolean();
-        Thread watchdog = Thread.ofVirtual().name("milter-timeout").start(() -> {
-            try {
-                Thread.sleep(timeout);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (finished.compareAndSet(false, true)) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // closing is the point
-                }
-            }
-        });
-        try {
-            T result = io.run();
-            if (!finished.compareAndSet(false, true)) throw new TimeoutException();
-            return result;
-        } catch (ClosedChannelException e) {
-            if (finished.get()) throw new TimeoutException();
-            throw e;
-        } finally {
-            finished.set(true);
-            watchdog.interrupt();
-        }
+    private static <T> T within(Duration timeout, SocketChannel ch, ChannelDeadline.Io<T> io) throws IOException {
+        return ChannelDeadline.within(timeout, ch, "milter-timeout", TimeoutException::new, io);
     }
 
     /** Writes one packet. */

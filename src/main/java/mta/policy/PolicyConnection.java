@@ -3,7 +3,6 @@ package mta.policy;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import mta.util.ChannelDeadline;
 
 /**
  * PolicyConnection - one open connection to a policy server, used by one SMTP session at a time.
@@ -56,38 +55,8 @@ final class PolicyConnection implements AutoCloseable {
         }
     }
 
-    /** An operation that the watchdog may cut short by closing the channel. */
-    private interface Io<T> {
-        T run() throws IOException;
-    }
-
-    private static <T> T within(Duration timeout, SocketChannel ch, Io<T> io) throws IOException {
-        AtomicBoolean finished = new AtomicBoolean();
-        Thread watchdog = Thread.ofVirtual().name("policy-timeout").start(() -> {
-            try {
-                Thread.sleep(timeout);
-            } catch (InterruptedException e) {
-                return; // the operation finished in time
-            }
-            if (finished.compareAndSet(false, true)) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // closing is all we wanted
-                }
-            }
-        });
-        try {
-            T result = io.run();
-            if (!finished.compareAndSet(false, true)) throw new PolicyException("Connection timed out");
-            return result;
-        } catch (ClosedChannelException e) {
-            if (finished.get()) throw new PolicyException("Connection timed out");
-            throw e;
-        } finally {
-            finished.set(true);
-            watchdog.interrupt();
-        }
+    private static <T> T within(Duration timeout, SocketChannel ch, ChannelDeadline.Io<T> io) throws IOException {
+        return ChannelDeadline.within(timeout, ch, "policy-timeout", () -> new PolicyException("Connection timed out"), io);
     }
 
     /**
