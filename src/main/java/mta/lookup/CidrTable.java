@@ -35,34 +35,23 @@ final class CidrTable extends PatternTable<byte[]> {
 
     @Override
     RuleList<byte[]> parse(BufferedReader in, String name, List<String> warnings) throws IOException {
-        RuleList.Builder<byte[]> rules = new RuleList.Builder<>("cidr map " + name, warnings);
-        for (LogicalLines.Line line : LogicalLines.read(in, name, warnings, true)) {
-            String text = line.text();
-            if (RuleList.isEndif(text)) {
-                rules.endIf(line.number());
-                continue;
-            }
-            String condition = RuleList.afterIf(text);
-            try {
-                if (condition != null) {
-                    Negatable p = Negatable.parse(condition);
-                    rules.beginIf(p::appliesTo, line.number());
-                    continue;
-                }
-                int space = 0;
-                while (space < text.length() && !Character.isWhitespace(text.charAt(space))) space++;
-                String result = text.substring(space).strip();
-                if (result.isEmpty()) {
-                    rules.warn(line.number(), "no lookup result: skipping this rule");
-                    continue;
-                }
-                Negatable p = Negatable.parse(text.substring(0, space));
-                rules.rule(key -> p.appliesTo(key) ? result : null);
-            } catch (IllegalArgumentException e) {
-                rules.warn(line.number(), e.getMessage());
-            }
+        return RuleList.read(in, name, "cidr map " + name, warnings, (text, line, rules) -> {
+            Negatable p = Negatable.parse(text);
+            return p::appliesTo;
+        }, CidrTable::rule);
+    }
+
+    /** The answer of one {@code pattern result} rule; null (warned) when it has no result. */
+    private static RuleList.Answer<byte[]> rule(String text, int line, RuleList.Builder<byte[]> rules) {
+        int space = 0;
+        while (space < text.length() && !Character.isWhitespace(text.charAt(space))) space++;
+        String result = text.substring(space).strip();
+        if (result.isEmpty()) {
+            rules.warn(line, "no lookup result: skipping this rule");
+            return null;
         }
-        return rules.build();
+        Negatable p = Negatable.parse(text.substring(0, space));
+        return key -> p.appliesTo(key) ? result : null;
     }
 
     /** A pattern with an optional leading {@code !}. */

@@ -39,27 +39,11 @@ final class RegexpTable extends PatternTable<String> {
     @Override
     RuleList<String> parse(BufferedReader in, String name, List<String> warnings) throws IOException {
         String kind = flavor == RegexpPattern.Flavor.POSIX ? "regexp" : "pcre";
-        RuleList.Builder<String> rules = new RuleList.Builder<>(kind + " map " + name, warnings);
-        for (LogicalLines.Line line : LogicalLines.read(in, name, warnings, true)) {
-            String text = line.text();
-            if (RuleList.isEndif(text)) {
-                rules.endIf(line.number());
-                continue;
-            }
-            String condition = RuleList.afterIf(text);
-            try {
-                if (condition != null) {
-                    RegexpPattern p = RegexpPattern.parse(condition, flavor);
-                    if (!p.rest().isEmpty()) rules.warn(line.number(), "ignoring extra text after IF statement: \"" + p.rest() + "\"");
-                    rules.beginIf(p::appliesTo, line.number());
-                } else {
-                    rules.rule(rule(RegexpPattern.parse(text, flavor), line.number(), rules));
-                }
-            } catch (IllegalArgumentException e) {
-                rules.warn(line.number(), e.getMessage());
-            }
-        }
-        return rules.build();
+        return RuleList.read(in, name, kind + " map " + name, warnings, (text, line, rules) -> {
+            RegexpPattern p = RegexpPattern.parse(text, flavor);
+            if (!p.rest().isEmpty()) rules.warn(line, "ignoring extra text after IF statement: \"" + p.rest() + "\"");
+            return p::appliesTo;
+        }, (text, line, rules) -> rule(RegexpPattern.parse(text, flavor), line, rules));
     }
 
     /** The answer of one {@code /pattern/ result} rule. */

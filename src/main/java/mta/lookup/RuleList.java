@@ -1,5 +1,7 @@
 package mta.lookup;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -8,7 +10,9 @@ import java.util.List;
 /**
  * RuleList - the rules of a pattern table (regexp:, cidr:) in file order, with nestable if/endif blocks.
  *
- * <p>Holds parsed rules only; reads and writes no files. {@link #lookup} walks the rules from the
+ * <p>{@link #read} reads a table's file (logical lines, {@code if} and {@code endif}, one rule a
+ * line; a line its table cannot parse is a warning and is skipped); writes nothing. {@link #lookup}
+ * walks the rules from the
  * top and returns the first result; an {@code if} whose condition fails jumps past its
  * {@code endif}. The {@link Builder} checks the nesting: an {@code endif} without {@code if} is
  * reported and ignored, and an {@code if} still open at the end of the file is reported and
@@ -25,6 +29,16 @@ final class RuleList<K> {
     /** A rule's result for a key, or null when the rule does not match it. */
     interface Answer<K> {
         String answer(K key);
+    }
+
+    /**
+     * What a table makes of one line's text: the condition of an {@code if}, or a rule's answer
+     * (null to skip the rule, after a warning). Throws {@link IllegalArgumentException}, whose
+     * message becomes the line's warning, for text it cannot parse.
+     */
+    @FunctionalInterface
+    interface LineParser<T, K> {
+        T parse(String text, int line, Builder<K> rules);
     }
 
     /** One step: an answer, or a condition whose failure jumps to {@code skipTo}. */
@@ -50,6 +64,36 @@ final class RuleList<K> {
             i++;
         }
         return null;
+    }
+
+    /**
+     * Reads the rules of the file {@code name}.
+     *
+     * @param where the start of each warning, such as {@code regexp map /etc/postfix/x}
+     */
+    static <K> RuleList<K> read(BufferedReader in, String name, String where, List<String> warnings,
+                                LineParser<Condition<K>, K> condition, LineParser<Answer<K>, K> rule)
+            throws IOException {
+        Builder<K> rules = new Builder<>(where, warnings);
+        for (LogicalLines.Line line : LogicalLines.read(in, name, warnings, true)) {
+            String text = line.text();
+            if (isEndif(text)) {
+                rules.endIf(line.number());
+                continue;
+            }
+            String ifText = afterIf(text);
+            try {
+                if (ifText != null) {
+                    rules.beginIf(condition.parse(ifText, line.number(), rules), line.number());
+                } else {
+                    Answer<K> answer = rule.parse(text, line.number(), rules);
+                    if (answer != null) rules.rule(answer);
+                }
+            } catch (IllegalArgumentException e) {
+                rules.warn(line.number(), e.getMessage());
+            }
+        }
+        return rules.build();
     }
 
     /** The number of rules and ifs kept; for tests. */
