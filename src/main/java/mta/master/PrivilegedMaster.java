@@ -20,8 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
@@ -156,7 +154,8 @@ public final class PrivilegedMaster {
             }
         };
         Runtime.getRuntime().addShutdownHook(new Thread(cleanUp, "privileged-stop"));
-        Thread.ofVirtual().name("private-local").start(() -> pm.serve(server));
+        Thread.ofVirtual().name("private-local")
+                .start(() -> PrivilegedSocket.serve(server, "private/local", pm.log, "local-", pm::handle));
         System.out.println(READY);
         System.out.flush();
         // The root parent gone (killed): nobody would restart or stop this process; it ends too.
@@ -218,28 +217,11 @@ public final class PrivilegedMaster {
         }
     }
 
-    private void serve(ServerSocketChannel server) {
-        while (server.isOpen()) {
-            SocketChannel ch;
-            try {
-                ch = server.accept();
-            } catch (IOException e) {
-                if (server.isOpen()) log.warn("accept private/local: " + e.getMessage());
-                continue;
-            }
-            Thread.ofVirtual().name("local-" + ch.hashCode()).start(() -> handle(ch));
-        }
-    }
-
     private void handle(SocketChannel ch) {
         try (ch) {
-            UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            String user = peer.user().getName();
-            boolean peerIsRoot = user.equals("root") || user.equals("0");
-            if (!peerIsRoot && !user.equals(owner.name()) && !user.equals(Integer.toString(owner.uid()))) {
-                log.warn("private/local: connection from user " + user + " refused: not " + owner.name() + " or root");
-                return;
-            }
+            PrivilegedSocket.Peer peer = PrivilegedSocket.peer(ch, owner, "private/local", log);
+            if (peer == null) return;
+            boolean peerIsRoot = peer == PrivilegedSocket.Peer.ROOT;
             // The peer is the unprivileged side: what root reads from it is bounded.
             BufferedReader in = new BufferedReader(new InputStreamReader(
                     limited(Channels.newInputStream(ch), MAX_REQUEST_BYTES), StandardCharsets.UTF_8));

@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.ConfigLoader;
@@ -74,34 +72,15 @@ final class SecretService implements AutoCloseable {
         Files.setAttribute(socket, "unix:gid", owner.gid());
         Files.setAttribute(socket, "unix:uid", owner.uid());
         SecretService s = new SecretService(configDir, owner, log, socket, server);
-        Thread.ofVirtual().name("private-secrets").start(s::serve);
+        Thread.ofVirtual().name("private-secrets")
+                .start(() -> PrivilegedSocket.serve(server, "private/secrets", log, "secrets-", s::handle));
         return s;
-    }
-
-    private void serve() {
-        while (server.isOpen()) {
-            SocketChannel ch;
-            try {
-                ch = server.accept();
-            } catch (IOException e) {
-                if (server.isOpen()) log.warn("accept private/secrets: " + e.getMessage());
-                continue;
-            }
-            Thread.ofVirtual().name("secrets-" + ch.hashCode()).start(() -> handle(ch));
-        }
     }
 
     private void handle(SocketChannel ch) {
         try (ch) {
-            UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            String user = peer.user().getName();
-            boolean allowedPeer = user.equals("root") || user.equals("0") || user.equals(owner.name())
-                    || user.equals(Integer.toString(owner.uid()));
+            if (PrivilegedSocket.peer(ch, owner, "private/secrets", log) == null) return;
             OutputStream out = Channels.newOutputStream(ch);
-            if (!allowedPeer) {
-                log.warn("private/secrets: connection from user " + user + " refused: not " + owner.name() + " or root");
-                return;
-            }
             InputStream in = Channels.newInputStream(ch);
             String request = SecretClient.line(in);
             if (!request.startsWith("read /")) {
