@@ -5,8 +5,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -126,15 +124,7 @@ public final class PrivilegedMaster {
         Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
         PrivilegedMaster pm = new PrivilegedMaster(dir, queues, mailLog, owner);
         Path socket = socketPath(queues);
-        Files.deleteIfExists(socket);
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            throw new IOException("bind " + socket + ": " + e.getMessage(), e);
-        }
-        Files.setAttribute(socket, "unix:gid", owner.gid());
-        Files.setAttribute(socket, "unix:uid", owner.uid());
+        ServerSocketChannel server = PrivilegedSocket.bind(socket, owner);
         // As Postfix's private sockets: 0666 inside the mail_owner-only private/ (SO_PEERCRED decides who is served).
         mta.util.SafeFiles.setMode(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
         SecretService secrets = SecretService.start(dir, queues, owner, mailLog.channel("master"));

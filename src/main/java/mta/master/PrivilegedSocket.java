@@ -1,7 +1,11 @@
 package mta.master;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
@@ -10,7 +14,7 @@ import mta.util.PosixAccounts;
 
 /**
  * PrivilegedSocket - the root side's UNIX-domain sockets ({@code private/local},
- * {@code private/secrets}): the accept loop, and who is at the other end.
+ * {@code private/secrets}): binding one, its accept loop, and who is at the other end.
  *
  * <p>Reads connections and their peer credentials ({@code SO_PEERCRED}); writes a warning for a
  * failed accept and for a peer that is neither root nor the mail owner, whose connection the
@@ -21,6 +25,24 @@ final class PrivilegedSocket {
     enum Peer { ROOT, OWNER }
 
     private PrivilegedSocket() {}
+
+    /**
+     * Binds the UNIX-domain socket {@code socket} (a stale one is removed first), owned by the
+     * mail owner and its group.
+     */
+    static ServerSocketChannel bind(Path socket, PosixAccounts.User owner) throws IOException {
+        Files.deleteIfExists(socket);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("bind " + socket + ": " + e.getMessage(), e);
+        }
+        Files.setAttribute(socket, "unix:gid", owner.gid());
+        Files.setAttribute(socket, "unix:uid", owner.uid());
+        return server;
+    }
 
     /**
      * Accepts on {@code server} until it closes; each connection runs {@code handle} on a virtual

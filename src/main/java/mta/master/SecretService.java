@@ -3,8 +3,6 @@ package mta.master;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -61,16 +59,7 @@ final class SecretService implements AutoCloseable {
     static SecretService start(Path configDir, Queues queues, PosixAccounts.User owner, MailLog.Channel log)
             throws IOException {
         Path socket = socketPath(queues);
-        Files.deleteIfExists(socket);
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            server.close();
-            throw new IOException("bind " + socket + ": " + e.getMessage(), e);
-        }
-        Files.setAttribute(socket, "unix:gid", owner.gid());
-        Files.setAttribute(socket, "unix:uid", owner.uid());
+        ServerSocketChannel server = PrivilegedSocket.bind(socket, owner);
         SecretService s = new SecretService(configDir, owner, log, socket, server);
         Thread.ofVirtual().name("private-secrets")
                 .start(() -> PrivilegedSocket.serve(server, "private/secrets", log, "secrets-", s::handle));
