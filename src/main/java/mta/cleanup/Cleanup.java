@@ -3,6 +3,7 @@ package mta.cleanup;
 import java.io.IOException;
 import mta.config.Config;
 import mta.config.Params;
+import mta.queue.IncomingHandoff;
 import mta.queue.QueueFileWriter;
 import mta.queue.QueueName;
 import mta.queue.Queues;
@@ -21,13 +22,15 @@ import mta.util.MailLog;
  * {@code content_filter} (recorded as the message attribute {@code content_filter}),
  * {@code non_smtpd_milters} (run by {@link CleanupMilters} for mail from pickup), and the
  * SMTPUTF8 settings ({@link CleanupEncoding}: the attributes {@code encoding} and {@code smtputf8}). Writes
- * {@code incoming/<ID>} through {@link QueueFileWriter} and wakes the queue manager. The
+ * {@code incoming/<ID>} through {@link QueueFileWriter} and hands the committed message to the
+ * queue manager ({@link IncomingHandoff}), or wakes it when it does not take the hand-off. The
  * per-message work (headers, -t, missing headers) is in {@link CleanupMessage}.
  */
 public final class Cleanup implements CleanupService {
     final Queues queues;
     final MailLog.Channel log;
     final Trigger qmgr;
+    final IncomingHandoff handoff;
     final TrivialRewrite rewrite;
     final CleanupMaps maps;
     final CleanupRewrite headerRewrite;
@@ -48,7 +51,13 @@ public final class Cleanup implements CleanupService {
     final mta.milter.MilterSettings nonSmtpdMilters;
 
     public Cleanup(Config config, Queues queues, MailLog log, Trigger qmgr) {
+        this(config, queues, log, qmgr, IncomingHandoff.NONE);
+    }
+
+    /** The same, offering each message committed to incoming/ to the queue manager through {@code handoff}. */
+    public Cleanup(Config config, Queues queues, MailLog log, Trigger qmgr, IncomingHandoff handoff) {
         this.queues = queues;
+        this.handoff = handoff;
         this.log = log.channel(config.str(Params.SYSLOG_NAME), "cleanup");
         this.qmgr = qmgr;
         this.rewrite = new TrivialRewrite(config);

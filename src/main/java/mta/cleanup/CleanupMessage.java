@@ -693,7 +693,16 @@ final class CleanupMessage implements CleanupService.Transaction {
             svc.log.warn(w.id() + ": write queue file: " + reason(e));
             throw new CleanupException(Reply.QUEUE_FILE_ERROR, e.getMessage(), e);
         }
-        svc.qmgr.trigger(Trigger.WAKEUP);
+        // The queue manager takes the message from here (no scan, no reading it back), or its scan finds it.
+        // The message is queued whatever happens here: a failed hand-off only means the scan finds it.
+        mta.queue.QueueFile.Envelope env = held ? null : w.envelope();
+        boolean taken = false;
+        try {
+            taken = env != null && svc.handoff.handOff(w.id(), env);
+        } catch (RuntimeException e) {
+            svc.log.warn(w.id() + ": hand-off to the queue manager: " + e);
+        }
+        if (!taken) svc.qmgr.trigger(Trigger.WAKEUP);
         return w.id();
     }
 

@@ -11,6 +11,7 @@ import mta.config.Config;
 import mta.config.MasterCf;
 import mta.config.Params;
 import mta.mail.MailAttributes;
+import mta.queue.IncomingHandoff;
 import mta.queue.Queues;
 import mta.queue.Trigger;
 import mta.util.MailLog;
@@ -30,15 +31,19 @@ import mta.util.MailLog;
 final class CleanupServices {
     private volatile Map<String, CleanupService> current = Map.of();
 
-    /** One Cleanup per master.cf cleanup entry, and {@code cleanup} in any case. */
-    static Map<String, CleanupService> build(Config main, MasterCf masterCf, Queues queues, MailLog log, Trigger qmgr) {
+    /**
+     * One Cleanup per master.cf cleanup entry, and {@code cleanup} in any case; each hands what it
+     * commits to incoming/ to the queue manager through {@code handoff}, and wakes {@code qmgr} when that is refused.
+     */
+    static Map<String, CleanupService> build(Config main, MasterCf masterCf, Queues queues, MailLog log, Trigger qmgr,
+                                             IncomingHandoff handoff) {
         Map<String, CleanupService> out = new LinkedHashMap<>();
         for (MasterCf.Service s : masterCf.services()) {
             if (s.command().equals("cleanup") && s.type().equals("unix")) {
-                out.put(s.name(), new Cleanup(Services.serviceConfig(main, s), queues, log, qmgr));
+                out.put(s.name(), new Cleanup(Services.serviceConfig(main, s), queues, log, qmgr, handoff));
             }
         }
-        out.putIfAbsent(Params.CLEANUP_SERVICE_NAME.defaultValue(), new Cleanup(main, queues, log, qmgr));
+        out.putIfAbsent(Params.CLEANUP_SERVICE_NAME.defaultValue(), new Cleanup(main, queues, log, qmgr, handoff));
         return out;
     }
 

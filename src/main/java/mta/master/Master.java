@@ -175,7 +175,7 @@ public final class Master implements AutoCloseable {
     }
 
     private void startServices(MasterCf masterCf) throws IOException {
-        cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c)));
+        cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c), this::handOff));
         Bounce bounce = new Bounce(config, cleanups.forService(config), mailLog);
         flush = new Flush(config, queues, c -> qmgr.trigger(c), mailLog);
         verify.update(masterCf, config, cleanups.forService(config), mailLog);
@@ -345,7 +345,7 @@ public final class Master implements AutoCloseable {
                 return;
             }
             config = loaded.config();
-            cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c)));
+            cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c), this::handOff));
             flush.reconfigure(config);
             verify.update(masterCf, config, cleanups.forService(config), mailLog);
             qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanups.forService(config), mailLog));
@@ -392,6 +392,12 @@ public final class Master implements AutoCloseable {
 
     public Config config() {
         return config;
+    }
+
+    /** Gives the queue manager a message cleanup has just committed to incoming/ (false: not now, wake it instead). */
+    private boolean handOff(String id, mta.queue.QueueFile.Envelope envelope) {
+        Qmgr q = qmgr;
+        return q != null && q.handOff(id, envelope);
     }
 
     /** Wakes the queue manager with a request letter (as {@code postqueue -f} does through public/qmgr). */

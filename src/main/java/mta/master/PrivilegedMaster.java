@@ -29,6 +29,7 @@ import mta.deliver.DeliveryProtocol;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.Recipient;
+import mta.queue.IncomingHandoff;
 import mta.queue.QueueId;
 import mta.queue.QueueName;
 import mta.queue.Queues;
@@ -282,7 +283,7 @@ public final class PrivilegedMaster {
                 MasterCf masterCf = MasterCf.read(configDir.resolve("master.cf"));
                 CleanupServices cleanups = new CleanupServices();
                 cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog,
-                        (Trigger) c -> TriggerClient.send(queues, "qmgr", c)));
+                        (Trigger) c -> TriggerClient.send(queues, "qmgr", c), IncomingHandoff.NONE));
                 Map<String, DeliveryAgent> built = new HashMap<>();
                 for (MasterCf.Service s : masterCf.services()) {
                     if (!s.type().equals("unix")) continue;

@@ -19,6 +19,8 @@ import mta.bounce.Bounce;
 import mta.config.Config;
 import mta.deliver.DeliveryAgent;
 import mta.flush.Flush;
+import mta.queue.IncomingHandoff;
+import mta.queue.QueueFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
@@ -29,7 +31,12 @@ import mta.util.ServiceLoops;
 /**
  * Qmgr - the queue manager: moves mail into the active queue and hands it to delivery agents.
  *
- * <p>Reads {@code incoming/} whenever it is woken ({@link #trigger}), and {@code deferred/} every
+ * <p>Takes each message that cleanup commits in this process from cleanup's hand-off
+ * ({@link #handOff}: the queue ID and the envelope as written), renaming {@code incoming/ID} to
+ * {@code active/ID} without listing the directory or reading the file back. Reads
+ * {@code incoming/} whenever it is woken ({@link #trigger}: mail from other processes, a refused
+ * hand-off) and at every deferred scan, so that a message whose hand-off was lost still goes; the
+ * rename decides which of the two takes a file, never both. Reads {@code deferred/} every
  * {@code queue_run_delay}, taking files whose modification time (their next retry time) has come.
  * Renames each into {@code active/} and starts a {@link QmgrMessage} for it on a virtual thread,
  * up to {@code qmgr_message_active_limit} at once. At start-up, files left in {@code active/} by a
@@ -39,7 +46,7 @@ import mta.util.ServiceLoops;
  * ({@code trace_flags}) are routed and attempted like mail; their results go to the verify
  * service ({@link QmgrProbe}).
  */
-public final class Qmgr implements Trigger {
+public final class Qmgr implements Trigger, IncomingHandoff {
     final Queues queues;
     /** The fast flush service: told of each destination a message has deferred mail for (ETRN). */
     final Flush flush;
@@ -148,6 +155,40 @@ public final class Qmgr implements Trigger {
         }
     }
 
+    /**
+     * Cleanup's hand-off of a message it has just committed to incoming/: the message starts on a
+     * virtual thread of its own, which renames it to active/ if the scan has not taken it first.
+     * Refused (false) while the queue manager is not running or the active queue is full: the
+     * caller wakes the scan instead.
+     */
+    @Override
+    public boolean handOff(String id, QueueFile.Envelope envelope) {
+        if (!running || active.size() >= settings.activeLimit()) return false;
+        try {
+            workers.execute(() -> take(id, envelope));
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false; // stopping: the file waits in incoming/ for the next start
+        }
+    }
+
+    /** Moves a handed-off message to active/ and delivers it, unless the scan moved it first. */
+    private void take(String id, QueueFile.Envelope envelope) {
+        try {
+            if (!queues.move(id, QueueName.INCOMING, QueueName.ACTIVE)) return; // the scan has it
+        } catch (IOException e) {
+            log.warn(id + ": cannot move to active: " + e.getMessage());
+            trigger(Trigger.SCAN_INCOMING);
+            return;
+        }
+        active.add(id);
+        try {
+            new QmgrMessage(this, id, false, envelope).run();
+        } finally {
+            active.remove(id);
+        }
+    }
+
     private void scan(QueueName queue, boolean ignoreRetryTime) throws IOException {
         List<String> ids = queues.list(queue);
         long now = System.currentTimeMillis();
@@ -165,7 +206,7 @@ public final class Qmgr implements Trigger {
             active.add(id);
             workers.execute(() -> {
                 try {
-                    new QmgrMessage(this, id, queue == QueueName.DEFERRED).run();
+                    new QmgrMessage(this, id, queue == QueueName.DEFERRED, null).run();
                 } finally {
                     active.remove(id);
                 }

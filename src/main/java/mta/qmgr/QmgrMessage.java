@@ -29,7 +29,8 @@ import mta.util.MailLog;
 /**
  * QmgrMessage - one message in the active queue, from envelope to its final rename or removal.
  *
- * <p>Reads {@code active/<ID>}; groups the pending recipients by (transport, next-hop) in chunks of
+ * <p>Reads the envelope of {@code active/<ID>}, unless cleanup handed it over with the message
+ * ({@link Qmgr#handOff}); groups the pending recipients by (transport, next-hop) in chunks of
  * {@code default_destination_recipient_limit}, runs one delivery attempt per chunk on its own
  * virtual thread (at most {@code default_destination_concurrency_limit} per destination), logs each
  * recipient's status, and crosses off the delivered and the bounced ones in the file. Then: nothing
@@ -48,6 +49,8 @@ final class QmgrMessage implements Runnable {
     private final QmgrSettings s;
     /** True when the message came from deferred/: it may have a defer log to remove. */
     private final boolean wasDeferred;
+    /** The envelope cleanup handed over with a message it just committed; null: read it from the file. */
+    private final QueueFile.Envelope handedOver;
     private int pendingAtStart;
     /**
      * An address verification probe: routed with the address_verify_* parameters, its results go
@@ -55,8 +58,9 @@ final class QmgrMessage implements Runnable {
      */
     private TraceFlags trace = TraceFlags.NONE;
 
-    QmgrMessage(Qmgr q, String id, boolean wasDeferred) {
+    QmgrMessage(Qmgr q, String id, boolean wasDeferred, QueueFile.Envelope handedOver) {
         this.q = q;
+        this.handedOver = handedOver;
         this.wasDeferred = wasDeferred;
         this.s = q.settings();
         this.id = id;
@@ -83,7 +87,7 @@ final class QmgrMessage implements Runnable {
 
     private void deliver() throws IOException {
         Instant activated = Instant.now();
-        QueueFile.Envelope env = QueueFile.readEnvelope(file);
+        QueueFile.Envelope env = handedOver != null ? handedOver : QueueFile.readEnvelope(file);
         trace = TraceFlags.of(env.attributes());
         List<Recipient> pending = Recipient.of(env.pending());
         pendingAtStart = pending.size();
@@ -315,8 +319,9 @@ final class QmgrMessage implements Runnable {
         }
         if (deferred.isEmpty() && results.size() == pendingAtStart) {
             if (wasDeferred) q.queues.delete(id, QueueName.ACTIVE);
-            else java.nio.file.Files.delete(file);
-            DelayMarker.clear(q.queues, id);
+            else removeFile();
+            // a message cleanup handed over was never deferred: no delay warning mark to look for
+            if (handedOver == null) DelayMarker.clear(q.queues, id);
             q.log.info(id + ": removed");
             return;
         }
@@ -338,8 +343,16 @@ final class QmgrMessage implements Runnable {
      */
     private void finishProbe() throws IOException {
         if (wasDeferred) q.queues.delete(id, QueueName.ACTIVE);
-        else java.nio.file.Files.delete(file);
+        else removeFile();
         q.log.info(id + ": removed");
+    }
+
+    /**
+     * Removes the delivered file with one {@code unlink} ({@code Files.delete} looks at the file
+     * first, to tell a directory); only when that fails does {@code Files.delete} say why.
+     */
+    private void removeFile() throws IOException {
+        if (!file.toFile().delete()) java.nio.file.Files.delete(file);
     }
 
     /** Sends the one delay warning of this message once it has waited delay_warning_time. */

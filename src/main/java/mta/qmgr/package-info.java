@@ -6,9 +6,16 @@
  *   Moves mail through the active queue to the delivery agents, and decides what happens next.
  *
  * DESCRIPTION
- *   {@link mta.qmgr.Qmgr} is woken by cleanup (and by {@code public/qmgr}); it renames files from
- *   incoming/ (and from deferred/ when their retry time, the file's mtime, has come) into active/
- *   and runs a {@link mta.qmgr.QmgrMessage} for each on a virtual thread. The message job resolves
+ *   {@link mta.qmgr.Qmgr} takes each message cleanup commits in this JVM from cleanup's hand-off
+ *   ({@link mta.queue.IncomingHandoff}: the queue ID and the envelope as written, wired by the
+ *   master), renames incoming/ID to active/ID and runs a {@link mta.qmgr.QmgrMessage} with that
+ *   envelope on a virtual thread, without listing incoming/ or reading the envelope back. Woken by
+ *   {@code public/qmgr} (and by cleanup when it refuses a hand-off: not running, active queue
+ *   full), and at every deferred scan, it lists incoming/ (and deferred/ for files whose retry
+ *   time, the file's mtime, has come), renames what it finds into active/ and runs a
+ *   {@link mta.qmgr.QmgrMessage} that reads the envelope from the file: mail from other processes,
+ *   and a message whose hand-off was lost, go this way. The rename decides which of the two takes
+ *   a file; the other finds it gone and leaves it. The message job resolves
  *   each pending recipient to (transport, next-hop) with trivial-rewrite, groups them (at most
  *   default_destination_recipient_limit per request), and runs one delivery attempt per group on
  *   its own virtual thread. Each destination (transport:next-hop) has a concurrency window
@@ -31,7 +38,7 @@
  *   service ({@link mta.qmgr.QmgrProbe}), and the probe is removed: never deferred or bounced.
  *
  * READS
- *   incoming/, deferred/, active/ID.
+ *   incoming/, deferred/, active/ID (its envelope only when not handed over by cleanup).
  *
  * WRITES
  *   Renames between the queues; recipient done marks; defer/ID; defer/X/ID.warned; the mail log.

@@ -9,9 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -81,53 +79,16 @@ public final class QueueFile {
      * before anything is allocated: a file that claims more is {@link Corrupt} ("illegal length").
      */
     public static Envelope readEnvelope(FileChannel ch, String file) throws IOException {
-        try {
-            checkEnd(ch, file);
-            ch.position(0);
-            RecordStream in = new RecordStream(Channels.newInputStream(ch), file, 0, ch.size());
-            if (in.next() != RecordType.VERSION) throw new Corrupt(file + ": no version record");
-            long arrival = 0;
-            String sender = null;
-            String fullName = "";
-            String original = null;
-            String notify = null;
-            String orcpt = null;
-            long size = 0;
-            Map<String, String> attrs = new LinkedHashMap<>();
-            List<Recipient> rcpts = new ArrayList<>();
-            while (true) {
-                long off = in.offset;
-                RecordType t = in.next();
-                if (t == null) throw new Corrupt(file + ": unexpected end of file");
-                String s = in.text();
-                switch (t) {
-                    case SIZE -> size = Long.parseLong(s.strip().split("\\s+")[0]);
-                    case TIME -> arrival = Long.parseLong(s.strip());
-                    case FULLNAME -> fullName = s;
-                    case ATTRIBUTE -> {
-                        int eq = s.indexOf('=');
-                        if (eq > 0) attrs.put(s.substring(0, eq), s.substring(eq + 1));
-                    }
-                    case SENDER -> sender = s;
-                    case ORIGINAL_RECIPIENT -> original = s;
-                    case DSN_NOTIFY -> notify = s;
-                    case DSN_ORCPT -> orcpt = s;
-                    case RECIPIENT, DONE -> {
-                        rcpts.add(new Recipient(s, original, off, t == RecordType.DONE, notify, orcpt));
-                        original = null;
-                        notify = null;
-                        orcpt = null;
-                    }
-                    case MESSAGE -> {
-                        if (sender == null) throw new Corrupt(file + ": no sender record");
-                        return new Envelope(arrival, sender, fullName, attrs, rcpts, off, size);
-                    }
-                    case END -> throw new Corrupt(file + ": no message content");
-                    default -> throw new Corrupt(file + ": unexpected record type " + t.label + " in envelope");
-                }
-            }
-        } catch (NumberFormatException e) {
-            throw new Corrupt(file + ": bad number in envelope");
+        checkEnd(ch, file);
+        ch.position(0);
+        RecordStream in = new RecordStream(Channels.newInputStream(ch), file, 0, ch.size());
+        EnvelopeBuilder env = new EnvelopeBuilder(file);
+        while (true) {
+            long off = in.offset;
+            RecordType t = in.next();
+            if (t == null) throw new Corrupt(file + ": unexpected end of file");
+            if (t == RecordType.MESSAGE) return env.build(off);
+            env.add(off, t, in.text());
         }
     }
 

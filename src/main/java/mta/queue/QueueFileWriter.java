@@ -23,7 +23,9 @@ import mta.util.SafeFiles;
  * no-replace rename to {@code <queue>/<ID>}, and a force of the directory, shared with the other
  * sessions that commit at the same moment ({@link DirectoryForce}). Only then may the caller say
  * "queued": after a crash the file is either complete under its ID or an orphaned temporary that
- * no reader sees.
+ * no reader sees. The writer keeps the envelope records it wrote ({@link #envelope()}), so that
+ * the queue manager can take a file committed to {@code incoming/} without reading it back
+ * ({@link IncomingHandoff}).
  */
 public final class QueueFileWriter implements AutoCloseable {
     /** Queue file format version written in the VERSION record. */
@@ -42,6 +44,9 @@ public final class QueueFileWriter implements AutoCloseable {
     private long contentSize;
     private int recipients;
     private boolean done;
+    /** The envelope records as written; null once one of them would make a reader refuse the file. */
+    private EnvelopeBuilder envelope;
+    private QueueFile.Envelope committed;
     private static final Set<PosixFilePermission> POSTED_READY = PosixFilePermissions.fromString("rwxr--r--");
     private static final int READY_BITS = 0700;
     private static final int POSTED_READY_BITS = 0744;
@@ -51,6 +56,7 @@ public final class QueueFileWriter implements AutoCloseable {
         this.temp = temp;
         this.ch = ch;
         this.id = id;
+        this.envelope = new EnvelopeBuilder(dir.getFileName() + "/" + id);
     }
 
     /** Creates a new file in {@code dir}; its ID is known at once (the log's "client=" line needs it). */
@@ -112,10 +118,26 @@ public final class QueueFileWriter implements AutoCloseable {
 
     public void record(RecordType type, String data) throws IOException {
         byte[] b = data.getBytes(StandardCharsets.UTF_8);
-        record(type, b, 0, b.length);
+        if (contentOffset < 0 && type != RecordType.MESSAGE) keep(type, data);
+        write(type, b, 0, b.length);
     }
 
     public void record(RecordType type, byte[] data, int off, int len) throws IOException {
+        if (contentOffset < 0 && type != RecordType.MESSAGE) keep(type, new String(data, off, len, StandardCharsets.UTF_8));
+        write(type, data, off, len);
+    }
+
+    /** Notes an envelope record (before MESSAGE) as a reader of the file will see it. */
+    private void keep(RecordType type, String data) {
+        if (envelope == null) return;
+        try {
+            envelope.add(position, type, data);
+        } catch (QueueFile.Corrupt e) {
+            envelope = null; // a reader will refuse the file: the queue manager finds that out itself
+        }
+    }
+
+    private void write(RecordType type, byte[] data, int off, int len) throws IOException {
         if (type == RecordType.RECIPIENT) recipients++;
         if (type == RecordType.MESSAGE) contentOffset = position;
         ensure(1 + 5);
@@ -195,8 +217,8 @@ public final class QueueFileWriter implements AutoCloseable {
     /** As {@link #commit()}, but into another queue directory of the same file system (hold/). */
     public Path commit(Path targetDir) throws IOException {
         if (contentOffset < 0) startContent();
-        record(RecordType.END_CONTENT, new byte[0], 0, 0);
-        record(RecordType.END, new byte[0], 0, 0);
+        write(RecordType.END_CONTENT, new byte[0], 0, 0);
+        write(RecordType.END, new byte[0], 0, 0);
         flush();
         byte[] size = sizeText(contentSize, contentOffset, recipients).getBytes(StandardCharsets.US_ASCII);
         ch.write(ByteBuffer.wrap(size), sizeRecordOffset + 2);
@@ -208,7 +230,26 @@ public final class QueueFileWriter implements AutoCloseable {
         SafeFiles.renameNoReplace(temp, target);
         DirectoryForce.of(targetDir).force();
         done = true;
+        if (envelope != null) {
+            try {
+                committed = envelope.build(contentOffset, contentSize);
+            } catch (QueueFile.Corrupt e) {
+                committed = null;
+            }
+        }
+        envelope = null;
         return target;
+    }
+
+    /**
+     * After {@link #commit()}: the envelope of the file as {@link QueueFile#readEnvelope} would
+     * read it back (arrival time, sender, attributes, recipients with their record offsets and
+     * DSN requests, content offset and size); null before the commit, or when a record written
+     * would make a reader refuse the file (it is left to the queue manager's scan, which moves it
+     * to corrupt/).
+     */
+    public QueueFile.Envelope envelope() {
+        return committed;
     }
 
     /** Discards the file. Safe to call after commit (does nothing then). */

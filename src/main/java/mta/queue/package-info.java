@@ -9,7 +9,8 @@
  *   A message's state is the directory its file is in; it changes only by an atomic rename.
  *   <pre>
  *   maildrop/ID   posted by sendmail, waiting for pickup      (pickup -> cleanup -> incoming, then removed)
- *   incoming/ID   complete, forced to disk, not yet scheduled  (qmgr renames it to active/)
+ *   incoming/ID   complete, forced to disk, not yet scheduled  (qmgr renames it to active/: handed
+ *                 over by cleanup with its envelope, IncomingHandoff, or found by qmgr's scan)
  *   active/ID     being delivered                             (qmgr: removed, or renamed to deferred/)
  *   deferred/X/ID waiting for its retry time, the file's mtime (qmgr renames it to active/)
  *   hold/ID       held by the administrator                   (postsuper -H moves it to deferred/)

@@ -56,6 +56,33 @@ class QueueFileTest {
     }
 
     @Test
+    void theWriterKeepsTheEnvelopeAReaderFinds() throws Exception {
+        QueueFileWriter w = envelope();
+        w.record(RecordType.DSN_NOTIFY, "SUCCESS,DELAY");
+        w.record(RecordType.DSN_ORCPT, "rfc822;dave@example.test");
+        w.record(RecordType.RECIPIENT, "dave@example.test");
+        w.startContent();
+        line(w, "Subject: kept", 2048);
+        line(w, "", 2048);
+        line(w, "x".repeat(5000), 2048);
+        assertEquals(null, w.envelope(), "nothing before the commit");
+        Path f = w.commit();
+        QueueFile.Envelope kept = w.envelope();
+        assertEquals(QueueFile.readEnvelope(f), kept, "the records and offsets as written are the ones read back");
+        assertEquals(5000 + 2 + 2 + "Subject: kept".length() + 2, kept.contentSize());
+        assertEquals("SUCCESS,DELAY", kept.recipients().get(2).dsnNotify());
+    }
+
+    @Test
+    void aWriterWithoutSenderKeepsNoEnvelope() throws Exception {
+        QueueFileWriter w = QueueFileWriter.create(incoming, false);
+        w.record(RecordType.RECIPIENT, "bob@example.test");
+        w.commit();
+        assertEquals(null, w.envelope(), "a reader refuses the file: the scan moves it to corrupt/");
+        assertThrows(QueueFile.Corrupt.class, () -> QueueFile.readEnvelope(incoming.resolve(w.id())));
+    }
+
+    @Test
     void writeThenRead() throws Exception {
         String longLine = "0123456789".repeat(100) + "tail";
         QueueFileWriter w = envelope();

@@ -1,0 +1,167 @@
+package mta.qmgr;
+
+import static mta.qmgr.QmgrSchedulingTest.queueEmpty;
+import static mta.qmgr.QmgrSchedulingTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import mta.bounce.Bounce;
+import mta.cleanup.Cleanup;
+import mta.config.Config;
+import mta.config.ConfigLoader;
+import mta.deliver.DeliveryAgent;
+import mta.deliver.DeliveryRequest;
+import mta.deliver.DeliveryStatus;
+import mta.deliver.Recipient;
+import mta.flush.Flush;
+import mta.queue.QueueFile;
+import mta.queue.QueueFileWriter;
+import mta.queue.QueueName;
+import mta.queue.Queues;
+import mta.queue.RecordType;
+import mta.queue.Trigger;
+import mta.testing.TestSite;
+import mta.util.MailLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * QmgrHandoffTest - cleanup's hand-off of a freshly committed message and the scan of incoming/
+ * never both deliver it, and a message whose hand-off is lost is still found by the scan.
+ */
+class QmgrHandoffTest {
+    @TempDir
+    Path tmp;
+
+    /** Deliveries by queue ID and recipient offset: each must happen exactly once. */
+    private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+    private Qmgr qmgr;
+
+    @AfterEach
+    void stop() {
+        if (qmgr != null) qmgr.stop(5000);
+    }
+
+    private Queues start(TestSite site) throws Exception {
+        Config config = ConfigLoader.load(site.config).config();
+        Queues queues = new Queues(site.queue);
+        queues.create();
+        MailLog log = MailLog.open(site.maillog, "test.example", "postfix");
+        DeliveryAgent counting = new DeliveryAgent() {
+            @Override
+            public String name() {
+                return "smtp";
+            }
+
+            @Override
+            public List<DeliveryStatus> deliver(DeliveryRequest request) {
+                List<DeliveryStatus> out = new ArrayList<>();
+                for (Recipient r : request.recipients()) {
+                    deliveries.computeIfAbsent(request.queueId() + "/" + r.offset(), k -> new AtomicInteger()).incrementAndGet();
+                    out.add(DeliveryStatus.sent(r, "counting", "250 ok", 0, 0));
+                }
+                return out;
+            }
+        };
+        Map<String, Qmgr.Transport> transports = Map.of("smtp", new Qmgr.Transport(counting, log.channel("smtp")));
+        Cleanup bounceCleanup = new Cleanup(config, queues, log, c -> { });
+        qmgr = new Qmgr(config, queues, log, transports, new Bounce(config, bounceCleanup, log),
+                new Flush(config, queues, c -> { }, log));
+        qmgr.start();
+        return queues;
+    }
+
+    /** A message committed to incoming/ as cleanup commits one: its ID and the envelope the writer kept. */
+    private record Committed(String id, QueueFile.Envelope envelope) {}
+
+    private static Committed commit(Queues queues, int n) throws Exception {
+        QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.INCOMING), false);
+        w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
+        w.record(RecordType.SENDER, "alice@example.test");
+        w.record(RecordType.RECIPIENT, "bob" + n + "@remote.example");
+        w.record(RecordType.DSN_NOTIFY, "NEVER");
+        w.record(RecordType.RECIPIENT, "carol" + n + "@remote.example");
+        w.startContent();
+        for (String line : List.of("Subject: m" + n, "", "body " + n)) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            w.contentLine(b, 0, b.length, 2048);
+        }
+        w.commit();
+        assertNotNull(w.envelope(), "the writer keeps the envelope of a committed file");
+        return new Committed(w.id(), w.envelope());
+    }
+
+    @Test
+    void aHandedOffMessageIsDeliveredOnceEvenWhenTheScanRacesForIt() throws Exception {
+        TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
+        Queues queues = start(site);
+        List<Committed> all = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            Committed c = commit(queues, i);
+            all.add(c);
+            // both ways at once: the hand-off, and a scan that sees the same file in incoming/
+            qmgr.trigger(Trigger.SCAN_INCOMING);
+            assertTrue(qmgr.handOff(c.id(), c.envelope()), "the running queue manager takes the hand-off");
+        }
+        waitFor(() -> deliveries.size() == 120, "every recipient delivered");
+        waitFor(() -> queueEmpty(queues), "the queue empties");
+        Thread.sleep(300); // a second taker would deliver now
+        for (Committed c : all) {
+            for (QueueFile.Recipient r : c.envelope().recipients()) {
+                assertEquals(1, deliveries.get(c.id() + "/" + r.offset()).get(), c.id() + " to " + r.address());
+            }
+        }
+        assertEquals(120, deliveries.size());
+        String log = Files.readString(site.maillog);
+        for (Committed c : all) {
+            assertEquals(1, count(log, c.id() + ": removed"), log);
+            assertEquals(1, count(log, c.id() + ": from=<alice@example.test>, size=" + c.envelope().contentSize()
+                    + ", nrcpt=2 (queue active)"), log);
+        }
+    }
+
+    @Test
+    void aMessageWhoseHandOffIsLostIsFoundByTheScan() throws Exception {
+        // No trigger, no hand-off: only the periodic scan of the queues (queue_run_delay) can find it.
+        TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").param("queue_run_delay", "1s").write();
+        Queues queues = start(site);
+        Thread.sleep(200); // past the scans of start-up
+        Committed lost = commit(queues, 1);
+        waitFor(() -> deliveries.size() == 2, "the scan delivers the message");
+        waitFor(() -> queueEmpty(queues), "the queue empties");
+        // A late hand-off of a message the scan already took does nothing.
+        assertTrue(qmgr.handOff(lost.id(), lost.envelope()));
+        Thread.sleep(300);
+        for (QueueFile.Recipient r : lost.envelope().recipients()) {
+            assertEquals(1, deliveries.get(lost.id() + "/" + r.offset()).get());
+        }
+        assertEquals(1, count(Files.readString(site.maillog), lost.id() + ": removed"));
+    }
+
+    @Test
+    void aStoppedQueueManagerRefusesTheHandOffAndTheFileWaits() throws Exception {
+        TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
+        Queues queues = start(site);
+        qmgr.stop(5000);
+        Committed c = commit(queues, 1);
+        assertTrue(!qmgr.handOff(c.id(), c.envelope()), "refused: the caller wakes the scan instead");
+        assertEquals(List.of(c.id()), queues.list(QueueName.INCOMING));
+        assertTrue(deliveries.isEmpty());
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
+        return n;
+    }
+}
