@@ -121,11 +121,12 @@ wait_220() {
   done
 }
 # root_of MASTERPID -> the process whose tree is the whole MTA: ours with privilege separation
-# is the privileged process (root) with the master (mail_owner) as its child; else the master.
+# is the root parent script (bin/.privileged-parent, root) with the privileged delivery process
+# (root) and the master (mail_owner) as its children; else the master.
 root_of() {
   local pp
   pp=$(awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[2] }' "/proc/$1/stat")
-  if tr '\0' ' ' < "/proc/$pp/cmdline" 2>/dev/null | grep -q PrivilegedMaster; then echo "$pp"; else echo "$1"; fi
+  if tr '\0' ' ' < "/proc/$pp/cmdline" 2>/dev/null | grep -q '\.privileged-parent'; then echo "$pp"; else echo "$1"; fi
 }
 start_sink() {
   smtp-sink -u nobody "127.0.0.1:$1" 1000 & sinks+=($!)

@@ -36,8 +36,9 @@ import mta.util.Usage;
  *              temporary files removed), start the master in the background,
  *              and wait until it listens; exit 1 with the reason when it cannot start (bad
  *              configuration, port in use, already running). Run as root, the master runs as
- *              mail_owner under the master package's PrivilegedMaster, which keeps root's rights for
- *              local and virtual delivery (docs/privilege-separation.md); when mail_owner does
+ *              mail_owner beside the master package's PrivilegedMaster, which keeps root's rights for
+ *              local and virtual delivery, both started by the root parent script
+ *              bin/.privileged-parent (docs/privilege-separation.md); when mail_owner does
  *              not exist or cannot reach the installation, a warning says so and everything
  *              runs as root
  *     stop     stop the master and wait for it to exit (SIGTERM, then a grace period)
@@ -309,7 +310,8 @@ public final class Postfix {
      * Creates the queue, tidies it as Postfix's start runs postsuper (files put in their hashed
      * subdirectories, the temporary files of writers killed half-way removed), notes the queue
      * directory for bin/sendmail's thin client, and returns the command that runs the mail
-     * system: the master, or, as root, the privileged process that runs the master as mail_owner.
+     * system: the master, or, as root, the root parent script that runs the privileged delivery
+     * process and the master as mail_owner.
      */
     private static List<String> systemCommand(Path dir, Config config, Path queueDir, PrintStream out, PrintStream err)
             throws IOException {
@@ -410,8 +412,9 @@ public final class Postfix {
 
     /**
      * Started as root: when mail_owner can run the master, gives it the queue and returns the
-     * command that starts the privileged process (the master package's PrivilegedMaster), which
-     * runs the master as mail_owner; otherwise warns loudly and returns the master's
+     * command of the root parent, {@code bin/.privileged-parent PIDFILE DELIVERY... -- MASTER...},
+     * which starts the privileged delivery process (the master package's PrivilegedMaster) and the
+     * master as mail_owner at the same time; otherwise warns loudly and returns the master's
      * own command (everything then runs as root, as before privilege separation).
      */
     private static List<String> privileged(Path dir, Config config, Queues queues, List<String> masterCommand,
@@ -428,11 +431,38 @@ public final class Postfix {
             return masterCommand;
         }
         Path socket = queues.root().resolve("private").resolve("local");
-        List<String> master = v.owner().asMailOwner(masterCommand(dir, socket));
-        List<String> cmd = javaCommand(options("MTA_PRIVILEGED_OPTS", PRIVILEGED_OPTS), "mta.master.PrivilegedMaster", dir);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(privilegedParent().toString());
+        cmd.add(queues.root().resolve("pid").resolve("privileged.pid").toString());
+        cmd.addAll(javaCommand(options("MTA_PRIVILEGED_OPTS", PRIVILEGED_OPTS), "mta.master.PrivilegedMaster", dir));
+        cmd.add("--serve");
         cmd.add("--");
-        cmd.addAll(master);
+        cmd.addAll(v.owner().asMailOwner(masterCommand(dir, socket)));
         return cmd;
+    }
+
+    /**
+     * The root parent, {@code bin/.privileged-parent} of this installation ({@code mta.home}, set
+     * by the bin/ scripts; else beside the jar's {@code target/} or {@code lib/}): a shell script,
+     * not a JVM, that starts the privileged delivery process and the master, restarts the former
+     * when it dies and passes signals on (docs/privilege-separation.md).
+     */
+    static Path privilegedParent() throws IOException {
+        String home = System.getProperty("mta.home");
+        Path base;
+        if (home != null) {
+            base = Path.of(home);
+        } else {
+            try {
+                Path jar = Path.of(Postfix.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                base = jar.getParent().getParent(); // target/mta.jar or target/classes
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                throw new IOException("cannot find the installation's bin/.privileged-parent: " + e.getMessage());
+            }
+        }
+        Path script = base.resolve("bin").resolve(".privileged-parent").toAbsolutePath();
+        if (!Files.isExecutable(script)) throw new IOException(script + " is missing or not executable");
+        return script;
     }
 
     /** The JVM options in environment variable {@code name} (split at white space), else {@code defaults}. */

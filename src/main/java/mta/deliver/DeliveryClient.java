@@ -5,14 +5,13 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import mta.util.UnixConnect;
 
 /**
  * DeliveryClient - a delivery agent that runs in another process: hands each request to the
@@ -22,6 +21,8 @@ import java.util.List;
  * recipient. When the socket cannot be reached every recipient is deferred, as Postfix's queue
  * manager does when a transport is down ({@code 4.3.0 delivery temporarily suspended: connect to
  * transport private/local: Connection refused}); the message stays queued and is tried again.
+ * While the privileged process is still starting (it starts together with the master) the
+ * connect waits for it ({@link UnixConnect}): mail is never deferred only because it came first.
  */
 public final class DeliveryClient implements DeliveryAgent {
     private final String name;
@@ -52,17 +53,11 @@ public final class DeliveryClient implements DeliveryAgent {
         String where = "private/" + socket.getFileName();
         SocketChannel ch;
         try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch = UnixConnect.open(socket); // waits while the privileged process starts, then no more
         } catch (IOException e) {
-            return deferAll(request, "delivery temporarily suspended: connect to transport " + where + ": " + e.getMessage());
+            return deferAll(request, "delivery temporarily suspended: connect to transport " + where + ": " + reason(e));
         }
         try (ch) {
-            try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                return deferAll(request, "delivery temporarily suspended: connect to transport " + where + ": "
-                        + reason(e));
-            }
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             DeliveryProtocol.writeRequest(out, request);

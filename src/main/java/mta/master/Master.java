@@ -476,9 +476,12 @@ public final class Master implements AutoCloseable {
     /**
      * {@code java mta.master.Master [-c config_dir] [-l socket] [-s socket]}: runs the mail system in
      * the foreground until SIGTERM. {@code bin/postfix start} runs this in the background, directly
-     * or, when started as root, as mail_owner under {@link PrivilegedMaster}, which passes {@code -l}
-     * with the socket that serves local and virtual delivery and {@code -s} with the one that serves
-     * root-only files (TLS keys).
+     * or, when started as root, as mail_owner under the root parent script
+     * {@code bin/.privileged-parent}, with {@code -l}, the socket of the privileged delivery process
+     * ({@link PrivilegedMaster}) that serves local and virtual delivery, and {@code -s}, the one that
+     * serves root-only files (TLS keys). That process starts at the same time as this one: for the
+     * first {@value #PRIVILEGED_START_MILLIS} ms, deliveries and reads of root-only files wait for
+     * its sockets ({@link mta.util.UnixConnect}) instead of failing.
      */
     public static void main(String[] args) {
         String dashC = null;
@@ -494,6 +497,7 @@ public final class Master implements AutoCloseable {
         PrintStream err = System.err;
         Path dir = ConfigLoader.directory(dashC);
         if (checkOnly) System.exit(check(dir, System.out));
+        if (localService != null) mta.util.UnixConnect.waitForStartUntil(PRIVILEGED_START_MILLIS);
         Master m;
         try {
             m = start(dir, new Options(null, 25, localService, secrets));
@@ -527,9 +531,12 @@ public final class Master implements AutoCloseable {
         }
     }
 
+    /** How long after its start the master waits for the privileged process's sockets. */
+    static final long PRIVILEGED_START_MILLIS = 60_000;
+
     /**
-     * Under privilege separation the parent is the root process that restarts the privileged
-     * delivery process ({@link PrivilegedSupervisor}); if it is killed, nothing can restart that
+     * Under privilege separation the parent is the root parent script ({@code bin/.privileged-parent})
+     * that restarts the privileged delivery process; if it is killed, nothing can restart that
      * process again, so the master says so and stops cleanly (queued mail stays queued).
      */
     private static void stopWithParent(Master m) {

@@ -14,7 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +40,28 @@ import mta.util.PosixAccounts;
 /**
  * PrivilegedMaster - the part of the mail system that keeps root's rights when {@code postfix start}
  * runs as root: it serves local, virtual and pipe delivery on {@code $queue_directory/private/local},
- * runs the master.cf spawn services ({@link SpawnServices}), and runs the unprivileged master (as
- * {@code mail_owner}) as its child. It also reads, for the master, the root-only files the
+ * and runs the master.cf spawn services ({@link SpawnServices}), beside the unprivileged master (as
+ * {@code mail_owner}). It also reads, for the master, the root-only files the
  * configuration names (TLS keys and certificates), on {@code private/secrets} ({@link SecretService}).
  *
- * <p>{@code java mta.master.PrivilegedMaster -c config_dir -- COMMAND...} is the root parent
- * ({@link PrivilegedSupervisor}): it starts this class again as {@code -c config_dir --serve}, the
- * privileged delivery process, and COMMAND (the master under {@code setpriv}, built by
- * the postfix command), restarts the delivery process when it dies, and exits with the master's
- * status. The delivery process binds the socket (owned by mail_owner, inside the mail_owner-only
- * {@code private/}), prints "ready" and serves until SIGTERM or until the root parent is gone.
+ * <p>{@code java mta.master.PrivilegedMaster -c config_dir --serve} is the privileged delivery
+ * process. Its parent is the root parent, the shell script {@code bin/.privileged-parent}, which
+ * starts it and the master (under {@code setpriv}, built by the postfix command) at the same time,
+ * starts it again when it dies, and exits with the master's status. It binds the sockets (owned by
+ * mail_owner, inside the mail_owner-only {@code private/}), prints "ready" and serves until SIGTERM
+ * or until the root parent is gone. The script has no mail log of its own: when it restarts this
+ * process it adds {@code --restarted PID STATUS PAUSE} (the pid and wait status of the process
+ * that died, the pause before the restart in seconds), and the new process writes the root
+ * parent's lines, with the script's pid, as Postfix's master logs a daemon it restarts:
+ *
+ * <pre>
+ * postfix/master[1200]: warning: process privileged (pid 1201) terminated abnormally: killed by signal 9
+ * postfix/master[1200]: warning: privileged: restarting in 1s
+ * postfix/master[1200]: privileged process restarted: pid 1302
+ * </pre>
+ *
+ * then asks the queue manager to retry deferred mail ({@code public/qmgr}, as {@code postfix
+ * flush}), so that local mail deferred during the outage goes out without a manual step.
  *
  * <p>Each connection carries one {@link DeliveryProtocol} request. The peer must be mail_owner or
  * root ({@code SO_PEERCRED}); the queue file must be a regular file {@code active/ID} owned by
@@ -79,29 +90,51 @@ public final class PrivilegedMaster {
     }
 
     /**
-     * {@code PrivilegedMaster -c DIR -- COMMAND...}: the root parent ({@link PrivilegedSupervisor}),
-     * which starts this class again with {@code --serve} and runs COMMAND (the master);
-     * {@code PrivilegedMaster -c DIR --serve}: the privileged delivery process itself.
+     * {@code PrivilegedMaster -c DIR --serve [--restarted PID STATUS PAUSE]}: the privileged
+     * delivery process, started (and restarted) by {@code bin/.privileged-parent}.
      */
     public static void main(String[] args) {
         String dashC = null;
         boolean serve = false;
-        int dashes = Arrays.asList(args).indexOf("--");
-        for (int i = 0; i < (dashes < 0 ? args.length : dashes); i++) {
-            if (args[i].equals("-c") && i + 1 < args.length) dashC = args[++i];
-            else if (args[i].equals(SERVE)) serve = true;
+        Restart restarted = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("-c") && i + 1 < args.length) dashC = args[++i];
+                else if (args[i].equals(SERVE)) serve = true;
+                else if (args[i].equals(RESTARTED) && i + 3 < args.length) {
+                    restarted = new Restart(Long.parseLong(args[i + 1]), Integer.parseInt(args[i + 2]),
+                            Long.parseLong(args[i + 3]));
+                    i += 3;
+                } else serve = false;
+            }
+        } catch (NumberFormatException e) {
+            serve = false;
         }
-        if (!serve && (dashes < 0 || dashes == args.length - 1)) {
-            System.err.println("postfix/local: fatal: usage: PrivilegedMaster -c config_dir [--serve | -- command...]");
+        if (!serve) {
+            System.err.println("postfix/local: fatal: usage: PrivilegedMaster -c config_dir --serve"
+                    + " [--restarted pid status pause]");
             System.exit(1);
         }
         Path dir = ConfigLoader.directory(dashC);
         try {
-            if (serve) System.exit(serve(dir));
-            System.exit(PrivilegedSupervisor.run(dir, List.of(args).subList(dashes + 1, args.length)));
+            System.exit(serve(dir, restarted));
         } catch (ConfigException | IOException e) {
             System.err.println("postfix/local: fatal: " + e.getMessage());
             System.exit(1);
+        }
+    }
+
+    /** The argument that tells a restarted process what became of the one before it. */
+    static final String RESTARTED = "--restarted";
+
+    /**
+     * What the root parent passes to a restarted process: the pid of the one that died, its wait
+     * status as the shell reports it (128 + N for signal N), and the pause before this start.
+     */
+    record Restart(long deadPid, int status, long pauseSeconds) {
+        /** Postfix's wording: "exit status 1", or "killed by signal 9". */
+        String how() {
+            return status > 128 && status < 128 + 65 ? "killed by signal " + (status - 128) : "exit status " + status;
         }
     }
 
@@ -114,14 +147,23 @@ public final class PrivilegedMaster {
     /**
      * The privileged delivery process: binds private/local, private/secrets and the spawn sockets,
      * says {@value #READY} on standard output, and serves until SIGTERM or until its parent (the
-     * root parent, {@link PrivilegedSupervisor}) is gone.
+     * root parent, {@code bin/.privileged-parent}) is gone. A restarted one ({@code restarted} not
+     * null) first writes the root parent's lines about the process before it, and once it serves,
+     * that it is back, then triggers the retry of deferred mail.
      */
-    private static int serve(Path dir) throws IOException {
+    private static int serve(Path dir, Restart restarted) throws IOException {
         Config config = ConfigLoader.load(dir).config();
         String ownerName = config.str(Params.MAIL_OWNER);
         PosixAccounts.User owner = PosixAccounts.user(ownerName)
                 .orElseThrow(() -> new ConfigException("mail_owner account " + ownerName + " does not exist"));
         MailLog mailLog = mta.config.MaillogFile.open(config);
+        // The root parent's own lines, in its name: postfix/master[its pid].
+        long parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(ProcessHandle.current().pid());
+        MailLog.Channel parentLog = mailLog.channelOf("master", parentPid);
+        if (restarted != null) {
+            parentLog.warn("process privileged (pid " + restarted.deadPid() + ") terminated abnormally: " + restarted.how());
+            parentLog.warn("privileged: restarting in " + Math.max(1, restarted.pauseSeconds()) + "s");
+        }
         Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
         PrivilegedMaster pm = new PrivilegedMaster(dir, queues, mailLog, owner);
         Path socket = socketPath(queues);
@@ -149,6 +191,10 @@ public final class PrivilegedMaster {
                 .start(() -> PrivilegedSocket.serve(server, "private/local", pm.log, "local-", pm::handle));
         System.out.println(READY);
         System.out.flush();
+        if (restarted != null) {
+            parentLog.info("privileged process restarted: pid " + ProcessHandle.current().pid());
+            TriggerClient.flushAll(queues); // local mail deferred during the outage
+        }
         // The root parent gone (killed): nobody would restart or stop this process; it ends too.
         ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().join());
         return 0;

@@ -17,8 +17,11 @@ import mta.util.MailLog;
  * postfix/master[1234]: the privileged process is back: local, virtual and pipe delivery resume
  * </pre>
  *
- * <p>Reads the socket; writes the mail log. {@link #problem} is what {@code /healthz} reports;
- * {@code PrivilegedMaster}, the root parent, restarts the process (docs/privilege-separation.md).
+ * <p>The privileged process starts together with the master: until it has answered once, or
+ * until {@link Master#PRIVILEGED_START_MILLIS} have passed, it is "starting" and nothing is
+ * logged. Reads the socket; writes the mail log. {@link #problem} is what {@code /healthz}
+ * reports; the root parent ({@code bin/.privileged-parent}) restarts the process
+ * (docs/privilege-separation.md).
  */
 final class PrivilegedWatch implements AutoCloseable {
     static final long INTERVAL_MILLIS = 1000;
@@ -27,6 +30,9 @@ final class PrivilegedWatch implements AutoCloseable {
     private final MailLog.Channel log;
     private volatile String problem;
     private volatile boolean closed;
+    /** True once the process has answered, or its start took too long: changes are logged from then on. */
+    private boolean started;
+    private final long startDeadline = System.nanoTime() + Master.PRIVILEGED_START_MILLIS * 1_000_000;
     private final Thread thread;
 
     PrivilegedWatch(Path socket, MailLog.Channel log) {
@@ -55,7 +61,11 @@ final class PrivilegedWatch implements AutoCloseable {
             }
             if (closed) return;
             String now = probe();
-            if (now != null && problem == null) {
+            if (!started) {
+                started = now == null || System.nanoTime() - startDeadline >= 0;
+                if (now != null && started) log.warn("the privileged process is down: " + now
+                        + "; local, virtual and pipe delivery wait for it");
+            } else if (now != null && problem == null) {
                 log.warn("the privileged process is down: " + now + "; local, virtual and pipe delivery wait for it");
             } else if (now == null && problem != null) {
                 log.info("the privileged process is back: local, virtual and pipe delivery resume");

@@ -144,7 +144,20 @@ public final class MailLog implements AutoCloseable {
         return new Channel(syslogName + "/" + service);
     }
 
+    /**
+     * A channel whose lines carry another process's pid: for a process without a mail log of its
+     * own (the root parent script, bin/.privileged-parent), whose lines the privileged delivery
+     * process writes for it.
+     */
+    public Channel channelOf(String service, long otherPid) {
+        return new Channel(syslogName + "/" + service, otherPid);
+    }
+
     void write(String tag, int severity, String text) {
+        write(tag, pid, severity, text);
+    }
+
+    private void write(String tag, long pid, int severity, String text) {
         if (out == null) {
             LoggerFactory.getLogger(tag).info(text);
             return;
@@ -229,10 +242,16 @@ public final class MailLog implements AutoCloseable {
     /** One service's view of the log: {@code info}, {@code warn}, {@code fatal}, {@code panic}. */
     public final class Channel {
         private final String tag;
+        private final long channelPid;
         private final Logger diag;
 
         Channel(String tag) {
+            this(tag, MailLog.this.pid);
+        }
+
+        Channel(String tag, long channelPid) {
             this.tag = tag;
+            this.channelPid = channelPid;
             this.diag = LoggerFactory.getLogger(tag);
         }
 
@@ -241,25 +260,25 @@ public final class MailLog implements AutoCloseable {
         }
 
         public void info(String text) {
-            write(tag, SyslogSocket.INFO, text);
+            write(tag, channelPid, SyslogSocket.INFO, text);
         }
 
         public void warn(String text) {
-            write(tag, SyslogSocket.WARNING, "warning: " + text);
+            write(tag, channelPid, SyslogSocket.WARNING, "warning: " + text);
         }
 
         public void error(String text) {
-            write(tag, SyslogSocket.ERR, "error: " + text);
+            write(tag, channelPid, SyslogSocket.ERR, "error: " + text);
         }
 
         /** A configuration or environment problem that stops the service. */
         public void fatal(String text) {
-            write(tag, SyslogSocket.CRIT, "fatal: " + text);
+            write(tag, channelPid, SyslogSocket.CRIT, "fatal: " + text);
         }
 
         /** A broken invariant: logged, then thrown. */
         public IllegalStateException panic(String text) {
-            write(tag, SyslogSocket.CRIT, "panic: " + text);
+            write(tag, channelPid, SyslogSocket.CRIT, "panic: " + text);
             return new IllegalStateException(text);
         }
 

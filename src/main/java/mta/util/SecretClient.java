@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -40,13 +38,14 @@ public final class SecretClient implements SecretFiles {
     public byte[] read(Path file) throws IOException {
         String path = file.toAbsolutePath().normalize().toString();
         if (path.indexOf('\n') >= 0) throw new IOException("bad file name");
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                throw new IOException("cannot connect to the privileged process at " + socket + ": "
-                        + SecretFiles.reason(e), e);
-            }
+        SocketChannel connected;
+        try {
+            connected = UnixConnect.open(socket); // waits while the privileged process starts
+        } catch (IOException e) {
+            throw new IOException("cannot connect to the privileged process at " + socket + ": "
+                    + SecretFiles.reason(e), e);
+        }
+        try (SocketChannel ch = connected) {
             OutputStream out = Channels.newOutputStream(ch);
             out.write(("read " + path + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();

@@ -62,8 +62,12 @@ class PrivilegeSeparationIT {
         assertEquals(postfix.uid(), statusField(master, "Uid:"), "the master's uid");
         assertTrue(listens(master, site.smtpdPort), "the master holds the smtpd listening socket");
         long helper = statusField(master, "PPid:");
-        assertEquals(0, statusField(helper, "Uid:"), "the privileged process runs as root");
-        assertTrue(Files.readString(Path.of("/proc/" + helper + "/cmdline")).contains("mta.master.PrivilegedMaster"));
+        assertEquals(0, statusField(helper, "Uid:"), "the root parent runs as root");
+        assertTrue(Files.readString(Path.of("/proc/" + helper + "/cmdline")).contains("bin/.privileged-parent"));
+        long delivery = Long.parseLong(Files.readString(site.queue.resolve("pid/privileged.pid")).strip());
+        assertEquals(helper, statusField(delivery, "PPid:"), "the privileged process is the root parent's child");
+        assertEquals(0, statusField(delivery, "Uid:"), "the privileged process runs as root");
+        assertTrue(Files.readString(Path.of("/proc/" + delivery + "/cmdline")).contains("mta.master.PrivilegedMaster"));
 
         // Over SMTP to a user and to root: each mailbox belongs to its user.
         Transcript.mail(site.smtpdPort, "sender@example.test", "nobody@example.test", "Subject: one", "", "x");
