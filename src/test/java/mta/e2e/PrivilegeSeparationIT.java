@@ -110,7 +110,7 @@ class PrivilegeSeparationIT {
 
         // The root parent killed: nothing could restart the privileged process, so the master stops.
         assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(helper)).start().waitFor());
-        WalkingSkeletonTest.waitFor(() -> ProcessHandle.of(master).isEmpty() || !ProcessHandle.of(master).get().isAlive(),
+        WalkingSkeletonTest.waitFor(() -> ProcessHandle.of(master).map(h -> !h.isAlive()).orElse(true),
                 "the master stops without its root parent");
         assertTrue(WalkingSkeletonTest.read(site.maillog).contains("fatal: the privileged parent process (pid " + helper
                 + ") has exited"), WalkingSkeletonTest.read(site.maillog));
@@ -128,7 +128,7 @@ class PrivilegeSeparationIT {
 
         // stop ends the master; a new start brings the root process back and local mail is delivered.
         assertEquals(0, postfix("stop").code());
-        WalkingSkeletonTest.waitFor(() -> ProcessHandle.of(master1).isEmpty() || !ProcessHandle.of(master1).get().isAlive(),
+        WalkingSkeletonTest.waitFor(() -> ProcessHandle.of(master1).map(h -> !h.isAlive()).orElse(true),
                 "the master is gone");
         assertEquals(0, postfix("start").code());
         long master2 = Long.parseLong(Files.readString(site.queue.resolve("pid/master.pid")).strip());
@@ -138,7 +138,7 @@ class PrivilegeSeparationIT {
 
         // stop ends both processes.
         assertEquals(0, postfix("stop").code());
-        WalkingSkeletonTest.waitFor(() -> ProcessHandle.of(helper2).isEmpty() || !ProcessHandle.of(helper2).get().isAlive(),
+        WalkingSkeletonTest.waitFor(() -> ProcessHandle.of(helper2).map(h -> !h.isAlive()).orElse(true),
                 "the privileged process ends with the master");
         assertFalse(Files.exists(site.queue.resolve("private/local")), "the socket is removed");
     }
