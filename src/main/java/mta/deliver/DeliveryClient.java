@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import mta.mail.Dsn;
 import mta.util.UnixConnect;
 
 /**
@@ -74,7 +75,7 @@ public final class DeliveryClient implements DeliveryAgent {
         List<DeliveryStatus> out = new ArrayList<>(statuses);
         for (Recipient r : request.recipients()) {
             if (statuses.stream().noneMatch(s -> s.recipient().offset() == r.offset())) {
-                out.add(DeliveryStatus.deferred(r, "4.3.0", "none", "delivery temporarily suspended: no status for this recipient"));
+                out.add(DeliveryStatus.deferred(r, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "delivery temporarily suspended: no status for this recipient"));
             }
         }
         return out;
@@ -82,7 +83,7 @@ public final class DeliveryClient implements DeliveryAgent {
 
     private static List<DeliveryStatus> deferAll(DeliveryRequest request, String reason) {
         List<DeliveryStatus> out = new ArrayList<>();
-        for (Recipient r : request.recipients()) out.add(DeliveryStatus.deferred(r, "4.3.0", "none", reason));
+        for (Recipient r : request.recipients()) out.add(DeliveryStatus.deferred(r, Dsn.TEMPORARY_SYSTEM_ERROR, "none", reason));
         return out;
     }
 

@@ -1,5 +1,6 @@
 package mta.deliver;
 
+import mta.mail.Dsn;
 
 /**
  * DeliveryPass - hands one recipient of a request to another master.cf transport, as local(8)
@@ -19,5 +20,5 @@ public interface DeliveryPass {
 
     /** For agents called without a queue manager behind them: every pass is deferred. */
     DeliveryPass NONE = (transport, request, recipient) ->
-            DeliveryStatus.deferred(recipient, "4.3.0", "none", "mail transport unavailable");
+            DeliveryStatus.deferred(recipient, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "mail transport unavailable");
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mta.mail.Dsn;
 
 /**
  * DeliveryProtocol - the lines a {@link DeliveryClient} and the privileged delivery process exchange
@@ -119,7 +120,7 @@ public final class DeliveryProtocol {
 
     public static void writeStatuses(Writer out, List<DeliveryStatus> statuses) throws IOException {
         for (DeliveryStatus s : statuses) {
-            line(out, "status", Long.toString(s.recipient().offset()), s.outcome().name(), s.dsn(), s.relay(),
+            line(out, "status", Long.toString(s.recipient().offset()), s.outcome().name(), s.dsn().toString(), s.relay(),
                     s.reason(), Double.toString(s.connectSeconds()), Double.toString(s.transferSeconds()),
                     s.dsnPassedOn() ? "1" : "0", Integer.toString(s.connUse()), s.finalDelivery() ? "1" : "0",
                     s.logged() ? "1" : "0", s.stage().name());
@@ -164,7 +165,7 @@ public final class DeliveryProtocol {
             Recipient r = byOffset.get(number(w[1]));
             if (r == null) throw new ProtocolException("status for an unknown recipient offset " + w[1]);
             try {
-                out.add(new DeliveryStatus(r, DeliveryStatus.Outcome.valueOf(w[2]), w[3], w[4], w[5],
+                out.add(new DeliveryStatus(r, DeliveryStatus.Outcome.valueOf(w[2]), Dsn.parse(w[3]), w[4], w[5],
                         Double.parseDouble(w[6]), Double.parseDouble(w[7]), "1".equals(w[8]), Integer.parseInt(w[9]),
                         w.length > 10 && "1".equals(w[10]), w.length > 11 && "1".equals(w[11]),
                         w.length > 12 ? DeliveryStatus.Stage.valueOf(w[12]) : DeliveryStatus.Stage.NONE));
@@ -189,7 +190,7 @@ public final class DeliveryProtocol {
             } catch (IOException e) {
                 // the client went away: the recipient waits for the next attempt
             }
-            return DeliveryStatus.deferred(r, "4.3.0", "none", "mail transport unavailable");
+            return DeliveryStatus.deferred(r, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "mail transport unavailable");
         };
     }
 

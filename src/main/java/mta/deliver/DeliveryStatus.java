@@ -9,7 +9,8 @@ import mta.mail.Dsn;
  *
  * <p>Written by a delivery agent, read by the queue manager, which logs it, crosses off the
  * recipient, defers the message or sends a bounce. {@code dsn} is the RFC 3463 status
- * ({@code 2.0.0}, {@code 4.4.1}, {@code 5.1.1}); {@code relay} is what the log shows after
+ * ({@link Dsn#OK}, {@code 4.4.1}, {@link Dsn#BAD_DESTINATION_MAILBOX}), made from text only where
+ * a status comes in from outside (a remote server's reply, {@link DeliveryProtocol}); {@code relay} is what the log shows after
  * {@code relay=} ({@code local}, {@code host[ip]:port}, {@code none}); {@code reason} is the text
  * in parentheses after the status. {@code connectSeconds} and {@code transferSeconds} are the
  * third and fourth parts of the log's {@code delays=}. {@code dsnPassedOn} is true when the
@@ -24,35 +25,35 @@ import mta.mail.Dsn;
  * is where a deferral or bounce came from, and so whose fault it is ({@link #fault}): the queue
  * manager backs off from a destination only for the destination's failures.
  */
-public record DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay,
+public record DeliveryStatus(Recipient recipient, Outcome outcome, Dsn dsn, String relay,
                              String reason, double connectSeconds, double transferSeconds, boolean dsnPassedOn,
                              int connUse, boolean finalDelivery, boolean logged, Stage stage) {
 
-    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, Dsn dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse,
                           boolean finalDelivery, boolean logged) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, connUse,
                 finalDelivery, logged, Stage.NONE);
     }
 
-    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, Dsn dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse,
                           boolean finalDelivery) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, connUse, finalDelivery,
                 false);
     }
 
-    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, Dsn dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn, int connUse) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, connUse, false);
     }
 
-    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, Dsn dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds, boolean dsnPassedOn) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn, 0);
     }
 
-    public DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, String relay, String reason,
+    public DeliveryStatus(Recipient recipient, Outcome outcome, Dsn dsn, String relay, String reason,
                           double connectSeconds, double transferSeconds) {
         this(recipient, outcome, dsn, relay, reason, connectSeconds, transferSeconds, false);
     }
@@ -102,14 +103,14 @@ public record DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, S
     }
 
     public static DeliveryStatus sent(Recipient r, String relay, String reason, double c, double d) {
-        return new DeliveryStatus(r, Outcome.SENT, Dsn.OK.toString(), relay, reason, c, d);
+        return new DeliveryStatus(r, Outcome.SENT, Dsn.OK, relay, reason, c, d);
     }
 
-    public static DeliveryStatus deferred(Recipient r, String dsn, String relay, String reason) {
+    public static DeliveryStatus deferred(Recipient r, Dsn dsn, String relay, String reason) {
         return new DeliveryStatus(r, Outcome.DEFERRED, dsn, relay, reason, 0, 0);
     }
 
-    public static DeliveryStatus bounced(Recipient r, String dsn, String relay, String reason) {
+    public static DeliveryStatus bounced(Recipient r, Dsn dsn, String relay, String reason) {
         return new DeliveryStatus(r, Outcome.BOUNCED, dsn, relay, reason, 0, 0);
     }
 
@@ -135,15 +136,5 @@ public record DeliveryStatus(Recipient recipient, Outcome outcome, String dsn, S
     public DeliveryStatus forRecipient(Recipient r) {
         return new DeliveryStatus(r, outcome, dsn, relay, reason, connectSeconds, transferSeconds, dsnPassedOn,
                 connUse, finalDelivery, logged, stage);
-    }
-
-    /** The same status with the DSN code taken from an SMTP reply ("550 5.1.1 ..."), if it has one. */
-    public static String dsnFromReply(int code, String text, String fallback) {
-        return Dsn.ofReply(code, text).map(Dsn::toString).orElse(fallback);
-    }
-
-    /** The status's RFC 3463 code as a value. */
-    public Dsn status() {
-        return Dsn.parse(dsn);
     }
 }

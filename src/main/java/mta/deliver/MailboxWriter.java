@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import mta.mail.Dsn;
 import mta.util.SafeFiles;
 import mta.util.SafeOpen;
 
@@ -51,21 +52,21 @@ public final class MailboxWriter {
 
     /** A delivery that failed: the RFC 3463 status and Postfix's text, without the "cannot update mailbox" prefix. */
     public static final class Failure extends IOException {
-        private final String dsn;
+        private final Dsn dsn;
         private final boolean accessProblem;
         private final List<String> warnings = new ArrayList<>();
 
-        public Failure(String dsn, String text) {
+        public Failure(Dsn dsn, String text) {
             this(dsn, text, false);
         }
 
-        Failure(String dsn, String text, boolean accessProblem) {
+        Failure(Dsn dsn, String text, boolean accessProblem) {
             super(text);
             this.dsn = dsn;
             this.accessProblem = accessProblem;
         }
 
-        public String dsn() {
+        public Dsn dsn() {
             return dsn;
         }
 
@@ -103,7 +104,7 @@ public final class MailboxWriter {
             try {
                 Files.createDirectories(parent); // a spool directory made on first use, with these rights
             } catch (IOException e) {
-                throw new Failure(dsnFor(e, "5.2.0"), "cannot open file: " + SafeOpen.reason(e));
+                throw new Failure(dsnFor(e, Dsn.OTHER_MAILBOX), "cannot open file: " + SafeOpen.reason(e));
             }
         }
         Path lock = file.resolveSibling(file.getFileName() + ".lock");
@@ -140,16 +141,16 @@ public final class MailboxWriter {
         try {
             opened = SafeOpen.append(file, how.create());
         } catch (SafeOpen.Refused e) {
-            throw new Failure("5.2.0", e.getMessage());
+            throw new Failure(Dsn.OTHER_MAILBOX, e.getMessage());
         } catch (IOException e) {
-            throw new Failure(dsnFor(e, "5.2.0"), "cannot open file: " + SafeOpen.reason(e));
+            throw new Failure(dsnFor(e, Dsn.OTHER_MAILBOX), "cannot open file: " + SafeOpen.reason(e));
         }
         try (FileChannel ch = opened.channel()) {
             SafeOpen.Attrs a = opened.attrs();
             if (how.owner() >= 0 && a.uid() != how.owner()) {
-                throw new Failure("4.2.0", "destination " + file + " is not owned by recipient");
+                throw new Failure(Dsn.OTHER_MAILBOX.temporary(), "destination " + file + " is not owned by recipient");
             }
-            if (how.fileTarget() && a.regular() && (a.perms() & 0111) != 0) throw new Failure("5.7.1", "file is executable");
+            if (how.fileTarget() && a.regular() && (a.perms() & 0111) != 0) throw new Failure(Dsn.NOT_AUTHORIZED, "file is executable");
             if (a.charDevice()) {
                 write(ch, msg);
                 return;
@@ -157,14 +158,14 @@ public final class MailboxWriter {
             try (FileLock ignored = ch.lock()) {
                 long before = ch.size();
                 if (how.limit() > 0 && before + msg.estimatedSize() > how.limit()) {
-                    throw new Failure("5.2.2", "error writing message: File too large");
+                    throw new Failure(Dsn.MAILBOX_FULL, "error writing message: File too large");
                 }
                 try {
                     write(ch, msg);
                     ch.force(true);
                 } catch (IOException e) {
                     ch.truncate(before);
-                    throw new Failure(dsnFor(e, "4.2.0"), "error writing message: " + SafeOpen.reason(e));
+                    throw new Failure(dsnFor(e, Dsn.OTHER_MAILBOX.temporary()), "error writing message: " + SafeOpen.reason(e));
                 }
             }
         }
@@ -201,13 +202,13 @@ public final class MailboxWriter {
                     continue;
                 }
                 if (System.currentTimeMillis() > deadline) {
-                    throw new Failure("4.2.0", "unable to lock for exclusive access: " + lock + ": File exists");
+                    throw new Failure(Dsn.OTHER_MAILBOX.temporary(), "unable to lock for exclusive access: " + lock + ": File exists");
                 }
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new Failure("4.2.0", "interrupted while waiting for " + lock);
+                    throw new Failure(Dsn.OTHER_MAILBOX.temporary(), "interrupted while waiting for " + lock);
                 }
             }
         }
@@ -218,7 +219,7 @@ public final class MailboxWriter {
      * {@link Failure} with {@code create maildir file PATH: reason} when the file cannot be made.
      */
     public static void maildir(Path dir, String hostname, long limit, Content msg) throws IOException {
-        if (limit > 0 && msg.estimatedSize() > limit) throw new Failure("5.2.2", "error writing message: File too large");
+        if (limit > 0 && msg.estimatedSize() > limit) throw new Failure(Dsn.MAILBOX_FULL, "error writing message: File too large");
         long now = System.currentTimeMillis();
         String unique = (now / 1000) + ".M" + (now % 1000) * 1000 + "P" + ProcessHandle.current().pid()
                 + "Q" + SEQ.incrementAndGet() + "." + hostname.replace("/", "\\057").replace(":", "\\072");
@@ -227,7 +228,7 @@ public final class MailboxWriter {
         try {
             ch = createMaildirFile(dir, tmp);
         } catch (IOException e) {
-            throw new Failure(dsnFor(e, "5.2.0"), "create maildir file " + tmp + ": " + SafeOpen.reason(e),
+            throw new Failure(dsnFor(e, Dsn.OTHER_MAILBOX), "create maildir file " + tmp + ": " + SafeOpen.reason(e),
                     e instanceof AccessDeniedException);
         }
         try (ch) {
@@ -235,7 +236,7 @@ public final class MailboxWriter {
             ch.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
-            throw new Failure(dsnFor(e, "4.2.0"), "error writing message: " + SafeOpen.reason(e));
+            throw new Failure(dsnFor(e, Dsn.OTHER_MAILBOX.temporary()), "error writing message: " + SafeOpen.reason(e));
         }
         Path target = dir.resolve("new").resolve(unique);
         try {
@@ -244,7 +245,7 @@ public final class MailboxWriter {
             SafeFiles.renameNoReplace(tmp, target);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
-            throw new Failure(dsnFor(e, "5.2.0"), "create maildir file " + target + ": " + SafeOpen.reason(e),
+            throw new Failure(dsnFor(e, Dsn.OTHER_MAILBOX), "create maildir file " + target + ": " + SafeOpen.reason(e),
                     e instanceof AccessDeniedException);
         }
         try (FileChannel d = FileChannel.open(dir.resolve("new"), StandardOpenOption.READ)) {
@@ -279,11 +280,11 @@ public final class MailboxWriter {
     }
 
     /** Postfix's status for a file system error: over quota or too large 5.2.2, disk full 4.3.1, busy 4.2.0. */
-    static String dsnFor(IOException e, String otherwise) {
+    static Dsn dsnFor(IOException e, Dsn otherwise) {
         String r = SafeOpen.reason(e);
-        if (r.equals("Disk quota exceeded") || r.equals("File too large")) return "5.2.2";
-        if (r.equals("No space left on device")) return "4.3.1";
-        if (r.equals("Resource temporarily unavailable") || r.equals("Stale file handle")) return "4.2.0";
+        if (r.equals("Disk quota exceeded") || r.equals("File too large")) return Dsn.MAILBOX_FULL;
+        if (r.equals("No space left on device")) return Dsn.MAIL_SYSTEM_FULL.temporary();
+        if (r.equals("Resource temporarily unavailable") || r.equals("Stale file handle")) return Dsn.OTHER_MAILBOX.temporary();
         return otherwise;
     }
 }

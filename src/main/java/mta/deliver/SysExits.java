@@ -15,29 +15,29 @@ public final class SysExits {
     public static final int EX_TEMPFAIL = 75;
 
     /** One exit status: its RFC 3463 status and the text a bounce gives it. */
-    public record Detail(int status, String dsn, String text) {
+    public record Detail(int status, Dsn dsn, String text) {
         /** True when the mail should be tried again later. */
         public boolean soft() {
-            return Dsn.isTemporary(dsn);
+            return dsn.isTemporary();
         }
     }
 
     private static final Detail[] TABLE = {
-        new Detail(64, "5.3.0", "command line usage error"),
-        new Detail(65, "5.6.0", "data format error"),
-        new Detail(66, "5.3.0", "cannot open input"),
-        new Detail(67, "5.1.1", "user unknown"),
-        new Detail(68, "5.1.2", "host name unknown"),
-        new Detail(69, "5.3.0", "service unavailable"),
-        new Detail(70, "5.3.0", "internal software error"),
-        new Detail(71, "4.3.0", "system resource problem"),
-        new Detail(72, "5.3.0", "critical OS file missing"),
-        new Detail(73, "5.2.0", "can't create user output file"),
-        new Detail(74, "5.3.0", "input/output error"),
-        new Detail(75, "4.3.0", "temporary failure"),
-        new Detail(76, "5.5.0", "remote error in protocol"),
-        new Detail(77, "5.7.0", "permission denied"),
-        new Detail(78, "5.3.5", "local configuration error"),
+        new Detail(64, Dsn.PERMANENT_SYSTEM_ERROR, "command line usage error"),
+        new Detail(65, Dsn.OTHER_MEDIA, "data format error"),
+        new Detail(66, Dsn.PERMANENT_SYSTEM_ERROR, "cannot open input"),
+        new Detail(67, Dsn.BAD_DESTINATION_MAILBOX, "user unknown"),
+        new Detail(68, Dsn.BAD_DESTINATION_SYSTEM, "host name unknown"),
+        new Detail(69, Dsn.PERMANENT_SYSTEM_ERROR, "service unavailable"),
+        new Detail(70, Dsn.PERMANENT_SYSTEM_ERROR, "internal software error"),
+        new Detail(71, Dsn.TEMPORARY_SYSTEM_ERROR, "system resource problem"),
+        new Detail(72, Dsn.PERMANENT_SYSTEM_ERROR, "critical OS file missing"),
+        new Detail(73, Dsn.OTHER_MAILBOX, "can't create user output file"),
+        new Detail(74, Dsn.PERMANENT_SYSTEM_ERROR, "input/output error"),
+        new Detail(75, Dsn.TEMPORARY_SYSTEM_ERROR, "temporary failure"),
+        new Detail(76, Dsn.OTHER_PROTOCOL, "remote error in protocol"),
+        new Detail(77, Dsn.OTHER_SECURITY, "permission denied"),
+        new Detail(78, Dsn.SYSTEM_MISCONFIGURED, "local configuration error"),
     };
 
     private SysExits() {}
@@ -48,7 +48,7 @@ public final class SysExits {
     }
 
     public static Detail detail(int status) {
-        return isSysExit(status) ? TABLE[status - 64] : new Detail(status, "5.3.0", "unknown error");
+        return isSysExit(status) ? TABLE[status - 64] : new Detail(status, Dsn.PERMANENT_SYSTEM_ERROR, "unknown error");
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import mta.mail.Dsn;
 import mta.util.SafeOpen;
 import mta.util.Setpriv;
 
@@ -123,7 +124,8 @@ public final class UserFileTool {
                 }
                 case "fail" -> {
                     String[] f = rest.split(" ", 3);
-                    MailboxWriter.Failure failure = new MailboxWriter.Failure(f[0], f.length > 2 ? f[2] : "",
+                    if (!Dsn.isValid(f[0])) throw new IOException("user file access: bad answer");
+                    MailboxWriter.Failure failure = new MailboxWriter.Failure(Dsn.parse(f[0]), f.length > 2 ? f[2] : "",
                             Boolean.parseBoolean(f[1]));
                     failure.warnings().addAll(warnings);
                     throw failure;

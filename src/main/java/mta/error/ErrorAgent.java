@@ -4,6 +4,7 @@ import java.util.List;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
+import mta.mail.Dsn;
 
 /**
  * ErrorAgent - the error(8) and retry transports: fail or delay every recipient, never deliver.
@@ -32,11 +33,11 @@ public final class ErrorAgent implements DeliveryAgent {
                 : req.nexthop();
         // A reason may start with its enhanced status: "error:5.1.1 User unknown in virtual alias table".
         java.util.regex.Matcher m = DSN.matcher(text);
-        String detail = m.lookingAt() ? m.group(1) : "0.0";
+        Dsn status = m.lookingAt() ? Dsn.parse("5." + m.group(1)) : Dsn.OTHER_UNDEFINED;
         String reason = m.lookingAt() ? text.substring(m.end()).strip() : text;
         return req.recipients().stream()
-                .map(r -> retry ? DeliveryStatus.deferred(r, "4." + detail, "none", reason)
-                        : DeliveryStatus.bounced(r, "5." + detail, "none", reason))
+                .map(r -> retry ? DeliveryStatus.deferred(r, status.temporary(), "none", reason)
+                        : DeliveryStatus.bounced(r, status, "none", reason))
                 .toList();
     }
 }

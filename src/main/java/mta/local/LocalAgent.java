@@ -16,6 +16,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.Recipient;
 import mta.lookup.TableException;
+import mta.mail.Dsn;
 import mta.util.MailLog;
 
 /**
@@ -79,13 +80,13 @@ public final class LocalAgent implements DeliveryAgent {
     private LocalResult deliverOne(DeliveryRequest req, Recipient r, Headers headers, DeliveryPass pass) {
         String deliveredTo = r.address().toLowerCase(Locale.ROOT);
         if (headers.received() > settings.hopcountLimit() || headers.deliveredTo().contains(deliveredTo)) {
-            return LocalResult.bounced("5.4.6", "mail forwarding loop for " + r.address());
+            return LocalResult.bounced(Dsn.ROUTING_LOOP, "mail forwarding loop for " + r.address());
         }
         try {
             if (req.verifyOnly()) return LocalVerify.check(settings, req, r, pass); // a probe: look, do not deliver
             return new LocalDelivery(settings, req, r, deliveredTo, pass).run();
         } catch (TableException e) {
-            return LocalResult.deferred("4.3.0", "alias database unavailable");
+            return LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "alias database unavailable");
         }
     }
 

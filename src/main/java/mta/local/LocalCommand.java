@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mta.deliver.MessageCopy;
+import mta.mail.Dsn;
 
 /**
  * LocalCommand - delivers a message to an external command ({@code |command}, {@code mailbox_command}).
@@ -54,7 +55,7 @@ final class LocalCommand {
             if (workDir != null && Files.isDirectory(workDir)) pb.directory(workDir.toFile());
             p = pb.start();
         } catch (IOException e) {
-            return LocalResult.deferred("4.3.0", "cannot execute command \"" + command + "\": " + e.getMessage());
+            return LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "cannot execute command \"" + command + "\": " + e.getMessage());
         }
         Thread feeder = Thread.ofVirtual().name("local-stdin").start(() -> feed(p, msg));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -64,14 +65,14 @@ final class LocalCommand {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor();
-                return LocalResult.bounced("5.3.0", "command time limit exceeded: \"" + command + "\"");
+                return LocalResult.bounced(Dsn.PERMANENT_SYSTEM_ERROR, "command time limit exceeded: \"" + command + "\"");
             }
             reader.join(Duration.ofSeconds(5));
             feeder.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            return LocalResult.deferred("4.3.0", "interrupted while running command \"" + command + "\"");
+            return LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "interrupted while running command \"" + command + "\"");
         }
         String text;
         synchronized (output) {

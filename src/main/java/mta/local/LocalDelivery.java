@@ -21,6 +21,7 @@ import mta.deliver.MessageCopy;
 import mta.lookup.Aliases;
 import mta.lookup.TableException;
 import mta.mail.Address;
+import mta.mail.Dsn;
 import mta.mail.MailAttributes;
 import mta.mail.Smtputf8;
 import mta.util.MacroExpand;
@@ -110,7 +111,7 @@ final class LocalDelivery {
     /** Steps 1 to 4 of the class comment, for one local name. */
     private void deliverName(LocalAddress a, String sender, int depth) {
         if (depth > MAX_DEPTH) {
-            results.add(LocalResult.bounced("5.4.6", "mail forwarding loop for " + rcpt.address()));
+            results.add(LocalResult.bounced(Dsn.ROUTING_LOOP, "mail forwarding loop for " + rcpt.address()));
             return;
         }
         LocalAliases.Hit alias;
@@ -118,7 +119,7 @@ final class LocalDelivery {
             alias = findAlias(a);
         } catch (AliasLoop loop) {
             s.log().warn("alias database loop for " + loop.getMessage());
-            results.add(LocalResult.bounced("5.4.6", "alias database loop for " + loop.getMessage()));
+            results.add(LocalResult.bounced(Dsn.ROUTING_LOOP, "alias database loop for " + loop.getMessage()));
             return;
         }
         if (alias != null) {
@@ -152,7 +153,7 @@ final class LocalDelivery {
                     return;
                 }
             } catch (IOException e) {
-                results.add(LocalResult.deferred("4.3.0", "cannot read .forward file of user " + acct.name() + ": "
+                results.add(LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "cannot read .forward file of user " + acct.name() + ": "
                         + LocalFile.reason(e)));
                 return;
             }
@@ -170,7 +171,7 @@ final class LocalDelivery {
             transport = s.transports().mailbox(a.user());
         } catch (TableException e) {
             s.log().warn("mailbox_transport_maps lookup for " + a.user() + ": " + e.getMessage());
-            results.add(LocalResult.deferred("4.3.0", "table lookup failure"));
+            results.add(LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "table lookup failure"));
             return true;
         }
         if (transport == null) return false;
@@ -243,7 +244,7 @@ final class LocalDelivery {
             fallback = s.transports().fallback(a.user());
         } catch (TableException e) {
             s.log().warn("fallback_transport_maps lookup for " + a.user() + ": " + e.getMessage());
-            results.add(LocalResult.deferred("4.3.0", "table lookup failure"));
+            results.add(LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "table lookup failure"));
             return;
         }
         if (fallback != null) {
@@ -259,7 +260,7 @@ final class LocalDelivery {
             deliverTarget(target, new Context(Origin.ALIAS, rights, rights, null), sender, a, depth + 1);
             return;
         }
-        results.add(LocalResult.bounced("5.1.1", "unknown user: \"" + a.user() + "\""));
+        results.add(LocalResult.bounced(Dsn.BAD_DESTINATION_MAILBOX, "unknown user: \"" + a.user() + "\""));
     }
 
     /** Delivers one target of an alias, .forward or :include: file. */
@@ -269,7 +270,7 @@ final class LocalDelivery {
         if (t.startsWith("|")) {
             String command = t.substring(1).strip();
             if (!s.allowCommands().contains(ctx.origin().word())) {
-                results.add(LocalResult.bounced("5.7.1", "mail to command is restricted"));
+                results.add(LocalResult.bounced(Dsn.NOT_AUTHORIZED, "mail to command is restricted"));
             } else if (delivered.add("command:" + command)) {
                 MessageCopy c = s.deliveredHeader().contains("command") ? copy : copy.deliveredTo(null);
                 results.add(LocalCommand.run(command, s.shell(), environment(parent, ctx.acct()), c, ctx.deliverAs(),
@@ -279,7 +280,7 @@ final class LocalDelivery {
             deliverInclude(t.substring(":include:".length()).strip(), ctx, sender, parent, depth);
         } else if (t.startsWith("/")) {
             if (!s.allowFiles().contains(ctx.origin().word())) {
-                results.add(LocalResult.bounced("5.7.1", "mail to file is restricted"));
+                results.add(LocalResult.bounced(Dsn.NOT_AUTHORIZED, "mail to file is restricted"));
             } else if (delivered.add("file:" + t)) {
                 MessageCopy c = s.deliveredHeader().contains("file") ? copy : copy.deliveredTo(null);
                 results.add(LocalFile.deliver(t, c, ctx.deliverAs(), s.myhostname(), s.mailboxSizeLimit(), s.log()::warn));
@@ -289,7 +290,7 @@ final class LocalDelivery {
             Optional<PosixAccounts.User> a = PosixAccounts.user(s.passwd(), user);
             LocalAddress mailbox = parent.withLocal(user, "", false);
             if (passMailbox(mailbox)) return;
-            if (a.isEmpty()) results.add(LocalResult.bounced("5.1.1", "unknown user: \"" + user + "\""));
+            if (a.isEmpty()) results.add(LocalResult.bounced(Dsn.BAD_DESTINATION_MAILBOX, "unknown user: \"" + user + "\""));
             else deliverMailbox(a.get(), mailbox);
         } else {
             Address addr = Address.parse(t);
@@ -314,7 +315,7 @@ final class LocalDelivery {
     private void deliverInclude(String path, Context ctx, String sender, LocalAddress parent, int depth) {
         if (!path.startsWith("/")) {
             s.log().warn(":include: file " + path + " is not an absolute path name");
-            results.add(LocalResult.bounced("5.3.5", "mail system configuration error"));
+            results.add(LocalResult.bounced(Dsn.SYSTEM_MISCONFIGURED, "mail system configuration error"));
             return;
         }
         if (!delivered.add("include:" + path)) return;
@@ -325,19 +326,19 @@ final class LocalDelivery {
             read = reader.files().read(file, true);
         } catch (java.nio.file.NoSuchFileException e) {
             s.log().warn("unable to lookup :include: file " + path + ": No such file or directory");
-            results.add(LocalResult.bounced("5.3.5", "mail system configuration error"));
+            results.add(LocalResult.bounced(Dsn.SYSTEM_MISCONFIGURED, "mail system configuration error"));
             return;
         } catch (SafeOpen.Refused e) {
             s.log().warn(":include: file " + path + " is not a regular file");
-            results.add(LocalResult.bounced("5.3.5", "mail system configuration error"));
+            results.add(LocalResult.bounced(Dsn.SYSTEM_MISCONFIGURED, "mail system configuration error"));
             return;
         } catch (java.nio.file.FileSystemException e) {
             s.log().warn("cannot open include file " + path + ": " + LocalFile.reason(e));
-            results.add(LocalResult.bounced("5.3.5", "mail system configuration error"));
+            results.add(LocalResult.bounced(Dsn.SYSTEM_MISCONFIGURED, "mail system configuration error"));
             return;
         } catch (IOException e) {
             s.log().warn("cannot open include file " + path + ": " + LocalFile.reason(e));
-            results.add(LocalResult.deferred("4.3.0", "mail system configuration error"));
+            results.add(LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "mail system configuration error"));
             return;
         }
         Ownership rights;
@@ -409,9 +410,9 @@ final class LocalDelivery {
                 req.forEachLine(t::line);
                 results.add(LocalResult.sent("forwarded as " + t.commit()));
             } catch (CleanupException e) {
-                results.add(LocalResult.deferred("4.3.0", "cannot forward: " + e.reply()));
+                results.add(LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "cannot forward: " + e.reply()));
             } catch (IOException e) {
-                results.add(LocalResult.deferred("4.3.0", "cannot forward: " + LocalFile.reason(e)));
+                results.add(LocalResult.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, "cannot forward: " + LocalFile.reason(e)));
             }
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import mta.deliver.MailboxWriter;
 import mta.deliver.MessageCopy;
+import mta.mail.Dsn;
 import mta.util.SafeOpen;
 
 /**
@@ -43,7 +44,7 @@ final class LocalFile {
             e.warnings().forEach(warn);
             return LocalResult.failed(e.dsn(), "cannot append message to file " + path + ": " + e.getMessage());
         } catch (IOException e) {
-            return LocalResult.deferred("4.2.0", "cannot append message to file " + path + ": " + reason(e));
+            return LocalResult.deferred(Dsn.OTHER_MAILBOX.temporary(), "cannot append message to file " + path + ": " + reason(e));
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import mta.deliver.MailboxWriter;
 import mta.deliver.MessageCopy;
+import mta.mail.Dsn;
 import mta.util.PosixAccounts;
 import mta.util.SafeOpen;
 
@@ -111,7 +112,7 @@ final class LocalMailbox {
             return LocalResult.failed(e.dsn(), "cannot update mailbox " + path + " for user " + acct.name() + ". "
                     + e.getMessage());
         } catch (IOException e) {
-            return LocalResult.deferred("4.2.0", "cannot update mailbox " + path + " for user " + acct.name() + ". "
+            return LocalResult.deferred(Dsn.OTHER_MAILBOX.temporary(), "cannot update mailbox " + path + " for user " + acct.name() + ". "
                     + LocalFile.reason(e));
         }
     }

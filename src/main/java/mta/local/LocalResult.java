@@ -17,8 +17,8 @@ import mta.mail.Dsn;
  * @param passed  for a delivery handed to another transport (mailbox_transport), that transport's
  *                status; null for local's own deliveries
  */
-record LocalResult(Outcome outcome, String dsn, String reason, DeliveryStatus passed) {
-    LocalResult(Outcome outcome, String dsn, String reason) {
+record LocalResult(Outcome outcome, Dsn dsn, String reason, DeliveryStatus passed) {
+    LocalResult(Outcome outcome, Dsn dsn, String reason) {
         this(outcome, dsn, reason, null);
     }
 
@@ -28,20 +28,20 @@ record LocalResult(Outcome outcome, String dsn, String reason, DeliveryStatus pa
     }
 
     static LocalResult sent(String reason) {
-        return new LocalResult(Outcome.SENT, "2.0.0", reason);
+        return new LocalResult(Outcome.SENT, Dsn.OK, reason);
     }
 
-    static LocalResult deferred(String dsn, String reason) {
+    static LocalResult deferred(Dsn dsn, String reason) {
         return new LocalResult(Outcome.DEFERRED, dsn, reason);
     }
 
-    static LocalResult bounced(String dsn, String reason) {
+    static LocalResult bounced(Dsn dsn, String reason) {
         return new LocalResult(Outcome.BOUNCED, dsn, reason);
     }
 
     /** A result whose outcome follows the first digit of {@code dsn} (4 deferred, 5 bounced). */
-    static LocalResult failed(String dsn, String reason) {
-        return Dsn.isTemporary(dsn) ? deferred(dsn, reason) : bounced(dsn, reason);
+    static LocalResult failed(Dsn dsn, String reason) {
+        return dsn.isTemporary() ? deferred(dsn, reason) : bounced(dsn, reason);
     }
 
     /**
@@ -54,7 +54,7 @@ record LocalResult(Outcome outcome, String dsn, String reason, DeliveryStatus pa
         boolean allPassed = results.stream().allMatch(r -> r.passed != null);
         for (Outcome o : new Outcome[] {Outcome.DEFERRED, Outcome.BOUNCED, Outcome.SENT}) {
             java.util.LinkedHashSet<String> reasons = new java.util.LinkedHashSet<>();
-            String dsn = null;
+            Dsn dsn = null;
             DeliveryStatus first = null;
             for (LocalResult r : results) {
                 if (r.outcome != o) continue;

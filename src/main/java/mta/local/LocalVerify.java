@@ -5,6 +5,7 @@ import java.util.Optional;
 import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.Recipient;
+import mta.mail.Dsn;
 import mta.util.PosixAccounts;
 
 /**
@@ -41,6 +42,6 @@ final class LocalVerify {
         String fallback = s.transports().fallback(a.user());
         if (fallback != null) return LocalTransports.pass(pass, fallback, req, rcpt, rcpt.address());
         if (!s.luserRelay().isEmpty()) return LocalResult.sent("forwards to " + s.luserRelay());
-        return LocalResult.bounced("5.1.1", "unknown user: \"" + a.user() + "\"");
+        return LocalResult.bounced(Dsn.BAD_DESTINATION_MAILBOX, "unknown user: \"" + a.user() + "\"");
     }
 }

@@ -1,6 +1,7 @@
 package mta.local;
 
 import mta.deliver.SysExits;
+import mta.mail.Dsn;
 
 /**
  * Sysexits - what a command's exit status means for the local agent's mail (the {@code <sysexits.h>}
@@ -24,17 +25,17 @@ final class Sysexits {
     static LocalResult result(int status, String command, String output) {
         if (status == 0) return LocalResult.sent("delivered to command: " + command);
         String tail = output.isEmpty() ? "" : ". Command output: " + output;
-        String dsn;
+        Dsn dsn;
         String text;
         if (SysExits.isSysExit(status)) {
             dsn = SysExits.detail(status).dsn();
             text = SysExits.detail(status).text() + tail;
         } else {
-            dsn = "5.3.0";
+            dsn = Dsn.PERMANENT_SYSTEM_ERROR;
             text = "Command died with status " + status + ": \"" + command + "\"" + tail;
         }
         String own = enhancedCode(output);
-        if (own != null) dsn = own;
+        if (own != null) dsn = Dsn.parse(own);
         return LocalResult.failed(dsn, text);
     }
 

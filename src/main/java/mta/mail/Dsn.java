@@ -139,11 +139,6 @@ public record Dsn(int statusClass, int subject, int detail) {
     }
 
     /** True for class 4: try again later. */
-    public static boolean isTemporary(String text) {
-        return text.startsWith("4");
-    }
-
-    /** True for class 4: try again later. */
     public boolean isTemporary() {
         return statusClass == 4;
     }

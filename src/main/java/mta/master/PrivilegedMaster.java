@@ -28,6 +28,7 @@ import mta.deliver.DeliveryProtocol;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.Recipient;
+import mta.mail.Dsn;
 import mta.queue.IncomingHandoff;
 import mta.queue.QueueId;
 import mta.queue.QueueName;
@@ -279,24 +280,24 @@ public final class PrivilegedMaster {
         String problem = checkQueueFile(req, peerIsRoot);
         if (problem != null) {
             log.warn(req.queueId() + ": request refused: " + problem);
-            return deferAll(req, "4.3.0", "request refused by the privileged delivery process: " + problem);
+            return deferAll(req, Dsn.TEMPORARY_SYSTEM_ERROR, "request refused by the privileged delivery process: " + problem);
         }
         DeliveryAgent agent;
         try {
             agent = agent(req.transport());
         } catch (ConfigException | IOException e) {
             log.warn("cannot read the configuration: " + e.getMessage());
-            return deferAll(req, "4.3.5", "mail system configuration error: " + e.getMessage());
+            return deferAll(req, Dsn.SYSTEM_MISCONFIGURED.temporary(), "mail system configuration error: " + e.getMessage());
         }
         if (agent == null) {
-            return deferAll(req, "4.3.5", "mail system configuration error: no local, virtual or pipe service \""
+            return deferAll(req, Dsn.SYSTEM_MISCONFIGURED.temporary(), "mail system configuration error: no local, virtual or pipe service \""
                     + req.transport() + "\" in master.cf");
         }
         try {
             return agent.deliver(req, pass);
         } catch (Exception e) {
             log.warn(req.queueId() + ": " + agent.name() + " delivery failed: " + e);
-            return deferAll(req, "4.3.0", "unknown mail transport error");
+            return deferAll(req, Dsn.TEMPORARY_SYSTEM_ERROR, "unknown mail transport error");
         }
     }
 
@@ -353,7 +354,7 @@ public final class PrivilegedMaster {
         }
     }
 
-    private static List<DeliveryStatus> deferAll(DeliveryRequest req, String dsn, String reason) {
+    private static List<DeliveryStatus> deferAll(DeliveryRequest req, Dsn dsn, String reason) {
         List<DeliveryStatus> out = new ArrayList<>();
         for (Recipient r : req.recipients()) {
             out.add(DeliveryStatus.deferred(r, dsn, "local", reason).at(DeliveryStatus.Stage.DELIVERY));

@@ -16,6 +16,7 @@ import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.Recipient;
+import mta.mail.Dsn;
 import mta.util.MailLog;
 
 /**
@@ -131,15 +132,15 @@ public final class PipeAgent implements DeliveryAgent {
         for (PipeFlag f : List.of(PipeFlag.DELIVERED_TO, PipeFlag.ORIGINAL_TO)) {
             if (attrs.has(f) && chunk.size() > 1) {
                 log.warn("pipe flag `" + f.letter + "' requires " + service + "_destination_recipient_limit = 1");
-                return PipeStatus.failed("4.3.5", "mail system configuration error");
+                return PipeStatus.failed(Dsn.SYSTEM_MISCONFIGURED.temporary(), "mail system configuration error");
             }
         }
         if (attrs.sizeLimit() > 0 && req.contentSize() > attrs.sizeLimit()) {
-            return PipeStatus.failed("5.2.3", "message too large");
+            return PipeStatus.failed(Dsn.MESSAGE_LENGTH_EXCEEDS_LIMIT, "message too large");
         }
         Recipient first = chunk.get(0);
         if (attrs.has(PipeFlag.DELIVERED_TO) && DeliveredTo.contains(req, first.address())) {
-            return PipeStatus.failed("5.4.6", "mail forwarding loop for " + first.address());
+            return PipeStatus.failed(Dsn.ROUTING_LOOP, "mail forwarding loop for " + first.address());
         }
         String sender = req.sender().isEmpty() ? attrs.nullSender() : req.sender();
         List<String> argv;
@@ -147,9 +148,9 @@ public final class PipeAgent implements DeliveryAgent {
             argv = PipeArgv.expand(attrs.argv(), values(req, sender), chunk);
         } catch (PipeArgv.UnknownMacro e) {
             log.warn("master.cf: service " + service + ": unknown macro name: \"" + e.getMessage() + "\"");
-            return PipeStatus.failed("4.3.5", "mail system configuration error");
+            return PipeStatus.failed(Dsn.SYSTEM_MISCONFIGURED.temporary(), "mail system configuration error");
         }
-        if (argv.isEmpty()) return PipeStatus.failed("4.3.5", "mail system configuration error");
+        if (argv.isEmpty()) return PipeStatus.failed(Dsn.SYSTEM_MISCONFIGURED.temporary(), "mail system configuration error");
         String original = first.original() != null && !first.original().isEmpty() ? first.original() : first.address();
         Path dir = attrs.directory() != null ? Path.of(attrs.directory()) : config.path(Params.QUEUE_DIRECTORY);
         PipeCommand.Run run = PipeCommand.run(argv, user, config.list(Params.EXPORT_ENVIRONMENT), dir, limit,
@@ -183,7 +184,7 @@ public final class PipeAgent implements DeliveryAgent {
         log.fatal(why);
         List<DeliveryStatus> out = new ArrayList<>();
         for (Recipient r : rcpts) {
-            out.add(DeliveryStatus.deferred(r, "4.3.5", service, "mail system configuration error"));
+            out.add(DeliveryStatus.deferred(r, Dsn.SYSTEM_MISCONFIGURED.temporary(), service, "mail system configuration error"));
         }
         return out;
     }

@@ -25,7 +25,7 @@ import mta.mail.Dsn;
  * </ul>
  * Failures end with {@code . Command output: OUTPUT} when the command printed something.
  */
-record PipeStatus(Outcome outcome, String dsn, String reason) {
+record PipeStatus(Outcome outcome, Dsn dsn, String reason) {
 
     static PipeStatus of(PipeCommand.Run run, String service) {
         String cmd = "\"" + run.command() + "\"";
@@ -35,26 +35,26 @@ record PipeStatus(Outcome outcome, String dsn, String reason) {
                     + ": " + run.execError());
         }
         String tail = run.output().isEmpty() ? "" : ". Command output: " + run.output();
-        if (run.timedOut()) return failed("5.3.0", "Command time limit exceeded: " + cmd + tail);
+        if (run.timedOut()) return failed(Dsn.PERMANENT_SYSTEM_ERROR, "Command time limit exceeded: " + cmd + tail);
         int status = run.status();
         if (status == 0) {
             String out = run.output().strip();
             if (out.length() > 100) out = out.substring(0, 100);
-            return new PipeStatus(Outcome.SENT, "2.0.0",
+            return new PipeStatus(Outcome.SENT, Dsn.OK,
                     "delivered via " + service + " service" + (out.isEmpty() ? "" : " (" + out + ")"));
         }
         if (status > 128 && status < 128 + 65) {
-            return failed("5.3.0", "Command died with signal " + (status - 128) + ": " + cmd + tail);
+            return failed(Dsn.PERMANENT_SYSTEM_ERROR, "Command died with signal " + (status - 128) + ": " + cmd + tail);
         }
         String code = SysExits.leadingCode(run.output());
-        if (code != null) return failed(code, run.output().substring(code.length()).strip());
+        if (code != null) return failed(Dsn.parse(code), run.output().substring(code.length()).strip());
         SysExits.Detail d = SysExits.detail(status);
         if (SysExits.isSysExit(status)) return failed(d.dsn(), d.text() + tail);
         return failed(d.dsn(), "Command died with status " + status + ": " + cmd + tail);
     }
 
     /** Deferred for a 4.x.x status, bounced otherwise. */
-    static PipeStatus failed(String dsn, String reason) {
-        return new PipeStatus(Dsn.isTemporary(dsn) ? Outcome.DEFERRED : Outcome.BOUNCED, dsn, reason);
+    static PipeStatus failed(Dsn dsn, String reason) {
+        return new PipeStatus(dsn.isTemporary() ? Outcome.DEFERRED : Outcome.BOUNCED, dsn, reason);
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import mta.mail.Dsn;
 
 /**
  * QmgrDestination - the concurrency window of one destination (transport:next-hop): slow start,
@@ -32,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class QmgrDestination {
     /** What {@link #acquire} gives: a slot, or the reason the destination is suspended. */
-    record Slot(boolean granted, String dsn, String reason) {
+    record Slot(boolean granted, Dsn dsn, String reason) {
         static final Slot GRANTED = new Slot(true, null, null);
     }
 
@@ -46,7 +47,7 @@ final class QmgrDestination {
     private int failures;
     private Instant deadUntil;
     private Instant nextStart;
-    private String lastDsn = "4.4.1";
+    private Dsn lastDsn = Dsn.NO_ANSWER_FROM_HOST.temporary();
     private String lastReason = "";
 
     /** Waits for a free slot; returns a suspended slot at once while the destination is dead. */
@@ -76,7 +77,7 @@ final class QmgrDestination {
     }
 
     /** Gives the slot back and adjusts the window by how the attempt went. */
-    void release(QmgrTransportLimits t, Duration minBackoff, Feedback feedback, String dsn, String reason) {
+    void release(QmgrTransportLimits t, Duration minBackoff, Feedback feedback, Dsn dsn, String reason) {
         lock.lock();
         try {
             busy--;

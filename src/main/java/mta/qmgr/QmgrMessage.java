@@ -17,6 +17,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.Recipient;
 import mta.mail.Address;
+import mta.mail.Dsn;
 import mta.mail.MailAttributes;
 import mta.queue.DeferLog;
 import mta.queue.QueueFile;
@@ -109,7 +110,7 @@ final class QmgrMessage implements Runnable {
             Qmgr.Transport transport = s.transports().get(dest.transport());
             if (transport == null) {
                 for (Recipient r : rcpts) {
-                    DeliveryStatus st = DeliveryStatus.deferred(r, "4.3.0", "none", "mail transport unavailable");
+                    DeliveryStatus st = DeliveryStatus.deferred(r, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "mail transport unavailable");
                     report("none", q.log, arrival, activated, Instant.now(), st);
                     results.add(st);
                 }
@@ -155,7 +156,7 @@ final class QmgrMessage implements Runnable {
             } catch (RuntimeException e) {
                 // A table the resolver needs (transport_maps, a domain list) is away: try again later.
                 q.log.warn(id + ": " + e.getMessage());
-                unresolved.add(DeliveryStatus.deferred(r, "4.3.0", "none", "address resolver failure"));
+                unresolved.add(DeliveryStatus.deferred(r, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "address resolver failure"));
                 continue;
             }
             Resolved key = keys.computeIfAbsent(res.destination(),
@@ -198,7 +199,7 @@ final class QmgrMessage implements Runnable {
         } catch (Exception e) {
             q.log.warn(id + ": " + agent.name() + " delivery agent failed: " + e);
             statuses = req.recipients().stream()
-                    .map(r -> DeliveryStatus.deferred(r, "4.3.0", "none", "delivery agent failed")).toList();
+                    .map(r -> DeliveryStatus.deferred(r, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "delivery agent failed")).toList();
         } finally {
             feedback(destination, s.limits(dest.transport()), statuses, pass);
         }
@@ -227,7 +228,7 @@ final class QmgrMessage implements Runnable {
     private void feedback(QmgrDestination destination, QmgrTransportLimits limits, List<DeliveryStatus> statuses,
                           QmgrPass pass) {
         QmgrDestination.Feedback fb = QmgrDestination.Feedback.NEUTRAL;
-        String dsn = null;
+        Dsn dsn = null;
         String reason = null;
         if (statuses.stream().anyMatch(st -> st.outcome() != DeliveryStatus.Outcome.DEFERRED)) {
             fb = QmgrDestination.Feedback.SUCCESS;
@@ -291,7 +292,7 @@ final class QmgrMessage implements Runnable {
             } else if (st.outcome() == DeliveryStatus.Outcome.BOUNCED) bounced.add(dsnRecipient(st, "failed"));
             else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
                 deferred.add(dsnRecipient(st, "delayed"));
-                deferLog.add(new DeferLog.Entry(st.recipient().address(), st.dsn(), "delayed", st.reason()));
+                deferLog.add(new DeferLog.Entry(st.recipient().address(), st.dsn().toString(), "delayed", st.reason()));
             }
         }
         Duration age = Duration.between(arrival, Instant.now());
@@ -383,7 +384,7 @@ final class QmgrMessage implements Runnable {
 
     private static DsnRecipient dsnRecipient(DeliveryStatus st, String action) {
         Recipient r = st.recipient();
-        return new DsnRecipient(r.address(), r.original(), st.dsn(), action, st.reason(), st.relay(),
+        return new DsnRecipient(r.address(), r.original(), st.dsn().toString(), action, st.reason(), st.relay(),
                 r.dsnNotify(), r.dsnOrcpt());
     }
 

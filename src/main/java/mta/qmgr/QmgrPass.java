@@ -7,6 +7,7 @@ import mta.deliver.DeliveryPass;
 import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.Recipient;
+import mta.mail.Dsn;
 import mta.util.MailLog;
 
 /**
@@ -51,7 +52,7 @@ final class QmgrPass implements DeliveryPass {
         String nexthop = colon < 0 ? "" : spec.substring(colon + 1).strip();
         if (nexthop.isEmpty()) nexthop = request.nexthop();
         Qmgr.Transport t = transports.get(name);
-        if (t == null) return DeliveryStatus.deferred(recipient, "4.3.0", "none", "mail transport unavailable");
+        if (t == null) return DeliveryStatus.deferred(recipient, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "mail transport unavailable");
         DeliveryRequest one = new DeliveryRequest(request.queueId(), request.queueFile(), name, nexthop,
                 request.sender(), List.of(recipient), request.arrival(), request.activated(), request.contentOffset(),
                 request.contentSize(), request.attributes());
@@ -63,7 +64,7 @@ final class QmgrPass implements DeliveryPass {
         } catch (Exception e) {
             st = null;
         }
-        if (st == null) st = DeliveryStatus.deferred(recipient, "4.3.0", "none", "delivery agent failed");
+        if (st == null) st = DeliveryStatus.deferred(recipient, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "delivery agent failed");
         if (request.verifyOnly()) return st;
         report.line(name, t.log(), started, st);
         return st.asLogged();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import mta.mail.Dsn;
 
 /**
  * Reasons - the wording of SMTP client reasons, in the shape Postfix logs them.
@@ -30,8 +31,8 @@ final class Reasons {
     }
 
     /** 4.4.2 for a broken connection, 4.5.0 for a protocol error. */
-    static String peerDsn(PeerException e) {
-        return e.kind() == PeerException.Kind.MALFORMED ? "4.5.0" : "4.4.2";
+    static Dsn peerDsn(PeerException e) {
+        return e.kind() == PeerException.Kind.MALFORMED ? Dsn.OTHER_PROTOCOL.temporary() : Dsn.BAD_CONNECTION.temporary();
     }
 
     /**

@@ -1,7 +1,7 @@
 package mta.smtp;
 
 import java.util.List;
-import mta.deliver.DeliveryStatus;
+import mta.mail.Dsn;
 
 /**
  * ServerReply - one reply of a remote SMTP server: its code and all its lines.
@@ -24,10 +24,10 @@ public record ServerReply(int code, List<String> lines) {
     }
 
     /** The enhanced status code of the reply, or 2.0.0 / 4.0.0 / 5.0.0 by its class. */
-    public String dsn() {
+    public Dsn dsn() {
         int cls = code / 100;
-        String fallback = (cls == 2 || cls == 4 || cls == 5 ? cls : 4) + ".0.0";
-        return DeliveryStatus.dsnFromReply(code, textOf(0), fallback);
+        Dsn fallback = Dsn.OTHER_UNDEFINED.withClass(cls == 2 || cls == 4 || cls == 5 ? cls : 4);
+        return Dsn.ofReply(code, textOf(0)).orElse(fallback);
     }
 
     public boolean isPositive() {

@@ -10,6 +10,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
 import mta.deliver.Recipient;
+import mta.mail.Dsn;
 
 /**
  * SmtpDelivery - one delivery request on its way through sessions: cached, then the
@@ -42,7 +43,7 @@ final class SmtpDelivery {
         try {
             nexthop = parse(request.nexthop());
         } catch (IllegalArgumentException e) {
-            return SmtpFailure.deferred("4.3.5", "none", "bad next-hop: " + e.getMessage())
+            return SmtpFailure.deferred(Dsn.SYSTEM_MISCONFIGURED.temporary(), "none", "bad next-hop: " + e.getMessage())
                     .statuses(request.recipients(), secondsSince(start));
         }
         String key = cacheKey(nexthop);
@@ -123,7 +124,7 @@ final class SmtpDelivery {
                 conn = host.isUnix() ? SmtpConnection.openUnix(agent.queueDirectory.resolve(host.socket()))
                         : SmtpConnection.open(host, agent.timeouts.connect());
             } catch (IOException e) {
-                throw SmtpFailure.deferred("4.4.1", "none", Reasons.connect(host, e)).at(DeliveryStatus.Stage.CONNECT);
+                throw SmtpFailure.deferred(Dsn.NO_ANSWER_FROM_HOST.temporary(), "none", Reasons.connect(host, e)).at(DeliveryStatus.Stage.CONNECT);
             }
             SmtpSession session = new SmtpSession(conn, host, agent.timeouts, tls, agent.log, agent.lmtp);
             try {
@@ -172,7 +173,7 @@ final class SmtpDelivery {
         for (Recipient r : left()) {
             if (statuses.containsKey(r)) continue; // deferred by a server
             if (lastFailure == null) return false;
-            boolean notFound = lastFailure.dsn().equals("5.4.4");
+            boolean notFound = lastFailure.dsn().equals(Dsn.UNABLE_TO_ROUTE);
             if (lastFailure.outcome() != Outcome.DEFERRED && !notFound) return false;
         }
         return true;

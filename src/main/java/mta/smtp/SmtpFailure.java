@@ -5,6 +5,7 @@ import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
 import mta.deliver.DeliveryStatus.Stage;
 import mta.deliver.Recipient;
+import mta.mail.Dsn;
 
 /**
  * SmtpFailure - a failure that applies to every recipient of a delivery attempt.
@@ -16,7 +17,7 @@ import mta.deliver.Recipient;
  */
 final class SmtpFailure extends Exception {
     private final Outcome outcome;
-    private final String dsn;
+    private final Dsn dsn;
     private final String relay;
     private final String reason;
     /** A TLS handshake failed at level may: the same server deserves a plaintext try. */
@@ -24,11 +25,11 @@ final class SmtpFailure extends Exception {
     /** The stage of the dialogue that failed. */
     private final Stage stage;
 
-    SmtpFailure(Outcome outcome, String dsn, String relay, String reason) {
+    SmtpFailure(Outcome outcome, Dsn dsn, String relay, String reason) {
         this(outcome, dsn, relay, reason, false, Stage.NONE);
     }
 
-    private SmtpFailure(Outcome outcome, String dsn, String relay, String reason, boolean retryInPlaintext,
+    private SmtpFailure(Outcome outcome, Dsn dsn, String relay, String reason, boolean retryInPlaintext,
                         Stage stage) {
         super(reason, null, false, false);
         this.outcome = outcome;
@@ -46,29 +47,29 @@ final class SmtpFailure extends Exception {
 
     /** The TLS handshake failed; at level may the caller connects again without TLS. */
     static SmtpFailure tlsHandshake(MailHost host, String reason, boolean retryInPlaintext) {
-        return new SmtpFailure(Outcome.DEFERRED, "4.7.5", host.relay(), reason, retryInPlaintext, Stage.HELO);
+        return new SmtpFailure(Outcome.DEFERRED, Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), host.relay(), reason, retryInPlaintext, Stage.HELO);
     }
 
     boolean retryInPlaintext() {
         return retryInPlaintext;
     }
 
-    String dsn() {
+    Dsn dsn() {
         return dsn;
     }
 
-    static SmtpFailure deferred(String dsn, String relay, String reason) {
+    static SmtpFailure deferred(Dsn dsn, String relay, String reason) {
         return new SmtpFailure(Outcome.DEFERRED, dsn, relay, reason);
     }
 
-    static SmtpFailure bounced(String dsn, String relay, String reason) {
+    static SmtpFailure bounced(Dsn dsn, String relay, String reason) {
         return new SmtpFailure(Outcome.BOUNCED, dsn, relay, reason);
     }
 
     /** A failure of the remote side, bounced for 5xx and deferred otherwise. */
     static SmtpFailure fromReply(MailHost host, ServerReply reply, String reason) {
         Outcome o = reply.isPermanent() ? Outcome.BOUNCED : Outcome.DEFERRED;
-        String dsn = reply.isPositive() ? "4.5.0" : reply.dsn(); // a 2xx where none belongs is a protocol error
+        Dsn dsn = reply.isPositive() ? Dsn.OTHER_PROTOCOL.temporary() : reply.dsn(); // a 2xx where none belongs is a protocol error
         return new SmtpFailure(o, dsn, host.relay(), reason);
     }
 

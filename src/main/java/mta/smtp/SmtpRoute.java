@@ -7,6 +7,7 @@ import mta.dns.DnsException;
 import mta.dns.IpLiteral;
 import mta.dns.MxHost;
 import mta.dns.Resolver;
+import mta.mail.Dsn;
 
 /**
  * SmtpRoute - turns a next-hop into the list of server addresses to try, in order.
@@ -37,7 +38,7 @@ final class SmtpRoute {
         } catch (DnsException e) {
             throw dnsFailure(e);
         }
-        if (MxHost.isNullMx(mx)) throw SmtpFailure.bounced("5.1.10", NO_RELAY, Reasons.nullMx(nexthop.host()));
+        if (MxHost.isNullMx(mx)) throw SmtpFailure.bounced(Dsn.RECIPIENT_NULL_MX, NO_RELAY, Reasons.nullMx(nexthop.host()));
         return addressesOf(mx.stream().map(MxHost::host).toList(), nexthop.port());
     }
 
@@ -61,8 +62,8 @@ final class SmtpRoute {
 
     private static SmtpFailure dnsFailure(DnsException e) {
         String reason = Reasons.dns(e.getMessage());
-        return e.isTemporary() ? SmtpFailure.deferred("4.4.3", NO_RELAY, reason)
-                : SmtpFailure.bounced("5.4.4", NO_RELAY, reason);
+        return e.isTemporary() ? SmtpFailure.deferred(Dsn.DIRECTORY_SERVER_FAILURE.temporary(), NO_RELAY, reason)
+                : SmtpFailure.bounced(Dsn.UNABLE_TO_ROUTE, NO_RELAY, reason);
     }
 
     /** {@code ipv6:2001:db8::1} is shown as {@code 2001:db8::1}, like Postfix does. */

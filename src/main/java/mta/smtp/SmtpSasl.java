@@ -8,6 +8,7 @@ import mta.config.Config;
 import mta.config.Params;
 import mta.deliver.DeliveryStatus.Outcome;
 import mta.lookup.TableException;
+import mta.mail.Dsn;
 import mta.util.SecretFiles;
 
 /**
@@ -98,7 +99,7 @@ final class SmtpSasl {
         MailHost host = session.host();
         if (!type.equalsIgnoreCase("cyrus")) {
             log.accept("warning: unsupported SASL client implementation: " + type);
-            throw SmtpFailure.deferred("4.7.0", host.relay(), "SASL authentication failed; cannot authenticate to server "
+            throw SmtpFailure.deferred(Dsn.OTHER_SECURITY.temporary(), host.relay(), "SASL authentication failed; cannot authenticate to server "
                     + host.label() + ": unsupported SASL client implementation " + type);
         }
         SmtpSaslCredentials credentials;
@@ -106,7 +107,7 @@ final class SmtpSasl {
             credentials = passwords.find(sender, destination, host.name());
         } catch (TableException e) {
             log.accept("warning: " + mapsName + " lookup error: " + e.getMessage());
-            throw SmtpFailure.deferred("4.3.0", host.relay(), "Temporary lookup failure");
+            throw SmtpFailure.deferred(Dsn.TEMPORARY_SYSTEM_ERROR, host.relay(), "Temporary lookup failure");
         }
         if (credentials == null) return; // no password for this server: mail goes on without AUTH
         List<String> allowed = session.connection().isTls() ? (session.tlsVerified() ? verifiedOptions : tlsOptions)
@@ -114,7 +115,7 @@ final class SmtpSasl {
         List<String> usable = mechanisms.usable(offered, allowed);
         if (usable.isEmpty()) {
             log.accept("warning: SASL authentication failure: No worthy mechs found");
-            throw SmtpFailure.deferred("4.7.0", host.relay(), "SASL authentication failed; cannot authenticate to server "
+            throw SmtpFailure.deferred(Dsn.OTHER_SECURITY.temporary(), host.relay(), "SASL authentication failed; cannot authenticate to server "
                     + host.label() + ": no mechanism available");
         }
         login(session, usable.get(0), credentials);
@@ -144,8 +145,8 @@ final class SmtpSasl {
         if (reply.code() == 235) return;
         String reason = "SASL authentication failed; server " + host.label() + " said: " + reply.text();
         boolean bounce = reply.isPermanent() && !softBounce;
-        String dsn = reply.isPositive() || reply.code() == 334 ? "4.7.0" : reply.dsn();
-        if (!bounce && dsn.startsWith("5")) dsn = "4" + dsn.substring(1);
+        Dsn dsn = reply.isPositive() || reply.code() == 334 ? Dsn.OTHER_SECURITY.temporary() : reply.dsn();
+        if (!bounce && dsn.isPermanent()) dsn = dsn.temporary();
         throw new SmtpFailure(bounce ? Outcome.BOUNCED : Outcome.DEFERRED, dsn, host.relay(), reason);
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 import mta.deliver.DeliveryStatus.Outcome;
+import mta.mail.Dsn;
 import mta.tls.TlsLevel;
 import mta.tls.TlsProtocols;
 
@@ -133,13 +134,13 @@ final class SmtpSession implements AutoCloseable {
         boolean required = tls.level.required() || tls.dane();
         if (!features.startTls()) {
             if (!required) return;
-            throw SmtpFailure.deferred("4.7.4", host.relay(),
+            throw SmtpFailure.deferred(Dsn.SECURITY_NOT_SUPPORTED.temporary(), host.relay(),
                     "TLS is required, but was not offered by host " + host.label());
         }
         ServerReply reply = command(SmtpPhase.STARTTLS, "STARTTLS");
         if (!reply.isPositive()) {
             if (!required) return; // the server is still in its EHLO state: go on without TLS
-            throw SmtpFailure.deferred("4.7.5", host.relay(),
+            throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), host.relay(),
                     "TLS is required, but host " + host.label() + " refused to start TLS: " + reply.text());
         }
         handshake(required);
@@ -158,7 +159,7 @@ final class SmtpSession implements AutoCloseable {
         }
         SmtpTlsPolicy.Verdict verdict = tls.judge(SmtpTls.peerChain(session));
         if (tls.tls().logSummary()) log.accept(summary(verdict, session, host));
-        if (verdict.failure() != null) throw SmtpFailure.deferred("4.7.5", host.relay(), verdict.failure());
+        if (verdict.failure() != null) throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), host.relay(), verdict.failure());
         tlsVerified = verdict.matched();
     }
 

@@ -25,6 +25,7 @@ import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.Params;
 import mta.dns.Resolver;
+import mta.mail.Dsn;
 import mta.tls.CipherExclusions;
 import mta.tls.PemFiles;
 import mta.tls.TlsKeyFiles;
@@ -139,7 +140,7 @@ final class SmtpTls {
 
     /** The policy for one destination: from the policy tables, else main.cf. */
     SmtpTlsPolicy destination(String destination, Nexthop nexthop) throws SmtpFailure {
-        if (levelProblem != null) throw SmtpFailure.deferred("4.7.5", "none", "client TLS configuration problem");
+        if (levelProblem != null) throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "client TLS configuration problem");
         TlsPolicy p = maps == null ? null : maps.find(destination, w -> log.accept("warning: " + w));
         return new SmtpTlsPolicy(this, p != null ? p : TlsPolicy.of(level), nexthop);
     }
@@ -158,7 +159,7 @@ final class SmtpTls {
             t = TrustStore.anchorFiles(SecretFiles.DIRECT, files.stream().map(Path::of).toList());
         } catch (PemFiles.PemException e) {
             log.accept("warning: cannot load trust anchors: " + e.getMessage());
-            throw SmtpFailure.deferred("4.7.5", "none", "client TLS configuration problem");
+            throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "client TLS configuration problem");
         }
         taFiles.put(key, t);
         return t;

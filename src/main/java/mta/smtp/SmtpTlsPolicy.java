@@ -5,6 +5,7 @@ import java.util.List;
 import javax.net.ssl.SSLParameters;
 import mta.dns.DnsException;
 import mta.dns.DnssecLookup;
+import mta.mail.Dsn;
 import mta.tls.CertificateNames;
 import mta.tls.Dane;
 import mta.tls.TlsLevel;
@@ -77,7 +78,7 @@ final class SmtpTlsPolicy {
                 parameters = tls.parameters(level, policy, sniName());
             } catch (IllegalArgumentException e) {
                 tls.log.accept("warning: next-hop destination " + nexthop.host() + ": " + e.getMessage());
-                throw SmtpFailure.deferred("4.7.5", "none", "client TLS configuration problem");
+                throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "client TLS configuration problem");
             }
             return this;
         }
@@ -137,7 +138,7 @@ final class SmtpTlsPolicy {
         if (level == TlsLevel.NONE) return new Host(level, host, List.of(), TrustStore.EMPTY, List.of());
         if (tls.context == null) {
             if (level.required()) {
-                throw SmtpFailure.deferred("4.7.5", "none", "TLS is required, but our TLS engine is unavailable");
+                throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "TLS is required, but our TLS engine is unavailable");
             }
             return new Host(TlsLevel.NONE, host, List.of(), TrustStore.EMPTY, List.of());
         }
@@ -154,7 +155,7 @@ final class SmtpTlsPolicy {
                 if (prints.isEmpty()) {
                     tls.log.accept("warning: nexthop domain " + nexthop.host() + ": configured at fingerprint security level,"
                             + " but with no fingerprints to match.");
-                    throw SmtpFailure.deferred("4.7.5", "none", "client TLS configuration problem");
+                    throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "client TLS configuration problem");
                 }
                 yield new Host(level, host, List.of(), TrustStore.EMPTY, prints);
             }
@@ -187,12 +188,12 @@ final class SmtpTlsPolicy {
                     .map(t -> new Dane.Tlsa(t.usage(), t.selector(), t.matchingType(), t.data())).toList();
             if (!Dane.anyUsable(records)) {
                 if (policy.level() == TlsLevel.DANE) return new Host(TlsLevel.ENCRYPT, host, List.of(), tls.trust, List.of());
-                throw SmtpFailure.deferred("4.7.5", "none", "TLSA records unusable");
+                throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "TLSA records unusable");
             }
             return new Host(policy.level(), host, records.stream().filter(Dane.Tlsa::usable).toList(), TrustStore.EMPTY,
                     List.of());
         } catch (DnsException e) {
-            throw SmtpFailure.deferred("4.7.5", "none", "TLSA lookup error for " + where);
+            throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "TLSA lookup error for " + where);
         }
     }
 
@@ -203,6 +204,6 @@ final class SmtpTlsPolicy {
     private Host incompatible(MailHost host, boolean configProblem, String why) throws SmtpFailure {
         if (configProblem) tls.log.accept("warning: " + why);
         if (policy.level() == TlsLevel.DANE) return new Host(TlsLevel.MAY, host, List.of(), tls.trust, List.of());
-        throw SmtpFailure.deferred("4.7.5", "none", configProblem ? "client TLS configuration problem" : why);
+        throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", configProblem ? "client TLS configuration problem" : why);
     }
 }

@@ -9,6 +9,7 @@ import mta.config.Params;
 import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
+import mta.mail.Dsn;
 import mta.tls.TlsPolicy;
 
 /**
@@ -61,7 +62,7 @@ final class SmtpTlsPolicyMaps {
                     return TlsPolicy.parse(value, w -> warn.accept(where + ": " + w));
                 } catch (TlsPolicy.InvalidPolicy e) {
                     warn.accept(where + ": " + e.getMessage());
-                    throw SmtpFailure.deferred("4.7.5", "none", "client TLS configuration problem");
+                    throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "client TLS configuration problem");
                 }
             }
             if (!domain) return null;
@@ -78,7 +79,7 @@ final class SmtpTlsPolicyMaps {
                 if (v != null) return v;
             } catch (TableException e) {
                 warn.accept(where + ": policy table lookup error");
-                throw SmtpFailure.deferred("4.7.5", "none", "client TLS configuration problem");
+                throw SmtpFailure.deferred(Dsn.CRYPTOGRAPHIC_FAILURE.temporary(), "none", "client TLS configuration problem");
             }
         }
         return null;

@@ -9,6 +9,7 @@ import mta.deliver.DeliveryRequest;
 import mta.deliver.DeliveryStatus;
 import mta.deliver.DeliveryStatus.Outcome;
 import mta.deliver.Recipient;
+import mta.mail.Dsn;
 import mta.mail.MailAttributes;
 import mta.mail.Smtputf8;
 import mta.mail.Xtext;
@@ -63,12 +64,12 @@ final class SmtpTransaction {
         List<Recipient> recipients = request.recipients();
         if (features.sizeLimit() > 0 && request.contentSize() > features.sizeLimit()) {
             String reason = Reasons.tooBig(host, request.contentSize(), features.sizeLimit());
-            finish(recipients, Outcome.BOUNCED, "5.3.4", reason);
+            finish(recipients, Outcome.BOUNCED, Dsn.MESSAGE_TOO_BIG, reason);
             return results(recipients);
         }
         Smtputf8 utf8 = Smtputf8.parse(request.attributes().get(Smtputf8.ATTRIBUTE));
         if (agent.smtputf8 && !features.smtputf8() && needsSmtputf8(utf8, request)) {
-            finish(recipients, Outcome.BOUNCED, "5.6.7", "SMTPUTF8 is required, but was not offered by host " + host.label());
+            finish(recipients, Outcome.BOUNCED, Dsn.NON_ASCII_ADDRESS, "SMTPUTF8 is required, but was not offered by host " + host.label());
             return results(recipients);
         }
         try {
@@ -86,7 +87,7 @@ final class SmtpTransaction {
             // cannot be finished on this connection
             conn.markBroken();
             String reason = "error reading queue file: " + e.getMessage();
-            for (Recipient r : recipients) done.putIfAbsent(r, status(r, Outcome.DEFERRED, "4.3.0", reason));
+            for (Recipient r : recipients) done.putIfAbsent(r, status(r, Outcome.DEFERRED, Dsn.TEMPORARY_SYSTEM_ERROR, reason));
         }
         return results(recipients);
     }
@@ -287,11 +288,11 @@ final class SmtpTransaction {
         return SmtpFailure.fromReply(host, reply, p).status(r, connectSeconds, elapsed());
     }
 
-    private void finish(List<Recipient> recipients, Outcome o, String dsn, String reason) {
+    private void finish(List<Recipient> recipients, Outcome o, Dsn dsn, String reason) {
         for (Recipient r : recipients) done.put(r, status(r, o, dsn, reason));
     }
 
-    private DeliveryStatus status(Recipient r, Outcome o, String dsn, String reason) {
+    private DeliveryStatus status(Recipient r, Outcome o, Dsn dsn, String reason) {
         boolean passedOn = o == Outcome.SENT && features.dsn();
         return new DeliveryStatus(r, o, dsn, host.relay(), reason, connectSeconds, elapsed(), passedOn);
     }

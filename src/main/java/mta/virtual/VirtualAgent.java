@@ -87,9 +87,9 @@ public final class VirtualAgent implements DeliveryAgent {
             try {
                 s = deliverOne(req, r);
             } catch (IOException e) {
-                s = DeliveryStatus.deferred(r, "4.2.0", "virtual", "cannot update mailbox: " + SafeOpen.reason(e));
+                s = DeliveryStatus.deferred(r, Dsn.OTHER_MAILBOX.temporary(), "virtual", "cannot update mailbox: " + SafeOpen.reason(e));
             } catch (TableException e) {
-                s = DeliveryStatus.deferred(r, "4.3.0", "virtual", "table lookup failure");
+                s = DeliveryStatus.deferred(r, Dsn.TEMPORARY_SYSTEM_ERROR, "virtual", "table lookup failure");
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             // delivered here: a deferral is this recipient's
@@ -101,7 +101,7 @@ public final class VirtualAgent implements DeliveryAgent {
     private DeliveryStatus deliverOne(DeliveryRequest req, Recipient r) throws IOException {
         String rcpt = r.address();
         AddressLookup.Hit box = lookup.find(mailboxes, rcpt);
-        if (box == null) return DeliveryStatus.bounced(r, "5.1.1", "virtual", "unknown user: \"" + rcpt + "\"");
+        if (box == null) return DeliveryStatus.bounced(r, Dsn.BAD_DESTINATION_MAILBOX, "virtual", "unknown user: \"" + rcpt + "\"");
         if (req.verifyOnly()) { // an address verification probe: the mailbox exists, nothing is written
             return DeliveryStatus.sent(r, "virtual", box.value().strip().endsWith("/") ? "delivers to maildir"
                     : "delivers to mailbox", 0, 0);
@@ -138,8 +138,8 @@ public final class VirtualAgent implements DeliveryAgent {
         }
     }
 
-    private static DeliveryStatus failed(Recipient r, String dsn, String text) {
-        return Dsn.isTemporary(dsn) ? DeliveryStatus.deferred(r, dsn, "virtual", text)
+    private static DeliveryStatus failed(Recipient r, Dsn dsn, String text) {
+        return dsn.isTemporary() ? DeliveryStatus.deferred(r, dsn, "virtual", text)
                 : DeliveryStatus.bounced(r, dsn, "virtual", text);
     }
 
@@ -155,6 +155,6 @@ public final class VirtualAgent implements DeliveryAgent {
     }
 
     private static DeliveryStatus configError(Recipient r, String why) {
-        return DeliveryStatus.deferred(r, "4.3.5", "virtual", "mail system configuration error: " + why);
+        return DeliveryStatus.deferred(r, Dsn.SYSTEM_MISCONFIGURED.temporary(), "virtual", "mail system configuration error: " + why);
     }
 }

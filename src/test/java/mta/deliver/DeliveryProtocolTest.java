@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mta.mail.Dsn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class DeliveryProtocolTest {
 
         List<DeliveryStatus> statuses = List.of(
                 DeliveryStatus.sent(req.recipients().get(1), "local", "delivered to maildir", 0, 0.25).asFinalDelivery(),
-                DeliveryStatus.bounced(req.recipients().get(0), "5.1.1", "local", "unknown user: \"odd user\"\nnext"));
+                DeliveryStatus.bounced(req.recipients().get(0), Dsn.parse("5.1.1"), "local", "unknown user: \"odd user\"\nnext"));
         StringWriter sw = new StringWriter();
         DeliveryProtocol.writeStatuses(sw, statuses);
         assertEquals(3, sw.toString().lines().count(), sw.toString());
@@ -111,7 +112,7 @@ class DeliveryProtocolTest {
         assertEquals(2, out.size());
         for (DeliveryStatus s : out) {
             assertEquals(DeliveryStatus.Outcome.DEFERRED, s.outcome());
-            assertEquals("4.3.0", s.dsn());
+            assertEquals("4.3.0", s.dsn().toString());
             assertTrue(s.reason().startsWith("delivery temporarily suspended: connect to transport private/local: "),
                     s.reason());
         }

@@ -96,7 +96,7 @@ class LocalAgentTest {
 
     private static void assertStatus(DeliveryStatus s, Outcome outcome, String dsn, String reason) {
         assertEquals(outcome, s.outcome(), s.toString());
-        assertEquals(dsn, s.dsn(), s.toString());
+        assertEquals(dsn, s.dsn().toString(), s.toString());
         assertEquals(reason, s.reason(), s.toString());
         assertEquals("local", s.relay());
     }
@@ -229,7 +229,7 @@ class LocalAgentTest {
         assertStatus(deliver("joe@example.test"), Outcome.SENT, "2.0.0", "delivered to mailbox");
         DeliveryStatus s = deliver("joe@example.test", "Subject: big", "", "x".repeat(200));
         assertEquals(Outcome.BOUNCED, s.outcome(), s.toString());
-        assertEquals("5.2.2", s.dsn());
+        assertEquals("5.2.2", s.dsn().toString());
         assertEquals("cannot update mailbox " + spool.resolve("joe") + " for user joe. error writing message: File too large",
                 s.reason());
         assertFalse(Files.readString(spool.resolve("joe")).contains("Subject: big"));

@@ -144,7 +144,7 @@ class LocalDeliverySecurityTest {
 
     private static void assertStatus(DeliveryStatus s, Outcome outcome, String dsn, String reason) {
         assertEquals(outcome, s.outcome(), s.toString());
-        assertEquals(dsn, s.dsn(), s.toString());
+        assertEquals(dsn, s.dsn().toString(), s.toString());
         assertEquals(reason, s.reason(), s.toString());
     }
 
@@ -217,7 +217,7 @@ class LocalDeliverySecurityTest {
         joeLink("Maildir", target);
         DeliveryStatus s = f.deliver("joe@example.test");
         assertEquals(Outcome.BOUNCED, s.outcome(), s.toString());
-        assertEquals("5.2.0", s.dsn());
+        assertEquals("5.2.0", s.dsn().toString());
         assertTrue(s.reason().matches("maildir delivery failed: create maildir file " + home.resolve("joe")
                 + "/Maildir/tmp/\\S+: Permission denied"), s.reason());
         assertTrue(f.log().contains("warning: maildir access problem for UID/GID=" + JOE + "/" + JOE + ": create maildir file "),

@@ -79,7 +79,7 @@ class LocalVerifyTest {
         assertEquals("delivers to maildir", st.get(1).reason());
         assertEquals(Outcome.SENT, st.get(2).outcome());
         assertEquals(Outcome.BOUNCED, st.get(3).outcome());
-        assertEquals("5.1.1", st.get(3).dsn());
+        assertEquals("5.1.1", st.get(3).dsn().toString());
         assertEquals("unknown user: \"nosuch\"", st.get(3).reason());
     }
 

@@ -33,7 +33,7 @@ class PipeAgentTest {
 
     private static void assertStatus(DeliveryStatus s, Outcome outcome, String dsn, String reason) {
         assertEquals(outcome, s.outcome(), s.toString());
-        assertEquals(dsn, s.dsn(), s.toString());
+        assertEquals(dsn, s.dsn().toString(), s.toString());
         assertEquals(reason, s.reason(), s.toString());
         assertEquals("pipetest", s.relay(), s.toString());
     }

@@ -99,7 +99,7 @@ class FallbackRelayTest {
         DeliveryStatus s = deliver("[127.0.0.1]:" + deadPort(), 25);
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.4.1", s.dsn());
+        assertEquals("4.4.1", s.dsn().toString());
         assertTrue(s.reason().startsWith("connect to 127.0.0.1[127.0.0.1]:" + fallback.port()), s.reason());
     }
 

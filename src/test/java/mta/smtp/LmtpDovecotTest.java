@@ -89,13 +89,13 @@ class LmtpDovecotTest {
 
         DeliveryStatus b = of(st, "bob@lmtp.test");
         assertEquals(Outcome.SENT, b.outcome(), b.reason() + "\n" + dovecot.log());
-        assertEquals("2.0.0", b.dsn());
+        assertEquals("2.0.0", b.dsn().toString());
         assertEquals("client.test[private/dovecot-lmtp]", b.relay());
         assertTrue(b.reason().matches("250 2\\.0\\.0 <bob@lmtp\\.test> \\S+ Saved"), b.reason());
         assertTrue(of(st, "carol@lmtp.test").reason().startsWith("250 2.0.0 <carol@lmtp.test> "));
         DeliveryStatus nosuch = of(st, "nosuch@lmtp.test");
         assertEquals(Outcome.BOUNCED, nosuch.outcome());
-        assertEquals("5.1.1", nosuch.dsn());
+        assertEquals("5.1.1", nosuch.dsn().toString());
         assertTrue(nosuch.reason().startsWith("host client.test[private/dovecot-lmtp] said: 550 5.1.1 <nosuch@lmtp.test> ")
                 && nosuch.reason().endsWith("(in reply to RCPT TO command)"), nosuch.reason());
 
@@ -117,7 +117,7 @@ class LmtpDovecotTest {
                 "full@lmtp.test", "bob@lmtp.test"));
         DeliveryStatus full = of(st, "full@lmtp.test");
         assertEquals(Outcome.BOUNCED, full.outcome(), full.reason());
-        assertEquals("5.2.2", full.dsn());
+        assertEquals("5.2.2", full.dsn().toString());
         assertTrue(full.reason().matches("host client\\.test\\[private/dovecot-lmtp\\] said: 552 5\\.2\\.2 <full@lmtp\\.test> "
                 + "Quota exceeded.* \\(in reply to end of DATA command\\)"), full.reason());
         DeliveryStatus b = of(st, "bob@lmtp.test");
@@ -165,9 +165,9 @@ class LmtpDovecotTest {
         List<DeliveryStatus> st = agent().deliver(request("unix:private/dovecot-lmtp", Map.of("trace_flags", "256"),
                 "bob@lmtp.test", "nosuch@lmtp.test"));
         assertEquals(Outcome.SENT, of(st, "bob@lmtp.test").outcome());
-        assertEquals("2.1.5", of(st, "bob@lmtp.test").dsn());
+        assertEquals("2.1.5", of(st, "bob@lmtp.test").dsn().toString());
         assertEquals(Outcome.BOUNCED, of(st, "nosuch@lmtp.test").outcome());
-        assertEquals("5.1.1", of(st, "nosuch@lmtp.test").dsn());
+        assertEquals("5.1.1", of(st, "nosuch@lmtp.test").dsn().toString());
         assertEquals(bob, count(dovecot.inbox("bob@lmtp.test")));
     }
 
@@ -175,7 +175,7 @@ class LmtpDovecotTest {
     void noServerDefersNeverBounces() throws Exception {
         DeliveryStatus unix = agent().deliver(request("unix:private/nosuch-lmtp", Map.of(), "bob@lmtp.test")).get(0);
         assertEquals(Outcome.DEFERRED, unix.outcome());
-        assertEquals("4.4.1", unix.dsn());
+        assertEquals("4.4.1", unix.dsn().toString());
         assertTrue(unix.reason().startsWith("connect to private/nosuch-lmtp: "), unix.reason());
         int closed = TestSite.freePort();
         DeliveryStatus inet = agent().deliver(request("inet:127.0.0.1:" + closed, Map.of(), "bob@lmtp.test")).get(0);

@@ -85,7 +85,7 @@ class SmtpAgentTest {
         assertEquals(2, statuses.size());
         for (DeliveryStatus s : statuses) {
             assertEquals(Outcome.SENT, s.outcome(), s.reason());
-            assertEquals("2.0.0", s.dsn());
+            assertEquals("2.0.0", s.dsn().toString());
             assertEquals("127.0.0.1[127.0.0.1]:" + port, s.relay());
             assertTrue(s.reason().startsWith("250 "), s.reason());
         }
@@ -132,7 +132,7 @@ class SmtpAgentTest {
         assertEquals("good@server.test", good.recipient().address());
         assertEquals(Outcome.SENT, good.outcome());
         assertEquals(Outcome.BOUNCED, bad.outcome());
-        assertEquals("5.1.1", bad.dsn());
+        assertEquals("5.1.1", bad.dsn().toString());
         assertEquals("host 127.0.0.1[127.0.0.1] said: 550 5.1.1 <bad@server.test>: Recipient address rejected:"
                 + " User unknown (in reply to RCPT TO command)", bad.reason());
         assertEquals(1, scripted.commands().stream().filter(c -> c.equals("DATA")).count());
@@ -146,7 +146,7 @@ class SmtpAgentTest {
         List<DeliveryStatus> statuses = agent(25).deliver(request(scripted.nexthop(), "later@server.test"));
 
         assertEquals(Outcome.DEFERRED, statuses.get(0).outcome());
-        assertEquals("4.2.0", statuses.get(0).dsn());
+        assertEquals("4.2.0", statuses.get(0).dsn().toString());
         assertTrue(statuses.get(0).reason().endsWith("(in reply to RCPT TO command)"));
         assertTrue(!scripted.commands().contains("DATA"), "DATA was sent though no recipient was accepted");
         assertEquals("QUIT", scripted.commands().get(scripted.commands().size() - 1));
@@ -161,7 +161,7 @@ class SmtpAgentTest {
 
         for (DeliveryStatus s : statuses) {
             assertEquals(Outcome.BOUNCED, s.outcome());
-            assertEquals("5.7.1", s.dsn());
+            assertEquals("5.7.1", s.dsn().toString());
             assertEquals("host 127.0.0.1[127.0.0.1] said: 553-5.7.1 Sender rejected 553 5.7.1 See policy"
                     + " (in reply to MAIL FROM command)", s.reason());
         }
@@ -195,7 +195,7 @@ class SmtpAgentTest {
         DeliveryStatus s = agent(25).deliver(request(scripted.nexthop(), "bob@server.test")).get(0);
 
         assertEquals(Outcome.BOUNCED, s.outcome());
-        assertEquals("5.3.4", s.dsn());
+        assertEquals("5.3.4", s.dsn().toString());
         assertTrue(!scripted.commands().stream().anyMatch(c -> c.startsWith("MAIL")));
     }
 
@@ -207,7 +207,7 @@ class SmtpAgentTest {
         DeliveryStatus s = agent(25).deliver(request("[127.0.0.1]:" + port, "bob@server.test")).get(0);
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.4.1", s.dsn());
+        assertEquals("4.4.1", s.dsn().toString());
         assertEquals("none", s.relay());
         assertEquals("connect to 127.0.0.1[127.0.0.1]:" + port + ": Connection refused", s.reason());
     }
@@ -219,7 +219,7 @@ class SmtpAgentTest {
         DeliveryStatus s = agent(25).deliver(request(scripted.nexthop(), "bob@server.test")).get(0);
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.5.0", s.dsn());
+        assertEquals("4.5.0", s.dsn().toString());
         assertTrue(s.reason().startsWith("conversation with 127.0.0.1[127.0.0.1] failed while sending MAIL FROM"),
                 s.reason());
     }
@@ -232,7 +232,7 @@ class SmtpAgentTest {
         DeliveryStatus s = agent.deliver(request(scripted.nexthop(), "bob@server.test")).get(0);
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.4.2", s.dsn());
+        assertEquals("4.4.2", s.dsn().toString());
         assertEquals("conversation with 127.0.0.1[127.0.0.1] timed out while receiving the initial server greeting",
                 s.reason());
     }
@@ -283,7 +283,7 @@ class SmtpAgentTest {
         DeliveryStatus s = agent(25).deliver(request("nowhere.test", "bob@nowhere.test")).get(0);
 
         assertEquals(Outcome.BOUNCED, s.outcome());
-        assertEquals("5.4.4", s.dsn());
+        assertEquals("5.4.4", s.dsn().toString());
         assertEquals("Host or domain name not found. Name service error for name=nowhere.test type=MX: Host not found",
                 s.reason());
     }
@@ -294,7 +294,7 @@ class SmtpAgentTest {
         DeliveryStatus s = agent(25).deliver(request("broken.test", "bob@broken.test")).get(0);
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.4.3", s.dsn());
+        assertEquals("4.4.3", s.dsn().toString());
     }
 
     @Test
@@ -303,7 +303,7 @@ class SmtpAgentTest {
         DeliveryStatus s = agent(25).deliver(request("nomail.test", "bob@nomail.test")).get(0);
 
         assertEquals(Outcome.BOUNCED, s.outcome());
-        assertEquals("5.1.10", s.dsn());
+        assertEquals("5.1.10", s.dsn().toString());
         assertEquals("Domain nomail.test does not accept mail (nullMX)", s.reason());
     }
 

@@ -46,7 +46,7 @@ class SmtpProbeTest {
             List<DeliveryStatus> st = agent().deliver(probe(server, "good@dest.test", "bad@dest.test", "busy@dest.test"));
             DeliveryStatus good = of(st, "good@dest.test");
             assertEquals(Outcome.SENT, good.outcome());
-            assertEquals("2.1.5", good.dsn());
+            assertEquals("2.1.5", good.dsn().toString());
             assertEquals("250 2.1.5 Ok", good.reason());
             DeliveryStatus bad = of(st, "bad@dest.test");
             assertEquals(Outcome.BOUNCED, bad.outcome());

@@ -118,7 +118,7 @@ class SmtpSaslTest {
                 "smtp_sasl_password_maps", passwords(Map.of(server.nexthop(), "alice:" + PASSWORD)));
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.7.0", s.dsn());
+        assertEquals("4.7.0", s.dsn().toString());
         assertEquals("SASL authentication failed; cannot authenticate to server 127.0.0.1[127.0.0.1]:"
                 + " no mechanism available", s.reason());
         assertTrue(log.contains("warning: SASL authentication failure: No worthy mechs found"), log.toString());
@@ -138,7 +138,7 @@ class SmtpSaslTest {
                 "smtp_sasl_security_options", "noanonymous");
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.7.8", s.dsn());
+        assertEquals("4.7.8", s.dsn().toString());
         assertEquals("SASL authentication failed; server 127.0.0.1[127.0.0.1] said: " + rejected, s.reason());
         assertFalse(server.commands().stream().anyMatch(c -> c.startsWith("MAIL")), "no MAIL after a failed AUTH");
         noPasswordLogged(s);
@@ -146,7 +146,7 @@ class SmtpSaslTest {
         DeliveryStatus hard = deliver("me@home.test", "smtp_sasl_password_maps", table,
                 "smtp_sasl_security_options", "noanonymous", "smtp_sasl_auth_soft_bounce", "no");
         assertEquals(Outcome.BOUNCED, hard.outcome());
-        assertEquals("5.7.8", hard.dsn());
+        assertEquals("5.7.8", hard.dsn().toString());
     }
 
     @Test
@@ -158,7 +158,7 @@ class SmtpSaslTest {
                 "smtp_sasl_security_options", "");
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.7.0", s.dsn());
+        assertEquals("4.7.0", s.dsn().toString());
     }
 
     @Test
@@ -241,7 +241,7 @@ class SmtpSaslTest {
                 "smtp_sasl_security_options", "noanonymous");
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.3.0", s.dsn());
+        assertEquals("4.3.0", s.dsn().toString());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("warning: smtp_sasl_password_maps lookup error: ")), log.toString());
     }
 

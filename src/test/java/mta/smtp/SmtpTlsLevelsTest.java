@@ -86,7 +86,7 @@ class SmtpTlsLevelsTest {
 
     private static void assertDeferred(DeliveryStatus s, String dsn, String reason) {
         assertEquals(Outcome.DEFERRED, s.outcome(), s.reason());
-        assertEquals(dsn, s.dsn());
+        assertEquals(dsn, s.dsn().toString());
         assertEquals(reason, s.reason());
     }
 

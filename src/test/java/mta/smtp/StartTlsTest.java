@@ -113,7 +113,7 @@ class StartTlsTest {
         DeliveryStatus s = deliver("smtp_tls_security_level", "encrypt");
 
         assertEquals(Outcome.DEFERRED, s.outcome());
-        assertEquals("4.7.4", s.dsn());
+        assertEquals("4.7.4", s.dsn().toString());
         assertEquals("TLS is required, but was not offered by host 127.0.0.1[127.0.0.1]", s.reason());
         assertFalse(server.commands().stream().anyMatch(l -> l.startsWith("MAIL")), "nothing sent in the clear");
     }
