@@ -589,8 +589,9 @@ final class CleanupMessage implements CleanupService.Transaction {
         switch (a.name()) {
             case "REJECT" -> {
                 String text = a.text().isEmpty() ? Reply.CONTENT_REJECTED_TEXT : a.text();
-                if (refusal == null) refusal = Reply.contentRejected(text);
-                svc.log.info(w.id() + ": reject: " + what + ": 5.7.1 " + text);
+                Reply r = Reply.contentRejected(text);
+                if (refusal == null) refusal = r;
+                svc.log.info(w.id() + ": reject: " + what + ": " + r.dsn() + " " + r.text());
             }
             case "DISCARD" -> {
                 discarded = true;

@@ -5,6 +5,7 @@ import java.util.Locale;
 import mta.config.Config;
 import mta.config.Params;
 import mta.mail.Address;
+import mta.mail.Dsn;
 import mta.rewrite.Resolved.DestinationClass;
 
 /**
@@ -31,9 +32,9 @@ import mta.rewrite.Resolved.DestinationClass;
  */
 public final class TrivialRewrite {
     /** The error transport's reason for an address of a virtual alias domain that has no alias. */
-    static final String UNKNOWN_VIRTUAL_ALIAS = "5.1.1 User unknown in virtual alias table";
+    static final String UNKNOWN_VIRTUAL_ALIAS = Dsn.BAD_DESTINATION_MAILBOX + " User unknown in virtual alias table";
     /** The error transport's reason for an address with an "@" and no domain ({@code user@}). */
-    static final String BAD_SYNTAX = "5.1.3 bad address syntax";
+    static final String BAD_SYNTAX = Dsn.BAD_DESTINATION_SYNTAX + " bad address syntax";
 
     private final String myorigin;
     private final String myhostname;

@@ -1,7 +1,6 @@
 package mta.smtpd;
 
 import java.util.List;
-import java.util.Map;
 import mta.config.Config;
 import mta.config.ConfigException;
 import mta.config.Params;
@@ -696,18 +695,9 @@ final class SmtpdCheck {
         };
     }
 
-    /** The reply class of each restriction list; the recipient and relay lists are about the recipient. */
-    private static final Map<String, Reply.Rejected> REPLY_CLASSES = Map.of(
-            Params.SMTPD_CLIENT_RESTRICTIONS.name(), Reply.Rejected.CLIENT,
-            Params.SMTPD_HELO_RESTRICTIONS.name(), Reply.Rejected.HELO,
-            Params.SMTPD_SENDER_RESTRICTIONS.name(), Reply.Rejected.SENDER,
-            Params.SMTPD_ETRN_RESTRICTIONS.name(), Reply.Rejected.ETRN,
-            Params.SMTPD_DATA_RESTRICTIONS.name(), Reply.Rejected.DATA,
-            Params.SMTPD_END_OF_DATA_RESTRICTIONS.name(), Reply.Rejected.END_OF_DATA);
-
     /** The words after {@code <name>:} in a list's refusals (Postfix's reply class). */
     private static Reply.Rejected replyClass(SmtpdRestrictions list) {
-        return REPLY_CLASSES.getOrDefault(list.parameter(), Reply.Rejected.RECIPIENT);
+        return list.kind().replyClass;
     }
 
     /**
@@ -805,14 +795,7 @@ final class SmtpdCheck {
      * sender, recipient, etrn). The data and end-of-data stages have none: a configuration error.
      */
     private SmtpdVerdict bareTable(Step step, SmtpdRestrictions list, SmtpdState s, Address rcpt, boolean warn) {
-        Word w = switch (list.parameter()) {
-            case "smtpd_client_restrictions" -> Word.CHECK_CLIENT_ACCESS;
-            case "smtpd_helo_restrictions" -> Word.CHECK_HELO_ACCESS;
-            case "smtpd_sender_restrictions" -> Word.CHECK_SENDER_ACCESS;
-            case "smtpd_etrn_restrictions" -> Word.CHECK_ETRN_ACCESS;
-            case "smtpd_relay_restrictions", "smtpd_recipient_restrictions" -> Word.CHECK_RECIPIENT_ACCESS;
-            default -> null;
-        };
+        Word w = list.kind().bareTable;
         if (w == null) {
             log.warn("specify one of (check_client_access, check_reverse_client_access, check_helo_access,"
                     + " check_sender_access, check_recipient_access, check_etrn_access) before "

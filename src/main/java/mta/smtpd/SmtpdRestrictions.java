@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import mta.config.ConfigException;
+import mta.config.Param;
+import mta.config.Params;
 import mta.lookup.Table;
 import mta.lookup.TableException;
 import mta.lookup.Tables;
+import mta.mail.Reply;
 
 /**
  * SmtpdRestrictions - one parsed access restriction list, such as {@code smtpd_recipient_restrictions}.
@@ -21,7 +24,43 @@ import mta.lookup.Tables;
  * configuration: an unknown word, or a word without its argument, is a fatal configuration error
  * that names the parameter. {@link SmtpdCheck} evaluates the steps in order.
  */
-record SmtpdRestrictions(String parameter, List<Step> steps, SmtpdRestrictionClasses classes) {
+record SmtpdRestrictions(String parameter, Kind kind, List<Step> steps, SmtpdRestrictionClasses classes) {
+
+    /**
+     * Which smtpd_*_restrictions list this is, by its parameter: the words of its refusals
+     * (Postfix's reply class) and the check_*_access that a bare {@code type:table} in it stands
+     * for. {@code OTHER} is a restriction class or a list a table answered: its refusals speak of
+     * the recipient, and a bare table in it is a configuration error.
+     */
+    enum Kind {
+        CLIENT(Params.SMTPD_CLIENT_RESTRICTIONS, Reply.Rejected.CLIENT, Word.CHECK_CLIENT_ACCESS),
+        HELO(Params.SMTPD_HELO_RESTRICTIONS, Reply.Rejected.HELO, Word.CHECK_HELO_ACCESS),
+        SENDER(Params.SMTPD_SENDER_RESTRICTIONS, Reply.Rejected.SENDER, Word.CHECK_SENDER_ACCESS),
+        RELAY(Params.SMTPD_RELAY_RESTRICTIONS, Reply.Rejected.RECIPIENT, Word.CHECK_RECIPIENT_ACCESS),
+        RECIPIENT(Params.SMTPD_RECIPIENT_RESTRICTIONS, Reply.Rejected.RECIPIENT, Word.CHECK_RECIPIENT_ACCESS),
+        ETRN(Params.SMTPD_ETRN_RESTRICTIONS, Reply.Rejected.ETRN, Word.CHECK_ETRN_ACCESS),
+        DATA(Params.SMTPD_DATA_RESTRICTIONS, Reply.Rejected.DATA, null),
+        END_OF_DATA(Params.SMTPD_END_OF_DATA_RESTRICTIONS, Reply.Rejected.END_OF_DATA, null),
+        OTHER(null, Reply.Rejected.RECIPIENT, null);
+
+        private final Param parameter;
+        /** The words after {@code <name>:} in the list's refusals. */
+        final Reply.Rejected replyClass;
+        /** What a bare {@code type:table} in the list means; null where it means nothing. */
+        final Word bareTable;
+
+        Kind(Param parameter, Reply.Rejected replyClass, Word bareTable) {
+            this.parameter = parameter;
+            this.replyClass = replyClass;
+            this.bareTable = bareTable;
+        }
+
+        /** The kind of the list named {@code parameter}. */
+        static Kind of(String parameter) {
+            for (Kind k : values()) if (k.parameter != null && k.parameter.name().equals(parameter)) return k;
+            return OTHER;
+        }
+    }
 
     /** The restriction words this server knows; {@code arg} tells what follows the word. */
     enum Word {
@@ -185,7 +224,7 @@ record SmtpdRestrictions(String parameter, List<Step> steps, SmtpdRestrictionCla
             }
             steps.add(new Step(w, arg, table));
         }
-        return new SmtpdRestrictions(parameter, List.copyOf(steps), classes);
+        return new SmtpdRestrictions(parameter, Kind.of(parameter), List.copyOf(steps), classes);
     }
 
     /** Opens the table {@code arg} of restriction {@code word}. */
