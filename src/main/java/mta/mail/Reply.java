@@ -7,7 +7,7 @@ import java.util.List;
  *
  * <p>All reply texts the server sends live here, in Postfix's words, and those cleanup hands back
  * for the server to relay: the session and transaction replies first, then the rate limits, AUTH,
- * the access restrictions, and the content checks. They are generic by design: they never name a
+ * the access restrictions, postscreen's screening replies, and the content checks. They are generic by design: they never name a
  * table, a file or a setting. A reply whose code is configured ({@code *_reject_code}) takes it as
  * an argument; its enhanced status then follows the code's class ({@link #of}). {@link #toString()}
  * is the wire form without CRLF.
@@ -400,6 +400,35 @@ public record Reply(int code, Dsn dsn, String text) {
 
     /** An access table answered something that is no access result. */
     public static final Reply CONFIGURATION_ERROR = new Reply(451, Dsn.SYSTEM_MISCONFIGURED.temporary(), "Server configuration error");
+
+    // ------------------------------------------------------------------ postscreen (the screening before smtpd)
+
+    /** A failed pregreet, pipelining, non-SMTP command or bare newline test, under the ENFORCE action. */
+    public static final Reply SCREEN_PROTOCOL_ERROR = new Reply(550, Dsn.INVALID_COMMAND, "Protocol error");
+    /** A client on postscreen's access list as denied, under the ENFORCE action. */
+    public static final Reply SCREEN_DENIED = new Reply(550, Dsn.SYSTEM_NOT_ACCEPTING, "Service currently unavailable");
+    /** Every RCPT and VRFY once the deep tests are passed: the client must come back on a new connection. */
+    public static final Reply SCREEN_COME_BACK =
+            new Reply(450, Dsn.SYSTEM_NOT_ACCEPTING.temporary(), "Service currently unavailable");
+    public static final Reply SCREENING_PORTS_BUSY =
+            new Reply(421, Dsn.SYSTEM_NOT_ACCEPTING.temporary(), "All screening ports are busy");
+    public static final Reply SERVER_PORTS_BUSY = new Reply(421, Dsn.SYSTEM_NOT_ACCEPTING.temporary(), "All server ports are busy");
+    /** A command line over line_length_limit; the caller prefixes the host name and closes. */
+    public static final Reply SCREEN_COMMAND_TOO_LONG = new Reply(521, Dsn.INVALID_COMMAND, "Error: command too long");
+    /** More commands than postscreen_command_count_limit; the caller prefixes the host name and closes. */
+    public static final Reply SCREEN_TOO_MANY_COMMANDS = new Reply(421, Dsn.OTHER_SECURITY.temporary(), "Error: too many commands");
+    /** postscreen's answer to a command it does not know: 502, where smtpd says 500 ({@link #NOT_RECOGNIZED}). */
+    public static final Reply SCREEN_NOT_RECOGNIZED = new Reply(502, Dsn.SYNTAX_ERROR, "Error: command not recognized");
+
+    /** {@code 550 5.7.1 Service unavailable; client [ip] blocked using name}: a DNSBL score at the threshold, under ENFORCE. */
+    public static Reply screenBlocked(String ip, String listName) {
+        return new Reply(550, Dsn.NOT_AUTHORIZED, "Service unavailable; client [" + ip + "] blocked using " + listName);
+    }
+
+    /** This postscreen refusal as the DROP action sends it before hanging up: 521, the same status and text. */
+    public Reply dropping() {
+        return new Reply(521, dsn, text);
+    }
 
     // ------------------------------------------------------------------ content (cleanup's refusals, relayed by smtpd)
 

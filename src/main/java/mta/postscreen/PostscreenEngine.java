@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import mta.mail.Reply;
 import mta.util.LineReader;
 
 /**
@@ -16,7 +17,7 @@ import mta.util.LineReader;
  * a test after the 220 greeting is due (pipelining, non-SMTP command, bare newline) or when a
  * test failed with the ENFORCE action. HELO, EHLO (without PIPELINING, STARTTLS or AUTH), MAIL,
  * RSET, NOOP and QUIT are answered as a server would; every RCPT gets the failed test's 550
- * reply, or, once the deep tests are passed, {@code 450 4.3.2 Service currently unavailable}: the
+ * reply, or, once the deep tests are passed, {@link Reply#SCREEN_COME_BACK} (450): the
  * client is on the temporary allow list now and must come back on a new connection to talk to
  * smtpd. Each refusal is logged as {@code NOQUEUE: reject: RCPT from [ip]:port: REPLY; from=<>,
  * to=<>, proto=ESMTP, helo=<>}. Logs {@code COMMAND PIPELINING}, {@code NON-SMTP COMMAND},
@@ -33,13 +34,13 @@ final class PostscreenEngine {
         boolean due(PostscreenCache.Test t);
 
         /** The client failed {@code t}; returns false when the connection must end (DROP). */
-        boolean failed(PostscreenCache.Test t, String enforceReply) throws IOException;
+        boolean failed(PostscreenCache.Test t, Reply enforceReply) throws IOException;
 
         /** The client reached RCPT: the deep tests that are still due are passed now. */
         void passed();
 
         /** The 550 reply of a failed test, or null. */
-        String failReply();
+        Reply failReply();
 
         void log(String text);
 
@@ -74,7 +75,7 @@ final class PostscreenEngine {
     /** Runs the conversation until the client leaves or the engine ends it. */
     void run(java.net.Socket socket) throws IOException {
         long start = System.nanoTime();
-        reply("220 " + s.smtpdBanner);
+        reply(Reply.greeting(s.smtpdBanner));
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, s.commandTimeLimit.toMillis()));
         try {
             while (true) {
@@ -86,7 +87,7 @@ final class PostscreenEngine {
             }
         } catch (SocketTimeoutException e) {
             tests.log("COMMAND TIME LIMIT from " + label + " after " + after);
-            quietly("421 4.4.2 " + s.myhostname + " Error: timeout exceeded");
+            quietly(Reply.TIMEOUT.withHost(s.myhostname));
         } catch (IOException e) {
             tests.log("HANGUP after " + tests.elapsed(start) + " from " + label + " in tests after SMTP handshake");
         }
@@ -97,20 +98,20 @@ final class PostscreenEngine {
     private boolean command(long start) throws IOException {
         if (in.end() == LineReader.End.TOO_LONG) {
             tests.log("COMMAND LENGTH LIMIT from " + label + " after " + after);
-            quietly("521 5.5.1 " + s.myhostname + " Error: command too long");
+            quietly(Reply.SCREEN_COMMAND_TOO_LONG.withHost(s.myhostname));
             return false;
         }
         String line = new String(in.bytes(), 0, in.length(), StandardCharsets.ISO_8859_1);
         if (++commands > s.commandCountLimit) {
             tests.log("COMMAND COUNT LIMIT from " + label + " after " + after);
-            quietly("421 4.7.0 " + s.myhostname + " Error: too many commands");
+            quietly(Reply.SCREEN_TOO_MANY_COMMANDS.withHost(s.myhostname));
             return false;
         }
         if (in.end() == LineReader.End.BARE_LF && !loggedBareNewline) {
             loggedBareNewline = true;
             tests.log("BARE NEWLINE from " + label + " after " + after);
             if (tests.due(PostscreenCache.Test.BARE_NEWLINE)
-                    && !tests.failed(PostscreenCache.Test.BARE_NEWLINE, "550 5.5.1 Protocol error")) return false;
+                    && !tests.failed(PostscreenCache.Test.BARE_NEWLINE, Reply.SCREEN_PROTOCOL_ERROR)) return false;
         }
         String text = line.strip();
         int sp = text.indexOf(' ');
@@ -121,7 +122,7 @@ final class PostscreenEngine {
             loggedNonSmtp = true;
             tests.log("NON-SMTP COMMAND from " + label + " after " + after + ": " + printable(text));
             if (tests.due(PostscreenCache.Test.NON_SMTP_COMMAND)
-                    && !tests.failed(PostscreenCache.Test.NON_SMTP_COMMAND, "550 5.5.1 Protocol error")) return false;
+                    && !tests.failed(PostscreenCache.Test.NON_SMTP_COMMAND, Reply.SCREEN_PROTOCOL_ERROR)) return false;
         }
         if (!loggedPipelining && (in.hasBufferedInput() || raw.available() > 0)) {
             loggedPipelining = true;
@@ -129,53 +130,53 @@ final class PostscreenEngine {
             tests.log("COMMAND PIPELINING from " + label + " after " + verbName(verb) + ": "
                     + PostscreenSession.escape(rest, rest.length));
             if (tests.due(PostscreenCache.Test.PIPELINING)
-                    && !tests.failed(PostscreenCache.Test.PIPELINING, "550 5.5.1 Protocol error")) return false;
+                    && !tests.failed(PostscreenCache.Test.PIPELINING, Reply.SCREEN_PROTOCOL_ERROR)) return false;
         }
         after = verbName(verb);
         switch (verb) {
             case "HELO", "EHLO" -> {
                 if (arg.isEmpty()) {
-                    reply("501 Syntax: " + verb + " hostname");
+                    reply(Reply.heloSyntax(verb));
                     return true;
                 }
                 helo = arg;
                 proto = verb.equals("EHLO") ? "ESMTP" : "SMTP";
                 sender = null;
-                reply(verb.equals("HELO") ? "250 " + s.myhostname : ehlo());
+                if (verb.equals("HELO")) reply(Reply.heloOk(s.myhostname));
+                else reply(ehlo());
             }
             case "MAIL" -> {
-                if (s.heloRequired && helo.isEmpty()) reply("503 5.5.1 Error: send HELO/EHLO first");
-                else if (sender != null) reply("503 5.5.1 Error: nested MAIL command");
+                if (s.heloRequired && helo.isEmpty()) reply(Reply.BAD_SEQUENCE_HELO);
+                else if (sender != null) reply(Reply.NESTED_MAIL);
                 else {
                     sender = address(arg, "FROM:");
-                    reply("250 2.1.0 Ok");
+                    reply(Reply.OK_MAIL);
                 }
             }
             case "RCPT" -> {
                 if (sender == null) {
-                    reply("503 5.5.1 Error: need MAIL command");
+                    reply(Reply.NEED_MAIL);
                     return true;
                 }
                 tests.passed();
-                String r = tests.failReply() != null ? tests.failReply() : "450 4.3.2 Service currently unavailable";
+                Reply r = tests.failReply() != null ? tests.failReply() : Reply.SCREEN_COME_BACK;
                 tests.log("NOQUEUE: reject: RCPT from " + label + ": " + r + "; from=<" + sender + ">, to=<"
                         + address(arg, "TO:") + ">, proto=" + proto + ", helo=<" + helo + ">");
                 reply(r);
             }
-            case "DATA", "BDAT" -> reply(sender == null ? "503 5.5.1 Error: need RCPT command"
-                    : "554 5.5.1 Error: no valid recipients");
+            case "DATA", "BDAT" -> reply(sender == null ? Reply.NEED_RCPT : Reply.NO_VALID_RECIPIENTS);
             case "RSET" -> {
                 sender = null;
-                reply("250 2.0.0 Ok");
+                reply(Reply.OK);
             }
-            case "NOOP" -> reply("250 2.0.0 Ok");
-            case "VRFY" -> reply(s.disableVrfy ? "502 5.5.1 VRFY command is disabled"
-                    : tests.failReply() != null ? tests.failReply() : "450 4.3.2 Service currently unavailable");
+            case "NOOP" -> reply(Reply.OK);
+            case "VRFY" -> reply(s.disableVrfy ? Reply.VRFY_DISABLED
+                    : tests.failReply() != null ? tests.failReply() : Reply.SCREEN_COME_BACK);
             case "QUIT" -> {
-                reply("221 2.0.0 Bye");
+                reply(Reply.BYE);
                 return false;
             }
-            default -> reply("502 5.5.2 Error: command not recognized");
+            default -> reply(Reply.SCREEN_NOT_RECOGNIZED);
         }
         return true;
     }
@@ -216,12 +217,17 @@ final class PostscreenEngine {
         return sb.toString();
     }
 
+    void reply(Reply r) throws IOException {
+        reply(r.toString());
+    }
+
+    /** A reply as it goes on the wire, CRLF added: the multi-line EHLO answer is built as text. */
     void reply(String text) throws IOException {
         out.write((text + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
-    private void quietly(String text) {
+    private void quietly(Reply text) {
         try {
             reply(text);
         } catch (IOException ignored) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import mta.mail.Reply;
 import mta.postscreen.PostscreenCache.Test;
 import mta.util.HaproxyHeader;
 
@@ -44,7 +45,7 @@ final class PostscreenSession implements PostscreenEngine.Tests {
     private final Set<Test> due = EnumSet.noneOf(Test.class);
     /** Tests whose failure was ignored: no PASS NEW this time. */
     private boolean ignoredFailure;
-    private String failReply;
+    private Reply failReply;
     private boolean deepConcluded;
     private OutputStream out;
 
@@ -83,8 +84,8 @@ final class PostscreenSession implements PostscreenEngine.Tests {
             }
             case REJECT -> {
                 log((s.respectfulLogging ? "DENYLISTED " : "BLACKLISTED ") + label);
-                if (s.denylistAction == PostscreenAction.DROP) return drop("521 5.3.2 Service currently unavailable");
-                if (s.denylistAction == PostscreenAction.ENFORCE) failReply = "550 5.3.2 Service currently unavailable";
+                if (s.denylistAction == PostscreenAction.DROP) return drop(Reply.SCREEN_DENIED.dropping());
+                if (s.denylistAction == PostscreenAction.ENFORCE) failReply = Reply.SCREEN_DENIED;
             }
             case DUNNO -> { }
         }
@@ -101,7 +102,7 @@ final class PostscreenSession implements PostscreenEngine.Tests {
         }
         if (!cur.admitScreening()) {
             log("NOQUEUE: reject: CONNECT from " + label + ": all screening ports busy");
-            return drop("421 4.3.2 All screening ports are busy");
+            return drop(Reply.SCREENING_PORTS_BUSY);
         }
         try {
             return beforeGreeting();
@@ -168,8 +169,8 @@ final class PostscreenSession implements PostscreenEngine.Tests {
                 }
                 if (early.size() == 0) {
                     log("PREGREET " + n + " after " + elapsed(start) + " from " + label + ": " + escape(buf, n));
-                    if (s.greetAction == PostscreenAction.DROP) return drop("521 5.5.1 Protocol error");
-                    if (s.greetAction == PostscreenAction.ENFORCE) failReply = "550 5.5.1 Protocol error";
+                    if (s.greetAction == PostscreenAction.DROP) return drop(Reply.SCREEN_PROTOCOL_ERROR.dropping());
+                    if (s.greetAction == PostscreenAction.ENFORCE) failReply = Reply.SCREEN_PROTOCOL_ERROR;
                     else ignoredFailure = true;
                 }
                 early.write(buf, 0, n);
@@ -186,9 +187,9 @@ final class PostscreenSession implements PostscreenEngine.Tests {
                 allowlisted = true;
             } else if (score.score() >= s.dnsblThreshold) {
                 log("DNSBL rank " + score.score() + " for " + label);
-                String reply = "Service unavailable; client [" + ip + "] blocked using " + cur.replyName(score.domain());
-                if (s.dnsblAction == PostscreenAction.DROP) return drop("521 5.7.1 " + reply);
-                if (s.dnsblAction == PostscreenAction.ENFORCE) failReply = "550 5.7.1 " + reply;
+                Reply reply = Reply.screenBlocked(ip, cur.replyName(score.domain()));
+                if (s.dnsblAction == PostscreenAction.DROP) return drop(reply.dropping());
+                if (s.dnsblAction == PostscreenAction.ENFORCE) failReply = reply;
                 else ignoredFailure = true;
             } else {
                 times[Test.DNSBL.ordinal()] = now + s.dnsblTtl.toSeconds();
@@ -232,7 +233,7 @@ final class PostscreenSession implements PostscreenEngine.Tests {
     private boolean handOff(byte[] early) throws IOException {
         if (!cur.admitSmtpd()) {
             log("NOQUEUE: reject: CONNECT from " + label + ": all server ports busy");
-            drop("421 4.3.2 All server ports are busy");
+            drop(Reply.SERVER_PORTS_BUSY);
             return false;
         }
         try {
@@ -244,9 +245,9 @@ final class PostscreenSession implements PostscreenEngine.Tests {
         return true;
     }
 
-    private boolean drop(String reply) {
+    private boolean drop(Reply reply) {
         try {
-            send(reply);
+            send(reply.toString());
         } catch (IOException ignored) {
             // the client is gone
         }
@@ -274,7 +275,7 @@ final class PostscreenSession implements PostscreenEngine.Tests {
     }
 
     @Override
-    public boolean failed(Test t, String enforceReply) throws IOException {
+    public boolean failed(Test t, Reply enforceReply) throws IOException {
         PostscreenAction a = switch (t) {
             case PIPELINING -> s.pipeliningAction;
             case NON_SMTP_COMMAND -> s.nonSmtpAction;
@@ -284,7 +285,7 @@ final class PostscreenSession implements PostscreenEngine.Tests {
         due.remove(t);
         switch (a) {
             case DROP -> {
-                send("521 5.5.1 Protocol error");
+                send(Reply.SCREEN_PROTOCOL_ERROR.dropping().toString());
                 return false;
             }
             case ENFORCE -> failReply = enforceReply;
@@ -305,7 +306,7 @@ final class PostscreenSession implements PostscreenEngine.Tests {
     }
 
     @Override
-    public String failReply() {
+    public Reply failReply() {
         return failReply;
     }
 

@@ -82,7 +82,7 @@ class LayeringTest {
             // smtpd and qmgr reach it only through queue.VerifyClient, which master wires in.
             Map.entry("verify", Set.of("config", "mail", "lookup", "queue", "cleanup")),
             // postscreen hands clients to smtpd through its own PostscreenHandoff, which master wires
-            Map.entry("postscreen", Set.of("config", "lookup", "dns")),
+            Map.entry("postscreen", Set.of("config", "mail", "lookup", "dns")),
             Map.entry("master", below(7)),
             Map.entry("cli", Set.of("config", "queue", "lookup", "mail", "tls", "postdrop", "install")),
             Map.entry("install", Set.of("config", "queue")));
