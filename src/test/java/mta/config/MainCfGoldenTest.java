@@ -1,15 +1,10 @@
 package mta.config;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import mta.testing.GoldenFiles;
 
 /**
  * MainCfGoldenTest - reads each {@code src/test/resources/config/*.in} as a main.cf and compares with its {@code .ref}.
@@ -21,24 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MainCfGoldenTest {
     static Stream<Path> cases() throws Exception {
-        Path dir = Path.of(MainCfGoldenTest.class.getResource("/config").toURI());
-        List<Path> ins;
-        try (Stream<Path> s = Files.list(dir)) {
-            ins = s.filter(p -> p.toString().endsWith(".in")).sorted().toList();
-        }
-        assertTrue(ins.size() >= 4, "golden files missing in " + dir);
-        return ins.stream();
+        return GoldenFiles.inputs("config", 4);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesReference(Path in) throws Exception {
-        String name = in.getFileName().toString();
-        Path ref = in.resolveSibling(name.replaceFirst("\\.in$", ".ref"));
-        if (Boolean.getBoolean("golden.update")) { // regenerate: -Dgolden.update=true, then review the diff
-            Files.writeString(Path.of("src/test/resources/config").resolve(ref.getFileName()), dump(in));
-        }
-        assertEquals(Files.readString(ref, StandardCharsets.UTF_8), dump(in));
+        GoldenFiles.assertMatches("config", in, dump(in));
     }
 
     static String dump(Path in) throws Exception {

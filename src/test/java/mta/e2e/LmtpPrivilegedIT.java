@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import mta.testing.ServerProcess;
 import mta.testing.TestDovecotLda;
 import mta.testing.TestDovecotLmtp;
+import mta.testing.RootSite;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
 import mta.util.PosixAccounts;
@@ -37,8 +36,7 @@ class LmtpPrivilegedIT {
         assumeTrue(PosixAccounts.ROOT, "needs root");
         assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
         TestDovecotLmtp.require();
-        base = Files.createTempDirectory(Path.of("/tmp"), "mta-lmtp-privsep-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        base = RootSite.base("mta-lmtp-privsep-");
     }
 
     @AfterEach
@@ -81,15 +79,8 @@ class LmtpPrivilegedIT {
     }
 
     private int postfix(String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of("bin/postfix").toAbsolutePath().toString(), "-c",
-                site.config.toString(), command);
-        Path out = Files.createTempFile("postfix", ".out");
-        pb.redirectErrorStream(true).redirectOutput(out.toFile());
-        Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "postfix " + command + " finished");
-        String text = Files.readString(out);
-        Files.delete(out);
-        if (p.exitValue() != 0) System.err.println("postfix " + command + ": " + text);
-        return p.exitValue();
+        RootSite.Result r = RootSite.postfix(site, command);
+        if (r.code() != 0) System.err.println("postfix " + command + ": " + r.out());
+        return r.code();
     }
 }

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
 import mta.testing.ServerProcess;
+import mta.testing.RootSite;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
 import mta.util.PosixAccounts;
@@ -36,8 +36,7 @@ class PipeSpawnPrivilegedIT {
     void setUp() throws IOException {
         assumeTrue(PosixAccounts.ROOT, "needs root");
         assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
-        base = Files.createTempDirectory(Path.of("/tmp"), "mta-pipe-privsep-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        base = RootSite.base("mta-pipe-privsep-");
     }
 
     @AfterEach
@@ -91,16 +90,9 @@ class PipeSpawnPrivilegedIT {
     }
 
     private int postfix(String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of("bin/postfix").toAbsolutePath().toString(), "-c",
-                base.resolve("etc").toString(), command);
-        Path log = Files.createTempFile("postfix", ".out");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "postfix " + command + " finished");
-        String text = Files.readString(log);
-        Files.delete(log);
-        if (p.exitValue() != 0) System.err.println("postfix " + command + ": " + text);
-        return p.exitValue();
+        RootSite.Result r = RootSite.postfix(site, command);
+        if (r.code() != 0) System.err.println("postfix " + command + ": " + r.out());
+        return r.code();
     }
 
     private static long statusField(long pid, String field) throws IOException {

@@ -1,7 +1,5 @@
 package mta.mail;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import mta.testing.GoldenFiles;
 
 /**
  * AddressGoldenTest - reads each {@code src/test/resources/mail/address/*.in} and compares the
@@ -26,24 +25,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AddressGoldenTest {
     static Stream<Path> cases() throws Exception {
-        Path dir = Path.of(AddressGoldenTest.class.getResource("/mail/address").toURI());
-        List<Path> ins;
-        try (Stream<Path> s = Files.list(dir)) {
-            ins = s.filter(p -> p.toString().endsWith(".in")).sorted().toList();
-        }
-        assertTrue(ins.size() >= 2, "golden files missing in " + dir);
-        return ins.stream();
+        return GoldenFiles.inputs("mail/address", 2);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesReference(Path in) throws Exception {
-        Path ref = in.resolveSibling(in.getFileName().toString().replaceFirst("\\.in$", ".ref"));
-        String got = dump(Files.readAllLines(in, StandardCharsets.UTF_8));
-        if (Boolean.getBoolean("golden.update")) {
-            Files.writeString(Path.of("src/test/resources/mail/address").resolve(ref.getFileName()), got);
-        }
-        assertEquals(Files.readString(ref, StandardCharsets.UTF_8), got);
+        GoldenFiles.assertMatches("mail/address", in, dump(Files.readAllLines(in, StandardCharsets.UTF_8)));
     }
 
     static String dump(List<String> lines) {

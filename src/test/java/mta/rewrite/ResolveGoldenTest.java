@@ -1,7 +1,5 @@
 package mta.rewrite;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +12,7 @@ import mta.config.Config;
 import mta.mail.Address;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import mta.testing.GoldenFiles;
 
 /**
  * ResolveGoldenTest - reads each {@code src/test/resources/rewrite/*.in} and compares what
@@ -28,24 +27,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ResolveGoldenTest {
     static Stream<Path> cases() throws Exception {
-        Path dir = Path.of(ResolveGoldenTest.class.getResource("/rewrite").toURI());
-        List<Path> ins;
-        try (Stream<Path> s = Files.list(dir)) {
-            ins = s.filter(p -> p.toString().endsWith(".in")).sorted().toList();
-        }
-        assertTrue(ins.size() >= 2, "golden files missing in " + dir);
-        return ins.stream();
+        return GoldenFiles.inputs("rewrite", 2);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesReference(Path in) throws Exception {
-        Path ref = in.resolveSibling(in.getFileName().toString().replaceFirst("\\.in$", ".ref"));
-        String got = dump(in);
-        if (Boolean.getBoolean("golden.update")) {
-            Files.writeString(Path.of("src/test/resources/rewrite").resolve(ref.getFileName()), got);
-        }
-        assertEquals(Files.readString(ref, StandardCharsets.UTF_8), got);
+        GoldenFiles.assertMatches("rewrite", in, dump(in));
     }
 
     static String dump(Path in) throws Exception {
