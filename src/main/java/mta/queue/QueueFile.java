@@ -1,6 +1,5 @@
 package mta.queue;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -110,7 +109,9 @@ public final class QueueFile {
         while (true) {
             RecordType t = in.next();
             if (t == null) throw new Corrupt(file + ": unexpected end of file");
-            if (t == RecordType.PARTIAL || t == RecordType.LINE) {
+            if (t == RecordType.LINE && joinedLen == 0) {
+                consumer.line(in.data, in.length); // a whole line in one record: no copy
+            } else if (t == RecordType.PARTIAL || t == RecordType.LINE) {
                 if ((long) joinedLen + in.length > Integer.MAX_VALUE - 16) throw new Corrupt(file + ": line too long");
                 if (joinedLen + in.length > joined.length) {
                     joined = Arrays.copyOf(joined, (int) Math.min(Integer.MAX_VALUE - 16,
@@ -181,7 +182,8 @@ public final class QueueFile {
     /**
      * Decodes {@code type, length, data} records from a stream, tracking the offset. A length is
      * believed only when that many bytes are left before {@code end} (the file's size): a hostile
-     * or damaged file cannot make the reader allocate more than the file holds.
+     * or damaged file cannot make the reader allocate more than the file holds. Reads through its
+     * own 16 KiB buffer (a content line is a record of a few dozen bytes: no lock or call per byte).
      */
     static final class RecordStream {
         private final InputStream in;
@@ -190,9 +192,12 @@ public final class QueueFile {
         long offset;
         byte[] data = new byte[512];
         int length;
+        private final byte[] buf = new byte[16 * 1024];
+        private int pos;
+        private int limit;
 
         RecordStream(InputStream in, String file, long start, long end) {
-            this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 16 * 1024);
+            this.in = in;
             this.file = file;
             this.offset = start;
             this.end = end;
@@ -200,7 +205,7 @@ public final class QueueFile {
 
         /** The next record's type, or null at a clean end of file. */
         RecordType next() throws IOException {
-            int code = in.read();
+            int code = read();
             if (code < 0) return null;
             RecordType t = RecordType.of(code);
             if (t == null) throw new Corrupt(file + ": unknown record type " + code + " at offset " + offset);
@@ -208,7 +213,7 @@ public final class QueueFile {
             int shift = 0;
             int hdr = 1;
             while (true) {
-                int b = in.read();
+                int b = read();
                 if (b < 0) throw new Corrupt(file + ": truncated record at offset " + offset);
                 hdr++;
                 len |= (long) (b & 0x7f) << shift;
@@ -221,10 +226,37 @@ public final class QueueFile {
             }
             length = (int) len;
             if (data.length < length) data = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(length, data.length * 2L))];
-            int got = in.readNBytes(data, 0, length);
-            if (got < length) throw new Corrupt(file + ": truncated record at offset " + offset);
+            if (readFully(data, length) < length) throw new Corrupt(file + ": truncated record at offset " + offset);
             offset += hdr + length;
             return t;
+        }
+
+        private int read() throws IOException {
+            if (pos == limit && !fill()) return -1;
+            return buf[pos++] & 0xff;
+        }
+
+        /** Up to {@code len} bytes into {@code to}: the buffered ones, then straight from the stream. */
+        private int readFully(byte[] to, int len) throws IOException {
+            int got = Math.min(len, limit - pos);
+            System.arraycopy(buf, pos, to, 0, got);
+            pos += got;
+            if (got == len) return got;
+            if (len - got >= buf.length) return got + in.readNBytes(to, got, len - got);
+            while (got < len && fill()) {
+                int n = Math.min(len - got, limit);
+                System.arraycopy(buf, 0, to, got, n);
+                pos = n;
+                got += n;
+            }
+            return got;
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buf, 0, buf.length);
+            pos = 0;
+            limit = Math.max(n, 0);
+            return n > 0;
         }
 
         String text() {

@@ -57,6 +57,24 @@ public final class LineReader {
                     return lineLength > 0 || sawCr;
                 }
             }
+            if (!sawCr) {
+                // The common case, taken in bulk: a run of bytes that are neither CR nor LF, as far
+                // as the buffer and the limit allow. The byte after the run goes the way below.
+                int room = Math.max(0, maxLength - lineLength);
+                int stop = room >= limit - pos ? limit : pos + room;
+                byte[] in = buf;
+                int i = pos;
+                while (i < stop) {
+                    byte c = in[i];
+                    if (c == '\n' || c == '\r') break;
+                    i++;
+                }
+                if (i > pos) {
+                    appendRun(in, pos, i - pos);
+                    pos = i;
+                    if (pos == limit) continue;
+                }
+            }
             byte b = buf[pos];
             if (b == '\n') {
                 pos++;
@@ -144,6 +162,12 @@ public final class LineReader {
         pos = 0;
         limit = n;
         return true;
+    }
+
+    private void appendRun(byte[] from, int off, int n) {
+        if (lineLength + n > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+        System.arraycopy(from, off, line, lineLength, n);
+        lineLength += n;
     }
 
     private void append(byte b) {

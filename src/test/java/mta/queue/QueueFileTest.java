@@ -122,6 +122,29 @@ class QueueFileTest {
         assertEquals(100, lens.get(first + 11), "a line of exactly the limit is one LINE record");
     }
 
+    /**
+     * Lines of every size around the reader's 16 KiB buffer, whole (LINE records up to 64 KiB) and
+     * in PARTIAL pieces, with records split across buffer fills: each comes back as written.
+     */
+    @Test
+    void linesAcrossTheReadBufferComeBackWhole() throws Exception {
+        QueueFileWriter w = envelope();
+        w.startContent();
+        List<String> want = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        int[] sizes = {0, 1, 127, 128, 16383, 16384, 16385, 40000, 70000};
+        for (int round = 0; round < 3; round++) {
+            for (int size : sizes) {
+                StringBuilder sb = new StringBuilder(size);
+                for (int i = 0; i < size; i++) sb.append((char) ('a' + random.nextInt(26)));
+                want.add(sb.toString());
+                line(w, sb.toString(), round == 1 ? 1000 : 65536);
+            }
+        }
+        Path f = w.commit();
+        assertEquals(want, lines(f, QueueFile.readEnvelope(f)));
+    }
+
     @Test
     void markDoneExcludesRecipientFromPending() throws Exception {
         QueueFileWriter w = envelope();

@@ -111,4 +111,73 @@ class LineReaderTest {
         assertEquals(want, all(sb.toString(), 4000, 8192));
         assertEquals(want, all(sb.toString(), 4000, 100));
     }
+
+    /**
+     * The reader against a byte-at-a-time model of the same rules, on random input made of CR, LF
+     * and ordinary bytes, with random limits and buffer sizes: the bulk path must not change any
+     * line, line end or cut.
+     */
+    @Test
+    void sameLinesAsTheByteAtATimeRules() throws IOException {
+        java.util.Random random = new java.util.Random(42);
+        byte[] alphabet = {'a', 'b', '\r', '\n', '.', (byte) 0xe9};
+        for (int round = 0; round < 3000; round++) {
+            int n = random.nextInt(80);
+            byte[] data = new byte[n];
+            for (int i = 0; i < n; i++) data[i] = alphabet[random.nextInt(random.nextBoolean() ? 2 : alphabet.length)];
+            int max = 1 + random.nextInt(12);
+            int buf = 1 + random.nextInt(20);
+            String input = new String(data, StandardCharsets.ISO_8859_1);
+            assertEquals(model(data, max), all(input, max, buf), "input " + input.replace("\r", "\\r").replace("\n", "\\n")
+                    + " limit " + max + " buffer " + buf);
+        }
+    }
+
+    /** The rules one byte at a time: what {@link LineReader#next} returns, as "text|END" per line. */
+    private static List<String> model(byte[] data, int max) {
+        List<String> out = new ArrayList<>();
+        int pos = 0;
+        boolean carryCr = false;
+        while (true) {
+            StringBuilder line = new StringBuilder();
+            boolean sawCr = carryCr;
+            carryCr = false;
+            String end = null;
+            while (end == null) {
+                if (pos == data.length) {
+                    if (sawCr) line.append('\r');
+                    if (line.length() == 0) return out;
+                    end = "EOF";
+                    break;
+                }
+                byte b = data[pos];
+                if (b == '\n') {
+                    pos++;
+                    end = sawCr ? "CRLF" : "BARE_LF";
+                    break;
+                }
+                if (sawCr) {
+                    if (line.length() >= max) {
+                        carryCr = true;
+                        end = "TOO_LONG";
+                        break;
+                    }
+                    line.append('\r');
+                    sawCr = false;
+                }
+                if (b == '\r') {
+                    pos++;
+                    sawCr = true;
+                    continue;
+                }
+                if (line.length() >= max) {
+                    end = "TOO_LONG";
+                    break;
+                }
+                pos++;
+                line.append((char) (b & 0xff));
+            }
+            out.add(line + "|" + end);
+        }
+    }
 }
