@@ -71,6 +71,7 @@ final class PostdropServer implements AutoCloseable {
 
     private final Path configDir;
     private final Supplier<Config> config;
+    private final PostingConfig postingConfig;
     private final MailLog.Channel log;
     private final PublicService service;
 
@@ -78,6 +79,7 @@ final class PostdropServer implements AutoCloseable {
             throws IOException {
         this.configDir = configDir.toAbsolutePath().normalize();
         this.config = config;
+        this.postingConfig = new PostingConfig(this.configDir);
         this.log = log;
         this.service = new PublicService(queues.root().resolve("public").resolve("postdrop"), this::serve, log, loops);
     }
@@ -106,7 +108,7 @@ final class PostdropServer implements AutoCloseable {
                 answer(out, "fallback\n");
                 return;
             }
-            Config c = Postdrop.loadConfig("sendmail", configDir, err);
+            Config c = postingConfig.current(err);
             Postdrop.Posting p = c == null ? null : Postdrop.prepare(r, c, poster.get(), err);
             if (p == null || p.exit() >= 0) {
                 int exit = p == null ? 75 : p.exit();
