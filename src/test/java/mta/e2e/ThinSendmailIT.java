@@ -203,6 +203,16 @@ class ThinSendmailIT {
         Result bp = sendmail(null, "-bp");
         assertEquals(0, bp.code(), bp.err());
         assertEquals("Mail queue is empty\n", bp.out());
+        // Through bin/sendmail, which execs the client: the client runs the script again, which
+        // posts with the JVM command, MAIL_CONFIG as it was (unset here: -C names the directory).
+        List<String> viaBin = List.of("env", "-u", "MAIL_CONFIG", SENDMAIL.toString(), "-C", other.toString(), "root");
+        Result posted = exec(Map.of(), "Subject: other\n\nx\n", viaBin);
+        assertEquals(new Result(0, "", ""), posted);
+        Result withMailConfig = exec(Map.of("MAIL_CONFIG", other.toString()), "Subject: other too\n\nx\n",
+                List.of(SENDMAIL.toString(), "root"));
+        assertEquals(new Result(0, "", ""), withMailConfig);
+        delivered(site.maildir("root").resolve("new"));
+        delivered(site.maildir("root").resolve("new"));
     }
 
     @Test
