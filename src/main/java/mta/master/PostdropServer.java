@@ -58,7 +58,8 @@ import mta.util.TimedInputStream;
  * request is malformed or over {@link #MAX_REQUEST} bytes, when the mode is not plain posting
  * (-bs, -bp, -bi, -I, -q...), when the configuration directory (-C, a directory or its main.cf,
  * else the client's MAIL_CONFIG, else /etc/postfix) is not the master's own, and when the caller's login name is
- * not in /etc/passwd. The message is streamed into the maildrop file as it arrives;
+ * not in /etc/passwd. The configuration is the one the command would load ({@link PostingConfig}:
+ * main.cf read and checked once per version of the file). The message is streamed into the maildrop file as it arrives;
  * message_size_limit applies as for the JVM command: cleanup enforces it when pickup reads the
  * file. Each read from the client waits at most {@code ipc_timeout} (Postfix's 3600s): a client
  * that stops sending loses its connection and its unfinished file.

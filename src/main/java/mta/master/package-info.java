@@ -14,7 +14,8 @@
  *   public/qmgr trigger sockets ({@link mta.master.TriggerServer}), the public/showq service
  *   ({@link mta.master.ShowqServer}: the queue listing for ordinary users' mailq), and the
  *   public/postdrop service ({@link mta.master.PostdropServer}: posting for bin/sendmail's thin
- *   client, through the posting core of {@link mta.postdrop.Postdrop}); each of these four sockets is a
+ *   client, through the posting core of {@link mta.postdrop.Postdrop}, with main.cf read once per
+ *   version of the file by {@link mta.master.PostingConfig}); each of these four sockets is a
  *   {@link mta.master.PublicService} (socket set-up, 0666 mode, accept loop). The long-lived loops
  *   (pickup, the qmgr scan, these accept loops) run under {@link mta.master.Supervisor}, which logs
  *   a loop that dies ("process pickup ... terminated abnormally") and restarts it. It locks and writes
