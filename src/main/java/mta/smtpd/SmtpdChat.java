@@ -34,8 +34,11 @@ final class SmtpdChat implements Closeable {
     private SmtpdConnection connection;
     private DeadlineInput raw;
     private LineReader in;
+    /** Made at the first reply and dropped by {@link #awaitInput}: null while nothing is to be written. */
     private OutputStream out;
     private final Duration timeout;
+    /** {@link #awaitInput} started the deadline of the next line, which {@link #next} then keeps. */
+    private boolean armed;
 
     SmtpdChat(SmtpdConnection connection, Duration timeout) {
         this.timeout = timeout;
@@ -46,9 +49,17 @@ final class SmtpdChat implements Closeable {
         this.connection = c;
         this.raw = new DeadlineInput(c, timeout.toMillis());
         this.in = new LineReader(raw);
-        // No size: made on the session's virtual thread, the JDK's buffer starts at 512 bytes and
-        // grows to 8 KB only when a reply needs it (an idle session keeps 0.5 KB, not 4 KB).
-        this.out = new BufferedOutputStream(c.out());
+        this.out = null;
+        this.armed = false;
+    }
+
+    /**
+     * The reply buffer, made when a reply is written. No size: made on the session's virtual
+     * thread, the JDK's buffer starts at 512 bytes and grows to 8 KB only when a reply needs it.
+     */
+    private OutputStream out() {
+        if (out == null) out = new BufferedOutputStream(connection.out());
+        return out;
     }
 
     /** The TCP socket under the conversation, which TLS can be layered over; null on standard streams. */
@@ -67,15 +78,36 @@ final class SmtpdChat implements Closeable {
         connection.close();
     }
 
-    /** Reads the next line (at most {@code max} bytes) within a fresh deadline; false at end of stream. */
+    /**
+     * Reads the next line (at most {@code max} bytes) within a fresh deadline, or within the one
+     * {@link #awaitInput} started; false at end of stream.
+     */
     boolean next(int max) throws IOException {
-        raw.arm();
+        if (!armed) raw.arm();
+        armed = false;
         return in.next(max);
+    }
+
+    /**
+     * Waits, within the deadline of the next line, until the client sends something (or hangs up),
+     * and buffers it for {@link #next}; the reply buffer, flushed, is let go meanwhile. An idle
+     * session waits here, called from the top of its stack, so its parked virtual thread keeps
+     * few frames, and holds no reply buffer.
+     */
+    void awaitInput() throws IOException {
+        if (out != null) {
+            out.flush();
+            out = null;
+        }
+        raw.arm();
+        armed = true;
+        in.awaitInput();
     }
 
     /** Reads raw bytes (BDAT) within a fresh deadline; -1 at end of stream. */
     int read(byte[] b, int off, int len) throws IOException {
-        raw.arm();
+        if (!armed) raw.arm();
+        armed = false;
         return in.read(b, off, len);
     }
 
@@ -104,7 +136,7 @@ final class SmtpdChat implements Closeable {
             char c = text.charAt(i);
             sb.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
-        out.write(sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+        out().write(sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A multi-line reply: {@code 250-first}, ..., {@code 250 last}. */
@@ -114,16 +146,16 @@ final class SmtpdChat implements Closeable {
         for (int i = 0; i < lines.size(); i++) {
             sb.append(code).append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i)).append("\r\n");
         }
-        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        out().write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Flushes unless another complete pipelined command is already waiting. */
     void flushIfIdle() throws IOException {
-        if (!in.hasBufferedLine()) out.flush();
+        if (!in.hasBufferedLine()) flush();
     }
 
     void flush() throws IOException {
-        out.flush();
+        if (out != null) out.flush();
     }
 
     /**

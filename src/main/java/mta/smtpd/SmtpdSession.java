@@ -53,90 +53,119 @@ final class SmtpdSession implements Runnable {
         this.log = services.log();
     }
 
+    /** Counted by Anvil (smtpd_client_connection_count_limit, _rate_limit): told when the session ends. */
+    private boolean counted;
+
+    /**
+     * The session. Kept short: once the greeting is out, an idle session waits for its first
+     * command right here ({@link SmtpdChat#awaitInput}), and its parked virtual thread holds only
+     * this frame and those below it, not those of the connect stage or the command loop.
+     */
     @Override
     public void run() {
-        boolean counted = false;
         // Not try-with-resources: the connection must stay open for the timeout reply in the catch below.
         try {
-            InetAddress client = handover != null ? handover.client().getAddress() // postscreen read any proxy header
-                    : SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
-            if (client == null) return;
-            state = new SmtpdState(server.identify(client));
-            try {
-                state.client.ehloDiscard = settings.ehloDiscard.forClient(client);
-            } catch (mta.lookup.TableException e) {
-                log.warn(e.getMessage());
-                state.client.ehloDiscardUnknown = true;
-            }
-            java.net.Socket socket = connection.socket();
-            if (handover != null) {
-                state.client.port = handover.client().getPort();
-                state.client.serverAddress = handover.server().getAddress().getHostAddress();
-                state.client.serverPort = handover.server().getPort();
-            } else if (!settings.upstreamProxy && socket != null) { // behind a proxy, the socket's ports are the proxy's
-                state.client.port = socket.getPort();
-                state.client.serverAddress = socket.getLocalAddress().getHostAddress();
-                state.client.serverPort = socket.getLocalPort();
-            }
-            state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions, state.client.address)
-                    ? SmtpdSettings.BareNewline.NO : settings.bareNewline;
-            log.info("connect from " + state.client.label());
-            chat = new SmtpdChat(connection, settings.timeout);
-            context = new SmtpdContext(state, chat, services);
-            if (server.isStopping()) {
-                chat.reply(Reply.SHUTDOWN.withHost(settings.myhostname));
-                chat.flush();
-                return;
-            }
-            counted = !SmtpdSettings.matches(settings.eventLimitExceptions, state.client.address)
-                    && (settings.connectionCountLimit > 0 || settings.connectionRateLimit > 0);
-            if (counted && !admit()) return;
-            if (services.tls().wrapperMode() && !SmtpdStarttls.wrapperMode(context)) return;
-            checkPipelining();
-            // the connect stage's checks: the client restrictions when rejections are not delayed, then the milters
-            Reply denied = services.check().connect(state);
-            if (denied == null && !services.milters().isEmpty()) {
-                // a milter's refusal is logged here and answers each later command (as the milter
-                // keeps refusing); the greeting stays, as in Postfix; only a 421 ends the session now
-                state.milters = new mta.milter.MilterChain(services.milters(), log);
-                Reply milter = SmtpdMilters.connect(context);
-                if (context.hungUp()) {
-                    chat.reply(milter);
-                    chat.flush();
-                    return;
-                }
-            }
-            chat.reply(denied != null ? denied : Reply.greeting(settings.banner));
-            chat.flush();
-            greeted = true;
-            commandLoop();
+            if (!open()) return;
+            checkPipelining(); // before the first command, as before each
+            chat.awaitInput();
+            commandLoop(true);
             chat.flush();
         } catch (SocketTimeoutException e) {
-            if (state == null || chat == null) return;
-            log.info("timeout after " + state.whereText() + " from " + state.client.label());
-            try {
-                chat.reply(Reply.TIMEOUT.withHost(settings.myhostname));
-                chat.flush();
-            } catch (IOException ignored) {
-                // the client is gone
-            }
+            timedOut();
         } catch (IOException e) {
             if (state != null) logLostConnection();
         } finally {
-            try {
-                if (chat != null) chat.close(); // the TLS connection, after STARTTLS
-                else connection.close();
-            } catch (IOException ignored) {
-                // closing anyway
+            close();
+        }
+    }
+
+    /**
+     * Everything up to the greeting: who the client is, the connection limits, TLS on a
+     * wrapper-mode port, the connect stage's checks; false when the session ends before the
+     * greeting (refused, stopping, the client gone).
+     */
+    private boolean open() throws IOException {
+        InetAddress client = handover != null ? handover.client().getAddress() // postscreen read any proxy header
+                : SmtpdHaproxy.client(connection, settings, log); // the proxy's header, if any
+        if (client == null) return false;
+        state = new SmtpdState(server.identify(client));
+        try {
+            state.client.ehloDiscard = settings.ehloDiscard.forClient(client);
+        } catch (mta.lookup.TableException e) {
+            log.warn(e.getMessage());
+            state.client.ehloDiscardUnknown = true;
+        }
+        java.net.Socket socket = connection.socket();
+        if (handover != null) {
+            state.client.port = handover.client().getPort();
+            state.client.serverAddress = handover.server().getAddress().getHostAddress();
+            state.client.serverPort = handover.server().getPort();
+        } else if (!settings.upstreamProxy && socket != null) { // behind a proxy, the socket's ports are the proxy's
+            state.client.port = socket.getPort();
+            state.client.serverAddress = socket.getLocalAddress().getHostAddress();
+            state.client.serverPort = socket.getLocalPort();
+        }
+        state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions, state.client.address)
+                ? SmtpdSettings.BareNewline.NO : settings.bareNewline;
+        log.info("connect from " + state.client.label());
+        chat = new SmtpdChat(connection, settings.timeout);
+        context = new SmtpdContext(state, chat, services);
+        if (server.isStopping()) {
+            chat.reply(Reply.SHUTDOWN.withHost(settings.myhostname));
+            chat.flush();
+            return false;
+        }
+        counted = !SmtpdSettings.matches(settings.eventLimitExceptions, state.client.address)
+                && (settings.connectionCountLimit > 0 || settings.connectionRateLimit > 0);
+        if (counted && !admit()) return false;
+        if (services.tls().wrapperMode() && !SmtpdStarttls.wrapperMode(context)) return false;
+        checkPipelining();
+        // the connect stage's checks: the client restrictions when rejections are not delayed, then the milters
+        Reply denied = services.check().connect(state);
+        if (denied == null && !services.milters().isEmpty()) {
+            // a milter's refusal is logged here and answers each later command (as the milter
+            // keeps refusing); the greeting stays, as in Postfix; only a 421 ends the session now
+            state.milters = new mta.milter.MilterChain(services.milters(), log);
+            Reply milter = SmtpdMilters.connect(context);
+            if (context.hungUp()) {
+                chat.reply(milter);
+                chat.flush();
+                return false;
             }
-            if (counted) services.anvil().disconnect(state.client.addressText);
-            if (state != null) {
-                SmtpdSasl.close(state);
-                state.resetTransaction();
-                state.policyLeases.close(); // the policy server connections go back to their pools
-                if (state.milters != null) state.milters.close();
-                log.info("disconnect from " + state.client.label() + state.countsText(SmtpdCommand.counters()));
-            }
+        }
+        chat.reply(denied != null ? denied : Reply.greeting(settings.banner));
+        chat.flush();
+        greeted = true;
+        return true;
+    }
+
+    /** The client sent nothing within smtpd_timeout: logged, and told so when it still listens. */
+    private void timedOut() {
+        if (state == null || chat == null) return;
+        log.info("timeout after " + state.whereText() + " from " + state.client.label());
+        try {
+            chat.reply(Reply.TIMEOUT.withHost(settings.myhostname));
+            chat.flush();
+        } catch (IOException ignored) {
+            // the client is gone
+        }
+    }
+
+    /** The end of the session, however it ended: the connection closed, the counts logged. */
+    private void close() {
+        try {
+            if (chat != null) chat.close(); // the TLS connection, after STARTTLS
+            else connection.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        if (counted) services.anvil().disconnect(state.client.addressText);
+        if (state != null) {
+            SmtpdSasl.close(state);
+            state.resetTransaction();
+            state.policyLeases.close(); // the policy server connections go back to their pools
+            if (state.milters != null) state.milters.close();
+            log.info("disconnect from " + state.client.label() + state.countsText(SmtpdCommand.counters()));
         }
     }
 
@@ -169,10 +198,12 @@ final class SmtpdSession implements Runnable {
         return false;
     }
 
-    private void commandLoop() throws IOException {
+    /** Reads and runs commands until the session ends; {@code checked}: the first one's pipelining check was made. */
+    private void commandLoop(boolean checked) throws IOException {
         while (!context.hungUp()) {
             LineReader in = chat.reader(); // a new one after STARTTLS
-            checkPipelining();
+            if (!checked) checkPipelining();
+            checked = false;
             if (!chat.next(settings.lineLengthLimit)) {
                 logLostConnection();
                 return;

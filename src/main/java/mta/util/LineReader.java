@@ -25,7 +25,9 @@ public final class LineReader {
     private byte[] buf;
     private int pos;
     private int limit;
-    private byte[] line = new byte[256];
+    private static final byte[] NO_LINE = new byte[0];
+    /** Made at the first byte of a line: an idle session has none. */
+    private byte[] line = NO_LINE;
     private int lineLength;
     private End end;
     private boolean carryCr; // a CR read just before a TOO_LONG cut; it starts the next piece
@@ -106,6 +108,15 @@ public final class LineReader {
         }
     }
 
+    /**
+     * Blocks until input is buffered or the stream ends, consuming nothing: the next
+     * {@link #next} or {@link #read} starts with what arrived. Returns at once when input is
+     * buffered already.
+     */
+    public void awaitInput() throws IOException {
+        if (pos == limit && !carryCr) fill();
+    }
+
     /** True when input is already buffered: the client sent more before reading our reply. */
     public boolean hasBufferedInput() {
         return pos < limit;
@@ -171,7 +182,7 @@ public final class LineReader {
     }
 
     private void append(byte b) {
-        if (lineLength == line.length) line = Arrays.copyOf(line, line.length * 2);
+        if (lineLength == line.length) line = Arrays.copyOf(line, Math.max(256, line.length * 2));
         line[lineLength++] = b;
     }
 

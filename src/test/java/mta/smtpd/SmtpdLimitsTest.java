@@ -264,6 +264,42 @@ class SmtpdLimitsTest {
         sup.awaitLog("timeout after CONNECT from unknown[127.0.0.1]");
     }
 
+    /**
+     * The first command's deadline starts when the session begins waiting for it, after the
+     * greeting: a client silent for most of smtpd_timeout that then trickles is cut at
+     * smtpd_timeout (2 s) after the greeting, not a whole smtpd_timeout after its first byte.
+     */
+    @Test
+    void firstCommandDeadlineCountsFromTheGreeting() throws Exception {
+        try (Socket slow = new Socket()) {
+            slow.connect(new InetSocketAddress("127.0.0.1", slowPort));
+            slow.setSoTimeout(20_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(slow.getInputStream(), StandardCharsets.UTF_8));
+            assertTrue(in.readLine().startsWith("220 "));
+            long start = System.nanoTime();
+            Thread.sleep(1_600);
+            OutputStream out = slow.getOutputStream();
+            String line = null;
+            for (int i = 0; i < 40 && line == null; i++) {
+                try {
+                    out.write('N');
+                    out.flush();
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                slow.setSoTimeout(200);
+                try {
+                    line = in.readLine();
+                } catch (java.net.SocketTimeoutException notYet) {
+                    // keep trickling
+                }
+            }
+            long took = System.nanoTime() - start;
+            assertTrue(line != null && line.startsWith("421 4.4.2 " + HOST + " Error: timeout exceeded"), "got " + line);
+            assertTrue(took >= 1_500_000_000L && took < 3_000_000_000L, "cut at smtpd_timeout after the greeting: " + took);
+        }
+    }
+
     @Test
     void errorsPastTheSoftLimitAreSlowed() throws Exception {
         try (Transcript t = Transcript.connect(sleepPort)) {

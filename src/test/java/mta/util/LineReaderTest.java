@@ -27,6 +27,30 @@ class LineReaderTest {
         return out;
     }
 
+    /** Waiting for input consumes nothing: the next line starts with what arrived; at the end, no line. */
+    @Test
+    void awaitInputConsumesNothing() throws IOException {
+        for (int buf : new int[] {1, 4, 8192}) {
+            LineReader r = reader("EHLO a\r\nQUIT\r\n", buf);
+            r.awaitInput();
+            assertTrue(r.hasBufferedInput(), "buffer " + buf);
+            r.awaitInput(); // buffered already: no read
+            assertTrue(r.next(100));
+            assertEquals("EHLO a", r.text());
+            assertTrue(r.next(100));
+            assertEquals("QUIT", r.text());
+            assertFalse(r.next(100));
+        }
+        LineReader empty = reader("", 8192);
+        empty.awaitInput();
+        assertFalse(empty.hasBufferedInput());
+        assertFalse(empty.next(100), "end of stream after the wait");
+        LineReader raw = reader("abc", 8192);
+        raw.awaitInput();
+        byte[] b = new byte[8];
+        assertEquals(3, raw.read(b, 0, 8), "raw reads see the waited-for bytes");
+    }
+
     @Test
     void lineEnds() throws IOException {
         for (int buf : new int[] {1, 2, 3, 8192}) {
