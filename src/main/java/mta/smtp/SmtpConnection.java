@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import mta.lookup.UnixSocketFactory;
 import mta.util.LineReader;
+import mta.util.StallWatchdog;
 
 /**
  * SmtpConnection - one TCP connection to a remote SMTP server: commands out, replies in.
@@ -23,8 +24,8 @@ import mta.util.LineReader;
  * <p>Reads replies from the socket, with a time limit per reply, a length limit per line and a
  * limit on the number of lines; writes commands and message content through a buffer that is
  * sent on {@link #flush()}. Every failure of the remote side becomes a {@link PeerException}.
- * Sockets have no write timeout, so while content is sent a watchdog closes the socket when no
- * write completes for the transfer time limit. {@link #startTls} layers TLS over the open socket
+ * Sockets have no write timeout, so while content is sent the shared {@link StallWatchdog} closes
+ * the socket when no write completes for the transfer time limit. {@link #startTls} layers TLS over the open socket
  * (RFC 3207); from then on commands and replies pass through it.
  */
 final class SmtpConnection implements AutoCloseable {
@@ -154,12 +155,13 @@ final class SmtpConnection implements AutoCloseable {
      * {@code limit} (smtp_data_xfer_timeout measures progress, not the whole transfer).
      */
     void withWriteWatchdog(Duration limit, IoAction body) throws IOException {
-        progress.lastProgress = System.nanoTime();
-        Thread watchdog = Thread.ofVirtual().name("smtp-watchdog").start(() -> watch(limit));
+        ProgressStream p = progress;
+        p.lastProgress = System.nanoTime();
+        StallWatchdog.Watch watch = StallWatchdog.watch(limit, () -> p.lastProgress, this::stalled);
         try {
             body.run();
         } finally {
-            watchdog.interrupt();
+            watch.stop();
         }
     }
 
@@ -168,21 +170,9 @@ final class SmtpConnection implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private void watch(Duration limit) {
-        long limitNanos = limit.toNanos();
-        try {
-            while (true) {
-                long idle = System.nanoTime() - progress.lastProgress;
-                if (idle >= limitNanos) {
-                    watchdogFired = true;
-                    close();
-                    return;
-                }
-                Thread.sleep(Duration.ofNanos(limitNanos - idle));
-            }
-        } catch (InterruptedException e) {
-            // the transfer finished in time
-        }
+    private void stalled() {
+        watchdogFired = true;
+        close();
     }
 
     private PeerException writeFailure(IOException e) {

@@ -238,6 +238,55 @@ class SmtpAgentTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void contentThatStopsMovingTimesOutAfterTheTransferLimit() throws Exception {
+        // a server that takes the envelope and the DATA command, then reads nothing more: the
+        // content fills the socket buffers and the client's writes block until the watchdog closes it
+        try (java.net.ServerSocket listener = new java.net.ServerSocket()) {
+            listener.setReceiveBufferSize(4096);
+            listener.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Thread server = Thread.ofPlatform().daemon().start(() -> {
+                try (java.net.Socket s = listener.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII));
+                    var out = s.getOutputStream();
+                    out.write("220 stuck.test ESMTP\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    for (String line; (line = in.readLine()) != null; ) {
+                        String reply = line.startsWith("EHLO") ? "250 stuck.test"
+                                : line.startsWith("DATA") ? "354 go ahead" : "250 ok";
+                        out.write((reply + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        if (line.startsWith("DATA")) break;
+                    }
+                    done.await(); // holds the connection open without reading
+                } catch (IOException | InterruptedException ignored) {
+                    // the test is over
+                }
+            });
+            List<String> lines = new java.util.ArrayList<>(List.of("Subject: big", ""));
+            String filler = "x".repeat(998);
+            for (int i = 0; i < 16_000; i++) lines.add(filler); // 16 MB: more than any socket buffer holds
+            DeliveryRequest big = TestMessages.request(queue, "[127.0.0.1]:" + listener.getLocalPort(),
+                    "alice@client.test", List.of("bob@server.test"), lines);
+            SmtpAgent agent = new SmtpAgent(config("smtp_connection_cache_on_demand", "no",
+                    "smtp_data_xfer_timeout", "1s"), resolver, 25);
+            try {
+                long t0 = System.nanoTime();
+                DeliveryStatus s = agent.deliver(big).get(0);
+                long took = System.nanoTime() - t0;
+
+                assertEquals(Outcome.DEFERRED, s.outcome());
+                assertEquals("conversation with 127.0.0.1[127.0.0.1] timed out while sending message body",
+                        s.reason());
+                assertTrue(took >= 1_000_000_000L && took < 30_000_000_000L, "gave up after " + took + " ns");
+            } finally {
+                done.countDown();
+                server.join(5000);
+            }
+        }
+    }
+
+    @Test
     void rejectedGreetingOnLastHostBounces() throws Exception {
         scripted = ScriptedSmtpServer.start().greeting("554 5.7.1 No service for you");
 
