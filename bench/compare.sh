@@ -4,7 +4,10 @@
 # 250 latency of one session; the time per sendmail call (installed, in a checkout, with -C DIR);
 # the resident memory at rest; 1,000 / 10,000 / 50,000 idle sessions; start to the first 220.
 # Client name lookups are on for both (127.0.0.1 is answered from /etc/hosts). Prints one table
-# with every row of the targets and the ratios ours/Postfix.
+# with every row of the targets and the ratios ours/Postfix, and the ceilings measured in the same
+# run: the bare commit of a queue file in each one's pattern (bench/commit_floor.py) beside the
+# "." to 250 latency, and the floor MTA's kernel CPU per message and the load tools' CPU
+# (bench/floor.sh) beside the CPU and accept rows.
 #
 # Usage: bench/compare.sh [messages] [size]
 #   messages  per run and per MTA (default 2000)
@@ -16,7 +19,9 @@
 #   latency), BENCH_IDLE ("1000 10000 50000" idle sessions; Postfix only the first, its
 #   default_process_limit of 100 keeps the rest waiting), BENCH_INSTALL (1: time the sendmail of
 #   an installation made with `postfix install --root` under the temporary directory; 0: skip).
-#   BENCH_STARTS (5 rounds of start to the first 220, the median reported).
+#   BENCH_STARTS (5 rounds of start to the first 220, the median reported), BENCH_COMMIT (500
+#   files per pattern for the bare commit), BENCH_FLOOR (1: run bench/floor.sh, N messages on
+#   ports +8 and +9; 0: skip).
 # Needs root, Debian's postfix package (postfix, smtp-source, smtp-sink, sendmail) and the built
 # jar (./mvnw -q -B -DskipTests package). Only 127.0.0.1 is used; everything runs from a
 # temporary directory that is removed on exit, and every wait has a deadline.
@@ -71,16 +76,17 @@ tree() {
             for (q in par) if (!(q in want) && (par[q] in want)) { want[q] = 1; print q; changed = 1 } } }
   ' < <(cat /proc/[0-9]*/stat 2>/dev/null || true)
 }
-# cpu_ticks PID -> user+system time of PID and its live descendants, plus that of every child
+# cpu_ticks PID [sys] -> user+system time of PID and its live descendants, plus that of every child
 # they have already reaped (cutime+cstime): Postfix's daemons that exit during a run are counted.
+# With "sys", system time only (stime+cstime): the kernel's share.
 # One pass over /proc; repeated until two readings agree, since a daemon that exits between the
 # reading of its own times and its parent's would be missed (the MTAs are idle when it is called,
 # apart from the odd tick of a JVM's housekeeping, hence within one tick).
 cpu_ticks() {
   local a b d i
-  a=$(cpu_once "$1")
+  a=$(cpu_once "$@")
   for i in $(seq 1 50); do
-    sleep 0.1; b=$(cpu_once "$1")
+    sleep 0.1; b=$(cpu_once "$@")
     d=$((b - a)); d=${d#-}
     [ "$d" -le 1 ] && break   # an idle JVM may still tick once
     a=$b
@@ -88,8 +94,9 @@ cpu_ticks() {
   echo "$b"
 }
 cpu_once() {
-  awk -v root="$1" '
-    { s = $0; sub(/.*\) /, "", s); split(s, f, " "); par[$1] = f[2]; t[$1] = f[12] + f[13] + f[14] + f[15] }
+  awk -v root="$1" -v sys="${2:-}" '
+    { s = $0; sub(/.*\) /, "", s); split(s, f, " "); par[$1] = f[2]
+      t[$1] = sys ? f[13] + f[15] : f[12] + f[13] + f[14] + f[15] }
     END { want[root] = 1; changed = 1
           while (changed) { changed = 0
             for (q in par) if (!(q in want) && (par[q] in want)) { want[q] = 1; changed = 1 } }
@@ -170,21 +177,22 @@ for m in ours postfix; do
   wait_sent "${log[$m]}" 1 30
 done
 
-# load MTA SIZE COUNT -> sets R[accept|e2e|cpu,MTA] (msg/s, msg/s, ms/msg)
+# load MTA SIZE COUNT -> sets R[accept|e2e|cpu|sys,MTA] (msg/s, msg/s, ms/msg, ms/msg)
 load() {
-  local m=$1 size=$2 count=$3 before c0 c1 t0 t1 t2
+  local m=$1 size=$2 count=$3 before c0 c1 s0 s1 t0 t1 t2
   before=$(sent "${log[$m]}")
-  c0=$(cpu_ticks "${pid[$m]}")
+  c0=$(cpu_ticks "${pid[$m]}"); s0=$(cpu_ticks "${pid[$m]}" sys)
   t0=$(now)
   timeout 1200 smtp-source -s "$sessions" -l "$size" -m "$count" -f bench@bench.example.test \
     -t sink@remote.example "127.0.0.1:${port[$m]}" || die "smtp-source into $m failed"
   t1=$(now)
   wait_sent "${log[$m]}" $((before + count)) 1200
   t2=$(now)
-  c1=$(cpu_ticks "${pid[$m]}")
+  c1=$(cpu_ticks "${pid[$m]}"); s1=$(cpu_ticks "${pid[$m]}" sys)
   R[accept,$m]=$(awk -v n="$count" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
   R[e2e,$m]=$(awk -v n="$count" -v a="$t0" -v c="$t2" 'BEGIN { printf "%.0f", n / (c - a) }')
   R[cpu,$m]=$(awk -v n="$count" -v d=$((c1 - c0)) -v hz="$hz" 'BEGIN { printf "%.2f", d / hz * 1000 / n }')
+  R[sys,$m]=$(awk -v n="$count" -v d=$((s1 - s0)) -v hz="$hz" 'BEGIN { printf "%.2f", d / hz * 1000 / n }')
 }
 
 if [ "$warmup" -gt 0 ]; then
@@ -196,19 +204,57 @@ for size in "${sizes[@]}"; do
   for m in ours postfix; do
     load "$m" "$size" "$n"
     R[accept$size,$m]=${R[accept,$m]}; R[e2e$size,$m]=${R[e2e,$m]}; R[cpu$size,$m]=${R[cpu,$m]}
-    echo "$m, $kb: accept ${R[accept,$m]} msg/s, end to end ${R[e2e,$m]} msg/s, cpu ${R[cpu,$m]} ms/msg" >&2
+    R[sys$size,$m]=${R[sys,$m]}
+    echo "$m, $kb: accept ${R[accept,$m]} msg/s, end to end ${R[e2e,$m]} msg/s, cpu ${R[cpu,$m]} ms/msg (system ${R[sys,$m]})" >&2
   done
-  rows+=("accept $kb (msg/s)|accept$size" "end to end $kb (msg/s)|e2e$size" "CPU per message $kb (ms)|cpu$size")
+  rows+=("accept $kb (msg/s)|accept$size" "end to end $kb (msg/s)|e2e$size" "CPU per message $kb (ms)|cpu$size"
+         "  of it system (kernel) $kb (ms)|sys$size")
 done
 
-# The final "." to 250, one session, one message after the other.
-for m in ours postfix; do
+# The CPU ceiling, in the same run (bench/floor.sh): the floor MTA's kernel CPU per 1 KB message,
+# the CPU per message of smtp-source and smtp-sink, and what is left per message on this
+# machine's cores for an MTA accepting at 3x Postfix's 1 KB rate of this run. One value per row,
+# not per MTA (in the first column).
+if [ "${BENCH_FLOOR:-1}" = 1 ]; then
+  rate3=$(awk -v r="${R[accept1024,postfix]:-0}" 'BEGIN { if (r > 0) printf "%.0f", 3 * r }')
+  out=$(BENCH_PORT=$((base + 8)) BENCH_SESSIONS=$sessions BENCH_WARMUP=200 timeout 1200 \
+    "$here/bench/floor.sh" "$n" $rate3) || die "bench/floor.sh failed"
+  echo "floor: $out" >&2
+  field() { sed -n "s/.*\b$1=\([-0-9.]*\).*/\1/p" <<< "$out"; }
+  R[floorsys,ours]=$(field floor_sys_ms); R[tools,ours]=$(field tools_ms)
+  R[left,ours]=$(field left_ms); R[leftfloor,ours]=$(field left_above_floor_ms)
+  for k in floorsys tools left leftfloor; do R[$k,ours]=${R[$k,ours]:--}; R[$k,postfix]=-; done
+  rows+=("floor MTA: kernel CPU per message (ms)|floorsys"
+         "load tools' CPU per message (ms)|tools"
+         "left at 3x Postfix, ${rate3:-?} msg/s (ms)|left"
+         "  of it above the kernel floor (ms)|leftfloor")
+fi
+
+# The final "." to 250, one session, one message after the other; between the two MTAs' runs, the
+# bare commit of a 1 KB queue file on the queues' file system (the temporary directory), timed
+# per file in each one's pattern, alternating (bench/commit_floor.py): the disk's floor under it;
+# and the files per second of as many writers as sessions, in our pattern: the disk's ceiling
+# under the accept rows (one value, in the first column).
+for m in ours commit postfix; do
+  if [ "$m" = commit ]; then
+    out=$(BENCH_COMMIT_WRITERS=$sessions timeout 600 python3 "$here/bench/commit_floor.py" "$work" "${BENCH_COMMIT:-500}") \
+      || die "commit floor failed"
+    echo "commit floor: $out" >&2
+    for q in p50 p90; do
+      R[commit$q,ours]=$(sed -n "s/.*ours_$q=\([0-9.]*\).*/\1/p" <<< "$out")
+      R[commit$q,postfix]=$(sed -n "s/.*postfix_$q=\([0-9.]*\).*/\1/p" <<< "$out")
+    done
+    R[commitw,ours]=$(sed -n 's/.*files_per_s=\([0-9]*\).*/\1/p' <<< "$out"); R[commitw,postfix]=-
+    continue
+  fi
   before=$(sent "${log[$m]}")
   out=$(timeout 600 python3 "$here/bench/dot_latency.py" 127.0.0.1 "${port[$m]}" "$latency_n") || die "$m: latency run failed"
   R[dot50,$m]=$(sed -n 's/.*p50=\([0-9.]*\).*/\1/p' <<< "$out"); R[dot99,$m]=$(sed -n 's/.*p99=\([0-9.]*\).*/\1/p' <<< "$out")
   wait_sent "${log[$m]}" $((before + latency_n)) 600
 done
-rows+=("final . to 250, p50 (ms)|dot50" "final . to 250, p99 (ms)|dot99")
+rows+=("final . to 250, p50 (ms)|dot50" "  bare commit of the queue file, p50 (ms)|commitp50"
+       "  bare commit of the queue file, p90 (ms)|commitp90" "final . to 250, p99 (ms)|dot99"
+       "bare commits, $sessions writers at once (files/s)|commitw")
 
 # sendmail: CALLS sequential calls, each posting one small message; wall time per call.
 # Ours in three ways: the checkout's bin/sendmail with MAIL_CONFIG, the same with -C DIR, and an
