@@ -14,7 +14,8 @@
 #   size      message payload in bytes; default both 1024 and 102400 (one run each)
 # Environment: BENCH_SESSIONS (20), BENCH_WARMUP (200 1 KB messages into each MTA before
 #   measuring, so that our JIT has compiled the hot paths; 0 for none), BENCH_SENDMAIL (50 calls),
-#   BENCH_PORT (12530: ours on +0, its sink +1, Postfix on +10, its sink +11),
+#   BENCH_PORT (12530: ours on +0, its sink +1, Postfix on +10, its sink +11, the floor MTA +8 and
+#   its sink +9),
 #   BENCH_KEEP=DIR (copy both maillogs there), BENCH_LATENCY (500 messages for the "." to 250
 #   latency), BENCH_IDLE ("1000 10000 50000" idle sessions; Postfix only the first, its
 #   default_process_limit of 100 keeps the rest waiting), BENCH_INSTALL (1: time the sendmail of
