@@ -42,9 +42,26 @@ public final class HostsFile {
 
     private final Path file;
     private volatile Snapshot snapshot;
+    /** Made by {@link #now}: the file as it was then, not looked at again. */
+    private final boolean fixed;
 
     public HostsFile(Path file) {
         this.file = file;
+        this.fixed = false;
+    }
+
+    private HostsFile(Path file, Snapshot snapshot) {
+        this.file = file;
+        this.snapshot = snapshot;
+        this.fixed = true;
+    }
+
+    /**
+     * The file as it is now (looked at once, read again if it changed), for the lookups of one
+     * question: a client's name and its forward confirmation see the same file and cost one look.
+     */
+    public HostsFile now() {
+        return fixed ? this : new HostsFile(file, current());
     }
 
     /** The addresses listed for {@code name}. */
@@ -67,6 +84,7 @@ public final class HostsFile {
 
     private Snapshot current() {
         Snapshot s = snapshot;
+        if (fixed) return s;
         long size = -1;
         long modified = -1;
         try {

@@ -90,4 +90,14 @@ public interface Resolver {
     default List<String> nativeNames(InetAddress address) throws DnsException {
         return names(address);
     }
+
+    /**
+     * This resolver for one question made of several native lookups (a client's name and its
+     * forward confirmation): the system's files (the hosts file) are looked at once, when it is
+     * made, and every lookup through it sees that version; DNS is asked as by this resolver. Here,
+     * this resolver itself.
+     */
+    default Resolver oneQuestion() {
+        return this;
+    }
 }

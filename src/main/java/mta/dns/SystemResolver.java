@@ -47,6 +47,12 @@ public final class SystemResolver implements Resolver {
         return new SystemResolver(order, new HostsFile(hostsFile), dns);
     }
 
+    /** The same sources, with the hosts file as it is now (one look at it, see {@link Resolver#oneQuestion}). */
+    @Override
+    public Resolver oneQuestion() {
+        return new SystemResolver(nsswitch, hosts.now(), dns);
+    }
+
     @Override
     public List<MxHost> mx(String domain) throws DnsException {
         return dns.mx(domain);

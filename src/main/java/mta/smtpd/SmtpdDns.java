@@ -44,6 +44,7 @@ final class SmtpdDns {
 
     /** The forward-confirmed name of {@code address}, or {@code unknown}. */
     ClientName clientName(InetAddress address) {
+        Resolver resolver = this.resolver.oneQuestion(); // one look at the hosts file for the whole question
         boolean temporary = false;
         List<String> names;
         try {

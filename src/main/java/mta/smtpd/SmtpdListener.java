@@ -1,6 +1,7 @@
 package mta.smtpd;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -33,6 +34,8 @@ public final class SmtpdListener extends SmtpdTcpServer {
     private final ServerSocket server;
     private final Semaphore permits;
     private final ExecutorService sessions;
+    /** The one address every connection reaches, or null when bound to a wildcard (or a scoped IPv6 address). */
+    private final InetAddress boundAddress;
     private Thread acceptThread;
 
     /**
@@ -68,6 +71,7 @@ public final class SmtpdListener extends SmtpdTcpServer {
         super(config, serviceName, mailLog, cleanup, resolver, secrets, flush, verify);
         this.permits = new Semaphore(maxproc);
         this.server = AcceptLoop.bind(address);
+        this.boundAddress = AcceptLoop.onlyAddress(server);
         this.sessions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smtpd-", 1).factory());
     }
 
@@ -90,6 +94,15 @@ public final class SmtpdListener extends SmtpdTcpServer {
             }
         }
         if (!problems.isEmpty()) throw new mta.config.ConfigException(String.join("\n", problems));
+    }
+
+    /**
+     * The bound address when it is the only one a client can reach (no system call, where the
+     * socket's own answer costs two per connection); else the kernel's answer.
+     */
+    @Override
+    public InetAddress localAddress(Socket socket) {
+        return boundAddress != null ? boundAddress : socket.getLocalAddress();
     }
 
     /** Starts the accept thread. */

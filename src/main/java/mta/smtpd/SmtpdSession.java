@@ -102,7 +102,7 @@ final class SmtpdSession implements Runnable {
             state.client.serverPort = handover.server().getPort();
         } else if (!settings.upstreamProxy && socket != null) { // behind a proxy, the socket's ports are the proxy's
             state.client.port = socket.getPort();
-            state.client.serverAddress = socket.getLocalAddress().getHostAddress();
+            state.client.serverAddress = server.localAddress(socket).getHostAddress();
             state.client.serverPort = socket.getLocalPort();
         }
         state.client.bareNewline = SmtpdSettings.matches(settings.bareNewlineExclusions, state.client.address)

@@ -2,6 +2,7 @@ package mta.util;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +49,19 @@ public final class AcceptLoop {
                     + ": " + e.getMessage(), e);
         }
         return server;
+    }
+
+    /**
+     * The address every connection accepted on {@code server} reaches: the bound one, unless it is
+     * a wildcard (then each connection's own is the kernel's to tell) or a scoped IPv6 address
+     * (whose form the kernel's answer may write differently); null in those cases.
+     */
+    public static InetAddress onlyAddress(ServerSocket server) {
+        InetAddress a = server.getInetAddress();
+        if (a == null || a.isAnyLocalAddress()) return null;
+        if (a instanceof java.net.Inet6Address six && (six.getScopeId() != 0 || six.getScopedInterface() != null
+                || six.isLinkLocalAddress())) return null;
+        return a;
     }
 
     /**

@@ -102,6 +102,21 @@ class SystemResolverTest {
         assertEquals(List.of("dns-name.example.test"), r.nativeNames(ip("127.0.0.1")), "no file: the source is unavailable");
     }
 
+    /** One question (a name and its confirmation) sees the file as it was; the next question sees an edit. */
+    @Test
+    void oneQuestionLooksAtTheHostsFileOnce() throws Exception {
+        SystemResolver r = resolver("files dns");
+        Resolver question = r.oneQuestion();
+        assertEquals(List.of("localhost"), question.nativeNames(ip("127.0.0.1")));
+        Files.writeString(hosts, "127.0.0.1 mail.example.test localhost\n");
+        Files.setLastModifiedTime(hosts, FileTime.from(Instant.now().plusSeconds(5)));
+        assertEquals(List.of("localhost"), question.nativeNames(ip("127.0.0.1")), "the same question: the file as it was");
+        assertEquals(List.of(ip("127.0.0.1"), ip("::1")), question.nativeAddresses("localhost"));
+        assertEquals(List.of("mail.example.test"), r.oneQuestion().nativeNames(ip("127.0.0.1")), "the next question sees the edit");
+        assertEquals(List.of("mail.example.test"), r.nativeNames(ip("127.0.0.1")));
+        assertEquals(List.of(ip("127.0.0.1")), r.oneQuestion().nativeAddresses("mail.example.test"));
+    }
+
     @Test
     void mxAndAddressLookupsForMailRoutingAskDnsOnly() throws Exception {
         SystemResolver r = resolver("files dns");

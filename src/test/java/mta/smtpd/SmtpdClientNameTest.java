@@ -72,6 +72,29 @@ class SmtpdClientNameTest {
         assertEquals(List.of(), dns.questions(), "the hosts file answered, and forward-confirmed");
     }
 
+    /** The hosts file is looked at once per client, and a session after an edit sees the edit. */
+    @Test
+    void anEditedHostsFileNamesTheNextClient() throws Exception {
+        TestSite site = new TestSite(tmp).param("smtpd_peername_lookup", "yes").write();
+        try (Master m = start(site, "127.0.0.1 localhost\n")) {
+            SmtpdTestSupport s = new SmtpdTestSupport(site, m);
+            try (Transcript t = Transcript.connect(site.smtpdPort)) {
+                t.expect("220 ");
+                t.send("QUIT").expect("221 ");
+            }
+            s.awaitLog("connect from localhost[127.0.0.1]");
+            Path hosts = tmp.resolve("hosts");
+            Files.writeString(hosts, "127.0.0.1 mail.example.test localhost\n");
+            Files.setLastModifiedTime(hosts, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+            try (Transcript t = Transcript.connect(site.smtpdPort)) {
+                t.expect("220 ");
+                t.send("QUIT").expect("221 ");
+            }
+            s.awaitLog("connect from mail.example.test[127.0.0.1]");
+        }
+        assertEquals(List.of(), dns.questions(), "both names came from the hosts file, forward-confirmed there");
+    }
+
     @Test
     void twentyClientsAtOnceAreNotSerialisedByDroppedQueriesAndRepeatsComeFromTheCache() throws Exception {
         for (int i = 10; i < 30; i++) {
