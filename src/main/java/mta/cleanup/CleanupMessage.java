@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import mta.config.Params;
 import mta.lookup.TableException;
 import mta.mail.Address;
@@ -45,6 +46,8 @@ import mta.queue.Trigger;
  * smtpd or pickup gets, with NOTIFY=NEVER) and the content checks.
  */
 final class CleanupMessage implements CleanupService.Transaction {
+    /** Splits a folded header into its physical lines (compiled once, not per header). */
+    private static final Pattern LINE_BREAK = Pattern.compile("\r\n");
     private static final DateTimeFormatter RFC5322 =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (z)", Locale.ROOT);
     private static final DateTimeFormatter MSGID_STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
@@ -468,7 +471,7 @@ final class CleanupMessage implements CleanupService.Transaction {
         }
         w.startContent();
         for (StringBuilder h : headers) {
-            for (String physical : h.toString().split("\r\n", -1)) {
+            for (String physical : LINE_BREAK.split(h.toString(), -1)) {
                 byte[] b = physical.getBytes(StandardCharsets.UTF_8);
                 w.contentLine(b, 0, b.length, svc.lineLengthLimit);
             }

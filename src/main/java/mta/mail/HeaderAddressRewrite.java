@@ -3,6 +3,7 @@ package mta.mail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * HeaderAddressRewrite - rewrites the addresses of an address-list header value, leaving the rest as it was.
@@ -15,6 +16,9 @@ import java.util.function.UnaryOperator;
  * an empty {@code <>}) is left alone.
  */
 public final class HeaderAddressRewrite {
+    /** A quoted string, escapes included. */
+    private static final Pattern QUOTED = Pattern.compile("\"(\\\\.|[^\"\\\\])*\"");
+
     private HeaderAddressRewrite() {}
 
     /** One place in the value to replace: [start, end) becomes text. */
@@ -123,7 +127,7 @@ public final class HeaderAddressRewrite {
         for (int[] c : comments) if (c[0] >= s && c[1] <= e) return null; // a comment inside: leave it
         String text = value.substring(s, e);
         // a space outside quotes means a phrase without an address (or a syntax error): leave it
-        if (text.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "").chars().anyMatch(Character::isWhitespace)) return null;
+        if (QUOTED.matcher(text).replaceAll("").chars().anyMatch(Character::isWhitespace)) return null;
         return edit(s, e, text, f);
     }
 

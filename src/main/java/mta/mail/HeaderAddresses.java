@@ -2,6 +2,7 @@ package mta.mail;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * HeaderAddresses - extracts the addresses of an RFC 5322 address-list header value.
@@ -11,6 +12,9 @@ import java.util.List;
  * names are dropped; group names are skipped. Used by {@code sendmail -t}.
  */
 public final class HeaderAddresses {
+    /** A quoted string, escapes included. */
+    private static final Pattern QUOTED = Pattern.compile("\"(\\\\.|[^\"\\\\])*\"");
+
     private HeaderAddresses() {}
 
     public static List<Address> parse(String value) {
@@ -57,7 +61,7 @@ public final class HeaderAddresses {
         String a = angle != null ? angle : cur.toString().strip();
         if (angle != null && a.startsWith("@") && a.indexOf(':') > 0) a = a.substring(a.indexOf(':') + 1);
         // without <>, a space outside quotes means a phrase, not an address
-        if (a.isEmpty() || (angle == null && a.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "").indexOf(' ') >= 0)) return;
+        if (a.isEmpty() || (angle == null && QUOTED.matcher(a).replaceAll("").indexOf(' ') >= 0)) return;
         out.add(Address.parse(a));
     }
 }

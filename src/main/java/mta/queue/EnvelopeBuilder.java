@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * EnvelopeBuilder - the envelope records of a queue file, in file order, into a {@link QueueFile.Envelope}.
@@ -14,6 +15,8 @@ import java.util.Map;
  * reader would refuse raises {@link QueueFile.Corrupt}.
  */
 final class EnvelopeBuilder {
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
     private final String file;
     private boolean versionSeen;
     private long arrival;
@@ -39,7 +42,7 @@ final class EnvelopeBuilder {
         }
         try {
             switch (t) {
-                case SIZE -> size = Long.parseLong(s.strip().split("\\s+")[0]);
+                case SIZE -> size = Long.parseLong(SPACES.split(s.strip())[0]);
                 case TIME -> arrival = Long.parseLong(s.strip());
                 case FULLNAME -> fullName = s;
                 case ATTRIBUTE -> {

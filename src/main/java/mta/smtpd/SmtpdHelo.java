@@ -3,6 +3,7 @@ package mta.smtpd;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import mta.mail.Reply;
 
 /**
@@ -17,6 +18,8 @@ import mta.mail.Reply;
  * keywords {@link SmtpdEhloDiscard} hides from this client.
  */
 final class SmtpdHelo {
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
     private SmtpdHelo() {}
 
     /** helo_cmd - process HELO command */
@@ -67,7 +70,7 @@ final class SmtpdHelo {
             c.fail(counter, Reply.heloSyntax(verb));
             return false;
         }
-        String name = arg.split("\\s+")[0];
+        String name = SPACES.split(arg)[0];
         // the stage's checks: the HELO restrictions (a further stage that may refuse HELO goes after them)
         if (c.refused(counter, c.server.check().helo(c.state, name))) return false;
         if (c.refused(counter, SmtpdMilters.helo(c, name))) return false;

@@ -1,6 +1,7 @@
 package mta.smtpd;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 import mta.mail.Reply;
 
 /**
@@ -12,6 +13,8 @@ import mta.mail.Reply;
  * for the byte with hex code XX; they are stored decoded.
  */
 final class SmtpdParams {
+    private static final Pattern BLANKS = Pattern.compile("[ \\t]+");
+
     private SmtpdParams() {}
 
     /** The DSN request of one recipient: NOTIFY as given (upper case) and the decoded ORCPT; null when absent. */
@@ -180,7 +183,7 @@ final class SmtpdParams {
 
     private static String[] words(String params) {
         String p = params.strip();
-        return p.isEmpty() ? new String[0] : p.split("[ \\t]+");
+        return p.isEmpty() ? new String[0] : BLANKS.split(p);
     }
 
     private static String name(String p) {

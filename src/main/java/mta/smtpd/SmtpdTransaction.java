@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import mta.cleanup.CleanupException;
 import mta.cleanup.CleanupService;
 import mta.mail.Address;
@@ -27,6 +28,7 @@ import mta.mail.Smtputf8;
  * {@link SmtpdCheck}), and only then changes the state and answers.
  */
 final class SmtpdTransaction {
+    private static final Pattern BLANKS = Pattern.compile("[ \\t]+");
     private static final DateTimeFormatter RECEIVED_DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (z)", Locale.ROOT);
 
@@ -192,7 +194,7 @@ final class SmtpdTransaction {
             c.hangUp();
             return;
         }
-        String[] w = arg.isEmpty() ? new String[0] : arg.split("[ \\t]+");
+        String[] w = arg.isEmpty() ? new String[0] : BLANKS.split(arg);
         if (w.length < 1 || w.length > 2 || w[0].isEmpty() || w[0].length() > 18
                 || !w[0].chars().allMatch(ch -> ch >= '0' && ch <= '9')
                 || (w.length == 2 && !w[1].equalsIgnoreCase("LAST"))) {
