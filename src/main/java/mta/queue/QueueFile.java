@@ -183,7 +183,8 @@ public final class QueueFile {
      * Decodes {@code type, length, data} records from a stream, tracking the offset. A length is
      * believed only when that many bytes are left before {@code end} (the file's size): a hostile
      * or damaged file cannot make the reader allocate more than the file holds. Reads through its
-     * own 16 KiB buffer (a content line is a record of a few dozen bytes: no lock or call per byte).
+     * own buffer (a content line is a record of a few dozen bytes: no lock or call per byte) of
+     * 16 KiB, or less when less is left to read: a 1 KB message does not need 16 KiB zeroed.
      */
     static final class RecordStream {
         private final InputStream in;
@@ -192,12 +193,13 @@ public final class QueueFile {
         long offset;
         byte[] data = new byte[512];
         int length;
-        private final byte[] buf = new byte[16 * 1024];
+        private final byte[] buf;
         private int pos;
         private int limit;
 
         RecordStream(InputStream in, String file, long start, long end) {
             this.in = in;
+            this.buf = new byte[(int) Math.max(512, Math.min(16 * 1024, end - start))];
             this.file = file;
             this.offset = start;
             this.end = end;
