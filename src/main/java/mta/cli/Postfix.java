@@ -213,9 +213,10 @@ public final class Postfix {
 
     /**
      * Postfix's line, then one line per process: the master, and under privilege separation the
-     * root parent and the privileged delivery process ({@code pid/privileged.pid}). Exit 0 when
-     * every process runs; 1 when the master does not, or the privileged process is down (local,
-     * virtual and pipe mail waits until the root parent has restarted it).
+     * root parent and the privileged delivery process ({@code pid/privileged.pid}: its pid, or
+     * {@code idle} while none is needed). Exit 0 when every process runs or the privileged one is
+     * idle (it starts on demand); 1 when the master does not, or the privileged process is down
+     * (it died: local, virtual and pipe mail waits until the root parent has restarted it).
      */
     private static int status(Path pidFile, PrintStream err) {
         Optional<Long> pid = MasterPid.running(pidFile);
@@ -235,14 +236,25 @@ public final class Postfix {
             err.println(TAG + "warning: privileged parent: not running; the master stops without it");
             rc = 1;
         }
-        long delivery = -1;
+        String word = "";
         try {
-            delivery = Long.parseLong(Files.readString(privileged, StandardCharsets.US_ASCII).strip());
-        } catch (IOException | NumberFormatException e) {
+            word = Files.readString(privileged, StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
             // being rewritten by a restart: reported as not running
         }
+        if (word.equals("idle")) {
+            // No request for max_idle (or none yet): the root parent starts it when the master needs it.
+            err.println(TAG + "privileged delivery: idle (starts on demand)");
+            return rc;
+        }
+        long delivery = -1;
+        try {
+            delivery = Long.parseLong(word);
+        } catch (NumberFormatException e) {
+            // reported as not running
+        }
         long d = delivery;
-        boolean alive = d > 0 && ProcessHandle.of(d).filter(ProcessHandle::isAlive)
+        boolean alive = mta.util.ProcessState.running(d) && ProcessHandle.of(d)
                 .filter(h -> parent.isPresent() && h.parent().map(ProcessHandle::pid).orElse(-1L) == parent.get().pid())
                 .isPresent();
         if (alive) {
@@ -431,14 +443,35 @@ public final class Postfix {
             return masterCommand;
         }
         Path socket = queues.root().resolve("private").resolve("local");
+        Path wake = queues.root().resolve("pid").resolve("privileged.wake");
         List<String> cmd = new ArrayList<>();
         cmd.add(privilegedParent().toString());
         cmd.add(queues.root().resolve("pid").resolve("privileged.pid").toString());
+        cmd.add(wake.toString());
+        cmd.add(Integer.toString(v.owner().user.gid()));
+        cmd.add(hasSpawnServices(dir) ? "boot" : "demand");
         cmd.addAll(javaCommand(options("MTA_PRIVILEGED_OPTS", PRIVILEGED_OPTS), "mta.master.PrivilegedMaster", dir));
         cmd.add("--serve");
         cmd.add("--");
-        cmd.addAll(v.owner().asMailOwner(masterCommand(dir, socket)));
+        List<String> master = masterCommand(dir, socket);
+        master.add("-w");
+        master.add(wake.toString());
+        cmd.addAll(v.owner().asMailOwner(master));
         return cmd;
+    }
+
+    /**
+     * True when master.cf has spawn services, whose listeners the privileged delivery process
+     * holds: it then starts with the master and never idles out; otherwise the root parent starts
+     * it on demand (the master wakes it on its FIFO) and it exits after max_idle.
+     */
+    private static boolean hasSpawnServices(Path dir) {
+        try {
+            return mta.config.MasterCf.read(dir.resolve("master.cf")).services().stream()
+                    .anyMatch(s -> s.command().equals("spawn"));
+        } catch (ConfigException e) {
+            return true; // the master's check reports it; start as before
+        }
     }
 
     /**

@@ -735,6 +735,9 @@ public final class Params {
     public static final Param IPC_TIMEOUT = def(Param.time("ipc_timeout", "3600s", 's', 1, 100 * DAY,
             "The longest wait for an answer over an internal channel: here Dovecot's auth socket (smtpd_sasl_path),"
             + " and each read of the public/postdrop service from sendmail's thin client."));
+    public static final Param MAX_IDLE = def(Param.time("max_idle", "100s", 's', 1, 100 * DAY,
+            "How long the privileged delivery process (local, virtual, pipe, root-only files) waits for a request"
+            + " before it exits; the next request starts it again. It never exits while it serves spawn services."));
     public static final Param SMTPD_CLIENT_AUTH_RATE_LIMIT = def(Param.integer("smtpd_client_auth_rate_limit", "0", 0,
             Integer.MAX_VALUE, "The most AUTH commands a client may send per anvil_rate_time_unit; 0: no limit."));
     public static final Param SMTPD_SENDER_LOGIN_MAPS = def(Param.tables("smtpd_sender_login_maps", "",

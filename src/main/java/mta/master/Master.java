@@ -209,7 +209,10 @@ public final class Master implements AutoCloseable {
         qmgr.start(supervisor);
         pickup.start(supervisor);
         for (SmtpdListener l : listeners.values()) l.start();
-        if (options.localService() != null) privilegedWatch = new PrivilegedWatch(options.localService(), log);
+        if (options.localService() != null) {
+            privilegedWatch = new PrivilegedWatch(options.localService(),
+                    queues.root().resolve("pid").resolve("privileged.pid"), log);
+        }
         updateMetrics(true);
         postscreens.start();
 
@@ -230,7 +233,7 @@ public final class Master implements AutoCloseable {
         try {
             java.net.InetSocketAddress address = MetricsServer.address(wanted);
             MetricsServer started = address == null ? null
-                    : MetricsServer.start(address, mta.metrics.MailMetrics.REGISTRY, this::healthProblems);
+                    : MetricsServer.start(address, mta.metrics.MailMetrics.REGISTRY, this::healthProblems, this::healthNotes);
             if (metricsServer != null) metricsServer.close();
             metricsServer = started;
             metricsListen = wanted;
@@ -258,16 +261,26 @@ public final class Master implements AutoCloseable {
         List<String> down = new ArrayList<>();
         if (closed) down.add("master: stopping");
         PrivilegedWatch w = privilegedWatch;
-        String privileged = w == null ? null : w.probeNow();
-        if (privileged != null) down.add("privileged process: down: " + privileged);
+        PrivilegedWatch.Probe privileged = w == null ? null : w.probeNow();
+        if (privileged != null && privileged.state() == PrivilegedWatch.State.DOWN) {
+            down.add("privileged process: down: " + privileged.why());
+        }
         for (String loop : supervisor.restarting()) down.add(loop + ": terminated abnormally, waiting to restart");
         return down;
     }
 
-    /** {@code postfix_process_up{process="master|privileged"}}: 1 when the process serves. */
+    /** What a healthy /healthz adds: the privileged process idle (it starts on demand) or starting. */
+    List<String> healthNotes() {
+        PrivilegedWatch w = privilegedWatch;
+        String note = w == null ? null : PrivilegedWatch.note(w.probeNow());
+        return note == null ? List.of() : List.of(note);
+    }
+
+    /** {@code postfix_process_up{process="master|privileged"}}: 1 when the process serves (or is idle). */
     private void writeProcessMetrics(mta.metrics.TextFormat out) {
         List<String> label = List.of("process");
-        out.header("postfix_process_up", "1 when the process serves, 0 when it is down (master, privileged).",
+        out.header("postfix_process_up", "1 when the process serves (or, privileged, is idle or starting), 0 when it is down"
+                + " (master, privileged).",
                 mta.metrics.Family.Type.GAUGE);
         out.sample("postfix_process_up", label, List.of("master"), closed ? 0 : 1);
         PrivilegedWatch w = privilegedWatch;
@@ -352,6 +365,10 @@ public final class Master implements AutoCloseable {
             updateListeners(masterCf, false);
             postscreens.update(masterCf, config, false, log);
             if (spawn != null) spawn.update(masterCf, config, false);
+            // spawn listeners must always be up: the privileged process serves them, so it must run.
+            if (options.localService() != null && masterCf.services().stream().anyMatch(x -> x.command().equals("spawn"))) {
+                mta.util.UnixConnect.wake();
+            }
             updateMetrics(false);
             log.info("reload -- version " + version() + ", configuration " + configDir);
         } catch (RuntimeException e) {
@@ -474,14 +491,15 @@ public final class Master implements AutoCloseable {
     }
 
     /**
-     * {@code java mta.master.Master [-c config_dir] [-l socket] [-s socket]}: runs the mail system in
+     * {@code java mta.master.Master [-c config_dir] [-l socket] [-s socket] [-w fifo]}: runs the mail system in
      * the foreground until SIGTERM. {@code bin/postfix start} runs this in the background, directly
      * or, when started as root, as mail_owner under the root parent script
      * {@code bin/.privileged-parent}, with {@code -l}, the socket of the privileged delivery process
      * ({@link PrivilegedMaster}) that serves local and virtual delivery, and {@code -s}, the one that
-     * serves root-only files (TLS keys). That process starts at the same time as this one: for the
-     * first {@value #PRIVILEGED_START_MILLIS} ms, deliveries and reads of root-only files wait for
-     * its sockets ({@link mta.util.UnixConnect}) instead of failing.
+     * serves root-only files (TLS keys), and {@code -w}, the root parent's wake FIFO: that process
+     * runs on demand, so deliveries and reads of root-only files that find no socket write a byte
+     * there and wait for it ({@link mta.util.UnixConnect}) instead of failing; so do those of the
+     * first {@value #PRIVILEGED_START_MILLIS} ms, when it may be starting beside this one.
      */
     public static void main(String[] args) {
         String dashC = null;
@@ -492,6 +510,7 @@ public final class Master implements AutoCloseable {
             if (args[i].equals("-c") && i + 1 < args.length) dashC = args[++i];
             else if (args[i].equals("-l") && i + 1 < args.length) localService = Path.of(args[++i]);
             else if (args[i].equals("-s") && i + 1 < args.length) secrets = new SecretClient(Path.of(args[++i]));
+            else if (args[i].equals("-w") && i + 1 < args.length) mta.util.UnixConnect.wakeWith(Path.of(args[++i]));
             else if (args[i].equals("--check")) checkOnly = true;
         }
         PrintStream err = System.err;

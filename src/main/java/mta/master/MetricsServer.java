@@ -18,8 +18,9 @@ import mta.metrics.TextFormat;
 /**
  * MetricsServer - the master's HTTP listener on {@code metrics_listen}: {@code GET /metrics}
  * answers the {@link Registry} in Prometheus's text format, {@code GET /healthz} answers
- * {@code 200 ok} when every service is up, else {@code 503} with one line per service that is
- * down (the privileged process, a master loop waiting to be restarted).
+ * {@code 200 ok} when every service is up (followed by a line per service that is fine but not
+ * running: {@code privileged process: idle (starts on demand)}), else {@code 503} with one line
+ * per service that is down (the privileged process, a master loop waiting to be restarted).
  *
  * <p>Reads the registry and the health supplier; writes HTTP responses. The JDK's own HTTP server
  * ({@code com.sun.net.httpserver}), one virtual thread per request. Off unless
@@ -63,6 +64,15 @@ final class MetricsServer implements AutoCloseable {
 
     /** Starts serving; throws ConfigException when the address cannot be bound. */
     static MetricsServer start(InetSocketAddress address, Registry registry, Supplier<List<String>> down) {
+        return start(address, registry, down, List::of);
+    }
+
+    /**
+     * The same; a healthy {@code /healthz} adds the lines of {@code notes} after {@code ok} (a
+     * service that is fine but not running, as the privileged process while it is idle).
+     */
+    static MetricsServer start(InetSocketAddress address, Registry registry, Supplier<List<String>> down,
+                               Supplier<List<String>> notes) {
         HttpServer server;
         try {
             server = HttpServer.create(address, 16);
@@ -78,7 +88,11 @@ final class MetricsServer implements AutoCloseable {
         server.createContext("/healthz", ex -> {
             if (!allowed(ex)) return;
             List<String> problems = down.get();
-            if (problems.isEmpty()) respond(ex, 200, "text/plain; charset=utf-8", "ok\n");
+            if (problems.isEmpty()) {
+                StringBuilder body = new StringBuilder("ok\n");
+                for (String note : notes.get()) body.append(note).append('\n');
+                respond(ex, 200, "text/plain; charset=utf-8", body.toString());
+            }
             else respond(ex, 503, "text/plain; charset=utf-8", String.join("\n", problems) + "\n");
         });
         server.start();

@@ -47,10 +47,15 @@ import mta.util.PosixAccounts;
  *
  * <p>{@code java mta.master.PrivilegedMaster -c config_dir --serve} is the privileged delivery
  * process. Its parent is the root parent, the shell script {@code bin/.privileged-parent}, which
- * starts it and the master (under {@code setpriv}, built by the postfix command) at the same time,
- * starts it again when it dies, and exits with the master's status. It binds the sockets (owned by
- * mail_owner, inside the mail_owner-only {@code private/}), prints "ready" and serves until SIGTERM
- * or until the root parent is gone. The script has no mail log of its own: when it restarts this
+ * starts the master (under {@code setpriv}, built by the postfix command) and this process: on
+ * demand, when the master writes a byte to its wake FIFO, or at once beside the master when
+ * master.cf has spawn services; it starts it again when it dies, and exits with the master's
+ * status. It binds the sockets (owned by mail_owner, inside the mail_owner-only {@code private/}),
+ * prints "ready" and serves until SIGTERM, until the root parent is gone, or until
+ * {@code max_idle} has passed without a request while it serves no spawn service ({@link IdleExit}):
+ * it then removes its socket names, serves what was already queued, waits for the running
+ * requests and exits with {@link #IDLE_EXIT}, which the root parent does not restart until the
+ * next wake-up (and which is not logged, as Postfix logs nothing for a max_idle exit). The script has no mail log of its own: when it restarts this
  * process it adds {@code --restarted PID STATUS PAUSE} (the pid and wait status of the process
  * that died, the pause before the restart in seconds), and the new process writes the root
  * parent's lines, with the script's pid, as Postfix's master logs a daemon it restarts:
@@ -82,7 +87,10 @@ public final class PrivilegedMaster {
     private List<FileTime> agentsStamp = List.of();
     private Map<String, DeliveryAgent> agents = Map.of();
 
-    private PrivilegedMaster(Path configDir, Queues queues, MailLog mailLog, PosixAccounts.User owner) {
+    private final IdleExit idle;
+
+    private PrivilegedMaster(Path configDir, Queues queues, MailLog mailLog, PosixAccounts.User owner, IdleExit idle) {
+        this.idle = idle;
         this.configDir = configDir;
         this.queues = queues;
         this.mailLog = mailLog;
@@ -147,8 +155,9 @@ public final class PrivilegedMaster {
 
     /**
      * The privileged delivery process: binds private/local, private/secrets and the spawn sockets,
-     * says {@value #READY} on standard output, and serves until SIGTERM or until its parent (the
-     * root parent, {@code bin/.privileged-parent}) is gone. A restarted one ({@code restarted} not
+     * says {@value #READY} on standard output, and serves until SIGTERM, until its parent (the
+     * root parent, {@code bin/.privileged-parent}) is gone (status 0), or until max_idle without a
+     * request ({@link #IDLE_EXIT}). A restarted one ({@code restarted} not
      * null) first writes the root parent's lines about the process before it, and once it serves,
      * that it is back, then triggers the retry of deferred mail.
      */
@@ -166,12 +175,13 @@ public final class PrivilegedMaster {
             parentLog.warn("privileged: restarting in " + Math.max(1, restarted.pauseSeconds()) + "s");
         }
         Queues queues = new Queues(config.path(Params.QUEUE_DIRECTORY));
-        PrivilegedMaster pm = new PrivilegedMaster(dir, queues, mailLog, owner);
+        IdleExit idle = new IdleExit(config.time(Params.MAX_IDLE));
+        PrivilegedMaster pm = new PrivilegedMaster(dir, queues, mailLog, owner, idle);
         Path socket = socketPath(queues);
         ServerSocketChannel server = PrivilegedSocket.bind(socket, owner);
         // As Postfix's private sockets: 0666 inside the mail_owner-only private/ (SO_PEERCRED decides who is served).
         mta.util.SafeFiles.setMode(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
-        SecretService secrets = SecretService.start(dir, queues, owner, mailLog.channel("master"));
+        SecretService secrets = SecretService.start(dir, queues, owner, mailLog.channel("master"), idle);
         // spawn services run commands as other users: their sockets are served here, as root.
         SpawnServices spawn = new SpawnServices(queues, mailLog, owner);
         spawn.update(MasterCf.read(dir.resolve("master.cf")), config, true);
@@ -189,7 +199,7 @@ public final class PrivilegedMaster {
         };
         Runtime.getRuntime().addShutdownHook(new Thread(cleanUp, "privileged-stop"));
         Thread.ofVirtual().name("private-local")
-                .start(() -> PrivilegedSocket.serve(server, "private/local", pm.log, "local-", pm::handle));
+                .start(() -> PrivilegedSocket.serve(server, "private/local", pm.log, "local-", idle, pm::handle));
         System.out.println(READY);
         System.out.flush();
         if (restarted != null) {
@@ -197,9 +207,32 @@ public final class PrivilegedMaster {
             TriggerClient.flushAll(queues); // local mail deferred during the outage
         }
         // The root parent gone (killed): nobody would restart or stop this process; it ends too.
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().join());
-        return 0;
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        try {
+            idle.awaitIdle(() -> !spawn.isEmpty());
+            // max_idle without a request: no new connection from here on (the master finds no
+            // socket and wakes the root parent, which starts the next process once this one has
+            // exited); what was queued before the names went is still accepted and served.
+            Files.deleteIfExists(socket);
+            secrets.unlink();
+            Thread.sleep(DRAIN_MILLIS);
+            server.close();
+            secrets.close();
+            idle.awaitServed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return IDLE_EXIT;
     }
+
+    /** The exit status after max_idle without a request: the root parent starts no new process until woken. */
+    static final int IDLE_EXIT = 75;
+
+    /**
+     * How long an idle process still accepts after removing its socket names: a connect that found
+     * the name just before is queued on the socket and is served, not cut.
+     */
+    static final long DRAIN_MILLIS = 1000;
 
     /** The largest delivery request read from private/local (its recipients and attributes). */
     static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
@@ -248,7 +281,9 @@ public final class PrivilegedMaster {
             if (now.equals(seen)) continue;
             seen = now;
             try {
-                spawn.update(MasterCf.read(configDir.resolve("master.cf")), ConfigLoader.load(configDir).config(), false);
+                Config config = ConfigLoader.load(configDir).config();
+                spawn.update(MasterCf.read(configDir.resolve("master.cf")), config, false);
+                idle.maxIdle(config.time(Params.MAX_IDLE));
             } catch (ConfigException e) {
                 log.warn("spawn services unchanged: " + e.getMessage());
             }
@@ -264,11 +299,13 @@ public final class PrivilegedMaster {
             BufferedReader in = new BufferedReader(new InputStreamReader(
                     limited(Channels.newInputStream(ch), MAX_REQUEST_BYTES), StandardCharsets.UTF_8));
             in.mark(1);
-            if (in.read() < 0) return; // the master's liveness probe (PrivilegedWatch): nothing to do
+            if (in.read() < 0) return; // the master's liveness probe (PrivilegedWatch): nothing to do, and no activity
             in.reset();
+            idle.request();
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8));
             DeliveryRequest req = DeliveryProtocol.readRequest(in);
             DeliveryProtocol.writeStatuses(out, deliver(req, peerIsRoot, DeliveryProtocol.passBack(in, out)));
+            idle.request(); // max_idle counts from the end of the last delivery
         } catch (IOException e) {
             log.warn("private/local: " + e.getMessage());
         } catch (RuntimeException e) {

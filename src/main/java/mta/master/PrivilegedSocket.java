@@ -46,12 +46,13 @@ final class PrivilegedSocket {
 
     /**
      * Accepts on {@code server} until it closes; each connection runs {@code handle} on a virtual
-     * thread of its own ({@code threadPrefix} and a number).
+     * thread of its own ({@code threadPrefix} and a number), counted by {@code serving} from its
+     * accept to its end.
      *
      * @param where the socket's name in warnings ({@code private/local})
      */
     static void serve(ServerSocketChannel server, String where, MailLog.Channel log, String threadPrefix,
-                      Consumer<SocketChannel> handle) {
+                      IdleExit serving, Consumer<SocketChannel> handle) {
         while (server.isOpen()) {
             SocketChannel ch;
             try {
@@ -60,7 +61,14 @@ final class PrivilegedSocket {
                 if (server.isOpen()) log.warn("accept " + where + ": " + e.getMessage());
                 continue;
             }
-            Thread.ofVirtual().name(threadPrefix + ch.hashCode()).start(() -> handle.accept(ch));
+            serving.accepted();
+            Thread.ofVirtual().name(threadPrefix + ch.hashCode()).start(() -> {
+                try {
+                    handle.accept(ch);
+                } finally {
+                    serving.done();
+                }
+            });
         }
     }
 

@@ -40,9 +40,11 @@ final class SecretService implements AutoCloseable {
     private final MailLog.Channel log;
     private final Path socket;
     private final ServerSocketChannel server;
+    private final IdleExit idle;
 
     private SecretService(Path configDir, PosixAccounts.User owner, MailLog.Channel log, Path socket,
-                          ServerSocketChannel server) {
+                          ServerSocketChannel server, IdleExit idle) {
+        this.idle = idle;
         this.configDir = configDir;
         this.owner = owner;
         this.log = log;
@@ -55,20 +57,24 @@ final class SecretService implements AutoCloseable {
         return queues.root().resolve("private").resolve("secrets");
     }
 
-    /** Binds the socket (owned by mail_owner, in the mail_owner-only {@code private/}) and starts serving. */
-    static SecretService start(Path configDir, Queues queues, PosixAccounts.User owner, MailLog.Channel log)
-            throws IOException {
+    /**
+     * Binds the socket (owned by mail_owner, in the mail_owner-only {@code private/}) and starts
+     * serving; each request counts as activity for {@code idle} (max_idle).
+     */
+    static SecretService start(Path configDir, Queues queues, PosixAccounts.User owner, MailLog.Channel log,
+                               IdleExit idle) throws IOException {
         Path socket = socketPath(queues);
         ServerSocketChannel server = PrivilegedSocket.bind(socket, owner);
-        SecretService s = new SecretService(configDir, owner, log, socket, server);
+        SecretService s = new SecretService(configDir, owner, log, socket, server, idle);
         Thread.ofVirtual().name("private-secrets")
-                .start(() -> PrivilegedSocket.serve(server, "private/secrets", log, "secrets-", s::handle));
+                .start(() -> PrivilegedSocket.serve(server, "private/secrets", log, "secrets-", idle, s::handle));
         return s;
     }
 
     private void handle(SocketChannel ch) {
         try (ch) {
             if (PrivilegedSocket.peer(ch, owner, "private/secrets", log) == null) return;
+            idle.request();
             OutputStream out = Channels.newOutputStream(ch);
             InputStream in = Channels.newInputStream(ch);
             String request = SecretClient.line(in);
@@ -119,6 +125,11 @@ final class SecretService implements AutoCloseable {
     private static void answerError(OutputStream out, String reason) throws IOException {
         out.write(("error " + reason.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** Removes the socket's name: new connections fail, those already queued are still accepted. */
+    void unlink() throws IOException {
+        Files.deleteIfExists(socket);
     }
 
     @Override

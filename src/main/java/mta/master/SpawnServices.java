@@ -57,6 +57,16 @@ final class SpawnServices implements AutoCloseable {
         this.socketOwner = socketOwner;
     }
 
+    /** True when no spawn listener runs (the privileged process may then exit after max_idle). */
+    boolean isEmpty() {
+        lock.lock();
+        try {
+            return running.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void update(MasterCf masterCf, Config main, boolean startup) {
         lock.lock();
         try {

@@ -64,16 +64,18 @@ class PrivilegeSeparationIT {
         long helper = statusField(master, "PPid:");
         assertEquals(0, statusField(helper, "Uid:"), "the root parent runs as root");
         assertTrue(Files.readString(Path.of("/proc/" + helper + "/cmdline")).contains("bin/.privileged-parent"));
-        long delivery = Long.parseLong(Files.readString(site.queue.resolve("pid/privileged.pid")).strip());
-        assertEquals(helper, statusField(delivery, "PPid:"), "the privileged process is the root parent's child");
-        assertEquals(0, statusField(delivery, "Uid:"), "the privileged process runs as root");
-        assertTrue(Files.readString(Path.of("/proc/" + delivery + "/cmdline")).contains("mta.master.PrivilegedMaster"));
+        // No spawn services: the privileged process starts on demand, with the first local message.
+        assertEquals("idle", Files.readString(site.queue.resolve("pid/privileged.pid")).strip());
 
         // Over SMTP to a user and to root: each mailbox belongs to its user.
         Transcript.mail(site.smtpdPort, "sender@example.test", "nobody@example.test", "Subject: one", "", "x");
         Transcript.mail(site.smtpdPort, "sender@example.test", "root@example.test", "Subject: two", "", "y");
         Path nobodyNew = site.maildir("nobody").resolve("new");
         WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.count(nobodyNew) == 1, "delivery to nobody");
+        long delivery = Long.parseLong(Files.readString(site.queue.resolve("pid/privileged.pid")).strip());
+        assertEquals(helper, statusField(delivery, "PPid:"), "the privileged process is the root parent's child");
+        assertEquals(0, statusField(delivery, "Uid:"), "the privileged process runs as root");
+        assertTrue(Files.readString(Path.of("/proc/" + delivery + "/cmdline")).contains("mta.master.PrivilegedMaster"));
         WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.count(site.maildir("root").resolve("new")) == 1,
                 "delivery to root");
         int nobodyUid = PosixAccounts.user("nobody").orElseThrow().uid();

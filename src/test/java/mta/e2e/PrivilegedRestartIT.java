@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PrivilegedRestartIT - {@code bin/postfix start} as root, then the privileged delivery process
- * killed with SIGKILL: {@code postfix status} reports it down, {@code /healthz} answers 503 naming
+ * PrivilegedRestartIT - {@code bin/postfix start} as root, a local message (the privileged delivery
+ * process starts on demand), then that process killed with SIGKILL: {@code postfix status} reports it down, {@code /healthz} answers 503 naming
  * it, the root parent logs its death and restarts it, and local mail (also mail sent while it was
  * down) is delivered without a manual restart; {@code /healthz} and {@code postfix status} are
  * green again with the new process. Needs root, setpriv and a {@code postfix} account.
@@ -49,8 +49,12 @@ class PrivilegedRestartIT {
         site = new TestSite(base).param("metrics_listen", Integer.toString(metricsPort)).write();
     }
 
+    /** The root parent while it is held with SIGSTOP. */
+    private String held;
+
     @AfterEach
-    void tearDown() throws IOException {
+    void tearDown() throws Exception {
+        if (held != null) new ProcessBuilder("kill", "-CONT", held).start().waitFor();
         RootSite.stop(site, base);
     }
 
@@ -58,6 +62,10 @@ class PrivilegedRestartIT {
     void aKilledPrivilegedProcessIsSeenAndRestarted() throws Exception {
         Result start = postfix("start");
         assertEquals(0, start.code(), start.out());
+        // It starts on demand: a first local message brings it up.
+        Path nobodyNew = site.maildir("nobody").resolve("new");
+        Transcript.mail(site.smtpdPort, "sender@example.test", "nobody@example.test", "Subject: wakes", "", "w");
+        WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.count(nobodyNew) == 1, "the first message is delivered");
         Result status = postfix("status");
         assertEquals(0, status.code(), status.out());
         long first = deliveryPid(status.out());
@@ -66,8 +74,18 @@ class PrivilegedRestartIT {
         assertEquals(first, Long.parseLong(Files.readString(site.queue.resolve("pid/privileged.pid")).strip()));
         assertEquals(200, healthz().statusCode());
 
+        // The root parent held (SIGSTOP) while the outage is looked at, so that its restart (after
+        // one second) cannot come before the checks on a slow machine; it resumes below.
+        Matcher parentPid = Pattern.compile("privileged parent: running: PID: (\\d+)").matcher(status.out());
+        assertTrue(parentPid.find(), status.out());
+        String parent = parentPid.group(1);
+        held = parent;
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", parent).start().waitFor());
         assertEquals(0, new ProcessBuilder("kill", "-9", Long.toString(first)).start().waitFor());
-        WalkingSkeletonTest.waitFor(() -> ProcessHandle.of(first).map(h -> !h.isAlive()).orElse(true), "the process is gone");
+        // Dead: a zombie until the held parent reaps it.
+        WalkingSkeletonTest.waitFor(() -> !Files.exists(Path.of("/proc/" + first))
+                || WalkingSkeletonTest.read(Path.of("/proc/" + first + "/stat")).replaceFirst("^.*\\) ", "").startsWith("Z"),
+                "the process is gone");
         // Seen at once: status, and /healthz, which probes private/local when asked.
         Result down = postfix("status");
         assertEquals(1, down.code(), down.out());
@@ -77,6 +95,8 @@ class PrivilegedRestartIT {
         assertTrue(unhealthy.body().contains("privileged process: down: connect to private/local"), unhealthy.body());
         // Mail for a local user sent while the process is down.
         Transcript.mail(site.smtpdPort, "sender@example.test", "nobody@example.test", "Subject: while down", "", "x");
+        assertEquals(0, new ProcessBuilder("kill", "-CONT", parent).start().waitFor());
+        held = null;
 
         // The root parent restarts it; everything is green again, with a new process.
         WalkingSkeletonTest.waitFor(() -> {
@@ -96,8 +116,7 @@ class PrivilegedRestartIT {
 
         // Local mail resumes without a manual restart: the message sent meanwhile, and a new one.
         Transcript.mail(site.smtpdPort, "sender@example.test", "nobody@example.test", "Subject: after", "", "y");
-        Path nobodyNew = site.maildir("nobody").resolve("new");
-        WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.count(nobodyNew) == 2, "both messages are delivered");
+        WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.count(nobodyNew) == 3, "both messages are delivered");
     }
 
     private static long deliveryPid(String statusOut) {

@@ -41,7 +41,7 @@ class SecretServiceTest {
         queues.create();
         PosixAccounts.User me = PosixAccounts.user(System.getProperty("user.name")).orElseThrow();
         MailLog log = MailLog.open(site.maillog, "mx.example.test", "postfix");
-        SecretService service = SecretService.start(site.config, queues, me, log.channel("master"));
+        SecretService service = SecretService.start(site.config, queues, me, log.channel("master"), new IdleExit(java.time.Duration.ofSeconds(100)));
         try {
             SecretClient client = new SecretClient(SecretService.socketPath(queues));
             assertArrayEquals(Files.readAllBytes(key), client.read(key));

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * UnixConnectTest - while the privileged process is starting, a connect waits for its socket;
- * once the start window has passed, a missing socket fails at once (the caller defers).
+ * once the start window has passed, a missing socket fails at once (the caller defers); with a
+ * wake FIFO, a missing socket writes a byte to it and the connect waits for the server it woke.
  */
 class UnixConnectTest {
     @TempDir
@@ -25,6 +26,7 @@ class UnixConnectTest {
     @AfterEach
     void noWaiting() {
         UnixConnect.waitForStartUntil(0);
+        UnixConnect.wakeWith(null);
     }
 
     @Test
@@ -56,5 +58,47 @@ class UnixConnectTest {
         long t0 = System.nanoTime();
         assertThrows(IOException.class, () -> UnixConnect.open(tmp.resolve("nothing")));
         assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "no waiting for a start");
+    }
+
+    @Test
+    void aMissingSocketWakesItsServerThroughTheFifoAndWaitsForIt() throws Exception {
+        Path socket = tmp.resolve("local");
+        Path fifo = tmp.resolve("privileged.wake");
+        assertTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        UnixConnect.wakeWith(fifo);
+        AtomicReference<ServerSocketChannel> server = new AtomicReference<>();
+        // The "root parent": binds the socket only once a byte has arrived.
+        Thread parent = Thread.ofPlatform().start(() -> {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(fifo)) {
+                if (in.read() < 0) return;
+                ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                s.bind(UnixDomainSocketAddress.of(socket));
+                server.set(s);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (SocketChannel ch = UnixConnect.open(socket)) {
+            assertTrue(ch.isConnected());
+        } finally {
+            parent.join();
+            if (server.get() != null) server.get().close();
+        }
+    }
+
+    @Test
+    void aWakeFifoThatNobodyReadsNeverHangsTheConnect() throws Exception {
+        Path fifo = tmp.resolve("privileged.wake");
+        assertTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        UnixConnect.wakeWith(fifo);
+        // No reader: the byte's writer blocks in open(2) on its own thread; wake() returns at once.
+        long t0 = System.nanoTime();
+        UnixConnect.wake();
+        UnixConnect.wake();
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "wake() does not wait for the FIFO");
+        // Release the blocked writer (a reader appears), so that no thread is left behind.
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(fifo)) {
+            assertTrue(in.read() >= 0);
+        }
     }
 }

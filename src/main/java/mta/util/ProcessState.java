@@ -1,0 +1,27 @@
+package mta.util;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * ProcessState - whether a process runs: it exists and is not a zombie (dead, not yet reaped by
+ * its parent; {@link ProcessHandle#isAlive} counts such a process as alive). Reads
+ * {@code /proc/PID/stat}; writes nothing.
+ */
+public final class ProcessState {
+    private ProcessState() {}
+
+    /** True when process {@code pid} exists and has not exited. */
+    public static boolean running(long pid) {
+        if (pid <= 0 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+            int end = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException e) {
+            return false; // gone meanwhile (or no /proc: trust isAlive above)
+        }
+    }
+}
