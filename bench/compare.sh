@@ -22,7 +22,8 @@
 #   an installation made with `postfix install --root` under the temporary directory; 0: skip).
 #   BENCH_STARTS (5 rounds of start to the first 220, the median reported), BENCH_COMMIT (500
 #   files per pattern for the bare commit), BENCH_FLOOR (1: run bench/floor.sh, N messages on
-#   ports +8 and +9; 0: skip).
+#   ports +8 and +9; 0: skip), BENCH_MAX_IDLE (10s: max_idle in both configurations; the memory
+#   after the load is measured 5 s past it).
 # Needs root, Debian's postfix package (postfix, smtp-source, smtp-sink, sendmail) and the built
 # jar (./mvnw -q -B -DskipTests package). Only 127.0.0.1 is used; everything runs from a
 # temporary directory that is removed on exit, and every wait has a deadline.
@@ -165,7 +166,7 @@ declare -A log=([ours]=$o/maillog [postfix]=$p/maillog) cfg=([ours]=$o/etc [post
 declare -A smail=([ours]=$here/bin/sendmail [postfix]=/usr/sbin/sendmail)
 declare -A R   # results, R[measure,mta]
 
-sleep 3   # both at rest: memory before any mail
+sleep 3   # both at rest: memory before any mail (ours: no privileged delivery process yet, it starts on demand)
 for m in ours postfix; do
   R[rss0,$m]=$(mem_kib "${pid[$m]}" Rss); R[pss0,$m]=$(mem_kib "${pid[$m]}" Pss)
   R[procs,$m]=$(tree "${pid[$m]}" | wc -l)
@@ -291,7 +292,10 @@ if [ "${BENCH_INSTALL:-1}" = 1 ]; then
   fi
 fi
 
-sleep 5   # at rest again, after the load
+# At rest again, after the load: past max_idle (BENCH_MAX_IDLE, 10s in both configurations), when
+# Postfix's idle daemons and our privileged delivery process have exited.
+idle_s=${BENCH_MAX_IDLE:-10s}; idle_s=${idle_s%s}
+sleep $((idle_s + 5))
 for m in ours postfix; do
   R[rss1,$m]=$(mem_kib "${pid[$m]}" Rss); R[pss1,$m]=$(mem_kib "${pid[$m]}" Pss)
   R[procs1,$m]=$(tree "${pid[$m]}" | wc -l)

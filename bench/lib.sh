@@ -2,7 +2,9 @@
 
 # bench_config DIR PORT MAXPROC [RELAYPORT] -> writes DIR/etc/main.cf and master.cf: the queue,
 # data and log under DIR, smtpd on 127.0.0.1:PORT with MAXPROC sessions (0: no limit), no aliases,
-# client name lookups as BENCH_PEERNAME_LOOKUP says (yes); with RELAYPORT, everything relayed to [127.0.0.1]:RELAYPORT.
+# client name lookups as BENCH_PEERNAME_LOOKUP says (yes), max_idle as BENCH_MAX_IDLE says (10s, the
+# same in bench/postfix-instance.sh, so that compare.sh can measure both at rest after the load);
+# with RELAYPORT, everything relayed to [127.0.0.1]:RELAYPORT.
 bench_config() {
   local dir=$1 port=$2 maxproc=$3 relay=${4:-}
   mkdir -p "$dir/etc"
@@ -18,6 +20,7 @@ maillog_file_prefixes = $dir
 alias_maps =
 alias_database =
 smtpd_peername_lookup = ${BENCH_PEERNAME_LOOKUP:-yes}
+max_idle = ${BENCH_MAX_IDLE:-10s}
 EOT
   } > "$dir/etc/main.cf"
   cat > "$dir/etc/master.cf" <<EOT

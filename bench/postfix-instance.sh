@@ -58,6 +58,7 @@ maillog_file_prefixes = $dir
 alias_maps =
 alias_database =
 smtpd_peername_lookup = ${BENCH_PEERNAME_LOOKUP:-yes}
+max_idle = ${BENCH_MAX_IDLE:-10s}
 smtpd_banner = \$myhostname ESMTP
 biff = no
 EOT
