@@ -91,18 +91,15 @@ public final class Postfix {
      * load, and the quick compiler only (C1): the mail path is system calls and short Java code,
      * C2 was still compiling (4,800 methods in the first 5,000 messages) and the master
      * then used more CPU per message than with C1 alone (bench/README.md, "Where a message goes").
-     * No start-up cache ({@code -XX:AOTMode=off}, {@link #masterCache} not passed): with the
-     * privileged delivery process on demand, the master and the root parent are all that runs at
-     * rest, and the cache's mapped pages kept them above the 64 MiB goal (master 61-62 MiB with
-     * it, 57-58 without; with the root parent and its wake-up reader 66 against 62). -Xms8m
-     * saves 1-2 MiB only (65 with the cache, 60 without) and collects the young generation more
-     * often under load; without the cache the master alone takes about a quarter longer to its
-     * first 220, but now has both cores to itself (bench/README.md, "Memory at rest").
-     * {@code MTA_MASTER_OPTS} without {@code -XX:AOTMode=off} uses the cache again.
+     * With its start-up cache ({@link #masterCache}): measured on a quiet machine (bench/README.md,
+     * "Memory at rest"), the whole tree at rest (root parent, wake-up reader, master) is 66 MiB with
+     * it and 62 without, but the first 220 comes after 0.9-1.0 s with it and 1.2-1.5 s without;
+     * -Xms8m or -Xms4m save 1-3 MiB more and collect the young generation more often under load.
+     * {@code MTA_MASTER_OPTS} with {@code -XX:AOTMode=off} starts it without the cache.
      */
     private static final List<String> DEFAULT_MASTER_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10",
-                    "-XX:TieredStopAtLevel=1", "-XX:AOTMode=off");
+                    "-XX:TieredStopAtLevel=1");
 
     /**
      * TLS servers refuse renegotiation that a client starts (a CPU lever for an attacker), as
@@ -531,10 +528,9 @@ public final class Postfix {
     /**
      * The start-up cache of the master ({@code mta-master.aot} beside the jar, made by
      * bin/.build-aot from the master package's MasterTraining), when it is there and newer than the
-     * jar, and the master's options do not say {@code -XX:AOTMode=off} (the default does, see
-     * DEFAULT_MASTER_OPTS): it takes about a third of the CPU off the master's start (class loading
-     * and linking), which is on the way to the first 220, for 4 MiB more at rest. The privileged delivery
-     * process, which starts beside the master, does without it (it would cost it 6 MiB; bench/README.md).
+     * jar, and the master's options do not say {@code -XX:AOTMode=off}: it takes about a third of
+     * the CPU off the master's start (class loading and linking), which is on the way to the first
+     * 220, for 4 MiB more at rest. The privileged delivery process does without it (it would cost it 6 MiB; bench/README.md).
      * The JVM itself refuses a cache of another JDK or jar; these flags keep that silent, and the
      * master then starts without it.
      */
