@@ -18,7 +18,7 @@ import mta.util.ChannelDeadline;
  *
  * <p>Writes packets (32-bit length in network byte order, command byte, data) and reads reply
  * packets of at most {@link MilterProtocol#MAX_PACKET} bytes. Connecting, and each exchange, must
- * finish within its time limit: a watchdog virtual thread ({@code milter-timeout}) closes the
+ * finish within its time limit: the shared watchdog ({@link mta.util.ChannelDeadline}) closes the
  * channel when it passes, which ends a blocked connect or read; the caller then sees
  * {@link TimeoutException}. Reads nothing else, logs nothing.
  */
@@ -71,7 +71,7 @@ final class MilterConnection implements AutoCloseable {
     }
 
     private static <T> T within(Duration timeout, SocketChannel ch, ChannelDeadline.Io<T> io) throws IOException {
-        return ChannelDeadline.within(timeout, ch, "milter-timeout", TimeoutException::new, io);
+        return ChannelDeadline.within(timeout, ch, TimeoutException::new, io);
     }
 
     /** Writes one packet. */

@@ -56,7 +56,7 @@ final class PolicyConnection implements AutoCloseable {
     }
 
     private static <T> T within(Duration timeout, SocketChannel ch, ChannelDeadline.Io<T> io) throws IOException {
-        return ChannelDeadline.within(timeout, ch, "policy-timeout", () -> new PolicyException("Connection timed out"), io);
+        return ChannelDeadline.within(timeout, ch, () -> new PolicyException("Connection timed out"), io);
     }
 
     /**

@@ -21,7 +21,8 @@ public final class ProcessState {
             int end = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
             return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
         } catch (IOException e) {
-            return false; // gone meanwhile (or no /proc: trust isAlive above)
+            // gone meanwhile; without /proc at all, trust isAlive above
+            return !Files.isDirectory(Path.of("/proc/self"));
         }
     }
 }

@@ -3,7 +3,6 @@ package mta.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -42,10 +41,7 @@ class PrivilegedOnDemandIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue(PosixAccounts.ROOT, "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")),
-                "needs setpriv");
-        assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
+        RootSite.assumePrivilegeSeparation();
         base = RootSite.base("mta-ondemand-");
         metricsPort = TestSite.freePort();
         site = new TestSite(base).param("metrics_listen", Integer.toString(metricsPort)).param("max_idle", "2s").write();

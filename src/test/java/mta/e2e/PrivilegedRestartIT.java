@@ -3,7 +3,6 @@ package mta.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,7 +18,6 @@ import mta.testing.RootSite;
 import mta.testing.RootSite.Result;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
-import mta.util.PosixAccounts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,10 +38,7 @@ class PrivilegedRestartIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue(PosixAccounts.ROOT, "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")),
-                "needs setpriv");
-        assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
+        RootSite.assumePrivilegeSeparation();
         base = RootSite.base("mta-restart-");
         metricsPort = TestSite.freePort();
         site = new TestSite(base).param("metrics_listen", Integer.toString(metricsPort)).write();

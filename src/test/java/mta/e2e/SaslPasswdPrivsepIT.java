@@ -3,7 +3,6 @@ package mta.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import mta.testing.RootSite;
 import mta.testing.RootSite.Result;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
-import mta.util.PosixAccounts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,10 +39,7 @@ class SaslPasswdPrivsepIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(PosixAccounts.ROOT, "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")),
-                "needs setpriv");
-        assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
+        RootSite.assumePrivilegeSeparation();
         // Not JUnit's @TempDir: that is mode 0700, which mail_owner could not reach.
         base = RootSite.base("mta-saslpasswd-");
         String plain = Base64.getEncoder().encodeToString(("\0home-user\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +15,9 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import mta.testing.TestPem;
 import mta.testing.RootSite;
 import mta.testing.RootSite.Result;
+import mta.testing.TestPem;
 import mta.testing.TestSite;
 import mta.testing.Transcript;
 import mta.util.PosixAccounts;
@@ -47,10 +46,7 @@ class TlsKeysIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(PosixAccounts.ROOT, "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")),
-                "needs setpriv");
-        assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
+        RootSite.assumePrivilegeSeparation();
         // Not JUnit's @TempDir: that is mode 0700, which mail_owner could not reach.
         base = RootSite.base("mta-tlskeys-");
         keys = Files.createDirectories(base.resolve("keys"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -240,21 +241,7 @@ class SmtpdLimitsTest {
                     otherReply.set(Long.MAX_VALUE);
                 }
             });
-            String line = null;
-            for (int i = 0; i < 40 && line == null; i++) {
-                try {
-                    out.write('N');
-                    out.flush();
-                } catch (java.io.IOException closed) {
-                    break;
-                }
-                slow.setSoTimeout(250);
-                try {
-                    line = in.readLine();
-                } catch (java.net.SocketTimeoutException notYet) {
-                    // keep trickling
-                }
-            }
+            String line = trickle(slow, in, out, 250);
             long took = System.nanoTime() - start;
             assertTrue(line != null && line.startsWith("421 4.4.2 " + HOST + " Error: timeout exceeded"), "got " + line);
             assertTrue(took >= 1_500_000_000L && took < 8_000_000_000L, "timed out after smtpd_timeout: " + took);
@@ -262,6 +249,28 @@ class SmtpdLimitsTest {
             assertTrue(otherReply.get() >= 0 && otherReply.get() < 1_000_000_000L, "the other session was served at once");
         }
         sup.awaitLog("timeout after CONNECT from unknown[127.0.0.1]");
+    }
+
+    /**
+     * Sends one byte at a time, each {@code pollMillis} after the last, until the server answers
+     * (40 bytes at most, or until it closes); its reply line, or null.
+     */
+    private static String trickle(Socket slow, BufferedReader in, OutputStream out, int pollMillis) throws IOException {
+        for (int i = 0; i < 40; i++) {
+            try {
+                out.write('N');
+                out.flush();
+            } catch (IOException closed) {
+                return null;
+            }
+            slow.setSoTimeout(pollMillis);
+            try {
+                return in.readLine();
+            } catch (java.net.SocketTimeoutException notYet) {
+                // keep trickling
+            }
+        }
+        return null;
     }
 
     /**
@@ -279,21 +288,7 @@ class SmtpdLimitsTest {
             long start = System.nanoTime();
             Thread.sleep(1_600);
             OutputStream out = slow.getOutputStream();
-            String line = null;
-            for (int i = 0; i < 40 && line == null; i++) {
-                try {
-                    out.write('N');
-                    out.flush();
-                } catch (java.io.IOException closed) {
-                    break;
-                }
-                slow.setSoTimeout(200);
-                try {
-                    line = in.readLine();
-                } catch (java.net.SocketTimeoutException notYet) {
-                    // keep trickling
-                }
-            }
+            String line = trickle(slow, in, out, 200);
             long took = System.nanoTime() - start;
             assertTrue(line != null && line.startsWith("421 4.4.2 " + HOST + " Error: timeout exceeded"), "got " + line);
             assertTrue(took >= 1_500_000_000L && took < 3_000_000_000L, "cut at smtpd_timeout after the greeting: " + took);

@@ -1,17 +1,19 @@
 package mta.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
+import mta.util.PosixAccounts;
 
 /**
  * RootSite - what the tests that run {@code bin/postfix} as root with privilege separation share.
  *
- * <p>{@link #base} makes the site's directory under /tmp, mode 0755 (JUnit's temporary
+ * <p>{@link #assumePrivilegeSeparation} skips a test where that cannot run; {@link #base} makes the site's directory under /tmp, mode 0755 (JUnit's temporary
  * directories are 0700, which mail_owner could not reach); {@link #postfix} runs
  * {@code bin/postfix -c DIR command}; {@link #run} any command, with its output; {@link #stop}
  * stops the mail system and removes the directory.
@@ -21,6 +23,14 @@ public final class RootSite {
     public record Result(int code, String out) {}
 
     private RootSite() {}
+
+    /** Skips the test unless it can run the mail system as root with privilege separation: root, setpriv, a postfix account. */
+    public static void assumePrivilegeSeparation() {
+        assumeTrue(PosixAccounts.ROOT, "needs root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) || Files.isExecutable(Path.of("/bin/setpriv")),
+                "needs setpriv");
+        assumeTrue(PosixAccounts.user("postfix").isPresent(), "needs a postfix account");
+    }
 
     /** A fresh directory under /tmp that mail_owner may enter. */
     public static Path base(String prefix) throws IOException {
