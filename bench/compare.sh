@@ -166,7 +166,10 @@ declare -A log=([ours]=$o/maillog [postfix]=$p/maillog) cfg=([ours]=$o/etc [post
 declare -A smail=([ours]=$here/bin/sendmail [postfix]=/usr/sbin/sendmail)
 declare -A R   # results, R[measure,mta]
 
-sleep 3   # both at rest: memory before any mail (ours: no privileged delivery process yet, it starts on demand)
+# Both at rest: memory before any mail (ours: no privileged delivery process yet, it starts on
+# demand). 12 s after the start: the JVM frees its compilers' start-up arenas after 5 s and gives
+# the freed C heap back to the kernel every 10 s (mta.cli.Postfix, TRIM_NATIVE_HEAP).
+sleep 12
 for m in ours postfix; do
   R[rss0,$m]=$(mem_kib "${pid[$m]}" Rss); R[pss0,$m]=$(mem_kib "${pid[$m]}" Pss)
   R[procs,$m]=$(tree "${pid[$m]}" | wc -l)

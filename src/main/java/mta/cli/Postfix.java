@@ -86,20 +86,31 @@ public final class Postfix {
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     /**
+     * The JVM's compilers work in C-heap arenas that peak at about 7 MiB while the start-up cache's
+     * methods are compiled; the JVM frees them 5 s later, but the C library keeps the freed pages
+     * (they are scattered, so its own trimming at the top of the heap finds nothing). Every 10 s
+     * the JVM asks it to give them back (malloc_trim): the tree at rest is 61 MiB instead of 67
+     * from 10-12 s after the start. Every 1 s cost 15% more CPU per message under load (pages
+     * given back and taken again); every 10 s is within the noise (bench/README.md, "Memory at rest").
+     */
+    private static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=10000";
+
+    /**
      * The master's JVM options: the serial collector with a heap that starts at 16 MiB (smaller
      * makes the young generation so small that it collects every few messages) and grows with
      * load, and the quick compiler only (C1): the mail path is system calls and short Java code,
      * C2 was still compiling (4,800 methods in the first 5,000 messages) and the master
      * then used more CPU per message than with C1 alone (bench/README.md, "Where a message goes").
      * With its start-up cache ({@link #masterCache}): measured on a quiet machine (bench/README.md,
-     * "Memory at rest"), the whole tree at rest (root parent, wake-up reader, master) is 66 MiB with
-     * it and 62 without, but the first 220 comes after 0.9-1.0 s with it and 1.2-1.5 s without;
+     * "Memory at rest"), the whole tree at rest (root parent, wake-up reader, master) is 61 MiB with
+     * it once the C heap is trimmed ({@link #TRIM_NATIVE_HEAP}; 67 before, and 62 without the cache
+     * untrimmed), and the first 220 comes after 0.9-1.0 s with it and 1.2-1.5 s without;
      * -Xms8m or -Xms4m save 1-3 MiB more and collect the young generation more often under load.
      * {@code MTA_MASTER_OPTS} with {@code -XX:AOTMode=off} starts it without the cache.
      */
     private static final List<String> DEFAULT_MASTER_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10",
-                    "-XX:TieredStopAtLevel=1");
+                    "-XX:TieredStopAtLevel=1", TRIM_NATIVE_HEAP);
 
     /**
      * TLS servers refuse renegotiation that a client starts (a CPU lever for an attacker), as
@@ -115,7 +126,8 @@ public final class Postfix {
      */
     private static final List<String> PRIVILEGED_OPTS =
             List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx256m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10",
-                    "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-Xss512k", "-XX:TieredStopAtLevel=1");
+                    "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData", "-Xss512k", "-XX:TieredStopAtLevel=1",
+                    TRIM_NATIVE_HEAP);
 
     private Postfix() {}
 
