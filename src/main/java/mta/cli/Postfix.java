@@ -21,6 +21,7 @@ import mta.queue.Queues;
 import mta.queue.TriggerClient;
 import mta.util.MailLog;
 import mta.util.PosixAccounts;
+import mta.util.ProcessState;
 import mta.util.Usage;
 
 /**
@@ -377,7 +378,7 @@ public final class Postfix {
         if (!buildAliases(dir, config, err)) return 1;
         Process p;
         try {
-            p = new ProcessBuilder(systemCommand(dir, config, queueDir, out, err))
+            p = new ProcessBuilder(hangupRestored(systemCommand(dir, config, queueDir, out, err)))
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -580,9 +581,25 @@ public final class Postfix {
 
     /** The command in a session of its own (setsid), so that it outlives this command and its terminal. */
     private static List<String> detached(List<String> command) {
-        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) return command;
+        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) return hangupRestored(command);
         List<String> cmd = new ArrayList<>(command.size() + 1);
         cmd.add("/usr/bin/setsid");
+        cmd.addAll(command);
+        return hangupRestored(cmd);
+    }
+
+    /**
+     * The command with SIGHUP set back to its default action when this one was started with it
+     * ignored ({@code nohup postfix start}, some job runners): ignored signals are inherited, the
+     * master's JVM cannot catch an ignored SIGHUP, and {@code postfix reload} would then reach
+     * nothing. Postfix's master sets its own SIGHUP handler whatever it inherited; here env(1)
+     * ({@code --default-signal}, coreutils 8.31 and later) does it before the JVM starts.
+     */
+    private static List<String> hangupRestored(List<String> command) {
+        if (!ProcessState.ignoresHangup() || !Files.isExecutable(Path.of("/usr/bin/env"))) return command;
+        List<String> cmd = new ArrayList<>(command.size() + 2);
+        cmd.add("/usr/bin/env");
+        cmd.add("--default-signal=HUP");
         cmd.addAll(command);
         return cmd;
     }

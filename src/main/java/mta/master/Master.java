@@ -32,6 +32,7 @@ import mta.queue.Queues;
 import mta.smtpd.SmtpdListener;
 import mta.tls.TlsConfigCheck;
 import mta.util.MailLog;
+import mta.util.ProcessState;
 import mta.util.SafeFiles;
 import mta.util.SecretClient;
 import mta.util.SecretFiles;
@@ -536,6 +537,10 @@ public final class Master implements AutoCloseable {
             return;
         }
         Reload.onHangup(m::reload);
+        if (ProcessState.ignoresHangup()) {
+            m.log.warn("SIGHUP is ignored, as inherited from the process that started the master: "
+                    + "postfix reload cannot reach it; start it with SIGHUP at its default action");
+        }
         if (localService != null) stopWithParent(m);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             m.log.info("terminating on signal 15");

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * ProcessState - whether a process runs: it exists and is not a zombie (dead, not yet reaped by
- * its parent; {@link ProcessHandle#isAlive} counts such a process as alive). Reads
- * {@code /proc/PID/stat}; writes nothing.
+ * its parent; {@link ProcessHandle#isAlive} counts such a process as alive); and whether this
+ * process ignores SIGHUP. Reads {@code /proc/PID/stat} and {@code /proc/self/status}; writes nothing.
  */
 public final class ProcessState {
     private ProcessState() {}
@@ -24,5 +24,23 @@ public final class ProcessState {
             // gone meanwhile; without /proc at all, trust isAlive above
             return !Files.isDirectory(Path.of("/proc/self"));
         }
+    }
+
+    /**
+     * True when this process was started with SIGHUP ignored ({@code nohup}, some supervisors and
+     * job runners): the children it starts inherit that, and a JVM among them cannot install a
+     * handler for it, so a master started so would never hear {@code postfix reload}. Read from
+     * the {@code SigIgn} mask of {@code /proc/self/status} (bit 0 is signal 1, SIGHUP); false
+     * without /proc.
+     */
+    public static boolean ignoresHangup() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 1) != 0;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no /proc: nothing known
+        }
+        return false;
     }
 }

@@ -3,6 +3,7 @@ package mta.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,7 +33,7 @@ class BinCommandsIT {
 
     private static Result run(Map<String, String> env, String stdin, String... cmd) throws Exception {
         List<String> argv = new ArrayList<>(List.of(cmd));
-        argv.set(0, Path.of("bin").resolve(cmd[0]).toAbsolutePath().toString());
+        if (!cmd[0].startsWith("/")) argv.set(0, Path.of("bin").resolve(cmd[0]).toAbsolutePath().toString());
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().putAll(env);
         Path out = Files.createTempFile("out", ".txt");
@@ -147,6 +148,29 @@ class BinCommandsIT {
                 none.err());
     }
 
+
+    /**
+     * Started with SIGHUP ignored (as nohup and some job runners start commands), the master still
+     * hears postfix reload: an ignored signal is inherited, and a JVM cannot catch it.
+     */
+    @Test
+    void reloadReachesAMasterStartedWithHangupIgnored() throws Exception {
+        assumeTrue(new ProcessBuilder("/usr/bin/env", "--ignore-signal=HUP", "true").start().waitFor() == 0,
+                "env(1) with --ignore-signal (coreutils 8.31 or later)");
+        TestSite site = new TestSite(tmp).write();
+        String c = site.config.toString();
+        String postfix = Path.of("bin", "postfix").toAbsolutePath().toString();
+        Result start = run("/usr/bin/env", "--ignore-signal=HUP", postfix, "-c", c, "start");
+        assertEquals(0, start.code(), start.err());
+        try {
+            assertEquals(0, run("/usr/bin/env", "--ignore-signal=HUP", postfix, "-c", c, "reload").code());
+            WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.read(site.maillog).contains(": reload -- version "),
+                    "the reload is logged");
+            assertFalse(WalkingSkeletonTest.read(site.maillog).contains("SIGHUP is ignored"), "no warning about SIGHUP");
+        } finally {
+            assertEquals(0, run("postfix", "-c", c, "stop").code());
+        }
+    }
 
     @Test
     void reloadCheckFlushAndAbort() throws Exception {
