@@ -341,7 +341,7 @@ public final class Postfix {
      * subdirectories, the temporary files of writers killed half-way removed), notes the queue
      * directory for bin/sendmail's thin client, and returns the command that runs the mail
      * system: the master, or, as root, the root parent script that runs the privileged delivery
-     * process and the master as mail_owner.
+     * process and the master as mail_owner; with SIGHUP at its default action ({@link #hangupRestored}).
      */
     private static List<String> systemCommand(Path dir, Config config, Path queueDir, PrintStream out, PrintStream err)
             throws IOException {
@@ -350,7 +350,7 @@ public final class Postfix {
         Postsuper.run(new String[] {"-c", dir.toString()}, java.io.InputStream.nullInputStream(), out, err);
         QueueDirectoryCache.write(dir, config);
         List<String> command = masterCommand(dir, null);
-        return PosixAccounts.ROOT ? privileged(dir, config, queues, command, err) : command;
+        return hangupRestored(PosixAccounts.ROOT ? privileged(dir, config, queues, command, err) : command);
     }
 
     /**
@@ -378,7 +378,7 @@ public final class Postfix {
         if (!buildAliases(dir, config, err)) return 1;
         Process p;
         try {
-            p = new ProcessBuilder(hangupRestored(systemCommand(dir, config, queueDir, out, err)))
+            p = new ProcessBuilder(systemCommand(dir, config, queueDir, out, err))
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -581,11 +581,11 @@ public final class Postfix {
 
     /** The command in a session of its own (setsid), so that it outlives this command and its terminal. */
     private static List<String> detached(List<String> command) {
-        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) return hangupRestored(command);
+        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) return command;
         List<String> cmd = new ArrayList<>(command.size() + 1);
         cmd.add("/usr/bin/setsid");
         cmd.addAll(command);
-        return hangupRestored(cmd);
+        return cmd;
     }
 
     /**
