@@ -172,6 +172,28 @@ class BinCommandsIT {
         }
     }
 
+    /**
+     * A master started some other way with SIGHUP ignored (here straight from the jar) cannot
+     * hear postfix reload, and says so in the mail log.
+     */
+    @Test
+    void aMasterStartedWithHangupIgnoredSaysSo() throws Exception {
+        assumeTrue(new ProcessBuilder("/usr/bin/env", "--ignore-signal=HUP", "true").start().waitFor() == 0,
+                "env(1) with --ignore-signal (coreutils 8.31 or later)");
+        TestSite site = new TestSite(tmp).write();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process master = new ProcessBuilder("/usr/bin/env", "--ignore-signal=HUP", java, "-cp",
+                Path.of("target", "mta.jar").toAbsolutePath().toString(), "mta.master.Master", "-c", site.config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            WalkingSkeletonTest.waitFor(() -> WalkingSkeletonTest.read(site.maillog).contains(
+                    "warning: SIGHUP is ignored, as inherited from the process that started the master"), "the warning");
+        } finally {
+            master.destroy();
+            assertTrue(master.waitFor(30, TimeUnit.SECONDS), "the master stopped");
+        }
+    }
+
     @Test
     void reloadCheckFlushAndAbort() throws Exception {
         TestSite site = new TestSite(tmp).write();
