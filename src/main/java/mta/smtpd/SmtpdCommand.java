@@ -61,16 +61,25 @@ enum SmtpdCommand {
 
     /** The row for {@code verb} (any case), or null. */
     static SmtpdCommand find(String verb) {
-        String v = verb.toUpperCase(Locale.ROOT);
-        for (SmtpdCommand c : values()) if (c.verb.equals(v)) return c;
-        return null;
+        return BY_VERB.get(verb.toUpperCase(Locale.ROOT));
     }
 
     /** The counter names in table order ({@code helo}, {@code ehlo}, ...), for the "disconnect from" line. */
     static List<String> counters() {
-        List<String> out = new ArrayList<>();
-        for (SmtpdCommand c : values()) out.add(c.verb.toLowerCase(Locale.ROOT));
-        return out;
+        return COUNTERS;
+    }
+
+    // Made once: find runs for every command line and counters for every session.
+    private static final java.util.Map<String, SmtpdCommand> BY_VERB = new java.util.HashMap<>();
+    private static final List<String> COUNTERS;
+
+    static {
+        List<String> names = new ArrayList<>();
+        for (SmtpdCommand c : values()) {
+            BY_VERB.put(c.verb, c);
+            names.add(c.verb.toLowerCase(Locale.ROOT));
+        }
+        COUNTERS = List.copyOf(names);
     }
 
     // ------------------------------------------------------------------ the small handlers
