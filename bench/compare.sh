@@ -6,16 +6,17 @@
 # Client name lookups are on for both (127.0.0.1 is answered from /etc/hosts). Prints one table
 # with every row of the targets and the ratios ours/Postfix, and the ceilings measured in the same
 # run: the bare commit of a queue file in each one's pattern (bench/commit_floor.py) beside the
-# "." to 250 latency, and the floor MTA's kernel CPU per message and the load tools' CPU
-# (bench/floor.sh) beside the CPU and accept rows.
+# "." to 250 latency, the floor MTA's kernel CPU per message and the load tools' CPU
+# (bench/floor.sh) beside the CPU and accept rows, and the JDK's idle-session floor
+# (bench/IdleFloor.java) beside the idle-session rows.
 #
 # Usage: bench/compare.sh [messages] [size]
 #   messages  per run and per MTA (default 2000)
 #   size      message payload in bytes; default both 1024 and 102400 (one run each)
 # Environment: BENCH_SESSIONS (20), BENCH_WARMUP (200 1 KB messages into each MTA before
 #   measuring, so that our JIT has compiled the hot paths; 0 for none), BENCH_SENDMAIL (50 calls),
-#   BENCH_PORT (12530: ours on +0, its sink +1, Postfix on +10, its sink +11, the floor MTA +8 and
-#   its sink +9),
+#   BENCH_PORT (12530: ours on +0, its sink +1, its idle-session listeners +2 and +3, the JDK's
+#   idle-session floor +4 and +5, Postfix on +10, its sink +11, the floor MTA +8 and its sink +9),
 #   BENCH_KEEP=DIR (copy both maillogs there), BENCH_LATENCY (500 messages for the "." to 250
 #   latency), BENCH_IDLE ("1000 10000 50000" idle sessions; Postfix only the first, its
 #   default_process_limit of 100 keeps the rest waiting), BENCH_INSTALL (1: time the sendmail of
@@ -312,34 +313,60 @@ rows+=("sendmail per call, checkout (ms)|sendmail" "sendmail per call, -C DIR (m
        "RSS at rest, after load (MiB)|rss1" "PSS at rest, after load (MiB)|pss1")
 
 # Idle sessions: N opened at once, the time until all have their 220, and the memory of the
-# whole MTA (every process of its tree) while they are open. Postfix: the first count only.
-# idle_run MTA N PORTS -> R[idleN,MTA] = seconds (or "greeted/N" when the deadline, 60 s for ours
-# and 20 s for Postfix, passed first), R[idlemN,MTA] = MiB
+# whole MTA (every process of its tree) while they are open; the MTA's CPU per session greeted
+# and the client's own CPU meanwhile (both on the same cores). Postfix: the first count only.
+# idle_run NAME N PORTS PIDS -> R[idleN,NAME] = seconds (or "greeted/N" when the deadline, 60 s,
+# or 20 s for Postfix, passed first), R[idlemN,NAME] = MiB, R[idlecN,NAME] = microseconds of CPU
+# per session greeted, R[idleclN,NAME] = the client's CPU seconds
 idle_run() {
-  local m=$1 c=$2 ports=$3 out g t r limit=60
-  [ "$m" = ours ] || limit=20   # Postfix greets its process limit's worth and no more
-  out=$(python3 "$here/bench/idle_sessions.py" 127.0.0.1 "$ports" "$c" "$(tree "${pid[$m]}" | paste -sd,)" "$limit") \
-    || { R[idle$c,$m]=failed; R[idlem$c,$m]=-; return 0; }
+  local m=$1 c=$2 ports=$3 pids=$4 out g t r cpu cl limit=60
+  [ "$m" != postfix ] || limit=20   # Postfix greets its process limit's worth and no more
+  out=$(python3 "$here/bench/idle_sessions.py" 127.0.0.1 "$ports" "$c" "$pids" "$limit") \
+    || { R[idle$c,$m]=failed; R[idlem$c,$m]=-; R[idlec$c,$m]=-; R[idlecl$c,$m]=-; return 0; }
+  echo "idle $m: $out" >&2
   g=$(sed -n 's/.*greeted=\([0-9]*\).*/\1/p' <<< "$out"); t=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$out")
-  r=$(sed -n 's/.*rss_mib=\([0-9]*\).*/\1/p' <<< "$out")
+  r=$(sed -n 's/.*rss_mib=\([0-9]*\).*/\1/p' <<< "$out"); cpu=$(sed -n 's/.*cpu_ms=\([0-9]*\).*/\1/p' <<< "$out")
+  cl=$(sed -n 's/.*client_ms=\([0-9]*\).*/\1/p' <<< "$out")
   if [ "$g" = "$c" ]; then R[idle$c,$m]=$t; else R[idle$c,$m]="$g/$c"; fi
   R[idlem$c,$m]=$r
+  R[idlec$c,$m]=$(awk -v ms="$cpu" -v g="$g" 'BEGIN { if (g > 0) printf "%.0f", ms * 1000 / g; else print "-" }')
+  R[idlecl$c,$m]=$(awk -v ms="$cl" 'BEGIN { printf "%.2f", ms / 1000 }')
   sleep 3   # the sessions end; let the MTA see them go
 }
+# The JDK's floor under these rows, in the same run (bench/IdleFloor.java): accept, a 220 and a
+# blocking read, one virtual thread per session, nothing else; started with our master's own java
+# and JVM options (read from its command line, less its start-up cache), on ports +4 and +5.
+o_master=$(tr -d ' \n' < "$o/spool/pid/master.pid")
+mapfile -t o_cmd < <(tr '\0' '\n' < "/proc/$o_master/cmdline")
+floor_jvm=("${o_cmd[0]}")
+for a in "${o_cmd[@]:1}"; do
+  case $a in -XX:AOT*|-Xlog:*|-D*|--enable-native-access*) ;; -X*) floor_jvm+=("$a") ;; -cp) break ;; esac
+done
+f_ports="$((base + 4)),$((base + 5))"
+"${floor_jvm[@]}" "$here/bench/IdleFloor.java" "$f_ports" > "$work/idlefloor.out" 2>&1 & f_pid=$!
+sinks+=("$f_pid")
+for _ in $(seq 1 300); do grep -q '^ready' "$work/idlefloor.out" 2>/dev/null && break; sleep 0.05; done
+grep -q '^ready' "$work/idlefloor.out" || { cat "$work/idlefloor.out" >&2; die "bench/IdleFloor.java did not start"; }
 fd_cap=$(( $(ulimit -n) - 1000 ))
 for c in "${idle_counts[@]}"; do
-  label=$c
-  if [ "$c" -gt "$fd_cap" ]; then
-    label="$c (capped at $fd_cap: ulimit -n $(ulimit -n))"; R[idle$c,postfix]=-; R[idlem$c,postfix]=-
-    idle_run ours "$fd_cap" "$o_idle1,$o_idle2"
-    R[idle$c,ours]=${R[idle$fd_cap,ours]}; R[idlem$c,ours]=${R[idlem$fd_cap,ours]}
+  label=$c; n_o=$c
+  if [ "$c" -gt "$fd_cap" ]; then label="$c (capped at $fd_cap: ulimit -n $(ulimit -n))"; n_o=$fd_cap; fi
+  idle_run ours "$n_o" "$o_idle1,$o_idle2" "$(tree "${pid[ours]}" | paste -sd,)"
+  idle_run floor "$n_o" "$f_ports" "$f_pid"
+  if [ "$c" = "${idle_counts[0]}" ] && [ "$c" -le "$fd_cap" ]; then
+    idle_run postfix "$c" "$p_port" "$(tree "${pid[postfix]}" | paste -sd,)"
+    R[idlec$c,postfix]=-   # it greets 100 (its process limit), not the count
   else
-    idle_run ours "$c" "$o_idle1,$o_idle2"
-    R[idle$c,postfix]=-; R[idlem$c,postfix]=-
-    [ "$c" != "${idle_counts[0]}" ] || idle_run postfix "$c" "$p_port"
+    for k in idle idlem idlec idlecl; do R[$k$c,postfix]=-; done
   fi
-  rows+=("$label idle sessions greeted (s)|idle$c" "$label idle sessions, RSS (MiB)|idlem$c")
+  for k in idle idlem idlec idlecl; do R[$k$c,ours]=${R[$k$n_o,ours]}; done
+  R[idlef$c,ours]=${R[idle$n_o,floor]}; R[idlefc$c,ours]=${R[idlec$n_o,floor]}
+  R[idlef$c,postfix]=-; R[idlefc$c,postfix]=-
+  rows+=("$label idle sessions greeted (s)|idle$c" "$label idle sessions, RSS (MiB)|idlem$c"
+         "  CPU per session greeted (us)|idlec$c" "  the client's CPU meanwhile (s)|idlecl$c"
+         "  JDK floor: greeted (s)|idlef$c" "  JDK floor: CPU per session (us)|idlefc$c")
 done
+kill "$f_pid" 2>/dev/null || true
 
 # Start to the first 220: each MTA stopped and started again (postfix start, JVM launches
 # included for ours), timed until its smtpd greets; BENCH_STARTS rounds (default 5), alternating
