@@ -219,8 +219,8 @@ done
 
 # The CPU ceiling, in the same run (bench/floor.sh): the floor MTA's kernel CPU per 1 KB message,
 # the CPU per message of smtp-source and smtp-sink, and what is left per message on this
-# machine's cores for an MTA accepting at 3x Postfix's 1 KB rate of this run. One value per row,
-# not per MTA (in the first column).
+# machine's cores for an MTA accepting at 3x Postfix's 1 KB rate of this run; then the same for
+# the run's other size. One value per row, not per MTA (in the first column).
 if [ "${BENCH_FLOOR:-1}" = 1 ]; then
   rate3=$(awk -v r="${R[accept1024,postfix]:-0}" 'BEGIN { if (r > 0) printf "%.0f", 3 * r }')
   out=$(BENCH_PORT=$((base + 8)) BENCH_SESSIONS=$sessions BENCH_WARMUP=200 timeout 1200 \
@@ -234,6 +234,23 @@ if [ "${BENCH_FLOOR:-1}" = 1 ]; then
          "load tools' CPU per message (ms)|tools"
          "left at 3x Postfix, ${rate3:-?} msg/s (ms)|left"
          "  of it above the kernel floor (ms)|leftfloor")
+  # The same for each other size of the run (100 KB by default), at 2x Postfix's accept rate of
+  # that size (the 100 KB accept target).
+  for size in "${sizes[@]}"; do
+    [ "$size" != 1024 ] || continue
+    kb=$(awk -v s="$size" 'BEGIN { printf (s % 1024 ? "%d B" : "%d KB"), (s % 1024 ? s : s / 1024) }')
+    rate2=$(awk -v r="${R[accept$size,postfix]:-0}" 'BEGIN { if (r > 0) printf "%.0f", 2 * r }')
+    out=$(BENCH_PORT=$((base + 8)) BENCH_SESSIONS=$sessions BENCH_WARMUP=200 BENCH_SIZE=$size timeout 1200 \
+      "$here/bench/floor.sh" "$n" $rate2) || die "bench/floor.sh $size failed"
+    echo "floor, $kb: $out" >&2
+    R[floorsys$size,ours]=$(field floor_sys_ms); R[tools$size,ours]=$(field tools_ms)
+    R[left$size,ours]=$(field left_ms); R[leftfloor$size,ours]=$(field left_above_floor_ms)
+    for k in floorsys tools left leftfloor; do R[$k$size,ours]=${R[$k$size,ours]:--}; R[$k$size,postfix]=-; done
+    rows+=("floor MTA: kernel CPU per $kb message (ms)|floorsys$size"
+           "load tools' CPU per $kb message (ms)|tools$size"
+           "left at 2x Postfix $kb, ${rate2:-?} msg/s (ms)|left$size"
+           "  of it above the kernel floor (ms)|leftfloor$size")
+  done
 fi
 
 # The final "." to 250, one session, one message after the other; between the two MTAs' runs, the

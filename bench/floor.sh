@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # floor.sh - the CPU per message that no MTA on this machine can go below, and what the load
-# tools take: smtp-source (BENCH_SESSIONS, 20) sends `messages` (2000) 1 KB messages into
+# tools take: smtp-source (BENCH_SESSIONS, 20) sends `messages` (2000) messages (1 KB) into
 # bench/floor_mta.py (the least an MTA must ask of the kernel: replies, the commit forced and
 # renamed before the 250, two log lines, the relay), which relays them to smtp-sink, after a
 # warm-up (BENCH_WARMUP, 200). Measured from the start of the load until the last status=sent:
@@ -10,8 +10,8 @@
 # for an MTA at that rate on all the machine's cores once the tools have had theirs
 # (left_ms), and how much of that is above the kernel floor (left_above_floor_ms).
 # Usage: bench/floor.sh [messages] [rate]
-# Environment: BENCH_SESSIONS (20), BENCH_WARMUP (200), BENCH_PORT (12560: the floor MTA; its
-#   smtp-sink on +1).
+# Environment: BENCH_SESSIONS (20), BENCH_WARMUP (200, of 1 KB), BENCH_SIZE (1024: the size of
+#   the measured messages, e.g. 102400), BENCH_PORT (12560: the floor MTA; its smtp-sink on +1).
 # Prints one line: messages= rate= floor_sys_ms= source_ms= sink_ms= tools_ms= [left_ms=
 #   left_above_floor_ms=]. Needs python3, smtp-source and smtp-sink (Debian's postfix package);
 # runs as any user (as root, smtp-sink runs as nobody). Only 127.0.0.1; the temporary directory
@@ -19,7 +19,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-2000}; rate=${2:-}
-sessions=${BENCH_SESSIONS:-20}; warm=${BENCH_WARMUP:-200}
+sessions=${BENCH_SESSIONS:-20}; warm=${BENCH_WARMUP:-200}; size=${BENCH_SIZE:-1024}
 port=${BENCH_PORT:-12560}; sink_port=$((port + 1))
 hz=$(getconf CLK_TCK); cores=$(nproc)
 work=$(mktemp -d /tmp/mta-floor.XXXXXX)
@@ -53,7 +53,7 @@ wait_sent() {
   done
 }
 src() {
-  smtp-source -s "$sessions" -l 1024 -m "$1" -f bench@bench.example.test -t sink@remote.example \
+  smtp-source -s "$sessions" -l "$1" -m "$2" -f bench@bench.example.test -t sink@remote.example \
     "127.0.0.1:$port" || die "smtp-source failed"
 }
 # ticks PID FIELDS -> the sum of those fields of /proc/PID/stat (14 utime, 15 stime, 16-17 of
@@ -67,11 +67,11 @@ child_ticks() {
     END { printf "%.0f\n", t }' "$1"
 }
 
-[ "$warm" -eq 0 ] || { src "$warm"; wait_sent "$warm"; }
+[ "$warm" -eq 0 ] || { src 1024 "$warm"; wait_sent "$warm"; }
 before=$(sent)
 f0=$(ticks "$floor" 15); k0=$(ticks "$sink" 14,15,16,17)
 t0=$(date +%s.%N)
-times > "$work/times0"; src "$n"; times > "$work/times1"   # smtp-source is the only child between
+times > "$work/times0"; src "$size" "$n"; times > "$work/times1"   # smtp-source is the only child between
 c0=$(child_ticks "$work/times0"); c1=$(child_ticks "$work/times1")
 wait_sent $((before + n))
 t1=$(date +%s.%N)

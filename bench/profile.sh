@@ -10,6 +10,7 @@
 # the script prints its hot methods (CPU samples of the carrier threads), the time in GC and the
 # JIT compilations during the measured load (jfr view hot-methods, gc, compiler-statistics).
 # BENCH_STRACE=0: neither, only the CPU per message (MTA_MASTER_OPTS tries other JVM options).
+# BENCH_SIZE: the size of the messages, warm-up included (1024; e.g. 102400).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 home=${BENCH_JAR_HOME:-$here}
@@ -22,7 +23,7 @@ cleanup() {
   [ -z "$tracer" ] || kill -INT "$tracer" 2>/dev/null
   MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" stop >/dev/null 2>&1
   [ -z "$sink" ] || kill "$sink" 2>/dev/null
-  rm -rf "$work"
+  [ -n "${BENCH_KEEPDIR:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 . "$here/bench/lib.sh"
@@ -30,7 +31,7 @@ bench_config "$work" "$port" 1000 $((port + 1))
 smtp-sink -u nobody "127.0.0.1:$((port + 1))" 1000 & sink=$!
 jfr=${BENCH_JFR:-0}
 if [ "$jfr" = 1 ]; then
-  export MTA_MASTER_OPTS="-XX:+UseSerialGC -Xms4m -Xmx1g -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$work/master.jfr"
+  export MTA_MASTER_OPTS="-XX:+UseSerialGC -Xms4m -Xmx1g -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:FlightRecorderOptions=repository=$work -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$work/master.jfr"
   chmod 777 "$work"
 fi
 MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" start >/dev/null
@@ -40,7 +41,8 @@ wait_sent() {
   local deadline=$((SECONDS + 600))
   while [ "$(sent)" -lt "$1" ]; do [ $SECONDS -lt $deadline ] || { echo "not delivered" >&2; exit 1; }; sleep 0.2; done
 }
-src() { smtp-source -s "$s" -l 1024 -m "$1" -f bench@bench.example.test -t sink@remote.example "127.0.0.1:$port"; }
+size=${BENCH_SIZE:-1024}
+src() { smtp-source -s "$s" -l "$size" -m "$1" -f bench@bench.example.test -t sink@remote.example "127.0.0.1:$port"; }
 [ "$warm" -eq 0 ] || { src "$warm"; wait_sent "$warm"; }
 before=$(sent)
 ticks() { awk '{ print $14, $15 }' "/proc/$pid/stat"; }
@@ -50,7 +52,7 @@ if [ "$jfr" = 1 ] || [ "${BENCH_STRACE:-1}" = 0 ]; then
   read -r u1 s1 < <(ticks)
   MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" stop >/dev/null
   hz=$(getconf CLK_TCK)
-  echo "profile.sh: $n messages of 1 KB, $s sessions, after $warm warm-up; ${MTA_MASTER_OPTS:-default master options}"
+  echo "profile.sh: $n messages of $size bytes, $s sessions, after $warm warm-up; ${MTA_MASTER_OPTS:-default master options}"
   awk -v n="$n" -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v hz="$hz" 'BEGIN {
     printf "master CPU per message (ms): user %.2f, system %.2f\n", u / hz * 1000 / n, k / hz * 1000 / n }'
   [ "$jfr" = 1 ] || exit 0
@@ -64,7 +66,7 @@ src "$n"; wait_sent $((before + n))
 read -r u1 s1 < <(ticks)
 kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; tracer=""
 hz=$(getconf CLK_TCK)
-echo "profile.sh: $n messages of 1 KB, $s sessions, after $warm warm-up; master pid $pid; $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "profile.sh: $n messages of $size bytes, $s sessions, after $warm warm-up; master pid $pid; $(date -u '+%Y-%m-%d %H:%M UTC')"
 awk -v n="$n" -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v hz="$hz" 'BEGIN {
   printf "master CPU per message (ms, under strace): user %.2f, system %.2f\n", u / hz * 1000 / n, k / hz * 1000 / n }'
 echo "system calls per message (strace -c -f, all threads of the master):"
