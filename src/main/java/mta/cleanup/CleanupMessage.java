@@ -268,16 +268,24 @@ final class CleanupMessage implements CleanupService.Transaction {
 
     @Override
     public void line(byte[] buf, int len, boolean more) {
+        line(buf, len, more, svc.replaceStrayCrLf);
+    }
+
+    @Override
+    public void lineWithoutCrLf(byte[] buf, int len, boolean more) {
+        line(buf, len, more, false);
+    }
+
+    private void line(byte[] buf, int len, boolean more, boolean replaceCrLf) {
         if (tooBig || writeError != null) return;
         try {
-            content(buf, len, more);
+            content(replaceCrLf ? replaceStrayCrLf(buf, len) : buf, len, more);
         } catch (IOException e) {
             writeError = e; // the client's data is still read to its end; the reply says what happened
         }
     }
 
     private void content(byte[] buf, int len, boolean more) throws IOException {
-        if (svc.replaceStrayCrLf) buf = replaceStrayCrLf(buf, len);
         if (phase == Phase.BODY) {
             body(buf, len, more);
             return;

@@ -83,6 +83,14 @@ public interface CleanupService {
         void line(byte[] buf, int len, boolean more) throws IOException;
 
         /**
+         * The same, for a line that its reader knows holds no CR or LF byte (smtpd's line reader
+         * tells), so that {@code cleanup_replace_stray_cr_lf} need not look at each byte again.
+         */
+        default void lineWithoutCrLf(byte[] buf, int len, boolean more) throws IOException {
+            line(buf, len, more);
+        }
+
+        /**
          * The message goes to the hold queue instead of incoming/ (smtpd's HOLD action, Postfix's
          * cleanup hold flag). A service that cannot hold (maildrop/) ignores it.
          */

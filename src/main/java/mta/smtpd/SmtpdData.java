@@ -52,7 +52,11 @@ final class SmtpdData {
             if (end == LineReader.End.BARE_LF && mode == SmtpdSettings.BareNewline.REJECT) bareLf = true;
             if (!bareLf) {
                 int off = (!continuation && len > 0 && b[0] == '.') ? 1 : 0;
-                t.line(off == 0 ? b : Arrays.copyOfRange(b, off, len), len - off, end == LineReader.End.TOO_LONG);
+                byte[] line = off == 0 ? b : Arrays.copyOfRange(b, off, len);
+                boolean tooLong = end == LineReader.End.TOO_LONG;
+                if (in.hasCr()) t.line(line, len - off, tooLong);
+                else t.lineWithoutCrLf(line, len - off, tooLong); // cleanup need not look for stray CR/LF
+
             }
             continuation = end == LineReader.End.TOO_LONG;
             previousEndedCrlf = end == LineReader.End.CRLF;

@@ -31,6 +31,7 @@ public final class LineReader {
     private int lineLength;
     private End end;
     private boolean carryCr; // a CR read just before a TOO_LONG cut; it starts the next piece
+    private boolean hasCr;   // the current line holds a CR byte (one not followed by its LF)
 
     public LineReader(InputStream in) {
         this(in, 8192);
@@ -49,12 +50,13 @@ public final class LineReader {
      */
     public boolean next(int maxLength) throws IOException {
         lineLength = 0;
+        hasCr = false;
         boolean sawCr = carryCr;
         carryCr = false;
         while (true) {
             if (pos == limit) {
                 if (!fill()) {
-                    if (sawCr) append((byte) '\r');
+                    if (sawCr) appendCr();
                     end = End.EOF;
                     return lineLength > 0 || sawCr;
                 }
@@ -91,7 +93,7 @@ public final class LineReader {
                     end = End.TOO_LONG;
                     return true;
                 }
-                append((byte) '\r');
+                appendCr();
                 sawCr = false;
             }
             if (b == '\r') {
@@ -181,6 +183,11 @@ public final class LineReader {
         lineLength += n;
     }
 
+    private void appendCr() {
+        hasCr = true;
+        append((byte) '\r');
+    }
+
     private void append(byte b) {
         if (lineLength == line.length) line = Arrays.copyOf(line, Math.max(256, line.length * 2));
         line[lineLength++] = b;
@@ -193,6 +200,14 @@ public final class LineReader {
     /** The bytes of the current line; valid until the next call. */
     public byte[] bytes() {
         return line;
+    }
+
+    /**
+     * Whether the current line holds a CR byte. It never holds an LF (an LF ends a line), so
+     * without a CR it holds no line-end byte at all.
+     */
+    public boolean hasCr() {
+        return hasCr;
     }
 
     public int length() {

@@ -22,7 +22,11 @@ class LineReaderTest {
     private static List<String> all(String s, int max, int bufferSize) throws IOException {
         LineReader r = reader(s, bufferSize);
         List<String> out = new ArrayList<>();
-        while (r.next(max)) out.add(r.text() + "|" + r.end());
+        while (r.next(max)) {
+            // hasCr lets cleanup skip its look for stray CR/LF: it must be exact
+            assertEquals(r.text().indexOf('\r') >= 0, r.hasCr(), "hasCr of " + r.text().replace("\r", "\\r"));
+            out.add(r.text() + "|" + r.end());
+        }
         assertFalse(r.next(max), "stays at end of stream");
         return out;
     }
