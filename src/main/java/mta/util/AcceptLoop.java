@@ -74,35 +74,46 @@ public final class AcceptLoop {
     public static <C extends Closeable> void run(Accept<C> accept, Semaphore permits, ExecutorService sessions,
                                                  BooleanSupplier stopping, Consumer<IOException> acceptFailed,
                                                  Function<C, Runnable> session) {
+        // The loop stays in the interpreter (it is entered once, and a listener rarely accepts the
+        // tens of thousands of connections that get a loop compiled in place); the work of each
+        // connection is a method of its own, which the JIT compiles after a few hundred.
         while (!stopping.getAsBoolean()) {
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            C c;
-            try {
-                c = accept.accept();
-            } catch (IOException e) {
-                permits.release();
-                if (stopping.getAsBoolean()) return;
-                acceptFailed.accept(e);
-                continue;
-            }
-            try {
-                Runnable r = session.apply(c);
-                sessions.execute(() -> {
-                    try {
-                        r.run();
-                    } finally {
-                        permits.release();
-                    }
-                });
-            } catch (RuntimeException e) {
-                permits.release();
-                closeQuietly(c);
-            }
+            if (!acceptOne(accept, permits, sessions, stopping, acceptFailed, session)) return;
         }
+    }
+
+    /** One connection: false when the loop is to end (interrupted, or a failed accept while stopping). */
+    private static <C extends Closeable> boolean acceptOne(Accept<C> accept, Semaphore permits, ExecutorService sessions,
+                                                           BooleanSupplier stopping, Consumer<IOException> acceptFailed,
+                                                           Function<C, Runnable> session) {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            return false;
+        }
+        C c;
+        try {
+            c = accept.accept();
+        } catch (IOException e) {
+            permits.release();
+            if (stopping.getAsBoolean()) return false;
+            acceptFailed.accept(e);
+            return true;
+        }
+        try {
+            Runnable r = session.apply(c);
+            sessions.execute(() -> {
+                try {
+                    r.run();
+                } finally {
+                    permits.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            permits.release();
+            closeQuietly(c);
+        }
+        return true;
     }
 
     /**
