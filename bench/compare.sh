@@ -13,8 +13,9 @@
 # Usage: bench/compare.sh [messages] [size]
 #   messages  per run and per MTA (default 2000)
 #   size      message payload in bytes; default both 1024 and 102400 (one run each)
-# Environment: BENCH_SESSIONS (20), BENCH_WARMUP (200 1 KB messages into each MTA before
-#   measuring, so that our JIT has compiled the hot paths; 0 for none), BENCH_SENDMAIL (50 calls),
+# Environment: BENCH_SESSIONS (20), BENCH_WARMUP (2000 1 KB messages into each MTA before
+#   measuring, so that our JIT has compiled the mail path: after 200 it still compiled through
+#   the next 2,000, bench/README.md; 0 for none), BENCH_SENDMAIL (50 calls),
 #   BENCH_PORT (12530: ours on +0, its sink +1, its idle-session listeners +2 and +3, the JDK's
 #   idle-session floor +4 and +5, Postfix on +10, its sink +11, the floor MTA +8 and its sink +9),
 #   BENCH_KEEP=DIR (copy both maillogs there), BENCH_LATENCY (500 messages for the "." to 250
@@ -32,7 +33,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-2000}
 if [ -n "${2:-}" ]; then sizes=("$2"); else sizes=(1024 102400); fi
-sessions=${BENCH_SESSIONS:-20}; warmup=${BENCH_WARMUP:-200}; calls=${BENCH_SENDMAIL:-50}
+sessions=${BENCH_SESSIONS:-20}; warmup=${BENCH_WARMUP:-2000}; calls=${BENCH_SENDMAIL:-50}
 latency_n=${BENCH_LATENCY:-500}; read -r -a idle_counts <<< "${BENCH_IDLE:-1000 10000 50000}"
 base=${BENCH_PORT:-12530}
 o_port=$base; o_sink=$((base + 1)); p_port=$((base + 10)); p_sink=$((base + 11))
