@@ -56,7 +56,6 @@ final class SmtpdData {
                 boolean tooLong = end == LineReader.End.TOO_LONG;
                 if (in.hasCr()) t.line(line, len - off, tooLong);
                 else t.lineWithoutCrLf(line, len - off, tooLong); // cleanup need not look for stray CR/LF
-
             }
             continuation = end == LineReader.End.TOO_LONG;
             previousEndedCrlf = end == LineReader.End.CRLF;
