@@ -53,12 +53,12 @@ done
 work=$(mktemp -d /tmp/mta-compare.XXXXXX)
 chmod 755 "$work"
 o=$work/ours; p=$work/postfix
-sinks=()
+helpers=()   # the smtp-sinks and the idle-session floor, stopped on exit
 cleanup() {
   set +e
   MAIL_CONFIG=$o/etc timeout 60 "$here/bin/postfix" stop >/dev/null 2>&1
   timeout 30 "$here/bench/postfix-instance.sh" stop "$p" >/dev/null 2>&1
-  for s in "${sinks[@]}"; do kill "$s" 2>/dev/null; done
+  for s in "${helpers[@]}"; do kill "$s" 2>/dev/null; done
   if [ -n "${BENCH_KEEP:-}" ]; then
     mkdir -p "$BENCH_KEEP"; cp "$o/maillog" "$BENCH_KEEP/ours.maillog" 2>/dev/null
     cp "$p/maillog" "$BENCH_KEEP/postfix.maillog" 2>/dev/null
@@ -141,8 +141,8 @@ root_of() {
   if tr '\0' ' ' < "/proc/$pp/cmdline" 2>/dev/null | grep -q '\.privileged-parent'; then echo "$pp"; else echo "$1"; fi
 }
 start_sink() {
-  smtp-sink -u nobody "127.0.0.1:$1" 1000 & sinks+=($!)
-  sleep 0.3; kill -0 "${sinks[-1]}" 2>/dev/null || die "smtp-sink on $1 did not start"
+  smtp-sink -u nobody "127.0.0.1:$1" 1000 & helpers+=($!)
+  sleep 0.3; kill -0 "${helpers[-1]}" 2>/dev/null || die "smtp-sink on $1 did not start"
 }
 
 # --- our MTA, configured as in bench/throughput.sh -------------------------------------------
@@ -206,8 +206,10 @@ if [ "$warmup" -gt 0 ]; then
   for m in ours postfix; do load "$m" 1024 "$warmup"; done
 fi
 rows=()
+# kb SIZE -> the size as a row names it: "1 KB", "100 KB", or "N B" when not whole kilobytes
+kb() { awk -v s="$1" 'BEGIN { printf (s % 1024 ? "%d B" : "%d KB"), (s % 1024 ? s : s / 1024) }'; }
 for size in "${sizes[@]}"; do
-  kb=$(awk -v s="$size" 'BEGIN { printf (s % 1024 ? "%d B" : "%d KB"), (s % 1024 ? s : s / 1024) }')
+  kb=$(kb "$size")
   for m in ours postfix; do
     load "$m" "$size" "$n"
     R[accept$size,$m]=${R[accept,$m]}; R[e2e$size,$m]=${R[e2e,$m]}; R[cpu$size,$m]=${R[cpu,$m]}
@@ -221,36 +223,28 @@ done
 # The CPU ceiling, in the same run (bench/floor.sh): the floor MTA's kernel CPU per 1 KB message,
 # the CPU per message of smtp-source and smtp-sink, and what is left per message on this
 # machine's cores for an MTA accepting at 3x Postfix's 1 KB rate of this run; then the same for
-# the run's other size. One value per row, not per MTA (in the first column).
-if [ "${BENCH_FLOOR:-1}" = 1 ]; then
-  rate3=$(awk -v r="${R[accept1024,postfix]:-0}" 'BEGIN { if (r > 0) printf "%.0f", 3 * r }')
-  out=$(BENCH_PORT=$((base + 8)) BENCH_SESSIONS=$sessions BENCH_WARMUP=200 timeout 1200 \
-    "$here/bench/floor.sh" "$n" $rate3) || die "bench/floor.sh failed"
-  echo "floor: $out" >&2
+# the run's other size at 2x (the 100 KB accept target). One value per row, not per MTA (in the
+# first column).
+# floor_rows SIZE FACTOR WHAT LEFT KEY -> rows "... per WHAT", "LEFT, R msg/s", results R[...KEY,ours]
+floor_rows() {
+  local size=$1 x=$2 what=$3 left=$4 key=$5 rate out k
+  rate=$(awk -v r="${R[accept$size,postfix]:-0}" -v x="$x" 'BEGIN { if (r > 0) printf "%.0f", x * r }')
+  out=$(BENCH_PORT=$((base + 8)) BENCH_SESSIONS=$sessions BENCH_WARMUP=200 BENCH_SIZE=$size timeout 1200 \
+    "$here/bench/floor.sh" "$n" $rate) || die "bench/floor.sh ($size bytes) failed"
+  echo "floor, $(kb "$size"): $out" >&2
   field() { sed -n "s/.*\b$1=\([-0-9.]*\).*/\1/p" <<< "$out"; }
-  R[floorsys,ours]=$(field floor_sys_ms); R[tools,ours]=$(field tools_ms)
-  R[left,ours]=$(field left_ms); R[leftfloor,ours]=$(field left_above_floor_ms)
-  for k in floorsys tools left leftfloor; do R[$k,ours]=${R[$k,ours]:--}; R[$k,postfix]=-; done
-  rows+=("floor MTA: kernel CPU per message (ms)|floorsys"
-         "load tools' CPU per message (ms)|tools"
-         "left at 3x Postfix, ${rate3:-?} msg/s (ms)|left"
-         "  of it above the kernel floor (ms)|leftfloor")
-  # The same for each other size of the run (100 KB by default), at 2x Postfix's accept rate of
-  # that size (the 100 KB accept target).
+  R[floorsys$key,ours]=$(field floor_sys_ms); R[tools$key,ours]=$(field tools_ms)
+  R[left$key,ours]=$(field left_ms); R[leftfloor$key,ours]=$(field left_above_floor_ms)
+  for k in floorsys tools left leftfloor; do R[$k$key,ours]=${R[$k$key,ours]:--}; R[$k$key,postfix]=-; done
+  rows+=("floor MTA: kernel CPU per $what (ms)|floorsys$key"
+         "load tools' CPU per $what (ms)|tools$key"
+         "$left, ${rate:-?} msg/s (ms)|left$key"
+         "  of it above the kernel floor (ms)|leftfloor$key")
+}
+if [ "${BENCH_FLOOR:-1}" = 1 ]; then
+  floor_rows 1024 3 "message" "left at 3x Postfix" ""
   for size in "${sizes[@]}"; do
-    [ "$size" != 1024 ] || continue
-    kb=$(awk -v s="$size" 'BEGIN { printf (s % 1024 ? "%d B" : "%d KB"), (s % 1024 ? s : s / 1024) }')
-    rate2=$(awk -v r="${R[accept$size,postfix]:-0}" 'BEGIN { if (r > 0) printf "%.0f", 2 * r }')
-    out=$(BENCH_PORT=$((base + 8)) BENCH_SESSIONS=$sessions BENCH_WARMUP=200 BENCH_SIZE=$size timeout 1200 \
-      "$here/bench/floor.sh" "$n" $rate2) || die "bench/floor.sh $size failed"
-    echo "floor, $kb: $out" >&2
-    R[floorsys$size,ours]=$(field floor_sys_ms); R[tools$size,ours]=$(field tools_ms)
-    R[left$size,ours]=$(field left_ms); R[leftfloor$size,ours]=$(field left_above_floor_ms)
-    for k in floorsys tools left leftfloor; do R[$k$size,ours]=${R[$k$size,ours]:--}; R[$k$size,postfix]=-; done
-    rows+=("floor MTA: kernel CPU per $kb message (ms)|floorsys$size"
-           "load tools' CPU per $kb message (ms)|tools$size"
-           "left at 2x Postfix $kb, ${rate2:-?} msg/s (ms)|left$size"
-           "  of it above the kernel floor (ms)|leftfloor$size")
+    [ "$size" = 1024 ] || floor_rows "$size" 2 "$(kb "$size") message" "left at 2x Postfix $(kb "$size")" "$size"
   done
 fi
 
@@ -362,7 +356,7 @@ for a in "${o_cmd[@]:1}"; do
 done
 f_ports="$((base + 4)),$((base + 5))"
 "${floor_jvm[@]}" "$here/bench/IdleFloor.java" "$f_ports" > "$work/idlefloor.out" 2>&1 & f_pid=$!
-sinks+=("$f_pid")
+helpers+=("$f_pid")
 for _ in $(seq 1 300); do grep -q '^ready' "$work/idlefloor.out" 2>/dev/null && break; sleep 0.05; done
 grep -q '^ready' "$work/idlefloor.out" || { cat "$work/idlefloor.out" >&2; die "bench/IdleFloor.java did not start"; }
 fd_cap=$(( $(ulimit -n) - 1000 ))

@@ -23,7 +23,7 @@ cleanup() {
   [ -z "$tracer" ] || kill -INT "$tracer" 2>/dev/null
   MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" stop >/dev/null 2>&1
   [ -z "$sink" ] || kill "$sink" 2>/dev/null
-  [ -n "${BENCH_KEEPDIR:-}" ] || rm -rf "$work"
+  rm -rf "$work"
 }
 trap cleanup EXIT
 . "$here/bench/lib.sh"

@@ -2,8 +2,10 @@ package mta.smtpd;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import mta.mail.Reply;
 
 /**
@@ -70,15 +72,17 @@ enum SmtpdCommand {
     }
 
     // Made once: find runs for every command line and counters for every session.
-    private static final java.util.Map<String, SmtpdCommand> BY_VERB = new java.util.HashMap<>();
+    private static final Map<String, SmtpdCommand> BY_VERB;
     private static final List<String> COUNTERS;
 
     static {
+        Map<String, SmtpdCommand> verbs = new HashMap<>();
         List<String> names = new ArrayList<>();
         for (SmtpdCommand c : values()) {
-            BY_VERB.put(c.verb, c);
+            verbs.put(c.verb, c);
             names.add(c.verb.toLowerCase(Locale.ROOT));
         }
+        BY_VERB = Map.copyOf(verbs);
         COUNTERS = List.copyOf(names);
     }
 

@@ -149,14 +149,19 @@ class BinCommandsIT {
     }
 
 
+    /** These tests start commands with SIGHUP ignored through env(1), which needs coreutils 8.31 or later. */
+    private static void assumeEnvIgnoresSignals() throws Exception {
+        assumeTrue(new ProcessBuilder("/usr/bin/env", "--ignore-signal=HUP", "true").start().waitFor() == 0,
+                "env(1) with --ignore-signal (coreutils 8.31 or later)");
+    }
+
     /**
      * Started with SIGHUP ignored (as nohup and some job runners start commands), the master still
      * hears postfix reload: an ignored signal is inherited, and a JVM cannot catch it.
      */
     @Test
     void reloadReachesAMasterStartedWithHangupIgnored() throws Exception {
-        assumeTrue(new ProcessBuilder("/usr/bin/env", "--ignore-signal=HUP", "true").start().waitFor() == 0,
-                "env(1) with --ignore-signal (coreutils 8.31 or later)");
+        assumeEnvIgnoresSignals();
         TestSite site = new TestSite(tmp).write();
         String c = site.config.toString();
         String postfix = Path.of("bin", "postfix").toAbsolutePath().toString();
@@ -178,8 +183,7 @@ class BinCommandsIT {
      */
     @Test
     void aMasterStartedWithHangupIgnoredSaysSo() throws Exception {
-        assumeTrue(new ProcessBuilder("/usr/bin/env", "--ignore-signal=HUP", "true").start().waitFor() == 0,
-                "env(1) with --ignore-signal (coreutils 8.31 or later)");
+        assumeEnvIgnoresSignals();
         TestSite site = new TestSite(tmp).write();
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process master = new ProcessBuilder("/usr/bin/env", "--ignore-signal=HUP", java, "-cp",
