@@ -13,6 +13,7 @@ import java.util.List;
 import javax.net.ssl.SSLSocket;
 import mta.mail.Reply;
 import mta.util.LineReader;
+import mta.util.StallWatchdog;
 
 /**
  * SmtpdChat - the session's wire: reads command lines under a deadline, writes replies, flushes at the right time.
@@ -31,6 +32,8 @@ import mta.util.LineReader;
  * partial line (Postfix flushes when its input buffer holds no complete line).
  */
 final class SmtpdChat implements Closeable {
+    /** Keeps smtpd_timeout for the sessions on plain TCP sockets: one thread for all of them. */
+    private static final StallWatchdog TIMEOUTS = new StallWatchdog("smtpd-timeout");
     private SmtpdConnection connection;
     private DeadlineInput raw;
     private LineReader in;
@@ -40,12 +43,13 @@ final class SmtpdChat implements Closeable {
     /** {@link #awaitInput} started the deadline of the next line, which {@link #next} then keeps. */
     private boolean armed;
 
-    SmtpdChat(SmtpdConnection connection, Duration timeout) {
+    SmtpdChat(SmtpdConnection connection, Duration timeout) throws IOException {
         this.timeout = timeout;
         over(connection);
     }
 
-    private void over(SmtpdConnection c) {
+    private void over(SmtpdConnection c) throws IOException {
+        if (raw != null) raw.stop();
         this.connection = c;
         this.raw = new DeadlineInput(c, timeout.toMillis());
         this.in = new LineReader(raw);
@@ -75,6 +79,7 @@ final class SmtpdChat implements Closeable {
     /** Ends the connection (the TLS one, when there is one). */
     @Override
     public void close() throws IOException {
+        raw.stop();
         connection.close();
     }
 
@@ -85,7 +90,11 @@ final class SmtpdChat implements Closeable {
     boolean next(int max) throws IOException {
         if (!armed) raw.arm();
         armed = false;
-        return in.next(max);
+        try {
+            return in.next(max);
+        } finally {
+            raw.done();
+        }
     }
 
     /**
@@ -108,7 +117,11 @@ final class SmtpdChat implements Closeable {
     int read(byte[] b, int off, int len) throws IOException {
         if (!armed) raw.arm();
         armed = false;
-        return in.read(b, off, len);
+        try {
+            return in.read(b, off, len);
+        } finally {
+            raw.done();
+        }
     }
 
     /** The line reader; a new one after {@link #overTls}. */
@@ -160,41 +173,96 @@ final class SmtpdChat implements Closeable {
 
     /**
      * An input stream whose reads fail with {@link SocketTimeoutException} once the deadline set by
-     * {@link #arm} has passed: each read waits only for the time that is left.
+     * {@link #arm} has passed.
+     *
+     * <p>On a plain TCP socket the deadline is kept by smtpd's {@link StallWatchdog}: from
+     * {@link #arm} until {@link #done} the watch counts from the arming, otherwise it does not
+     * count, and when it fires it shuts the socket's input down, which ends a blocked read; that
+     * read then fails with the timeout. The reads themselves wait with no time limit, so a parked
+     * session costs no timer. Over TLS and on standard streams each read waits only for the time
+     * that is left ({@link SmtpdConnection#readTimeout}).
      */
     private static final class DeadlineInput extends InputStream {
         private final SmtpdConnection.ReadTimeout readTimeout;
         private final InputStream in;
-        private final long timeoutMillis;
-        private long deadline;
+        private final long timeoutNanos;
+        private final StallWatchdog.Watch watch;
+        private volatile long armedAt;
+        /** Between {@link #arm} and {@link #done}: the watch counts from {@link #armedAt}. */
+        private volatile boolean waiting;
+        private volatile boolean timedOut;
 
-        DeadlineInput(SmtpdConnection connection, long timeoutMillis) {
+        DeadlineInput(SmtpdConnection connection, long timeoutMillis) throws IOException {
             this.readTimeout = connection.readTimeout();
             this.in = connection.in();
-            this.timeoutMillis = timeoutMillis;
-            arm();
+            this.timeoutNanos = timeoutMillis * 1_000_000L;
+            this.armedAt = System.nanoTime(); // a read before the first arm() counts from here
+            Socket socket = connection.socket();
+            if (socket != null && !(socket instanceof SSLSocket)) {
+                socket.setSoTimeout(0); // a proxy header's read limit must not outlive it
+                this.watch = TIMEOUTS.start(Duration.ofNanos(timeoutNanos),
+                        () -> waiting ? armedAt : System.nanoTime(), () -> {
+                            timedOut = true;
+                            try {
+                                socket.shutdownInput();
+                            } catch (IOException ignored) {
+                                // closed meanwhile: the read has ended anyway
+                            }
+                        });
+            } else {
+                this.watch = null;
+            }
         }
 
         void arm() {
-            deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            armedAt = System.nanoTime();
+            waiting = true;
         }
 
-        private void setTimeout() throws IOException {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) throw new SocketTimeoutException("deadline passed");
-            readTimeout.set((int) Math.min(Integer.MAX_VALUE, left));
+        void done() {
+            waiting = false;
+        }
+
+        void stop() {
+            if (watch != null) watch.stop();
+        }
+
+        private void beforeRead() throws IOException {
+            long left = timeoutNanos - (System.nanoTime() - armedAt);
+            if (left <= 0 || timedOut) throw new SocketTimeoutException("deadline passed");
+            if (watch == null) readTimeout.set((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000L)));
+        }
+
+        /** A read that ended (end of stream or an error) because the watchdog shut the input down is a timeout. */
+        private int ended(int n) throws SocketTimeoutException {
+            if (n < 0 && timedOut) throw new SocketTimeoutException("deadline passed");
+            return n;
         }
 
         @Override
         public int read() throws IOException {
-            setTimeout();
-            return in.read();
+            beforeRead();
+            try {
+                return ended(in.read());
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                ended(-1);
+                throw e;
+            }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            setTimeout();
-            return in.read(b, off, len);
+            beforeRead();
+            try {
+                return ended(in.read(b, off, len));
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                ended(-1);
+                throw e;
+            }
         }
 
         @Override

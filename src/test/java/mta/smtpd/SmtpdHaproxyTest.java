@@ -194,4 +194,19 @@ class SmtpdHaproxyTest {
         long ms = (System.nanoTime() - start) / 1_000_000;
         org.junit.jupiter.api.Assertions.assertTrue(ms >= 900 && ms < 10_000, ms + " ms");
     }
+
+    /**
+     * smtpd_upstream_proxy_timeout limits the header only: a client quiet for longer than it
+     * after the greeting is still served (smtpd_timeout, 300 s, applies).
+     */
+    @Test
+    void theHeaderTimeoutEndsWithTheHeader() throws Exception {
+        try (Transcript t = Transcript.connectFrom("127.0.0.2", impatient)) {
+            t.sendBytes(ascii("PROXY TCP4 192.0.2.7 127.0.0.1 40000 25\r\n"));
+            t.expect("220 ");
+            Thread.sleep(1_500);
+            t.send("EHLO quiet.example").expect("250 ");
+            t.send("QUIT").expect("221 ");
+        }
+    }
 }

@@ -295,6 +295,30 @@ class SmtpdLimitsTest {
         }
     }
 
+    /**
+     * A client that goes quiet in the middle of its message gets the 421 after smtpd_timeout (2 s)
+     * and the timeout is logged with the bytes received; nothing of the message stays in the queue.
+     */
+    @Test
+    void aClientQuietInsideDataTimesOutAndLeavesNothingQueued() throws Exception {
+        try (Transcript t = Transcript.connect(slowPort)) {
+            t.expect("220 ");
+            t.send("EHLO quiet-data.example").expect("250 ");
+            t.send("MAIL FROM:<quiet@example.test>").expect("250 ");
+            t.send("RCPT TO:<root@" + HOST + ">").expect("250 ");
+            t.send("DATA").expect("354 ");
+            t.send("Subject: half a message").send("").send("and then nothing");
+            long start = System.nanoTime();
+            t.expect("421 4.4.2 " + HOST + " Error: timeout exceeded");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms >= 1_500 && ms < 8_000, "timed out after " + ms + " ms");
+            t.expectClosed();
+        }
+        sup.awaitLog("timeout after DATA (");
+        sup.awaitNoTemporaries();
+        assertEquals(0, sup.queueFilesContaining("and then nothing"), "the half message was queued");
+    }
+
     @Test
     void errorsPastTheSoftLimitAreSlowed() throws Exception {
         try (Transcript t = Transcript.connect(sleepPort)) {

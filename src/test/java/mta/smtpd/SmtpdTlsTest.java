@@ -71,7 +71,7 @@ class SmtpdTlsTest {
                         + "127.0.0.1:" + wrapper + smtpd + "  -o syslog_name=postfix/smtps\n"
                         + "  -o smtpd_tls_wrappermode=yes\n" + rsa8Files
                         + "127.0.0.1:" + pkcs1 + smtpd + "  -o smtpd_tls_security_level=may\n"
-                        + "  -o smtpd_starttls_timeout=1s\n"
+                        + "  -o smtpd_starttls_timeout=1s\n  -o smtpd_timeout=2s\n"
                         + "  -o smtpd_tls_cert_file=" + rsa1.cert() + "\n  -o smtpd_tls_key_file=" + rsa1.key() + "\n"
                         + "127.0.0.1:" + ec + smtpd + "  -o smtpd_tls_security_level=may\n"
                         + "  -o smtpd_tls_eccert_file=" + ecKey.cert() + "\n  -o smtpd_tls_eckey_file=" + ecKey.key() + "\n"
@@ -217,6 +217,21 @@ class SmtpdTlsTest {
             t.send("QUIT").expect("221 ");
         }
         assertTrue(received(delivered("level encrypt")).contains("with ESMTPS"));
+    }
+
+    /** After STARTTLS, smtpd_timeout still holds: an idle client gets the 421 over TLS, and the timeout is logged. */
+    @Test
+    void anIdleClientTimesOutOverTls() throws Exception {
+        try (Transcript t = greeted(pkcs1)) {
+            t.send("STARTTLS").expect("220 ");
+            t.startTls();
+            t.send("EHLO idle-tls.example").expect("250 ");
+            long start = System.nanoTime();
+            t.expect("421 4.4.2 mx.example.test Error: timeout exceeded");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms >= 1_500 && ms < 4_500, "timed out after " + ms + " ms"); // not the handshake's limit (1 s + 5 s)
+        }
+        sup.awaitLog("timeout after EHLO from unknown[127.0.0.1]");
     }
 
     @Test

@@ -79,4 +79,35 @@ class StallWatchdogTest {
             assertTrue(longOne.stop());
         }
     }
+
+    /**
+     * A watchdog of its own, with its own thread, fires thousands of watches that expire within a
+     * few milliseconds of each other, each no earlier than its limit and the whole lot within a
+     * few sweeps' time of the last limit; a stopped one among them never fires.
+     */
+    @Test
+    void anOwnWatchdogFiresManyWatchesThatExpireTogether() throws Exception {
+        StallWatchdog own = new StallWatchdog("test-watchdog");
+        int n = 5_000;
+        CountDownLatch fired = new CountDownLatch(n);
+        AtomicInteger early = new AtomicInteger();
+        AtomicInteger stoppedRan = new AtomicInteger();
+        java.util.List<StallWatchdog.Watch> watches = new java.util.ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            long limit = 200_000_000L + (i % 50) * 100_000L; // 200 to 205 ms
+            watches.add(own.start(Duration.ofNanos(limit), () -> start, () -> {
+                if (System.nanoTime() - start < limit) early.incrementAndGet();
+                fired.countDown();
+            }));
+        }
+        StallWatchdog.Watch stopped = own.start(Duration.ofMillis(200), () -> t0, stoppedRan::incrementAndGet);
+        assertTrue(stopped.stop());
+        assertTrue(fired.await(10, TimeUnit.SECONDS), fired.getCount() + " of " + n + " still waiting");
+        assertEquals(0, early.get(), "fired before their limit");
+        assertTrue(watches.stream().allMatch(StallWatchdog.Watch::fired));
+        assertEquals(0, stoppedRan.get());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("test-watchdog")));
+    }
 }
