@@ -90,11 +90,7 @@ final class SmtpdChat implements Closeable {
     boolean next(int max) throws IOException {
         if (!armed) raw.arm();
         armed = false;
-        try {
-            return in.next(max);
-        } finally {
-            raw.done();
-        }
+        return in.next(max);
     }
 
     /**
@@ -117,11 +113,7 @@ final class SmtpdChat implements Closeable {
     int read(byte[] b, int off, int len) throws IOException {
         if (!armed) raw.arm();
         armed = false;
-        try {
-            return in.read(b, off, len);
-        } finally {
-            raw.done();
-        }
+        return in.read(b, off, len);
     }
 
     /** The line reader; a new one after {@link #overTls}. */
@@ -172,36 +164,39 @@ final class SmtpdChat implements Closeable {
     }
 
     /**
-     * An input stream whose reads fail with {@link SocketTimeoutException} once the deadline set by
-     * {@link #arm} has passed.
+     * An input stream whose reads fail with {@link SocketTimeoutException} once the deadline
+     * started by the first read after {@link #arm} has passed (a line already in the buffer
+     * needs no read and no clock).
      *
-     * <p>On a plain TCP socket the deadline is kept by smtpd's {@link StallWatchdog}: from
-     * {@link #arm} until {@link #done} the watch counts from the arming, otherwise it does not
-     * count, and when it fires it shuts the socket's input down, which ends a blocked read; that
-     * read then fails with the timeout. The reads themselves wait with no time limit, so a parked
-     * session costs no timer. Over TLS and on standard streams each read waits only for the time
-     * that is left ({@link SmtpdConnection#readTimeout}).
+     * <p>On a plain TCP socket the deadline is kept by smtpd's {@link StallWatchdog}: while a read
+     * waits, the watch counts from the start of the line's deadline, otherwise it does not count,
+     * and when it fires it shuts the socket's input down, which ends the blocked read; that read
+     * then fails with the timeout. The reads themselves wait with no time limit, so a parked
+     * session costs no timer. Each read also checks the deadline when it starts, so a client that
+     * trickles a line byte by byte is cut there too. Over TLS and on standard streams each read
+     * waits only for the time that is left ({@link SmtpdConnection#readTimeout}).
      */
     private static final class DeadlineInput extends InputStream {
         private final SmtpdConnection.ReadTimeout readTimeout;
         private final InputStream in;
         private final long timeoutNanos;
         private final StallWatchdog.Watch watch;
+        /** {@link #arm} was called: the next read starts a new deadline. */
+        private boolean fresh = true;
         private volatile long armedAt;
-        /** Between {@link #arm} and {@link #done}: the watch counts from {@link #armedAt}. */
-        private volatile boolean waiting;
+        /** A read is under way: the watch counts from {@link #armedAt}. */
+        private volatile boolean reading;
         private volatile boolean timedOut;
 
         DeadlineInput(SmtpdConnection connection, long timeoutMillis) throws IOException {
             this.readTimeout = connection.readTimeout();
             this.in = connection.in();
             this.timeoutNanos = timeoutMillis * 1_000_000L;
-            this.armedAt = System.nanoTime(); // a read before the first arm() counts from here
             Socket socket = connection.socket();
             if (socket != null && !(socket instanceof SSLSocket)) {
                 socket.setSoTimeout(0); // a proxy header's read limit must not outlive it
                 this.watch = TIMEOUTS.start(Duration.ofNanos(timeoutNanos),
-                        () -> waiting ? armedAt : System.nanoTime(), () -> {
+                        () -> reading ? armedAt : System.nanoTime(), () -> {
                             timedOut = true;
                             try {
                                 socket.shutdownInput();
@@ -214,13 +209,9 @@ final class SmtpdChat implements Closeable {
             }
         }
 
+        /** The next read starts a new deadline (a new line, a new BDAT chunk). */
         void arm() {
-            armedAt = System.nanoTime();
-            waiting = true;
-        }
-
-        void done() {
-            waiting = false;
+            fresh = true;
         }
 
         void stop() {
@@ -228,9 +219,15 @@ final class SmtpdChat implements Closeable {
         }
 
         private void beforeRead() throws IOException {
-            long left = timeoutNanos - (System.nanoTime() - armedAt);
+            long now = System.nanoTime();
+            if (fresh) {
+                armedAt = now;
+                fresh = false;
+            }
+            long left = timeoutNanos - (now - armedAt);
             if (left <= 0 || timedOut) throw new SocketTimeoutException("deadline passed");
             if (watch == null) readTimeout.set((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000L)));
+            reading = true;
         }
 
         /** A read that ended (end of stream or an error) because the watchdog shut the input down is a timeout. */
@@ -249,6 +246,8 @@ final class SmtpdChat implements Closeable {
             } catch (IOException e) {
                 ended(-1);
                 throw e;
+            } finally {
+                reading = false;
             }
         }
 
@@ -262,6 +261,8 @@ final class SmtpdChat implements Closeable {
             } catch (IOException e) {
                 ended(-1);
                 throw e;
+            } finally {
+                reading = false;
             }
         }
 
