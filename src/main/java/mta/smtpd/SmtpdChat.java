@@ -238,17 +238,12 @@ final class SmtpdChat implements Closeable {
 
         @Override
         public int read() throws IOException {
-            beforeRead();
-            try {
-                return ended(in.read());
-            } catch (SocketTimeoutException e) {
-                throw e;
-            } catch (IOException e) {
-                ended(-1);
-                throw e;
-            } finally {
-                reading = false;
-            }
+            byte[] one = new byte[1];
+            int n;
+            do {
+                n = read(one, 0, 1);
+            } while (n == 0);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
