@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
 public final class StallWatchdog {
     private static final long LINGER = TimeUnit.SECONDS.toNanos(1);
     /** The shortest pause between two sweeps. */
-    static final long GRAIN = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long GRAIN = TimeUnit.MILLISECONDS.toNanos(10);
     private static final StallWatchdog SHARED = new StallWatchdog("stall-watchdog");
 
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
