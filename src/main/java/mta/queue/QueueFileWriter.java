@@ -32,12 +32,15 @@ public final class QueueFileWriter implements AutoCloseable {
     public static final String FORMAT_VERSION = "1";
     private static final AtomicLong SEQ = new AtomicLong();
     private static final int SIZE_FIELD = 15;
+    private static final int FIRST_BUFFER = 4 * 1024;
+    private static final int BUFFER = 16 * 1024;
 
     private final Path dir;
     private final Path temp;
     private final FileChannel ch;
     private final String id;
-    private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
+    /** The write buffer: 4 KB at first (a small message's whole file), grown to 16 KB for a larger one. */
+    private ByteBuffer buf = ByteBuffer.allocate(FIRST_BUFFER);
     private long position;
     private long sizeRecordOffset;
     private long contentOffset = -1;
@@ -153,7 +156,7 @@ public final class QueueFileWriter implements AutoCloseable {
         position += hdr;
         int written = 0;
         while (written < len) {
-            if (!buf.hasRemaining()) flush();
+            if (!buf.hasRemaining()) makeRoom();
             int k = Math.min(buf.remaining(), len - written);
             buf.put(data, off + written, k);
             written += k;
@@ -200,7 +203,19 @@ public final class QueueFileWriter implements AutoCloseable {
     }
 
     private void ensure(int n) throws IOException {
-        if (buf.remaining() < n) flush();
+        if (buf.remaining() < n) makeRoom();
+    }
+
+    /** Room for more bytes: a four times bigger buffer while it is under 16 KB, else the buffer written out. */
+    private void makeRoom() throws IOException {
+        if (buf.capacity() >= BUFFER) {
+            flush();
+            return;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.min(BUFFER, buf.capacity() * 4));
+        buf.flip();
+        bigger.put(buf);
+        buf = bigger;
     }
 
     private void flush() throws IOException {

@@ -132,7 +132,7 @@ class QueueFileTest {
         w.startContent();
         List<String> want = new ArrayList<>();
         java.util.Random random = new java.util.Random(7);
-        int[] sizes = {0, 1, 127, 128, 16383, 16384, 16385, 40000, 70000};
+        int[] sizes = {0, 1, 127, 128, 4095, 4096, 4097, 16383, 16384, 16385, 40000, 70000}; // the writer grows at 4 KB, writes out at 16 KB
         for (int round = 0; round < 3; round++) {
             for (int size : sizes) {
                 StringBuilder sb = new StringBuilder(size);
