@@ -14,9 +14,10 @@ import mta.util.TimedInputStream;
  *
  * <p>A TCP connection ({@link #of(Socket)}) or standard input and output ({@link #of(TimedInputStream,
  * OutputStream, InetAddress)}, for {@code sendmail -bs}). The session sees no difference: it
- * reads commands from {@link #in}, writes replies to {@link #out}, and sets the time a single read
- * may wait through {@link #readTimeout}, which ends that read with a
- * {@link java.net.SocketTimeoutException}.
+ * reads commands from {@link #in}, writes replies to {@link #out}, and, over TLS and on standard
+ * streams, sets the time a single read may wait through {@link #readTimeout}, which ends that read
+ * with a {@link java.net.SocketTimeoutException} (on a plain TCP socket smtpd's watchdog keeps the
+ * limit instead: {@code SmtpdChat}).
  *
  * @param in          the client's bytes
  * @param out         our replies
