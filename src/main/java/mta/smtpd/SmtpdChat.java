@@ -173,7 +173,8 @@ final class SmtpdChat implements Closeable {
      * and when it fires it shuts the socket's input down, which ends the blocked read; that read
      * then fails with the timeout. The reads themselves wait with no time limit, so a parked
      * session costs no timer. Each read also checks the deadline when it starts, so a client that
-     * trickles a line byte by byte is cut there too. Over TLS and on standard streams each read
+     * trickles a line byte by byte is cut there too, even should the watchdog, which saw the
+     * session between two reads, wake late for it. Over TLS and on standard streams each read
      * waits only for the time that is left ({@link SmtpdConnection#readTimeout}).
      */
     private static final class DeadlineInput extends InputStream {
@@ -225,15 +226,13 @@ final class SmtpdChat implements Closeable {
                 fresh = false;
             }
             long left = timeoutNanos - (now - armedAt);
-            if (left <= 0 || timedOut) throw new SocketTimeoutException("deadline passed");
+            if (left <= 0 || timedOut) throw timeout();
             if (watch == null) readTimeout.set((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000L)));
             reading = true;
         }
 
-        /** A read that ended (end of stream or an error) because the watchdog shut the input down is a timeout. */
-        private int ended(int n) throws SocketTimeoutException {
-            if (n < 0 && timedOut) throw new SocketTimeoutException("deadline passed");
-            return n;
+        private static SocketTimeoutException timeout() {
+            return new SocketTimeoutException("deadline passed");
         }
 
         @Override
@@ -246,19 +245,21 @@ final class SmtpdChat implements Closeable {
             return n < 0 ? -1 : one[0] & 0xff;
         }
 
+        /** A read that ends (end of stream or an error) because the watchdog shut the input down is the timeout. */
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             beforeRead();
+            int n;
             try {
-                return ended(in.read(b, off, len));
-            } catch (SocketTimeoutException e) {
-                throw e;
+                n = in.read(b, off, len);
             } catch (IOException e) {
-                ended(-1);
+                if (timedOut) throw timeout();
                 throw e;
             } finally {
                 reading = false;
             }
+            if (n < 0 && timedOut) throw timeout();
+            return n;
         }
 
         @Override

@@ -106,7 +106,8 @@ public final class StallWatchdog {
     /**
      * Starts watching: runs {@code onStall} (on the watchdog thread) once {@code limit} has passed
      * since {@code lastProgress} said the operation last moved, unless {@link Watch#stop} came first.
-     * {@code lastProgress} may only move forward: the watchdog sleeps towards the deadlines it saw.
+     * The watchdog sleeps towards the deadlines it saw: should {@code lastProgress} move back (a
+     * watch that counts only while its operation waits), the watch may fire late by as much.
      */
     public Watch start(Duration limit, LongSupplier lastProgress, Runnable onStall) {
         Watch w = new Watch(this, Math.max(1, limit.toNanos()), lastProgress, onStall);
