@@ -26,10 +26,22 @@ import mta.queue.TraceFlags;
  * @param contentOffset where the content records start
  * @param contentSize the content size in bytes
  * @param attributes  named attributes of the message (client, protocol, DSN fields, ...)
+ * @param contentRecords the file's content records in memory, from the envelope cleanup handed
+ *                    over ({@link QueueFile.Envelope#contentRecords}); null: read from the file.
+ *                    Never sent to the privileged delivery process: it reads the file.
  */
 public record DeliveryRequest(String queueId, Path queueFile, String transport, String nexthop, String sender,
                               List<Recipient> recipients, Instant arrival, Instant activated,
-                              long contentOffset, long contentSize, java.util.Map<String, String> attributes) {
+                              long contentOffset, long contentSize, java.util.Map<String, String> attributes,
+                              byte[] contentRecords) {
+
+    /** A request whose agent reads the content from the queue file. */
+    public DeliveryRequest(String queueId, Path queueFile, String transport, String nexthop, String sender,
+                           List<Recipient> recipients, Instant arrival, Instant activated,
+                           long contentOffset, long contentSize, java.util.Map<String, String> attributes) {
+        this(queueId, queueFile, transport, nexthop, sender, recipients, arrival, activated, contentOffset,
+                contentSize, attributes, null);
+    }
 
     /**
      * True for an address verification probe: the agent finds out whether it could deliver to
@@ -46,6 +58,7 @@ public record DeliveryRequest(String queueId, Path queueFile, String transport, 
 
     /** Feeds each line of the message (headers, blank line, body), without CRLF. */
     public void forEachLine(LineConsumer consumer) throws IOException {
-        QueueFile.forEachLine(queueFile, contentOffset, consumer::line);
+        if (contentRecords != null) QueueFile.forEachLine(contentRecords, queueFile.toString(), contentOffset, consumer::line);
+        else QueueFile.forEachLine(queueFile, contentOffset, consumer::line);
     }
 }

@@ -32,7 +32,8 @@ import mta.util.ServiceLoops;
  * Qmgr - the queue manager: moves mail into the active queue and hands it to delivery agents.
  *
  * <p>Takes each message that cleanup commits in this process from cleanup's hand-off
- * ({@link #handOff}: the queue ID and the envelope as written), renaming {@code incoming/ID} to
+ * ({@link #handOff}: the queue ID and the envelope as written, with the content records of a
+ * small message, up to {@link #CONTENT_IN_MEMORY} at once), renaming {@code incoming/ID} to
  * {@code active/ID} without listing the directory or reading the file back. Reads
  * {@code incoming/} whenever it is woken ({@link #trigger}: mail from other processes, a refused
  * hand-off) and at every deferred scan, so that a message whose hand-off was lost still goes; the
@@ -59,6 +60,14 @@ public final class Qmgr implements Trigger, IncomingHandoff {
 
     private final LinkedBlockingQueue<Character> requests = new LinkedBlockingQueue<>();
     private final Set<String> active = ConcurrentHashMap.newKeySet();
+    /**
+     * At most this many bytes of handed-over content records are held in memory at once (some
+     * 5,000 small messages): beyond it, as while a destination is slow and messages wait in the
+     * active queue, a delivery reads the content from the queue file, as for every other message.
+     */
+    static final long CONTENT_IN_MEMORY = 8L << 20;
+    /** Bytes of content records held now by handed-over messages. */
+    private final java.util.concurrent.atomic.AtomicLong contentInMemory = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, QmgrDestination> destinations = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("qmgr-", 1).factory());
     private volatile boolean running;
@@ -164,12 +173,33 @@ public final class Qmgr implements Trigger, IncomingHandoff {
     @Override
     public boolean handOff(String id, QueueFile.Envelope envelope) {
         if (!running || active.size() >= settings.activeLimit()) return false;
+        long held = holdContent(envelope);
+        QueueFile.Envelope env = held > 0 ? envelope : envelope.withoutContentRecords();
         try {
-            workers.execute(() -> take(id, envelope));
+            workers.execute(() -> {
+                try {
+                    take(id, env);
+                } finally {
+                    contentInMemory.addAndGet(-held);
+                }
+            });
             return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            contentInMemory.addAndGet(-held);
             return false; // stopping: the file waits in incoming/ for the next start
         }
+    }
+
+    /**
+     * Counts the envelope's content records against {@link #CONTENT_IN_MEMORY}: their size, or 0
+     * when it has none or they do not fit (its delivery then reads the file).
+     */
+    private long holdContent(QueueFile.Envelope envelope) {
+        byte[] content = envelope.contentRecords();
+        if (content == null) return 0;
+        if (contentInMemory.addAndGet(content.length) <= CONTENT_IN_MEMORY) return content.length;
+        contentInMemory.addAndGet(-content.length);
+        return 0;
     }
 
     /** Moves a handed-off message to active/ and delivers it, unless the scan moved it first. */

@@ -34,7 +34,8 @@ import mta.util.MailLog;
  * ({@link Qmgr#handOff}); groups the pending recipients by (transport, next-hop) in chunks of
  * {@code default_destination_recipient_limit}, runs one delivery attempt per chunk on its own
  * virtual thread (at most {@code default_destination_concurrency_limit} per destination), logs each
- * recipient's status, and crosses off the delivered and the bounced ones in the file. Then: nothing
+ * recipient's status, and crosses off the delivered and the bounced ones in the file (not when one
+ * attempt sent them all: the file is removed next). Then: nothing
  * pending, the file is removed; else it goes to {@code deferred/} with its retry time as mtime and
  * the reasons in {@code defer/<ID>}; failures are returned to the sender by bounce, and so are
  * delays and successes when the recipient's DSN request asks for them (bounce applies NOTIFY).
@@ -58,6 +59,19 @@ final class QmgrMessage implements Runnable {
      * to the verify service, and it is removed after one attempt.
      */
     private TraceFlags trace = TraceFlags.NONE;
+    /**
+     * The recipients of a message that one attempt delivered in full, not crossed off in the file
+     * because it is removed next (four system calls less per message); null when all marks were
+     * written. Should the file stay after all (its removal fails, anything defers it, or the queue
+     * manager stops meanwhile), they are crossed off then ({@link #markSkipped}), which also ends
+     * the skipping: an attempt that ends later writes its marks.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<long[]> unmarked = new java.util.concurrent.atomic.AtomicReference<>();
+    /** {@link #unmarked} once {@link #markSkipped} ran: no more skipping. */
+    private static final long[] NO_SKIPPING = new long[0];
+
+    /** One delivery attempt to plan: the transport, the destination and the request for a chunk of recipients. */
+    private record Attempt(Qmgr.Transport transport, Resolved dest, DeliveryRequest request) {}
 
     QmgrMessage(Qmgr q, String id, boolean wasDeferred, QueueFile.Envelope handedOver) {
         this.q = q;
@@ -104,6 +118,7 @@ final class QmgrMessage implements Runnable {
             report("none", q.log, arrival, activated, Instant.now(), st);
             results.add(st);
         }
+        List<Attempt> planned = new ArrayList<>();
         for (Map.Entry<Resolved, List<Recipient>> group : groups.entrySet()) {
             Resolved dest = group.getKey();
             List<Recipient> rcpts = group.getValue();
@@ -119,16 +134,19 @@ final class QmgrMessage implements Runnable {
             int limit = s.limits(dest.transport()).recipientLimit();
             for (int i = 0; i < rcpts.size(); i += limit) {
                 List<Recipient> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + limit));
-                DeliveryRequest req = new DeliveryRequest(id, file, dest.transport(), dest.nexthop(), env.sender(),
-                        List.copyOf(chunk), arrival, activated, env.contentOffset(), env.contentSize(), env.attributes());
-                attempts.add(q.attempt(() -> results.addAll(attempt(transport, req, dest))));
+                planned.add(new Attempt(transport, dest, new DeliveryRequest(id, file, dest.transport(), dest.nexthop(),
+                        env.sender(), List.copyOf(chunk), arrival, activated, env.contentOffset(), env.contentSize(),
+                        env.attributes(), env.contentRecords())));
             }
         }
+        boolean whole = planned.size() == 1 && results.isEmpty();
+        for (Attempt a : planned) attempts.add(q.attempt(() -> results.addAll(attempt(a, whole))));
         for (Future<?> f : attempts) {
             try {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                markSkipped();
                 return; // shutting down: the file stays in active/ and is requeued at start-up
             } catch (ExecutionException e) {
                 q.log.warn(id + ": delivery attempt failed: " + e.getCause());
@@ -172,7 +190,10 @@ final class QmgrMessage implements Runnable {
      * "delivery temporarily suspended" and the destination's last reason, logged as by the retry
      * (error) agent, as Postfix does.
      */
-    private List<DeliveryStatus> attempt(Qmgr.Transport transport, DeliveryRequest req, Resolved dest) {
+    private List<DeliveryStatus> attempt(Attempt a, boolean whole) {
+        Qmgr.Transport transport = a.transport();
+        DeliveryRequest req = a.request();
+        Resolved dest = a.dest();
         DeliveryAgent agent = transport.agent();
         QmgrDestination destination = q.destination(dest.destination());
         QmgrDestination.Slot slot;
@@ -205,16 +226,23 @@ final class QmgrMessage implements Runnable {
         }
         long[] done = statuses.stream().filter(st -> trace.probe() || st.outcome() != DeliveryStatus.Outcome.DEFERRED)
                 .mapToLong(st -> st.recipient().offset()).toArray();
-        try {
-            // Unforced: a crash right now may repeat these deliveries, but cannot lose mail.
-            QueueFile.markDone(file, done, false);
-        } catch (IOException e) {
-            q.log.warn(id + ": cannot update queue file: " + e.getMessage());
-        }
+        boolean allSent = whole && !trace.probe() && done.length == pendingAtStart
+                && statuses.stream().allMatch(st -> st.outcome() == DeliveryStatus.Outcome.SENT);
+        // Every recipient sent in this one attempt: the file is removed next, marks would go with it.
+        if (!(allSent && unmarked.compareAndSet(null, done))) markDone(done);
         for (DeliveryStatus st : statuses) {
             if (!st.logged()) report(dest.transport(), transport.log(), req.arrival(), req.activated(), started, st);
         }
         return statuses;
+    }
+
+    /** Crosses off recipients in the file, unforced: a crash right now may repeat these deliveries, never lose one. */
+    private void markDone(long[] done) {
+        try {
+            QueueFile.markDone(file, done, false);
+        } catch (IOException e) {
+            q.log.warn(id + ": cannot update queue file: " + e.getMessage());
+        }
     }
 
     /**
@@ -349,6 +377,15 @@ final class QmgrMessage implements Runnable {
     }
 
     /**
+     * Crosses off the recipients whose marks were left out ({@link #unmarked}): the file stays after
+     * all (a removal that failed ends in {@link #defer}, as any other failure does).
+     */
+    private void markSkipped() {
+        long[] skipped = unmarked.getAndSet(NO_SKIPPING);
+        if (skipped != null && skipped != NO_SKIPPING) markDone(skipped);
+    }
+
+    /**
      * Removes the delivered file with one {@code unlink} ({@code Files.delete} looks at the file
      * first, to tell a directory); only when that fails does {@code Files.delete} say why.
      */
@@ -390,6 +427,7 @@ final class QmgrMessage implements Runnable {
 
     /** Moves the message to deferred/ with its next retry time: its age, within the backoff bounds. */
     private void defer(Duration age) throws IOException {
+        markSkipped();
         Duration wait = age;
         if (wait.compareTo(s.minBackoff()) < 0) wait = s.minBackoff();
         if (wait.compareTo(s.maxBackoff()) > 0) wait = s.maxBackoff();

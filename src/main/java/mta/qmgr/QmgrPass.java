@@ -55,7 +55,7 @@ final class QmgrPass implements DeliveryPass {
         if (t == null) return DeliveryStatus.deferred(recipient, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "mail transport unavailable");
         DeliveryRequest one = new DeliveryRequest(request.queueId(), request.queueFile(), name, nexthop,
                 request.sender(), List.of(recipient), request.arrival(), request.activated(), request.contentOffset(),
-                request.contentSize(), request.attributes());
+                request.contentSize(), request.attributes(), request.contentRecords());
         Instant started = Instant.now();
         DeliveryStatus st;
         try {

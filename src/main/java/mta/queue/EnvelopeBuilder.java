@@ -69,14 +69,21 @@ final class EnvelopeBuilder {
 
     /** The envelope, at the MESSAGE record that starts the content at {@code contentOffset}. */
     QueueFile.Envelope build(long contentOffset) throws QueueFile.Corrupt {
-        if (!versionSeen) throw new QueueFile.Corrupt(file + ": no version record");
-        if (sender == null) throw new QueueFile.Corrupt(file + ": no sender record");
-        return new QueueFile.Envelope(arrival, sender, fullName, attrs, rcpts, contentOffset, size);
+        return envelope(contentOffset, null);
     }
 
-    /** As {@link #build}, with the content size the writer filled in at commit (its SIZE record then says so too). */
-    QueueFile.Envelope build(long contentOffset, long contentSize) throws QueueFile.Corrupt {
+    /**
+     * As {@link #build}, with the content size the writer filled in at commit (its SIZE record then
+     * says so too), and the content records it still holds (null when it does not).
+     */
+    QueueFile.Envelope build(long contentOffset, long contentSize, byte[] contentRecords) throws QueueFile.Corrupt {
         size = contentSize;
-        return build(contentOffset);
+        return envelope(contentOffset, contentRecords);
+    }
+
+    private QueueFile.Envelope envelope(long contentOffset, byte[] contentRecords) throws QueueFile.Corrupt {
+        if (!versionSeen) throw new QueueFile.Corrupt(file + ": no version record");
+        if (sender == null) throw new QueueFile.Corrupt(file + ": no sender record");
+        return new QueueFile.Envelope(arrival, sender, fullName, attrs, rcpts, contentOffset, size, contentRecords);
     }
 }

@@ -43,9 +43,21 @@ public final class QueueFile {
         }
     }
 
-    /** The envelope of a queued message. */
+    /**
+     * The envelope of a queued message. {@code contentRecords} are the file's bytes from the MESSAGE
+     * record to the end, as the writer wrote them, when it still held them all (a message that
+     * cleanup has just committed and hands to the queue manager, {@link QueueFileWriter#envelope()}):
+     * its delivery then reads the content from memory ({@link #forEachLine(byte[], String, long,
+     * LineConsumer)}) and not back from the file. Null when the envelope was read from the file.
+     */
     public record Envelope(long arrivalMillis, String sender, String fullName, Map<String, String> attributes,
-                           List<Recipient> recipients, long contentOffset, long contentSize) {
+                           List<Recipient> recipients, long contentOffset, long contentSize, byte[] contentRecords) {
+        /** The same envelope without the content in memory: its deliveries read the file. */
+        public Envelope withoutContentRecords() {
+            return contentRecords == null ? this
+                    : new Envelope(arrivalMillis, sender, fullName, attributes, recipients, contentOffset, contentSize, null);
+        }
+
         /** Recipients not yet delivered. */
         public List<Recipient> pending() {
             return recipients.stream().filter(r -> !r.done()).toList();
@@ -102,7 +114,20 @@ public final class QueueFile {
     public static void forEachLine(FileChannel ch, String file, long contentOffset, LineConsumer consumer)
             throws IOException {
         ch.position(contentOffset);
-        RecordStream in = new RecordStream(Channels.newInputStream(ch), file, contentOffset, ch.size());
+        forEachLine(new RecordStream(Channels.newInputStream(ch), file, contentOffset, ch.size()), file, consumer);
+    }
+
+    /**
+     * As {@link #forEachLine(Path, long, LineConsumer)}, from the content records in memory
+     * ({@link Envelope#contentRecords}) of {@code file}, whose MESSAGE record is at {@code contentOffset}.
+     */
+    public static void forEachLine(byte[] contentRecords, String file, long contentOffset, LineConsumer consumer)
+            throws IOException {
+        forEachLine(new RecordStream(new java.io.ByteArrayInputStream(contentRecords), file, contentOffset,
+                contentOffset + contentRecords.length), file, consumer);
+    }
+
+    private static void forEachLine(RecordStream in, String file, LineConsumer consumer) throws IOException {
         if (in.next() != RecordType.MESSAGE) throw new Corrupt(file + ": no message content");
         byte[] joined = new byte[256];
         int joinedLen = 0;

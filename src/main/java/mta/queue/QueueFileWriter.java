@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import mta.util.DirectoryForce;
@@ -25,7 +26,8 @@ import mta.util.SafeFiles;
  * "queued": after a crash the file is either complete under its ID or an orphaned temporary that
  * no reader sees. The writer keeps the envelope records it wrote ({@link #envelope()}), so that
  * the queue manager can take a file committed to {@code incoming/} without reading it back
- * ({@link IncomingHandoff}).
+ * ({@link IncomingHandoff}), and, when the whole file fit in its 16 KB buffer, its content records,
+ * so that the message's delivery need not read it back either ({@link QueueFile.Envelope#contentRecords}).
  */
 public final class QueueFileWriter implements AutoCloseable {
     /** Queue file format version written in the VERSION record. */
@@ -47,6 +49,8 @@ public final class QueueFileWriter implements AutoCloseable {
     private long contentSize;
     private int recipients;
     private boolean done;
+    /** True once the buffer was written out before the commit (a file larger than 16 KB). */
+    private boolean spilled;
     /** The envelope records as written; null once one of them would make a reader refuse the file. */
     private EnvelopeBuilder envelope;
     private QueueFile.Envelope committed;
@@ -209,13 +213,19 @@ public final class QueueFileWriter implements AutoCloseable {
     /** Room for more bytes: a four times bigger buffer while it is under 16 KB, else the buffer written out. */
     private void makeRoom() throws IOException {
         if (buf.capacity() >= BUFFER) {
-            flush();
+            spill();
             return;
         }
         ByteBuffer bigger = ByteBuffer.allocate(Math.min(BUFFER, buf.capacity() * 4));
         buf.flip();
         bigger.put(buf);
         buf = bigger;
+    }
+
+    /** Writes the buffer out before the commit: the file no longer fits in memory. */
+    private void spill() throws IOException {
+        spilled = true;
+        flush();
     }
 
     private void flush() throws IOException {
@@ -234,6 +244,8 @@ public final class QueueFileWriter implements AutoCloseable {
         if (contentOffset < 0) startContent();
         write(RecordType.END_CONTENT, new byte[0], 0, 0);
         write(RecordType.END, new byte[0], 0, 0);
+        // A file that fit in the buffer: its content records go to the queue manager with the envelope.
+        byte[] contentRecords = spilled ? null : Arrays.copyOfRange(buf.array(), (int) contentOffset, buf.position());
         flush();
         byte[] size = sizeText(contentSize, contentOffset, recipients).getBytes(StandardCharsets.US_ASCII);
         ch.write(ByteBuffer.wrap(size), sizeRecordOffset + 2);
@@ -247,7 +259,7 @@ public final class QueueFileWriter implements AutoCloseable {
         done = true;
         if (envelope != null) {
             try {
-                committed = envelope.build(contentOffset, contentSize);
+                committed = envelope.build(contentOffset, contentSize, contentRecords);
             } catch (QueueFile.Corrupt e) {
                 committed = null;
             }

@@ -144,7 +144,7 @@ final class SmtpDelivery {
         int use = session.use();
         DeliveryRequest sub = new DeliveryRequest(request.queueId(), request.queueFile(), request.transport(),
                 request.nexthop(), request.sender(), left(), request.arrival(), request.activated(),
-                request.contentOffset(), request.contentSize(), request.attributes());
+                request.contentOffset(), request.contentSize(), request.attributes(), request.contentRecords());
         List<DeliveryStatus> out = new SmtpTransaction(agent, session.connection(), session.host(),
                 session.features(), connectSeconds).run(sub);
         for (DeliveryStatus st : out) statuses.put(st.recipient(), st.withConnUse(use));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import mta.bounce.Bounce;
@@ -46,6 +47,12 @@ class QmgrHandoffTest {
     /** Deliveries by queue ID and recipient offset: each must happen exactly once. */
     private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
     private Qmgr qmgr;
+    /** The content each delivery read, by queue ID. */
+    private final Map<String, String> contents = new ConcurrentHashMap<>();
+    /** The queue IDs whose delivery had the content in memory. */
+    private final Set<String> fromMemory = ConcurrentHashMap.newKeySet();
+    /** Runs in each delivery, after the content was read. */
+    private volatile java.util.function.Consumer<DeliveryRequest> during = r -> { };
 
     @AfterEach
     void stop() {
@@ -64,7 +71,12 @@ class QmgrHandoffTest {
             }
 
             @Override
-            public List<DeliveryStatus> deliver(DeliveryRequest request) {
+            public List<DeliveryStatus> deliver(DeliveryRequest request) throws java.io.IOException {
+                StringBuilder content = new StringBuilder();
+                request.forEachLine((b, n) -> content.append(new String(b, 0, n, StandardCharsets.UTF_8)).append('\n'));
+                contents.put(request.queueId(), content.toString());
+                if (request.contentRecords() != null) fromMemory.add(request.queueId());
+                during.accept(request);
                 List<DeliveryStatus> out = new ArrayList<>();
                 for (Recipient r : request.recipients()) {
                     deliveries.computeIfAbsent(request.queueId() + "/" + r.offset(), k -> new AtomicInteger()).incrementAndGet();
@@ -85,6 +97,10 @@ class QmgrHandoffTest {
     private record Committed(String id, QueueFile.Envelope envelope) {}
 
     private static Committed commit(Queues queues, int n) throws Exception {
+        return commit(queues, n, "body " + n);
+    }
+
+    private static Committed commit(Queues queues, int n, String body) throws Exception {
         QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.INCOMING), false);
         w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
         w.record(RecordType.SENDER, "alice@example.test");
@@ -92,7 +108,7 @@ class QmgrHandoffTest {
         w.record(RecordType.DSN_NOTIFY, "NEVER");
         w.record(RecordType.RECIPIENT, "carol" + n + "@remote.example");
         w.startContent();
-        for (String line : List.of("Subject: m" + n, "", "body " + n)) {
+        for (String line : List.of("Subject: m" + n, "", body)) {
             byte[] b = line.getBytes(StandardCharsets.UTF_8);
             w.contentLine(b, 0, b.length, 2048);
         }
@@ -157,6 +173,125 @@ class QmgrHandoffTest {
         assertTrue(!qmgr.handOff(c.id(), c.envelope()), "refused: the caller wakes the scan instead");
         assertEquals(List.of(c.id()), queues.list(QueueName.INCOMING));
         assertTrue(deliveries.isEmpty());
+    }
+
+    /**
+     * A handed-over message is delivered from the content cleanup wrote, held in memory: the file
+     * is not read back. Shown by changing the body in the file after the commit: the delivery
+     * still sees what was written. A message the scan finds is read from its file.
+     */
+    @Test
+    void aHandedOffMessageIsDeliveredFromMemory() throws Exception {
+        TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
+        Queues queues = start(site);
+        Committed c = commit(queues, 1, "written body");
+        rewriteBody(queues.file(QueueName.INCOMING, c.id()), "written body", "changed body");
+        assertTrue(qmgr.handOff(c.id(), c.envelope()));
+        waitFor(() -> queueEmpty(queues), "the queue empties");
+        assertEquals("Subject: m1\n\nwritten body\n", contents.get(c.id()));
+        assertTrue(fromMemory.contains(c.id()));
+
+        Committed scanned = commit(queues, 2, "written body");
+        rewriteBody(queues.file(QueueName.INCOMING, scanned.id()), "written body", "changed body");
+        qmgr.trigger(Trigger.SCAN_INCOMING);
+        waitFor(() -> contents.containsKey(scanned.id()), "the scan delivers it");
+        assertEquals("Subject: m2\n\nchanged body\n", contents.get(scanned.id()), "read from the file");
+        assertTrue(!fromMemory.contains(scanned.id()));
+    }
+
+    /**
+     * The content held in memory has a ceiling ({@link Qmgr#CONTENT_IN_MEMORY}): while messages
+     * wait (here, every delivery holds until all are handed over), those beyond it are read from
+     * their files, with the same content; once they are delivered the memory is free again.
+     */
+    @Test
+    void theContentInMemoryHasACeiling() throws Exception {
+        TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
+        Queues queues = start(site);
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(1);
+        during = r -> {
+            try {
+                all.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        String body = "z".repeat(15000);
+        Committed first = commit(queues, 0, body);
+        int size = first.envelope().contentRecords().length;
+        int fit = (int) (Qmgr.CONTENT_IN_MEMORY / size);
+        List<Committed> sent = new ArrayList<>(List.of(first));
+        assertTrue(qmgr.handOff(first.id(), first.envelope()));
+        for (int i = 1; i < fit + 20; i++) {
+            Committed c = commit(queues, i % 10, body); // the same size for all
+            sent.add(c);
+            assertTrue(qmgr.handOff(c.id(), c.envelope()));
+        }
+        all.countDown();
+        waitFor(() -> contents.size() == sent.size(), "every message delivered");
+        waitFor(() -> queueEmpty(queues), "the queue empties");
+        assertEquals(fit, fromMemory.size(), "as many in memory as fit under the ceiling");
+        for (Committed c : sent) assertTrue(contents.get(c.id()).endsWith(body + "\n"), c.id());
+
+        during = r -> { };
+        Committed later = commit(queues, 1, body);
+        assertTrue(qmgr.handOff(later.id(), later.envelope()));
+        waitFor(() -> contents.containsKey(later.id()), "delivered");
+        assertTrue(fromMemory.contains(later.id()), "the ceiling's room was given back");
+    }
+
+    /**
+     * A message that one attempt sent in full is removed without crossing off its recipients first.
+     * When the removal fails (here the active directory is made immutable during the delivery),
+     * the recipients are crossed off then, so that the file, left behind, is not delivered again.
+     */
+    @Test
+    void whenTheRemovalFailsTheSentRecipientsAreCrossedOff() throws Exception {
+        TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
+        Queues queues = start(site);
+        Path active = queues.dir(QueueName.ACTIVE);
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", active) && chattr("-i", active),
+                "needs chattr +i on the test directory (root, a file system with the immutable flag)");
+        during = r -> chattr("+i", active);
+        Committed c;
+        try {
+            c = commit(queues, 1);
+            assertTrue(qmgr.handOff(c.id(), c.envelope()));
+            waitFor(() -> logHas(site, c.id() + ": cannot defer"), "the removal and the deferral fail");
+        } finally {
+            chattr("-i", active);
+        }
+        QueueFile.Envelope left = QueueFile.readEnvelope(queues.file(QueueName.ACTIVE, c.id()));
+        assertEquals(2, left.recipients().size());
+        assertEquals(List.of(), left.pending(), "both sent recipients crossed off");
+    }
+
+    private static boolean chattr(String flag, Path dir) {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean logHas(TestSite site, String what) {
+        try {
+            return Files.readString(site.maillog).contains(what);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Replaces {@code from} by {@code to} (of the same length) in the file's bytes. */
+    private static void rewriteBody(Path file, String from, String to) throws Exception {
+        String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        assertTrue(bytes.contains(from));
+        Files.write(file, bytes.replace(from, to).getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static int count(String text, String what) {

@@ -68,9 +68,56 @@ class QueueFileTest {
         assertEquals(null, w.envelope(), "nothing before the commit");
         Path f = w.commit();
         QueueFile.Envelope kept = w.envelope();
-        assertEquals(QueueFile.readEnvelope(f), kept, "the records and offsets as written are the ones read back");
+        assertEquals(QueueFile.readEnvelope(f), kept.withoutContentRecords(),
+                "the records and offsets as written are the ones read back");
         assertEquals(5000 + 2 + 2 + "Subject: kept".length() + 2, kept.contentSize());
         assertEquals("SUCCESS,DELAY", kept.recipients().get(2).dsnNotify());
+    }
+
+    private static List<String> linesInMemory(Path f, QueueFile.Envelope env) throws Exception {
+        List<String> out = new ArrayList<>();
+        QueueFile.forEachLine(env.contentRecords(), f.toString(), env.contentOffset(),
+                (b, n) -> out.add(new String(b, 0, n, StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    /**
+     * A file that fits in the writer's 16 KB buffer goes to the queue manager with its content
+     * records, the file's own bytes: read from memory, they give the lines the file gives. A larger
+     * file's are not kept (the buffer was written out before the commit).
+     */
+    @Test
+    void aSmallFilesContentRecordsAreTheFilesBytes() throws Exception {
+        for (int size : new int[] {0, 100, 4000, 15000, 16300, 16400, 40000}) {
+            QueueFileWriter w = envelope();
+            w.startContent();
+            List<String> want = new ArrayList<>(List.of("Subject: " + size, ""));
+            for (int left = size; left > 0; left -= 78) want.add("y".repeat(Math.min(78, left)));
+            for (String l : want) line(w, l, 2048);
+            Path f = w.commit();
+            QueueFile.Envelope env = w.envelope();
+            long fileSize = Files.size(f);
+            if (fileSize > 16 * 1024) {
+                assertEquals(null, env.contentRecords(), size + ": a file larger than the buffer is read back");
+                continue;
+            }
+            byte[] file = Files.readAllBytes(f);
+            assertArrayEquals(Arrays.copyOfRange(file, (int) env.contentOffset(), file.length), env.contentRecords(),
+                    size + ": the content records are the file's bytes from the MESSAGE record on");
+            assertEquals(want, linesInMemory(f, env), size + " bytes");
+            assertEquals(lines(f, env), linesInMemory(f, env));
+        }
+    }
+
+    @Test
+    void contentRecordsThatEndEarlyAreCorrupt() throws Exception {
+        QueueFileWriter w = envelope();
+        w.startContent();
+        line(w, "Subject: cut", 2048);
+        Path f = w.commit();
+        QueueFile.Envelope env = w.envelope();
+        byte[] cut = Arrays.copyOf(env.contentRecords(), env.contentRecords().length - 3);
+        assertThrows(QueueFile.Corrupt.class, () -> QueueFile.forEachLine(cut, f.toString(), env.contentOffset(), (b, n) -> { }));
     }
 
     @Test
