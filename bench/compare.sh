@@ -5,8 +5,8 @@
 # the resident memory at rest; 1,000 / 10,000 / 50,000 idle sessions; start to the first 220.
 # Client name lookups are on for both (127.0.0.1 is answered from /etc/hosts). Prints one table
 # with every row of the targets and the ratios ours/Postfix, and the ceilings measured in the same
-# run: the bare commit of a queue file in each one's pattern (bench/commit_floor.py) beside the
-# "." to 250 latency, the floor MTA's kernel CPU per message and the load tools' CPU
+# run: the bare commit of a queue file in each one's pattern (bench/commit_floor.py) and the floor
+# MTA's "." to 250 in each one's pattern beside the "." to 250 latency, the floor MTA's kernel CPU per message and the load tools' CPU
 # (bench/floor.sh) beside the CPU and accept rows, and the JDK's idle-session floor
 # (bench/IdleFloor.java) beside the idle-session rows.
 #
@@ -17,7 +17,8 @@
 #   measuring, so that our JIT has compiled the mail path: after 200 it still compiled through
 #   the next 2,000, bench/README.md; 0 for none), BENCH_SENDMAIL (50 calls),
 #   BENCH_PORT (12530: ours on +0, its sink +1, its idle-session listeners +2 and +3, the JDK's
-#   idle-session floor +4 and +5, Postfix on +10, its sink +11, the floor MTA +8 and its sink +9),
+#   idle-session floor +4 and +5, Postfix on +10, its sink +11, the floor MTA +8 and its sink +9,
+#   the floor MTA's "." to 250 in our pattern +6, in Postfix's +7, their sink +12),
 #   BENCH_KEEP=DIR (copy both maillogs there), BENCH_LATENCY (500 messages for the "." to 250
 #   latency), BENCH_IDLE ("1000 10000 50000" idle sessions; Postfix only the first, its
 #   default_process_limit of 100 keeps the rest waiting), BENCH_INSTALL (1: time the sendmail of
@@ -270,7 +271,21 @@ for m in ours commit postfix; do
   R[dot50,$m]=$(sed -n 's/.*p50=\([0-9.]*\).*/\1/p' <<< "$out"); R[dot99,$m]=$(sed -n 's/.*p99=\([0-9.]*\).*/\1/p' <<< "$out")
   wait_sent "${log[$m]}" $((before + latency_n)) 600
 done
-rows+=("final . to 250, p50 (ms)|dot50" "  bare commit of the queue file, p50 (ms)|commitp50"
+# The floor under the same row: bench/floor_mta.py (one thread, no hand-offs, nothing but the
+# replies, the commit, two log lines and the relay) in our commit pattern (port +6) and in
+# Postfix's (FLOOR_COMMIT=postfix, +7), both relaying to a sink on +12, the same dot_latency.py
+# run against each: what any MTA that keeps the one or the other promise takes here.
+start_sink $((base + 12))
+python3 "$here/bench/floor_mta.py" $((base + 6)) $((base + 12)) "$work/floor-dot-ours" & helpers+=($!)
+FLOOR_COMMIT=postfix python3 "$here/bench/floor_mta.py" $((base + 7)) $((base + 12)) "$work/floor-dot-postfix" & helpers+=($!)
+wait_220 $((base + 6)); wait_220 $((base + 7))
+for m in ours postfix; do
+  fp=$((base + 6)); [ "$m" = ours ] || fp=$((base + 7))
+  out=$(timeout 600 python3 "$here/bench/dot_latency.py" 127.0.0.1 "$fp" "$latency_n") || die "floor MTA ($m): latency run failed"
+  R[dotf50,$m]=$(sed -n 's/.*p50=\([0-9.]*\).*/\1/p' <<< "$out")
+done
+rows+=("final . to 250, p50 (ms)|dot50" "  floor MTA in each one's commit pattern, p50 (ms)|dotf50"
+       "  bare commit of the queue file, p50 (ms)|commitp50"
        "  bare commit of the queue file, p90 (ms)|commitp90" "final . to 250, p99 (ms)|dot99"
        "bare commits, $sessions writers at once (files/s)|commitw")
 

@@ -7,9 +7,12 @@ Usage: floor_mta.py PORT RELAYPORT DIR
 Listens on 127.0.0.1:PORT and relays every message to the SMTP server on 127.0.0.1:RELAYPORT
 (smtp-sink). Per session: accept, a 220 greeting, one read per command and one write per reply
 (one write for all replies of a read, should a client pipeline), and for each message:
-  commit  open DIR/spool/.tNAME (O_CREAT|O_EXCL, 0700), one write (envelope and content), fsync,
-          close, rename to NAME, fsync the directory (one directory force shared by the messages
-          whose "." came in the same turn of the loop, as our queue shares it), then the 250;
+  commit  at DATA, open DIR/spool/.tNAME (O_CREAT|O_EXCL, 0700); at the ".", one write (envelope
+          and content), fsync, close, rename to NAME, fsync the directory (one directory force
+          shared by the messages whose "." came in the same turn of the loop, as our queue shares
+          it), then the 250; with FLOOR_COMMIT=postfix, Postfix's pattern instead: at DATA, open
+          DIR/spool/NAME (0600); at the ".", one write, fchmod 0700 (the "complete" mark), fsync,
+          close, and no directory force;
   log     one line written to DIR/maillog at the commit ("NAME: from=<...>, size=..."), one at
           the delivery ("NAME: to=<...>, relay=..., status=sent (...)");
   relay   over one connection to RELAYPORT kept open: MAIL, RCPT and DATA in one write, the
@@ -31,6 +34,7 @@ os.makedirs(spool, exist_ok=True)
 dir_fd = os.open(spool, os.O_RDONLY | os.O_DIRECTORY)
 log_fd = os.open(os.path.join(top, "maillog"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+postfix_commit = os.environ.get("FLOOR_COMMIT") == "postfix"
 EHLO = b"250-floor.example.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 10240000\r\n"
 running = True
 
@@ -49,6 +53,7 @@ class Session:
 
     def __init__(self, sock):
         self.sock, self.buf, self.data, self.sender, self.rcpt = sock, b"", False, b"", b""
+        self.name, self.fd = None, None
 
 
 class Relay:
@@ -102,11 +107,29 @@ class Relay:
                 self.next()
 
 
+def create(s):
+    """At DATA, as an MTA creates the queue file when the transaction starts: the message's file,
+    under its invisible name (with FLOOR_COMMIT=postfix, under its name and not yet complete)."""
+    global serial
+    serial += 1
+    s.name = "%05X%06X" % (serial & 0xFFFFF, pid & 0xFFFFFF)
+    if postfix_commit:
+        s.fd = os.open(os.path.join(spool, s.name), CREATE, 0o600)
+    else:
+        s.fd = os.open(os.path.join(spool, ".t" + s.name), CREATE, 0o700)
+
+
 def force(item):
-    """One message's file: created under its invisible name, written, forced, renamed into place."""
+    """One message's file: written, forced, renamed into place (with FLOOR_COMMIT=postfix:
+    written, marked complete, forced)."""
     s, content = item
-    fd = os.open(os.path.join(spool, ".t" + s.name), CREATE, 0o700)
+    fd, s.fd = s.fd, None
     os.write(fd, b"S" + s.sender + b"\nR" + s.rcpt + b"\n" + content)
+    if postfix_commit:
+        os.fchmod(fd, 0o700)
+        os.fsync(fd)
+        os.close(fd)
+        return
     os.fsync(fd)
     os.close(fd)
     os.rename(os.path.join(spool, ".t" + s.name), os.path.join(spool, s.name))
@@ -115,13 +138,10 @@ def force(item):
 def commit(batch):
     """Forces each message of the batch to disk, renamed into place, with one directory force;
     then each one's 250 and log line, and the relay's queue."""
-    global serial
-    for s, _ in batch:
-        serial += 1
-        s.name = "%05X%06X" % (serial & 0xFFFFF, pid & 0xFFFFFF)
     for item in batch:
         force(item)
-    os.fsync(dir_fd)
+    if not postfix_commit:
+        os.fsync(dir_fd)
     for s, content in batch:
         try:
             s.sock.send(b"250 2.0.0 Ok: queued as " + s.name.encode() + b"\r\n")
@@ -148,6 +168,7 @@ def command(s, line):
         return b"250 2.1.5 Ok\r\n"
     if verb == b"DATA":
         s.data = True
+        create(s)
         return b"354 End data with <CR><LF>.<CR><LF>\r\n"
     if verb in (b"RSET", b"NOOP"):
         return b"250 2.0.0 Ok\r\n"
@@ -240,3 +261,5 @@ while running:
     for s in done:
         del sessions[s.sock.fileno()]
         s.sock.close()
+        if s.fd is not None:
+            os.close(s.fd)   # a message left unfinished
