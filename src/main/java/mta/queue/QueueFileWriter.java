@@ -246,9 +246,14 @@ public final class QueueFileWriter implements AutoCloseable {
         write(RecordType.END, new byte[0], 0, 0);
         // A file that fit in the buffer: its content records go to the queue manager with the envelope.
         byte[] contentRecords = spilled ? null : Arrays.copyOfRange(buf.array(), (int) contentOffset, buf.position());
-        flush();
         byte[] size = sizeText(contentSize, contentOffset, recipients).getBytes(StandardCharsets.US_ASCII);
-        ch.write(ByteBuffer.wrap(size), sizeRecordOffset + 2);
+        if (spilled) {
+            flush();
+            ch.write(ByteBuffer.wrap(size), sizeRecordOffset + 2);
+        } else {
+            buf.put((int) sizeRecordOffset + 2, size); // still in the buffer: the file in one write
+            flush();
+        }
         long fsyncStart = System.nanoTime();
         ch.force(true);
         mta.metrics.MailMetrics.FSYNC_DURATION.get().observeSince(fsyncStart);

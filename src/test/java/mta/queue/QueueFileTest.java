@@ -190,6 +190,9 @@ class QueueFileTest {
         }
         Path f = w.commit();
         assertEquals(want, lines(f, QueueFile.readEnvelope(f)));
+        long size = 0;
+        for (String l : want) size += l.length() + 2;
+        assertEquals(size, QueueFile.readEnvelope(f).contentSize(), "the SIZE record of a file written out before its commit");
     }
 
     @Test
