@@ -109,12 +109,19 @@ class QueueFileTest {
         }
     }
 
-    @Test
-    void contentRecordsThatEndEarlyAreCorrupt() throws Exception {
+    /** A message of one content line, committed to incoming/. */
+    private QueueFileWriter committed(String line) throws Exception {
         QueueFileWriter w = envelope();
         w.startContent();
-        line(w, "Subject: cut", 2048);
-        Path f = w.commit();
+        line(w, line, 100);
+        w.commit();
+        return w;
+    }
+
+    @Test
+    void contentRecordsThatEndEarlyAreCorrupt() throws Exception {
+        QueueFileWriter w = committed("Subject: cut");
+        Path f = incoming.resolve(w.id());
         QueueFile.Envelope env = w.envelope();
         byte[] cut = Arrays.copyOf(env.contentRecords(), env.contentRecords().length - 3);
         assertThrows(QueueFile.Corrupt.class, () -> QueueFile.forEachLine(cut, f.toString(), env.contentOffset(), (b, n) -> { }));
@@ -197,10 +204,7 @@ class QueueFileTest {
 
     @Test
     void markDoneExcludesRecipientFromPending() throws Exception {
-        QueueFileWriter w = envelope();
-        w.startContent();
-        line(w, "x", 100);
-        Path f = w.commit();
+        Path f = incoming.resolve(committed("x").id());
         QueueFile.Envelope env = QueueFile.readEnvelope(f);
         assertEquals(2, env.pending().size());
         QueueFile.markDone(f, env.recipients().get(0).offset());
