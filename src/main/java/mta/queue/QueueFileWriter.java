@@ -245,7 +245,8 @@ public final class QueueFileWriter implements AutoCloseable {
         write(RecordType.END_CONTENT, new byte[0], 0, 0);
         write(RecordType.END, new byte[0], 0, 0);
         // A file that fit in the buffer: its content records go to the queue manager with the envelope.
-        byte[] contentRecords = spilled ? null : Arrays.copyOfRange(buf.array(), (int) contentOffset, buf.position());
+        byte[] contentRecords = spilled || envelope == null ? null
+                : Arrays.copyOfRange(buf.array(), (int) contentOffset, buf.position());
         byte[] size = sizeText(contentSize, contentOffset, recipients).getBytes(StandardCharsets.US_ASCII);
         if (spilled) {
             flush();
