@@ -10,7 +10,9 @@ import java.util.List;
  * {@link DeliveryStatus} per recipient, in any order. It must not throw for ordinary failures
  * (refused connection, full mailbox): those are DEFERRED or BOUNCED statuses. An exception means
  * a bug or a broken environment; the queue manager then defers every recipient of the request.
- * The agent reads the queue file but never changes, moves or deletes it.
+ * The agent reads the content through {@link DeliveryRequest#forEachLine} (from the queue file, or
+ * from memory for a small message cleanup has just handed over) and never changes, moves or
+ * deletes the queue file.
  */
 public interface DeliveryAgent {
     /** The name under which the agent logs, as {@code postfix/<name>} ("smtp", "local"). */
