@@ -6,8 +6,8 @@
 # Client name lookups are on for both (127.0.0.1 is answered from /etc/hosts). Prints one table
 # with every row of the targets and the ratios ours/Postfix, and the ceilings measured in the same
 # run: the bare commit of a queue file in each one's pattern (bench/commit_floor.py) and the floor
-# MTA's "." to 250 in each one's pattern beside the "." to 250 latency, the floor MTA's kernel CPU per message and the load tools' CPU
-# (bench/floor.sh) beside the CPU and accept rows, and the JDK's idle-session floor
+# MTA's "." to 250 in each one's pattern beside the "." to 250 latency, the floor MTA's kernel
+# CPU per message and the load tools' CPU (bench/floor.sh) beside the CPU and accept rows, and the JDK's idle-session floor
 # (bench/IdleFloor.java) beside the idle-session rows.
 #
 # Usage: bench/compare.sh [messages] [size]
@@ -276,14 +276,16 @@ done
 # Postfix's (FLOOR_COMMIT=postfix, +7), both relaying to a sink on +12, the same dot_latency.py
 # run against each: what any MTA that keeps the one or the other promise takes here.
 start_sink $((base + 12))
-python3 "$here/bench/floor_mta.py" $((base + 6)) $((base + 12)) "$work/floor-dot-ours" & helpers+=($!)
-FLOOR_COMMIT=postfix python3 "$here/bench/floor_mta.py" $((base + 7)) $((base + 12)) "$work/floor-dot-postfix" & helpers+=($!)
+python3 "$here/bench/floor_mta.py" $((base + 6)) $((base + 12)) "$work/floor-dot-ours" & dot_floors=($!)
+FLOOR_COMMIT=postfix python3 "$here/bench/floor_mta.py" $((base + 7)) $((base + 12)) "$work/floor-dot-postfix" & dot_floors+=($!)
+helpers+=("${dot_floors[@]}")
 wait_220 $((base + 6)); wait_220 $((base + 7))
 for m in ours postfix; do
   fp=$((base + 6)); [ "$m" = ours ] || fp=$((base + 7))
   out=$(timeout 600 python3 "$here/bench/dot_latency.py" 127.0.0.1 "$fp" "$latency_n") || die "floor MTA ($m): latency run failed"
   R[dotf50,$m]=$(sed -n 's/.*p50=\([0-9.]*\).*/\1/p' <<< "$out")
 done
+kill "${dot_floors[@]}" 2>/dev/null || true   # quiet again for the rows that follow
 rows+=("final . to 250, p50 (ms)|dot50" "  floor MTA in each one's commit pattern, p50 (ms)|dotf50"
        "  bare commit of the queue file, p50 (ms)|commitp50"
        "  bare commit of the queue file, p90 (ms)|commitp90" "final . to 250, p99 (ms)|dot99"

@@ -127,17 +127,16 @@ def force(item):
     os.write(fd, b"S" + s.sender + b"\nR" + s.rcpt + b"\n" + content)
     if postfix_commit:
         os.fchmod(fd, 0o700)
-        os.fsync(fd)
-        os.close(fd)
-        return
     os.fsync(fd)
     os.close(fd)
-    os.rename(os.path.join(spool, ".t" + s.name), os.path.join(spool, s.name))
+    if not postfix_commit:
+        os.rename(os.path.join(spool, ".t" + s.name), os.path.join(spool, s.name))
 
 
 def commit(batch):
-    """Forces each message of the batch to disk, renamed into place, with one directory force;
-    then each one's 250 and log line, and the relay's queue."""
+    """Forces each message of the batch to disk, renamed into place, with one directory force
+    (with FLOOR_COMMIT=postfix: marked complete and forced); then each one's 250 and log line,
+    and the relay's queue."""
     for item in batch:
         force(item)
     if not postfix_commit:

@@ -58,7 +58,7 @@ public record DeliveryRequest(String queueId, Path queueFile, String transport, 
 
     /** Feeds each line of the message (headers, blank line, body), without CRLF. */
     public void forEachLine(LineConsumer consumer) throws IOException {
-        if (contentRecords != null) QueueFile.forEachLine(contentRecords, queueFile.toString(), contentOffset, consumer::line);
-        else QueueFile.forEachLine(queueFile, contentOffset, consumer::line);
+        if (contentRecords == null) QueueFile.forEachLine(queueFile, contentOffset, consumer::line);
+        else QueueFile.forEachLine(contentRecords, queueFile.toString(), contentOffset, consumer::line);
     }
 }

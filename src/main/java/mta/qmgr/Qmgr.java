@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import mta.bounce.Bounce;
 import mta.config.Config;
 import mta.deliver.DeliveryAgent;
@@ -67,7 +68,7 @@ public final class Qmgr implements Trigger, IncomingHandoff {
      */
     static final long CONTENT_IN_MEMORY = 8L << 20;
     /** Bytes of content records held now by handed-over messages. */
-    private final java.util.concurrent.atomic.AtomicLong contentInMemory = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong contentInMemory = new AtomicLong();
     private final Map<String, QmgrDestination> destinations = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("qmgr-", 1).factory());
     private volatile boolean running;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import mta.bounce.DsnRecipient;
 import mta.deliver.DeliveryAgent;
 import mta.deliver.DeliveryRequest;
@@ -66,7 +67,7 @@ final class QmgrMessage implements Runnable {
      * manager stops meanwhile), they are crossed off then ({@link #markSkipped}), which also ends
      * the skipping: an attempt that ends later writes its marks.
      */
-    private final java.util.concurrent.atomic.AtomicReference<long[]> unmarked = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<long[]> unmarked = new AtomicReference<>();
     /** {@link #unmarked} once {@link #markSkipped} ran: no more skipping. */
     private static final long[] NO_SKIPPING = new long[0];
 

@@ -54,8 +54,8 @@ public final class QueueFile {
                            List<Recipient> recipients, long contentOffset, long contentSize, byte[] contentRecords) {
         /** The same envelope without the content in memory: its deliveries read the file. */
         public Envelope withoutContentRecords() {
-            return contentRecords == null ? this
-                    : new Envelope(arrivalMillis, sender, fullName, attributes, recipients, contentOffset, contentSize, null);
+            if (contentRecords == null) return this;
+            return new Envelope(arrivalMillis, sender, fullName, attributes, recipients, contentOffset, contentSize, null);
         }
 
         /** Recipients not yet delivered. */

@@ -213,19 +213,14 @@ public final class QueueFileWriter implements AutoCloseable {
     /** Room for more bytes: a four times bigger buffer while it is under 16 KB, else the buffer written out. */
     private void makeRoom() throws IOException {
         if (buf.capacity() >= BUFFER) {
-            spill();
+            spilled = true; // the file no longer fits in memory
+            flush();
             return;
         }
         ByteBuffer bigger = ByteBuffer.allocate(Math.min(BUFFER, buf.capacity() * 4));
         buf.flip();
         bigger.put(buf);
         buf = bigger;
-    }
-
-    /** Writes the buffer out before the commit: the file no longer fits in memory. */
-    private void spill() throws IOException {
-        spilled = true;
-        flush();
     }
 
     private void flush() throws IOException {
