@@ -5,7 +5,6 @@ import mta.config.Config;
 import mta.config.Params;
 import mta.queue.IncomingHandoff;
 import mta.queue.QueueFileWriter;
-import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
 import mta.rewrite.TrivialRewrite;
@@ -80,7 +79,7 @@ public final class Cleanup implements CleanupService {
 
     @Override
     public Transaction open(Source source) throws IOException {
-        QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.INCOMING), longIds);
+        QueueFileWriter w = QueueFileWriter.create(queues.spares(), longIds);
         return new CleanupMessage(this, source, w);
     }
 }

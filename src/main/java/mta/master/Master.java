@@ -475,6 +475,7 @@ public final class Master implements AutoCloseable {
         }
         if (pickup != null) pickup.stop();
         if (qmgr != null) qmgr.stop(5000);
+        queues.spares().clear(); // no delivered file is kept past the mail system's stop
         verify.close(); // after qmgr: the results of probes in flight are still recorded
         try {
             pidLock.release();

@@ -387,11 +387,11 @@ final class QmgrMessage implements Runnable {
     }
 
     /**
-     * Removes the delivered file with one {@code unlink} ({@code Files.delete} looks at the file
-     * first, to tell a directory); only when that fails does {@code Files.delete} say why.
+     * Takes the delivered file out of the queue: kept, emptied, for a new message when there is room
+     * ({@link mta.queue.SpareFiles}), else removed.
      */
     private void removeFile() throws IOException {
-        if (!file.toFile().delete()) java.nio.file.Files.delete(file);
+        q.queues.spares().retire(file);
     }
 
     /** Sends the one delay warning of this message once it has waited delay_warning_time. */

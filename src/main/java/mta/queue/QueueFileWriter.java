@@ -20,6 +20,7 @@ import mta.util.SafeFiles;
  *
  * <p>Writes {@code <queue>/.t*} (invisible to every reader), created with its final mode (0700,
  * Postfix's mark of a complete file: the name, not the mode, tells readers that it is complete),
+ * or, in the master's cleanup, a delivered file kept for reuse under such a name ({@link SpareFiles}),
  * then on {@link #commit()} the END record, the final SIZE record, {@code force(true)}, an atomic
  * no-replace rename to {@code <queue>/<ID>}, and a force of the directory, shared with the other
  * sessions that commit at the same moment ({@link DirectoryForce}). Only then may the caller say
@@ -78,12 +79,32 @@ public final class QueueFileWriter implements AutoCloseable {
      * (the 1730 directory keeps everyone else out).
      */
     public static QueueFileWriter create(Path dir, boolean longIds, boolean othersRead) throws IOException {
+        return create(dir, longIds, othersRead, null);
+    }
+
+    /**
+     * As {@link #create(Path, boolean)} in the directory of {@code spares}, reusing one of them when
+     * there is one (a delivered file, empty, already 0700 and owned as a new one would be).
+     */
+    public static QueueFileWriter create(SpareFiles spares, boolean longIds) throws IOException {
+        return create(spares.dir(), longIds, false, spares.take());
+    }
+
+    private static QueueFileWriter create(Path dir, boolean longIds, boolean othersRead, SpareFiles.Spare spare)
+            throws IOException {
         Instant now = Instant.now();
-        Path temp = dir.resolve(TempFiles.name(Long.toString(SEQ.incrementAndGet())));
         Set<PosixFilePermission> mode = othersRead ? POSTED_READY : SafeFiles.READY;
-        FileChannel ch = SafeFiles.createNew(temp, mode);
+        Path temp;
+        FileChannel ch;
+        if (spare != null) {
+            temp = spare.path();
+            ch = spare.channel();
+        } else {
+            temp = dir.resolve(TempFiles.name(Long.toString(SEQ.incrementAndGet())));
+            ch = SafeFiles.createNew(temp, mode);
+        }
         try {
-            SafeFiles.inheritOwner(temp);
+            if (spare == null) SafeFiles.inheritOwner(temp);
             // One stat: the inode for the ID, and the mode, which a narrow umask may have cut.
             long ino = -1;
             int bits = -1;

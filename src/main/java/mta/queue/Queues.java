@@ -18,9 +18,19 @@ import mta.util.SafeFiles;
  */
 public final class Queues {
     private final Path root;
+    private final SpareFiles spares;
 
     public Queues(Path root) {
         this.root = root;
+        this.spares = new SpareFiles(dir(QueueName.INCOMING));
+    }
+
+    /**
+     * Delivered queue files kept for reuse by this process's cleanup: the queue manager retires a
+     * delivered file here, cleanup takes one for a new message ({@link SpareFiles}).
+     */
+    public SpareFiles spares() {
+        return spares;
     }
 
     public Path root() {

@@ -101,7 +101,7 @@ class QmgrHandoffTest {
     }
 
     private static Committed commit(Queues queues, int n, String body) throws Exception {
-        QueueFileWriter w = QueueFileWriter.create(queues.dir(QueueName.INCOMING), false);
+        QueueFileWriter w = QueueFileWriter.create(queues.spares(), false); // as cleanup writes one
         w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
         w.record(RecordType.SENDER, "alice@example.test");
         w.record(RecordType.RECIPIENT, "bob" + n + "@remote.example");
@@ -197,6 +197,32 @@ class QmgrHandoffTest {
         waitFor(() -> contents.containsKey(scanned.id()), "the scan delivers it");
         assertEquals("Subject: m2\n\nchanged body\n", contents.get(scanned.id()), "read from the file");
         assertTrue(!fromMemory.contains(scanned.id()));
+    }
+
+    /**
+     * A delivered file is kept, emptied, as a spare ({@link mta.queue.SpareFiles}), and the next
+     * message cleanup writes goes into it: the same inode, holding only the new message.
+     */
+    @Test
+    void aDeliveredFileBecomesTheNextMessagesFile() throws Exception {
+        TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
+        Queues queues = start(site);
+        Committed first = commit(queues, 1, "first body, a little longer than the next");
+        long ino = inode(queues.file(QueueName.INCOMING, first.id()));
+        assertTrue(qmgr.handOff(first.id(), first.envelope()));
+        // "removed" is logged once the file is out of the queue: kept as a spare, emptied and ready
+        waitFor(() -> logHas(site, first.id() + ": removed"), "delivered, its file kept");
+        assertEquals(1, queues.spares().size());
+        Committed next = commit(queues, 2, "second");
+        assertEquals(ino, inode(queues.file(QueueName.INCOMING, next.id())), "written into the kept file");
+        qmgr.trigger(Trigger.SCAN_INCOMING); // found by the scan: read from the file
+        waitFor(() -> contents.containsKey(next.id()), "the scan delivers it");
+        assertEquals("Subject: m2\n\nsecond\n", contents.get(next.id()));
+        assertTrue(!fromMemory.contains(next.id()));
+    }
+
+    private static long inode(Path p) throws java.io.IOException {
+        return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
     }
 
     /**

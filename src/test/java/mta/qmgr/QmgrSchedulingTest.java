@@ -71,10 +71,21 @@ class QmgrSchedulingTest {
             List<String> rcpts = new ArrayList<>();
             for (int i = 0; i < 120; i++) rcpts.add("user" + i + "@remote.example");
             String id = TestQueue.write(queues, QueueName.INCOMING, Instant.now(), "alice@example.test", rcpts, "many");
+            List<Integer> tx = new ArrayList<>();
             try (Master m = Master.start(site.config, Master.Options.defaults())) {
                 waitFor(() -> queueEmpty(queues), "the queue empties");
+                // the delivered file is kept, emptied, for the next message (mta.queue.SpareFiles) ...
+                waitFor(() -> spares(queues) == 1 && read(site.maillog).contains(id + ": removed"),
+                        "the delivered file kept as a spare, emptied and ready");
+                tx.addAll(mx.transactions());
+                // ... into which smtpd's next message is written: its queue ID ends in the spare's inode
+                long ino = sparesInode(queues);
+                String reply = mta.testing.Transcript.mail(site.smtpdPort, "alice@example.test", "bob@remote.example",
+                        "Subject: next", "", "next");
+                assertTrue(reply.endsWith(Long.toHexString(ino).toUpperCase(java.util.Locale.ROOT)), reply + ", inode " + ino);
+                waitFor(() -> queueEmpty(queues) && spares(queues) == 1, "delivered and kept in turn");
             }
-            List<Integer> tx = new ArrayList<>(mx.transactions());
+            assertEquals(0, spares(queues), "... and removed when the mail system stops");
             tx.sort(null);
             assertEquals(List.of(20, 50, 50), tx, "default_destination_recipient_limit = 50");
             String log = Files.readString(site.maillog);
@@ -251,6 +262,23 @@ class QmgrSchedulingTest {
         mta.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(mta.config.ConfigException.class,
                 () -> Master.start(site.config, Master.Options.defaults()).close());
         assertEquals("bad numerical configuration: smtp-amavis_destination_recipient_limit = many", e.getMessage());
+    }
+
+    /** The spare files in incoming/ (temporary names ending in .s<n>). */
+    static long spares(Queues queues) {
+        try (java.util.stream.Stream<Path> s = Files.list(queues.dir(QueueName.INCOMING))) {
+            return s.filter(p -> p.getFileName().toString().matches("\\.t\\d+\\.s\\d+")).count();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** The inode of the one spare file in incoming/. */
+    static long sparesInode(Queues queues) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(queues.dir(QueueName.INCOMING))) {
+            Path p = s.filter(f -> f.getFileName().toString().matches("\\.t\\d+\\.s\\d+")).findFirst().orElseThrow();
+            return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+        }
     }
 
     static boolean queueEmpty(Queues queues) {

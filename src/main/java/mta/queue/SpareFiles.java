@@ -1,0 +1,198 @@
+package mta.queue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import mta.util.DirectoryForce;
+import mta.util.SafeFiles;
+
+/**
+ * SpareFiles - delivered queue files kept, emptied, for the next messages: a new queue file is then
+ * an inode the file system already has, not one it must find, and a delivered one is not freed.
+ *
+ * <p>Reads and writes {@code incoming/} only: the queue manager {@link #retire}s a delivered file
+ * by renaming it there under a temporary name of this process ({@code .t<pid>.s<n>}, which every
+ * reader skips). The directory it came from is then forced, so that no power loss can bring the
+ * old name back, and only then is the file emptied and ready. One force serves {@link #BATCH}
+ * retirements (every one at once while no spare is ready); whichever retirement runs it, the
+ * others do not wait for it. Cleanup {@link #take}s a ready one for a new message, writes it and
+ * renames it into place as it would a new file ({@link QueueFileWriter}). At most {@link #MAX}
+ * are kept; the rest are removed as before.
+ * {@link #clear} removes them when the mail system stops; after a crash, {@code postfix start}
+ * removes them with the other temporary files of a process that is gone ({@link TempFiles}). A
+ * spare that cannot be renamed, forced, emptied or reopened is removed, and the message gets a
+ * new file: the pool only ever saves work.
+ *
+ * <p>Why: on ext4 without a journal, creating a file skips every inode freed in the last minute,
+ * looking each one up, so a busy queue made each new file dearer the more mail had gone through
+ * (bench/README.md, "Spare queue files"). Everywhere else the rename that replaces the unlink and
+ * the open that replaces the creation cost about the same.
+ */
+public final class SpareFiles {
+    /** The most spares kept; enough for the messages delivered while others are written. */
+    public static final int MAX = 64;
+    /** Retirements that wait for one force together, while spares are ready to be taken. */
+    static final int BATCH = 8;
+
+    private final Path dir;
+    /** Renamed here; the directory they came from not yet forced. */
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    /** Emptied, their old names gone for good: to be reused. */
+    private final ConcurrentLinkedDeque<Path> ready = new ConcurrentLinkedDeque<>();
+    /** Pending and ready together. */
+    private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicBoolean settling = new AtomicBoolean();
+    private final AtomicLong seq = new AtomicLong();
+
+    /** Spares kept in {@code dir} (the incoming queue). */
+    public SpareFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The directory the spares are kept in, where they are reused. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** How many spares are kept now. */
+    public int size() {
+        return count.get();
+    }
+
+    /**
+     * Takes a delivered queue file out of its queue: renamed to a spare when there is room (emptied
+     * and ready once the directory it left is forced, {@link #settle}), else removed. Either way the
+     * file is gone from its queue when this returns normally.
+     *
+     * @throws IOException when the file could be neither renamed nor removed
+     */
+    public void retire(Path file) throws IOException {
+        if (count.incrementAndGet() > MAX) {
+            count.decrementAndGet();
+            remove(file);
+            return;
+        }
+        Path spare = dir.resolve(TempFiles.name("s" + seq.incrementAndGet()));
+        try {
+            SafeFiles.rename(file, spare);
+        } catch (IOException e) {
+            count.decrementAndGet();
+            if (e instanceof NoSuchFileException) throw e;
+            remove(file);
+            return;
+        }
+        pending.add(new Pending(spare, file.getParent()));
+        if (pendingCount.incrementAndGet() >= BATCH || ready.isEmpty()) settle();
+    }
+
+    /**
+     * Makes the pending spares ready: forces the directories they came from, so that their old names
+     * are gone for good (else a power loss could bring one back with another message's bytes, or
+     * none), and only then empties them. One caller at a time does it for all that are pending when
+     * it starts, and again while more came meanwhile; the others leave theirs to it and return at
+     * once, so a retirement never waits for a force that another one runs.
+     */
+    private void settle() {
+        while (!pending.isEmpty() && settling.compareAndSet(false, true)) {
+            try {
+                List<Pending> batch = new ArrayList<>();
+                for (Pending p; (p = pending.poll()) != null; ) {
+                    pendingCount.decrementAndGet();
+                    batch.add(p);
+                }
+                Set<Path> failed = new HashSet<>();
+                for (Path d : new HashSet<>(batch.stream().map(Pending::from).toList())) {
+                    try {
+                        DirectoryForce.of(d).force();
+                    } catch (IOException e) {
+                        failed.add(d);
+                    }
+                }
+                for (Pending p : batch) {
+                    if (!failed.contains(p.from()) && emptied(p.spare())) {
+                        ready.push(p.spare());
+                    } else {
+                        count.decrementAndGet();
+                        deleteQuietly(p.spare()); // what a removal would have done: its bytes untouched
+                    }
+                }
+            } finally {
+                settling.set(false);
+            }
+        }
+    }
+
+    private static boolean emptied(Path spare) {
+        try {
+            FileChannel.open(spare, Set.of(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                    LinkOption.NOFOLLOW_LINKS)).close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A kept spare, opened for writing and reading, empty, under its temporary name; null when
+     * there is none. A spare that is gone or cannot be opened is dropped and the next one tried.
+     */
+    Spare take() {
+        Path p;
+        while ((p = ready.poll()) != null) {
+            count.decrementAndGet();
+            try {
+                return new Spare(p, FileChannel.open(p, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ,
+                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)));
+            } catch (IOException e) {
+                deleteQuietly(p);
+            }
+        }
+        return null;
+    }
+
+    /** Removes every kept spare (the mail system stops). */
+    public void clear() {
+        Path p;
+        while ((p = ready.poll()) != null) {
+            count.decrementAndGet();
+            deleteQuietly(p);
+        }
+        for (Pending q; (q = pending.poll()) != null; ) {
+            count.decrementAndGet();
+            deleteQuietly(q.spare());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temporary name: postfix start (postsuper -p) removes it once this process is gone
+        }
+    }
+
+    private static void remove(Path file) throws IOException {
+        // one unlink; only when that fails does Files.delete say why (Files.delete looks first)
+        if (!file.toFile().delete()) Files.delete(file);
+    }
+
+    /** A spare taken for a new message: its temporary name and the open, empty file. */
+    record Spare(Path path, FileChannel channel) {}
+
+    /** A retired file under its spare name, and the directory its old name was in. */
+    private record Pending(Path spare, Path from) {}
+}

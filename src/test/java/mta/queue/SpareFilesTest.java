@@ -1,0 +1,206 @@
+package mta.queue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import mta.util.DirectoryForce;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SpareFilesTest - a delivered queue file is kept, emptied, under a temporary name and becomes the
+ * next message's file; the pool is bounded, forgets spares that went away, and is cleared.
+ */
+class SpareFilesTest {
+    @TempDir
+    Path tmp;
+    Queues queues;
+    SpareFiles spares;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        queues = new Queues(tmp.resolve("q"));
+        queues.create();
+        spares = queues.spares();
+    }
+
+    /** A message with one content line, written through the spares and committed to incoming/. */
+    private QueueFileWriter message(String body) throws Exception {
+        QueueFileWriter w = QueueFileWriter.create(spares, false);
+        w.record(RecordType.TIME, "1700000000000");
+        w.record(RecordType.SENDER, "alice@example.test");
+        w.record(RecordType.RECIPIENT, "bob@example.test");
+        w.startContent();
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        w.contentLine(b, 0, b.length, 100_000);
+        w.commit();
+        return w;
+    }
+
+    /** Moves a committed message to active/, as the queue manager does, and returns its path there. */
+    private Path active(QueueFileWriter w) throws Exception {
+        assertTrue(queues.move(w.id(), QueueName.INCOMING, QueueName.ACTIVE));
+        return queues.file(QueueName.ACTIVE, w.id());
+    }
+
+    private static long inode(Path p) throws Exception {
+        return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+    }
+
+    /** The files in incoming/ that are not queue files. */
+    private List<Path> hidden() throws Exception {
+        try (Stream<Path> s = Files.list(queues.dir(QueueName.INCOMING))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".t")).toList();
+        }
+    }
+
+    private static List<String> lines(Path f) throws Exception {
+        QueueFile.Envelope env = QueueFile.readEnvelope(f);
+        List<String> out = new ArrayList<>();
+        QueueFile.forEachLine(f, env.contentOffset(), (b, n) -> out.add(new String(b, 0, n, StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    @Test
+    void aDeliveredFileIsKeptEmptyAndBecomesTheNextMessagesFile() throws Exception {
+        Path first = active(message("first"));
+        long ino = inode(first);
+        spares.retire(first);
+        assertFalse(Files.exists(first), "gone from its queue");
+        assertEquals(1, spares.size());
+        List<Path> kept = hidden();
+        assertEquals(1, kept.size());
+        assertTrue(kept.get(0).getFileName().toString().startsWith(TempFiles.name("s")), kept.toString());
+        assertEquals(0, Files.size(kept.get(0)), "emptied: no delivered bytes stay behind");
+        assertEquals(ino, inode(kept.get(0)));
+        assertEquals(List.of(), queues.list(QueueName.INCOMING), "no reader sees a spare");
+
+        QueueFileWriter second = message("second");
+        Path f = queues.file(QueueName.INCOMING, second.id());
+        assertEquals(ino, inode(f), "the next message's file is the same inode");
+        assertEquals(0, spares.size());
+        assertEquals(List.of(), hidden());
+        assertEquals(List.of("second"), lines(f));
+    }
+
+    /** A spare that still holds bytes (its emptying did not happen) is emptied when it is reused. */
+    @Test
+    void aReusedFileHoldsOnlyTheNewMessage() throws Exception {
+        spares.retire(active(message("first")));
+        Files.write(hidden().get(0), "x".repeat(30_000).getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        QueueFileWriter reused = message("short");
+        Path r = queues.file(QueueName.INCOMING, reused.id());
+        QueueFileWriter fresh = message("short"); // no spare left: a new file
+        Path f = queues.file(QueueName.INCOMING, fresh.id());
+        assertTrue(inode(r) != inode(f));
+        byte[] a = Files.readAllBytes(r);
+        byte[] b = Files.readAllBytes(f);
+        assertEquals(b.length, a.length, "as long as a new file with the same message");
+        assertArrayEquals(b, a);
+        assertEquals(List.of("short"), lines(r));
+    }
+
+    /** The old name is forced away before the file is emptied, so no power loss brings it back. */
+    @Test
+    void theOldDirectoryIsForcedBeforeTheFileIsReused() throws Exception {
+        Path first = active(message("first"));
+        DirectoryForce force = DirectoryForce.of(first.getParent());
+        long before = force.forces();
+        spares.retire(first);
+        assertEquals(before + 1, force.forces(), "active/ forced by the retirement");
+    }
+
+    /**
+     * Retirements at the same moment share forces and none waits for another's: every spare ends
+     * emptied and ready, however the forces fell, but for fewer than a batch that wait for the next
+     * force ({@link SpareFiles#BATCH}) while spares are ready.
+     */
+    @Test
+    void retirementsAtOnceAllEndReady() throws Exception {
+        Path active = queues.dir(QueueName.ACTIVE);
+        int n = 48;
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path p = active.resolve("F" + i);
+            Files.writeString(p, "delivered " + i);
+            files.add(p);
+        }
+        long before = DirectoryForce.of(active).forces();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (Path p : files) done.add(pool.submit(() -> {
+                spares.retire(p);
+                return null;
+            }));
+            for (var f : done) f.get();
+        }
+        // every retire() has returned: at most a batch short of one is left waiting for a force
+        int ready = takeable();
+        assertTrue(ready > n - SpareFiles.BATCH && ready <= n, ready + " ready");
+        assertEquals(n - ready, spares.size(), "the rest wait, still counted");
+        spares.clear();
+        assertEquals(List.of(), hidden(), "cleared, waiting ones too");
+        long forces = DirectoryForce.of(active).forces() - before;
+        assertTrue(forces >= 1 && forces <= n, "forces: " + forces);
+    }
+
+    /** How many spares can be taken, each emptied; puts none back, and leaves none on disk. */
+    private int takeable() throws Exception {
+        int k = 0;
+        for (SpareFiles.Spare s; (s = spares.take()) != null; k++) {
+            assertEquals(0, s.channel().size());
+            s.channel().close();
+            Files.delete(s.path()); // as if written and renamed into place
+        }
+        return k;
+    }
+
+    @Test
+    void atMostMaxAreKeptTheRestAreRemoved() throws Exception {
+        Path active = queues.dir(QueueName.ACTIVE);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < SpareFiles.MAX + 3; i++) {
+            Path p = active.resolve("F" + i);
+            Files.writeString(p, "delivered " + i);
+            files.add(p);
+        }
+        for (Path p : files) spares.retire(p);
+        assertEquals(SpareFiles.MAX, spares.size());
+        assertEquals(SpareFiles.MAX, hidden().size());
+        try (Stream<Path> s = Files.list(active)) {
+            assertEquals(0, s.count(), "every retired file left its queue");
+        }
+        spares.clear();
+        assertEquals(0, spares.size());
+        assertEquals(List.of(), hidden(), "cleared when the mail system stops");
+    }
+
+    /** A spare removed behind the pool's back (postsuper -p after a week) is skipped: a new file is made. */
+    @Test
+    void aSpareThatIsGoneIsSkipped() throws Exception {
+        spares.retire(active(message("one")));
+        spares.retire(active(message("two")));
+        for (Path p : hidden()) Files.delete(p);
+        QueueFileWriter w = message("three");
+        assertEquals(0, spares.size());
+        assertEquals(List.of("three"), lines(queues.file(QueueName.INCOMING, w.id())));
+    }
+
+    @Test
+    void retiringAFileThatIsNotThereSaysSo() {
+        assertThrows(NoSuchFileException.class, () -> spares.retire(queues.dir(QueueName.ACTIVE).resolve("ABSENT")));
+        assertEquals(0, spares.size());
+    }
+}
