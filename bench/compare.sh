@@ -230,7 +230,8 @@ done
 floor_rows() {
   local size=$1 x=$2 what=$3 left=$4 key=$5 rate out k
   rate=$(awk -v r="${R[accept$size,postfix]:-0}" -v x="$x" 'BEGIN { if (r > 0) printf "%.0f", x * r }')
-  out=$(BENCH_PORT=$((base + 8)) BENCH_SESSIONS=$sessions BENCH_WARMUP=200 BENCH_SIZE=$size timeout 1200 \
+  # FLOOR_SPARES=1: the floor keeps delivered files for reuse, as our queue does (mta.queue.SpareFiles)
+  out=$(FLOOR_SPARES=1 BENCH_PORT=$((base + 8)) BENCH_SESSIONS=$sessions BENCH_WARMUP=200 BENCH_SIZE=$size timeout 1200 \
     "$here/bench/floor.sh" "$n" $rate) || die "bench/floor.sh ($size bytes) failed"
   echo "floor, $(kb "$size"): $out" >&2
   field() { sed -n "s/.*\b$1=\([-0-9.]*\).*/\1/p" <<< "$out"; }

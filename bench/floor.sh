@@ -11,7 +11,8 @@
 # (left_ms), and how much of that is above the kernel floor (left_above_floor_ms).
 # Usage: bench/floor.sh [messages] [rate]
 # Environment: BENCH_SESSIONS (20), BENCH_WARMUP (200, of 1 KB), BENCH_SIZE (1024: the size of
-#   the measured messages, e.g. 102400), BENCH_PORT (12560: the floor MTA; its smtp-sink on +1).
+#   the measured messages, e.g. 102400), BENCH_PORT (12560: the floor MTA; its smtp-sink on +1),
+#   FLOOR_SPARES=1 (the floor reuses delivered files as our queue does; bench/floor_mta.py).
 # Prints one line: messages= rate= floor_sys_ms= source_ms= sink_ms= tools_ms= [left_ms=
 #   left_above_floor_ms=]. Needs python3, smtp-source and smtp-sink (Debian's postfix package);
 # runs as any user (as root, smtp-sink runs as nobody). Only 127.0.0.1; the temporary directory
@@ -78,7 +79,7 @@ t1=$(date +%s.%N)
 f1=$(ticks "$floor" 15); k1=$(ticks "$sink" 14,15,16,17)
 accepted=$(grep -c ': from=<' "$work/maillog")
 [ "$accepted" -eq $((before + n)) ] || die "$accepted messages accepted, $((before + n)) sent"
-[ -z "$(ls -A "$work/spool")" ] || die "files left in the floor's queue after the relay"
+[ -z "$(ls "$work/spool")" ] || die "files left in the floor's queue after the relay" # spares are .s*
 awk -v n="$n" -v a="$t0" -v b="$t1" -v f=$((f1 - f0)) -v c=$((c1 - c0)) -v k=$((k1 - k0)) \
     -v hz="$hz" -v rate="$rate" -v cores="$cores" 'BEGIN {
   ms = 1000 / hz / n; tools = (c + k) * ms

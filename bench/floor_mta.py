@@ -17,7 +17,10 @@ Listens on 127.0.0.1:PORT and relays every message to the SMTP server on 127.0.0
           the delivery ("NAME: to=<...>, relay=..., status=sent (...)");
   relay   over one connection to RELAYPORT kept open: MAIL, RCPT and DATA in one write, the
           content (as received, still dot-stuffed) and "." in another, each reply read; then
-          unlink NAME.
+          unlink NAME. With FLOOR_SPARES=1, as our queue does (mta.queue.SpareFiles): NAME is
+          renamed to .sNAME instead (at most 64 kept), and once a directory force has made that
+          durable, the next message's file at DATA is such a spare, opened with O_TRUNC, instead
+          of a new one.
 One thread and one epoll set (select.epoll, level-triggered), so the file forces of a turn run
 one after another: the rate is the disk's and not the point, the CPU per message is. The
 sessions' sockets stay blocking (read only when epoll says so; replies are small) and are closed
@@ -35,6 +38,8 @@ dir_fd = os.open(spool, os.O_RDONLY | os.O_DIRECTORY)
 log_fd = os.open(os.path.join(top, "maillog"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 postfix_commit = os.environ.get("FLOOR_COMMIT") == "postfix"
+spare_mode = os.environ.get("FLOOR_SPARES") == "1"
+spares, retired = [], []
 EHLO = b"250-floor.example.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 10240000\r\n"
 running = True
 
@@ -100,7 +105,12 @@ class Relay:
             if self.step == 3:
                 self.sock.sendall(content)
             elif self.step == 4:
-                os.unlink(os.path.join(spool, name))
+                if spare_mode and len(spares) + len(retired) < 64:
+                    sp = ".s" + name
+                    os.rename(os.path.join(spool, name), os.path.join(spool, sp))
+                    retired.append(sp)   # reused once a directory force has made the rename durable
+                else:
+                    os.unlink(os.path.join(spool, name))
                 os.write(log_fd, b"%s: to=<%s>, relay=127.0.0.1[127.0.0.1]:%d, status=sent (%s)\n"
                          % (name.encode(), rcpt, relay_port, line))
                 self.current = None
@@ -113,8 +123,12 @@ def create(s):
     global serial
     serial += 1
     s.name = "%05X%06X" % (serial & 0xFFFFF, pid & 0xFFFFFF)
+    s.temp = ".t" + s.name
     if postfix_commit:
         s.fd = os.open(os.path.join(spool, s.name), CREATE, 0o600)
+    elif spares:
+        s.temp = spares.pop()
+        s.fd = os.open(os.path.join(spool, s.temp), os.O_WRONLY | os.O_TRUNC)
     else:
         s.fd = os.open(os.path.join(spool, ".t" + s.name), CREATE, 0o700)
 
@@ -130,7 +144,7 @@ def force(item):
     os.fsync(fd)
     os.close(fd)
     if not postfix_commit:
-        os.rename(os.path.join(spool, ".t" + s.name), os.path.join(spool, s.name))
+        os.rename(os.path.join(spool, s.temp), os.path.join(spool, s.name))
 
 
 def commit(batch):
@@ -141,6 +155,8 @@ def commit(batch):
         force(item)
     if not postfix_commit:
         os.fsync(dir_fd)
+        spares.extend(retired)
+        retired.clear()
     for s, content in batch:
         try:
             s.sock.send(b"250 2.0.0 Ok: queued as " + s.name.encode() + b"\r\n")

@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-5000}; s=${2:-20}
-work=$(mktemp -d /tmp/mta-bench.XXXXXX)
+work=$(mktemp -d /tmp/mta-bench.XXXXXX); chmod 755 "$work"   # mail_owner reaches the queue, as in compare.sh
 trap 'MAIL_CONFIG=$work/etc "$here/bin/postfix" stop >/dev/null 2>&1 || true; kill $sink 2>/dev/null || true; rm -rf "$work"' EXIT
 . "$here/bench/lib.sh"
 bench_config "$work" 12525 1000 12526
