@@ -13,8 +13,10 @@ import mta.util.SafeFiles;
  * Queues - the queue directory tree: where a message's file is, listing, and moving between queues.
  *
  * <p>Reads and renames files under {@code queue_directory}; creates the directories (mode 0700)
- * on {@link #create()}; {@link QueuePermissions} gives them their owners and modes when run as root. Moving is always an atomic rename (never copy and delete), so a file is in
- * exactly one queue at any time. Hashed queues (deferred, defer) use one-character subdirectories.
+ * on {@link #create()}; {@link QueuePermissions} gives them their owners and modes when run as
+ * root. Moving is always an atomic rename (never copy and delete), so a file is in exactly one
+ * queue at any time. Hashed queues (deferred, defer) use one-character subdirectories. Each
+ * instance keeps the delivered files its process may reuse ({@link #spares()}).
  */
 public final class Queues {
     private final Path root;
