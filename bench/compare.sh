@@ -117,15 +117,6 @@ mem_kib() {
   done
   echo "$t"
 }
-sent() { grep -c 'status=sent' "$1" 2>/dev/null || true; }
-# wait_sent MAILLOG COUNT SECONDS -> waits until MAILLOG has COUNT deliveries.
-wait_sent() {
-  local deadline=$((SECONDS + $3))
-  while [ "$(sent "$1")" -lt "$2" ]; do
-    [ $SECONDS -lt "$deadline" ] || die "only $(sent "$1") of $2 delivered within $3s ($1)"
-    sleep 0.1
-  done
-}
 wait_220() {
   local deadline=$((SECONDS + 30))
   until printf 'QUIT\r\n' | timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1; head -c3 <&3" 2>/dev/null | grep -q 220; do
@@ -140,10 +131,6 @@ root_of() {
   local pp
   pp=$(awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[2] }' "/proc/$1/stat")
   if tr '\0' ' ' < "/proc/$pp/cmdline" 2>/dev/null | grep -q '\.privileged-parent'; then echo "$pp"; else echo "$1"; fi
-}
-start_sink() {
-  smtp-sink -u nobody "127.0.0.1:$1" 1000 & helpers+=($!)
-  sleep 0.3; kill -0 "${helpers[-1]}" 2>/dev/null || die "smtp-sink on $1 did not start"
 }
 
 # --- our MTA, configured as in bench/throughput.sh -------------------------------------------

@@ -46,18 +46,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-sent() { grep -c 'status=sent' "$1" 2>/dev/null || true; }
-wait_sent() {
-  local deadline=$((SECONDS + 600))
-  while [ "$(sent "$1")" -lt "$2" ]; do
-    [ $SECONDS -lt $deadline ] || die "only $(sent "$1") of $2 delivered within 600 s ($1)"
-    sleep 0.1
-  done
-}
-start_sink() {
-  smtp-sink -u nobody "127.0.0.1:$1" 1000 & helpers+=($!)
-  sleep 0.3; kill -0 "${helpers[-1]}" 2>/dev/null || die "smtp-sink on $1 did not start"
-}
 src() { smtp-source -s "$sessions" -l "$3" -m "$2" -f bench@bench.example.test -t sink@remote.example "127.0.0.1:$1"; }
 
 . "$here/bench/lib.sh"
@@ -76,7 +64,7 @@ o_pids=$(MAIL_CONFIG=$o/etc "$here/bench/postfix-instance.sh" pids "$o" 2>/dev/n
 p_names="master $(ls /usr/lib/postfix/sbin | tr '\n' ' ')"
 
 for m in ours postfix; do
-  [ "$warmup" -eq 0 ] || { src "${port[$m]}" "$warmup" 1024 >/dev/null; wait_sent "${log[$m]}" "$warmup"; }
+  [ "$warmup" -eq 0 ] || { src "${port[$m]}" "$warmup" 1024 >/dev/null; wait_sent "${log[$m]}" "$warmup" 600; }
 done
 
 # window MTA ROUND -> records the whole machine while MTA is under load; appends the number of
@@ -85,14 +73,14 @@ window() {
   local m=$1 r=$2 before s0 s1 load
   before=$(sent "${log[$m]}")
   src "${port[$m]}" "$n" "$size" >/dev/null & load=$!
-  wait_sent "${log[$m]}" $((before + n / 5))
+  wait_sent "${log[$m]}" $((before + n / 5)) 600
   s0=$(sent "${log[$m]}")
   perf record -q -a -g -F "$hz" -e cpu-clock -o "$work/$m.$r.data" -- sleep "$window" >/dev/null 2>&1 \
     || die "perf record failed"
   s1=$(sent "${log[$m]}")
   kill -0 "$load" 2>/dev/null || die "the load into $m ended inside the window: raise the message count"
   wait "$load" || die "smtp-source into $m failed"
-  wait_sent "${log[$m]}" $((before + n))
+  wait_sent "${log[$m]}" $((before + n)) 600
   echo $((s1 - s0)) >> "$work/$m.count"
   perf script -i "$work/$m.$r.data" -F comm,pid,ip,sym 2>/dev/null >> "$work/$m.samples"
 }

@@ -1,4 +1,6 @@
-# lib.sh - shared by the bench scripts (sourced): the temporary configuration of the bench MTA.
+# lib.sh - shared by the bench scripts (sourced): the temporary configuration of the bench MTA,
+# and the waits and sinks of the load scripts (compare.sh, cpu_split.sh, profile.sh), which
+# define die() and, to start sinks, a helpers array (the processes their exit trap stops).
 
 # bench_config DIR PORT MAXPROC [RELAYPORT] -> writes DIR/etc/main.cf and master.cf: the queue,
 # data and log under DIR, smtpd on 127.0.0.1:PORT with MAXPROC sessions (0: no limit), no aliases,
@@ -30,4 +32,22 @@ qmgr unix n - n 300 1 qmgr
 smtp unix - - n - - smtp
 local unix - n n - - local
 EOT
+}
+
+# sent MAILLOG -> how many deliveries (status=sent) MAILLOG has.
+sent() { grep -c 'status=sent' "$1" 2>/dev/null || true; }
+
+# wait_sent MAILLOG COUNT SECONDS -> waits until MAILLOG has COUNT deliveries.
+wait_sent() {
+  local deadline=$((SECONDS + $3))
+  while [ "$(sent "$1")" -lt "$2" ]; do
+    [ $SECONDS -lt "$deadline" ] || die "only $(sent "$1") of $2 delivered within $3s ($1)"
+    sleep 0.1
+  done
+}
+
+# start_sink PORT -> an smtp-sink on 127.0.0.1:PORT (as nobody), added to helpers.
+start_sink() {
+  smtp-sink -u nobody "127.0.0.1:$1" 1000 & helpers+=($!)
+  sleep 0.3; kill -0 "${helpers[-1]}" 2>/dev/null || die "smtp-sink on $1 did not start"
 }

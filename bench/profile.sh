@@ -36,19 +36,16 @@ if [ "$jfr" = 1 ]; then
 fi
 MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" start >/dev/null
 pid=$(tr -d ' \n' < "$work/spool/pid/master.pid")
-sent() { grep -c 'status=sent' "$work/maillog" 2>/dev/null || true; }
-wait_sent() {
-  local deadline=$((SECONDS + 600))
-  while [ "$(sent)" -lt "$1" ]; do [ $SECONDS -lt $deadline ] || { echo "not delivered" >&2; exit 1; }; sleep 0.2; done
-}
+die() { echo "$0: $*" >&2; exit 1; }
+log=$work/maillog
 size=${BENCH_SIZE:-1024}
 src() { smtp-source -s "$s" -l "$size" -m "$1" -f bench@bench.example.test -t sink@remote.example "127.0.0.1:$port"; }
-[ "$warm" -eq 0 ] || { src "$warm"; wait_sent "$warm"; }
-before=$(sent)
+[ "$warm" -eq 0 ] || { src "$warm"; wait_sent "$log" "$warm" 600; }
+before=$(sent "$log")
 ticks() { awk '{ print $14, $15 }' "/proc/$pid/stat"; }
 read -r u0 s0 < <(ticks)
 if [ "$jfr" = 1 ] || [ "${BENCH_STRACE:-1}" = 0 ]; then
-  src "$n"; wait_sent $((before + n))
+  src "$n"; wait_sent "$log" $((before + n)) 600
   read -r u1 s1 < <(ticks)
   MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" stop >/dev/null
   hz=$(getconf CLK_TCK)
@@ -62,7 +59,7 @@ if [ "$jfr" = 1 ] || [ "${BENCH_STRACE:-1}" = 0 ]; then
 fi
 strace -c -f -o "$work/strace" $(ls "/proc/$pid/task" | sed 's/^/-p /') 2>/dev/null & tracer=$!
 sleep 1
-src "$n"; wait_sent $((before + n))
+src "$n"; wait_sent "$log" $((before + n)) 600
 read -r u1 s1 < <(ticks)
 kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; tracer=""
 hz=$(getconf CLK_TCK)

@@ -56,6 +56,16 @@ public record DeliveryRequest(String queueId, Path queueFile, String transport, 
         void line(byte[] buf, int len) throws IOException;
     }
 
+    /**
+     * The same message through {@code transport} to {@code nexthop} for {@code recipients}: a part of
+     * this request (a retry on another connection, one recipient passed to another transport), its
+     * content read from where this request reads it.
+     */
+    public DeliveryRequest to(String transport, String nexthop, List<Recipient> recipients) {
+        return new DeliveryRequest(queueId, queueFile, transport, nexthop, sender, recipients, arrival, activated,
+                contentOffset, contentSize, attributes, contentRecords);
+    }
+
     /** Feeds each line of the message (headers, blank line, body), without CRLF. */
     public void forEachLine(LineConsumer consumer) throws IOException {
         if (contentRecords == null) QueueFile.forEachLine(queueFile, contentOffset, consumer::line);

@@ -53,9 +53,7 @@ final class QmgrPass implements DeliveryPass {
         if (nexthop.isEmpty()) nexthop = request.nexthop();
         Qmgr.Transport t = transports.get(name);
         if (t == null) return DeliveryStatus.deferred(recipient, Dsn.TEMPORARY_SYSTEM_ERROR, "none", "mail transport unavailable");
-        DeliveryRequest one = new DeliveryRequest(request.queueId(), request.queueFile(), name, nexthop,
-                request.sender(), List.of(recipient), request.arrival(), request.activated(), request.contentOffset(),
-                request.contentSize(), request.attributes(), request.contentRecords());
+        DeliveryRequest one = request.to(name, nexthop, List.of(recipient));
         Instant started = Instant.now();
         DeliveryStatus st;
         try {

@@ -142,9 +142,7 @@ final class SmtpDelivery {
     /** One transaction for the recipients still left; then the session is cached or closed. */
     private void transact(SmtpSession session, String key, double connectSeconds) {
         int use = session.use();
-        DeliveryRequest sub = new DeliveryRequest(request.queueId(), request.queueFile(), request.transport(),
-                request.nexthop(), request.sender(), left(), request.arrival(), request.activated(),
-                request.contentOffset(), request.contentSize(), request.attributes(), request.contentRecords());
+        DeliveryRequest sub = request.to(request.transport(), request.nexthop(), left());
         List<DeliveryStatus> out = new SmtpTransaction(agent, session.connection(), session.host(),
                 session.features(), connectSeconds).run(sub);
         for (DeliveryStatus st : out) statuses.put(st.recipient(), st.withConnUse(use));

@@ -182,6 +182,8 @@ final class SmtpdChat implements Closeable {
         private final InputStream in;
         private final long timeoutNanos;
         private final StallWatchdog.Watch watch;
+        /** {@link #read()}'s byte, read through the bulk read. */
+        private final byte[] one = new byte[1];
         /** {@link #arm} was called: the next read starts a new deadline. */
         private boolean fresh = true;
         private volatile long armedAt;
@@ -237,7 +239,6 @@ final class SmtpdChat implements Closeable {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
             int n;
             do {
                 n = read(one, 0, 1);
