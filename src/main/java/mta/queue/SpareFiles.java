@@ -63,6 +63,11 @@ public final class SpareFiles {
         this.dir = dir;
     }
 
+    /** True for a spare's file name ({@code .t<pid>.s<n>}), as against a writer's temporary file. */
+    public static boolean isSpare(String name) {
+        return name.matches("\\.t\\d+\\.s\\d+");
+    }
+
     /** The directory the spares are kept in, where they are reused. */
     public Path dir() {
         return dir;

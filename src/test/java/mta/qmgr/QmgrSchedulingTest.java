@@ -267,7 +267,7 @@ class QmgrSchedulingTest {
     /** The spare files in incoming/ (temporary names ending in .s<n>). */
     static long spares(Queues queues) {
         try (java.util.stream.Stream<Path> s = Files.list(queues.dir(QueueName.INCOMING))) {
-            return s.filter(p -> p.getFileName().toString().matches("\\.t\\d+\\.s\\d+")).count();
+            return s.filter(p -> mta.queue.SpareFiles.isSpare(p.getFileName().toString())).count();
         } catch (java.io.IOException e) {
             return -1;
         }
@@ -276,7 +276,7 @@ class QmgrSchedulingTest {
     /** The inode of the one spare file in incoming/. */
     static long sparesInode(Queues queues) throws java.io.IOException {
         try (java.util.stream.Stream<Path> s = Files.list(queues.dir(QueueName.INCOMING))) {
-            Path p = s.filter(f -> f.getFileName().toString().matches("\\.t\\d+\\.s\\d+")).findFirst().orElseThrow();
+            Path p = s.filter(f -> mta.queue.SpareFiles.isSpare(f.getFileName().toString())).findFirst().orElseThrow();
             return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
         }
     }
