@@ -21,7 +21,8 @@ import mta.util.SafeFiles;
  * <p>Writes {@code <queue>/.t*} (invisible to every reader), created with its final mode (0700,
  * Postfix's mark of a complete file: the name, not the mode, tells readers that it is complete),
  * or, in the master's cleanup, a delivered file kept for reuse under such a name ({@link SpareFiles}),
- * then on {@link #commit()} the END record, the final SIZE record, {@code force(true)}, an atomic
+ * written over from the start, then on {@link #commit()} the END record, the final SIZE record,
+ * what is left of a reused file's old bytes cut off, {@code force(true)}, an atomic
  * no-replace rename to {@code <queue>/<ID>}, and a force of the directory, shared with the other
  * sessions that commit at the same moment ({@link DirectoryForce}). Only then may the caller say
  * "queued": after a crash the file is either complete under its ID or an orphaned temporary that
@@ -52,6 +53,8 @@ public final class QueueFileWriter implements AutoCloseable {
     private boolean done;
     /** True once the buffer was written out before the commit (a file larger than 16 KB). */
     private boolean spilled;
+    /** A spare written over: what is left of the delivered message's bytes is cut at the commit. */
+    private boolean reused;
     /** The envelope records as written; null once one of them would make a reader refuse the file. */
     private EnvelopeBuilder envelope;
     private QueueFile.Envelope committed;
@@ -84,7 +87,8 @@ public final class QueueFileWriter implements AutoCloseable {
 
     /**
      * As {@link #create(Path, boolean)} in the directory of {@code spares}, reusing one of them when
-     * there is one (a delivered file, empty, already 0700 and owned as a new one would be).
+     * there is one (a delivered file, already 0700 and owned as a new one would be, written over
+     * from the start; its blocks are kept, so that nothing is freed and allocated again).
      */
     public static QueueFileWriter create(SpareFiles spares, boolean longIds) throws IOException {
         return create(spares.dir(), longIds, false, spares.take());
@@ -119,6 +123,7 @@ public final class QueueFileWriter implements AutoCloseable {
             if (ino < 0) ino = (System.nanoTime() ^ SEQ.get()) & 0xFFFFFFFL;
             String id = longIds ? QueueId.longId(now, ino) : QueueId.shortId(now, ino);
             QueueFileWriter w = new QueueFileWriter(dir, temp, ch, id);
+            w.reused = spare != null;
             w.record(RecordType.VERSION, FORMAT_VERSION);
             w.sizeRecordOffset = w.position;
             w.record(RecordType.SIZE, sizeText(0, 0, 0));
@@ -271,6 +276,7 @@ public final class QueueFileWriter implements AutoCloseable {
             buf.put((int) sizeRecordOffset + 2, size); // still in the buffer: the file in one write
             flush();
         }
+        if (reused) ch.truncate(position); // a longer delivered message's tail (none when as long or shorter)
         long fsyncStart = System.nanoTime();
         ch.force(true);
         mta.metrics.MailMetrics.FSYNC_DURATION.get().observeSince(fsyncStart);

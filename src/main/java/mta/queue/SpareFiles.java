@@ -20,26 +20,29 @@ import mta.util.DirectoryForce;
 import mta.util.SafeFiles;
 
 /**
- * SpareFiles - delivered queue files kept, emptied, for the next messages: a new queue file is then
- * an inode the file system already has, not one it must find, and a delivered one is not freed.
+ * SpareFiles - delivered queue files kept for the next messages: a new queue file is then an inode
+ * the file system already has, with blocks it already has, not ones it must find, and a delivered
+ * one is not freed.
  *
  * <p>Reads and writes {@code incoming/} only: the queue manager {@link #retire}s a delivered file
  * by renaming it there under a temporary name of this process ({@code .t<pid>.s<n>}, which every
  * reader skips). The directory it came from is then forced, so that no power loss can bring the
- * old name back, and only then is the file emptied and ready. One force serves {@link #BATCH}
- * retirements (every one at once while no spare is ready); whichever retirement runs it, the
- * others do not wait for it. Cleanup {@link #take}s a ready one for a new message, writes it and
- * renames it into place as it would a new file ({@link QueueFileWriter}). At most {@link #MAX}
- * are kept; the rest are removed as before.
+ * old name back, and only then is the file ready. One force serves {@link #BATCH} retirements
+ * (every one at once while no spare is ready); whichever retirement runs it, the others do not
+ * wait for it. Cleanup {@link #take}s a ready one for a new message, writes it over the delivered
+ * bytes from the start, cuts what is left of them, and renames it into place as it would a new
+ * file ({@link QueueFileWriter}). At most {@link #MAX} are kept; the rest are removed as before.
  * {@link #clear} removes them when the mail system stops; after a crash, {@code postfix start}
  * removes them with the other temporary files of a process that is gone ({@link TempFiles}). A
- * spare that cannot be renamed, forced, emptied or reopened is removed, and the message gets a
- * new file: the pool only ever saves work.
+ * spare that cannot be renamed, forced or reopened is removed, and the message gets a new file:
+ * the pool only ever saves work.
  *
  * <p>Why: on ext4 without a journal, creating a file skips every inode freed in the last minute,
- * looking each one up, so a busy queue made each new file dearer the more mail had gone through
- * (bench/README.md, "Spare queue files"). Everywhere else the rename that replaces the unlink and
- * the open that replaces the creation cost about the same.
+ * looking each one up, so a busy queue made each new file dearer the more mail had gone through;
+ * and freeing a file's blocks (an unlink, or emptying it) is, with the {@code discard} mount
+ * option, a discard request that the freeing call waits for (bench/README.md, "Spare queue
+ * files" and "Spares written over"). Everywhere else the rename that replaces the unlink and the
+ * open that replaces the creation cost about the same.
  */
 public final class SpareFiles {
     /** The most spares kept; enough for the messages delivered while others are written. */
@@ -79,8 +82,8 @@ public final class SpareFiles {
     }
 
     /**
-     * Takes a delivered queue file out of its queue: renamed to a spare when there is room (emptied
-     * and ready once the directory it left is forced, {@link #settle}), else removed. Either way the
+     * Takes a delivered queue file out of its queue: renamed to a spare when there is room (ready
+     * once the directory it left is forced, {@link #settle}), else removed. Either way the
      * file is gone from its queue when this returns normally.
      *
      * @throws IOException when the file could be neither renamed nor removed
@@ -106,8 +109,8 @@ public final class SpareFiles {
 
     /**
      * Makes the pending spares ready: forces the directories they came from, so that their old names
-     * are gone for good (else a power loss could bring one back with another message's bytes, or
-     * none), and only then empties them. One caller at a time does it for all that are pending when
+     * are gone for good (else a power loss could bring one back with another message's bytes), and
+     * only then lets them be reused. One caller at a time does it for all that are pending when
      * it starts, and again while more came meanwhile; the others leave theirs to it and return at
      * once, so a retirement never waits for a force that another one runs.
      */
@@ -128,7 +131,7 @@ public final class SpareFiles {
                     }
                 }
                 for (Pending p : batch) {
-                    if (!failed.contains(p.from()) && emptied(p.spare())) {
+                    if (!failed.contains(p.from())) {
                         ready.push(p.spare());
                     } else {
                         count.decrementAndGet();
@@ -141,19 +144,11 @@ public final class SpareFiles {
         }
     }
 
-    private static boolean emptied(Path spare) {
-        try {
-            FileChannel.open(spare, Set.of(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-                    LinkOption.NOFOLLOW_LINKS)).close();
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /**
-     * A kept spare, opened for writing and reading, empty, under its temporary name; null when
-     * there is none. A spare that is gone or cannot be opened is dropped and the next one tried.
+     * A kept spare, opened for writing and reading under its temporary name, still holding the
+     * delivered message's bytes (the writer writes over them from the start and cuts what is left
+     * at its commit); null when there is none. A spare that is gone or cannot be opened is dropped
+     * and the next one tried.
      */
     Spare take() {
         Path p;
@@ -161,7 +156,7 @@ public final class SpareFiles {
             count.decrementAndGet();
             try {
                 return new Spare(p, FileChannel.open(p, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ,
-                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)));
+                        LinkOption.NOFOLLOW_LINKS)));
             } catch (IOException e) {
                 deleteQuietly(p);
             }
@@ -195,7 +190,7 @@ public final class SpareFiles {
         if (!file.toFile().delete()) Files.delete(file);
     }
 
-    /** A spare taken for a new message: its temporary name and the open, empty file. */
+    /** A spare taken for a new message: its temporary name and the open file. */
     record Spare(Path path, FileChannel channel) {}
 
     /** A retired file under its spare name, and the directory its old name was in. */

@@ -74,16 +74,17 @@ class SpareFilesTest {
     }
 
     @Test
-    void aDeliveredFileIsKeptEmptyAndBecomesTheNextMessagesFile() throws Exception {
+    void aDeliveredFileIsKeptAndBecomesTheNextMessagesFile() throws Exception {
         Path first = active(message("first"));
         long ino = inode(first);
+        byte[] delivered = Files.readAllBytes(first);
         spares.retire(first);
         assertFalse(Files.exists(first), "gone from its queue");
         assertEquals(1, spares.size());
         List<Path> kept = hidden();
         assertEquals(1, kept.size());
         assertTrue(kept.get(0).getFileName().toString().startsWith(TempFiles.name("s")), kept.toString());
-        assertEquals(0, Files.size(kept.get(0)), "emptied: no delivered bytes stay behind");
+        assertArrayEquals(delivered, Files.readAllBytes(kept.get(0)), "kept as it was: nothing freed");
         assertEquals(ino, inode(kept.get(0)));
         assertEquals(List.of(), queues.list(QueueName.INCOMING), "no reader sees a spare");
 
@@ -95,7 +96,10 @@ class SpareFilesTest {
         assertEquals(List.of("second"), lines(f));
     }
 
-    /** A spare that still holds bytes (its emptying did not happen) is emptied when it is reused. */
+    /**
+     * A spare is written over from the start, and what is left of a longer delivered message is
+     * cut off: the committed file is byte for byte what a new file would hold.
+     */
     @Test
     void aReusedFileHoldsOnlyTheNewMessage() throws Exception {
         spares.retire(active(message("first")));
@@ -112,7 +116,21 @@ class SpareFilesTest {
         assertEquals(List.of("short"), lines(r));
     }
 
-    /** The old name is forced away before the file is emptied, so no power loss brings it back. */
+    /** A spare reused for a longer message (written past the delivered one's end, through a spill). */
+    @Test
+    void aReusedFileGrowsToTheNewMessage() throws Exception {
+        spares.retire(active(message("first")));
+        String body = "y".repeat(40_000); // more than the writer's 16 KB buffer: written out in parts
+        QueueFileWriter reused = message(body);
+        Path r = queues.file(QueueName.INCOMING, reused.id());
+        QueueFileWriter fresh = message(body);
+        Path f = queues.file(QueueName.INCOMING, fresh.id());
+        assertTrue(inode(r) != inode(f));
+        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(r));
+        assertEquals(List.of(body), lines(r));
+    }
+
+    /** The old name is forced away before the file is reused, so no power loss brings it back. */
     @Test
     void theOldDirectoryIsForcedBeforeTheFileIsReused() throws Exception {
         Path first = active(message("first"));
@@ -124,7 +142,7 @@ class SpareFilesTest {
 
     /**
      * Retirements at the same moment share forces and none waits for another's: every spare ends
-     * emptied and ready, however the forces fell, but for fewer than a batch that wait for the next
+     * ready, however the forces fell, but for fewer than a batch that wait for the next
      * force ({@link SpareFiles#BATCH}) while spares are ready.
      */
     @Test
@@ -156,11 +174,11 @@ class SpareFilesTest {
         assertTrue(forces >= 1 && forces <= n, "forces: " + forces);
     }
 
-    /** How many spares can be taken, each emptied; puts none back, and leaves none on disk. */
+    /** How many spares can be taken, each as it was delivered; puts none back, and leaves none on disk. */
     private int takeable() throws Exception {
         int k = 0;
         for (SpareFiles.Spare s; (s = spares.take()) != null; k++) {
-            assertEquals(0, s.channel().size());
+            assertEquals("delivered ", new String(Files.readAllBytes(s.path()), StandardCharsets.US_ASCII).replaceAll("\\d+$", ""));
             s.channel().close();
             Files.delete(s.path()); // as if written and renamed into place
         }
