@@ -9,7 +9,9 @@
 # BENCH_JFR=1: no strace; the master runs with Java Flight Recorder instead (profile settings), and
 # the script prints its hot methods (CPU samples of the carrier threads), the time in GC and the
 # JIT compilations during the measured load (jfr view hot-methods, gc, compiler-statistics).
-# BENCH_STRACE=0: neither, only the CPU per message (MTA_MASTER_OPTS tries other JVM options).
+# BENCH_STRACE=0: neither, only the CPU per message (MTA_MASTER_OPTS tries other JVM options) and
+# the requests the queue's disk completed per message (/sys/class/block/DEV/stat: writes, discards,
+# cache flushes; the whole device, so keep the machine otherwise quiet).
 # BENCH_SIZE: the size of the messages, warm-up included (1024; e.g. 102400).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,15 +45,23 @@ src() { smtp-source -s "$s" -l "$size" -m "$1" -f bench@bench.example.test -t si
 [ "$warm" -eq 0 ] || { src "$warm"; wait_sent "$log" "$warm" 600; }
 before=$(sent "$log")
 ticks() { awk '{ print $14, $15 }' "/proc/$pid/stat"; }
+# The queue's block device, for its request counters (empty when /sys does not have it).
+dev=$(basename "$(df --output=source "$work" | tail -1)")
+disk() { [ -r "/sys/class/block/$dev/stat" ] && awk '{ print $5, $12, $16 }' "/sys/class/block/$dev/stat"; }
+read -r d0 <<< "$(disk)" || true
 read -r u0 s0 < <(ticks)
 if [ "$jfr" = 1 ] || [ "${BENCH_STRACE:-1}" = 0 ]; then
   src "$n"; wait_sent "$log" $((before + n)) 600
   read -r u1 s1 < <(ticks)
+  read -r d1 <<< "$(disk)" || true
   MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" stop >/dev/null
   hz=$(getconf CLK_TCK)
   echo "profile.sh: $n messages of $size bytes, $s sessions, after $warm warm-up; ${MTA_MASTER_OPTS:-default master options}"
   awk -v n="$n" -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v hz="$hz" 'BEGIN {
     printf "master CPU per message (ms): user %.2f, system %.2f\n", u / hz * 1000 / n, k / hz * 1000 / n }'
+  [ -z "$d0" ] || awk -v n="$n" -v a="$d0" -v b="$d1" -v dev="$dev" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    printf "disk requests per message (%s): writes %.2f, discards %.2f, flushes %.2f\n", dev,
+      (y[1] - x[1]) / n, (y[2] - x[2]) / n, (y[3] - x[3]) / n }'
   [ "$jfr" = 1 ] || exit 0
   jdk=$(cat "$home/target/java-home" 2>/dev/null || dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   for v in hot-methods gc compiler-statistics allocation-by-class; do "$jdk/bin/jfr" view --width 160 "$v" "$work/master.jfr"; done
