@@ -11,7 +11,7 @@
 # (bench/IdleFloor.java) beside the idle-session rows.
 #
 # Usage: bench/compare.sh [messages] [size]
-#   messages  per run and per MTA (default 2000)
+#   messages  per run and per MTA (default 2000; BENCH_ROUNDS runs of each size into each, 3)
 #   size      message payload in bytes; default both 1024 and 102400 (one run each)
 # Environment: BENCH_SESSIONS (20), BENCH_WARMUP (2000 1 KB messages into each MTA before
 #   measuring, so that our JIT has compiled the mail path: after 200 it still compiled through
@@ -35,6 +35,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-2000}
 if [ -n "${2:-}" ]; then sizes=("$2"); else sizes=(1024 102400); fi
 sessions=${BENCH_SESSIONS:-20}; warmup=${BENCH_WARMUP:-2000}; calls=${BENCH_SENDMAIL:-50}
+rounds=${BENCH_ROUNDS:-3}
 latency_n=${BENCH_LATENCY:-500}; read -r -a idle_counts <<< "${BENCH_IDLE:-1000 10000 50000}"
 base=${BENCH_PORT:-12530}
 o_port=$base; o_sink=$((base + 1)); p_port=$((base + 10)); p_sink=$((base + 11))
@@ -196,13 +197,29 @@ fi
 rows=()
 # kb SIZE -> the size as a row names it: "1 KB", "100 KB", or "N B" when not whole kilobytes
 kb() { awk -v s="$1" 'BEGIN { printf (s % 1024 ? "%d B" : "%d KB"), (s % 1024 ? s : s / 1024) }'; }
+# median VALUE... -> the middle value (of an even count, the mean of the two middle ones)
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# Each size is loaded BENCH_ROUNDS times into each MTA, the order alternating (ours first in odd
+# rounds, Postfix first in even ones), and each row is the median of an MTA's rounds: the machine's
+# speed moves from minute to minute, and one load of a few seconds catches one minute.
+declare -A got
 for size in "${sizes[@]}"; do
   kb=$(kb "$size")
+  got=()
+  for r in $(seq 1 "$rounds"); do
+    if [ $((r % 2)) = 1 ]; then order="ours postfix"; else order="postfix ours"; fi
+    for m in $order; do
+      load "$m" "$size" "$n"
+      for k in accept e2e cpu sys; do got[$k,$m]+="${R[$k,$m]} "; done
+      echo "$m, $kb, round $r: accept ${R[accept,$m]} msg/s, end to end ${R[e2e,$m]} msg/s, cpu ${R[cpu,$m]} ms/msg (system ${R[sys,$m]})" >&2
+    done
+  done
   for m in ours postfix; do
-    load "$m" "$size" "$n"
-    R[accept$size,$m]=${R[accept,$m]}; R[e2e$size,$m]=${R[e2e,$m]}; R[cpu$size,$m]=${R[cpu,$m]}
-    R[sys$size,$m]=${R[sys,$m]}
-    echo "$m, $kb: accept ${R[accept,$m]} msg/s, end to end ${R[e2e,$m]} msg/s, cpu ${R[cpu,$m]} ms/msg (system ${R[sys,$m]})" >&2
+    # shellcheck disable=SC2086 # the rounds' values, one word each
+    for k in accept e2e cpu sys; do R[$k$size,$m]=$(median ${got[$k,$m]}); done
   done
   rows+=("accept $kb (msg/s)|accept$size" "end to end $kb (msg/s)|e2e$size" "CPU per message $kb (ms)|cpu$size"
          "  of it system (kernel) $kb (ms)|sys$size")
@@ -408,7 +425,7 @@ R[start,postfix]=$(printf '%s\n' "${starts_p[@]}" | median)
 rows+=("start to first 220 (s)|start")
 
 echo
-echo "compare.sh: $n messages per run, $sessions sessions, warm-up $warmup, $calls sendmail calls; $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "compare.sh: $n messages per run, $sessions sessions, warm-up $warmup, load rows the median of $rounds rounds, $calls sendmail calls; $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "processes at rest: ours ${R[procs,ours]} (after load ${R[procs1,ours]}), postfix ${R[procs,postfix]} (after load ${R[procs1,postfix]})"
 w=36; for r in "${rows[@]}"; do l=${r%%|*}; [ ${#l} -le $w ] || w=${#l}; done
 printf "%-${w}s %10s %10s %12s\n" measure ours postfix ours/postfix
