@@ -276,7 +276,7 @@ public final class QueueFileWriter implements AutoCloseable {
             buf.put((int) sizeRecordOffset + 2, size); // still in the buffer: the file in one write
             flush();
         }
-        if (reused) ch.truncate(position); // a longer delivered message's tail (none when as long or shorter)
+        if (reused) ch.truncate(position); // the tail of a longer delivered message; no change when it was not longer
         long fsyncStart = System.nanoTime();
         ch.force(true);
         mta.metrics.MailMetrics.FSYNC_DURATION.get().observeSince(fsyncStart);
