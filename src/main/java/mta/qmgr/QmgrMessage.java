@@ -387,8 +387,8 @@ final class QmgrMessage implements Runnable {
     }
 
     /**
-     * Takes the delivered file out of the queue: kept, emptied, for a new message when there is room
-     * ({@link mta.queue.SpareFiles}), else removed.
+     * Takes the delivered file out of the queue: kept for a new message to be written over when
+     * there is room ({@link mta.queue.SpareFiles}), else removed.
      */
     private void removeFile() throws IOException {
         q.queues.spares().retire(file);

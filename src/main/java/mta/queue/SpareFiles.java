@@ -53,7 +53,7 @@ public final class SpareFiles {
     private final Path dir;
     /** Renamed here; the directory they came from not yet forced. */
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    /** Emptied, their old names gone for good: to be reused. */
+    /** Their old names gone for good: to be written over. */
     private final ConcurrentLinkedDeque<Path> ready = new ConcurrentLinkedDeque<>();
     /** Pending and ready together. */
     private final AtomicInteger count = new AtomicInteger();

@@ -200,8 +200,8 @@ class QmgrHandoffTest {
     }
 
     /**
-     * A delivered file is kept, emptied, as a spare ({@link mta.queue.SpareFiles}), and the next
-     * message cleanup writes goes into it: the same inode, holding only the new message.
+     * A delivered file is kept as a spare ({@link mta.queue.SpareFiles}), and the next message
+     * cleanup writes goes over it: the same inode, holding only the new message.
      */
     @Test
     void aDeliveredFileBecomesTheNextMessagesFile() throws Exception {
@@ -210,7 +210,7 @@ class QmgrHandoffTest {
         Committed first = commit(queues, 1, "first body, a little longer than the next");
         long ino = inode(queues.file(QueueName.INCOMING, first.id()));
         assertTrue(qmgr.handOff(first.id(), first.envelope()));
-        // "removed" is logged once the file is out of the queue: kept as a spare, emptied and ready
+        // "removed" is logged once the file is out of the queue: kept as a spare, ready
         waitFor(() -> logHas(site, first.id() + ": removed"), "delivered, its file kept");
         assertEquals(1, queues.spares().size());
         Committed next = commit(queues, 2, "second");

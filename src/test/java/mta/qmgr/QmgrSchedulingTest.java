@@ -74,9 +74,9 @@ class QmgrSchedulingTest {
             List<Integer> tx = new ArrayList<>();
             try (Master m = Master.start(site.config, Master.Options.defaults())) {
                 waitFor(() -> queueEmpty(queues), "the queue empties");
-                // the delivered file is kept, emptied, for the next message (mta.queue.SpareFiles) ...
+                // the delivered file is kept for the next message (mta.queue.SpareFiles) ...
                 waitFor(() -> spares(queues) == 1 && read(site.maillog).contains(id + ": removed"),
-                        "the delivered file kept as a spare, emptied and ready");
+                        "the delivered file kept as a spare, ready");
                 tx.addAll(mx.transactions());
                 // ... into which smtpd's next message is written: its queue ID ends in the spare's inode
                 long ino = sparesInode(queues);

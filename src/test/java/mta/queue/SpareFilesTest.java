@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SpareFilesTest - a delivered queue file is kept, emptied, under a temporary name and becomes the
- * next message's file; the pool is bounded, forgets spares that went away, and is cleared.
+ * SpareFilesTest - a delivered queue file is kept under a temporary name and becomes the next
+ * message's file, written over; the pool is bounded, forgets spares that went away, and is cleared.
  */
 class SpareFilesTest {
     @TempDir
