@@ -50,6 +50,8 @@ public final class SpareFiles {
     /** Retirements that wait for one force together, while spares are ready to be taken. */
     static final int BATCH = 8;
 
+    private static final java.util.regex.Pattern SPARE_NAME = java.util.regex.Pattern.compile("\\.t\\d+\\.s\\d+");
+
     private final Path dir;
     /** Renamed here; the directory they came from not yet forced. */
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
@@ -68,7 +70,7 @@ public final class SpareFiles {
 
     /** True for a spare's file name ({@code .t<pid>.s<n>}), as against a writer's temporary file. */
     public static boolean isSpare(String name) {
-        return name.matches("\\.t\\d+\\.s\\d+");
+        return SPARE_NAME.matcher(name).matches();
     }
 
     /** The directory the spares are kept in, where they are reused. */
