@@ -71,7 +71,8 @@ final class SmtpConnectionCache {
 
     /**
      * The most recently used idle session for {@code nexthop}, or null. The caller checks that it
-     * still answers ({@link SmtpSession#stillAlive}), and owns it from now on.
+     * still answers (an RSET, pipelined with the envelope by {@link SmtpTransaction} when the
+     * server offers PIPELINING, else {@link SmtpSession#stillAlive}), and owns it from now on.
      */
     SmtpSession take(String nexthop) {
         List<SmtpSession> stale = new ArrayList<>();

@@ -177,8 +177,9 @@ final class SmtpSession implements AutoCloseable {
     }
 
     /**
-     * Checks that a cached session still answers, with RSET (Postfix's check too): true when the
-     * server replied 250. A false session is broken and must be closed.
+     * Checks that a cached session still answers, with RSET (Postfix's check too), in a round trip
+     * of its own (for a server without PIPELINING, and for address probes): true when the server
+     * replied 250. A false session is broken and must be closed.
      */
     boolean stillAlive() {
         if (conn.isBroken()) return false;

@@ -29,7 +29,10 @@ import mta.mail.Xtext;
  * A message that needs SMTPUTF8 is not sent to a server that does not offer it: 5.6.7. An
  * address verification probe ({@link DeliveryRequest#verifyOnly}) stops after RCPT TO. Over LMTP
  * (RFC 2033) the server answers the end of the content once per accepted recipient, so each
- * recipient gets its own status: one may be saved while another fails.
+ * recipient gets its own status: one may be saved while another fails. On a cached session that
+ * offers PIPELINING ({@link #checkingCachedSession}), the RSET that checks the session is still
+ * usable opens the same write (RFC 2920 allows RSET anywhere in a group): when it fails, the
+ * session is {@link #stale()} and nothing this transaction saw counts.
  */
 final class SmtpTransaction {
     private static final byte[] DOT_CRLF = {'.', '\r', '\n'};
@@ -48,6 +51,10 @@ final class SmtpTransaction {
     private final Map<Recipient, DeliveryStatus> done = new LinkedHashMap<>();
     /** The step in progress, for the wording of a timeout or lost connection. */
     private SmtpPhase phase = SmtpPhase.MAIL;
+    /** A cached session: RSET goes first, in the envelope's write. */
+    private boolean checkCached;
+    /** The cached session did not answer its RSET positively. */
+    private boolean stale;
 
     SmtpTransaction(SmtpAgent agent, SmtpConnection conn, MailHost host, EsmtpFeatures features,
                     double connectSeconds) {
@@ -59,7 +66,29 @@ final class SmtpTransaction {
         this.connectSeconds = connectSeconds;
     }
 
-    /** Runs the transaction; returns one status per recipient of the request. */
+    /**
+     * Sends RSET at the head of the pipelined envelope, to check a session taken from the cache
+     * without a round trip of its own (only when the server offers PIPELINING).
+     */
+    SmtpTransaction checkingCachedSession() {
+        if (!features.pipelining()) throw new IllegalStateException("RSET is pipelined only when the server offers PIPELINING");
+        checkCached = true;
+        return this;
+    }
+
+    /**
+     * After {@link #run}: true when the cached session failed its RSET (it hung up or refused):
+     * the connection is marked broken, no recipient has a status, and the caller tries another
+     * session, as when a separate RSET had failed.
+     */
+    boolean stale() {
+        return stale;
+    }
+
+    /**
+     * Runs the transaction; returns one status per recipient of the request (none when the cached
+     * session turned out {@link #stale()}).
+     */
     List<DeliveryStatus> run(DeliveryRequest request) {
         List<Recipient> recipients = request.recipients();
         if (features.sizeLimit() > 0 && request.contentSize() > features.sizeLimit()) {
@@ -79,6 +108,10 @@ final class SmtpTransaction {
             }
             List<Recipient> accepted = envelope(request);
             if (!accepted.isEmpty()) content(request, accepted);
+        } catch (StaleSession e) {
+            conn.markBroken(); // out of step with the replies still due; closed without QUIT
+            stale = true;
+            return List.of();
         } catch (PeerException e) {
             SmtpFailure f = SmtpSession.peerFailure(host, phase, e);
             for (Recipient r : recipients) done.putIfAbsent(r, f.status(r, connectSeconds, elapsed()));
@@ -95,7 +128,7 @@ final class SmtpTransaction {
     // ------------------------------------------------------------------ envelope
 
     /** MAIL, RCPT and (if any recipient is accepted) DATA; returns the accepted recipients. */
-    private List<Recipient> envelope(DeliveryRequest request) throws PeerException {
+    private List<Recipient> envelope(DeliveryRequest request) throws PeerException, StaleSession {
         String mail = mailFrom(request);
         return features.pipelining() ? pipelined(mail, request.recipients()) : stepByStep(mail, request.recipients());
     }
@@ -169,11 +202,18 @@ final class SmtpTransaction {
     }
 
     private List<Recipient> pipelined(String mail, List<Recipient> recipients)
-            throws PeerException {
-        conn.send(mail);
-        for (Recipient r : recipients) conn.send(rcpt(r));
-        conn.send("DATA");
-        conn.flush();
+            throws PeerException, StaleSession {
+        try {
+            if (checkCached) conn.send("RSET");
+            conn.send(mail);
+            for (Recipient r : recipients) conn.send(rcpt(r));
+            conn.send("DATA");
+            conn.flush();
+            if (checkCached && !read(SmtpPhase.RSET).isPositive()) throw new StaleSession();
+        } catch (PeerException e) {
+            if (checkCached) throw new StaleSession(); // it hung up while idle
+            throw e;
+        }
 
         ServerReply mailReply = read(SmtpPhase.MAIL);
         List<ServerReply> rcptReplies = new ArrayList<>();
@@ -299,6 +339,13 @@ final class SmtpTransaction {
 
     private double elapsed() {
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The cached session failed the RSET that led its envelope. */
+    private static final class StaleSession extends Exception {
+        StaleSession() {
+            super(null, null, false, false);
+        }
     }
 
     private List<DeliveryStatus> results(List<Recipient> recipients) {

@@ -74,6 +74,8 @@ class ConnectionReuseTest {
         assertEquals(1, c.stream().filter(l -> l.startsWith("EHLO")).count(), c.toString());
         int rset = c.indexOf("RSET");
         assertTrue(rset > 0 && c.get(rset + 1).startsWith("MAIL FROM:"), "RSET checks the cached session: " + c);
+        assertTrue(server.followedAtOnce().contains("RSET"),
+                "the server offers PIPELINING: RSET goes in one write with the envelope: " + server.followedAtOnce());
         assertFalse(c.contains("QUIT"), "the connection stays open while cached");
 
         agent.closeCachedConnections();
@@ -93,6 +95,41 @@ class ConnectionReuseTest {
         assertEquals(1, second.connUse(), "a fresh connection");
         assertEquals(2, server.connections());
         assertEquals(2, server.commands().stream().filter(l -> l.startsWith("MAIL FROM:")).count());
+    }
+
+    @Test
+    void withoutPipeliningTheRsetHasItsOwnRoundTrip() throws Exception {
+        server = ScriptedSmtpServer.start().ehlo("250-scripted.test\n250 8BITMIME");
+        agent();
+
+        assertEquals(Outcome.SENT, send("bob@server.test").outcome());
+        DeliveryStatus second = send("carol@server.test");
+
+        assertEquals(Outcome.SENT, second.outcome(), second.reason());
+        assertEquals(2, second.connUse());
+        assertTrue(server.commands().contains("RSET"), server.commands().toString());
+        assertFalse(server.followedAtOnce().contains("RSET"), "no command follows RSET before its reply: " + server.followedAtOnce());
+    }
+
+    @Test
+    void aCachedConnectionThatRefusesRsetIsReplacedTransparently() throws Exception {
+        // the server answers RSET with 421 but goes on reading: the pipelined MAIL, RCPT and DATA
+        // after it must not count, and the message goes over a fresh connection
+        server = ScriptedSmtpServer.start().on("RSET", "421 4.4.2 scripted.test Error: timeout exceeded");
+        agent();
+
+        DeliveryStatus first = send("bob@server.test");
+        DeliveryStatus second = send("carol@server.test");
+
+        assertEquals(Outcome.SENT, first.outcome(), first.reason());
+        assertEquals(Outcome.SENT, second.outcome(), second.reason());
+        assertEquals(1, second.connUse(), "a fresh connection");
+        assertEquals(2, server.connections());
+        List<String> c = server.commands();
+        assertEquals(List.of("EHLO", "MAIL", "RCPT", "DATA", "RSET", "MAIL", "RCPT", "DATA", "EHLO", "MAIL", "RCPT", "DATA"),
+                c.stream().map(l -> l.split("[ :]", 2)[0]).toList(), c.toString());
+        assertEquals(2, server.dataLines().stream().filter(l -> l.startsWith("Subject: reuse")).count(),
+                "two messages, each once: " + server.dataLines());
     }
 
     @Test

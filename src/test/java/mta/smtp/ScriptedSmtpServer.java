@@ -34,6 +34,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> dataLines = new CopyOnWriteArrayList<>();
+    /** Commands the client followed with more input before this server replied (pipelined). */
+    private final List<String> followedAtOnce = new CopyOnWriteArrayList<>();
     private volatile String greeting = "220 scripted.test ESMTP";
     private volatile String ehlo = "250-scripted.test\n250-PIPELINING\n250-SIZE 10240000\n250 8BITMIME";
     private volatile String finalReply = "250 2.0.0 Ok: queued as SCRIPT1";
@@ -118,6 +120,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return List.copyOf(commands);
     }
 
+    /**
+     * The commands that more input followed before this server had replied to them: a client
+     * that pipelines sends them in one write with the next ones.
+     */
+    public List<String> followedAtOnce() {
+        return List.copyOf(followedAtOnce);
+    }
+
     public List<String> dataLines() {
         return List.copyOf(dataLines);
     }
@@ -156,6 +166,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         while ((line = in.readLine()) != null) {
             if (hangUpAfter > 0 && messages >= hangUpAfter) return; // the socket closes, no reply
             commands.add(line);
+            if (in.ready()) followedAtOnce.add(line);
             if (inTls) tlsCommands.add(line);
             if (line.equalsIgnoreCase("STARTTLS") && tls != null && !inTls && !overridden(line)) {
                 reply(out, "220 2.0.0 Ready to start TLS");
