@@ -11,7 +11,9 @@
 # JIT compilations during the measured load (jfr view hot-methods, gc, compiler-statistics).
 # BENCH_STRACE=0: neither, only the CPU per message (MTA_MASTER_OPTS tries other JVM options) and
 # the requests the queue's disk completed per message (/sys/class/block/DEV/stat: writes, discards,
-# cache flushes; the whole device, so keep the machine otherwise quiet).
+# cache flushes; the whole device, so keep the machine otherwise quiet), and the context switches
+# of the master's threads per message, voluntary and involuntary (/proc/PID/task/*/status: the
+# threads alive at the end, each counted from the start of the load or from its own start).
 # BENCH_SIZE: the size of the messages, warm-up included (1024; e.g. 102400).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,11 +51,17 @@ ticks() { awk '{ print $14, $15 }' "/proc/$pid/stat"; }
 dev=$(basename "$(df --output=source "$work" | tail -1)")
 disk() { [ -r "/sys/class/block/$dev/stat" ] && awk '{ print $5, $12, $16 }' "/sys/class/block/$dev/stat"; }
 read -r d0 <<< "$(disk)" || true
+# switches: "tid voluntary involuntary" per thread of the master
+switches() { for t in /proc/"$pid"/task/*; do
+  awk -v t="${t##*/}" '/^voluntary_ctxt/ { v = $2 } /^nonvoluntary_ctxt/ { n = $2 } END { print t, v, n }' "$t/status" 2>/dev/null
+done; }
+switches > "$work/switches0"
 read -r u0 s0 < <(ticks)
 if [ "$jfr" = 1 ] || [ "${BENCH_STRACE:-1}" = 0 ]; then
   src "$n"; wait_sent "$log" $((before + n)) 600
   read -r u1 s1 < <(ticks)
   read -r d1 <<< "$(disk)" || true
+  switches > "$work/switches1"
   MAIL_CONFIG=$work/etc timeout 60 "$home/bin/postfix" stop >/dev/null
   hz=$(getconf CLK_TCK)
   echo "profile.sh: $n messages of $size bytes, $s sessions, after $warm warm-up; ${MTA_MASTER_OPTS:-default master options}"
@@ -62,6 +70,10 @@ if [ "$jfr" = 1 ] || [ "${BENCH_STRACE:-1}" = 0 ]; then
   [ -z "$d0" ] || awk -v n="$n" -v a="$d0" -v b="$d1" -v dev="$dev" 'BEGIN { split(a, x, " "); split(b, y, " ")
     printf "disk requests per message (%s): writes %.2f, discards %.2f, flushes %.2f\n", dev,
       (y[1] - x[1]) / n, (y[2] - x[2]) / n, (y[3] - x[3]) / n }'
+  awk -v n="$n" 'NR == FNR { v[$1] = $2; i[$1] = $3; next }
+    { dv += $2 - v[$1]; di += $3 - i[$1] }
+    END { printf "context switches per message, master threads: voluntary %.2f, involuntary %.2f\n", dv / n, di / n }' \
+    "$work/switches0" "$work/switches1"
   [ "$jfr" = 1 ] || exit 0
   jdk=$(cat "$home/target/java-home" 2>/dev/null || dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   for v in hot-methods gc compiler-statistics allocation-by-class; do "$jdk/bin/jfr" view --width 160 "$v" "$work/master.jfr"; done
