@@ -1,5 +1,7 @@
 package mta.smtp;
 
+import mta.util.LineEnds;
+
 /**
  * SmtpLineWriter - puts message content lines on the wire as SMTP DATA (RFC 5321 4.5.2).
  *
@@ -63,8 +65,7 @@ final class SmtpLineWriter {
 
     /** The line itself when it holds no CR or LF, else a copy with each of them made a space. */
     private byte[] withoutStrayLineEnds(byte[] buf, int len) {
-        int i = 0;
-        while (i < len && buf[i] != '\r' && buf[i] != '\n') i++;
+        int i = LineEnds.find(buf, 0, len);
         if (i == len) return buf;
         if (scratch.length < len) scratch = new byte[Math.max(len, scratch.length * 2)];
         System.arraycopy(buf, 0, scratch, 0, len);

@@ -66,15 +66,9 @@ public final class LineReader {
                 // as the buffer and the limit allow. The byte after the run goes the way below.
                 int room = Math.max(0, maxLength - lineLength);
                 int stop = room >= limit - pos ? limit : pos + room;
-                byte[] in = buf;
-                int i = pos;
-                while (i < stop) {
-                    byte c = in[i];
-                    if (c == '\n' || c == '\r') break;
-                    i++;
-                }
+                int i = LineEnds.find(buf, pos, stop);
                 if (i > pos) {
-                    appendRun(in, pos, i - pos);
+                    appendRun(buf, pos, i - pos);
                     pos = i;
                     if (pos == limit) continue;
                 }
