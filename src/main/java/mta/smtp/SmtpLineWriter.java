@@ -33,15 +33,25 @@ final class SmtpLineWriter {
         this.firstBreak = firstBreak;
     }
 
-    /** Writes one content line and its CRLF. */
+    /**
+     * Writes one content line and its CRLF; a line that needs no breaking goes to the connection in
+     * one piece, its stuffing dot and CRLF included (a 100 KB message is over a thousand lines).
+     */
     void line(byte[] buf, int len) throws PeerException {
-        byte[] b = withoutStrayLineEnds(buf, len);
-        if (len > 0 && b[0] == '.') conn.write(DOT_CRLF, 0, 1);
         if (limit <= 0 || len <= limit) {
-            conn.write(b, 0, len);
-            conn.write(CRLF, 0, 2);
+            int dot = len > 0 && buf[0] == '.' ? 1 : 0;
+            int n = dot + len + 2;
+            if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
+            scratch[0] = '.';
+            System.arraycopy(buf, 0, scratch, dot, len);
+            spaceOutLineEnds(scratch, dot, dot + len);
+            scratch[dot + len] = '\r';
+            scratch[dot + len + 1] = '\n';
+            conn.write(scratch, 0, n);
             return;
         }
+        byte[] b = withoutStrayLineEnds(buf, len);
+        if (len > 0 && b[0] == '.') conn.write(DOT_CRLF, 0, 1);
         if (!broke) firstBreak.run();
         broke = true;
         conn.write(b, 0, limit);
@@ -65,13 +75,15 @@ final class SmtpLineWriter {
 
     /** The line itself when it holds no CR or LF, else a copy with each of them made a space. */
     private byte[] withoutStrayLineEnds(byte[] buf, int len) {
-        int i = LineEnds.find(buf, 0, len);
-        if (i == len) return buf;
+        if (LineEnds.find(buf, 0, len) == len) return buf;
         if (scratch.length < len) scratch = new byte[Math.max(len, scratch.length * 2)];
         System.arraycopy(buf, 0, scratch, 0, len);
-        for (; i < len; i++) {
-            if (scratch[i] == '\r' || scratch[i] == '\n') scratch[i] = ' ';
-        }
+        spaceOutLineEnds(scratch, 0, len);
         return scratch;
+    }
+
+    /** Makes each CR and LF in {@code b[from..to)} a space. */
+    private static void spaceOutLineEnds(byte[] b, int from, int to) {
+        for (int i = LineEnds.find(b, from, to); i < to; i = LineEnds.find(b, i + 1, to)) b[i] = ' ';
     }
 }
