@@ -43,8 +43,13 @@ public final class QueueFileWriter implements AutoCloseable {
     private final Path temp;
     private final FileChannel ch;
     private final String id;
-    /** The write buffer: 4 KB at first (a small message's whole file), grown to 16 KB for a larger one. */
-    private ByteBuffer buf = ByteBuffer.allocate(FIRST_BUFFER);
+    /**
+     * The write buffer: 4 KB at first (a small message's whole file), grown to 16 KB for a larger
+     * one; {@link #used} bytes of it are filled. A plain array: a record is a few bytes put one by
+     * one and an array copy, once per line of the message.
+     */
+    private byte[] buf = new byte[FIRST_BUFFER];
+    private int used;
     private long position;
     private long sizeRecordOffset;
     private long contentOffset = -1;
@@ -174,21 +179,21 @@ public final class QueueFileWriter implements AutoCloseable {
         if (type == RecordType.RECIPIENT) recipients++;
         if (type == RecordType.MESSAGE) contentOffset = position;
         ensure(1 + 5);
-        buf.put(type.code);
+        int start = used;
+        buf[used++] = type.code;
         int n = len;
-        int hdr = 1;
         do {
             int b = n & 0x7f;
             n >>>= 7;
-            buf.put((byte) (n != 0 ? b | 0x80 : b));
-            hdr++;
+            buf[used++] = (byte) (n != 0 ? b | 0x80 : b);
         } while (n != 0);
-        position += hdr;
+        position += used - start;
         int written = 0;
         while (written < len) {
-            if (!buf.hasRemaining()) makeRoom();
-            int k = Math.min(buf.remaining(), len - written);
-            buf.put(data, off + written, k);
+            if (used == buf.length) makeRoom();
+            int k = Math.min(buf.length - used, len - written);
+            System.arraycopy(data, off + written, buf, used, k);
+            used += k;
             written += k;
         }
         position += len;
@@ -233,26 +238,23 @@ public final class QueueFileWriter implements AutoCloseable {
     }
 
     private void ensure(int n) throws IOException {
-        if (buf.remaining() < n) makeRoom();
+        if (buf.length - used < n) makeRoom();
     }
 
     /** Room for more bytes: a four times bigger buffer while it is under 16 KB, else the buffer written out. */
     private void makeRoom() throws IOException {
-        if (buf.capacity() >= BUFFER) {
+        if (buf.length >= BUFFER) {
             spilled = true; // the file no longer fits in memory
             flush();
             return;
         }
-        ByteBuffer bigger = ByteBuffer.allocate(Math.min(BUFFER, buf.capacity() * 4));
-        buf.flip();
-        bigger.put(buf);
-        buf = bigger;
+        buf = Arrays.copyOf(buf, Math.min(BUFFER, buf.length * 4));
     }
 
     private void flush() throws IOException {
-        buf.flip();
-        while (buf.hasRemaining()) ch.write(buf);
-        buf.clear();
+        ByteBuffer out = ByteBuffer.wrap(buf, 0, used);
+        while (out.hasRemaining()) ch.write(out);
+        used = 0;
     }
 
     /** Ends the file, forces it to disk, renames it to its ID and forces the directory. */
@@ -267,13 +269,13 @@ public final class QueueFileWriter implements AutoCloseable {
         write(RecordType.END, new byte[0], 0, 0);
         // A file that fit in the buffer: its content records go to the queue manager with the envelope.
         byte[] contentRecords = spilled || envelope == null ? null
-                : Arrays.copyOfRange(buf.array(), (int) contentOffset, buf.position());
+                : Arrays.copyOfRange(buf, (int) contentOffset, used);
         byte[] size = sizeText(contentSize, contentOffset, recipients).getBytes(StandardCharsets.US_ASCII);
         if (spilled) {
             flush();
             ch.write(ByteBuffer.wrap(size), sizeRecordOffset + 2);
         } else {
-            buf.put((int) sizeRecordOffset + 2, size); // still in the buffer: the file in one write
+            System.arraycopy(size, 0, buf, (int) sizeRecordOffset + 2, size.length); // still in the buffer: the file in one write
             flush();
         }
         if (reused) ch.truncate(position); // the tail of a longer delivered message; no change when it was not longer
