@@ -865,7 +865,7 @@ public final class Params {
     public static final Param SMTP_QUIT_TIMEOUT = def(Param.time("smtp_quit_timeout", "300s", 's', 1, 100 * DAY,
             "How long the SMTP client waits for the QUIT reply."));
     public static final Param SMTP_RSET_TIMEOUT = def(Param.time("smtp_rset_timeout", "20s", 's', 1, 100 * DAY,
-            "How long the SMTP client waits for the RSET reply that checks a cached connection."));
+            "How long the SMTP client waits for the RSET reply that checks a cached connection (that RSET is pipelined with the envelope when the server offers PIPELINING)."));
     public static final Param SMTP_CONNECTION_CACHE_ON_DEMAND = def(Param.bool("smtp_connection_cache_on_demand", "yes",
             "Keep a connection open after a transaction, for the next delivery to the same next-hop."));
     public static final Param SMTP_CONNECTION_CACHE_TIME_LIMIT = def(Param.time("smtp_connection_cache_time_limit", "2s", 's', 1, 100 * DAY,
