@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * and by the SMTP client's line writer, which makes sure no stray CR or LF leaves inside a line.
  * The master runs with the quick compiler only (C1), which compiles a byte-by-byte loop as it is
  * written; reading eight bytes as one {@code long} and testing them together takes about half
- * the time per byte (bench/README.md, "Line ends eight bytes at a time").
+ * the time per byte (bench/README.md, "Fewer round trips and less work per line").
  *
  * <p>The test: XOR with eight copies of CR turns each CR byte into a zero byte (likewise LF), and
  * {@code (x - 0x0101..01) & ~x & 0x8080..80} is non-zero exactly when {@code x} has a zero byte;
