@@ -14,6 +14,9 @@
 # cache flushes; the whole device, so keep the machine otherwise quiet), and the context switches
 # of the master's threads per message, voluntary and involuntary (/proc/PID/task/*/status: the
 # threads alive at the end, each counted from the start of the load or from its own start).
+# BENCH_SWITCHES=1: no strace; `perf record -e sched:sched_switch -g` of the master during the load,
+# and the switches per message in rows: whether the thread went to sleep or was preempted, which
+# thread (carrier, listener, ...), and the system call it was in (needs perf).
 # BENCH_SIZE: the size of the messages, warm-up included (1024; e.g. 102400).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +60,43 @@ switches() { for t in /proc/"$pid"/task/*; do
 done; }
 switches > "$work/switches0"
 read -r u0 s0 < <(ticks)
+if [ "${BENCH_SWITCHES:-0}" = 1 ]; then
+  command -v perf >/dev/null || die "perf not found"
+  perf record -q -e sched:sched_switch -g -p "$pid" -o "$work/switches.data" >/dev/null 2>&1 & tracer=$!
+  sleep 1
+  src "$n"; wait_sent "$log" $((before + n)) 600
+  kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; tracer=""
+  echo "profile.sh: $n messages of $size bytes, $s sessions, after $warm warm-up; context switches of the master's threads per message"
+  perf script -i "$work/switches.data" -F comm,tid,trace,ip,sym 2>/dev/null | python3 -c '
+import collections, re, sys
+n = int(sys.argv[1]); rows = collections.Counter(); total = 0; block = []
+def switch(b):
+    global total
+    m = re.search(r"prev_state=(\S+)", b[0])
+    if not m: return
+    total += 1
+    kind = "preempted" if m.group(1).startswith("R") else "slept"
+    thread = re.sub(r"\d+", "#", b[0].split(" prev_comm=")[0].rsplit(None, 1)[0].strip())
+    call = "(no system call)"
+    for f in b[1:]:
+        parts = f.split(None, 1)
+        sym = parts[1] if len(parts) > 1 else ""
+        c = re.match(r"__(?:x64|do)_sys_(\w+)", sym)
+        if c: call = c.group(1); break
+        if sym.startswith(("exit_to_user_mode", "irqentry_exit")): call = "(returning to user space)"
+    rows[(kind, thread, call)] += 1
+for line in sys.stdin:
+    if line.strip(): block.append(line.rstrip("\n")); continue
+    if block: switch(block)
+    block = []
+if block: switch(block)
+print("%8s  %-9s  %-18s  %s" % ("per msg", "kind", "thread", "system call"))
+for (kind, thread, call), k in rows.most_common(15):
+    print("%8.2f  %-9s  %-18s  %s" % (k / n, kind, thread, call))
+print("%8.2f  all" % (total / n))
+' "$n"
+  exit 0
+fi
 if [ "$jfr" = 1 ] || [ "${BENCH_STRACE:-1}" = 0 ]; then
   src "$n"; wait_sent "$log" $((before + n)) 600
   read -r u1 s1 < <(ticks)
