@@ -125,9 +125,14 @@ class ConnectionReuseTest {
         assertEquals(Outcome.SENT, second.outcome(), second.reason());
         assertEquals(1, second.connUse(), "a fresh connection");
         assertEquals(2, server.connections());
+        // how much of the pipelined envelope after the refused RSET the server still reads before
+        // the client's close reaches it varies; the fresh connection then carries the message
         List<String> c = server.commands();
-        assertEquals(List.of("EHLO", "MAIL", "RCPT", "DATA", "RSET", "MAIL", "RCPT", "DATA", "EHLO", "MAIL", "RCPT", "DATA"),
-                c.stream().map(l -> l.split("[ :]", 2)[0]).toList(), c.toString());
+        List<String> verbs = c.stream().map(l -> l.split("[ :]", 2)[0]).toList();
+        int rset = verbs.indexOf("RSET");
+        int fresh = verbs.lastIndexOf("EHLO");
+        assertTrue(rset > 0 && fresh > rset, c.toString());
+        assertEquals(List.of("EHLO", "MAIL", "RCPT", "DATA"), verbs.subList(fresh, verbs.size()), c.toString());
         assertEquals(2, server.dataLines().stream().filter(l -> l.startsWith("Subject: reuse")).count(),
                 "two messages, each once: " + server.dataLines());
     }
