@@ -87,13 +87,7 @@ class ConnectionReuseTest {
         server = ScriptedSmtpServer.start().hangUpAfterMessages(1);
         agent();
 
-        DeliveryStatus first = send("bob@server.test");
-        DeliveryStatus second = send("carol@server.test");
-
-        assertEquals(Outcome.SENT, first.outcome(), first.reason());
-        assertEquals(Outcome.SENT, second.outcome(), second.reason());
-        assertEquals(1, second.connUse(), "a fresh connection");
-        assertEquals(2, server.connections());
+        bothSentTheSecondOverAFreshConnection();
         assertEquals(2, server.commands().stream().filter(l -> l.startsWith("MAIL FROM:")).count());
     }
 
@@ -118,13 +112,7 @@ class ConnectionReuseTest {
         server = ScriptedSmtpServer.start().on("RSET", "421 4.4.2 scripted.test Error: timeout exceeded");
         agent();
 
-        DeliveryStatus first = send("bob@server.test");
-        DeliveryStatus second = send("carol@server.test");
-
-        assertEquals(Outcome.SENT, first.outcome(), first.reason());
-        assertEquals(Outcome.SENT, second.outcome(), second.reason());
-        assertEquals(1, second.connUse(), "a fresh connection");
-        assertEquals(2, server.connections());
+        bothSentTheSecondOverAFreshConnection();
         // how much of the pipelined envelope after the refused RSET the server still reads before
         // the client's close reaches it varies; the fresh connection then carries the message
         List<String> c = server.commands();
@@ -135,6 +123,17 @@ class ConnectionReuseTest {
         assertEquals(List.of("EHLO", "MAIL", "RCPT", "DATA"), verbs.subList(fresh, verbs.size()), c.toString());
         assertEquals(2, server.dataLines().stream().filter(l -> l.startsWith("Subject: reuse")).count(),
                 "two messages, each once: " + server.dataLines());
+    }
+
+    /** Two deliveries in a row, both sent; the cached connection was unusable, so the second has a new one. */
+    private void bothSentTheSecondOverAFreshConnection() throws IOException {
+        DeliveryStatus first = send("bob@server.test");
+        DeliveryStatus second = send("carol@server.test");
+
+        assertEquals(Outcome.SENT, first.outcome(), first.reason());
+        assertEquals(Outcome.SENT, second.outcome(), second.reason());
+        assertEquals(1, second.connUse(), "a fresh connection");
+        assertEquals(2, server.connections());
     }
 
     @Test
