@@ -20,6 +20,7 @@ import mta.mail.Smtputf8;
 import mta.queue.QueueFileWriter;
 import mta.queue.RecordType;
 import mta.queue.Trigger;
+import mta.util.LineEnds;
 
 /**
  * CleanupMessage - one message inside cleanup: envelope, header fixes, content, commit.
@@ -319,13 +320,10 @@ final class CleanupMessage implements CleanupService.Transaction {
 
     /** Each CR or LF inside a content line becomes a space (cleanup_replace_stray_cr_lf); a copy when needed. */
     private static byte[] replaceStrayCrLf(byte[] buf, int len) {
-        byte[] out = buf;
-        for (int i = 0; i < len; i++) {
-            if (buf[i] == '\r' || buf[i] == '\n') {
-                if (out == buf) out = java.util.Arrays.copyOf(buf, len);
-                out[i] = ' ';
-            }
-        }
+        int first = LineEnds.find(buf, 0, len);
+        if (first == len) return buf;
+        byte[] out = java.util.Arrays.copyOf(buf, len);
+        LineEnds.spaceOut(out, first, len);
         return out;
     }
 

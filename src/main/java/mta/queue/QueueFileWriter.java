@@ -58,8 +58,11 @@ public final class QueueFileWriter implements AutoCloseable {
     private boolean done;
     /** True once the buffer was written out before the commit (a file larger than 16 KB). */
     private boolean spilled;
-    /** A spare written over: what is left of the delivered message's bytes is cut at the commit. */
-    private boolean reused;
+    /**
+     * The size of a spare before it is written over (0 for a new file): when it is longer than the
+     * new file, what is left of the delivered message's bytes is cut at the commit.
+     */
+    private long reusedSize;
     /** The envelope records as written; null once one of them would make a reader refuse the file. */
     private EnvelopeBuilder envelope;
     private QueueFile.Envelope committed;
@@ -114,13 +117,16 @@ public final class QueueFileWriter implements AutoCloseable {
         }
         try {
             if (spare == null) SafeFiles.inheritOwner(temp);
-            // One stat: the inode for the ID, and the mode, which a narrow umask may have cut.
+            // One stat: the inode for the ID, the mode, which a narrow umask may have cut, and a
+            // spare's size, for the cut at the commit.
             long ino = -1;
             int bits = -1;
+            long size = Long.MAX_VALUE; // unknown: the commit cuts whatever is there
             try {
-                java.util.Map<String, Object> a = Files.readAttributes(temp, "unix:ino,mode");
+                java.util.Map<String, Object> a = Files.readAttributes(temp, "unix:ino,mode,size");
                 ino = ((Number) a.get("ino")).longValue();
                 bits = ((Number) a.get("mode")).intValue() & 07777;
+                size = ((Number) a.get("size")).longValue();
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
                 // no unix attributes: no inode, no mode
             }
@@ -128,7 +134,7 @@ public final class QueueFileWriter implements AutoCloseable {
             if (ino < 0) ino = (System.nanoTime() ^ SEQ.get()) & 0xFFFFFFFL;
             String id = longIds ? QueueId.longId(now, ino) : QueueId.shortId(now, ino);
             QueueFileWriter w = new QueueFileWriter(dir, temp, ch, id);
-            w.reused = spare != null;
+            w.reusedSize = spare != null ? size : 0;
             w.record(RecordType.VERSION, FORMAT_VERSION);
             w.sizeRecordOffset = w.position;
             w.record(RecordType.SIZE, sizeText(0, 0, 0));
@@ -278,7 +284,7 @@ public final class QueueFileWriter implements AutoCloseable {
             System.arraycopy(size, 0, buf, (int) sizeRecordOffset + 2, size.length); // still in the buffer: the file in one write
             flush();
         }
-        if (reused) ch.truncate(position); // the tail of a longer delivered message; no change when it was not longer
+        if (reusedSize > position) ch.truncate(position); // the tail of a longer delivered message
         long fsyncStart = System.nanoTime();
         ch.force(true);
         mta.metrics.MailMetrics.FSYNC_DURATION.get().observeSince(fsyncStart);

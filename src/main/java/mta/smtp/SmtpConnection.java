@@ -15,6 +15,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import mta.lookup.UnixSocketFactory;
+import mta.util.LineEnds;
 import mta.util.LineReader;
 import mta.util.StallWatchdog;
 
@@ -126,9 +127,7 @@ final class SmtpConnection implements AutoCloseable {
      */
     void send(String command) throws PeerException {
         byte[] b = command.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] == '\r' || b[i] == '\n') b[i] = ' ';
-        }
+        LineEnds.spaceOut(b, 0, b.length);
         write(b, 0, b.length);
         write(CRLF, 0, 2);
     }

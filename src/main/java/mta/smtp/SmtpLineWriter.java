@@ -42,9 +42,9 @@ final class SmtpLineWriter {
             int dot = len > 0 && buf[0] == '.' ? 1 : 0;
             int n = dot + len + 2;
             if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
-            scratch[0] = '.';
+            if (dot == 1) scratch[0] = '.';
             System.arraycopy(buf, 0, scratch, dot, len);
-            spaceOutLineEnds(scratch, dot, dot + len);
+            LineEnds.spaceOut(scratch, dot, dot + len);
             scratch[dot + len] = '\r';
             scratch[dot + len + 1] = '\n';
             conn.write(scratch, 0, n);
@@ -78,12 +78,7 @@ final class SmtpLineWriter {
         if (LineEnds.find(buf, 0, len) == len) return buf;
         if (scratch.length < len) scratch = new byte[Math.max(len, scratch.length * 2)];
         System.arraycopy(buf, 0, scratch, 0, len);
-        spaceOutLineEnds(scratch, 0, len);
+        LineEnds.spaceOut(scratch, 0, len);
         return scratch;
-    }
-
-    /** Makes each CR and LF in {@code b[from..to)} a space. */
-    private static void spaceOutLineEnds(byte[] b, int from, int to) {
-        for (int i = LineEnds.find(b, from, to); i < to; i = LineEnds.find(b, i + 1, to)) b[i] = ' ';
     }
 }

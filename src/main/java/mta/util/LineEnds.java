@@ -5,7 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * LineEnds - finds the first CR or LF byte in part of a byte array, eight bytes at a time.
+ * LineEnds - finds the first CR or LF byte in part of a byte array, eight bytes at a time, and
+ * makes each of them a space where a line end must not be.
  *
  * <p>Reads a byte array; writes nothing. Every byte of a message is scanned for line ends twice
  * on its way through: by smtpd's {@link LineReader}, which splits the client's data into lines,
@@ -40,6 +41,15 @@ public final class LineEnds {
             if (b[i] == '\r' || b[i] == '\n') return i;
         }
         return to;
+    }
+
+    /**
+     * Makes each CR and LF in {@code b[from..to)} a space: a stray line end inside a line or a
+     * command, which must not end it early (cleanup's content lines, the SMTP client's commands
+     * and content lines).
+     */
+    public static void spaceOut(byte[] b, int from, int to) {
+        for (int i = find(b, from, to); i < to; i = find(b, i + 1, to)) b[i] = ' ';
     }
 
     /** Non-zero when {@code x} has a zero byte; the lowest set bit is the high bit of the first one. */

@@ -52,6 +52,13 @@ class LineEndsTest {
     }
 
     @Test
+    void spaceOutMakesEachCrAndLfInTheRangeASpace() {
+        byte[] b = "\r\na\rb\nc\r\n0123456789\r".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        LineEnds.spaceOut(b, 1, b.length - 1);
+        assertEquals("\r a b c  0123456789\r", new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void agreesWithAByteByByteLoopOnRandomBytes() {
         Random r = new Random(42);
         for (int n = 0; n < 20_000; n++) {
