@@ -197,9 +197,9 @@ fi
 rows=()
 # kb SIZE -> the size as a row names it: "1 KB", "100 KB", or "N B" when not whole kilobytes
 kb() { awk -v s="$1" 'BEGIN { printf (s % 1024 ? "%d B" : "%d KB"), (s % 1024 ? s : s / 1024) }'; }
-# median VALUE... -> the middle value (of an even count, the mean of the two middle ones)
+# median < values, one per line -> the middle value (of an even count, the mean of the two middle ones)
 median() {
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+  sort -g | awk '{ v[NR] = $1 }
     END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 # Each size is loaded BENCH_ROUNDS times into each MTA, the order alternating (ours first in odd
@@ -219,7 +219,7 @@ for size in "${sizes[@]}"; do
   done
   for m in ours postfix; do
     # shellcheck disable=SC2086 # the rounds' values, one word each
-    for k in accept e2e cpu sys; do R[$k$size,$m]=$(median ${got[$k,$m]}); done
+    for k in accept e2e cpu sys; do R[$k$size,$m]=$(printf '%s\n' ${got[$k,$m]} | median); done
   done
   rows+=("accept $kb (msg/s)|accept$size" "end to end $kb (msg/s)|e2e$size" "CPU per message $kb (ms)|cpu$size"
          "  of it system (kernel) $kb (ms)|sys$size")
@@ -405,7 +405,6 @@ kill "$f_pid" 2>/dev/null || true
 # Start to the first 220: each MTA stopped and started again (postfix start, JVM launches
 # included for ours), timed until its smtpd greets; BENCH_STARTS rounds (default 5), alternating
 # the two MTAs, and the median of each.
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 starts_o=(); starts_p=()
 for _ in $(seq 1 "${BENCH_STARTS:-5}"); do
   MAIL_CONFIG=$o/etc timeout 60 "$here/bin/postfix" stop >/dev/null 2>&1 || true
