@@ -173,15 +173,25 @@ for m in ours postfix; do
   wait_sent "${log[$m]}" 1 30
 done
 
-# load MTA SIZE COUNT -> sets R[accept|e2e|cpu|sys,MTA] (msg/s, msg/s, ms/msg, ms/msg)
+# machine_ticks -> "BUSY ALL": the jiffies of all cores so far (/proc/stat): busy (user, nice,
+# system, irq, softirq) and all of them (busy, idle, iowait, steal)
+machine_ticks() { awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8; print b, b + $5 + $6 + $9; exit }' /proc/stat; }
+
+# load MTA SIZE COUNT -> sets R[accept|e2e|cpu|sys|busy|mcpu,MTA] (msg/s, msg/s, ms/msg, ms/msg,
+# %, ms/msg); busy and mcpu are the whole machine's while smtp-source runs: how busy its cores
+# were, and their CPU per message accepted (every process and the kernel's own work)
 load() {
-  local m=$1 size=$2 count=$3 before c0 c1 s0 s1 t0 t1 t2
+  local m=$1 size=$2 count=$3 before c0 c1 s0 s1 t0 t1 t2 b0 a0 b1 a1
   before=$(sent "${log[$m]}")
   c0=$(cpu_ticks "${pid[$m]}"); s0=$(cpu_ticks "${pid[$m]}" sys)
+  read -r b0 a0 < <(machine_ticks)
   t0=$(now)
   timeout 1200 smtp-source -s "$sessions" -l "$size" -m "$count" -f bench@bench.example.test \
     -t sink@remote.example "127.0.0.1:${port[$m]}" || die "smtp-source into $m failed"
   t1=$(now)
+  read -r b1 a1 < <(machine_ticks)
+  R[busy,$m]=$(awk -v b=$((b1 - b0)) -v a=$((a1 - a0)) 'BEGIN { printf "%.0f", (a > 0 ? 100 * b / a : 0) }')
+  R[mcpu,$m]=$(awk -v n="$count" -v d=$((b1 - b0)) -v hz="$hz" 'BEGIN { printf "%.2f", d / hz * 1000 / n }')
   wait_sent "${log[$m]}" $((before + count)) 1200
   t2=$(now)
   c1=$(cpu_ticks "${pid[$m]}"); s1=$(cpu_ticks "${pid[$m]}" sys)
@@ -213,15 +223,17 @@ for size in "${sizes[@]}"; do
     if [ $((r % 2)) = 1 ]; then order="ours postfix"; else order="postfix ours"; fi
     for m in $order; do
       load "$m" "$size" "$n"
-      for k in accept e2e cpu sys; do got[$k,$m]+="${R[$k,$m]} "; done
-      echo "$m, $kb, round $r: accept ${R[accept,$m]} msg/s, end to end ${R[e2e,$m]} msg/s, cpu ${R[cpu,$m]} ms/msg (system ${R[sys,$m]})" >&2
+      for k in accept e2e cpu sys busy mcpu; do got[$k,$m]+="${R[$k,$m]} "; done
+      echo "$m, $kb, round $r: accept ${R[accept,$m]} msg/s, end to end ${R[e2e,$m]} msg/s, cpu ${R[cpu,$m]} ms/msg (system ${R[sys,$m]}), cores ${R[busy,$m]}% busy while accepting, machine ${R[mcpu,$m]} ms/msg" >&2
     done
   done
   for m in ours postfix; do
     # shellcheck disable=SC2086 # the rounds' values, one word each
-    for k in accept e2e cpu sys; do R[$k$size,$m]=$(printf '%s\n' ${got[$k,$m]} | median); done
+    for k in accept e2e cpu sys busy mcpu; do R[$k$size,$m]=$(printf '%s\n' ${got[$k,$m]} | median); done
   done
-  rows+=("accept $kb (msg/s)|accept$size" "end to end $kb (msg/s)|e2e$size" "CPU per message $kb (ms)|cpu$size"
+  rows+=("accept $kb (msg/s)|accept$size" "  cores busy while accepting $kb (%)|busy$size"
+         "  machine CPU per message accepted $kb (ms)|mcpu$size"
+         "end to end $kb (msg/s)|e2e$size" "CPU per message $kb (ms)|cpu$size"
          "  of it system (kernel) $kb (ms)|sys$size")
 done
 
