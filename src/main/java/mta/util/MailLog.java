@@ -49,7 +49,7 @@ public final class MailLog implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(8192);
     private boolean flushing;
-    private volatile String[] stampCache;
+    private volatile Stamp stampCache;
     /** maillog_format = json: one JSON object per line ({@link JsonLogLine}). */
     private volatile boolean json;
 
@@ -219,12 +219,15 @@ public final class MailLog implements AutoCloseable {
     /** The time stamp, formatted once per second. */
     private String stamp() {
         long second = clock.millis() / 1000;
-        String[] c = stampCache;
-        if (c != null && Long.parseLong(c[0]) == second) return c[1];
+        Stamp c = stampCache;
+        if (c != null && c.second() == second) return c.text();
         String text = LocalDateTime.now(clock).format(stampFormat);
-        stampCache = new String[] {Long.toString(second), text};
+        stampCache = new Stamp(second, text);
         return text;
     }
+
+    /** A formatted time stamp and the second it names. */
+    private record Stamp(long second, String text) {}
 
     @Override
     public void close() throws IOException {
