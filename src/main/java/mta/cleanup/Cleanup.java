@@ -5,6 +5,7 @@ import mta.config.Config;
 import mta.config.Params;
 import mta.queue.IncomingHandoff;
 import mta.queue.QueueFileWriter;
+import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
 import mta.rewrite.TrivialRewrite;
@@ -79,7 +80,7 @@ public final class Cleanup implements CleanupService {
 
     @Override
     public Transaction open(Source source) throws IOException {
-        QueueFileWriter w = QueueFileWriter.create(queues.spares(), longIds);
+        QueueFileWriter w = QueueFileWriter.create(queues.spares(), queues.dir(QueueName.INCOMING), longIds);
         return new CleanupMessage(this, source, w);
     }
 }

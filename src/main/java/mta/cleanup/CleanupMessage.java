@@ -18,6 +18,7 @@ import mta.mail.MailAttributes;
 import mta.mail.Reply;
 import mta.mail.Smtputf8;
 import mta.queue.QueueFileWriter;
+import mta.queue.QueueName;
 import mta.queue.RecordType;
 import mta.queue.Trigger;
 import mta.util.LineEnds;
@@ -82,6 +83,8 @@ final class CleanupMessage implements CleanupService.Transaction {
     /** The first failure to write the queue file (a full file system): reported at commit, nothing more is written. */
     private IOException writeError;
     private boolean committed;
+    /** The queue manager made room for this message: committed to active/ and handed over. */
+    private boolean reserved;
     /** The first reason to refuse the message: header or body checks, too many hops, a failed lookup. */
     private Reply refusal;
     private boolean discarded;
@@ -694,7 +697,10 @@ final class CleanupMessage implements CleanupService.Transaction {
                 throw new CleanupException(Reply.NO_VALID_RECIPIENTS,
                         "no recipients", null);
             }
-            if (held) w.commit(svc.queues.dir(mta.queue.QueueName.HOLD));
+            // With room in the queue manager's active queue, straight into active/ (IncomingHandoff).
+            reserved = !held && svc.handoff.reserve(w.id());
+            if (held) w.commit(svc.queues.dir(QueueName.HOLD));
+            else if (reserved) w.commit(svc.queues.dir(QueueName.ACTIVE));
             else w.commit();
             committed = true;
             mta.metrics.MailMetrics.MESSAGES_RECEIVED.get().inc();
@@ -702,18 +708,33 @@ final class CleanupMessage implements CleanupService.Transaction {
             abort();
             svc.log.warn(w.id() + ": write queue file: " + reason(e));
             throw new CleanupException(Reply.QUEUE_FILE_ERROR, e.getMessage(), e);
+        } finally {
+            if (reserved && !committed) svc.handoff.release(w.id());
         }
-        // The queue manager takes the message from here (no scan, no reading it back), or its scan finds it.
-        // The message is queued whatever happens here: a failed hand-off only means the scan finds it.
-        mta.queue.QueueFile.Envelope env = held ? null : w.envelope();
-        boolean taken = false;
-        try {
-            taken = env != null && svc.handoff.handOff(w.id(), env);
-        } catch (RuntimeException e) {
-            svc.log.warn(w.id() + ": hand-off to the queue manager: " + e);
-        }
-        if (!taken) svc.qmgr.trigger(Trigger.WAKEUP);
+        if (reserved) handOff();
+        else svc.qmgr.trigger(Trigger.WAKEUP);
         return w.id();
+    }
+
+    /**
+     * Gives the message committed to active/ to the queue manager, with the envelope as written (no
+     * scan, no reading it back). The message is queued whatever happens here: when the queue
+     * manager cannot take it (stopping), the file goes back to incoming/, where its scan finds it.
+     */
+    private void handOff() {
+        String id = w.id();
+        try {
+            if (svc.handoff.handOff(id, w.envelope())) return;
+        } catch (RuntimeException e) {
+            svc.handoff.release(id);
+            svc.log.warn(id + ": hand-off to the queue manager: " + e);
+        }
+        try {
+            svc.queues.move(id, QueueName.ACTIVE, QueueName.INCOMING);
+        } catch (IOException e) {
+            svc.log.warn(id + ": cannot move back to incoming: " + e.getMessage()); // the next start does
+        }
+        svc.qmgr.trigger(Trigger.WAKEUP);
     }
 
     /** The cause of a write failure as the system says it ("No space left on device"). */

@@ -176,7 +176,7 @@ public final class Master implements AutoCloseable {
     }
 
     private void startServices(MasterCf masterCf) throws IOException {
-        cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c), this::handOff));
+        cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c), handoff));
         Bounce bounce = new Bounce(config, cleanups.forService(config), mailLog);
         flush = new Flush(config, queues, c -> qmgr.trigger(c), mailLog);
         verify.update(masterCf, config, cleanups.forService(config), mailLog);
@@ -359,7 +359,7 @@ public final class Master implements AutoCloseable {
                 return;
             }
             config = loaded.config();
-            cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c), this::handOff));
+            cleanups.set(CleanupServices.build(config, masterCf, queues, mailLog, c -> qmgr.trigger(c), handoff));
             flush.reconfigure(config);
             verify.update(masterCf, config, cleanups.forService(config), mailLog);
             qmgr.reconfigure(config, transports(masterCf), new Bounce(config, cleanups.forService(config), mailLog));
@@ -412,11 +412,26 @@ public final class Master implements AutoCloseable {
         return config;
     }
 
-    /** Gives the queue manager a message cleanup has just committed to incoming/ (false: not now, wake it instead). */
-    private boolean handOff(String id, mta.queue.QueueFile.Envelope envelope) {
-        Qmgr q = qmgr;
-        return q != null && q.handOff(id, envelope);
-    }
+    /** Cleanup's way to the queue manager of this process, whichever is running (none yet at start). */
+    private final mta.queue.IncomingHandoff handoff = new mta.queue.IncomingHandoff() {
+        @Override
+        public boolean reserve(String id) {
+            Qmgr q = qmgr;
+            return q != null && q.reserve(id);
+        }
+
+        @Override
+        public void release(String id) {
+            Qmgr q = qmgr;
+            if (q != null) q.release(id);
+        }
+
+        @Override
+        public boolean handOff(String id, mta.queue.QueueFile.Envelope envelope) {
+            Qmgr q = qmgr;
+            return q != null && q.handOff(id, envelope);
+        }
+    };
 
     /** Wakes the queue manager with a request letter (as {@code postqueue -f} does through public/qmgr). */
     public void triggerQmgr(char request) {

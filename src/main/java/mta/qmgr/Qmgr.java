@@ -32,13 +32,13 @@ import mta.util.ServiceLoops;
 /**
  * Qmgr - the queue manager: moves mail into the active queue and hands it to delivery agents.
  *
- * <p>Takes each message that cleanup commits in this process from cleanup's hand-off
- * ({@link #handOff}: the queue ID and the envelope as written, with the content records of a
- * small message, up to {@link #CONTENT_IN_MEMORY} at once), renaming {@code incoming/ID} to
- * {@code active/ID} without listing the directory or reading the file back. Reads
- * {@code incoming/} whenever it is woken ({@link #trigger}: mail from other processes, a refused
- * hand-off) and at every deferred scan, so that a message whose hand-off was lost still goes; the
- * rename decides which of the two takes a file, never both. Reads {@code deferred/} every
+ * <p>Takes each message that cleanup commits in this process from cleanup's hand-off: room made
+ * in the active queue before the commit ({@link #reserve}), so that cleanup commits the file
+ * straight into {@code active/ID}, then the queue ID and the envelope as written ({@link #handOff},
+ * with the content records of a small message, up to {@link #CONTENT_IN_MEMORY} at once): no
+ * rename, listing or reading back. Reads {@code incoming/} whenever it is woken ({@link #trigger}:
+ * mail from other processes, a message cleanup found no room for) and at every deferred scan; the
+ * scan never sees a file committed to {@code active/}, so the two never both take a message. Reads {@code deferred/} every
  * {@code queue_run_delay}, taking files whose modification time (their next retry time) has come.
  * Renames each into {@code active/} and starts a {@link QmgrMessage} for it on a virtual thread,
  * up to {@code qmgr_message_active_limit} at once. At start-up, files left in {@code active/} by a
@@ -166,28 +166,44 @@ public final class Qmgr implements Trigger, IncomingHandoff {
     }
 
     /**
-     * Cleanup's hand-off of a message it has just committed to incoming/: the message starts on a
-     * virtual thread of its own, which renames it to active/ if the scan has not taken it first.
-     * Refused (false) while the queue manager is not running or the active queue is full: the
-     * caller wakes the scan instead.
+     * Room in the active queue for a message cleanup is about to commit straight into
+     * {@code active/}: refused while the queue manager is not running or the active queue is full
+     * ({@code qmgr_message_active_limit}); the message then goes to incoming/ for the scan.
+     */
+    @Override
+    public boolean reserve(String id) {
+        if (!running || active.size() >= settings.activeLimit()) return false;
+        return active.add(id);
+    }
+
+    @Override
+    public void release(String id) {
+        active.remove(id);
+    }
+
+    /**
+     * Cleanup's hand-off of a message it has just committed to {@code active/} after
+     * {@link #reserve}: the message starts on a virtual thread of its own. False when the queue
+     * manager is stopping: the room is given back and the file waits for the next start.
      */
     @Override
     public boolean handOff(String id, QueueFile.Envelope envelope) {
-        if (!running || active.size() >= settings.activeLimit()) return false;
-        long held = holdContent(envelope);
-        QueueFile.Envelope env = held > 0 ? envelope : envelope.withoutContentRecords();
+        long held = envelope == null ? 0 : holdContent(envelope);
+        QueueFile.Envelope env = held > 0 || envelope == null ? envelope : envelope.withoutContentRecords();
         try {
             workers.execute(() -> {
                 try {
-                    take(id, env);
+                    new QmgrMessage(this, id, false, env).run();
                 } finally {
+                    active.remove(id);
                     contentInMemory.addAndGet(-held);
                 }
             });
             return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            active.remove(id);
             contentInMemory.addAndGet(-held);
-            return false; // stopping: the file waits in incoming/ for the next start
+            return false;
         }
     }
 
@@ -201,23 +217,6 @@ public final class Qmgr implements Trigger, IncomingHandoff {
         if (contentInMemory.addAndGet(content.length) <= CONTENT_IN_MEMORY) return content.length;
         contentInMemory.addAndGet(-content.length);
         return 0;
-    }
-
-    /** Moves a handed-off message to active/ and delivers it, unless the scan moved it first. */
-    private void take(String id, QueueFile.Envelope envelope) {
-        try {
-            if (!queues.move(id, QueueName.INCOMING, QueueName.ACTIVE)) return; // the scan has it
-        } catch (IOException e) {
-            log.warn(id + ": cannot move to active: " + e.getMessage());
-            trigger(Trigger.SCAN_INCOMING);
-            return;
-        }
-        active.add(id);
-        try {
-            new QmgrMessage(this, id, false, envelope).run();
-        } finally {
-            active.remove(id);
-        }
     }
 
     private void scan(QueueName queue, boolean ignoreRetryTime) throws IOException {

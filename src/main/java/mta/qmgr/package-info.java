@@ -7,15 +7,16 @@
  *
  * DESCRIPTION
  *   {@link mta.qmgr.Qmgr} takes each message cleanup commits in this JVM from cleanup's hand-off
- *   ({@link mta.queue.IncomingHandoff}: the queue ID and the envelope as written, wired by the
- *   master), renames incoming/ID to active/ID and runs a {@link mta.qmgr.QmgrMessage} with that
- *   envelope on a virtual thread, without listing incoming/ or reading the envelope back. Woken by
- *   {@code public/qmgr} (and by cleanup when it refuses a hand-off: not running, active queue
- *   full), and at every deferred scan, it lists incoming/ (and deferred/ for files whose retry
- *   time, the file's mtime, has come), renames what it finds into active/ and runs a
- *   {@link mta.qmgr.QmgrMessage} that reads the envelope from the file: mail from other processes,
- *   and a message whose hand-off was lost, go this way. The rename decides which of the two takes
- *   a file; the other finds it gone and leaves it. The message job resolves
+ *   ({@link mta.queue.IncomingHandoff}, wired by the master): room in the active queue before the
+ *   commit, so that cleanup commits the file straight to active/ID, then the queue ID and the
+ *   envelope as written; it runs a {@link mta.qmgr.QmgrMessage} with that envelope on a virtual
+ *   thread, without listing a directory, renaming the file or reading the envelope back. Woken by
+ *   {@code public/qmgr} (and by cleanup when it had no room: not running, active queue full), and
+ *   at every deferred scan, it lists incoming/ (and deferred/ for files whose retry time, the
+ *   file's mtime, has come), renames what it finds into active/ and runs a
+ *   {@link mta.qmgr.QmgrMessage} that reads the envelope from the file: mail from other processes
+ *   goes this way. The scan never sees a file committed to active/, so the two never both take a
+ *   message. The message job resolves
  *   each pending recipient to (transport, next-hop) with trivial-rewrite, groups them (at most
  *   default_destination_recipient_limit per request), and runs one delivery attempt per group on
  *   its own virtual thread. Each destination (transport:next-hop) has a concurrency window

@@ -1,29 +1,58 @@
 package mta.queue;
 
 /**
- * IncomingHandoff - how cleanup gives the queue manager a message it has just committed to {@code incoming/}.
+ * IncomingHandoff - how cleanup gives the queue manager a message it commits.
  *
- * <p>Carries the queue ID and the envelope as the writer wrote it ({@link QueueFileWriter#envelope()}),
- * so that the queue manager renames {@code incoming/ID} to {@code active/ID} without listing the
- * directory or reading the file back; for a file of up to 16 KB, with its content records, so
- * that its delivery does not read the content back either ({@link QueueFile.Envelope#contentRecords}).
- * The files stay the truth: the rename decides who owns the
- * message, so the queue manager's scan of {@code incoming/} (woken by {@link Trigger}, at start and
- * every {@code queue_run_delay}) and a hand-off never both take it, and a hand-off that is refused
- * or lost leaves the file for that scan. The master wires cleanup to the queue manager through
- * this interface: the daemons do not import each other.
+ * <p>Before the commit, cleanup asks for room in the active queue ({@link #reserve}, with the
+ * message's queue ID). With room, it commits the file straight into {@code active/ID} (a rename
+ * inside {@code active/}, where its spare file was: {@link SpareFiles}), and then hands the queue
+ * manager the queue ID and the envelope as the writer wrote it ({@link QueueFileWriter#envelope()};
+ * for a file of up to 16 KB with its content records, {@link QueueFile.Envelope#contentRecords}):
+ * the message is delivered without being renamed again, listed or read back. The scan of
+ * {@code incoming/} never sees such a file, so the two never both take a message. Without room
+ * (the queue manager stopped, or {@code qmgr_message_active_limit} reached) the file goes to
+ * {@code incoming/ID} and the queue manager's scan finds it (woken by {@link Trigger}, at start
+ * and every {@code queue_run_delay}); a message left in {@code active/} when the queue manager
+ * stops before delivering it is moved back to {@code incoming/} at the next start, as after a
+ * crash. The master wires cleanup to the queue manager through this interface: the daemons do
+ * not import each other.
  */
-@FunctionalInterface
 public interface IncomingHandoff {
-    /** Takes nothing: every message waits for the queue manager's scan. */
-    IncomingHandoff NONE = (id, envelope) -> false;
+    /** Takes nothing: every message goes to incoming/ and waits for the queue manager's scan. */
+    IncomingHandoff NONE = new IncomingHandoff() {
+        @Override
+        public boolean reserve(String id) {
+            return false;
+        }
+
+        @Override
+        public void release(String id) {
+        }
+
+        @Override
+        public boolean handOff(String id, QueueFile.Envelope envelope) {
+            return false;
+        }
+    };
 
     /**
-     * Offers the message committed as {@code incoming/<id>}; called only after its commit (file
-     * and directory forced).
+     * Makes room in the active queue for the message cleanup is about to commit as {@code id}.
      *
-     * @return true when the queue manager took the offer; false when the caller must wake it
-     *     ({@link Trigger#WAKEUP}) so that its scan finds the file
+     * @return true: commit it to {@code active/}, then call {@link #handOff} (or {@link #release}
+     *     when the commit fails); false: commit it to {@code incoming/} and wake the scan
+     */
+    boolean reserve(String id);
+
+    /** Gives back the room {@link #reserve} made, for a message whose commit failed. */
+    void release(String id);
+
+    /**
+     * Delivers the message committed as {@code active/<id>} after {@link #reserve}; called only
+     * after its commit (file and directory forced). {@code envelope} is null when the writer kept
+     * none (the queue manager then reads the file).
+     *
+     * @return false when the queue manager is stopping: the file stays in {@code active/} and is
+     *     moved back to {@code incoming/} at the next start
      */
     boolean handOff(String id, QueueFile.Envelope envelope);
 }

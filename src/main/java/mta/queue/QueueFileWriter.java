@@ -20,11 +20,13 @@ import mta.util.SafeFiles;
  *
  * <p>Writes {@code <queue>/.t*} (invisible to every reader), created with its final mode (0700,
  * Postfix's mark of a complete file: the name, not the mode, tells readers that it is complete),
- * or, in the master's cleanup, a delivered file kept for reuse under such a name ({@link SpareFiles}),
- * written over from the start, then on {@link #commit()} the END record, the final SIZE record,
- * what is left of a reused file's old bytes cut off, {@code force(true)}, an atomic
- * no-replace rename to {@code <queue>/<ID>}, and a force of the directory, shared with the other
- * sessions that commit at the same moment ({@link DirectoryForce}). Only then may the caller say
+ * or, in the master's cleanup, {@code active/.t*}, a delivered file kept for reuse under such a
+ * name when there is one ({@link SpareFiles}), written over from the start; then on
+ * {@link #commit()} the END record, the final SIZE record, what is left of a reused file's old
+ * bytes cut off, {@code force(true)}, an atomic no-replace rename to {@code <queue>/<ID>}, and a
+ * force of the directory, shared with the other sessions that commit at the same moment
+ * ({@link DirectoryForce}); when the file was written in another directory, that one is forced
+ * too. Only then may the caller say
  * "queued": after a crash the file is either complete under its ID or an orphaned temporary that
  * no reader sees. The writer keeps the envelope records it wrote ({@link #envelope()}), so that
  * the queue manager can take a file committed to {@code incoming/} without reading it back
@@ -90,20 +92,22 @@ public final class QueueFileWriter implements AutoCloseable {
      * (the 1730 directory keeps everyone else out).
      */
     public static QueueFileWriter create(Path dir, boolean longIds, boolean othersRead) throws IOException {
-        return create(dir, longIds, othersRead, null);
+        return create(dir, dir, longIds, othersRead, null);
     }
 
     /**
-     * As {@link #create(Path, boolean)} in the directory of {@code spares}, reusing one of them when
-     * there is one (a delivered file, already 0700 and owned as a new one would be, written over
-     * from the start; its blocks are kept, so that nothing is freed and allocated again).
+     * A file for {@code dir} ({@link #commit()} renames it there), written under a temporary name in
+     * the directory of {@code spares} ({@code active/}), reusing one of them when there is one (a
+     * delivered file, already 0700 and owned as a new one would be, written over from the start;
+     * its blocks are kept, so that nothing is freed and allocated again). A commit to the spares'
+     * own directory ({@link #commit(Path)}) is then a rename inside one directory.
      */
-    public static QueueFileWriter create(SpareFiles spares, boolean longIds) throws IOException {
-        return create(spares.dir(), longIds, false, spares.take());
+    public static QueueFileWriter create(SpareFiles spares, Path dir, boolean longIds) throws IOException {
+        return create(dir, spares.dir(), longIds, false, spares.take());
     }
 
-    private static QueueFileWriter create(Path dir, boolean longIds, boolean othersRead, SpareFiles.Spare spare)
-            throws IOException {
+    private static QueueFileWriter create(Path dir, Path tempDir, boolean longIds, boolean othersRead,
+                                          SpareFiles.Spare spare) throws IOException {
         Instant now = Instant.now();
         Set<PosixFilePermission> mode = othersRead ? POSTED_READY : SafeFiles.READY;
         Path temp;
@@ -112,7 +116,7 @@ public final class QueueFileWriter implements AutoCloseable {
             temp = spare.path();
             ch = spare.channel();
         } else {
-            temp = dir.resolve(TempFiles.name(Long.toString(SEQ.incrementAndGet())));
+            temp = tempDir.resolve(TempFiles.name(Long.toString(SEQ.incrementAndGet())));
             ch = SafeFiles.createNew(temp, mode);
         }
         try {
@@ -292,6 +296,10 @@ public final class QueueFileWriter implements AutoCloseable {
         Path target = targetDir.resolve(id);
         SafeFiles.renameNoReplace(temp, target);
         DirectoryForce.of(targetDir).force();
+        // From another directory (a spare in active/ to incoming/ or hold/): its old name is forced
+        // away too, so that no power loss leaves a temporary name that start-up would remove.
+        Path from = temp.getParent();
+        if (!from.equals(targetDir)) DirectoryForce.of(from).force();
         done = true;
         if (envelope != null) {
             try {

@@ -24,7 +24,7 @@ public final class Queues {
 
     public Queues(Path root) {
         this.root = root;
-        this.spares = new SpareFiles(dir(QueueName.INCOMING));
+        this.spares = new SpareFiles(dir(QueueName.ACTIVE));
     }
 
     /**

@@ -24,14 +24,17 @@ import mta.util.SafeFiles;
  * the file system already has, with blocks it already has, not ones it must find, and a delivered
  * one is not freed.
  *
- * <p>Reads and writes {@code incoming/} only: the queue manager {@link #retire}s a delivered file
- * by renaming it there under a temporary name of this process ({@code .t<pid>.s<n>}, which every
- * reader skips). The directory it came from is then forced, so that no power loss can bring the
+ * <p>Reads and writes {@code active/} only: the queue manager {@link #retire}s a delivered file
+ * by renaming it, inside {@code active/}, to a temporary name of this process ({@code .t<pid>.s<n>},
+ * which every reader skips). The directory is then forced, so that no power loss can bring the
  * old name back, and only then is the file ready. One force serves {@link #BATCH} retirements
  * (every one at once while no spare is ready); whichever retirement runs it, the others do not
  * wait for it. Cleanup {@link #take}s a ready one for a new message, writes it over the delivered
  * bytes from the start, cuts what is left of them, and renames it into place as it would a new
- * file ({@link QueueFileWriter}). At most {@link #MAX} are kept; the rest are removed as before.
+ * file ({@link QueueFileWriter}): inside {@code active/} when the queue manager has made room for
+ * the message ({@link IncomingHandoff#reserve}), so that a message's file is renamed twice, both
+ * times within one directory, and the forces of its commit and of the retirements are one
+ * directory's, shared ({@link mta.util.DirectoryForce}); else into {@code incoming/}. At most {@link #MAX} are kept; the rest are removed as before.
  * {@link #clear} removes them when the mail system stops; after a crash, {@code postfix start}
  * removes them with the other temporary files of a process that is gone ({@link TempFiles}). A
  * spare that cannot be renamed, forced or reopened is removed, and the message gets a new file:

@@ -9,9 +9,9 @@
  *   A message's state is the directory its file is in; it changes only by an atomic rename.
  *   <pre>
  *   maildrop/ID   posted by sendmail, waiting for pickup      (pickup -> cleanup -> incoming, then removed)
- *   incoming/ID   complete, forced to disk, not yet scheduled  (qmgr renames it to active/: handed
- *                 over by cleanup with its envelope, IncomingHandoff, or found by qmgr's scan)
- *   active/ID     being delivered                             (qmgr: removed, or renamed to deferred/)
+ *   incoming/ID   complete, forced to disk, not yet scheduled  (qmgr's scan renames it to active/)
+ *   active/ID     being delivered                             (qmgr: removed, or renamed to deferred/;
+ *                 committed here by the master's cleanup when qmgr has room, IncomingHandoff)
  *   deferred/X/ID waiting for its retry time, the file's mtime (qmgr renames it to active/)
  *   hold/ID       held by the administrator                   (postsuper -H moves it to deferred/)
  *   corrupt/ID    unreadable; kept for the administrator

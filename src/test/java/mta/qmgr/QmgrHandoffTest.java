@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * QmgrHandoffTest - cleanup's hand-off of a freshly committed message and the scan of incoming/
- * never both deliver it, and a message whose hand-off is lost is still found by the scan.
+ * QmgrHandoffTest - cleanup's hand-off: a message the queue manager made room for is committed
+ * straight into active/ and delivered once, never seen by the scan of incoming/; a message it had
+ * no room for waits in incoming/ and the scan finds it.
  */
 class QmgrHandoffTest {
     @TempDir
@@ -93,15 +94,42 @@ class QmgrHandoffTest {
         return queues;
     }
 
-    /** A message committed to incoming/ as cleanup commits one: its ID and the envelope the writer kept. */
+    /** Something done to a committed file before its hand-off. */
+    private interface FileStep {
+        void accept(Path file) throws Exception;
+    }
+
+    /** A message committed as cleanup commits one: its ID and the envelope the writer kept. */
     private record Committed(String id, QueueFile.Envelope envelope) {}
 
+    /** Committed to incoming/, as cleanup does when the queue manager has no room. */
     private static Committed commit(Queues queues, int n) throws Exception {
         return commit(queues, n, "body " + n);
     }
 
     private static Committed commit(Queues queues, int n, String body) throws Exception {
-        QueueFileWriter w = QueueFileWriter.create(queues.spares(), false); // as cleanup writes one
+        return commit(queues, n, body, null);
+    }
+
+    /**
+     * As cleanup commits with room in the active queue: reserved, committed to active/ (after
+     * {@code beforeHandOff} ran on the file), and handed over.
+     */
+    private Committed handOver(Queues queues, int n, String body, FileStep beforeHandOff)
+            throws Exception {
+        Committed c = commit(queues, n, body, qmgr);
+        if (beforeHandOff != null) beforeHandOff.accept(queues.file(QueueName.ACTIVE, c.id()));
+        assertTrue(qmgr.handOff(c.id(), c.envelope()), "the running queue manager takes the hand-off");
+        return c;
+    }
+
+    private Committed handOver(Queues queues, int n, String body) throws Exception {
+        return handOver(queues, n, body, null);
+    }
+
+    /** With {@code reserving}, room is made first and the file goes to active/, else to incoming/. */
+    private static Committed commit(Queues queues, int n, String body, Qmgr reserving) throws Exception {
+        QueueFileWriter w = QueueFileWriter.create(queues.spares(), queues.dir(QueueName.INCOMING), false); // as cleanup writes one
         w.record(RecordType.TIME, Long.toString(System.currentTimeMillis()));
         w.record(RecordType.SENDER, "alice@example.test");
         w.record(RecordType.RECIPIENT, "bob" + n + "@remote.example");
@@ -112,22 +140,25 @@ class QmgrHandoffTest {
             byte[] b = line.getBytes(StandardCharsets.UTF_8);
             w.contentLine(b, 0, b.length, 2048);
         }
-        w.commit();
+        if (reserving != null) {
+            assertTrue(reserving.reserve(w.id()), "room in the active queue");
+            w.commit(queues.dir(QueueName.ACTIVE));
+        } else {
+            w.commit();
+        }
         assertNotNull(w.envelope(), "the writer keeps the envelope of a committed file");
         return new Committed(w.id(), w.envelope());
     }
 
     @Test
-    void aHandedOffMessageIsDeliveredOnceEvenWhenTheScanRacesForIt() throws Exception {
+    void aHandedOffMessageIsDeliveredOnceWhileTheScanRuns() throws Exception {
         TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
         Queues queues = start(site);
         List<Committed> all = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            Committed c = commit(queues, i);
+            qmgr.trigger(Trigger.SCAN_INCOMING); // a scan at the same time: it never sees these files
+            Committed c = handOver(queues, i, "body " + i);
             all.add(c);
-            // both ways at once: the hand-off, and a scan that sees the same file in incoming/
-            qmgr.trigger(Trigger.SCAN_INCOMING);
-            assertTrue(qmgr.handOff(c.id(), c.envelope()), "the running queue manager takes the hand-off");
         }
         waitFor(() -> deliveries.size() == 120, "every recipient delivered");
         waitFor(() -> queueEmpty(queues), "the queue empties");
@@ -147,21 +178,31 @@ class QmgrHandoffTest {
     }
 
     @Test
-    void aMessageWhoseHandOffIsLostIsFoundByTheScan() throws Exception {
+    void aMessageInIncomingIsFoundByTheScan() throws Exception {
         // No trigger, no hand-off: only the periodic scan of the queues (queue_run_delay) can find it.
         TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").param("queue_run_delay", "1s").write();
         Queues queues = start(site);
         Thread.sleep(200); // past the scans of start-up
-        Committed lost = commit(queues, 1);
+        Committed waiting = commit(queues, 1);
         waitFor(() -> deliveries.size() == 2, "the scan delivers the message");
         waitFor(() -> queueEmpty(queues), "the queue empties");
-        // A late hand-off of a message the scan already took does nothing.
-        assertTrue(qmgr.handOff(lost.id(), lost.envelope()));
-        Thread.sleep(300);
-        for (QueueFile.Recipient r : lost.envelope().recipients()) {
-            assertEquals(1, deliveries.get(lost.id() + "/" + r.offset()).get());
+        for (QueueFile.Recipient r : waiting.envelope().recipients()) {
+            assertEquals(1, deliveries.get(waiting.id() + "/" + r.offset()).get());
         }
-        assertEquals(1, count(Files.readString(site.maillog), lost.id() + ": removed"));
+        assertEquals(1, count(Files.readString(site.maillog), waiting.id() + ": removed"));
+    }
+
+    /** The room a reservation made is given back when the commit fails, and counts until then. */
+    @Test
+    void theActiveLimitCountsReservations() throws Exception {
+        TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9")
+                .param("qmgr_message_active_limit", "2").write();
+        start(site);
+        assertTrue(qmgr.reserve("A1"));
+        assertTrue(qmgr.reserve("A2"));
+        assertTrue(!qmgr.reserve("A3"), "the active queue is full");
+        qmgr.release("A1");
+        assertTrue(qmgr.reserve("A3"), "room again once a reservation is given back");
     }
 
     @Test
@@ -169,8 +210,8 @@ class QmgrHandoffTest {
         TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
         Queues queues = start(site);
         qmgr.stop(5000);
+        assertTrue(!qmgr.reserve("B1"), "no room while stopped: the message goes to incoming/");
         Committed c = commit(queues, 1);
-        assertTrue(!qmgr.handOff(c.id(), c.envelope()), "refused: the caller wakes the scan instead");
         assertEquals(List.of(c.id()), queues.list(QueueName.INCOMING));
         assertTrue(deliveries.isEmpty());
     }
@@ -184,9 +225,7 @@ class QmgrHandoffTest {
     void aHandedOffMessageIsDeliveredFromMemory() throws Exception {
         TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
         Queues queues = start(site);
-        Committed c = commit(queues, 1, "written body");
-        rewriteBody(queues.file(QueueName.INCOMING, c.id()), "written body", "changed body");
-        assertTrue(qmgr.handOff(c.id(), c.envelope()));
+        Committed c = handOver(queues, 1, "written body", f -> rewriteBody(f, "written body", "changed body"));
         waitFor(() -> queueEmpty(queues), "the queue empties");
         assertEquals("Subject: m1\n\nwritten body\n", contents.get(c.id()));
         assertTrue(fromMemory.contains(c.id()));
@@ -207,14 +246,13 @@ class QmgrHandoffTest {
     void aDeliveredFileBecomesTheNextMessagesFile() throws Exception {
         TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
         Queues queues = start(site);
-        Committed first = commit(queues, 1, "first body, a little longer than the next");
-        long ino = inode(queues.file(QueueName.INCOMING, first.id()));
-        assertTrue(qmgr.handOff(first.id(), first.envelope()));
+        long[] ino = new long[1];
+        Committed first = handOver(queues, 1, "first body, a little longer than the next", f -> ino[0] = inode(f));
         // "removed" is logged once the file is out of the queue: kept as a spare, ready
         waitFor(() -> logHas(site, first.id() + ": removed"), "delivered, its file kept");
         assertEquals(1, queues.spares().size());
         Committed next = commit(queues, 2, "second");
-        assertEquals(ino, inode(queues.file(QueueName.INCOMING, next.id())), "written into the kept file");
+        assertEquals(ino[0], inode(queues.file(QueueName.INCOMING, next.id())), "written into the kept file");
         qmgr.trigger(Trigger.SCAN_INCOMING); // found by the scan: read from the file
         waitFor(() -> contents.containsKey(next.id()), "the scan delivers it");
         assertEquals("Subject: m2\n\nsecond\n", contents.get(next.id()));
@@ -243,15 +281,12 @@ class QmgrHandoffTest {
             }
         };
         String body = "z".repeat(15000);
-        Committed first = commit(queues, 0, body);
+        Committed first = handOver(queues, 0, body);
         int size = first.envelope().contentRecords().length;
         int fit = (int) (Qmgr.CONTENT_IN_MEMORY / size);
         List<Committed> sent = new ArrayList<>(List.of(first));
-        assertTrue(qmgr.handOff(first.id(), first.envelope()));
         for (int i = 1; i < fit + 20; i++) {
-            Committed c = commit(queues, i % 10, body); // the same size for all
-            sent.add(c);
-            assertTrue(qmgr.handOff(c.id(), c.envelope()));
+            sent.add(handOver(queues, i % 10, body)); // the same size for all
         }
         all.countDown();
         waitFor(() -> contents.size() == sent.size(), "every message delivered");
@@ -260,8 +295,7 @@ class QmgrHandoffTest {
         for (Committed c : sent) assertTrue(contents.get(c.id()).endsWith(body + "\n"), c.id());
 
         during = r -> { };
-        Committed later = commit(queues, 1, body);
-        assertTrue(qmgr.handOff(later.id(), later.envelope()));
+        Committed later = handOver(queues, 1, body);
         waitFor(() -> contents.containsKey(later.id()), "delivered");
         assertTrue(fromMemory.contains(later.id()), "the ceiling's room was given back");
     }
@@ -281,8 +315,7 @@ class QmgrHandoffTest {
         during = r -> chattr("+i", active);
         Committed c;
         try {
-            c = commit(queues, 1);
-            assertTrue(qmgr.handOff(c.id(), c.envelope()));
+            c = handOver(queues, 1, "body 1");
             waitFor(() -> logHas(site, c.id() + ": cannot defer"), "the removal and the deferral fail");
         } finally {
             chattr("-i", active);
