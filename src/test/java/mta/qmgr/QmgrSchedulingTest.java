@@ -264,18 +264,18 @@ class QmgrSchedulingTest {
         assertEquals("bad numerical configuration: smtp-amavis_destination_recipient_limit = many", e.getMessage());
     }
 
-    /** The spare files in incoming/ (temporary names ending in .s<n>). */
+    /** The spare files in active/ (temporary names ending in .s<n>). */
     static long spares(Queues queues) {
-        try (java.util.stream.Stream<Path> s = Files.list(queues.dir(QueueName.INCOMING))) {
+        try (java.util.stream.Stream<Path> s = Files.list(queues.dir(QueueName.ACTIVE))) {
             return s.filter(p -> mta.queue.SpareFiles.isSpare(p.getFileName().toString())).count();
         } catch (java.io.IOException e) {
             return -1;
         }
     }
 
-    /** The inode of the one spare file in incoming/. */
+    /** The inode of the one spare file in active/. */
     static long sparesInode(Queues queues) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> s = Files.list(queues.dir(QueueName.INCOMING))) {
+        try (java.util.stream.Stream<Path> s = Files.list(queues.dir(QueueName.ACTIVE))) {
             Path p = s.filter(f -> mta.queue.SpareFiles.isSpare(f.getFileName().toString())).findFirst().orElseThrow();
             return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
         }

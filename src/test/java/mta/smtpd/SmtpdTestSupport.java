@@ -115,21 +115,23 @@ final class SmtpdTestSupport {
     }
 
     /**
-     * The temporary files in incoming/ that a writer left: the spare files the queue manager keeps
-     * for reuse (mta.queue.SpareFiles) do not count, unless there are more of them than it holds
-     * (one taken by a writer and left behind).
+     * The temporary files in incoming/ and active/ (where cleanup writes) that a writer left: the
+     * spare files the queue manager keeps for reuse (mta.queue.SpareFiles) do not count, unless
+     * there are more of them than it holds (one taken by a writer and left behind).
      */
     List<Path> incomingTemporaries() throws IOException {
-        List<Path> dot;
-        try (Stream<Path> s = Files.list(m.queues().dir(QueueName.INCOMING))) {
-            dot = s.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+        List<Path> dot = new java.util.ArrayList<>();
+        for (QueueName q : List.of(QueueName.INCOMING, QueueName.ACTIVE)) {
+            try (Stream<Path> s = Files.list(m.queues().dir(q))) {
+                dot.addAll(s.filter(p -> p.getFileName().toString().startsWith(".")).toList());
+            }
         }
         long spares = dot.stream().filter(p -> mta.queue.SpareFiles.isSpare(p.getFileName().toString())).count();
         if (spares > m.queues().spares().size()) return dot;
         return dot.stream().filter(p -> !mta.queue.SpareFiles.isSpare(p.getFileName().toString())).toList();
     }
 
-    /** Waits until incoming/ holds no temporary file (a session that ended must have removed its own). */
+    /** Waits until incoming/ and active/ hold no temporary file (a session that ended must have removed its own). */
     void awaitNoTemporaries() throws InterruptedException {
         waitFor(() -> {
             try {
