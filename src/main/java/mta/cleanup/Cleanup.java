@@ -1,6 +1,7 @@
 package mta.cleanup;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import mta.config.Config;
 import mta.config.Params;
 import mta.queue.IncomingHandoff;
@@ -78,9 +79,16 @@ public final class Cleanup implements CleanupService {
         this.nonSmtpdMilters = mta.milter.MilterSettings.nonSmtpd(config);
     }
 
+    /**
+     * A message's file: with a queue manager in this process, written in active/ (over a spare when
+     * there is one), where it is committed when the queue manager has room; without one (the
+     * privileged delivery process), written in incoming/, where it is always committed.
+     */
     @Override
     public Transaction open(Source source) throws IOException {
-        QueueFileWriter w = QueueFileWriter.create(queues.spares(), queues.dir(QueueName.INCOMING), longIds);
+        Path incoming = queues.dir(QueueName.INCOMING);
+        QueueFileWriter w = handoff == IncomingHandoff.NONE ? QueueFileWriter.create(incoming, longIds)
+                : QueueFileWriter.create(queues.spares(), incoming, longIds);
         return new CleanupMessage(this, source, w);
     }
 }

@@ -185,7 +185,8 @@ class QmgrHandoffTest {
         Thread.sleep(200); // past the scans of start-up
         Committed waiting = commit(queues, 1);
         waitFor(() -> deliveries.size() == 2, "the scan delivers the message");
-        waitFor(() -> queueEmpty(queues), "the queue empties");
+        waitFor(() -> logHas(site, waiting.id() + ": removed"), "the message leaves the queue");
+        assertTrue(queueEmpty(queues));
         for (QueueFile.Recipient r : waiting.envelope().recipients()) {
             assertEquals(1, deliveries.get(waiting.id() + "/" + r.offset()).get());
         }
