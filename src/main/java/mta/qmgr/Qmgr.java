@@ -38,8 +38,8 @@ import mta.util.ServiceLoops;
  * with the content records of a small message, up to {@link #CONTENT_IN_MEMORY} at once): no
  * rename, listing or reading back. Reads {@code incoming/} whenever it is woken ({@link #trigger}:
  * mail from other processes, a message cleanup found no room for) and at every deferred scan; the
- * scan never sees a file committed to {@code active/}, so the two never both take a message. Reads {@code deferred/} every
- * {@code queue_run_delay}, taking files whose modification time (their next retry time) has come.
+ * scan never sees a file committed to {@code active/}, so the two never both take a message.
+ * Reads {@code deferred/} every {@code queue_run_delay}, taking files whose modification time (their next retry time) has come.
  * Renames each into {@code active/} and starts a {@link QmgrMessage} for it on a virtual thread,
  * up to {@code qmgr_message_active_limit} at once. At start-up, files left in {@code active/} by a
  * crash go back to {@code incoming/}: they are delivered again, never lost. A flush request
@@ -184,7 +184,7 @@ public final class Qmgr implements Trigger, IncomingHandoff {
     /**
      * Cleanup's hand-off of a message it has just committed to {@code active/} after
      * {@link #reserve}: the message starts on a virtual thread of its own. False when the queue
-     * manager is stopping: the room is given back and the file waits for the next start.
+     * manager is stopping: the room is given back, and cleanup moves the file back to incoming/.
      */
     @Override
     public boolean handOff(String id, QueueFile.Envelope envelope) {

@@ -12,9 +12,9 @@ package mta.queue;
  * {@code incoming/} never sees such a file, so the two never both take a message. Without room
  * (the queue manager stopped, or {@code qmgr_message_active_limit} reached) the file goes to
  * {@code incoming/ID} and the queue manager's scan finds it (woken by {@link Trigger}, at start
- * and every {@code queue_run_delay}); a message left in {@code active/} when the queue manager
- * stops before delivering it is moved back to {@code incoming/} at the next start, as after a
- * crash. The master wires cleanup to the queue manager through this interface: the daemons do
+ * and every {@code queue_run_delay}); so does a message the queue manager could not take after
+ * all, which cleanup moves back there. One left in {@code active/} when the queue manager stops
+ * before delivering it is moved back to {@code incoming/} at the next start, as after a crash. The master wires cleanup to the queue manager through this interface: the daemons do
  * not import each other.
  */
 public interface IncomingHandoff {
@@ -51,8 +51,8 @@ public interface IncomingHandoff {
      * after its commit (file and directory forced). {@code envelope} is null when the writer kept
      * none (the queue manager then reads the file).
      *
-     * @return false when the queue manager is stopping: the file stays in {@code active/} and is
-     *     moved back to {@code incoming/} at the next start
+     * @return false when the queue manager is stopping and did not take it: the caller moves the
+     *     file back to {@code incoming/} and wakes the scan
      */
     boolean handOff(String id, QueueFile.Envelope envelope);
 }

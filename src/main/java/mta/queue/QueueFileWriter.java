@@ -29,7 +29,7 @@ import mta.util.SafeFiles;
  * too. Only then may the caller say
  * "queued": after a crash the file is either complete under its ID or an orphaned temporary that
  * no reader sees. The writer keeps the envelope records it wrote ({@link #envelope()}), so that
- * the queue manager can take a file committed to {@code incoming/} without reading it back
+ * the queue manager can take a file committed to {@code active/} without reading it back
  * ({@link IncomingHandoff}), and, when the whole file fit in its 16 KB buffer, its content records,
  * so that the message's delivery need not read it back either ({@link QueueFile.Envelope#contentRecords}).
  */
