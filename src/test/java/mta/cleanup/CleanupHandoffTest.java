@@ -16,6 +16,7 @@ import mta.queue.QueueFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
+import mta.util.DirectoryForce;
 import mta.util.MailLog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,11 @@ class CleanupHandoffTest {
     }
 
     private String submit(IncomingHandoff handoff) throws Exception {
+        return submit(handoff, () -> { });
+    }
+
+    /** {@code beforeCommit} runs once the message is written, before it is committed. */
+    private String submit(IncomingHandoff handoff, Runnable beforeCommit) throws Exception {
         Config config = Config.of(Map.of("queue_directory", tmp.resolve("spool").toString(),
                 "myhostname", "mx.example.test", "mydestination", "example.test"));
         Cleanup cleanup = new Cleanup(config, queues, MailLog.stderr("postfix"), triggers::add, handoff);
@@ -77,6 +83,7 @@ class CleanupHandoffTest {
                 byte[] b = l.getBytes(StandardCharsets.UTF_8);
                 t.line(b, b.length);
             }
+            beforeCommit.run();
             return t.commit();
         }
     }
@@ -112,8 +119,56 @@ class CleanupHandoffTest {
 
     @Test
     void noneSendsEveryMessageToIncoming() throws Exception {
+        DirectoryForce active = DirectoryForce.of(queues.dir(QueueName.ACTIVE));
+        long before = active.forces();
         String id = submit(IncomingHandoff.NONE);
         assertEquals(List.of(id), queues.list(QueueName.INCOMING));
         assertEquals(List.of(Trigger.WAKEUP), triggers);
+        assertEquals(before, active.forces(), "written in incoming/ itself: active/ has nothing to force");
+    }
+
+    /**
+     * A message written in active/ but committed to incoming/ (no room) has active/ forced too, so
+     * that no power loss leaves its temporary name there, which start-up would remove.
+     */
+    @Test
+    void aFileRenamedFromActiveHasActiveForcedToo() throws Exception {
+        DirectoryForce active = DirectoryForce.of(queues.dir(QueueName.ACTIVE));
+        long before = active.forces();
+        String id = submit(qmgr(false, true));
+        assertEquals(List.of(id), queues.list(QueueName.INCOMING));
+        assertTrue(active.forces() > before, "active/, where it was written, forced");
+    }
+
+    /** A commit that fails gives back the room the queue manager made; nothing is handed over. */
+    @Test
+    void aFailedCommitGivesTheRoomBack() throws Exception {
+        Path active = queues.dir(QueueName.ACTIVE);
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", active) && chattr("-i", active),
+                "needs chattr +i on the test directory (root, a file system with the immutable flag)");
+        try {
+            // active/ immutable: the file is written, but its rename into place fails
+            CleanupException e = org.junit.jupiter.api.Assertions.assertThrows(CleanupException.class,
+                    () -> submit(qmgr(true, true), () -> chattr("+i", active)));
+            assertTrue(e.getMessage() != null, "a queue file error");
+        } finally {
+            chattr("-i", active);
+        }
+        assertEquals(reserved, released, "the room given back");
+        assertEquals(List.of(), handedOff);
+        assertEquals(List.of(), queues.list(QueueName.ACTIVE));
+    }
+
+    private static boolean chattr(String flag, Path dir) {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
