@@ -83,8 +83,6 @@ final class CleanupMessage implements CleanupService.Transaction {
     /** The first failure to write the queue file (a full file system): reported at commit, nothing more is written. */
     private IOException writeError;
     private boolean committed;
-    /** The queue manager made room for this message: committed to active/ and handed over. */
-    private boolean reserved;
     /** The first reason to refuse the message: header or body checks, too many hops, a failed lookup. */
     private Reply refusal;
     private boolean discarded;
@@ -676,6 +674,7 @@ final class CleanupMessage implements CleanupService.Transaction {
 
     @Override
     public String commit() throws CleanupException {
+        boolean reserved = false; // the queue manager made room: committed to active/ and handed over
         try {
             if (phase == Phase.HEADERS && writeError == null) endHeaders();
             if (writeError != null) throw writeError;
