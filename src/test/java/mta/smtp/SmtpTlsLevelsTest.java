@@ -193,8 +193,10 @@ class SmtpTlsLevelsTest {
                 "smtp_tls_fingerprint_cert_match", fp);
         assertEquals(Outcome.SENT, s.outcome(), s.reason());
 
+        // a digest that differs in its first digit, whatever the certificate's digest is
+        String other = (fp.charAt(0) == '0' ? "1" : "0") + fp.substring(1);
         DeliveryStatus wrong = deliver(server.nexthop(), "smtp_tls_security_level", "fingerprint",
-                "smtp_tls_fingerprint_cert_match", fp.replace(fp.substring(0, 2), "00"));
+                "smtp_tls_fingerprint_cert_match", other);
         assertDeferred(wrong, "4.7.5", "Server certificate not trusted");
     }
 
