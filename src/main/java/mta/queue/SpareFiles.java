@@ -26,15 +26,19 @@ import mta.util.SafeFiles;
  *
  * <p>Reads and writes {@code active/} only: the queue manager {@link #retire}s a delivered file
  * by renaming it, inside {@code active/}, to a temporary name of this process ({@code .t<pid>.s<n>},
- * which every reader skips). The directory is then forced, so that no power loss can bring the
- * old name back, and only then is the file ready. One force serves {@link #BATCH} retirements
- * (every one at once while no spare is ready); whichever retirement runs it, the others do not
- * wait for it. Cleanup {@link #take}s a ready one for a new message, writes it over the delivered
+ * which every reader skips). The file is ready once a force of the directory that began after
+ * the rename has completed, so that no power loss can bring the old name back. The retirement
+ * does not run that force: it notes its number in the directory's group commit
+ * ({@link DirectoryForce#ticket}), and the next commit of a message written here forces the
+ * directory anyway. Only when {@link #BATCH} retirements wait (no message committed meanwhile, as
+ * when the queue manager delivers deferred mail while nothing comes in) does the retirement that
+ * makes them so many force it for all of them; the others do not wait for it. So messages that
+ * come one at a time go through two files by turns, and a busy queue through the spares, with
+ * no force of their own. Cleanup {@link #take}s a ready one for a new message, writes it over the delivered
  * bytes from the start, cuts what is left of them, and renames it into place as it would a new
  * file ({@link QueueFileWriter}): inside {@code active/} when the queue manager has made room for
  * the message ({@link IncomingHandoff#reserve}), so that a message's file is renamed twice, both
- * times within one directory, and the forces of its commit and of the retirements are one
- * directory's, shared ({@link mta.util.DirectoryForce}); else into {@code incoming/}. At most {@link #MAX} are kept; the rest are removed as before.
+ * times within one directory; else into {@code incoming/}. At most {@link #MAX} are kept; the rest are removed as before.
  * {@link #clear} removes them when the mail system stops; after a crash, {@code postfix start}
  * removes them with the other temporary files of a process that is gone ({@link TempFiles}). A
  * spare that cannot be renamed, forced or reopened is removed, and the message gets a new file:
@@ -50,13 +54,13 @@ import mta.util.SafeFiles;
 public final class SpareFiles {
     /** The most spares kept; enough for the messages delivered while others are written. */
     public static final int MAX = 64;
-    /** Retirements that wait for one force together, while spares are ready to be taken. */
+    /** Retirements that wait for a commit's force of the directory; this many force it themselves. */
     static final int BATCH = 8;
 
     private static final java.util.regex.Pattern SPARE_NAME = java.util.regex.Pattern.compile("\\.t\\d+\\.s\\d+");
 
     private final Path dir;
-    /** Renamed here; the directory they came from not yet forced. */
+    /** Renamed here; the directory they came from not yet known to be forced since. */
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     /** Their old names gone for good: to be written over. */
     private final ConcurrentLinkedDeque<Path> ready = new ConcurrentLinkedDeque<>();
@@ -88,8 +92,9 @@ public final class SpareFiles {
 
     /**
      * Takes a delivered queue file out of its queue: renamed to a spare when there is room (ready
-     * once the directory it left is forced, {@link #settle}), else removed. Either way the
-     * file is gone from its queue when this returns normally.
+     * once a force of the directory it left has begun after the rename and completed: the next
+     * commit's, or {@link #settle}'s once {@link #BATCH} wait), else removed. Either way the file
+     * is gone from its queue when this returns normally.
      *
      * @throws IOException when the file could be neither renamed nor removed
      */
@@ -108,29 +113,31 @@ public final class SpareFiles {
             remove(file);
             return;
         }
-        pending.add(new Pending(spare, file.getParent()));
-        if (pendingCount.incrementAndGet() >= BATCH || ready.isEmpty()) settle();
+        DirectoryForce from = DirectoryForce.of(file.getParent());
+        pending.add(new Pending(spare, from, from.ticket()));
+        if (pendingCount.incrementAndGet() >= BATCH) settle();
     }
 
     /**
-     * Makes the pending spares ready: forces the directories they came from, so that their old names
-     * are gone for good (else a power loss could bring one back with another message's bytes), and
-     * only then lets them be reused. One caller at a time does it for all that are pending when
-     * it starts, and again while more came meanwhile; the others leave theirs to it and return at
-     * once, so a retirement never waits for a force that another one runs.
+     * Makes the pending spares ready when {@link #BATCH} wait: forces the directories they came
+     * from, so that their old names are gone for good (else a power loss could bring one back with
+     * another message's bytes), and only then lets them be reused. One caller at a time does it
+     * for all that are pending when it starts, and again while a batch more came meanwhile; the
+     * others leave theirs to it and return at once, so a retirement never waits for a force that
+     * another one runs.
      */
     private void settle() {
-        while (!pending.isEmpty() && settling.compareAndSet(false, true)) {
+        while (pendingCount.get() >= BATCH && settling.compareAndSet(false, true)) {
             try {
                 List<Pending> batch = new ArrayList<>();
                 for (Pending p; (p = pending.poll()) != null; ) {
                     pendingCount.decrementAndGet();
                     batch.add(p);
                 }
-                Set<Path> failed = new HashSet<>();
-                for (Path d : new HashSet<>(batch.stream().map(Pending::from).toList())) {
+                Set<DirectoryForce> failed = new HashSet<>();
+                for (DirectoryForce d : new HashSet<>(batch.stream().map(Pending::from).toList())) {
                     try {
-                        DirectoryForce.of(d).force();
+                        d.force();
                     } catch (IOException e) {
                         failed.add(d);
                     }
@@ -152,10 +159,11 @@ public final class SpareFiles {
     /**
      * A kept spare, opened for writing and reading under its temporary name, still holding the
      * delivered message's bytes (the writer writes over them from the start and cuts what is left
-     * at its commit); null when there is none. A spare that is gone or cannot be opened is dropped
+     * at its commit); null when none is ready. A spare that is gone or cannot be opened is dropped
      * and the next one tried.
      */
     Spare take() {
+        promote();
         Path p;
         while ((p = ready.poll()) != null) {
             count.decrementAndGet();
@@ -167,6 +175,16 @@ public final class SpareFiles {
             }
         }
         return null;
+    }
+
+    /** Makes ready the waiting spares whose directory a force has covered since their retirement. */
+    private void promote() {
+        for (Pending p : pending) {
+            if (p.from().isDurable(p.ticket()) && pending.remove(p)) {
+                pendingCount.decrementAndGet();
+                ready.push(p.spare());
+            }
+        }
     }
 
     /** Removes every kept spare (the mail system stops). */
@@ -198,6 +216,9 @@ public final class SpareFiles {
     /** A spare taken for a new message: its temporary name and the open file. */
     record Spare(Path path, FileChannel channel) {}
 
-    /** A retired file under its spare name, and the directory its old name was in. */
-    private record Pending(Path spare, Path from) {}
+    /**
+     * A retired file under its spare name, the group commit of the directory its old name was in,
+     * and the number it took there after the rename.
+     */
+    private record Pending(Path spare, DirectoryForce from, long ticket) {}
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * exactly as when each forced the directory itself; under load, twenty sessions that commit at
  * once pay for one or two forces instead of twenty. When a force fails, its waiters are not
  * released: the next of them forces again, and each caller either returns after a successful
- * force or sees its own error.
+ * force or sees its own error. A change that need not wait takes a {@link #ticket} instead and
+ * asks later whether a force has covered it ({@link #isDurable}).
  */
 public final class DirectoryForce {
     private static final ConcurrentHashMap<Path, DirectoryForce> DIRS = new ConcurrentHashMap<>();
@@ -74,6 +75,31 @@ public final class DirectoryForce {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /**
+     * A number for a change just made in the directory (a rename), without waiting for a force:
+     * the change is durable once {@link #isDurable} says so, which is after the next force that
+     * any caller starts from now on. For work that can wait for someone else's force (the queue's
+     * spare files).
+     */
+    public long ticket() {
+        lock.lock();
+        try {
+            return ++taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True once a force that started after {@code ticket} was taken has completed. */
+    public boolean isDurable(long ticket) {
+        lock.lock();
+        try {
+            return durable >= ticket;
+        } finally {
+            lock.unlock();
         }
     }
 

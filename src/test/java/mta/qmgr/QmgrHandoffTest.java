@@ -240,8 +240,9 @@ class QmgrHandoffTest {
     }
 
     /**
-     * A delivered file is kept as a spare ({@link mta.queue.SpareFiles}), and the next message
-     * cleanup writes goes over it: the same inode, holding only the new message.
+     * A delivered file is kept as a spare ({@link mta.queue.SpareFiles}), ready once the next
+     * commit has forced active/, and the message cleanup writes after that goes over it: the same
+     * inode, holding only the new message.
      */
     @Test
     void aDeliveredFileBecomesTheNextMessagesFile() throws Exception {
@@ -252,6 +253,8 @@ class QmgrHandoffTest {
         // "removed" is logged once the file is out of the queue: kept as a spare, ready
         waitFor(() -> logHas(site, first.id() + ": removed"), "delivered, its file kept");
         assertEquals(1, queues.spares().size());
+        Committed between = commit(queues, 3, "between"); // taken before its commit forced active/: a new file
+        assertTrue(inode(queues.file(QueueName.INCOMING, between.id())) != ino[0]);
         Committed next = commit(queues, 2, "second");
         assertEquals(ino[0], inode(queues.file(QueueName.INCOMING, next.id())), "written into the kept file");
         qmgr.trigger(Trigger.SCAN_INCOMING); // found by the scan: read from the file

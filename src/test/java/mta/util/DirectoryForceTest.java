@@ -1,6 +1,7 @@
 package mta.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
 class DirectoryForceTest {
     @TempDir
     Path tmp;
+
+    /** A ticket is covered only by a force that begins after it was taken, whoever runs that force. */
+    @Test
+    void aTicketIsDurableAfterTheNextForce() throws Exception {
+        DirectoryForce f = DirectoryForce.of(tmp);
+        f.force();
+        long t = f.ticket();
+        assertFalse(f.isDurable(t), "an earlier force does not cover it");
+        long forces = f.forces();
+        f.force(); // another caller's force
+        assertEquals(forces + 1, f.forces(), "the ticket did not save the caller its own force");
+        assertTrue(f.isDurable(t));
+        long later = f.ticket();
+        assertFalse(f.isDurable(later));
+        assertTrue(f.isDurable(t), "still durable");
+    }
 
     @Test
     void concurrentCallersShareForcesAndAllReturn() throws Exception {
