@@ -416,20 +416,22 @@ public final class Master implements AutoCloseable {
     private final mta.queue.IncomingHandoff handoff = new mta.queue.IncomingHandoff() {
         @Override
         public boolean reserve(String id) {
-            Qmgr q = qmgr;
-            return q != null && q.reserve(id);
+            return current().reserve(id);
         }
 
         @Override
         public void release(String id) {
-            Qmgr q = qmgr;
-            if (q != null) q.release(id);
+            current().release(id);
         }
 
         @Override
         public boolean handOff(String id, mta.queue.QueueFile.Envelope envelope) {
+            return current().handOff(id, envelope);
+        }
+
+        private mta.queue.IncomingHandoff current() {
             Qmgr q = qmgr;
-            return q != null && q.handOff(id, envelope);
+            return q != null ? q : mta.queue.IncomingHandoff.NONE;
         }
     };
 

@@ -195,16 +195,20 @@ public final class Qmgr implements Trigger, IncomingHandoff {
                 try {
                     new QmgrMessage(this, id, false, env).run();
                 } finally {
-                    active.remove(id);
-                    contentInMemory.addAndGet(-held);
+                    finished(id, held);
                 }
             });
             return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            active.remove(id);
-            contentInMemory.addAndGet(-held);
+            finished(id, held);
             return false;
         }
+    }
+
+    /** A handed-off message is done with (or was never started): its room and its content's memory given back. */
+    private void finished(String id, long held) {
+        active.remove(id);
+        contentInMemory.addAndGet(-held);
     }
 
     /**

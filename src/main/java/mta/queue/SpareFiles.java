@@ -70,7 +70,7 @@ public final class SpareFiles {
     private final AtomicBoolean settling = new AtomicBoolean();
     private final AtomicLong seq = new AtomicLong();
 
-    /** Spares kept in {@code dir} (the incoming queue). */
+    /** Spares kept in {@code dir} (the active queue). */
     public SpareFiles(Path dir) {
         this.dir = dir;
     }

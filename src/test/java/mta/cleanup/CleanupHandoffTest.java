@@ -16,6 +16,7 @@ import mta.queue.QueueFile;
 import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.Trigger;
+import mta.testing.ImmutableDirs;
 import mta.util.DirectoryForce;
 import mta.util.MailLog;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,31 +145,17 @@ class CleanupHandoffTest {
     @Test
     void aFailedCommitGivesTheRoomBack() throws Exception {
         Path active = queues.dir(QueueName.ACTIVE);
-        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", active) && chattr("-i", active),
-                "needs chattr +i on the test directory (root, a file system with the immutable flag)");
+        ImmutableDirs.assumeSupported(active);
         try {
             // active/ immutable: the file is written, but its rename into place fails
             CleanupException e = org.junit.jupiter.api.Assertions.assertThrows(CleanupException.class,
-                    () -> submit(qmgr(true, true), () -> chattr("+i", active)));
+                    () -> submit(qmgr(true, true), () -> ImmutableDirs.set(active, true)));
             assertTrue(e.getMessage() != null, "a queue file error");
         } finally {
-            chattr("-i", active);
+            ImmutableDirs.set(active, false);
         }
         assertEquals(reserved, released, "the room given back");
         assertEquals(List.of(), handedOff);
         assertEquals(List.of(), queues.list(QueueName.ACTIVE));
-    }
-
-    private static boolean chattr(String flag, Path dir) {
-        try {
-            Process p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

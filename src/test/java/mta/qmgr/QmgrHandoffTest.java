@@ -30,6 +30,7 @@ import mta.queue.QueueName;
 import mta.queue.Queues;
 import mta.queue.RecordType;
 import mta.queue.Trigger;
+import mta.testing.ImmutableDirs;
 import mta.testing.TestSite;
 import mta.util.MailLog;
 import org.junit.jupiter.api.AfterEach;
@@ -314,32 +315,18 @@ class QmgrHandoffTest {
         TestSite site = new TestSite(tmp).param("relayhost", "[127.0.0.1]:9").write();
         Queues queues = start(site);
         Path active = queues.dir(QueueName.ACTIVE);
-        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", active) && chattr("-i", active),
-                "needs chattr +i on the test directory (root, a file system with the immutable flag)");
-        during = r -> chattr("+i", active);
+        ImmutableDirs.assumeSupported(active);
+        during = r -> ImmutableDirs.set(active, true);
         Committed c;
         try {
             c = handOver(queues, 1, "body 1");
             waitFor(() -> logHas(site, c.id() + ": cannot defer"), "the removal and the deferral fail");
         } finally {
-            chattr("-i", active);
+            ImmutableDirs.set(active, false);
         }
         QueueFile.Envelope left = QueueFile.readEnvelope(queues.file(QueueName.ACTIVE, c.id()));
         assertEquals(2, left.recipients().size());
         assertEquals(List.of(), left.pending(), "both sent recipients crossed off");
-    }
-
-    private static boolean chattr(String flag, Path dir) {
-        try {
-            Process p = new ProcessBuilder("chattr", flag, dir.toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static boolean logHas(TestSite site, String what) {
